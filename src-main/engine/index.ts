@@ -1,0 +1,31 @@
+// The public face of the server engine: how any Node process (the CLI, the lab host's worker
+// threads, tests) starts and stops one Redis-compatible node. Nothing here, nor anything below
+// src-main/engine, may import Electron, Vue or the lab host.
+
+/** Where log lines go. Each line is already in Redis's format: `<pid>:<role> <date> <level> <msg>`. */
+export type LogSink = (line: string) => void;
+
+export interface StartOptions {
+  /**
+   * Arguments as `redis-server` takes them: an optional config file path first, then
+   * `--directive value ...` pairs (see ../shared/spec/redis-compat.md §1).
+   */
+  argv: string[];
+  /** Receives every log line in addition to the configured `logfile` ("" = this sink only, or stdout in the CLI). */
+  logSink?: LogSink;
+  /**
+   * Called once when the node ends by itself (SHUTDOWN command, fatal error), with the exit code
+   * a redis-server process would have. The CLI exits the process; the lab host ends the worker.
+   */
+  onExit?: (code: number) => void;
+}
+
+export interface NodeHandle {
+  readonly port: number;
+  /** The exact text `INFO [section]` would return to a client. */
+  info(section?: string): string;
+  /** Graceful stop, as SHUTDOWN: saves if save points are set (or save=true), closes listeners. */
+  shutdown(options?: { save?: boolean }): Promise<void>;
+}
+
+export { startNode, ConfigError } from './server/start.js';
