@@ -1,0 +1,50 @@
+// Differential testing: the same commands go to our node and to Debian's redis-server, and the
+// replies must be identical. Commands whose replies have no defined order (SMEMBERS, HGETALL,
+// KEYS...) are compared as multisets via `unordered`.
+import assert from 'node:assert/strict';
+import { startServer, type RunningServer } from './servers.js';
+import { RespClient, show, type Reply } from './resp-client.js';
+
+export interface Pair {
+  ours: RespClient;
+  redis: RespClient;
+  servers: RunningServer[];
+  /** Sends argv to both and asserts equal replies; returns our reply. */
+  same(argv: Array<string | Buffer | number>, opts?: { unordered?: boolean }): Promise<Reply>;
+  close(): Promise<void>;
+}
+
+/** Sorts aggregate replies (recursively at the top level only) so unordered results compare. */
+function canonical(r: Reply, unordered: boolean): unknown {
+  const s = show(r);
+  if (!unordered) return s;
+  if (Array.isArray(s)) return [...s].map((x) => JSON.stringify(x)).sort();
+  if (s && typeof s === 'object' && 'map' in s) return (s as { map: unknown[] }).map.map((x) => JSON.stringify(x)).sort();
+  if (s && typeof s === 'object' && 'set' in s) return (s as { set: unknown[] }).set.map((x) => JSON.stringify(x)).sort();
+  return s;
+}
+
+/** Starts one node of each kind (extra `--directive value` args go to both) and connects to both. */
+export async function startPair(args: string[] = []): Promise<Pair> {
+  const servers = await Promise.all([startServer('ours', args), startServer('redis', args)]);
+  const [ours, redis] = await Promise.all(servers.map((s) => RespClient.open(s.port)));
+  return {
+    ours: ours!,
+    redis: redis!,
+    servers,
+    async same(argv, opts = {}) {
+      const [a, b] = await Promise.all([ours!.call(...argv), redis!.call(...argv)]);
+      assert.deepEqual(
+        canonical(a, !!opts.unordered),
+        canonical(b, !!opts.unordered),
+        `reply to ${argv.map(String).join(' ')} differs (ours, then redis-server)`,
+      );
+      return a;
+    },
+    async close() {
+      ours!.close();
+      redis!.close();
+      await Promise.all(servers.map((s) => s.stop()));
+    },
+  };
+}
