@@ -1,1 +1,48 @@
-export {};
+// The `replica-lab-server` command: `replica-lab-server [/path/to/redis.conf] [--directive value ...]`,
+// like redis-server. Logs go to stdout when `logfile` is "" (the default), exactly as redis-server.
+import { startNode, ConfigError } from './index.js';
+import { ENGINE_NAME, REDIS_VERSION } from './version.js';
+
+const argv = process.argv.slice(2);
+
+if (argv[0] === '-v' || argv[0] === '--version') {
+  console.log(`${ENGINE_NAME} v=${REDIS_VERSION} (Redis-compatible) node=${process.version} bits=64`);
+  process.exit(0);
+}
+if (argv[0] === '-h' || argv[0] === '--help') {
+  console.log(
+    [
+      `Usage: ${ENGINE_NAME} [/path/to/redis.conf] [options]`,
+      `       ${ENGINE_NAME} -v or --version`,
+      `       ${ENGINE_NAME} -h or --help`,
+      '',
+      'Examples:',
+      `       ${ENGINE_NAME} (run the server with default conf)`,
+      `       ${ENGINE_NAME} /etc/redis/6379.conf`,
+      `       ${ENGINE_NAME} --port 7777`,
+      `       ${ENGINE_NAME} --port 7777 --replicaof 127.0.0.1 8888`,
+      `       ${ENGINE_NAME} /etc/myredis.conf --loglevel verbose`,
+    ].join('\n'),
+  );
+  process.exit(0);
+}
+
+const starting = startNode({ argv, logToStdout: true, onExit: (code) => process.exit(code) });
+
+// Handlers go in before startup completes: a signal right after "Ready to accept connections"
+// must still get a clean shutdown, not Node's default termination.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    void starting.then((node) => node.shutdown({ signal })).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}
+
+try {
+  await starting;
+} catch (err) {
+  if (err instanceof ConfigError) process.stderr.write(err.report);
+  process.exit(1);
+}

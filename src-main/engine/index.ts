@@ -11,11 +11,14 @@ export interface StartOptions {
    * `--directive value ...` pairs (see ../shared/spec/redis-compat.md §1).
    */
   argv: string[];
-  /** Receives every log line in addition to the configured `logfile` ("" = this sink only, or stdout in the CLI). */
+  /** Receives every log line, in addition to the configured `logfile`. */
   logSink?: LogSink;
+  /** Also print log lines to stdout when `logfile` is "" — what redis-server does (the CLI sets this). */
+  logToStdout?: boolean;
   /**
    * Called once when the node ends by itself (SHUTDOWN command, fatal error), with the exit code
    * a redis-server process would have. The CLI exits the process; the lab host ends the worker.
+   * Not called when startNode rejects (the node never started) nor after handle.shutdown().
    */
   onExit?: (code: number) => void;
 }
@@ -24,8 +27,11 @@ export interface NodeHandle {
   readonly port: number;
   /** The exact text `INFO [section]` would return to a client. */
   info(section?: string): string;
-  /** Graceful stop, as SHUTDOWN: saves if save points are set (or save=true), closes listeners. */
-  shutdown(options?: { save?: boolean }): Promise<void>;
+  /**
+   * Graceful stop, as SHUTDOWN: saves if save points are set (or save=true), closes listeners.
+   * `signal` logs it as redis-server logs a SIGTERM/SIGINT. Does not call onExit (the caller asked).
+   */
+  shutdown(options?: { save?: boolean; signal?: 'SIGTERM' | 'SIGINT' }): Promise<void>;
 }
 
 export { startNode, ConfigError } from './server/start.js';

@@ -1,0 +1,293 @@
+// COMMAND and its subcommands: the command table as clients see it (redis-cli 7 reads COMMAND DOCS
+// for its hints; cluster-aware clients read COMMAND INFO for key positions).
+import { defineCommand, type Command, type CommandDocArgument, type CommandSpec } from './table.js';
+import { ERR, is } from './replies.js';
+import { replyHelp } from './server.js';
+import { globMatch } from '../util/glob.js';
+import type { Client } from '../server/client.js';
+import type { BinaryString } from '../protocol/request-parser.js';
+
+/** Key spec flags by command kind, in Redis's vocabulary (COMMAND INFO element 9). */
+function keySpecFlags(command: Command): string[] {
+  if (command.flags.includes('write')) return command.name === 'del' || command.name === 'unlink' ? ['RM', 'DELETE'] : ['RW', 'UPDATE'];
+  return ['RO', 'ACCESS'];
+}
+
+/** server.c addReplyCommandInfo. */
+function replyCommandInfo(client: Client, command: Command): void {
+  const r = client.reply;
+  r.arrayHeader(10);
+  r.bulk(command.fullName);
+  r.integer(command.arity);
+  r.setHeader(command.flags.length);
+  for (const flag of command.flags) r.simple(flag);
+  r.integer(command.firstKey);
+  r.integer(command.lastKey);
+  r.integer(command.keyStep);
+  r.setHeader(command.categories.length);
+  for (const cat of command.categories) r.simple(`@${cat}`);
+  r.setHeader(0); // tips
+  if (command.firstKey > 0) {
+    r.arrayHeader(1);
+    r.mapHeader(3);
+    r.bulk('flags');
+    const flags = keySpecFlags(command);
+    r.setHeader(flags.length);
+    for (const f of flags) r.simple(f);
+    r.bulk('begin_search');
+    r.mapHeader(2);
+    r.bulk('type');
+    r.bulk('index');
+    r.bulk('spec');
+    r.mapHeader(1);
+    r.bulk('index');
+    r.integer(command.firstKey);
+    r.bulk('find_keys');
+    r.mapHeader(2);
+    r.bulk('type');
+    r.bulk('range');
+    r.bulk('spec');
+    r.mapHeader(3);
+    r.bulk('lastkey');
+    r.integer(command.lastKey < 0 ? command.lastKey : command.lastKey - command.firstKey);
+    r.bulk('keystep');
+    r.integer(command.keyStep);
+    r.bulk('limit');
+    r.integer(0);
+  } else {
+    r.arrayHeader(0);
+  }
+  const subs = [...(command.subcommandMap?.values() ?? [])];
+  r.arrayHeader(subs.length);
+  for (const sub of subs) replyCommandInfo(client, sub);
+}
+
+function replyDocArgument(client: Client, arg: CommandDocArgument): void {
+  const r = client.reply;
+  const flags = [arg.optional && 'optional', arg.multiple && 'multiple'].filter(Boolean) as string[];
+  const fields = 2 + (arg.token ? 1 : 0) + (flags.length ? 1 : 0) + (arg.arguments ? 1 : 0);
+  r.mapHeader(fields);
+  r.bulk('name');
+  r.bulk(arg.name);
+  r.bulk('type');
+  r.bulk(arg.type);
+  if (arg.token) {
+    r.bulk('token');
+    r.bulk(arg.token);
+  }
+  if (flags.length) {
+    r.bulk('flags');
+    r.setHeader(flags.length);
+    for (const f of flags) r.simple(f);
+  }
+  if (arg.arguments) {
+    r.bulk('arguments');
+    r.arrayHeader(arg.arguments.length);
+    for (const a of arg.arguments) replyDocArgument(client, a);
+  }
+}
+
+/** server.c addReplyCommandDocs. */
+function replyCommandDocs(client: Client, command: Command): void {
+  const r = client.reply;
+  const subs = [...(command.subcommandMap?.values() ?? [])];
+  const fields = 3 + (command.complexity ? 1 : 0) + (command.arguments ? 1 : 0) + (subs.length ? 1 : 0);
+  r.mapHeader(fields);
+  r.bulk('summary');
+  r.bulk(command.summary);
+  r.bulk('since');
+  r.bulk(command.since);
+  r.bulk('group');
+  r.bulk(command.group);
+  if (command.complexity) {
+    r.bulk('complexity');
+    r.bulk(command.complexity);
+  }
+  if (command.arguments) {
+    r.bulk('arguments');
+    r.arrayHeader(command.arguments.length);
+    for (const a of command.arguments) replyDocArgument(client, a);
+  }
+  if (subs.length) {
+    r.bulk('subcommands');
+    r.mapHeader(subs.length);
+    for (const sub of subs) {
+      r.bulk(sub.fullName);
+      replyCommandDocs(client, sub);
+    }
+  }
+}
+
+/** A command or "container|sub" name, as COMMAND INFO / DOCS accept them. */
+function findByFullName(client: Client, name: BinaryString): Command | undefined {
+  const [base, sub] = name.toLowerCase().split('|');
+  const command = client.server.commands.lookupName(base!);
+  if (sub === undefined) return command;
+  return command?.subcommandMap?.get(sub);
+}
+
+/** The key positions of a full command line, or an error text (COMMAND GETKEYS). */
+export function commandKeys(command: Command, argv: BinaryString[]): number[] {
+  if (command.getKeys) return command.getKeys(argv);
+  const keys: number[] = [];
+  if (command.firstKey <= 0) return keys;
+  const last = command.lastKey < 0 ? argv.length + command.lastKey : command.lastKey;
+  for (let i = command.firstKey; i <= last && i < argv.length; i += command.keyStep) keys.push(i);
+  return keys;
+}
+
+const COMMAND_HELP = [
+  'COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  '(no subcommand)',
+  '    Return details about all Redis commands.',
+  'COUNT',
+  '    Return the total number of commands in this Redis server.',
+  'LIST',
+  '    Return a list of all commands in this Redis server.',
+  'INFO [<command-name> ...]',
+  '    Return details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'DOCS [<command-name> ...]',
+  '    Return documentation details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'GETKEYS <full-command>',
+  '    Return the keys from a full Redis command.',
+  'GETKEYSANDFLAGS <full-command>',
+  '    Return the keys and the access flags from a full Redis command.',
+  'HELP',
+  '    Print this help.',
+];
+
+const sub = (spec: Omit<Parameters<typeof defineCommand>[0], 'since' | 'group'> & { since?: string }): CommandSpec =>
+  defineCommand({ since: '7.0.0', group: 'server', ...spec });
+
+export const introspectionCommands: CommandSpec[] = [
+  defineCommand({
+    name: 'command',
+    arity: -1,
+    flags: ['loading', 'stale'],
+    acl: ['connection'],
+    summary: 'Get array of Redis command details',
+    since: '2.8.13',
+    group: 'server',
+    handler(client) {
+      const all = client.server.commands.all();
+      client.reply.arrayHeader(all.length);
+      for (const command of all) replyCommandInfo(client, command);
+    },
+    subcommands: [
+      sub({
+        name: 'count',
+        arity: 2,
+        flags: ['loading', 'stale'],
+        acl: ['connection'],
+        summary: 'Get total number of Redis commands',
+        since: '2.8.13',
+        handler(client) {
+          client.reply.integer(client.server.commands.size);
+        },
+      }),
+      sub({
+        name: 'info',
+        arity: -2,
+        flags: ['loading', 'stale'],
+        acl: ['connection'],
+        summary: 'Get array of specific Redis command details, or all when no argument is given.',
+        since: '2.8.13',
+        handler(client, argv) {
+          const names = argv.slice(2);
+          const commands = names.length ? names.map((n) => findByFullName(client, n)) : client.server.commands.all();
+          client.reply.arrayHeader(commands.length);
+          for (const command of commands) {
+            if (command) replyCommandInfo(client, command);
+            else client.reply.nullArray();
+          }
+        },
+      }),
+      sub({
+        name: 'docs',
+        arity: -2,
+        flags: ['loading', 'stale'],
+        acl: ['connection'],
+        summary: 'Get array of specific Redis command documentation',
+        handler(client, argv) {
+          const names = argv.slice(2);
+          const found: Command[] = [];
+          if (names.length === 0) found.push(...client.server.commands.all());
+          for (const name of names) {
+            const command = findByFullName(client, name);
+            if (command) found.push(command);
+          }
+          client.reply.mapHeader(found.length);
+          for (const command of found) {
+            client.reply.bulk(command.fullName);
+            replyCommandDocs(client, command);
+          }
+        },
+      }),
+      sub({
+        name: 'list',
+        arity: -2,
+        flags: ['loading', 'stale'],
+        acl: ['connection'],
+        summary: 'Get an array of Redis command names',
+        handler(client, argv) {
+          let names = client.server.commands.all().flatMap((c) => [c.fullName, ...[...(c.subcommandMap?.values() ?? [])].map((s) => s.fullName)]);
+          if (argv.length === 5 && is(argv[2]!, 'filterby')) {
+            const value = argv[4]!;
+            if (is(argv[3]!, 'pattern')) names = names.filter((n) => globMatch(value, n, true));
+            else if (is(argv[3]!, 'aclcat')) names = names.filter((n) => findByFullName(client, n)?.categories.includes(value.toLowerCase() as never));
+            else if (is(argv[3]!, 'module')) names = [];
+            else {
+              client.reply.error(ERR.syntax);
+              return;
+            }
+          } else if (argv.length !== 2) {
+            client.reply.error(ERR.syntax);
+            return;
+          }
+          client.reply.bulkArray(names);
+        },
+      }),
+      sub({
+        name: 'getkeys',
+        arity: -4,
+        flags: ['loading', 'stale'],
+        acl: ['connection'],
+        summary: 'Extract keys given a full Redis command',
+        since: '2.8.13',
+        handler(client, argv) {
+          const target = argv.slice(2);
+          const command = client.server.commands.lookup(target);
+          if (!command) {
+            client.reply.error('ERR Invalid command specified');
+            return;
+          }
+          if (!(command.arity > 0 ? target.length === command.arity : target.length >= -command.arity)) {
+            client.reply.error('ERR Invalid number of arguments specified for command');
+            return;
+          }
+          const keys = commandKeys(command, target);
+          if (keys.length === 0) {
+            client.reply.error('ERR The command has no key arguments');
+            return;
+          }
+          client.reply.bulkArray(keys.map((i) => target[i]!));
+        },
+      }),
+      sub({
+        name: 'help',
+        arity: 2,
+        flags: ['loading', 'stale'],
+        acl: ['connection'],
+        summary: 'Show helpful text about the different subcommands',
+        since: '5.0.0',
+        handler(client) {
+          replyHelp(client, COMMAND_HELP);
+        },
+      }),
+    ],
+  }),
+];

@@ -1,0 +1,197 @@
+// Server commands: INFO, DBSIZE, FLUSHDB, FLUSHALL, TIME, SHUTDOWN, CONFIG.
+import { defineCommand, type CommandSpec } from './table.js';
+import { ERR, is } from './replies.js';
+import { Config } from '../config/config.js';
+import { globMatch } from '../util/glob.js';
+import type { Client } from '../server/client.js';
+import type { BinaryString } from '../protocol/request-parser.js';
+
+/** FLUSHALL / FLUSHDB [ASYNC|SYNC]: both modes empty at once here (no lazy-free thread to hand off to). */
+function flushModeValid(argv: BinaryString[]): boolean {
+  return argv.length === 1 || (argv.length === 2 && (is(argv[1]!, 'async') || is(argv[1]!, 'sync')));
+}
+
+function configGet(client: Client, argv: BinaryString[]): void {
+  const matched: [string, string][] = [];
+  const seen = new Set<string>();
+  const config = client.server.config;
+  for (const pattern of argv.slice(2)) {
+    for (const name of Config.names()) {
+      if (seen.has(name) || !globMatch(pattern, name, true)) continue;
+      seen.add(name);
+      matched.push([name, config.render(name)]);
+    }
+  }
+  client.reply.mapHeader(matched.length);
+  for (const [name, value] of matched) {
+    client.reply.bulk(name);
+    client.reply.text(value);
+  }
+}
+
+const CONFIG_HELP = [
+  'CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'GET <pattern>',
+  '    Return parameters matching the glob-like <pattern> and their values.',
+  'SET <directive> <value>',
+  '    Set the configuration <directive> to <value>.',
+  'RESETSTAT',
+  '    Reset statistics reported by the INFO command.',
+  'REWRITE',
+  '    Rewrite the configuration file.',
+  'HELP',
+  '    Print this help.',
+];
+
+/** Redis's addReplyHelp: status lines. */
+export function replyHelp(client: Client, lines: string[]): void {
+  client.reply.arrayHeader(lines.length);
+  for (const line of lines) client.reply.simple(line);
+}
+
+export const serverCommands: CommandSpec[] = [
+  defineCommand({
+    name: 'info',
+    arity: -1,
+    flags: ['loading', 'stale'],
+    acl: ['dangerous'],
+    summary: 'Get information and statistics about the server',
+    since: '1.0.0',
+    group: 'server',
+    arguments: [{ name: 'section', type: 'string', optional: true, multiple: true }],
+    handler(client, argv) {
+      client.reply.verbatim(client.server.info.render(argv.slice(1)));
+    },
+  }),
+  defineCommand({
+    name: 'dbsize',
+    arity: 1,
+    flags: ['readonly', 'fast'],
+    acl: ['keyspace'],
+    summary: 'Return the number of keys in the selected database',
+    since: '1.0.0',
+    group: 'server',
+    handler(client) {
+      client.reply.integer(client.db.size);
+    },
+  }),
+  defineCommand({
+    name: 'flushdb',
+    arity: -1,
+    flags: ['write'],
+    acl: ['keyspace', 'dangerous'],
+    summary: 'Remove all keys from the current database',
+    since: '1.0.0',
+    group: 'server',
+    arguments: [{ name: 'flush-type', type: 'oneof', optional: true, arguments: [{ name: 'async', type: 'pure-token', token: 'ASYNC' }, { name: 'sync', type: 'pure-token', token: 'SYNC' }] }],
+    handler(client, argv) {
+      if (!flushModeValid(argv)) {
+        client.reply.error(ERR.syntax);
+        return;
+      }
+      client.server.keyspace.dirty += client.db.flush();
+      // Replicated even when the database was already empty (Redis's forceCommandPropagation).
+      client.server.propagation.force();
+      client.reply.ok();
+    },
+  }),
+  defineCommand({
+    name: 'flushall',
+    arity: -1,
+    flags: ['write'],
+    acl: ['keyspace', 'dangerous'],
+    summary: 'Remove all keys from all databases',
+    since: '1.0.0',
+    group: 'server',
+    arguments: [{ name: 'flush-type', type: 'oneof', optional: true, arguments: [{ name: 'async', type: 'pure-token', token: 'ASYNC' }, { name: 'sync', type: 'pure-token', token: 'SYNC' }] }],
+    handler(client, argv) {
+      if (!flushModeValid(argv)) {
+        client.reply.error(ERR.syntax);
+        return;
+      }
+      // Redis counts the removed keys plus one, so FLUSHALL of an empty server is still a change.
+      client.server.keyspace.dirty += client.server.keyspace.flushAll() + 1;
+      client.reply.ok();
+    },
+  }),
+  defineCommand({
+    name: 'time',
+    arity: 1,
+    flags: ['loading', 'stale', 'fast'],
+    summary: 'Return the current server time',
+    since: '2.6.0',
+    group: 'server',
+    handler(client) {
+      const nowUs = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
+      client.reply.arrayHeader(2);
+      client.reply.bulk(String(nowUs / 1000000n));
+      client.reply.bulk(String(nowUs % 1000000n));
+    },
+  }),
+  defineCommand({
+    name: 'shutdown',
+    arity: -1,
+    flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
+    summary: 'Synchronously save the dataset to disk and then shut down the server',
+    since: '1.0.0',
+    group: 'server',
+    arguments: [
+      { name: 'nosave-save', type: 'oneof', optional: true, arguments: [{ name: 'nosave', type: 'pure-token', token: 'NOSAVE' }, { name: 'save', type: 'pure-token', token: 'SAVE' }] },
+      { name: 'now', type: 'pure-token', token: 'NOW', optional: true },
+      { name: 'force', type: 'pure-token', token: 'FORCE', optional: true },
+      { name: 'abort', type: 'pure-token', token: 'ABORT', optional: true },
+    ],
+    handler(client, argv) {
+      let save: boolean | undefined;
+      let abort = false;
+      for (const arg of argv.slice(1)) {
+        if (is(arg, 'nosave')) save = false;
+        else if (is(arg, 'save')) save = true;
+        else if (is(arg, 'now') || is(arg, 'force')) continue;
+        else if (is(arg, 'abort')) abort = true;
+        else {
+          client.reply.error(ERR.syntax);
+          return;
+        }
+      }
+      if (abort) {
+        // Nothing to abort: our shutdown does not wait for replicas.
+        client.reply.error('ERR No shutdown in progress.');
+        return;
+      }
+      // On success the connection just closes, as with Redis.
+      void client.server.shutdown({ save });
+    },
+  }),
+  defineCommand({
+    name: 'config',
+    arity: -2,
+    flags: [],
+    summary: 'A container for server configuration commands',
+    since: '2.0.0',
+    group: 'server',
+    subcommands: [
+      defineCommand({
+        name: 'get',
+        arity: -3,
+        flags: ['admin', 'noscript', 'loading', 'stale'],
+        summary: 'Get the values of configuration parameters',
+        since: '2.0.0',
+        group: 'server',
+        arguments: [{ name: 'parameter', type: 'string', multiple: true }],
+        handler: configGet,
+      }),
+      defineCommand({
+        name: 'help',
+        arity: 2,
+        flags: ['loading', 'stale'],
+        summary: 'Show helpful text about the different subcommands',
+        since: '5.0.0',
+        group: 'server',
+        handler(client) {
+          replyHelp(client, CONFIG_HELP);
+        },
+      }),
+    ],
+  }),
+];

@@ -1,0 +1,132 @@
+// Builds a node's Config from `redis-server`-style arguments: an optional config file, then
+// `--directive value ...` pairs. Like redis-server (server.c main + config.c), the command-line
+// pairs are turned into config lines appended after the file's text, and the whole text is read
+// line by line, so later lines win and errors report the same line numbers Redis reports.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { splitArgs } from '../protocol/split-args.js';
+import { Config } from './config.js';
+import { ConfigError, strerror } from './errors.js';
+import { formatLogLine } from '../server/logger.js';
+
+export interface LoadedConfig {
+  config: Config;
+  /** Absolute path of the config file, if one was given (CONFIG REWRITE writes it back). */
+  configFile: string | null;
+}
+
+export function loadConfig(argv: string[], cwd: string = process.cwd()): LoadedConfig {
+  let configFile: string | null = null;
+  let rest = argv;
+  if (argv.length > 0 && !argv[0]!.startsWith('-')) {
+    configFile = resolve(cwd, argv[0]!);
+    rest = argv.slice(1);
+  }
+  const config = new Config(cwd);
+  let text = configFile ? readConfigFile(configFile) : '';
+  const options = commandLineOptions(rest);
+  if (options) text += '\n' + options;
+  loadFromString(config, text);
+  return { config, configFile };
+}
+
+/**
+ * Turns `--port 6380 --save "" --bind 127.0.0.1 ::1` into config lines, quoting each value the way
+ * redis-server's sdscatrepr does so that the config parser reads it back unchanged.
+ */
+export function commandLineOptions(args: string[]): string {
+  let options = '';
+  let lastHadValue = true;
+  for (let j = 0; j < args.length; j++) {
+    const arg = args[j]!;
+    if (lastHadValue && arg.startsWith('--')) {
+      if (options) options += '\n';
+      options += arg.slice(2) + ' ';
+      const parts = splitArgs(arg) ?? [];
+      if (parts.length === 1) {
+        lastHadValue = false;
+        // `--save` with no value (last, or followed by another option) means `--save ""`, as in 7.0.
+        const nextIsOption = j + 1 < args.length && args[j + 1]!.startsWith('--');
+        if (arg.toLowerCase() === '--save' && (nextIsOption || j === args.length - 1)) {
+          options += '""';
+          lastHadValue = true;
+        }
+      } else {
+        // "--port 6380" given as one argument.
+        lastHadValue = true;
+      }
+    } else {
+      options += quoteArg(arg) + ' ';
+      lastHadValue = true;
+    }
+  }
+  return options;
+}
+
+/** sdscatrepr: a double-quoted string with C escapes. */
+function quoteArg(arg: string): string {
+  let out = '"';
+  for (const ch of arg) {
+    const code = ch.charCodeAt(0);
+    if (ch === '\\' || ch === '"') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\x07') out += '\\a';
+    else if (ch === '\b') out += '\\b';
+    else if (code < 32 || code === 127) out += '\\x' + code.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return out + '"';
+}
+
+function readConfigFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`Fatal error, can't open config file '${path}': ${strerror(err)}`, undefined, {
+      asLogLine: formatLogLine('C', 'warning', `Fatal error, can't open config file '${path}': ${strerror(err)}`),
+    });
+  }
+}
+
+/** config.c loadServerConfigFromString. */
+export function loadFromString(config: Config, text: string): void {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+    if (line === '' || line.startsWith('#')) continue;
+    const fail = (reason: string): never => {
+      throw new ConfigError(reason, { lineNumber: i + 1, line });
+    };
+    const args = splitArgs(line);
+    if (args === null) fail('Unbalanced quotes in configuration line');
+    if (args!.length === 0) continue;
+    const [rawName, ...values] = args!;
+    const name = rawName!.toLowerCase();
+    switch (name) {
+      case 'include':
+        if (values.length !== 1) fail('Bad directive or wrong number of arguments');
+        loadFromString(config, readConfigFile(resolve(config.str('dir'), values[0]!)));
+        break;
+      case 'user':
+        if (values.length < 1) fail('Bad directive or wrong number of arguments');
+        config.userLines.push(values);
+        break;
+      case 'rename-command':
+        if (values.length !== 2) fail('Bad directive or wrong number of arguments');
+        config.renameCommands.push(values);
+        break;
+      case 'loadmodule':
+        fail('Modules are not supported by this server');
+        break;
+      case 'sentinel':
+        fail('sentinel directive while not in sentinel mode');
+        break;
+      default: {
+        const error = config.set(name, values, 'file');
+        if (error) fail(error);
+      }
+    }
+  }
+}

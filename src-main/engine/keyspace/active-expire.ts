@@ -1,0 +1,38 @@
+// Redis's activeExpireCycle (expire.c, "slow" cycle): on every cron tick, spend at most a share of
+// the tick removing keys whose TTL passed, so memory is reclaimed even for keys nobody reads.
+// Each database is sampled in turn; while a sample finds many expired keys (more than the
+// acceptable stale share), the same database gets another round, until the time budget runs out.
+import type { Keyspace } from './keyspace.js';
+
+// expire.c: ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP, _ACCEPTABLE_STALE, _SLOW_TIME_PERC.
+const KEYS_PER_LOOP = 20;
+const ACCEPTABLE_STALE_PERCENT = 10;
+const SLOW_TIME_PERCENT = 25;
+
+export class ActiveExpireCycle {
+  private nextDb = 0;
+
+  /**
+   * @param hz   server cron frequency (the tick is 1000/hz ms)
+   * @param effort  `active-expire-effort` 1..10: more keys per round and less tolerated staleness
+   */
+  run(keyspace: Keyspace, hz: number, effort: number): void {
+    if (keyspace.isReplica) return; // replicas wait for their master's DELs
+    const extra = effort - 1;
+    const keysPerLoop = KEYS_PER_LOOP + (KEYS_PER_LOOP / 4) * extra;
+    const acceptableStale = ACCEPTABLE_STALE_PERCENT - extra;
+    const budgetMs = (1000 * (SLOW_TIME_PERCENT + 2 * extra)) / 100 / Math.max(hz, 1);
+    const deadline = performance.now() + budgetMs;
+    const dbs = keyspace.dbs;
+    for (let i = 0; i < dbs.length; i++) {
+      const db = dbs[this.nextDb]!;
+      this.nextDb = (this.nextDb + 1) % dbs.length;
+      for (;;) {
+        const { examined, expired } = db.activeExpireSlice(keysPerLoop, Date.now());
+        if (examined === 0) break;
+        if (performance.now() > deadline) return;
+        if ((expired * 100) / examined <= acceptableStale) break;
+      }
+    }
+  }
+}

@@ -1,0 +1,313 @@
+// One of the numbered databases (SELECT n): keys, their values and their expiry times.
+//
+// Every change to a key goes through the few mutating methods here (set, delete, setExpire,
+// persist, lookupForWrite + changed, flush). That is what lets the rest of the server hook in
+// without touching command code:
+//   - snapshots (BGSAVE without fork) get `beforeChange` before the first change of a key, while
+//     the old value and TTL can still be read with peek()/peekExpire(), and `beforeFlush` before
+//     a database is emptied;
+//   - WATCH gets `afterChange`;
+//   - the master's expired keys are reported once through `onExpired` (propagated as DEL).
+//
+// Layout: each key lives in a numbered slot that never moves while the key exists (`index` maps
+// key -> slot; `keys`/`values` are the slot arrays; freed slots are reused). Stable slots give
+// SCAN Redis's guarantee (a key present for the whole scan is returned) with a plain integer
+// cursor, and RANDOMKEY O(1) sampling, neither of which a JS Map can offer.
+import type { BinaryString } from '../protocol/request-parser.js';
+import type { Keyspace } from './keyspace.js';
+import type { Value } from './value.js';
+
+export class Database {
+  private index = new Map<BinaryString, number>();
+  private keys: (BinaryString | undefined)[] = [];
+  private values: (Value | undefined)[] = [];
+  private freeSlots: number[] = [];
+  /** Absolute expiry time in ms for keys that have one (Redis's db->expires). */
+  private expires = new Map<BinaryString, number>();
+  /** The active expire cycle's position in `expires`; survives across ticks like Redis's cursor. */
+  private expireCursor: Iterator<[BinaryString, number]> | null = null;
+
+  constructor(
+    readonly id: number,
+    private readonly keyspace: Keyspace,
+  ) {}
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  get volatileCount(): number {
+    return this.expires.size;
+  }
+
+  // --- reads (expired keys are removed first on a master, hidden on a replica) ---------------
+
+  /** The value for reading, or undefined if missing or logically expired. */
+  lookupRead(key: BinaryString): Value | undefined {
+    const value = this.peekLive(key);
+    if (value === undefined) this.keyspace.misses++;
+    else this.keyspace.hits++;
+    return value;
+  }
+
+  /** The value if the key exists and is not expired, without counting a hit or miss. */
+  peekLive(key: BinaryString): Value | undefined {
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    const slot = this.index.get(key);
+    return slot === undefined ? undefined : this.values[slot];
+  }
+
+  /**
+   * The value for a command that will modify it in place (an aggregate), or undefined. Tells the
+   * observers first; after modifying, the command must call changed(key).
+   */
+  lookupForWrite(key: BinaryString): Value | undefined {
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    const slot = this.index.get(key);
+    if (slot === undefined) return undefined;
+    this.keyspace.beforeChange(this, key);
+    return this.values[slot];
+  }
+
+  exists(key: BinaryString): boolean {
+    return this.peekLive(key) !== undefined;
+  }
+
+  /** Absolute expiry in ms, or undefined when the key has none. Does not check existence. */
+  expireAt(key: BinaryString): number | undefined {
+    return this.expires.get(key);
+  }
+
+  /** The raw stored value, even if logically expired, without side effects (snapshots, DEBUG). */
+  peek(key: BinaryString): Value | undefined {
+    const slot = this.index.get(key);
+    return slot === undefined ? undefined : this.values[slot];
+  }
+
+  peekExpire(key: BinaryString): number | undefined {
+    return this.expires.get(key);
+  }
+
+  // --- slots, for point-in-time snapshots (persistence/snapshot.ts walks them in order) -------
+
+  /** One past the highest slot in use (free slots below it included). */
+  get slotCount(): number {
+    return this.keys.length;
+  }
+
+  /** The key stored in `slot`, undefined for a free slot. */
+  keyInSlot(slot: number): BinaryString | undefined {
+    return this.keys[slot];
+  }
+
+  /** The slot of `key`; it never changes while the key exists. */
+  slotOf(key: BinaryString): number | undefined {
+    return this.index.get(key);
+  }
+
+  // --- writes ----------------------------------------------------------------------------------
+
+  /**
+   * Creates or overwrites `key`. `ttl`: undefined clears any TTL (a plain SET), 'keep' keeps it
+   * (SET KEEPTTL), a number sets that absolute expiry in ms — one change, as Redis counts it.
+   */
+  set(key: BinaryString, value: Value, ttl?: number | 'keep'): void {
+    this.keyspace.beforeChange(this, key);
+    const slot = this.index.get(key);
+    if (slot === undefined) {
+      const free = this.freeSlots.pop();
+      const at = free ?? this.keys.length;
+      this.keys[at] = key;
+      this.values[at] = value;
+      this.index.set(key, at);
+    } else {
+      this.values[slot] = value;
+    }
+    if (typeof ttl === 'number') this.expires.set(key, ttl);
+    else if (ttl === undefined && this.expires.size !== 0) this.expires.delete(key);
+    this.changed(key);
+  }
+
+  /** Removes `key` (and its TTL). False if it did not exist. Expired keys count as missing. */
+  delete(key: BinaryString): boolean {
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return false;
+    if (!this.index.has(key)) return false;
+    this.keyspace.beforeChange(this, key);
+    this.remove(key);
+    this.changed(key);
+    return true;
+  }
+
+  /** Sets an absolute expiry (ms). The key must exist. */
+  setExpire(key: BinaryString, atMs: number): void {
+    this.keyspace.beforeChange(this, key);
+    this.expires.set(key, atMs);
+    this.changed(key);
+  }
+
+  /** Removes the TTL; false if the key had none. */
+  persist(key: BinaryString): boolean {
+    if (!this.expires.has(key)) return false;
+    this.keyspace.beforeChange(this, key);
+    this.expires.delete(key);
+    this.changed(key);
+    return true;
+  }
+
+  /** Records an in-place modification (after lookupForWrite): counts it as `changes` dirty writes. */
+  changed(key: BinaryString, changes = 1): void {
+    this.keyspace.afterChange(this, key, changes);
+  }
+
+  /** Empties the database; returns how many keys it held. */
+  flush(): number {
+    const removed = this.index.size;
+    this.keyspace.beforeFlush(this);
+    this.index = new Map();
+    this.keys = [];
+    this.values = [];
+    this.freeSlots = [];
+    this.expires = new Map();
+    this.expireCursor = null;
+    return removed;
+  }
+
+  /** SWAPDB: exchanges contents with another database (observers see a flush of both first). */
+  swapWith(other: Database): void {
+    this.keyspace.beforeFlush(this);
+    this.keyspace.beforeFlush(other);
+    [this.index, other.index] = [other.index, this.index];
+    [this.keys, other.keys] = [other.keys, this.keys];
+    [this.values, other.values] = [other.values, this.values];
+    [this.freeSlots, other.freeSlots] = [other.freeSlots, this.freeSlots];
+    [this.expires, other.expires] = [other.expires, this.expires];
+    this.expireCursor = other.expireCursor = null;
+  }
+
+  // --- iteration ---------------------------------------------------------------------------------
+
+  /**
+   * SCAN step: visits up to `count` slots from `cursor`, calling `visit` for each live key, and
+   * returns the next cursor (0 when done). Expired keys are skipped (and removed on a master).
+   */
+  scan(cursor: number, count: number, visit: (key: BinaryString) => void): number {
+    const end = this.keys.length;
+    let slot = cursor;
+    for (let seen = 0; slot < end && seen < count; slot++) {
+      const key = this.keys[slot];
+      if (key === undefined) continue;
+      seen++;
+      if (this.expires.size !== 0 && this.expireIfNeeded(key)) continue;
+      visit(key);
+    }
+    return slot >= end ? 0 : slot;
+  }
+
+  /** Every live key (KEYS). */
+  *allKeys(): IterableIterator<BinaryString> {
+    for (const key of [...this.index.keys()]) {
+      if (this.expires.size !== 0 && this.expireIfNeeded(key)) continue;
+      yield key;
+    }
+  }
+
+  /** Every stored entry including logically expired ones, with no side effects (persistence). */
+  *entries(): IterableIterator<[BinaryString, Value, number | undefined]> {
+    for (const [key, slot] of this.index) yield [key, this.values[slot]!, this.expires.get(key)];
+  }
+
+  /** RANDOMKEY: a random live key, or undefined when empty. */
+  randomKey(): BinaryString | undefined {
+    for (let tries = 1; ; tries++) {
+      const key = this.randomSlotKey();
+      if (key === undefined) return undefined;
+      if (this.expires.size === 0 || !this.expireIfNeeded(key)) return key;
+      // A master deleted that key, so the loop ends. A replica only hides expired keys; when it
+      // keeps drawing them, Redis returns one anyway rather than loop forever.
+      if (this.keyspace.isReplica && tries >= 100) return key;
+    }
+  }
+
+  // --- expiry ------------------------------------------------------------------------------------
+
+  isExpired(key: BinaryString): boolean {
+    const at = this.expires.get(key);
+    return at !== undefined && at <= Date.now();
+  }
+
+  /**
+   * Redis's expireIfNeeded: true if the key is logically expired. A master deletes it and reports
+   * it (so a DEL is propagated); a replica leaves it for its master's DEL and only hides it.
+   */
+  expireIfNeeded(key: BinaryString): boolean {
+    if (!this.isExpired(key)) return false;
+    if (this.keyspace.isReplica) return true;
+    this.deleteExpired(key);
+    return true;
+  }
+
+  /**
+   * One slice of the active expire cycle: examines up to `budget` keys with a TTL, continuing
+   * where the previous slice stopped, and deletes the expired ones. Returns how many it examined
+   * and how many it deleted, so the cycle can decide whether this database needs more time.
+   */
+  activeExpireSlice(budget: number, now: number): { examined: number; expired: number } {
+    let examined = 0;
+    let expired = 0;
+    if (this.expires.size === 0) return { examined, expired };
+    this.expireCursor ??= this.expires.entries();
+    while (examined < budget) {
+      const next = this.expireCursor.next();
+      if (next.done) {
+        this.expireCursor = this.expires.entries();
+        break;
+      }
+      examined++;
+      const [key, at] = next.value;
+      if (at <= now) {
+        this.deleteExpired(key);
+        expired++;
+      }
+    }
+    return { examined, expired };
+  }
+
+  private deleteExpired(key: BinaryString): void {
+    this.keyspace.beforeChange(this, key);
+    this.remove(key);
+    this.keyspace.afterChange(this, key, 0);
+    this.keyspace.expired(this, key);
+  }
+
+  private remove(key: BinaryString): void {
+    const slot = this.index.get(key)!;
+    this.index.delete(key);
+    this.keys[slot] = undefined;
+    this.values[slot] = undefined;
+    if (this.expires.size !== 0) this.expires.delete(key);
+    if (this.index.size === 0) {
+      // Slots are never compacted (that would move live keys under a running SCAN); an empty
+      // database is the moment to give their memory back.
+      this.keys = [];
+      this.values = [];
+      this.freeSlots = [];
+    } else {
+      this.freeSlots.push(slot);
+    }
+  }
+
+  private randomSlotKey(): BinaryString | undefined {
+    const n = this.keys.length;
+    // Sample slots; when the table is sparse, fall back to walking from a random point.
+    for (let i = 0; i < 16; i++) {
+      const key = this.keys[Math.floor(Math.random() * n)];
+      if (key !== undefined) return key;
+    }
+    const start = Math.floor(Math.random() * n);
+    for (let i = 0; i < n; i++) {
+      const key = this.keys[(start + i) % n];
+      if (key !== undefined) return key;
+    }
+    return undefined;
+  }
+}

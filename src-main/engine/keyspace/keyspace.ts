@@ -1,0 +1,81 @@
+// All databases of a node, the `dirty` counter (Redis's server.dirty: changes since the last save,
+// and how the executor knows a command wrote something), and the hooks other subsystems attach to.
+import type { BinaryString } from '../protocol/request-parser.js';
+import { Database } from './database.js';
+
+/**
+ * Subsystems that must see every change: snapshots (copy-on-write for BGSAVE), WATCH, keyspace
+ * notifications. All callbacks run synchronously inside the change.
+ */
+export interface KeyspaceObserver {
+  /** Before `key` in `db` is created, overwritten, modified in place, re-TTL'd or deleted. */
+  beforeChange?(db: Database, key: BinaryString): void;
+  /** After such a change. */
+  afterChange?(db: Database, key: BinaryString): void;
+  /** Before `db` is emptied or swapped as a whole (FLUSHDB, FLUSHALL, SWAPDB). */
+  beforeFlush?(db: Database): void;
+}
+
+export class Keyspace {
+  readonly dbs: Database[];
+  /** Changes since the last successful save; also incremented per command write (see executor). */
+  dirty = 0;
+  /** Keys removed because their TTL passed (INFO stats expired_keys). */
+  expiredKeys = 0;
+  /** Reads that found / did not find their key (INFO stats keyspace_hits / keyspace_misses). */
+  hits = 0;
+  misses = 0;
+  /**
+   * A replica never expires keys itself: its master sends DEL. Until then reads treat them as
+   * missing (Redis's expireIfNeeded on a replica).
+   */
+  isReplica = false;
+  /** Called when a master removes an expired key; the server propagates it as DEL and notifies. */
+  onExpired: (db: Database, key: BinaryString) => void = () => {};
+
+  private observers: KeyspaceObserver[] = [];
+
+  constructor(databases: number) {
+    this.dbs = Array.from({ length: databases }, (_, i) => new Database(i, this));
+  }
+
+  addObserver(observer: KeyspaceObserver): () => void {
+    this.observers.push(observer);
+    return () => {
+      this.observers = this.observers.filter((o) => o !== observer);
+    };
+  }
+
+  get totalKeys(): number {
+    let n = 0;
+    for (const db of this.dbs) n += db.size;
+    return n;
+  }
+
+  /** FLUSHALL: returns how many keys were removed. */
+  flushAll(): number {
+    let removed = 0;
+    for (const db of this.dbs) removed += db.flush();
+    return removed;
+  }
+
+  // Called by Database only.
+
+  beforeChange(db: Database, key: BinaryString): void {
+    for (const o of this.observers) o.beforeChange?.(db, key);
+  }
+
+  afterChange(db: Database, key: BinaryString, changes: number): void {
+    this.dirty += changes;
+    for (const o of this.observers) o.afterChange?.(db, key);
+  }
+
+  beforeFlush(db: Database): void {
+    for (const o of this.observers) o.beforeFlush?.(db);
+  }
+
+  expired(db: Database, key: BinaryString): void {
+    this.expiredKeys++;
+    this.onExpired(db, key);
+  }
+}

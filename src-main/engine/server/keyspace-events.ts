@@ -1,0 +1,36 @@
+// Keyspace notifications (notify.c): when `notify-keyspace-events` enables a class, a change to a
+// key is published on `__keyspace@<db>__:<key>` (message: the event) and/or
+// `__keyevent@<db>__:<event>` (message: the key). Command handlers call notify() after each change;
+// the pub/sub family installs `publish`.
+import type { BinaryString } from '../protocol/request-parser.js';
+
+/** Event classes, by their config letter. */
+export type EventClass = 'g' | '$' | 'l' | 's' | 'h' | 'z' | 'x' | 'e' | 't' | 'm' | 'd' | 'n';
+
+const ALL_CLASSES = 'g$lshzxetd'; // what 'A' stands for
+
+export class KeyspaceEvents {
+  /** Publishes to a channel; installed by pub/sub. */
+  publish: (channel: BinaryString, message: BinaryString) => void = () => {};
+  private classes = new Set<string>();
+  private keyspace = false;
+  private keyevent = false;
+
+  /** Applies a `notify-keyspace-events` value (already validated by the config). */
+  configure(flags: string): void {
+    const expanded = flags.replace('A', ALL_CLASSES);
+    this.keyspace = expanded.includes('K');
+    this.keyevent = expanded.includes('E');
+    this.classes = new Set(expanded.replace(/[KE]/g, ''));
+  }
+
+  get enabled(): boolean {
+    return (this.keyspace || this.keyevent) && this.classes.size > 0;
+  }
+
+  notify(eventClass: EventClass, event: string, key: BinaryString, dbId: number): void {
+    if (!this.enabled || !this.classes.has(eventClass)) return;
+    if (this.keyspace) this.publish(`__keyspace@${dbId}__:${key}`, event);
+    if (this.keyevent) this.publish(`__keyevent@${dbId}__:${event}`, key);
+  }
+}

@@ -1,0 +1,97 @@
+// How writes leave a node: every command that changed the dataset is handed, as its EFFECT, to
+// one hook, `onPropagate(dbIndex, argv)` — the single feed for the AOF and for replicas.
+//
+// By default the effect is the command's own argv, when it changed something (the keyspace's
+// dirty counter moved, like Redis's server.dirty). A command whose argv would not reproduce the
+// same result elsewhere supplies the effect itself with propagate(): SET EX becomes SET PXAT,
+// INCRBYFLOAT becomes SET KEEPTTL, SPOP becomes SREM of the chosen members. Keys that expire on
+// a master are propagated as DEL, before the command that found them expired.
+//
+// Calls nest (EXEC runs its queued commands through the same path): a nested call's effects are
+// collected into its parent's, and only the outermost call hands them to the hook, in order.
+import type { BinaryString } from '../protocol/request-parser.js';
+
+export type PropagateHook = (dbIndex: number, argv: BinaryString[]) => void;
+
+export interface Effect {
+  dbIndex: number;
+  argv: BinaryString[];
+}
+
+export interface CallFrame {
+  effects: Effect[];
+  /** The command supplied its own effects; its argv is not propagated. */
+  rewritten: boolean;
+  prevented: boolean;
+  forced: boolean;
+}
+
+export class Propagation {
+  /** Set by persistence (AOF) and replication; the node's only write feed. */
+  onPropagate: PropagateHook = () => {};
+  // Frames are reused by depth: a call costs no allocation unless it actually propagates.
+  private readonly frames: CallFrame[] = [];
+  private depth = 0;
+
+  begin(): CallFrame {
+    let frame = this.frames[this.depth];
+    if (frame === undefined) {
+      frame = { effects: [], rewritten: false, prevented: false, forced: false };
+      this.frames.push(frame);
+    } else {
+      frame.rewritten = frame.prevented = frame.forced = false;
+      if (frame.effects.length !== 0) frame.effects = [];
+    }
+    this.depth++;
+    return frame;
+  }
+
+  /** Called by a command handler: this is (part of) my effect, instead of my argv. */
+  propagate(dbIndex: number, argv: BinaryString[]): void {
+    const frame = this.current();
+    if (frame) frame.rewritten = true;
+    this.emit({ dbIndex, argv });
+  }
+
+  /** Called by a command that must be propagated even if it changed nothing (FLUSHDB of an empty db). */
+  force(): void {
+    const frame = this.current();
+    if (frame) frame.forced = true;
+  }
+
+  /** Called by a command handler whose change must not reach replicas or the AOF. */
+  prevent(): void {
+    const frame = this.current();
+    if (frame) frame.prevented = true;
+  }
+
+  /** A key removed because it expired (master only). */
+  expired(dbIndex: number, key: BinaryString): void {
+    this.emit({ dbIndex, argv: ['DEL', key] });
+  }
+
+  end(frame: CallFrame, dbIndex: number, argv: BinaryString[], dirty: number): void {
+    this.depth--;
+    if (!frame.rewritten && !frame.prevented && (dirty > 0 || frame.forced)) frame.effects.push({ dbIndex, argv });
+    if (frame.effects.length === 0) return;
+    const effects = frame.effects;
+    frame.effects = [];
+    const parent = this.current();
+    if (parent) {
+      parent.effects.push(...effects);
+      parent.rewritten = true;
+    } else {
+      for (const e of effects) this.onPropagate(e.dbIndex, e.argv);
+    }
+  }
+
+  private current(): CallFrame | undefined {
+    return this.depth > 0 ? this.frames[this.depth - 1] : undefined;
+  }
+
+  private emit(effect: Effect): void {
+    const frame = this.current();
+    if (frame) frame.effects.push(effect);
+    else this.onPropagate(effect.dbIndex, effect.argv);
+  }
+}

@@ -1,0 +1,75 @@
+// startNode: loads the configuration, builds the node, opens its port, and logs startup the way
+// redis-server does, ending with "Ready to accept connections".
+import type { LogSink, NodeHandle, StartOptions } from '../index.js';
+import { loadConfig } from '../config/load.js';
+import { ConfigError } from '../config/errors.js';
+import { Logger, type LogLevel } from './logger.js';
+import { Server } from './server.js';
+import { ENGINE_NAME, REDIS_VERSION } from '../version.js';
+
+export { ConfigError };
+
+/**
+ * Starts a node. Rejects with a ConfigError (its `report` is redis-server's exact text) when the
+ * configuration is invalid, or with an Error whose message is the fatal log line (already logged)
+ * when the node cannot start, e.g. "Failed listening on port 6379 (TCP), aborting.".
+ */
+export async function startNode(opts: StartOptions): Promise<NodeHandle> {
+  const { config, configFile } = loadConfig(opts.argv);
+  const logfile = config.str('logfile');
+  const logger = new Logger({
+    level: config.str('loglevel') as LogLevel,
+    // A relative logfile is relative to `dir`, where redis-server has chdir()ed by then.
+    file: logfile ? config.path(logfile) : '',
+    sink: combineSinks(opts.logSink, opts.logToStdout && !logfile ? (line) => process.stdout.write(line + '\n') : undefined),
+  });
+  logger.warning(`oO0OoO0OoO0Oo ${ENGINE_NAME} is starting oO0OoO0OoO0Oo`);
+  logger.warning(`${ENGINE_NAME} (Redis ${REDIS_VERSION} compatible), bits=64, pid=${process.pid}, just started`);
+  logger.warning(
+    opts.argv.length === 0
+      ? `Warning: no config file specified, using the default config. In order to specify a config file use ${ENGINE_NAME} /path/to/redis.conf`
+      : 'Configuration loaded',
+  );
+
+  const server = new Server(config, logger, configFile);
+  logger.role = config.replicaOf() ? 'S' : 'M';
+  server.keyspaceEvents.configure(config.str('notify-keyspace-events'));
+  for (const name of config.ignoredDirectives) {
+    logger.notice(`Directive '${name}' is accepted for compatibility and has no effect on this server.`);
+  }
+  try {
+    await server.listen();
+  } catch (err) {
+    logger.warning((err as Error).message);
+    throw err;
+  }
+  logger.notice(`Running mode=standalone, port=${server.port}.`);
+  logger.warning('Server initialized');
+  server.startCron();
+  logger.notice('Ready to accept connections');
+
+  let stoppedByHandle = false;
+  server.onExit = (code) => {
+    if (!stoppedByHandle) opts.onExit?.(code);
+  };
+  return {
+    get port() {
+      return server.port;
+    },
+    info: (section?: string) => server.info.render(section ? [section] : []),
+    async shutdown(options = {}) {
+      stoppedByHandle = true;
+      if (options.signal) {
+        // Redis logs this from its signal handler, with "signal-handler (<unix time>)" for the role.
+        logger.raw(`${process.pid}:signal-handler (${Math.floor(Date.now() / 1000)}) Received ${options.signal} scheduling shutdown...`);
+      }
+      await server.shutdown({ save: options.save });
+    },
+  };
+}
+
+function combineSinks(...sinks: (LogSink | undefined)[]): LogSink | undefined {
+  const present = sinks.filter((s): s is LogSink => s !== undefined);
+  if (present.length <= 1) return present[0];
+  return (line) => present.forEach((s) => s(line));
+}
