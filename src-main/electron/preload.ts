@@ -1,1 +1,35 @@
-export {};
+// The Electron window's only door to the lab host (bundled to out/preload/preload.cjs; sandboxed
+// preloads must be CommonJS). It exposes `window.replicaLab`, a LabBridge with exactly two
+// functions, and forwards only method names on the LAB_METHODS whitelist; the main process checks
+// again (api-dispatch.ts), because a compromised renderer could talk to ipcRenderer some other way.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import {
+  IPC_CALL_CHANNEL,
+  IPC_PUSH_CHANNEL,
+  isLabMethod,
+  type LabBridge,
+  type LabPush,
+  type LabRequest,
+  type LabResponse,
+} from '../api/lab-api.js';
+
+let nextRequestId = 1;
+
+const bridge: LabBridge = {
+  async call(method, params) {
+    if (!isLabMethod(method)) throw new Error(`unknown method ${JSON.stringify(method)}`);
+    const request: LabRequest = { id: nextRequestId++, method, params: Array.isArray(params) ? params : [] };
+    const response = (await ipcRenderer.invoke(IPC_CALL_CHANNEL, request)) as LabResponse;
+    if (!response.ok) throw new Error(response.error);
+    return response.result;
+  },
+  onPush(listener) {
+    const forward = (_event: IpcRendererEvent, push: LabPush): void => listener(push);
+    ipcRenderer.on(IPC_PUSH_CHANNEL, forward);
+    return () => {
+      ipcRenderer.removeListener(IPC_PUSH_CHANNEL, forward);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('replicaLab', bridge);

@@ -1,0 +1,45 @@
+// The link to the lab host, and the wiring that keeps every store in step with it: pushes are routed
+// to the store they concern, and every (re)connection reloads what pushes alone cannot rebuild.
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { ConnectionStatus } from '../api/connection-state.js';
+import { onConnectionChange, onLabPush } from '../api/lab-client.js';
+import { useEventsStore } from './events.js';
+import { useNodeLogStore } from './node-log.js';
+import { useNodesStore } from './nodes.js';
+import { useNoticesStore } from './notices.js';
+
+export const useConnectionStore = defineStore('connection', () => {
+  const status = ref<ConnectionStatus>({ state: 'connecting', failedAttempts: 0 });
+  let started = false;
+
+  function start(): void {
+    if (started) return;
+    started = true;
+    const nodes = useNodesStore();
+    const events = useEventsStore();
+    const nodeLog = useNodeLogStore();
+    const notices = useNoticesStore();
+
+    onLabPush((push) => {
+      if (push.type === 'nodes') nodes.replaceAll(push.nodes);
+      else if (push.type === 'event') events.add(push.event);
+      else if (push.type === 'log') nodeLog.addLine(push.nodeId, push.line);
+    });
+
+    onConnectionChange((next) => {
+      const previous = status.value.state;
+      status.value = next;
+      if (next.state === 'connected') {
+        if (previous === 'reconnecting') notices.announce('Reconnected to the lab host.');
+        void nodes.load();
+        void events.load();
+        void nodeLog.reload();
+      } else if (previous === 'connected') {
+        notices.announce('Disconnected from the lab host; reconnecting.');
+      }
+    });
+  }
+
+  return { status, start };
+});

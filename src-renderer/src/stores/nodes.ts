@@ -1,0 +1,106 @@
+// The lab's nodes as the host last reported them, plus what this window is currently asking the
+// host to do to each of them (so buttons can show progress and not be pressed twice).
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { AddNodeOptions, NodeSummary } from '../../../src-main/api/lab-api.js';
+import { lab } from '../api/lab-client.js';
+import { nodeLabel, STATUS_TEXT } from '../format/node-labels.js';
+import { useNoticesStore } from './notices.js';
+
+export type NodeAction = 'start' | 'stop' | 'remove';
+
+export const useNodesStore = defineStore('nodes', () => {
+  const notices = useNoticesStore();
+  const nodes = ref<NodeSummary[]>([]);
+  /** False until the first list arrives, so the UI can tell "loading" from "no nodes". */
+  const loaded = ref(false);
+  const pending = ref<Record<string, NodeAction>>({});
+  const adding = ref(false);
+
+  const runningCount = computed(() => nodes.value.filter((node) => node.status === 'running').length);
+
+  function byId(id: string): NodeSummary | undefined {
+    return nodes.value.find((node) => node.id === id);
+  }
+
+  /** Status changes arrive in pushes nobody asked for; say them out loud for screen-reader users. */
+  function announceChanges(before: NodeSummary[], after: NodeSummary[]): void {
+    const previous = new Map(before.map((node) => [node.id, node]));
+    for (const node of after) {
+      const old = previous.get(node.id);
+      if (!old) notices.announce(`${nodeLabel(node)} added, ${STATUS_TEXT[node.status].toLowerCase()}.`);
+      else if (old.status !== node.status) notices.announce(`${nodeLabel(node)} is now ${STATUS_TEXT[node.status].toLowerCase()}.`);
+      previous.delete(node.id);
+    }
+    for (const gone of previous.values()) notices.announce(`${nodeLabel(gone)} removed.`);
+  }
+
+  /** Apply a full list from the host (a `nodes` push or listNodes). */
+  function replaceAll(next: NodeSummary[]): void {
+    if (loaded.value) announceChanges(nodes.value, next);
+    nodes.value = next;
+    loaded.value = true;
+  }
+
+  /** Apply one node returned by an action, ahead of the next push. */
+  function upsert(node: NodeSummary): void {
+    const index = nodes.value.findIndex((existing) => existing.id === node.id);
+    const next = index === -1 ? [...nodes.value, node] : nodes.value.map((existing, i) => (i === index ? node : existing));
+    replaceAll(next);
+  }
+
+  async function load(): Promise<void> {
+    try {
+      replaceAll(await lab.listNodes());
+    } catch (error) {
+      notices.reportError('Could not load the list of nodes', error);
+    }
+  }
+
+  async function add(options: AddNodeOptions = {}): Promise<NodeSummary | null> {
+    adding.value = true;
+    try {
+      const node = await lab.addNode(options);
+      upsert(node);
+      return node;
+    } catch (error) {
+      notices.reportError(options.port ? `Could not add a node on port ${options.port}` : 'Could not add a node', error);
+      return null;
+    } finally {
+      adding.value = false;
+    }
+  }
+
+  async function act(node: NodeSummary, action: NodeAction): Promise<void> {
+    if (pending.value[node.id]) return;
+    pending.value = { ...pending.value, [node.id]: action };
+    try {
+      if (action === 'remove') {
+        await lab.removeNode(node.id);
+        replaceAll(nodes.value.filter((existing) => existing.id !== node.id));
+      } else {
+        upsert(action === 'start' ? await lab.startNode(node.id) : await lab.stopNode(node.id));
+      }
+    } catch (error) {
+      notices.reportError(`Could not ${action} ${nodeLabel(node)}`, error);
+    } finally {
+      const { [node.id]: _done, ...rest } = pending.value;
+      pending.value = rest;
+    }
+  }
+
+  return {
+    nodes,
+    loaded,
+    pending,
+    adding,
+    runningCount,
+    byId,
+    replaceAll,
+    load,
+    add,
+    start: (node: NodeSummary) => act(node, 'start'),
+    stop: (node: NodeSummary) => act(node, 'stop'),
+    remove: (node: NodeSummary) => act(node, 'remove'),
+  };
+});

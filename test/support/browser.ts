@@ -1,0 +1,85 @@
+// Helpers for tests that drive the lab's UI: browser mode started as a real process, exactly as a
+// user starts it, and Debian's Chromium through playwright-core. Both are always stopped again.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { freePort, ROOT, tempDir } from './servers.js';
+
+export interface BrowserModeLab {
+  /** The `UI:` URL the lab printed, token included. */
+  url: string;
+  dataDir: string;
+  proc: ChildProcess;
+  /** Everything the lab wrote to stderr so far, for failure messages. */
+  stderr(): string;
+  /** SIGTERM, wait for the exit (SIGKILL if it hangs), delete the data dir; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+const UI_LINE = /^UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m;
+
+/** `node out/main/launcher.js --headless …` from the built app (`npm run build` first). */
+export async function startBrowserMode(opts: { timeoutMs?: number } = {}): Promise<BrowserModeLab> {
+  const httpPort = await freePort();
+  const dataDir = tempDir('replicalab-ui-');
+  const proc = spawn(
+    process.execPath,
+    [join(ROOT, 'out', 'main', 'launcher.js'), '--headless', '--http-port', String(httpPort), '--data-dir', dataDir],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  proc.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+
+  const stop = async (): Promise<number | null> => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+    // The lab stops its nodes before exiting; give it time, but never leave it behind.
+    const killer = setTimeout(() => proc.kill('SIGKILL'), 20000);
+    const code = await exited;
+    clearTimeout(killer);
+    rmSync(dataDir, { recursive: true, force: true });
+    return code;
+  };
+
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`browser mode printed no UI line in time:\n${stdout}${stderr}`)), opts.timeoutMs ?? 60000);
+      proc.stdout!.on('data', (d) => {
+        stdout += d;
+        const match = UI_LINE.exec(stdout);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+      proc.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`browser mode exited with ${code} before printing its UI line:\n${stdout}${stderr}`));
+      });
+    });
+    return { url, dataDir, proc, stderr: () => stderr, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Debian's Chromium, headless, with nothing phoning home. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** Poll `check` until it returns true; on timeout fail with `what` (playwright-core has no `expect`). */
+export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
