@@ -5,6 +5,7 @@
 // The schema is versioned with SQLite's `user_version`: MIGRATIONS[i] takes a database from version
 // i to i+1, so a later release appends a migration and existing labs upgrade in place on open.
 import Database from 'better-sqlite3';
+import { SQLITE_BINDING_ENV } from './electron-sqlite.js';
 import { join } from 'node:path';
 import type { LabEvent, LabEventKind } from '../api/lab-api.js';
 
@@ -62,7 +63,9 @@ export class LabStore {
 
   /** Opens (creating or migrating) `<dataDir>/lab.db`. */
   static open(dataDir: string): LabStore {
-    const db = new Database(join(dataDir, 'lab.db'));
+    // In the Electron window the addon must be the Electron-ABI build the launcher prepared.
+    const nativeBinding = process.env[SQLITE_BINDING_ENV];
+    const db = new Database(join(dataDir, 'lab.db'), nativeBinding ? { nativeBinding } : {});
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
     migrate(db);
