@@ -3,11 +3,14 @@
 // Figures go to docs/benchmarks.md by hand, with the command line that produced them.
 //
 //   npm run bench                 # everything
-//   npm run bench -- throughput   # one section: throughput | memory
+//   npm run bench -- throughput   # one section: throughput | memory | persistence | replication
+//   npm run bench -- replication:lag   # one part of replication: fullsync | lag | throughput
 //   npm run bench -- --quick      # fewer requests, for a smoke run
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { startServer, type RunningServer } from '../test/support/servers.js';
+import { readFileSync, rmSync } from 'node:fs';
+import { startServer, tempDir, type RunningServer } from '../test/support/servers.js';
+import { RespClient } from '../test/support/resp-client.js';
+import { replicationBench } from './replication.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -75,21 +78,32 @@ async function throughput() {
   }
 }
 
-/** 1M keys of 100-byte strings, loaded with redis-cli --pipe, then resident memory. */
-async function memory() {
-  const keys = quick ? 100_000 : 1_000_000;
+/** The dataset of the memory and persistence sections: `keys` SETs of 100-byte strings, as RESP for redis-cli --pipe. */
+function stringKeysPayload(keys: number): string {
   const value = 'x'.repeat(100);
   const lines: string[] = [];
   for (let i = 0; i < keys; i++) {
     const k = `key:${i}`;
     lines.push(`*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$100\r\n${value}\r\n`);
   }
-  const payload = lines.join('');
+  return lines.join('');
+}
+
+function loadWithPipe(port: number, payload: string): void {
+  const p = spawnSync('redis-cli', ['-p', String(port), '--pipe'], { input: payload, encoding: 'utf8', timeout: 600_000 });
+  if (p.status !== 0) throw new Error(`redis-cli --pipe failed: ${p.stdout} ${p.stderr}`);
+}
+
+const datasetKeys = () => (quick ? 100_000 : 1_000_000);
+
+/** 1M keys of 100-byte strings, loaded with redis-cli --pipe, then resident memory. */
+async function memory() {
+  const keys = datasetKeys();
+  const payload = stringKeysPayload(keys);
   console.log(`\n## Memory: ${keys} keys of 100-byte strings (loaded with redis-cli --pipe), resident set size\n`);
   const r = await withBoth((_kind, s) => {
     const before = rssBytes(s.proc.pid!);
-    const p = spawnSync('redis-cli', ['-p', String(s.port), '--pipe'], { input: payload, encoding: 'utf8', timeout: 600_000 });
-    if (p.status !== 0) throw new Error(`redis-cli --pipe failed: ${p.stdout} ${p.stderr}`);
+    loadWithPipe(s.port, payload);
     return { before, after: rssBytes(s.proc.pid!) };
   });
   const mb = (n: number) => (n / 1048576).toFixed(1);
@@ -99,6 +113,115 @@ async function memory() {
   console.log(`\nratio (loaded RSS, ours / redis-server): ${ratio(r.ours.after, r.redis.after)}`);
 }
 
+interface PersistenceFigures {
+  saveMs: number;
+  /** From spawning the restarted server to "Ready to accept connections". */
+  startMs: number;
+  /** The server's own "DB loaded from disk: N seconds". */
+  loadMs: number;
+  worstGetMs: number;
+  getsDuringBgsave: number;
+}
+
+/**
+ * Worst latency of GETs sent one after the other while a BGSAVE runs: from just before BGSAVE
+ * (redis-server's fork pauses it there) until INFO says the save is over.
+ */
+async function worstGetDuringBgsave(port: number): Promise<{ worstMs: number; gets: number }> {
+  const reader = await RespClient.open(port);
+  const control = await RespClient.open(port);
+  let saving = true;
+  let worstMs = 0;
+  let gets = 0;
+  const loop = (async () => {
+    for (let i = 0; saving; i++) {
+      const started = performance.now();
+      await reader.call('GET', `key:${(i * 7919) % datasetKeys()}`);
+      worstMs = Math.max(worstMs, performance.now() - started);
+      gets++;
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 50)); // the loop is running before the save starts
+  const reply = await control.call('BGSAVE');
+  if (reply !== 'Background saving started') throw new Error(`BGSAVE: ${JSON.stringify(reply)}`);
+  while (/rdb_bgsave_in_progress:1/.test(String(await control.call('INFO', 'persistence')))) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  saving = false;
+  await loop;
+  reader.close();
+  control.close();
+  return { worstMs, gets };
+}
+
+async function persistenceRun(kind: Kind, payload: string): Promise<PersistenceFigures> {
+  const dir = tempDir('replicalab-bench-');
+  try {
+    const server = await startServer(kind, [], { dir });
+    let saveMs: number;
+    let bgsave: { worstMs: number; gets: number };
+    try {
+      loadWithPipe(server.port, payload);
+      const c = await RespClient.open(server.port);
+      const started = performance.now();
+      const reply = await c.call('SAVE');
+      saveMs = performance.now() - started;
+      c.close();
+      if (reply !== 'OK') throw new Error(`SAVE: ${JSON.stringify(reply)}`);
+      bgsave = await worstGetDuringBgsave(server.port);
+    } finally {
+      await server.stop();
+    }
+    const spawned = performance.now();
+    const restarted = await startServer(kind, [], { dir, timeoutMs: 300_000 });
+    const startMs = performance.now() - spawned;
+    await restarted.stop();
+    const loadedSec = /DB loaded from disk: ([\d.]+) seconds/.exec(restarted.output())?.[1];
+    if (loadedSec === undefined) throw new Error(`${kind} did not log "DB loaded from disk":\n${restarted.output()}`);
+    return { saveMs, startMs, loadMs: Number(loadedSec) * 1000, worstGetMs: bgsave.worstMs, getsDuringBgsave: bgsave.gets };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** SAVE, load at start and GET latency during BGSAVE, for the dataset of the memory section. */
+async function persistence() {
+  const keys = datasetKeys();
+  const payload = stringKeysPayload(keys);
+  console.log(`\n## Persistence: ${keys} keys of 100-byte strings (loaded with redis-cli --pipe)\n`);
+  // Two rounds, alternating servers; the better of the two rounds counts for each figure.
+  const best = {} as Record<Kind, PersistenceFigures>;
+  for (let round = 0; round < 2; round++) {
+    for (const kind of KINDS) {
+      const run = await persistenceRun(kind, payload);
+      const prev = best[kind];
+      best[kind] = prev
+        ? {
+            saveMs: Math.min(prev.saveMs, run.saveMs),
+            startMs: Math.min(prev.startMs, run.startMs),
+            loadMs: Math.min(prev.loadMs, run.loadMs),
+            worstGetMs: Math.min(prev.worstGetMs, run.worstGetMs),
+            getsDuringBgsave: Math.max(prev.getsDuringBgsave, run.getsDuringBgsave),
+          }
+        : run;
+    }
+  }
+  const { redis, ours } = best;
+  const row = (name: string, a: number, b: number) => console.log(`| ${name} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${ratio(b, a)} |`);
+  console.log('| measure (ms) | redis-server | replica-lab-server | ratio |');
+  console.log('|---|---:|---:|---:|');
+  row('SAVE', redis.saveMs, ours.saveMs);
+  row('load at start ("DB loaded from disk")', redis.loadMs, ours.loadMs);
+  row('start until ready', redis.startMs, ours.startMs);
+  row('worst GET latency during BGSAVE', redis.worstGetMs, ours.worstGetMs);
+  console.log(`\nGETs answered during BGSAVE: redis-server ${redis.getsDuringBgsave}, replica-lab-server ${ours.getsDuringBgsave}`);
+}
+
 console.log(`# ReplicaLab benchmarks (${new Date().toISOString()}, node ${process.version}, ${quick ? 'quick' : 'full'})`);
 if (want('throughput')) await throughput();
 if (want('memory')) await memory();
+if (want('persistence')) await persistence();
+const replicationParts = sections.filter((s) => s.startsWith('replication:')).map((s) => s.slice('replication:'.length));
+if (want('replication') || replicationParts.length !== 0) {
+  await replicationBench({ quick, stringKeysPayload, loadWithPipe, redisBenchmark }, replicationParts);
+}

@@ -1,5 +1,6 @@
 // Runs the whole suite with Node's own test runner (TypeScript through tsx), one file at a time so
-// that tests which start servers never compete for the two cores, and ends with the line CI reads:
+// that tests which start servers never compete for the two cores, with a time limit per test so a
+// hung server fails its test instead of stalling the run, and ends with the line CI reads:
 // `N passed, N failed`.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -21,7 +22,7 @@ function findTests(dir) {
 const files = (only.length ? only : findTests(join(root, 'test'))).map((f) => relative(root, f));
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=180000', '--test-reporter=spec', ...files],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
 );
 let out = '';

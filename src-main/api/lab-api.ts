@@ -26,8 +26,34 @@ export interface NodeLiveInfo {
   masterHost?: string;
   masterPort?: number;
   masterLinkStatus?: 'up' | 'down';
+  /** The master's `slaveN:ip=..,port=..,state=..,offset=..,lag=..` lines, parsed, in the node's order. */
+  replicas: AttachedReplicaInfo[];
   /** Every field of `INFO replication`, verbatim, in the node's order. */
   replication: Array<[string, string]>;
+}
+
+/** One `slaveN` line of a master's INFO replication: a replica as the master sees it. */
+export interface AttachedReplicaInfo {
+  ip: string;
+  /** The replica's listening port (REPLCONF listening-port), which for a lab node is its lab port. */
+  port: number;
+  /** wait_bgsave, send_bulk or online. */
+  state: string;
+  /** The replication offset the replica last acknowledged (REPLCONF ACK). */
+  offset: number;
+  /** Seconds since the replica's last ACK. */
+  lag: number;
+}
+
+/**
+ * Where a replica's INFO says its master is. `nodeId` is set when master_host:master_port is a node of
+ * this lab (matched by loopback address and port); otherwise the master is outside the lab.
+ */
+export interface MasterPointer {
+  host: string;
+  port: number;
+  nodeId: string | null;
+  linkStatus: 'up' | 'down';
 }
 
 export interface NodeSettings {
@@ -46,11 +72,27 @@ export interface NodeSummary {
   /** The command a user types to talk to this node. */
   cliCommand: string;
   info: NodeLiveInfo | null;
+  /** This running replica's master according to its own INFO; null for a master or a node that is not running. */
+  master: MasterPointer | null;
+  /**
+   * The lab node this node is configured to replicate from: set by linkNode, stored in the lab, and
+   * applied (REPLICAOF) every time the lab starts the node. Null: the lab leaves the node's role to
+   * its own redis.conf, as redis-server would.
+   */
+  replicaOf: string | null;
+  /**
+   * Set when replication cannot work, as read from the nodes' INFO: this node is told to replicate
+   * from itself, or is one of nodes that replicate from each other in a circle. Nobody in such a
+   * cycle has data to give, so each answers the next one's PSYNC with -NOMASTERLINK and the links
+   * stay down until one of them is promoted. Node ids in replication order, starting with this node:
+   * each replicates from the next, the last from the first; a node replicating from itself is [id].
+   */
+  replicationCycle: string[] | null;
   /** Why the node is crashed or failed to start, in the node's own words. */
   lastError: string | null;
 }
 
-export type LabEventKind = 'created' | 'started' | 'stopped' | 'crashed' | 'removed' | 'error';
+export type LabEventKind = 'created' | 'started' | 'stopped' | 'crashed' | 'removed' | 'linked' | 'promoted' | 'error';
 
 export interface LabEvent {
   id: number;
@@ -75,6 +117,14 @@ export interface LabApi {
   startNode(id: string): Promise<NodeSummary>;
   stopNode(id: string): Promise<NodeSummary>;
   removeNode(id: string): Promise<void>;
+  /**
+   * Sends the running node `REPLICAOF 127.0.0.1 <port of masterId>`, or `REPLICAOF NO ONE` when
+   * masterId is null (promote), over a client connection as redis-cli would, and stores the choice
+   * so the lab applies it again whenever it starts the node. Rejects with the node's own error.
+   */
+  linkNode(id: string, masterId: string | null): Promise<NodeSummary>;
+  /** Terminates the node's thread at once, as a power cut would: no final save, connections just drop. */
+  crashNode(id: string): Promise<NodeSummary>;
   listEvents(limit?: number): Promise<LabEvent[]>;
   /** Recent log lines of one node (Redis log format), oldest first. */
   nodeLog(id: string, limit?: number): Promise<string[]>;
@@ -89,6 +139,8 @@ export const LAB_METHODS: readonly LabMethod[] = [
   'startNode',
   'stopNode',
   'removeNode',
+  'linkNode',
+  'crashNode',
   'listEvents',
   'nodeLog',
 ] as const;

@@ -12,6 +12,12 @@ const PARAM_CHECKS: { [M in LabMethod]: ParamCheck<M> } = {
   startNode: (params) => [nodeId(params[0])],
   stopNode: (params) => [nodeId(params[0])],
   removeNode: (params) => [nodeId(params[0])],
+  // null, not a missing argument, means "promote": a dropped parameter must not promote by accident.
+  linkNode: (params) => {
+    if (params[1] !== null && typeof params[1] !== 'string') throw new Error('linkNode needs a master node id, or null to promote');
+    return [nodeId(params[0]), params[1] === null ? null : nodeId(params[1])];
+  },
+  crashNode: (params) => [nodeId(params[0])],
   listEvents: (params) => [optionalCount(params[0])],
   nodeLog: (params) => [nodeId(params[0]), optionalCount(params[1])],
 };

@@ -1,6 +1,6 @@
 // Turns a node's own INFO text into the fields the lab shows. Nothing here computes a number: every
 // value is read from the node's answer, so the screen shows what `redis-cli INFO` would show.
-import type { NodeLiveInfo } from '../api/lab-api.js';
+import type { AttachedReplicaInfo, NodeLiveInfo } from '../api/lab-api.js';
 
 /** INFO text as sections: lower-case section name -> its `field:value` pairs in the node's order. */
 function parseInfoSections(text: string): Map<string, Array<[string, string]>> {
@@ -41,6 +41,7 @@ export function parseNodeInfo(text: string, sampledAt: number): NodeLiveInfo {
     connectedSlaves: num('connected_slaves'),
     masterReplOffset: num('master_repl_offset'),
     masterReplid: fields.get('master_replid') ?? '',
+    replicas: attachedReplicas(sections.get('replication') ?? []),
     replication: sections.get('replication') ?? [],
   };
   const masterHost = fields.get('master_host');
@@ -49,6 +50,26 @@ export function parseNodeInfo(text: string, sampledAt: number): NodeLiveInfo {
   const link = fields.get('master_link_status');
   if (link === 'up' || link === 'down') live.masterLinkStatus = link;
   return live;
+}
+
+/** The master's `slaveN:ip=127.0.0.1,port=6380,state=online,offset=1234,lag=0` lines, in order. */
+function attachedReplicas(replication: Array<[string, string]>): AttachedReplicaInfo[] {
+  const replicas: AttachedReplicaInfo[] = [];
+  for (const [field, value] of replication) {
+    if (!/^slave\d+$/.test(field)) continue;
+    const parts = new Map(value.split(',').map((part) => {
+      const eq = part.indexOf('=');
+      return [part.slice(0, eq), part.slice(eq + 1)] as const;
+    }));
+    replicas.push({
+      ip: parts.get('ip') ?? '',
+      port: Number(parts.get('port') ?? 0),
+      state: parts.get('state') ?? '',
+      offset: Number(parts.get('offset') ?? 0),
+      lag: Number(parts.get('lag') ?? 0),
+    });
+  }
+  return replicas;
 }
 
 /** Sums `keys=N` over the keyspace section's `dbN:keys=..,expires=..,avg_ttl=..` lines. */

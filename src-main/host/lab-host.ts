@@ -1,6 +1,14 @@
 // The lab host: owns the lab's nodes (each in its own worker thread, see node-thread.ts), keeps them
 // in the store, and implements the LabApi that the renderer calls over either transport. It pushes
 // the node list with fresh INFO twice a second, and every event and log line as it happens.
+//
+// Replication links follow Redis's own rule with one lab-level addition. A REPLICAOF sent to a node
+// (by linkNode, or by anyone with redis-cli) changes only the running node, and is gone when it
+// restarts, unless CONFIG REWRITE saved it. But a link made with the lab's controls is the lab's
+// configuration, like the node's port: it is stored in lab.db and given to the node as
+// `--replicaof 127.0.0.1 <port>` every time the lab starts it, as one would start redis-server, so
+// a restarted replica comes back as a replica and can resume with a partial resync from its RDB.
+// What the screen shows as the topology is always what the nodes' INFO says, not what was stored.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, relative, isAbsolute } from 'node:path';
 import type {
@@ -15,10 +23,12 @@ import type {
 } from '../api/lab-api.js';
 import { parseNodeInfo } from './info-parser.js';
 import { LabStore, type StoredNode } from './lab-store.js';
+import { sendNodeCommand } from './node-command.js';
 import { ensureNodeConfig, nodeFiles, type NodeFiles } from './node-files.js';
 import { NodeLog } from './node-log.js';
 import { NodeThread, type ThreadEnd } from './node-thread.js';
 import { isPortFree, nextFreePort } from './ports.js';
+import { findReplicationCycles, masterPointer, type TopologyNode } from './replication-topology.js';
 import { SerialQueue } from './serial-queue.js';
 
 export interface LabHostOptions {
@@ -113,11 +123,13 @@ export class LabHost implements LabApi {
       node.stored.shouldRun = true;
       if (node.thread) return this.summary(node);
       this.setStatus(node, 'starting');
+      const master = this.storedMaster(node);
       try {
         ensureNodeConfig(node.files, node.stored);
         node.thread = await NodeThread.start({
           script: this.options.workerScript,
-          argv: [node.files.configFile],
+          // Later directives win, so the lab's link overrides a `replicaof` in the node's own config.
+          argv: master ? [node.files.configFile, '--replicaof', '127.0.0.1', String(master.stored.port)] : [node.files.configFile],
           onLog: (line) => this.onNodeLog(node, line),
           onEnd: (end) => this.onNodeEnd(node, end),
         });
@@ -128,7 +140,8 @@ export class LabHost implements LabApi {
         throw new Error(`${node.stored.name} could not start: ${node.lastError}`);
       }
       node.lastError = null;
-      this.record(node, 'started', `listening on 127.0.0.1:${node.thread.port}`);
+      const asReplica = master ? `, replicating from ${master.stored.name} (--replicaof 127.0.0.1 ${master.stored.port})` : '';
+      this.record(node, 'started', `listening on 127.0.0.1:${node.thread.port}${asReplica}`);
       this.setStatus(node, 'running');
       await this.refreshInfo(node);
       return this.summary(node);
@@ -152,6 +165,7 @@ export class LabHost implements LabApi {
       await this.stopThread(node, 'stopped before being removed');
       this.store.deleteNode(id);
       this.nodes.delete(id);
+      for (const other of this.nodes.values()) if (other.stored.replicaOf === id) other.stored.replicaOf = null;
       removeNodeDir(this.options.dataDir, node.files.dir);
       this.record(node, 'removed', `removed with its directory ${node.files.dir}`);
       this.pushNodes();
@@ -166,14 +180,34 @@ export class LabHost implements LabApi {
     return this.node(id).log.tail(limit);
   }
 
-  /**
-   * Kills a node's thread abruptly (no save), as a crash or power cut would. Not in LabApi yet: the
-   * UI's crash control comes with the replication lessons that need it.
-   */
-  async crashNode(id: string): Promise<void> {
+  async linkNode(id: string, masterId: string | null): Promise<NodeSummary> {
+    const node = this.node(id);
+    const master = masterId === null ? null : this.node(masterId);
+    return node.queue.run(async () => {
+      if (!node.thread) throw new Error(`${node.stored.name} is not running; start it first`);
+      const command = master ? ['REPLICAOF', '127.0.0.1', String(master.stored.port)] : ['REPLICAOF', 'NO', 'ONE'];
+      let reply: string;
+      try {
+        reply = await sendNodeCommand(node.thread.port, command);
+      } catch (error) {
+        throw new Error(`${node.stored.name} answered ${command.join(' ')} with: ${messageOf(error)}`);
+      }
+      this.store.setReplicaOf(id, masterId);
+      node.stored.replicaOf = masterId;
+      if (master) this.record(node, 'linked', `replicates from ${master.stored.name}: ${command.join(' ')} -> ${reply}`);
+      else this.record(node, 'promoted', `promoted to master: ${command.join(' ')} -> ${reply}`);
+      await this.refreshInfo(node);
+      return this.summary(node);
+    });
+  }
+
+  /** The `crashed` event is recorded by onNodeEnd, as for a crash nobody asked for. */
+  async crashNode(id: string): Promise<NodeSummary> {
     const node = this.node(id);
     return node.queue.run(async () => {
-      await node.thread?.crash();
+      if (!node.thread) throw new Error(`${node.stored.name} is not running`);
+      await node.thread.crash();
+      return this.summary(node);
     });
   }
 
@@ -222,6 +256,11 @@ export class LabHost implements LabApi {
     };
     this.nodes.set(stored.id, node);
     return node;
+  }
+
+  /** The lab node this one is linked to, if that node still exists. */
+  private storedMaster(node: LabNode): LabNode | undefined {
+    return node.stored.replicaOf === null ? undefined : this.nodes.get(node.stored.replicaOf);
   }
 
   private async portForNewNode(requested?: number): Promise<number> {
@@ -310,10 +349,24 @@ export class LabHost implements LabApi {
   }
 
   private summaries(): NodeSummary[] {
-    return [...this.nodes.values()].map((node) => this.summary(node));
+    const cycles = this.replicationCycles();
+    return [...this.nodes.values()].map((node) => this.summary(node, cycles));
   }
 
-  private summary(node: LabNode): NodeSummary {
+  /** Read from the INFO of every running node: only a running node replicates from anything. */
+  private topologyNodes(): TopologyNode[] {
+    return [...this.nodes.values()].map((node) => ({
+      id: node.stored.id,
+      port: node.stored.port,
+      info: node.thread ? node.info : null,
+    }));
+  }
+
+  private replicationCycles(): Map<string, string[]> {
+    return findReplicationCycles(this.topologyNodes());
+  }
+
+  private summary(node: LabNode, cycles = this.replicationCycles()): NodeSummary {
     return {
       id: node.stored.id,
       name: node.stored.name,
@@ -322,6 +375,9 @@ export class LabHost implements LabApi {
       dir: node.files.dir,
       cliCommand: `redis-cli -p ${node.stored.port}`,
       info: node.info,
+      master: masterPointer(node.thread ? node.info : null, this.topologyNodes()),
+      replicaOf: node.stored.replicaOf,
+      replicationCycle: cycles.get(node.stored.id) ?? null,
       lastError: node.lastError,
     };
   }

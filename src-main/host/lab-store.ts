@@ -18,6 +18,8 @@ export interface StoredNode {
   createdAt: number;
   /** Whether the user wants it running: the lab starts these nodes again when it starts. */
   shouldRun: boolean;
+  /** The lab node it was linked to with linkNode; re-applied (REPLICAOF) whenever the lab starts it. */
+  replicaOf: string | null;
 }
 
 const MIGRATIONS: readonly string[] = [
@@ -38,6 +40,21 @@ const MIGRATIONS: readonly string[] = [
      kind       TEXT    NOT NULL CHECK (kind IN ('created','started','stopped','crashed','removed','error')),
      message    TEXT    NOT NULL
    );`,
+  // 1 -> 2: replication. The link a user makes in the lab is lab configuration, like the port: it
+  // is stored here and applied again whenever the lab starts the node (see LabHost.linkNode).
+  // SQLite cannot change a CHECK constraint in place, so events is rebuilt with the new kinds.
+  `ALTER TABLE nodes ADD COLUMN replica_of INTEGER;   -- NULL: the node's own redis.conf decides its role
+   CREATE TABLE events_v2 (
+     id         INTEGER PRIMARY KEY AUTOINCREMENT,
+     time       INTEGER NOT NULL,
+     node_id    TEXT    NOT NULL,
+     node_name  TEXT    NOT NULL,
+     kind       TEXT    NOT NULL CHECK (kind IN ('created','started','stopped','crashed','removed','linked','promoted','error')),
+     message    TEXT    NOT NULL
+   );
+   INSERT INTO events_v2 SELECT id, time, node_id, node_name, kind, message FROM events;
+   DROP TABLE events;
+   ALTER TABLE events_v2 RENAME TO events;`,
 ];
 
 interface NodeRow {
@@ -47,6 +64,7 @@ interface NodeRow {
   directives: string;
   created_at: number;
   should_run: number;
+  replica_of: number | null;
 }
 
 interface EventRow {
@@ -100,8 +118,16 @@ export class LabStore {
     this.db.prepare('UPDATE nodes SET should_run = ? WHERE id = ?').run(shouldRun ? 1 : 0, Number(id));
   }
 
+  setReplicaOf(id: string, masterId: string | null): void {
+    this.db.prepare('UPDATE nodes SET replica_of = ? WHERE id = ?').run(masterId === null ? null : Number(masterId), Number(id));
+  }
+
+  /** Deletes the node, and the links of nodes that were to replicate from it (they keep running as they are). */
   deleteNode(id: string): void {
-    this.db.prepare('DELETE FROM nodes WHERE id = ?').run(Number(id));
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE nodes SET replica_of = NULL WHERE replica_of = ?').run(Number(id));
+      this.db.prepare('DELETE FROM nodes WHERE id = ?').run(Number(id));
+    })();
   }
 
   addEvent(event: Omit<LabEvent, 'id' | 'time'>): LabEvent {
@@ -149,5 +175,6 @@ function toStoredNode(row: NodeRow): StoredNode {
     directives: JSON.parse(row.directives) as StoredNode['directives'],
     createdAt: row.created_at,
     shouldRun: row.should_run === 1,
+    replicaOf: row.replica_of === null ? null : String(row.replica_of),
   };
 }

@@ -1,7 +1,106 @@
-// Connection commands: PING, ECHO, SELECT, QUIT.
+// Connection commands: PING, ECHO, SELECT, QUIT, HELLO, AUTH, RESET (CLIENT is in client.ts).
 import { defineCommand, type CommandSpec } from './table.js';
-import { ERR } from './replies.js';
+import { ERR, is } from './replies.js';
 import { parseInteger } from '../util/numbers.js';
+import { setClientName } from './client.js';
+import { WRONGPASS } from '../server/acl.js';
+import { REDIS_VERSION } from '../version.js';
+import type { Client } from '../server/client.js';
+import type { BinaryString } from '../protocol/request-parser.js';
+
+/** HELLO's reply (networking.c helloCommand): who we are, as a map. */
+function replyHello(client: Client): void {
+  const r = client.reply;
+  r.mapHeader(7);
+  r.bulk('server');
+  r.bulk('redis');
+  r.bulk('version');
+  r.bulk(REDIS_VERSION);
+  r.bulk('proto');
+  r.integer(r.protocol);
+  r.bulk('id');
+  r.integer(client.id);
+  r.bulk('mode');
+  r.bulk('standalone');
+  r.bulk('role');
+  r.bulk(client.server.keyspace.isReplica ? 'replica' : 'master');
+  r.bulk('modules');
+  r.arrayHeader(0);
+}
+
+function hello(client: Client, argv: BinaryString[]): void {
+  let version: 2 | 3 | undefined;
+  if (argv.length >= 2) {
+    const v = parseInteger(argv[1]!);
+    if (v === null) {
+      client.reply.error('ERR Protocol version is not an integer or out of range');
+      return;
+    }
+    if (v !== 2 && v !== 3) {
+      client.reply.error('NOPROTO unsupported protocol version');
+      return;
+    }
+    version = v;
+  }
+  for (let j = 2; j < argv.length; j++) {
+    const more = argv.length - 1 - j;
+    if (is(argv[j]!, 'auth') && more >= 2) {
+      if (!client.server.acl.authenticate(client, argv[j + 1]!, argv[j + 2]!, argv[0]!)) {
+        client.reply.error(WRONGPASS);
+        return;
+      }
+      j += 2;
+    } else if (is(argv[j]!, 'setname') && more >= 1) {
+      if (!setClientName(client, argv[j + 1]!)) return;
+      j++;
+    } else {
+      client.reply.error(`ERR Syntax error in HELLO option '${argv[j]}'`);
+      return;
+    }
+  }
+  if (!client.authenticated) {
+    client.reply.error(
+      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+    );
+    return;
+  }
+  if (version !== undefined) client.reply.protocol = version;
+  replyHello(client);
+}
+
+function auth(client: Client, argv: BinaryString[]): void {
+  if (argv.length > 3) {
+    client.reply.error(ERR.syntax);
+    return;
+  }
+  const acl = client.server.acl;
+  if (argv.length === 2 && acl.defaultUserHasNoPassword) {
+    client.reply.error(
+      'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+    );
+    return;
+  }
+  const [username, password] = argv.length === 2 ? ['default', argv[1]!] : [argv[1]!, argv[2]!];
+  if (acl.authenticate(client, username, password, argv[0]!)) client.reply.ok();
+  else client.reply.error(WRONGPASS);
+}
+
+/** networking.c clearClientConnectionState: RESET puts a connection back to how it started. */
+function reset(client: Client): void {
+  const server = client.server;
+  client.select(0);
+  client.reply.protocol = 2;
+  client.user = server.acl.defaultUser;
+  client.authenticated = !server.requiresAuth();
+  server.transactions.discard(client);
+  server.pubsub.forget(client);
+  server.monitors.remove(client);
+  client.name = '';
+  client.replyMode = 'on';
+  client.reply.simple('RESET');
+}
+
+const CONNECTION_FLAGS = ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'] as const;
 
 export const connectionCommands: CommandSpec[] = [
   defineCommand({
@@ -18,7 +117,12 @@ export const connectionCommands: CommandSpec[] = [
         client.reply.error("ERR wrong number of arguments for 'ping' command");
         return;
       }
-      if (argv.length === 1) client.reply.simple('PONG');
+      if (client.reply.protocol === 2 && client.inPubSubContext) {
+        // A RESP2 subscriber can only tell replies apart from messages by their shape.
+        client.reply.arrayHeader(2);
+        client.reply.bulk('pong');
+        client.reply.bulk(argv.length === 1 ? '' : argv[1]!);
+      } else if (argv.length === 1) client.reply.simple('PONG');
       else client.reply.bulk(argv[1]!);
     },
   }),
@@ -67,5 +171,44 @@ export const connectionCommands: CommandSpec[] = [
       client.reply.ok();
       client.closeAfterReply = true;
     },
+  }),
+  defineCommand({
+    name: 'hello',
+    arity: -1,
+    flags: [...CONNECTION_FLAGS],
+    acl: ['connection'],
+    summary: 'Handshake with Redis',
+    since: '6.0.0',
+    group: 'connection',
+    arguments: [
+      { name: 'protover', type: 'integer', optional: true },
+      { name: 'username_password', type: 'block', token: 'AUTH', optional: true, arguments: [{ name: 'username', type: 'string' }, { name: 'password', type: 'string' }] },
+      { name: 'clientname', type: 'string', token: 'SETNAME', optional: true },
+    ],
+    handler: hello,
+  }),
+  defineCommand({
+    name: 'auth',
+    arity: -2,
+    flags: [...CONNECTION_FLAGS],
+    acl: ['connection'],
+    summary: 'Authenticate to the server',
+    since: '1.0.0',
+    group: 'connection',
+    arguments: [
+      { name: 'username', type: 'string', optional: true },
+      { name: 'password', type: 'string' },
+    ],
+    handler: auth,
+  }),
+  defineCommand({
+    name: 'reset',
+    arity: 1,
+    flags: [...CONNECTION_FLAGS],
+    acl: ['connection'],
+    summary: 'Reset the connection',
+    since: '6.2.0',
+    group: 'connection',
+    handler: reset,
   }),
 ];

@@ -1,8 +1,6 @@
-// Server commands: INFO, DBSIZE, FLUSHDB, FLUSHALL, TIME, SHUTDOWN, CONFIG.
+// Server commands: INFO, DBSIZE, FLUSHDB, FLUSHALL, TIME, SHUTDOWN (CONFIG is in config.ts).
 import { defineCommand, type CommandSpec } from './table.js';
 import { ERR, is } from './replies.js';
-import { Config } from '../config/config.js';
-import { globMatch } from '../util/glob.js';
 import type { Client } from '../server/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
@@ -10,38 +8,6 @@ import type { BinaryString } from '../protocol/request-parser.js';
 function flushModeValid(argv: BinaryString[]): boolean {
   return argv.length === 1 || (argv.length === 2 && (is(argv[1]!, 'async') || is(argv[1]!, 'sync')));
 }
-
-function configGet(client: Client, argv: BinaryString[]): void {
-  const matched: [string, string][] = [];
-  const seen = new Set<string>();
-  const config = client.server.config;
-  for (const pattern of argv.slice(2)) {
-    for (const name of Config.names()) {
-      if (seen.has(name) || !globMatch(pattern, name, true)) continue;
-      seen.add(name);
-      matched.push([name, config.render(name)]);
-    }
-  }
-  client.reply.mapHeader(matched.length);
-  for (const [name, value] of matched) {
-    client.reply.bulk(name);
-    client.reply.text(value);
-  }
-}
-
-const CONFIG_HELP = [
-  'CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-  'GET <pattern>',
-  '    Return parameters matching the glob-like <pattern> and their values.',
-  'SET <directive> <value>',
-  '    Set the configuration <directive> to <value>.',
-  'RESETSTAT',
-  '    Reset statistics reported by the INFO command.',
-  'REWRITE',
-  '    Rewrite the configuration file.',
-  'HELP',
-  '    Print this help.',
-];
 
 /** Redis's addReplyHelp: status lines. */
 export function replyHelp(client: Client, lines: string[]): void {
@@ -143,11 +109,13 @@ export const serverCommands: CommandSpec[] = [
     ],
     handler(client, argv) {
       let save: boolean | undefined;
+      let force = false;
       let abort = false;
       for (const arg of argv.slice(1)) {
         if (is(arg, 'nosave')) save = false;
         else if (is(arg, 'save')) save = true;
-        else if (is(arg, 'now') || is(arg, 'force')) continue;
+        else if (is(arg, 'force')) force = true;
+        else if (is(arg, 'now')) continue;
         else if (is(arg, 'abort')) abort = true;
         else {
           client.reply.error(ERR.syntax);
@@ -159,39 +127,11 @@ export const serverCommands: CommandSpec[] = [
         client.reply.error('ERR No shutdown in progress.');
         return;
       }
-      // On success the connection just closes, as with Redis.
-      void client.server.shutdown({ save });
+      // On success the connection just closes, as with Redis; on failure the node keeps running.
+      client.server.shutdown({ save, force }).catch(() => {
+        client.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
+        client.scheduleFlush();
+      });
     },
-  }),
-  defineCommand({
-    name: 'config',
-    arity: -2,
-    flags: [],
-    summary: 'A container for server configuration commands',
-    since: '2.0.0',
-    group: 'server',
-    subcommands: [
-      defineCommand({
-        name: 'get',
-        arity: -3,
-        flags: ['admin', 'noscript', 'loading', 'stale'],
-        summary: 'Get the values of configuration parameters',
-        since: '2.0.0',
-        group: 'server',
-        arguments: [{ name: 'parameter', type: 'string', multiple: true }],
-        handler: configGet,
-      }),
-      defineCommand({
-        name: 'help',
-        arity: 2,
-        flags: ['loading', 'stale'],
-        summary: 'Show helpful text about the different subcommands',
-        since: '5.0.0',
-        group: 'server',
-        handler(client) {
-          replyHelp(client, CONFIG_HELP);
-        },
-      }),
-    ],
   }),
 ];

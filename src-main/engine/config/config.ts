@@ -7,6 +7,8 @@ import { resolve } from 'node:path';
 import { DIRECTIVES, findDirective, type ConfigValue, type Directive } from './directives.js';
 import { strerror } from './errors.js';
 import { parseInteger, parseMemory } from '../util/numbers.js';
+import { splitArgs } from '../protocol/split-args.js';
+import { canonicalEventFlags } from '../server/keyspace-events.js';
 
 export interface SavePoint {
   seconds: number;
@@ -88,6 +90,9 @@ export class Config {
     if (!d) return 'Bad directive or wrong number of arguments';
     const takesManyArgs = d.type === 'special' || (d.type === 'enum' && d.multi);
     if (!takesManyArgs && args.length !== 1) return 'wrong number of arguments';
+    // config.c MULTI_ARG_CONFIG: one non-empty argument is split on spaces, so that
+    // `--replicaof "127.0.0.1 6379"` works while `--save ""` still means "no save points".
+    if (takesManyArgs && args.length === 1 && args[0] !== '') args = splitArgs(args[0]!) ?? args;
     const parsed = this.parse(d, args, source);
     if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) return parsed.error;
     this.values.set(d.name, parsed as ConfigValue);
@@ -166,7 +171,7 @@ export class Config {
       case 'notify-keyspace-events': {
         if (args.length !== 1) return { error: 'wrong number of arguments' };
         if (!/^[KEg$lshzxetmdnA]*$/.test(args[0]!)) return { error: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." };
-        return args[0]!;
+        return canonicalEventFlags(args[0]!);
       }
     }
   }

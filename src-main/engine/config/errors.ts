@@ -34,6 +34,14 @@ export function strerror(err: unknown): string {
       return 'Permission denied';
     case 'EISDIR':
       return 'Is a directory';
+    case 'ENOSPC':
+      return 'No space left on device';
+    case 'EDQUOT':
+      return 'Disk quota exceeded';
+    case 'EROFS':
+      return 'Read-only file system';
+    case 'EIO':
+      return 'Input/output error';
     case 'EADDRINUSE':
       return 'Address already in use';
     case 'EADDRNOTAVAIL':

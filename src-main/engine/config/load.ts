@@ -8,6 +8,7 @@ import { splitArgs } from '../protocol/split-args.js';
 import { Config } from './config.js';
 import { ConfigError, strerror } from './errors.js';
 import { formatLogLine } from '../server/logger.js';
+import { checkUserDeclaration } from '../server/acl-file.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -109,10 +110,13 @@ export function loadFromString(config: Config, text: string): void {
         if (values.length !== 1) fail('Bad directive or wrong number of arguments');
         loadFromString(config, readConfigFile(resolve(config.str('dir'), values[0]!)));
         break;
-      case 'user':
+      case 'user': {
         if (values.length < 1) fail('Bad directive or wrong number of arguments');
+        const error = checkUserDeclaration(values, config.userLines);
+        if (error) fail(error);
         config.userLines.push(values);
         break;
+      }
       case 'rename-command':
         if (values.length !== 2) fail('Bad directive or wrong number of arguments');
         config.renameCommands.push(values);

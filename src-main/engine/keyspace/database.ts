@@ -16,11 +16,14 @@
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Keyspace } from './keyspace.js';
 import type { Value } from './value.js';
+import { accessedHeader, newHeader } from './object-header.js';
 
 export class Database {
   private index = new Map<BinaryString, number>();
   private keys: (BinaryString | undefined)[] = [];
   private values: (Value | undefined)[] = [];
+  /** Per slot: Redis's object header bits (LRU/LFU clock, string encoding); see object-header.ts. */
+  private headers: number[] = [];
   private freeSlots: number[] = [];
   /** Absolute expiry time in ms for keys that have one (Redis's db->expires). */
   private expires = new Map<BinaryString, number>();
@@ -42,19 +45,27 @@ export class Database {
 
   // --- reads (expired keys are removed first on a master, hidden on a replica) ---------------
 
-  /** The value for reading, or undefined if missing or logically expired. */
-  lookupRead(key: BinaryString): Value | undefined {
-    const value = this.peekLive(key);
+  /**
+   * The value for reading, or undefined if missing or logically expired. `touch` false is
+   * Redis's LOOKUP_NOTOUCH (TYPE, TTL, OBJECT...: the key's idle time is left alone).
+   */
+  lookupRead(key: BinaryString, touch = true): Value | undefined {
+    const value = this.peekLive(key, touch);
     if (value === undefined) this.keyspace.misses++;
     else this.keyspace.hits++;
     return value;
   }
 
-  /** The value if the key exists and is not expired, without counting a hit or miss. */
-  peekLive(key: BinaryString): Value | undefined {
+  /**
+   * The value if the key exists and is not expired, without counting a hit or miss; `touch`
+   * records an access (lookupKeyWrite does).
+   */
+  peekLive(key: BinaryString, touch = false): Value | undefined {
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     const slot = this.index.get(key);
-    return slot === undefined ? undefined : this.values[slot];
+    if (slot === undefined) return undefined;
+    if (touch) this.headers[slot] = accessedHeader(this.headers[slot]!, this.keyspace.lfu);
+    return this.values[slot];
   }
 
   /**
@@ -66,6 +77,7 @@ export class Database {
     const slot = this.index.get(key);
     if (slot === undefined) return undefined;
     this.keyspace.beforeChange(this, key);
+    this.headers[slot] = accessedHeader(this.headers[slot]!, this.keyspace.lfu);
     return this.values[slot];
   }
 
@@ -86,6 +98,18 @@ export class Database {
 
   peekExpire(key: BinaryString): number | undefined {
     return this.expires.get(key);
+  }
+
+  /** The key's object header bits (object-header.ts), undefined when missing. No side effects. */
+  objectHeader(key: BinaryString): number | undefined {
+    const slot = this.index.get(key);
+    return slot === undefined ? undefined : this.headers[slot];
+  }
+
+  /** Replaces an existing key's header bits (a string's encoding; a renamed key's clock). */
+  setObjectHeader(key: BinaryString, header: number): void {
+    const slot = this.index.get(key);
+    if (slot !== undefined) this.headers[slot] = header;
   }
 
   // --- slots, for point-in-time snapshots (persistence/snapshot.ts walks them in order) -------
@@ -119,9 +143,12 @@ export class Database {
       const at = free ?? this.keys.length;
       this.keys[at] = key;
       this.values[at] = value;
+      this.headers[at] = newHeader(this.keyspace.lfu);
       this.index.set(key, at);
     } else {
       this.values[slot] = value;
+      // A new object, except that an LFU counter survives an overwrite (db.c dbSetValue).
+      this.headers[slot] = this.keyspace.lfu === null ? newHeader(null) : accessedHeader(this.headers[slot]!, this.keyspace.lfu);
     }
     if (typeof ttl === 'number') this.expires.set(key, ttl);
     else if (ttl === undefined && this.expires.size !== 0) this.expires.delete(key);
@@ -166,6 +193,7 @@ export class Database {
     this.index = new Map();
     this.keys = [];
     this.values = [];
+    this.headers = [];
     this.freeSlots = [];
     this.expires = new Map();
     this.expireCursor = null;
@@ -179,6 +207,7 @@ export class Database {
     [this.index, other.index] = [other.index, this.index];
     [this.keys, other.keys] = [other.keys, this.keys];
     [this.values, other.values] = [other.values, this.values];
+    [this.headers, other.headers] = [other.headers, this.headers];
     [this.freeSlots, other.freeSlots] = [other.freeSlots, this.freeSlots];
     [this.expires, other.expires] = [other.expires, this.expires];
     this.expireCursor = other.expireCursor = null;
@@ -241,7 +270,8 @@ export class Database {
    */
   expireIfNeeded(key: BinaryString): boolean {
     if (!this.isExpired(key)) return false;
-    if (this.keyspace.isReplica) return true;
+    // The master's stream sees keys as the master did: alive until its DEL arrives.
+    if (this.keyspace.isReplica) return !this.keyspace.applyingMasterStream;
     this.deleteExpired(key);
     return true;
   }
@@ -290,6 +320,7 @@ export class Database {
       // database is the moment to give their memory back.
       this.keys = [];
       this.values = [];
+      this.headers = [];
       this.freeSlots = [];
     } else {
       this.freeSlots.push(slot);

@@ -2,6 +2,7 @@
 // and how the executor knows a command wrote something), and the hooks other subsystems attach to.
 import type { BinaryString } from '../protocol/request-parser.js';
 import { Database } from './database.js';
+import type { LfuSettings } from './object-header.js';
 
 /**
  * Subsystems that must see every change: snapshots (copy-on-write for BGSAVE), WATCH, keyspace
@@ -30,6 +31,16 @@ export class Keyspace {
    * missing (Redis's expireIfNeeded on a replica).
    */
   isReplica = false;
+  /**
+   * True while a replica executes its master's stream: keys are never expired for it (Redis's
+   * expireIfNeeded when current_client is the master), so the master's DEL finds them.
+   */
+  applyingMasterStream = false;
+  /**
+   * Set while an LFU maxmemory-policy is selected (from lfu-log-factor / lfu-decay-time): key
+   * accesses then count frequencies instead of recording an LRU clock (evict.c).
+   */
+  lfu: LfuSettings | null = null;
   /** Called when a master removes an expired key; the server propagates it as DEL and notifies. */
   onExpired: (db: Database, key: BinaryString) => void = () => {};
 

@@ -141,8 +141,16 @@ export function lzfDecompress(input: Uint8Array, start: number, end: number, out
       const ref = op - ((ctrl & 0x1f) << 8) - 1 - input[ip++]!;
       len += 2;
       if (ref < 0 || op + len > outLen) return -1;
-      // Byte by byte on purpose: the reference may overlap the bytes being written (runs).
-      for (let k = 0; k < len; k++) out[op + k] = out[ref + k]!;
+      const distance = op - ref;
+      if (len >= 16 && distance >= len) {
+        out.copyWithin(op, ref, ref + len);
+      } else if (len >= 16 && distance === 1) {
+        // A run of one byte (how LZF stores "xxxx..."): the overlapping copy is a fill.
+        out.fill(out[ref]!, op, op + len);
+      } else {
+        // Byte by byte on purpose: the reference may overlap the bytes being written (runs).
+        for (let k = 0; k < len; k++) out[op + k] = out[ref + k]!;
+      }
       op += len;
     }
   }

@@ -2,9 +2,10 @@
 // socket write per read event (Redis's readQueryFromClient + processInputBuffer + the write in
 // beforeSleep).
 import type { Socket } from 'node:net';
-import { ProtocolError, RequestParser } from '../protocol/request-parser.js';
+import { ProtocolError, RequestParser, type BinaryString } from '../protocol/request-parser.js';
 import { Client } from './client.js';
 import { executeCommand } from './executor.js';
+import { isBlocked, resumeWhenUnblocked } from './blocking.js';
 import type { Server } from './server.js';
 
 export function attachConnection(server: Server, socket: Socket): Client {
@@ -17,17 +18,31 @@ export function attachConnection(server: Server, socket: Socket): Client {
   socket.setNoDelay(true);
   socket.setKeepAlive(server.config.int('tcp-keepalive') > 0, server.config.int('tcp-keepalive') * 1000);
 
-  socket.on('data', (chunk: Buffer) => {
-    server.stats.netInputBytes += chunk.length;
-    if (client.closeAfterReply) return; // Redis stops reading from a client it is closing
-    client.lastInteraction = Date.now();
-    parser.feed(chunk);
+  // A request held back by CLIENT PAUSE; the socket stops reading until the pause ends.
+  let postponed: BinaryString[] | null = null;
+
+  const processInput = (): void => {
     try {
       let now = performance.now();
       for (;;) {
-        const argv = parser.next();
+        if (isBlocked(client)) {
+          // BLPOP & co: what the client sends meanwhile runs once the wait is over.
+          resumeWhenUnblocked(client, processInput);
+          break;
+        }
+        const argv = postponed ?? parser.next();
+        postponed = null;
         if (argv === null) break;
         if (argv.length === 0) continue;
+        if (server.pause.active && server.pause.holds(client, server.commands.lookup(argv))) {
+          postponed = argv;
+          socket.pause();
+          server.pause.postpone(client, () => {
+            socket.resume();
+            processInput();
+          });
+          break;
+        }
         now = executeCommand(client, argv, now);
         if (client.closeAfterReply) break;
       }
@@ -44,13 +59,21 @@ export function attachConnection(server: Server, socket: Socket): Client {
       return;
     }
     client.flush();
+  };
+
+  socket.on('data', (chunk: Buffer) => {
+    server.stats.netInputBytes += chunk.length;
+    if (client.closeAfterReply) return; // Redis stops reading from a client it is closing
+    client.lastInteraction = Date.now();
+    parser.feed(chunk);
+    if (postponed === null) processInput();
   });
 
   socket.on('error', () => {
     // ECONNRESET and the like: the 'close' event follows and cleans up.
   });
   socket.on('close', () => {
-    server.clients.delete(client.id);
+    server.forgetClient(client);
   });
   return client;
 }

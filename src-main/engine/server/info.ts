@@ -4,7 +4,10 @@
 import { cpuUsage, memoryUsage } from 'node:process';
 import { arch, release, totalmem, type } from 'node:os';
 import { REDIS_VERSION } from '../version.js';
+import { replicationOf } from '../replication/replication.js';
+import { replicationInfoFields } from '../replication/info-replication.js';
 import type { Server } from './server.js';
+import { blockedClientCount } from './blocking.js';
 
 export type InfoFields = [string, string | number][];
 export type InfoProvider = () => InfoFields;
@@ -38,11 +41,11 @@ export class InfoRegistry {
     this.set('memory', () => memorySection(server));
     this.set('persistence', () => persistenceSection(server));
     this.set('stats', () => statsSection(server));
-    this.set('replication', () => replicationSection(server));
+    this.set('replication', () => replicationInfoFields(replicationOf(server)));
     this.set('cpu', cpuSection);
     this.set('modules', () => []);
     this.set('commandstats', () => commandStatsSection(server));
-    this.set('errorstats', () => []);
+    this.set('errorstats', () => [...server.stats.errorCodes].map(([code, n]) => [`errorstat_${code}`, `count=${n}`]));
     this.set('latencystats', () => []);
     this.set('cluster', () => [['cluster_enabled', 0]]);
     this.set('keyspace', () => keyspaceSection(server));
@@ -111,7 +114,7 @@ function clientsSection(server: Server): InfoFields {
     ['maxclients', server.config.int('maxclients')],
     ['client_recent_max_input_buffer', 0],
     ['client_recent_max_output_buffer', 0],
-    ['blocked_clients', 0],
+    ['blocked_clients', blockedClientCount(server)],
     ['tracking_clients', 0],
     ['clients_in_timeout_table', 0],
   ];
@@ -165,38 +168,24 @@ function statsSection(server: Server): InfoFields {
   return [
     ['total_connections_received', s.connectionsReceived],
     ['total_commands_processed', s.commandsProcessed],
-    ['instantaneous_ops_per_sec', 0],
+    ['instantaneous_ops_per_sec', Math.round(server.metrics.ops.value)],
     ['total_net_input_bytes', s.netInputBytes],
     ['total_net_output_bytes', s.netOutputBytes],
-    ['total_net_repl_input_bytes', 0],
-    ['total_net_repl_output_bytes', 0],
+    ['total_net_repl_input_bytes', s.netReplInputBytes],
+    ['total_net_repl_output_bytes', s.netReplOutputBytes],
+    ['instantaneous_input_kbps', (server.metrics.netInput.value / 1024).toFixed(2)],
+    ['instantaneous_output_kbps', (server.metrics.netOutput.value / 1024).toFixed(2)],
     ['rejected_connections', s.rejectedConnections],
-    ['sync_full', 0],
-    ['sync_partial_ok', 0],
-    ['sync_partial_err', 0],
+    ['sync_full', s.syncFull],
+    ['sync_partial_ok', s.syncPartialOk],
+    ['sync_partial_err', s.syncPartialErr],
     ['expired_keys', server.keyspace.expiredKeys],
     ['evicted_keys', 0],
     ['keyspace_hits', server.keyspace.hits],
     ['keyspace_misses', server.keyspace.misses],
-    ['pubsub_channels', 0],
-    ['pubsub_patterns', 0],
+    ['pubsub_channels', server.pubsub.channelCount],
+    ['pubsub_patterns', server.pubsub.patternCount],
     ['total_error_replies', s.errorReplies],
-  ];
-}
-
-function replicationSection(server: Server): InfoFields {
-  return [
-    ['role', 'master'],
-    ['connected_slaves', 0],
-    ['master_failover_state', 'no-failover'],
-    ['master_replid', server.replid],
-    ['master_replid2', '0000000000000000000000000000000000000000'],
-    ['master_repl_offset', 0],
-    ['second_repl_offset', -1],
-    ['repl_backlog_active', 0],
-    ['repl_backlog_size', server.config.int('repl-backlog-size')],
-    ['repl_backlog_first_byte_offset', 0],
-    ['repl_backlog_histlen', 0],
   ];
 }
 

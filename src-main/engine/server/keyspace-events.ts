@@ -9,6 +9,18 @@ export type EventClass = 'g' | '$' | 'l' | 's' | 'h' | 'z' | 'x' | 'e' | 't' | '
 
 const ALL_CLASSES = 'g$lshzxetd'; // what 'A' stands for
 
+/**
+ * notify.c keyspaceEventsFlagsToString(keyspaceEventsStringToFlags(flags)): the canonical form
+ * CONFIG GET shows ("KEA" -> "AKE", "lgKx" -> "glxK"). `flags` holds only valid letters.
+ */
+export function canonicalEventFlags(flags: string): string {
+  const has = new Set(flags.replace('A', ALL_CLASSES));
+  // Like Redis, "A" absorbs the classes it stands for and hides 'n' (which it does not include).
+  let out = [...ALL_CLASSES].every((c) => has.has(c)) ? 'A' : [...ALL_CLASSES, 'n'].filter((c) => has.has(c)).join('');
+  for (const c of 'KEm') if (has.has(c)) out += c;
+  return out;
+}
+
 export class KeyspaceEvents {
   /** Publishes to a channel; installed by pub/sub. */
   publish: (channel: BinaryString, message: BinaryString) => void = () => {};

@@ -29,6 +29,14 @@ export interface CallFrame {
 export class Propagation {
   /** Set by persistence (AOF) and replication; the node's only write feed. */
   onPropagate: PropagateHook = () => {};
+  /**
+   * Receives the effects of one outermost command as a unit (EXEC's queued writes, a command and
+   * the DEL of a key it found expired), so the write feed can wrap a unit of several effects in
+   * MULTI ... EXEC as Redis 7.0's propagatePendingCommands does. By default, one by one.
+   */
+  onPropagateUnit: (effects: readonly Effect[]) => void = (effects) => {
+    for (const e of effects) this.onPropagate(e.dbIndex, e.argv);
+  };
   // Frames are reused by depth: a call costs no allocation unless it actually propagates.
   private readonly frames: CallFrame[] = [];
   private depth = 0;
@@ -81,7 +89,7 @@ export class Propagation {
       parent.effects.push(...effects);
       parent.rewritten = true;
     } else {
-      for (const e of effects) this.onPropagate(e.dbIndex, e.argv);
+      this.onPropagateUnit(effects);
     }
   }
 

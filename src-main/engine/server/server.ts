@@ -15,6 +15,18 @@ import { attachConnection } from './connection.js';
 import { Propagation } from './propagation.js';
 import { InfoRegistry } from './info.js';
 import { KeyspaceEvents } from './keyspace-events.js';
+import { Transactions } from './transactions.js';
+import { PubSub } from './pubsub.js';
+import { Monitors } from './monitor.js';
+import { Slowlog } from './slowlog.js';
+import { LatencyMonitor } from './latency.js';
+import { OutputBufferLimits } from './limits.js';
+import { InstantaneousMetrics } from './metrics.js';
+import { Acl } from './acl.js';
+import { PROTECTED_MODE_DENIED, refusedByProtectedMode } from './protected-mode.js';
+import { ClientPause } from './pause.js';
+import type { CommandGuard } from './executor.js';
+import { WriteFeed } from '../replication/write-feed.js';
 
 export interface ServerStats {
   connectionsReceived: number;
@@ -23,20 +35,58 @@ export interface ServerStats {
   netInputBytes: number;
   netOutputBytes: number;
   errorReplies: number;
+  /** Error replies by error code (INFO errorstats), e.g. ERR, WRONGTYPE. */
+  errorCodes: Map<string, number>;
+  /** Replication traffic (INFO stats total_net_repl_*_bytes). */
+  netReplInputBytes: number;
+  netReplOutputBytes: number;
+  /** Full syncs served, PSYNCs accepted and refused (INFO stats sync_*). */
+  syncFull: number;
+  syncPartialOk: number;
+  syncPartialErr: number;
 }
+
+/** server.h ERROR_STATS_NUMBER: past this many distinct codes, errorstats stop growing. */
+const MAX_ERROR_CODES = 128;
 
 export interface ShutdownOptions {
   /** SHUTDOWN SAVE / NOSAVE; undefined = save when save points are configured. */
   save?: boolean;
+  /** SHUTDOWN FORCE: exit even when the final save fails. */
+  force?: boolean;
 }
 
 export class Server {
   readonly keyspace: Keyspace;
   readonly commands = new CommandTable(ALL_FAMILIES);
   readonly propagation = new Propagation();
+  /** Every write, as the commands that reproduce it: what the AOF and the replicas record. */
+  readonly writeFeed = new WriteFeed(this.propagation);
   readonly clients = new Map<number, Client>();
   readonly info = new InfoRegistry(this);
   readonly keyspaceEvents = new KeyspaceEvents();
+  readonly transactions: Transactions;
+  readonly pubsub = new PubSub();
+  readonly monitors = new Monitors();
+  readonly slowlog = new Slowlog();
+  readonly latency = new LatencyMonitor();
+  readonly limits: OutputBufferLimits;
+  readonly metrics = new InstantaneousMetrics();
+  readonly acl: Acl;
+  readonly pause = new ClientPause();
+  /** Rules that refuse commands before they run (see executor.ts CommandGuard). */
+  readonly commandGuards: CommandGuard[] = [];
+  /** Run when a client disconnects, so every subsystem forgets it (watches, subscriptions...). */
+  readonly clientCloseHooks: ((client: Client) => void)[] = [];
+  /**
+   * Run after CONFIG SET changed a directive (by canonical name), so subsystems that cache a
+   * setting apply the new value (Redis's config apply functions).
+   */
+  readonly configAppliers = new Map<string, (() => void)[]>();
+  /** Counters other subsystems keep that CONFIG RESETSTAT must zero (sync_full, ...). */
+  readonly statResetters: (() => void)[] = [];
+  /** stats.errorReplies already attributed to a command (see executor.ts call). */
+  errorWatermark = 0;
   /**
    * Run in order during shutdown, before listeners close (persistence saves the final snapshot
    * and flushes the AOF here).
@@ -49,12 +99,16 @@ export class Server {
     netInputBytes: 0,
     netOutputBytes: 0,
     errorReplies: 0,
+    errorCodes: new Map(),
+    netReplInputBytes: 0,
+    netReplOutputBytes: 0,
+    syncFull: 0,
+    syncPartialOk: 0,
+    syncPartialErr: 0,
   };
   readonly startedAt = Date.now();
   /** INFO server run_id: random per start. */
   readonly runId = randomBytes(20).toString('hex');
-  /** Replication id (master_replid): random per start, as in Redis. */
-  replid = randomBytes(20).toString('hex');
   port = 0;
   /** Called once when the node stops by itself or by SHUTDOWN, with the process exit code. */
   onExit: (code: number) => void = () => {};
@@ -62,6 +116,9 @@ export class Server {
   private clientIds = 0;
   private listeners: NetServer[] = [];
   private cronTimer: NodeJS.Timeout | null = null;
+  private lastMetricsSample = 0;
+  /** DEBUG SET-ACTIVE-EXPIRE. */
+  activeExpireEnabled = true;
   private readonly activeExpire = new ActiveExpireCycle();
   private stopping: Promise<void> | null = null;
 
@@ -71,7 +128,51 @@ export class Server {
     readonly configFile: string | null,
   ) {
     this.keyspace = new Keyspace(config.int('databases'));
-    this.keyspace.onExpired = (db, key) => this.propagation.expired(db.id, key);
+    this.keyspace.onExpired = (db, key) => {
+      this.propagation.expired(db.id, key);
+      this.keyspaceEvents.notify('x', 'expired', key, db.id);
+    };
+    this.transactions = new Transactions(this.keyspace);
+    this.limits = new OutputBufferLimits(logger);
+    this.acl = new Acl(this);
+    this.keyspaceEvents.publish = (channel, message) => this.pubsub.publish(channel, message);
+    this.clientCloseHooks.push(
+      (client) => this.transactions.unwatchAll(client),
+      (client) => this.pubsub.forget(client),
+      (client) => this.monitors.remove(client),
+      (client) => this.pause.forget(client),
+    );
+    this.onConfigSet('slowlog-log-slower-than', () => this.slowlog.configure(config));
+    this.onConfigSet('slowlog-max-len', () => this.slowlog.configure(config));
+    this.onConfigSet('latency-monitor-threshold', () => (this.latency.thresholdMs = config.int('latency-monitor-threshold')));
+    this.onConfigSet('client-output-buffer-limit', () => this.limits.configure(config));
+    this.onConfigSet('notify-keyspace-events', () => this.keyspaceEvents.configure(config.str('notify-keyspace-events')));
+    this.onConfigSet('requirepass', () => this.acl.applyRequirepass(config.str('requirepass')));
+    for (const appliers of this.configAppliers.values()) for (const apply of appliers) apply();
+  }
+
+  /** Registers what to do when CONFIG SET changes `directive` (also run once at construction). */
+  onConfigSet(directive: string, apply: () => void): void {
+    const appliers = this.configAppliers.get(directive) ?? [];
+    appliers.push(apply);
+    this.configAppliers.set(directive, appliers);
+  }
+
+  /** Counts an error reply (networking.c afterErrorReply): INFO total_error_replies and errorstats. */
+  errorReplied(text: string): void {
+    this.stats.errorReplies++;
+    const space = text.indexOf(' ');
+    const code = space === -1 ? text : text.slice(0, space);
+    const codes = this.stats.errorCodes;
+    const count = codes.get(code);
+    if (count !== undefined) codes.set(code, count + 1);
+    else if (codes.size < MAX_ERROR_CODES) codes.set(code, 1);
+  }
+
+  /** A client disconnected: forget it everywhere. */
+  forgetClient(client: Client): void {
+    this.clients.delete(client.id);
+    for (const hook of this.clientCloseHooks) hook(client);
   }
 
   nextClientId(): number {
@@ -80,7 +181,7 @@ export class Server {
 
   /** True when new connections must AUTH first (requirepass set). */
   requiresAuth(): boolean {
-    return this.config.str('requirepass') !== '';
+    return !this.acl.defaultUserAuthenticates;
   }
 
   /** Opens the listening sockets (Redis's listenToPort); rejects with Redis's log text. */
@@ -130,6 +231,11 @@ export class Server {
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }
+    if (refusedByProtectedMode(this.config.bool('protected-mode'), this.acl.defaultUserHasNoPassword, socket.remoteAddress)) {
+      this.stats.rejectedConnections++;
+      socket.end(PROTECTED_MODE_DENIED);
+      return;
+    }
     attachConnection(this, socket);
   }
 
@@ -138,13 +244,24 @@ export class Server {
     this.cronTimer = setInterval(() => this.cron(), 1000 / hz);
   }
 
-  /** serverCron: active expiry and idle-client timeouts. */
+  /** serverCron: active expiry, instantaneous metrics (every 100 ms) and idle-client timeouts. */
   private cron(): void {
-    this.activeExpire.run(this.keyspace, this.config.int('hz'), this.config.int('active-expire-effort'));
+    if (this.activeExpireEnabled) {
+      this.activeExpire.run(this.keyspace, this.config.int('hz'), this.config.int('active-expire-effort'));
+    }
+    const now = Date.now();
+    if (now - this.lastMetricsSample >= 100) {
+      this.lastMetricsSample = now;
+      this.metrics.ops.track(this.stats.commandsProcessed, now);
+      this.metrics.netInput.track(this.stats.netInputBytes, now);
+      this.metrics.netOutput.track(this.stats.netOutputBytes, now);
+    }
     const timeout = this.config.int('timeout');
     if (timeout > 0) {
-      const limit = Date.now() - timeout * 1000;
+      const limit = now - timeout * 1000;
       for (const client of this.clients.values()) {
+        // clientsCronHandleTimeout: replicas, masters and subscribers may stay silent.
+        if (client.isReplica || client.isMaster || client.isMonitor || client.inPubSubContext) continue;
         if (client.lastInteraction < limit) {
           this.logger.verbose('Closing idle client');
           client.close();
@@ -161,7 +278,15 @@ export class Server {
 
   private async doShutdown(options: ShutdownOptions): Promise<void> {
     this.logger.warning('User requested shutdown...');
-    for (const hook of this.shutdownHooks) await hook(options);
+    try {
+      for (const hook of this.shutdownHooks) await hook(options);
+    } catch (err) {
+      // finishShutdown's error path (cancelShutdown): the node keeps serving and a later
+      // SHUTDOWN starts over; the caller reports the failure (SHUTDOWN replies an error).
+      this.stopping = null;
+      this.logger.warning('Errors trying to shut down the server. Check the logs for more information.');
+      throw err;
+    }
     if (this.cronTimer) clearInterval(this.cronTimer);
     // A listener's close completes only once its connections are gone, so drop clients first.
     const listenersClosed = this.closeListeners();
@@ -171,7 +296,8 @@ export class Server {
     this.onExit(0);
   }
 
-  private async closeListeners(): Promise<void> {
+  /** Stops accepting connections (shutdown, or a start that failed after listening). */
+  async closeListeners(): Promise<void> {
     const closing = this.listeners.map((l) => new Promise<void>((r) => l.close(() => r())));
     this.listeners = [];
     await Promise.all(closing);

@@ -5,6 +5,8 @@ import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import { Logger, type LogLevel } from './logger.js';
 import { Server } from './server.js';
+import { startPersistence } from '../persistence/node-persistence.js';
+import { startReplication } from '../replication/replication.js';
 import { ENGINE_NAME, REDIS_VERSION } from '../version.js';
 
 export { ConfigError };
@@ -32,20 +34,15 @@ export async function startNode(opts: StartOptions): Promise<NodeHandle> {
   );
 
   const server = new Server(config, logger, configFile);
-  logger.role = config.replicaOf() ? 'S' : 'M';
-  server.keyspaceEvents.configure(config.str('notify-keyspace-events'));
-  for (const name of config.ignoredDirectives) {
-    logger.notice(`Directive '${name}' is accepted for compatibility and has no effect on this server.`);
-  }
   try {
-    await server.listen();
+    await bringUp(server);
   } catch (err) {
+    // One place logs why the node could not start (Redis logs the fatal line, then exits), and
+    // frees the port, so a lab worker that outlives the failure does not keep it bound.
     logger.warning((err as Error).message);
+    await server.closeListeners();
     throw err;
   }
-  logger.notice(`Running mode=standalone, port=${server.port}.`);
-  logger.warning('Server initialized');
-  server.startCron();
   logger.notice('Ready to accept connections');
 
   let stoppedByHandle = false;
@@ -66,6 +63,26 @@ export async function startNode(opts: StartOptions): Promise<NodeHandle> {
       await server.shutdown({ save: options.save });
     },
   };
+}
+
+/** Everything between reading the configuration and being ready: listen, load data, start replication. */
+async function bringUp(server: Server): Promise<void> {
+  const { config, logger } = server;
+  logger.role = config.replicaOf() ? 'S' : 'M';
+  // Set before the dataset loads: a replica keeps expired keys for its master's DELs.
+  server.keyspace.isReplica = config.replicaOf() !== null;
+  server.keyspaceEvents.configure(config.str('notify-keyspace-events'));
+  for (const name of config.ignoredDirectives) {
+    logger.notice(`Directive '${name}' is accepted for compatibility and has no effect on this server.`);
+  }
+  // ACLLoadUsersAtStartup: the `user` lines or the aclfile; a broken one stops the node (logged).
+  server.acl.loadAtStartup();
+  await server.listen();
+  logger.notice(`Running mode=standalone, port=${server.port}.`);
+  logger.warning('Server initialized');
+  await startPersistence(server);
+  startReplication(server);
+  server.startCron();
 }
 
 function combineSinks(...sinks: (LogSink | undefined)[]): LogSink | undefined {

@@ -36,11 +36,8 @@ const LEADING_SPACE = /^[ \t\n\v\f\r]/;
  * overflow, or underflow to zero).
  */
 export function parseLongDouble(text: string): LongDouble | 'infinite' | null {
+  // string2ld also rejects what strtold did not consume entirely, such as anything after a NUL byte.
   if (text.length === 0 || text.length >= MAX_TEXT_LENGTH) return null;
-  // Redis hands strtold a C string: it ends at the first NUL byte (and an empty one parses as 0).
-  const nul = text.indexOf('\0');
-  if (nul !== -1) text = text.slice(0, nul);
-  if (text === '') return ZERO;
   if (LEADING_SPACE.test(text)) return null;
   if (INFINITE.test(text)) return 'infinite';
   const hex = HEXADECIMAL.exec(text);

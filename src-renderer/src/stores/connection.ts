@@ -5,6 +5,7 @@ import { ref } from 'vue';
 import type { ConnectionStatus } from '../api/connection-state.js';
 import { onConnectionChange, onLabPush } from '../api/lab-client.js';
 import { useEventsStore } from './events.js';
+import { useLagHistoryStore } from './lag-history.js';
 import { useNodeLogStore } from './node-log.js';
 import { useNodesStore } from './nodes.js';
 import { useNoticesStore } from './notices.js';
@@ -20,9 +21,13 @@ export const useConnectionStore = defineStore('connection', () => {
     const events = useEventsStore();
     const nodeLog = useNodeLogStore();
     const notices = useNoticesStore();
+    const lagHistory = useLagHistoryStore();
 
     onLabPush((push) => {
-      if (push.type === 'nodes') nodes.replaceAll(push.nodes);
+      if (push.type === 'nodes') {
+        nodes.replaceAll(push.nodes);
+        lagHistory.record(push.nodes);
+      }
       else if (push.type === 'event') events.add(push.event);
       else if (push.type === 'log') nodeLog.addLine(push.nodeId, push.line);
     });

@@ -7,7 +7,7 @@ import { lab } from '../api/lab-client.js';
 import { nodeLabel, STATUS_TEXT } from '../format/node-labels.js';
 import { useNoticesStore } from './notices.js';
 
-export type NodeAction = 'start' | 'stop' | 'remove';
+export type NodeAction = 'start' | 'stop' | 'remove' | 'link' | 'promote' | 'crash';
 
 export const useNodesStore = defineStore('nodes', () => {
   const notices = useNoticesStore();
@@ -71,18 +71,14 @@ export const useNodesStore = defineStore('nodes', () => {
     }
   }
 
-  async function act(node: NodeSummary, action: NodeAction): Promise<void> {
+  /** Runs one host call for a node, marking it pending meanwhile; `failure` titles the error toast. */
+  async function act(node: NodeSummary, action: NodeAction, failure: string, call: () => Promise<void>): Promise<void> {
     if (pending.value[node.id]) return;
     pending.value = { ...pending.value, [node.id]: action };
     try {
-      if (action === 'remove') {
-        await lab.removeNode(node.id);
-        replaceAll(nodes.value.filter((existing) => existing.id !== node.id));
-      } else {
-        upsert(action === 'start' ? await lab.startNode(node.id) : await lab.stopNode(node.id));
-      }
+      await call();
     } catch (error) {
-      notices.reportError(`Could not ${action} ${nodeLabel(node)}`, error);
+      notices.reportError(failure, error);
     } finally {
       const { [node.id]: _done, ...rest } = pending.value;
       pending.value = rest;
@@ -99,8 +95,22 @@ export const useNodesStore = defineStore('nodes', () => {
     replaceAll,
     load,
     add,
-    start: (node: NodeSummary) => act(node, 'start'),
-    stop: (node: NodeSummary) => act(node, 'stop'),
-    remove: (node: NodeSummary) => act(node, 'remove'),
+    start: (node: NodeSummary) =>
+      act(node, 'start', `Could not start ${nodeLabel(node)}`, async () => upsert(await lab.startNode(node.id))),
+    stop: (node: NodeSummary) =>
+      act(node, 'stop', `Could not stop ${nodeLabel(node)}`, async () => upsert(await lab.stopNode(node.id))),
+    remove: (node: NodeSummary) =>
+      act(node, 'remove', `Could not remove ${nodeLabel(node)}`, async () => {
+        await lab.removeNode(node.id);
+        replaceAll(nodes.value.filter((existing) => existing.id !== node.id));
+      }),
+    replicateFrom: (node: NodeSummary, master: NodeSummary) =>
+      act(node, 'link', `Could not make ${nodeLabel(node)} a replica of ${nodeLabel(master)}`, async () =>
+        upsert(await lab.linkNode(node.id, master.id)),
+      ),
+    promote: (node: NodeSummary) =>
+      act(node, 'promote', `Could not promote ${nodeLabel(node)} to master`, async () => upsert(await lab.linkNode(node.id, null))),
+    crash: (node: NodeSummary) =>
+      act(node, 'crash', `Could not crash ${nodeLabel(node)}`, async () => upsert(await lab.crashNode(node.id))),
   };
 });

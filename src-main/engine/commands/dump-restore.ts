@@ -1,0 +1,131 @@
+// DUMP and RESTORE (cluster.c dumpCommand / restoreCommand): a key's value in Redis's DUMP payload
+// format (persistence/dump-payload.ts), so values move between our nodes and real Redis servers.
+import type { BinaryString } from '../protocol/request-parser.js';
+import type { Client } from '../server/client.js';
+import { parseInteger } from '../util/numbers.js';
+import { defineCommand, type CommandSpec } from './table.js';
+import { ERR, is } from './replies.js';
+import { createDumpPayload, parseDumpPayload } from '../persistence/dump-payload.js';
+import { encodingLimitsFrom, fromRdbValue, toRdbValue } from '../persistence/value-adapters.js';
+
+const BUSYKEY = 'BUSYKEY Target key name already exists.';
+
+interface RestoreOptions {
+  replace: boolean;
+  absttl: boolean;
+}
+
+/** RESTORE's options after the payload, or undefined after replying the error Redis gives. */
+function restoreOptions(client: Client, argv: BinaryString[]): RestoreOptions | undefined {
+  const options: RestoreOptions = { replace: false, absttl: false };
+  let idle: number | null = null;
+  let freq: number | null = null;
+  for (let j = 4; j < argv.length; j++) {
+    const arg = argv[j]!;
+    const hasValue = j + 1 < argv.length;
+    if (is(arg, 'replace')) options.replace = true;
+    else if (is(arg, 'absttl')) options.absttl = true;
+    else if (is(arg, 'idletime') && hasValue && freq === null) {
+      idle = parseInteger(argv[++j]!);
+      if (idle === null) return void client.reply.error(ERR.notInteger);
+      if (idle < 0) return void client.reply.error('ERR Invalid IDLETIME value, must be >= 0');
+    } else if (is(arg, 'freq') && hasValue && idle === null) {
+      freq = parseInteger(argv[++j]!);
+      if (freq === null) return void client.reply.error(ERR.notInteger);
+      if (freq < 0 || freq > 255) return void client.reply.error('ERR Invalid FREQ value, must be >= 0 and <= 255');
+    } else {
+      return void client.reply.error(ERR.syntax);
+    }
+  }
+  return options;
+}
+
+function restore(client: Client, argv: BinaryString[]): void {
+  const options = restoreOptions(client, argv);
+  if (!options) return;
+  const server = client.server;
+  const db = client.db;
+  const key = argv[1]!;
+  if (!options.replace && db.peekLive(key) !== undefined) {
+    client.reply.error(BUSYKEY);
+    return;
+  }
+  let ttl = parseInteger(argv[2]!);
+  if (ttl === null) {
+    client.reply.error(ERR.notInteger);
+    return;
+  }
+  if (ttl < 0) {
+    client.reply.error('ERR Invalid TTL value, must be >= 0');
+    return;
+  }
+  const parsed = parseDumpPayload(Buffer.from(argv[3]!, 'latin1'));
+  if (!parsed.ok) {
+    client.reply.error(parsed.error);
+    return;
+  }
+  const value = fromRdbValue(parsed.value, encodingLimitsFrom(server.config));
+  const deleted = options.replace && db.delete(key);
+  if (ttl !== 0 && !options.absttl) ttl += Date.now();
+  if (ttl !== 0 && ttl <= Date.now() && !server.keyspace.isReplica) {
+    // Already expired: the key is not created; a replaced key is gone, and that is the effect.
+    if (deleted) {
+      server.propagation.propagate(db.id, ['DEL', key]);
+      server.keyspaceEvents.notify('g', 'del', key, db.id);
+    } else {
+      server.propagation.prevent();
+    }
+    client.reply.ok();
+    return;
+  }
+  db.set(key, value, ttl !== 0 ? ttl : undefined);
+  if (ttl !== 0 && !options.absttl) {
+    // Replicas and the AOF get the absolute expiry, as Redis rewrites the command.
+    server.propagation.propagate(db.id, ['RESTORE', key, String(ttl), ...argv.slice(3), 'ABSTTL']);
+  }
+  server.keyspaceEvents.notify('g', 'restore', key, db.id);
+  client.reply.ok();
+}
+
+export const dumpRestoreCommands: CommandSpec[] = [
+  defineCommand({
+    name: 'dump',
+    arity: 2,
+    flags: ['readonly'],
+    keys: [1, 1, 1],
+    acl: ['keyspace'],
+    summary: 'Return a serialized version of the value stored at the specified key.',
+    since: '2.6.0',
+    group: 'generic',
+    arguments: [{ name: 'key', type: 'key' }],
+    handler(client, argv) {
+      const value = client.db.lookupRead(argv[1]!);
+      if (value === undefined) {
+        client.reply.null();
+        return;
+      }
+      const config = client.server.config;
+      client.reply.bulk(createDumpPayload(toRdbValue(value), { compression: config.bool('rdbcompression'), limits: encodingLimitsFrom(config) }));
+    },
+  }),
+  defineCommand({
+    name: 'restore',
+    arity: -4,
+    flags: ['write', 'denyoom'],
+    keys: [1, 1, 1],
+    acl: ['keyspace', 'dangerous'],
+    summary: 'Create a key using the provided serialized value, previously obtained using DUMP.',
+    since: '2.6.0',
+    group: 'generic',
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'ttl', type: 'integer' },
+      { name: 'serialized-value', type: 'string' },
+      { name: 'replace', type: 'pure-token', token: 'REPLACE', optional: true },
+      { name: 'absttl', type: 'pure-token', token: 'ABSTTL', optional: true },
+      { name: 'seconds', type: 'integer', token: 'IDLETIME', optional: true },
+      { name: 'frequency', type: 'integer', token: 'FREQ', optional: true },
+    ],
+    handler: restore,
+  }),
+];

@@ -1,0 +1,198 @@
+// Persistence commands (rdb.c saveCommand / bgsaveCommand / lastsaveCommand, aof.c
+// bgrewriteaofCommand) and DEBUG (debug.c), whose persistence subcommands live here: RELOAD,
+// DIGEST, DIGEST-VALUE. Other families add their DEBUG subcommands with addDebugSubcommand()
+// instead of defining a second DEBUG.
+import { readFileSync } from 'node:fs';
+import type { BinaryString } from '../protocol/request-parser.js';
+import type { Client } from '../server/client.js';
+import { defineCommand, type CommandSpec } from './table.js';
+import { ERR, is } from './replies.js';
+import { persistenceOf } from '../persistence/node-persistence.js';
+import { loadRdbBufferSync } from '../persistence/load.js';
+import { DatasetDigest, digestValueHex } from '../persistence/digest.js';
+import { toRdbValue } from '../persistence/value-adapters.js';
+
+type DebugHandler = (client: Client, argv: BinaryString[]) => void;
+
+/** DEBUG subcommands by lowercase name. */
+const debugSubcommands = new Map<string, DebugHandler>();
+
+/** Registers `DEBUG <name> ...`; argv is the whole command (argv[1] is the subcommand). */
+export function addDebugSubcommand(name: string, handler: DebugHandler): void {
+  debugSubcommands.set(name.toLowerCase(), handler);
+}
+
+/** shared.err: the bare "-ERR" Redis replies when a save fails (details are in the log). */
+const BARE_ERR = 'ERR';
+
+function save(client: Client): void {
+  const rdb = persistenceOf(client.server).rdb;
+  if (rdb.inProgress) {
+    client.reply.error('ERR Background save already in progress');
+    return;
+  }
+  if (rdb.saveSync()) client.reply.ok();
+  else client.reply.error(BARE_ERR);
+}
+
+function bgsave(client: Client, argv: BinaryString[]): void {
+  let schedule = false;
+  if (argv.length > 1) {
+    if (argv.length === 2 && is(argv[1]!, 'schedule')) schedule = true;
+    else {
+      client.reply.error(ERR.syntax);
+      return;
+    }
+  }
+  const persistence = persistenceOf(client.server);
+  const rdb = persistence.rdb;
+  if (rdb.inProgress) {
+    client.reply.error('ERR Background save already in progress');
+  } else if (persistence.aof.rewriteInProgress) {
+    if (schedule) {
+      rdb.scheduled = true;
+      client.reply.simple('Background saving scheduled');
+    } else {
+      client.reply.error(
+        "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+      );
+    }
+  } else {
+    rdb.startBackground();
+    client.reply.simple('Background saving started');
+  }
+}
+
+function bgrewriteaof(client: Client): void {
+  const aof = persistenceOf(client.server).aof;
+  switch (aof.requestRewrite()) {
+    case 'already-in-progress':
+      client.reply.error('ERR Background append only file rewriting already in progress');
+      return;
+    case 'scheduled':
+      client.reply.simple('Background append only file rewriting scheduled');
+      return;
+    case 'started':
+      client.reply.simple('Background append only file rewriting started');
+      return;
+    case 'failed':
+      client.reply.error("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.");
+  }
+}
+
+/** DEBUG RELOAD [NOSAVE]: save, then load the file back in place of the dataset. */
+function debugReload(client: Client, argv: BinaryString[]): void {
+  let saveFirst = true;
+  for (const option of argv.slice(2)) {
+    if (is(option, 'nosave')) saveFirst = false;
+    else if (is(option, 'merge') || is(option, 'noflush')) {
+      // Loading is all-or-nothing into a fresh keyspace here (load.ts), so merging is not offered.
+      client.reply.error('ERR DEBUG RELOAD MERGE and NOFLUSH are not supported by this server.');
+      return;
+    } else {
+      client.reply.error('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+      return;
+    }
+  }
+  const server = client.server;
+  const rdb = persistenceOf(server).rdb;
+  if (saveFirst && !rdb.saveSync()) {
+    client.reply.error(BARE_ERR);
+    return;
+  }
+  try {
+    const result = loadRdbBufferSync(server, readFileSync(rdb.filePath), { source: rdb.filePath });
+    rdb.lastLoad = { keysLoaded: result.keysLoaded, keysExpired: result.keysExpired };
+  } catch (err) {
+    server.logger.warning(`Error loading ${rdb.filePath}: ${(err as Error).message}`);
+    client.reply.error('ERR Error trying to load the RDB dump');
+    return;
+  }
+  server.logger.warning('DB reloaded by DEBUG RELOAD');
+  client.reply.ok();
+}
+
+/** computeDatasetDigest over every stored key, logically expired ones included. */
+function debugDigest(client: Client, argv: BinaryString[]): void {
+  if (argv.length !== 2) {
+    client.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try DEBUG HELP.`);
+    return;
+  }
+  const digest = new DatasetDigest();
+  for (const db of client.server.keyspace.dbs) {
+    for (const [key, value, expireAt] of db.entries()) {
+      digest.add({ db: db.id, key: Buffer.from(key, 'latin1'), value: toRdbValue(value), expireAtMs: expireAt ?? null });
+    }
+  }
+  client.reply.simple(digest.hex());
+}
+
+/** DEBUG DIGEST-VALUE key ...: like Redis, it does not expire keys (no lookupKey). */
+function debugDigestValue(client: Client, argv: BinaryString[]): void {
+  const db = client.db;
+  client.reply.arrayHeader(argv.length - 2);
+  for (const key of argv.slice(2)) {
+    const value = db.peek(key);
+    client.reply.simple(value === undefined ? digestValueHex(null, false) : digestValueHex(toRdbValue(value), db.peekExpire(key) !== undefined));
+  }
+}
+
+addDebugSubcommand('reload', debugReload);
+addDebugSubcommand('digest', debugDigest);
+addDebugSubcommand('digest-value', debugDigestValue);
+
+export const persistenceCommands: CommandSpec[] = [
+  defineCommand({
+    name: 'save',
+    arity: 1,
+    flags: ['admin', 'noscript', 'no_async_loading', 'no_multi'],
+    summary: 'Synchronously save the dataset to disk',
+    since: '1.0.0',
+    group: 'server',
+    handler: save,
+  }),
+  defineCommand({
+    name: 'bgsave',
+    arity: -1,
+    flags: ['admin', 'noscript', 'no_async_loading'],
+    summary: 'Asynchronously save the dataset to disk',
+    since: '1.0.0',
+    group: 'server',
+    arguments: [{ name: 'schedule', type: 'pure-token', token: 'SCHEDULE', optional: true }],
+    handler: bgsave,
+  }),
+  defineCommand({
+    name: 'bgrewriteaof',
+    arity: 1,
+    flags: ['admin', 'noscript', 'no_async_loading'],
+    summary: 'Asynchronously rewrite the append-only file',
+    since: '1.0.0',
+    group: 'server',
+    handler: bgrewriteaof,
+  }),
+  defineCommand({
+    name: 'lastsave',
+    arity: 1,
+    flags: ['loading', 'stale', 'fast'],
+    acl: ['admin', 'dangerous'],
+    summary: 'Get the UNIX time stamp of the last successful save to disk',
+    since: '1.0.0',
+    group: 'server',
+    handler(client) {
+      client.reply.integer(persistenceOf(client.server).rdb.lastSaveTime);
+    },
+  }),
+  defineCommand({
+    name: 'debug',
+    arity: -2,
+    flags: ['admin', 'noscript', 'loading', 'stale'],
+    summary: 'A container for debugging commands',
+    since: '1.0.0',
+    group: 'server',
+    handler(client, argv) {
+      const handler = debugSubcommands.get(argv[1]!.toLowerCase());
+      if (handler) handler(client, argv);
+      else client.reply.error(`ERR unknown subcommand '${argv[1]}'. Try DEBUG HELP.`);
+    },
+  }),
+];

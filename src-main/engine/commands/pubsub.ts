@@ -1,0 +1,151 @@
+// Pub/Sub commands: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, PUBSUB (Redis's
+// pubsub.c). The subscription registry and message delivery live in server/pubsub.ts.
+import { defineCommand, type CommandSpec } from './table.js';
+import { replyHelp } from './server.js';
+import type { SubscriptionKind } from '../server/pubsub.js';
+import type { Client } from '../server/client.js';
+import type { BinaryString } from '../protocol/request-parser.js';
+
+const SUBSCRIBE_FLAGS = ['pubsub', 'noscript', 'loading', 'stale'] as const;
+const INTROSPECTION_FLAGS = ['pubsub', 'loading', 'stale'] as const;
+
+function subscribe(kind: SubscriptionKind) {
+  return (client: Client, argv: BinaryString[]): void => {
+    for (let i = 1; i < argv.length; i++) client.server.pubsub.subscribe(client, kind, argv[i]!);
+  };
+}
+
+function unsubscribe(kind: SubscriptionKind) {
+  return (client: Client, argv: BinaryString[]): void => {
+    if (argv.length === 1) client.server.pubsub.unsubscribeAll(client, kind);
+    else for (let i = 1; i < argv.length; i++) client.server.pubsub.unsubscribe(client, kind, argv[i]!);
+  };
+}
+
+/** addReplySubcommandSyntaxError. */
+function subcommandSyntaxError(client: Client, argv: BinaryString[]): void {
+  client.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]!.slice(0, 128)}'. Try PUBSUB HELP.`);
+}
+
+const PUBSUB_HELP = [
+  'PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CHANNELS [<pattern>]',
+  "    Return the currently active channels matching a <pattern> (default: '*').",
+  'NUMPAT',
+  '    Return number of subscriptions to patterns.',
+  'NUMSUB [<channel> ...]',
+  '    Return the number of subscribers for the specified channels, excluding',
+  '    pattern subscriptions(default: no channels).',
+  'SHARDCHANNELS [<pattern>]',
+  "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+  'SHARDNUMSUB [<shardchannel> ...]',
+  '    Return the number of subscribers for the specified shard level channel(s)',
+  'HELP',
+  '    Prints this help.',
+];
+
+const pubsubSub = (name: string, arity: number, summary: string, handler: CommandSpec['handler']): CommandSpec =>
+  defineCommand({ name, arity, flags: [...INTROSPECTION_FLAGS], summary, since: '2.8.0', group: 'pubsub', handler });
+
+export const pubsubCommands: CommandSpec[] = [
+  defineCommand({
+    name: 'subscribe',
+    arity: -2,
+    flags: [...SUBSCRIBE_FLAGS],
+    summary: 'Listen for messages published to the given channels',
+    since: '2.0.0',
+    group: 'pubsub',
+    arguments: [{ name: 'channel', type: 'string', multiple: true }],
+    handler: subscribe('channel'),
+  }),
+  defineCommand({
+    name: 'unsubscribe',
+    arity: -1,
+    flags: [...SUBSCRIBE_FLAGS],
+    summary: 'Stop listening for messages posted to the given channels',
+    since: '2.0.0',
+    group: 'pubsub',
+    arguments: [{ name: 'channel', type: 'string', optional: true, multiple: true }],
+    handler: unsubscribe('channel'),
+  }),
+  defineCommand({
+    name: 'psubscribe',
+    arity: -2,
+    flags: [...SUBSCRIBE_FLAGS],
+    summary: 'Listen for messages published to channels matching the given patterns',
+    since: '2.0.0',
+    group: 'pubsub',
+    arguments: [{ name: 'pattern', type: 'pattern', multiple: true }],
+    handler: subscribe('pattern'),
+  }),
+  defineCommand({
+    name: 'punsubscribe',
+    arity: -1,
+    flags: [...SUBSCRIBE_FLAGS],
+    summary: 'Stop listening for messages posted to channels matching the given patterns',
+    since: '2.0.0',
+    group: 'pubsub',
+    arguments: [{ name: 'pattern', type: 'pattern', optional: true, multiple: true }],
+    handler: unsubscribe('pattern'),
+  }),
+  defineCommand({
+    name: 'publish',
+    arity: 3,
+    flags: ['pubsub', 'loading', 'stale', 'fast'],
+    summary: 'Post a message to a channel',
+    since: '2.0.0',
+    group: 'pubsub',
+    arguments: [
+      { name: 'channel', type: 'string' },
+      { name: 'message', type: 'string' },
+    ],
+    handler(client, argv) {
+      client.reply.integer(client.server.pubsub.publish(argv[1]!, argv[2]!));
+    },
+  }),
+  defineCommand({
+    name: 'pubsub',
+    arity: -2,
+    flags: [],
+    summary: 'A container for Pub/Sub commands',
+    since: '2.8.0',
+    group: 'pubsub',
+    subcommands: [
+      pubsubSub('channels', -2, 'List active channels', (client, argv) => {
+        if (argv.length > 3) return subcommandSyntaxError(client, argv);
+        client.reply.bulkArray(client.server.pubsub.activeChannels(argv[2]));
+      }),
+      pubsubSub('numsub', -2, 'Get the count of subscribers for channels', (client, argv) => {
+        client.reply.arrayHeader((argv.length - 2) * 2);
+        for (let i = 2; i < argv.length; i++) {
+          client.reply.bulk(argv[i]!);
+          client.reply.integer(client.server.pubsub.subscriberCount(argv[i]!));
+        }
+      }),
+      pubsubSub('numpat', 2, 'Get the count of unique patterns pattern subscriptions', (client) => {
+        client.reply.integer(client.server.pubsub.patternCount);
+      }),
+      // Shard channels belong to cluster mode, which a node does not run: none are ever active.
+      pubsubSub('shardchannels', -2, 'List active shard channels', (client, argv) => {
+        if (argv.length > 3) return subcommandSyntaxError(client, argv);
+        client.reply.arrayHeader(0);
+      }),
+      pubsubSub('shardnumsub', -2, 'Get the count of subscribers for shard channels', (client, argv) => {
+        client.reply.arrayHeader((argv.length - 2) * 2);
+        for (let i = 2; i < argv.length; i++) {
+          client.reply.bulk(argv[i]!);
+          client.reply.integer(0);
+        }
+      }),
+      defineCommand({
+        name: 'help',
+        arity: 2,
+        flags: ['loading', 'stale'],
+        summary: 'Show helpful text about the different subcommands',
+        since: '6.2.0',
+        group: 'pubsub',
+        handler: (client) => replyHelp(client, PUBSUB_HELP),
+      }),
+    ],
+  }),
+];

@@ -1,0 +1,386 @@
+// The append only file of a node (aof.c, Redis 7 multi-part): its state (off, on, or waiting for
+// the first rewrite after CONFIG SET appendonly yes), the incr file the write feed goes to,
+// BGREWRITEAOF (a new base from a point-in-time snapshot with an RDB preamble, a new incr file
+// started at the same instant, then the manifest swapped), automatic rewrites, and the numbers
+// INFO persistence shows.
+import type { Server } from '../../server/server.js';
+import type { BinaryString } from '../../protocol/request-parser.js';
+import { strerror } from '../../config/errors.js';
+import type { AofManifest } from '../aof-manifest.js';
+import { TempFile, renameDurably } from '../durable-file.js';
+import { writeSnapshot, writeSnapshotSync, type ReplicationAux, type SnapshotOptions } from '../snapshot.js';
+import { AofDirectory, nextSeq } from './aof-directory.js';
+import { loadAppendOnlyFiles, type AofLoadResult } from './aof-load.js';
+import { IncrWriter, type FsyncPolicy } from './incr-writer.js';
+
+export type AofState = 'off' | 'on' | 'wait-rewrite';
+export type RewriteOutcome = 'started' | 'already-in-progress' | 'scheduled' | 'failed';
+
+interface Rewrite {
+  startedAtSec: number;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+/** getTempIncrAofName: where writes go while the first rewrite after enabling the AOF runs. */
+const TEMP_INCR_PREFIX = 'temp-';
+
+const nowSec = (): number => Math.floor(Date.now() / 1000);
+
+export class AppendOnlyFile {
+  state: AofState;
+  readonly directory: AofDirectory;
+  /** BGREWRITEAOF waiting for a background save to finish (aof_rewrite_scheduled). */
+  rewriteScheduled = false;
+  lastRewriteOk = true;
+  lastRewriteDurationSec = -1;
+  rewrites = 0;
+  consecutiveRewriteFailures = 0;
+  /** Size of the AOF right after the last rewrite or load (aof_rewrite_base_size). */
+  baseSize = 0;
+  private manifest: AofManifest = { base: null, history: [], incr: [] };
+  /** Bytes of the base and of incr files no longer written to (aof_current_size minus the open incr). */
+  private closedFilesSize = 0;
+  private writer: IncrWriter | null = null;
+  private rewrite: Rewrite | null = null;
+
+  constructor(
+    private readonly server: Server,
+    private readonly rdbSaveInProgress: () => boolean,
+    private readonly replicationAux: () => ReplicationAux | null,
+  ) {
+    this.state = server.config.bool('appendonly') ? 'on' : 'off';
+    this.directory = new AofDirectory(server.config);
+  }
+
+  get rewriteInProgress(): boolean {
+    return this.rewrite !== null;
+  }
+
+  get currentRewriteDurationSec(): number {
+    return this.rewrite ? nowSec() - this.rewrite.startedAtSec : -1;
+  }
+
+  /** aof_current_size. */
+  get currentSize(): number {
+    return this.closedFilesSize + (this.writer?.size ?? 0);
+  }
+
+  get bufferedBytes(): number {
+    return this.writer?.bufferedBytes ?? 0;
+  }
+
+  get fsyncInProgress(): boolean {
+    return this.writer?.fsyncInProgress ?? false;
+  }
+
+  get delayedFsyncs(): number {
+    return this.writer?.delayedFsyncs ?? 0;
+  }
+
+  /** aof_last_write_status. */
+  get lastWriteOk(): boolean {
+    return this.writer?.error == null;
+  }
+
+  /** The write feed listener: every write, in order, while the AOF records. */
+  readonly record = (dbIndex: number, argv: BinaryString[]): void => {
+    this.writer?.append(dbIndex, argv);
+  };
+
+  /** writeCommandsDeniedByDiskError's AOF case: the MISCONF reply, or null. */
+  writeError(): string | null {
+    const error = this.state === 'off' ? null : this.writer?.error;
+    return error ? `MISCONF Errors writing to the AOF file: ${strerror(error)}` : null;
+  }
+
+  // --- start ---------------------------------------------------------------------------------
+
+  async loadAtStart(): Promise<AofLoadResult> {
+    const result = await loadAppendOnlyFiles(this.server, this.directory);
+    if (result.manifest) this.manifest = result.manifest;
+    return result;
+  }
+
+  /**
+   * aofOpenIfNeededOnServerStart: a node starting with the AOF on and no AOF yet writes a base
+   * of its (empty or RDB-loaded) dataset first; then it appends to the last incr file, or a new one.
+   */
+  openAtStart(): void {
+    const log = this.server.logger;
+    const directory = this.directory;
+    directory.ensureExists();
+    if (!this.manifest.base && this.manifest.incr.length === 0) {
+      const name = directory.baseName(1, this.rdbPreamble);
+      const temp = new TempFile(directory.filePath(`${TEMP_INCR_PREFIX}${name}`));
+      try {
+        writeSnapshotSync(this.server, (chunk) => temp.write(chunk), this.baseSnapshotOptions());
+        temp.commitSync(directory.filePath(name));
+      } catch (err) {
+        temp.discard();
+        throw err;
+      }
+      this.manifest.base = { fileName: name, seq: 1, type: 'b' };
+      log.notice(`Creating AOF base file ${name} on server start`);
+    }
+    const last = this.manifest.incr[this.manifest.incr.length - 1];
+    if (last) {
+      this.openWriter(last.fileName);
+      log.notice(`Opening AOF incr file ${last.fileName} on server start`);
+    } else {
+      const name = directory.incrName(nextSeq(this.manifest.incr));
+      this.manifest.incr.push({ fileName: name, seq: nextSeq(this.manifest.incr), type: 'i' });
+      this.openWriter(name);
+      log.notice(`Creating AOF incr file ${name} on server start`);
+    }
+    directory.writeManifest(this.manifest);
+    this.closedFilesSize = this.sizeOfFilesExceptOpenIncr();
+    this.baseSize = this.currentSize;
+    directory.deleteHistory(this.manifest, (line) => log.notice(line));
+  }
+
+  // --- CONFIG SET appendonly -------------------------------------------------------------------
+
+  /** startAppendOnly: the AOF starts with a rewrite; until it completes, writes go to a temp incr file. */
+  enable(): boolean {
+    if (this.state !== 'off') return true;
+    const log = this.server.logger;
+    this.state = 'wait-rewrite';
+    if (this.rdbSaveInProgress()) {
+      this.rewriteScheduled = true;
+      log.warning('AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.');
+      return true;
+    }
+    if (this.startRewrite() === 'failed') {
+      this.state = 'off';
+      log.warning("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
+      return false;
+    }
+    return true;
+  }
+
+  /** stopAppendOnly: flush and fsync, close, forget a running rewrite. */
+  disable(): void {
+    if (this.state === 'off') return;
+    this.closeWriter();
+    this.state = 'off';
+    this.rewriteScheduled = false;
+    // A running rewrite's base would belong to an AOF that no longer records writes.
+    this.rewrite?.abort.abort();
+  }
+
+  // --- BGREWRITEAOF ----------------------------------------------------------------------------
+
+  /** bgrewriteaofCommand's decision, then rewriteAppendOnlyFileBackground. */
+  requestRewrite(): RewriteOutcome {
+    if (this.rewrite) return 'already-in-progress';
+    if (this.rdbSaveInProgress()) {
+      this.rewriteScheduled = true;
+      this.consecutiveRewriteFailures = 0;
+      return 'scheduled';
+    }
+    return this.startRewrite();
+  }
+
+  private startRewrite(): RewriteOutcome {
+    const server = this.server;
+    const log = server.logger;
+    const directory = this.directory;
+    try {
+      directory.ensureExists();
+    } catch (err) {
+      log.warning(`Can't open or create append-only dir ${directory.path}: ${strerror(err)}`);
+      this.lastRewriteOk = false;
+      return 'failed';
+    }
+    // New writes go to a new incr file from this instant; the snapshot below is of this instant.
+    let incrName: string | null = null;
+    try {
+      incrName = this.openIncrForRewrite();
+    } catch (err) {
+      log.warning(`Can't open the append-only file ${directory.path}: ${strerror(err)}`);
+      this.lastRewriteOk = false;
+      return 'failed';
+    }
+    this.rewrites++;
+    this.rewriteScheduled = false;
+    const tempName = `temp-rewriteaof-bg-${process.pid}.aof`;
+    let temp: TempFile;
+    try {
+      temp = new TempFile(directory.filePath(tempName));
+    } catch (err) {
+      log.warning(`Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): ${strerror(err)}`);
+      this.lastRewriteOk = false;
+      return 'failed';
+    }
+    const abort = new AbortController();
+    const startedAtSec = nowSec();
+    const rdbPreamble = this.rdbPreamble;
+    const snapshot = writeSnapshot(server, (chunk) => temp.writeInBackground(chunk), { ...this.baseSnapshotOptions(), signal: abort.signal });
+    log.notice(`Background append only file rewriting started by pid ${process.pid}`);
+    const done = snapshot
+      .then(() => {
+        log.notice(`Successfully created the temporary AOF base file ${tempName}`);
+        abort.signal.throwIfAborted();
+        const baseName = directory.baseName(nextSeq([this.manifest.base, ...this.manifest.history]), rdbPreamble);
+        return temp.commit(directory.filePath(baseName)).then(() => baseName);
+      })
+      .then(
+        (baseName) => this.finishRewrite(tempName, baseName, incrName),
+        (err: unknown) => {
+          temp.discard();
+          if (abort.signal.aborted) return;
+          log.warning(`Error writing the AOF base file ${tempName}: ${strerror(err)}`);
+          log.warning('Background AOF rewrite terminated with error');
+          this.lastRewriteOk = false;
+          this.consecutiveRewriteFailures++;
+        },
+      )
+      .finally(() => {
+        this.lastRewriteDurationSec = nowSec() - startedAtSec;
+        this.rewrite = null;
+      });
+    this.rewrite = { startedAtSec, abort, done };
+    return 'started';
+  }
+
+  /** aof-use-rdb-preamble: a base is an RDB (`.base.rdb`) or RESP commands (`.base.aof`). */
+  private get rdbPreamble(): boolean {
+    return this.server.config.bool('aof-use-rdb-preamble');
+  }
+
+  /** rewriteAppendOnlyFile: rdbSaveRio with aux aof-base 1, or rewriteAppendOnlyFileRio. */
+  private baseSnapshotOptions(): SnapshotOptions {
+    return this.rdbPreamble
+      ? { format: 'rdb', aofBase: true, replication: this.replicationAux() }
+      : { format: 'aof-commands' };
+  }
+
+  /** openNewIncrAofForAppend: returns the name the incr file will have once the rewrite is done. */
+  private openIncrForRewrite(): string | null {
+    const directory = this.directory;
+    const log = this.server.logger;
+    if (this.state === 'off') return null;
+    if (this.state === 'wait-rewrite') {
+      const tempName = `${TEMP_INCR_PREFIX}${directory.prefix}.incr`;
+      this.closeWriter();
+      this.openWriter(tempName, true);
+      log.notice(`Creating AOF incr file ${tempName} on background rewrite`);
+      return tempName;
+    }
+    const seq = nextSeq(this.manifest.incr);
+    const name = directory.incrName(seq);
+    this.closeWriter();
+    this.openWriter(name, true);
+    this.manifest.incr.push({ fileName: name, seq, type: 'i' });
+    directory.writeManifest(this.manifest);
+    this.closedFilesSize = this.sizeOfFilesExceptOpenIncr();
+    log.notice(`Creating AOF incr file ${name} on background rewrite`);
+    return name;
+  }
+
+  /** backgroundRewriteDoneHandler: the new base replaces the old one and every incr but the newest. */
+  private finishRewrite(tempName: string, baseName: string, incrName: string | null): void {
+    const log = this.server.logger;
+    const directory = this.directory;
+    log.notice('Background AOF rewrite terminated with success');
+    const manifest = this.manifest;
+    const baseSeq = nextSeq([manifest.base, ...manifest.history]);
+    try {
+      log.notice(`Successfully renamed the temporary AOF base file ${tempName} into ${baseName}`);
+      if (this.state === 'wait-rewrite' && incrName) {
+        const finalIncr = directory.incrName(nextSeq(manifest.incr));
+        this.writer!.fsyncNow();
+        renameDurably(directory.filePath(incrName), directory.filePath(finalIncr));
+        this.reopenWriterAs(finalIncr);
+        manifest.incr.push({ fileName: finalIncr, seq: nextSeq(manifest.incr), type: 'i' });
+        log.notice(`Successfully renamed the temporary AOF incr file ${incrName} into ${finalIncr}`);
+      }
+      if (manifest.base) manifest.history.push({ ...manifest.base, type: 'h' });
+      manifest.base = { fileName: baseName, seq: baseSeq, type: 'b' };
+      const kept = manifest.incr.pop();
+      manifest.history.push(...manifest.incr.map((f) => ({ ...f, type: 'h' as const })));
+      manifest.incr = kept ? [kept] : [];
+      directory.writeManifest(manifest);
+    } catch (err) {
+      log.warning(`Error trying to rename the temporary AOF base file ${tempName} into ${baseName}: ${strerror(err)}`);
+      log.warning('Background AOF rewrite terminated with error');
+      this.lastRewriteOk = false;
+      this.consecutiveRewriteFailures++;
+      return;
+    }
+    if (this.state === 'wait-rewrite') this.state = 'on';
+    this.closedFilesSize = this.sizeOfFilesExceptOpenIncr();
+    this.baseSize = this.currentSize;
+    this.lastRewriteOk = true;
+    this.consecutiveRewriteFailures = 0;
+    log.notice('Background AOF rewrite finished successfully');
+    directory.deleteHistory(manifest, (line) => log.notice(line));
+  }
+
+  // --- cron, shutdown --------------------------------------------------------------------------
+
+  /** serverCron's AOF part: fsync every second, a scheduled rewrite, the automatic rewrite. */
+  cron(): void {
+    this.writer?.tick();
+    if (this.rewrite || this.rdbSaveInProgress()) return;
+    if (this.rewriteScheduled) {
+      this.startRewrite();
+      return;
+    }
+    const config = this.server.config;
+    const percentage = config.int('auto-aof-rewrite-percentage');
+    const size = this.currentSize;
+    if (this.state !== 'on' || percentage === 0 || size <= config.int('auto-aof-rewrite-min-size')) return;
+    const growth = Math.floor((size * 100) / (this.baseSize || 1)) - 100;
+    if (growth >= percentage) {
+      this.server.logger.notice(`Starting automatic rewriting of AOF on ${growth}% growth`);
+      this.startRewrite();
+    }
+  }
+
+  /**
+   * finishShutdown: stop a rewrite, write and fsync what is buffered. The file stays open: if the
+   * final save then fails, the node keeps running and recording (close() follows a real exit).
+   */
+  async shutdown(): Promise<void> {
+    if (this.rewrite) {
+      this.server.logger.warning('There is a child rewriting the AOF. Killing it!');
+      this.rewrite.abort.abort();
+      await this.rewrite.done;
+    }
+    if (this.writer) {
+      this.server.logger.notice('Calling fsync() on the AOF file.');
+      this.writer.fsyncNow();
+    }
+  }
+
+  /** Closes the incr file once the node exits (a node in a worker thread must not leak the fd). */
+  close(): void {
+    this.closeWriter();
+  }
+
+  private openWriter(name: string, truncate = false): void {
+    const path = this.directory.filePath(name);
+    this.writer = new IncrWriter(path, truncate, () => this.server.config.str('appendfsync') as FsyncPolicy, (err) => {
+      this.server.logger.warning(`Error writing to the AOF file: ${strerror(err)}`);
+    });
+    this.writer.resumeAt(this.directory.fileSize(name));
+  }
+
+  private reopenWriterAs(name: string): void {
+    this.closeWriter();
+    this.openWriter(name);
+  }
+
+  private closeWriter(): void {
+    if (!this.writer) return;
+    this.writer.close();
+    this.writer = null;
+  }
+
+  private sizeOfFilesExceptOpenIncr(): number {
+    const files = [this.manifest.base, ...this.manifest.incr.slice(0, -1)];
+    return files.reduce((sum, f) => sum + (f ? this.directory.fileSize(f.fileName) : 0), 0);
+  }
+}

@@ -1,0 +1,172 @@
+// A node's persistence, put together: loading at start (loadDataFromDisk), the RDB saves and
+// the AOF, their cron (serverCron's persistence part), the final save at shutdown
+// (prepareForShutdown), MISCONF (writeCommandsDeniedByDiskError) and INFO persistence.
+//
+// One instance per Server, found with persistenceOf(server); startPersistence() is called once by
+// server/start.ts between "Server initialized" and "Ready to accept connections", as Redis
+// loads its data at that point of main().
+import { access } from 'node:fs/promises';
+import type { Server, ShutdownOptions } from '../server/server.js';
+import type { RdbAuxFields } from './value-model.js';
+import type { ReplicationAux } from './snapshot.js';
+import { RdbSaves } from './rdb-save.js';
+import { AppendOnlyFile } from './aof/append-only-file.js';
+import { describeLoadFailure, loadRdbFile } from './load.js';
+import { persistenceInfoSection } from './persistence-info.js';
+import { LOADING_ERROR, loadingProgress } from './loading-state.js';
+import { WriteFeed } from '../replication/write-feed.js';
+
+/** shared.bgsaveerr (server.c createSharedObjects). */
+export const MISCONF_RDB_ERROR =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. " +
+  'Commands that may modify the data set are disabled, because this instance is configured to report errors ' +
+  'during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.';
+
+/** serverCron runs persistence checks at `hz`; once per 100 ms is what Redis does at the default hz 10. */
+const CRON_INTERVAL_MS = 100;
+
+export class NodePersistence {
+  readonly rdb: RdbSaves;
+  readonly aof: AppendOnlyFile;
+  /**
+   * Installed by replication: the repl-id / repl-offset / repl-stream-db a save records
+   * (rdbPopulateSaveInfo), or null when the node has no replication state to record.
+   */
+  replicationAux: () => ReplicationAux | null = () => null;
+  /** The aux fields of the RDB (or AOF base) loaded at start, for replication to resume from. */
+  startupAux: RdbAuxFields | null = null;
+  private cronTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly server: Server) {
+    this.rdb = new RdbSaves(server, () => this.replicationAux(), () => this.aof.rewriteInProgress);
+    this.aof = new AppendOnlyFile(server, () => this.rdb.inProgress, () => this.replicationAux());
+  }
+
+  /** Loads the data, then starts the cron, the AOF, the shutdown hook and INFO persistence. */
+  async start(): Promise<void> {
+    const server = this.server;
+    server.commandGuards.push((_client, command) => this.commandDenial(command.flags, command.name === 'ping'));
+    await this.loadDataFromDisk();
+    writeFeedOf(server).subscribe(this.aof.record);
+    server.onConfigSet('appendonly', () => {
+      if (server.config.bool('appendonly')) this.aof.enable();
+      else this.aof.disable();
+    });
+    server.info.set('persistence', () => persistenceInfoSection(server, this));
+    // First of the hooks: finishShutdown saves before it lets replicas go, so a failed save
+    // leaves everything else running.
+    server.shutdownHooks.unshift((options) => this.shutdown(options));
+    this.startCron();
+  }
+
+  /**
+   * The error a command gets before it runs, or null: -LOADING while a dataset loads (for
+   * commands without the `loading` flag), MISCONF for writes (and PING, as in Redis) after a
+   * failed save or AOF write.
+   */
+  commandDenial(flags: readonly string[], isPing: boolean): string | null {
+    if (loadingProgress(this.server) && !flags.includes('loading')) return LOADING_ERROR;
+    if (!flags.includes('write') && !isPing) return null;
+    if (this.rdb.deniesWrites) return MISCONF_RDB_ERROR;
+    return this.aof.writeError();
+  }
+
+  private async loadDataFromDisk(): Promise<void> {
+    const server = this.server;
+    const started = performance.now();
+    const seconds = () => ((performance.now() - started) / 1000).toFixed(3);
+    if (server.config.bool('appendonly')) {
+      const result = await this.aof.loadAtStart();
+      if (result.found) server.logger.notice(`DB loaded from append only file: ${seconds()} seconds`);
+      this.startupAux = result.aux;
+      this.aof.openAtStart();
+      return;
+    }
+    const path = this.rdb.filePath;
+    try {
+      await access(path);
+    } catch {
+      return; // no dump yet: start empty, as Redis does on ENOENT
+    }
+    try {
+      const result = await loadRdbFile(server, path);
+      this.rdb.lastLoad = { keysLoaded: result.keysLoaded, keysExpired: result.keysExpired };
+      this.startupAux = result.aux;
+    } catch (err) {
+      server.logger.warning(describeLoadFailure(path, err));
+      server.logger.warning('Terminating server after rdb file reading failure.');
+      throw new Error(`Fatal error loading the DB: ${(err as Error).message}. Exiting.`);
+    }
+    server.logger.notice(`DB loaded from disk: ${seconds()} seconds`);
+  }
+
+  private cron(): void {
+    this.rdb.cron();
+    this.aof.cron();
+  }
+
+  /**
+   * finishShutdown's persistence part: stop background jobs, flush and fsync the AOF, then the
+   * final save. If that save fails (without SHUTDOWN FORCE) this throws and the node keeps
+   * running, cron and AOF included, as Redis does ("Error trying to save the DB, can't exit.").
+   */
+  private async shutdown(options: ShutdownOptions): Promise<void> {
+    const server = this.server;
+    this.stopCron(); // no save point or automatic rewrite may start while we stop the others
+    if (this.rdb.inProgress) {
+      server.logger.warning('There is a child saving an .rdb. Killing it!');
+      await this.rdb.abortBackground();
+    }
+    await this.aof.shutdown();
+    const save = options.save ?? server.config.savePoints().length > 0;
+    if (save) {
+      server.logger.notice('Saving the final RDB snapshot before exiting.');
+      if (!this.rdb.saveSync()) {
+        if (options.force) {
+          server.logger.warning('Error trying to save the DB. Exit anyway.');
+        } else {
+          server.logger.warning("Error trying to save the DB, can't exit.");
+          this.startCron();
+          throw new Error('Errors trying to SHUTDOWN. Check logs.');
+        }
+      }
+    }
+    this.aof.close();
+  }
+
+  private startCron(): void {
+    this.cronTimer = setInterval(() => this.cron(), CRON_INTERVAL_MS);
+    this.cronTimer.unref();
+  }
+
+  private stopCron(): void {
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    this.cronTimer = null;
+  }
+}
+
+/**
+ * The node's single write feed, which the AOF and replication both subscribe to (the contract
+ * between them names it server.writeFeed); created here if replication has not created it yet.
+ */
+function writeFeedOf(server: Server): WriteFeed {
+  const holder = server as Server & { writeFeed?: WriteFeed };
+  holder.writeFeed ??= new WriteFeed(server.propagation);
+  return holder.writeFeed;
+}
+
+const byServer = new WeakMap<Server, NodePersistence>();
+
+export function persistenceOf(server: Server): NodePersistence {
+  let persistence = byServer.get(server);
+  if (!persistence) {
+    persistence = new NodePersistence(server);
+    byServer.set(server, persistence);
+  }
+  return persistence;
+}
+
+/** Called once at startup; rejects (after logging Redis's fatal lines) when the data cannot be loaded. */
+export function startPersistence(server: Server): Promise<void> {
+  return persistenceOf(server).start();
+}

@@ -1,0 +1,158 @@
+// A replica's connection to its master once synchronized (Redis's server.master client): the
+// master's write stream arrives here and is executed like commands from any client, except that
+// the master is obeyed (no READONLY, no authentication) and never answered — only REPLCONF ACK
+// goes back.
+//
+// Offsets: `readOffset` counts the stream bytes received, `offset` those fully applied (Redis's
+// read_reploff and reploff). Only applied bytes count: a command is part of the dataset when it
+// ran, not when its first bytes arrived, and the replica's master_repl_offset, its ACKs and its
+// own sub-replicas all follow `offset`. Applied bytes are handed on verbatim (proxied) to this
+// node's backlog and sub-replicas, so a chain of replicas shares one stream, one replid and one
+// offset space.
+import type { Socket } from 'node:net';
+import { Client } from '../server/client.js';
+import { executeCommand } from '../server/executor.js';
+import { ProtocolError, RequestParser, type BinaryString } from '../protocol/request-parser.js';
+import type { Server } from '../server/server.js';
+import { encodeCommand } from './write-feed.js';
+
+/**
+ * What survives of a master link that broke (Redis's cached_master): enough to ask the master
+ * for the rest of the stream with PSYNC <replid> <offset+1>.
+ */
+export interface CachedMaster {
+  replid: string;
+  offset: number;
+  /** The database the stream had selected (the master does not repeat SELECT on +CONTINUE). */
+  dbIndex: number;
+}
+
+export interface MasterClientEvents {
+  /** Bytes of stream that were applied, in order: to be proxied to the backlog and sub-replicas. */
+  applied(bytes: Buffer): void;
+  /** The connection ended (closed by either side or by an error). */
+  lost(master: MasterClient): void;
+}
+
+export class MasterClient {
+  readonly client: Client;
+  replid: string;
+  /** Stream bytes applied (reploff). */
+  offset: number;
+  /** Stream bytes received (read_reploff). */
+  readOffset: number;
+  /** A master that does not support PSYNC (answered our SYNC): it wants no ACKs. */
+  readonly preSync: boolean;
+  /** Last time anything arrived from the master, ms (for repl-timeout and INFO). */
+  lastInteraction = Date.now();
+  private readonly parser: RequestParser;
+  /** Received bytes not applied yet (the start of an incomplete command). */
+  private unapplied: Buffer | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly server: Server,
+    readonly socket: Socket,
+    state: CachedMaster,
+    private readonly events: MasterClientEvents,
+  ) {
+    this.replid = state.replid;
+    this.offset = state.offset;
+    this.readOffset = state.offset;
+    this.preSync = state.offset === -1;
+    this.client = new Client(server, socket);
+    this.client.isMaster = true;
+    this.client.authenticated = true;
+    // replicationCreateMasterClient: the master's stream runs whatever the user rules say.
+    this.client.user = null;
+    this.client.select(Math.max(state.dbIndex, 0));
+    this.parser = new RequestParser({ maxBulkLength: server.config.int('proto-max-bulk-len'), authenticated: () => true });
+  }
+
+  /** Starts reading the stream; `initial` is what arrived together with the end of the sync. */
+  start(initial: Buffer | null): void {
+    this.server.clients.set(this.client.id, this.client);
+    this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    this.socket.on('error', () => {});
+    this.socket.once('close', () => this.end());
+    if (initial && initial.length) this.receive(initial);
+    this.socket.resume();
+  }
+
+  /** What a later PSYNC needs (replicationCacheMaster). */
+  toCached(): CachedMaster {
+    return { replid: this.replid, offset: this.offset, dbIndex: this.client.db.id };
+  }
+
+  /** replicationSendAck: REPLCONF ACK <applied offset>, the only thing a replica says to its master. */
+  sendAck(): void {
+    if (this.closed) return;
+    const ack = encodeCommand(['REPLCONF', 'ACK', String(this.offset)]);
+    this.server.stats.netOutputBytes += ack.length;
+    this.socket.write(ack);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.closed) return;
+    const stats = this.server.stats;
+    stats.netInputBytes += chunk.length;
+    stats.netReplInputBytes += chunk.length;
+    this.readOffset += chunk.length;
+    this.lastInteraction = this.client.lastInteraction = Date.now();
+    this.parser.feed(chunk);
+    const pending = this.unapplied ? Buffer.concat([this.unapplied, chunk]) : chunk;
+    const before = this.offset;
+    const keyspace = this.server.keyspace;
+    keyspace.applyingMasterStream = true;
+    try {
+      let now = performance.now();
+      for (;;) {
+        const argv = this.parser.next();
+        if (argv === null) break;
+        if (argv.length !== 0) {
+          now = executeCommand(this.client, argv, now);
+          this.checkReply(argv);
+        }
+        // Inside MULTI nothing is applied until EXEC: the offset stays before the MULTI, so
+        // an ACK never claims half a transaction.
+        if (this.client.multi === null) this.offset = this.readOffset - this.parser.bufferedBytes;
+        if (this.closed) break;
+      }
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      this.server.logger.warning(`Protocol error (${err.message}) from client: id=${this.client.id} addr=${this.client.address} (master)`);
+      this.close();
+    } finally {
+      keyspace.applyingMasterStream = false;
+    }
+    const applied = this.offset - before;
+    if (applied > 0) this.events.applied(pending.subarray(0, applied));
+    const rest = pending.length - applied;
+    // Copied when small, so that a partial command does not pin a whole socket chunk.
+    this.unapplied = rest === 0 ? null : rest < 4096 ? Buffer.from(pending.subarray(applied)) : pending.subarray(applied);
+  }
+
+  /**
+   * Replies to the master are dropped. An error means this replica's dataset diverged from its
+   * master's, which Redis reports loudly.
+   */
+  private checkReply(argv: BinaryString[]): void {
+    const out = this.client.reply.take();
+    if (out === null || out[0] !== 0x2d /* '-' */) return;
+    const text = out.toString('latin1', 1, out.indexOf('\r\n'));
+    this.server.logger.warning(
+      `== CRITICAL == This replica is sending an error to its master: '${text}' after processing the command '${argv[0]!.toLowerCase()}'`,
+    );
+  }
+
+  private end(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.server.clients.delete(this.client.id);
+    this.events.lost(this);
+  }
+}

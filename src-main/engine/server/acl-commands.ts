@@ -1,0 +1,205 @@
+// The command table as ACLs see it (acl.c works from server.orig_commands): every command and
+// subcommand gets a small integer id that indexes the users' command bitsets, with its
+// categories as a bitmask, and what its keys and channels need (the key-spec flags of Redis's
+// command JSON files, reduced to what ACL key patterns test: read and/or write access).
+import { KEY_READ, KEY_WRITE } from './acl-user.js';
+import { commandKeys } from '../commands/introspection.js';
+import type { AclCategory, Command, CommandTable } from '../commands/table.js';
+import type { BinaryString } from '../protocol/request-parser.js';
+
+/** acl.c ACLCommandCategories, in its order (ACL CAT, ACL LIST's category fit). */
+export const ACL_CATEGORIES: readonly AclCategory[] = [
+  'keyspace', 'read', 'write', 'set', 'sortedset', 'list', 'hash', 'string', 'bitmap', 'hyperloglog',
+  'geo', 'stream', 'pubsub', 'admin', 'fast', 'slow', 'blocking', 'dangerous', 'connection',
+  'transaction', 'scripting',
+];
+
+const R = KEY_READ;
+const W = KEY_WRITE;
+const RW = KEY_READ | KEY_WRITE;
+
+/**
+ * What each command's keys need, from the key specs of Redis 7.0's src/commands/*.json: ACCESS
+ * needs read permission; INSERT, DELETE and UPDATE need write (acl.c ACLSelectorCheckKey). Keys
+ * with neither (EXISTS, TYPE, WATCH...) match any pattern of the user. Every Redis 7.0 command
+ * with keys is listed, so a family added later is covered without touching this file.
+ */
+const KEYS_NEED: Record<number, string> = {
+  [R]:
+    'bitcount bitfield_ro bitpos dump expiretime get getbit getrange hget hgetall hkeys hmget hrandfield ' +
+    'hscan hvals lcs lindex lpos lrange mget pexpiretime pttl sdiff sinter sintercard smembers ' +
+    'smismember srandmember sscan substr sunion ttl zcount zdiff zinter zintercard zlexcount zmscore ' +
+    'zrandmember zrange zrangebylex zrangebyscore zrank zrevrange zrevrangebylex zrevrangebyscore ' +
+    'zrevrank zscan zscore zunion eval_ro evalsha_ro fcall_ro geodist geohash geopos georadius_ro ' +
+    'georadiusbymember_ro geosearch pfcount pfdebug sort_ro xinfo|consumers xinfo|groups xinfo|stream ' +
+    'xpending xrange xread xreadgroup xrevrange',
+  [W]:
+    'append del expire expireat hdel hmset hset hsetnx linsert lpush lpushx lrem lset ltrim mset msetnx ' +
+    'persist pexpire pexpireat psetex restore rpush rpushx sadd setex setnx setrange srem unlink zadd ' +
+    'zrem zremrangebylex zremrangebyrank zremrangebyscore geoadd pfadd restore-asking xack xadd ' +
+    'xautoclaim xclaim xdel xgroup|create xgroup|createconsumer xgroup|delconsumer xgroup|destroy ' +
+    'xgroup|setid xsetid xtrim',
+  [RW]:
+    'blmpop blpop brpop bzmpop bzpopmax bzpopmin decr decrby getdel getex getset hincrby hincrbyfloat ' +
+    'incr incrby incrbyfloat lmpop lpop move rpop setbit spop zincrby zmpop zpopmax zpopmin eval ' +
+    'evalsha fcall migrate',
+  0: 'exists hexists hlen hstrlen llen object|encoding object|freq object|idletime object|refcount scard ' +
+    'sismember strlen touch type watch zcard memory|usage xlen',
+};
+
+/** Commands whose first key needs something else than the others: [first key, other keys]. */
+const FIRST_KEY_DIFFERS: Record<string, [number, number]> = {
+  bitop: [W, R],
+  copy: [R, W],
+  rename: [RW, W],
+  renamenx: [RW, W],
+  lmove: [RW, W],
+  blmove: [RW, W],
+  rpoplpush: [RW, W],
+  brpoplpush: [RW, W],
+  smove: [RW, W],
+  sdiffstore: [W, R],
+  sinterstore: [W, R],
+  sunionstore: [W, R],
+  zdiffstore: [W, R],
+  zinterstore: [W, R],
+  zunionstore: [W, R],
+  zrangestore: [W, R],
+  geosearchstore: [W, R],
+  pfmerge: [RW, R],
+  georadius: [R, W],
+  georadiusbymember: [R, W],
+  sort: [R, W],
+};
+
+/**
+ * Commands whose key flags depend on the arguments (key specs with VARIABLE_FLAGS, resolved by
+ * db.c setGetKeys and bitfieldGetKeys).
+ */
+const VARIABLE_KEY_NEED: Record<string, (argv: BinaryString[]) => number> = {
+  // SET ... GET reads the old value.
+  set: (argv) => (argv.slice(3).some((a) => a.toLowerCase() === 'get') ? RW : W),
+  // BITFIELD with only GET (and OVERFLOW) operations reads; SET / INCRBY or bad syntax writes.
+  bitfield(argv) {
+    for (let i = 2; i < argv.length; i++) {
+      const more = argv.length - i - 1;
+      const op = argv[i]!.toLowerCase();
+      if (op === 'get' && more >= 2) i += 2;
+      else if (op === 'overflow' && more >= 1) i += 1;
+      else return RW;
+    }
+    return R;
+  },
+};
+
+/** How a command names Pub/Sub channels (acl.c ACLDoesCommandHaveChannels and its callers). */
+export const enum ChannelArgs {
+  None,
+  /** PUBLISH: argv[1]. */
+  First,
+  /** SUBSCRIBE: every argument. */
+  All,
+  /** PSUBSCRIBE: every argument, compared literally with the user's channel patterns. */
+  AllLiteral,
+}
+
+const CHANNEL_ARGS: Record<string, ChannelArgs> = {
+  publish: ChannelArgs.First,
+  spublish: ChannelArgs.First,
+  subscribe: ChannelArgs.All,
+  ssubscribe: ChannelArgs.All,
+  psubscribe: ChannelArgs.AllLiteral,
+};
+
+/** A key position of a command line and what it needs. */
+export interface KeyUse {
+  index: number;
+  need: number;
+}
+
+export class AclCommands {
+  /** All commands and subcommands, by id. */
+  readonly byId: Command[] = [];
+  private readonly ids = new Map<Command, number>();
+  /** Category bitmask by id (bit i = ACL_CATEGORIES[i]). */
+  private readonly categoryBits: number[] = [];
+  private readonly keyNeeds: ([number, number] | null)[] = [];
+  private readonly channelArgs: ChannelArgs[] = [];
+  /** NO_AUTH commands (AUTH, HELLO, QUIT...) are never refused by command rules. */
+  private readonly noAuth: boolean[] = [];
+
+  constructor(private readonly table: CommandTable) {
+    const needs = new Map<string, number>();
+    for (const [need, names] of Object.entries(KEYS_NEED)) for (const name of names.split(' ')) needs.set(name, Number(need));
+    for (const command of table.all()) {
+      this.register(command, needs);
+      for (const sub of command.subcommandMap?.values() ?? []) this.register(sub, needs);
+    }
+  }
+
+  get count(): number {
+    return this.byId.length;
+  }
+
+  idOf(command: Command): number {
+    return this.ids.get(command)!;
+  }
+
+  /** Top-level commands, each followed by its subcommands: the order rules are described in. */
+  *topLevel(): Iterable<Command> {
+    yield* this.table.all();
+  }
+
+  /**
+   * ACLLookupCommand (lookupCommandBySdsLogic, strict): `name` or `container|sub`, case-insensitive;
+   * anything deeper, or a `|sub` of a command without subcommands, is not found.
+   */
+  lookup(name: string): Command | undefined {
+    const parts = name.split('|');
+    if (parts.length > 2) return undefined;
+    const base = this.table.lookupName(parts[0]!);
+    if (!base) return undefined;
+    if (parts.length === 1) return base;
+    return base.subcommandMap?.get(parts[1]!.toLowerCase());
+  }
+
+  inCategory(id: number, category: number): boolean {
+    return (this.categoryBits[id]! & (1 << category)) !== 0;
+  }
+
+  isNoAuth(id: number): boolean {
+    return this.noAuth[id]!;
+  }
+
+  channelArgsOf(id: number): ChannelArgs {
+    return this.channelArgs[id]!;
+  }
+
+  /** The keys of a command line with what each needs (getKeysFromCommandWithSpecs). */
+  keyUses(id: number, command: Command, argv: BinaryString[]): KeyUse[] {
+    const positions = commandKeys(command, argv);
+    if (positions.length === 0) return [];
+    const variable = VARIABLE_KEY_NEED[command.fullName]?.(argv);
+    const [first, rest] = variable !== undefined ? [variable, variable] : this.keyNeeds[id] ?? defaultNeeds(command);
+    return positions.map((index, i) => ({ index, need: i === 0 ? first : rest }));
+  }
+
+  private register(command: Command, needs: Map<string, number>): void {
+    const id = this.byId.length;
+    this.byId.push(command);
+    this.ids.set(command, id);
+    let bits = 0;
+    for (const category of command.categories) bits |= 1 << ACL_CATEGORIES.indexOf(category);
+    this.categoryBits.push(bits);
+    const need = needs.get(command.fullName);
+    this.keyNeeds.push(FIRST_KEY_DIFFERS[command.fullName] ?? (need === undefined ? null : [need, need]));
+    this.channelArgs.push(CHANNEL_ARGS[command.fullName] ?? ChannelArgs.None);
+    this.noAuth.push(command.flags.includes('no_auth'));
+  }
+}
+
+/** A command missing from the tables above: writes need read and write, others read. */
+function defaultNeeds(command: Command): [number, number] {
+  const need = command.flags.includes('write') ? RW : R;
+  return [need, need];
+}

@@ -1,0 +1,131 @@
+// Publish/subscribe (Redis's pubsub.c): who is subscribed to which channel or pattern, and the
+// delivery of messages. Subscribers are kept in subscription order, the order Redis delivers in.
+// A message is written to each subscriber's reply buffer and flushed once the current event is
+// over; the output buffer limits (server/limits.ts) drop a subscriber that stops reading.
+//
+// Keyspace notifications are published here too (server/keyspace-events.ts).
+import type { BinaryString } from '../protocol/request-parser.js';
+import { globMatch } from '../util/glob.js';
+import type { Client } from './client.js';
+
+export type SubscriptionKind = 'channel' | 'pattern';
+
+/** The push message kinds, as RESP replies name them. */
+const NAMES = {
+  channel: { subscribe: 'subscribe', unsubscribe: 'unsubscribe' },
+  pattern: { subscribe: 'psubscribe', unsubscribe: 'punsubscribe' },
+} as const;
+
+export class PubSub {
+  private readonly channels = new Map<BinaryString, Set<Client>>();
+  private readonly patterns = new Map<BinaryString, Set<Client>>();
+
+  /** INFO stats pubsub_channels. */
+  get channelCount(): number {
+    return this.channels.size;
+  }
+
+  /** INFO stats pubsub_patterns, PUBSUB NUMPAT. */
+  get patternCount(): number {
+    return this.patterns.size;
+  }
+
+  /** SUBSCRIBE / PSUBSCRIBE of one name: pubsubSubscribeChannel / pubsubSubscribePattern. */
+  subscribe(client: Client, kind: SubscriptionKind, name: BinaryString): void {
+    const own = kind === 'channel' ? client.channels : client.patterns;
+    if (!own.has(name)) {
+      own.add(name);
+      const registry = kind === 'channel' ? this.channels : this.patterns;
+      let subscribers = registry.get(name);
+      if (!subscribers) registry.set(name, (subscribers = new Set()));
+      subscribers.add(client);
+    }
+    this.confirm(client, NAMES[kind].subscribe, name);
+  }
+
+  /** UNSUBSCRIBE / PUNSUBSCRIBE of one name (confirmed even when it was not subscribed). */
+  unsubscribe(client: Client, kind: SubscriptionKind, name: BinaryString, notify = true): void {
+    const own = kind === 'channel' ? client.channels : client.patterns;
+    if (own.delete(name)) {
+      const registry = kind === 'channel' ? this.channels : this.patterns;
+      const subscribers = registry.get(name)!;
+      subscribers.delete(client);
+      if (subscribers.size === 0) registry.delete(name);
+    }
+    if (notify) this.confirm(client, NAMES[kind].unsubscribe, name);
+  }
+
+  /**
+   * UNSUBSCRIBE / PUNSUBSCRIBE without arguments: every subscription of that kind, or one reply
+   * with a null name when there is none (pubsubUnsubscribeAllChannels).
+   */
+  unsubscribeAll(client: Client, kind: SubscriptionKind, notify = true): void {
+    const own = kind === 'channel' ? client.channels : client.patterns;
+    if (own.size === 0) {
+      if (notify) this.confirm(client, NAMES[kind].unsubscribe, null);
+      return;
+    }
+    for (const name of [...own]) this.unsubscribe(client, kind, name, notify);
+  }
+
+  /** A client went away or was RESET: drop its subscriptions silently. */
+  forget(client: Client): void {
+    this.unsubscribeAll(client, 'channel', false);
+    this.unsubscribeAll(client, 'pattern', false);
+  }
+
+  /** PUBLISH: delivers to channel then pattern subscribers; returns how many received it. */
+  publish(channel: BinaryString, message: BinaryString): number {
+    let receivers = 0;
+    const direct = this.channels.get(channel);
+    if (direct) {
+      for (const client of direct) {
+        client.reply.pushHeader(3);
+        client.reply.bulk('message');
+        client.reply.bulk(channel);
+        client.reply.bulk(message);
+        this.delivered(client);
+        receivers++;
+      }
+    }
+    for (const [pattern, clients] of this.patterns) {
+      if (!globMatch(pattern, channel)) continue;
+      for (const client of clients) {
+        client.reply.pushHeader(4);
+        client.reply.bulk('pmessage');
+        client.reply.bulk(pattern);
+        client.reply.bulk(channel);
+        client.reply.bulk(message);
+        this.delivered(client);
+        receivers++;
+      }
+    }
+    return receivers;
+  }
+
+  /** PUBSUB CHANNELS [pattern]: channels with at least one subscriber. */
+  activeChannels(pattern: BinaryString | undefined): BinaryString[] {
+    const names = [...this.channels.keys()];
+    return pattern === undefined ? names : names.filter((c) => globMatch(pattern, c));
+  }
+
+  /** PUBSUB NUMSUB: subscribers of one channel. */
+  subscriberCount(channel: BinaryString): number {
+    return this.channels.get(channel)?.size ?? 0;
+  }
+
+  /** addReplyPubsub(Un)Subscribed: [kind, name, subscriptions left], a push in RESP3. */
+  private confirm(client: Client, kind: string, name: BinaryString | null): void {
+    client.reply.pushHeader(3);
+    client.reply.bulk(kind);
+    if (name === null) client.reply.null();
+    else client.reply.bulk(name);
+    client.reply.integer(client.channels.size + client.patterns.size);
+  }
+
+  /** A message written outside the subscriber's own command: flush it soon, and bound it. */
+  private delivered(client: Client): void {
+    client.scheduleFlush();
+    client.server.limits.checkOutputBuffer(client);
+  }
+}

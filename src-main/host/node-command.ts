@@ -1,0 +1,50 @@
+// Sends one command to a node the way redis-cli does: a fresh TCP connection to 127.0.0.1:<port>,
+// one RESP request, one reply. The lab changes a node's replication this way, not through a private
+// door into the engine, so the node treats it as any client's REPLICAOF: its log names the client
+// ("REPLICAOF ... enabled (user request from 'id=... addr=127.0.0.1:...')"), CLIENT LIST shows it,
+// and ACLs or requirepass apply to it as to everyone. It runs on the host's event loop, not in the
+// node's worker, because a socket never blocks that loop and the worker stays a plain node.
+import { connect } from 'node:net';
+
+/** A node answers REPLICAOF at once; anything slower means it is blocked (DEBUG SLEEP, a huge command). */
+const COMMAND_TIMEOUT_MS = 5_000;
+
+/**
+ * Resolves with a simple-string reply (`+OK` -> "OK"); rejects with the node's own text for an error
+ * reply (`-NOAUTH Authentication required.`). Only the replies of the commands the lab sends are
+ * understood: simple strings and errors.
+ */
+export function sendNodeCommand(port: number, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let received = '';
+    const finish = (error: Error | null, reply?: string): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      if (error) reject(error);
+      else resolve(reply!);
+    };
+    const timer = setTimeout(
+      () => finish(new Error(`${args.join(' ')}: no reply from port ${port} within ${COMMAND_TIMEOUT_MS / 1000} s`)),
+      COMMAND_TIMEOUT_MS,
+    );
+    socket.setEncoding('utf8');
+    socket.on('connect', () => socket.write(encodeRequest(args)));
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+      const end = received.indexOf('\r\n');
+      if (end === -1) return;
+      const line = received.slice(0, end);
+      if (line.startsWith('+')) finish(null, line.slice(1));
+      else if (line.startsWith('-')) finish(new Error(line.slice(1)));
+      else finish(new Error(`${args.join(' ')}: unexpected reply ${JSON.stringify(line)}`));
+    });
+    socket.on('error', (error) => finish(new Error(`could not reach port ${port}: ${error.message}`)));
+    socket.on('close', () => finish(new Error(`port ${port} closed the connection without replying to ${args.join(' ')}`)));
+  });
+}
+
+/** A RESP multibulk request, as every client library sends commands. */
+function encodeRequest(args: readonly string[]): string {
+  return `*${args.length}\r\n` + args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('');
+}

@@ -1,0 +1,250 @@
+// Transactions against Debian's redis-server 7.0, reply for reply: MULTI/EXEC/DISCARD/WATCH/UNWATCH,
+// their errors, EXECABORT after a refused command, WATCH invalidated by another client's write, by
+// expiry and by FLUSHALL, commands refused inside MULTI; then what an EXEC propagates (one unit,
+// wrapped in MULTI/EXEC by the write feed only when it holds several writes), and a seeded random
+// stream of transactions from two connections.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startPair, type Pair } from '../support/differential.js';
+import { RespClient, show } from '../support/resp-client.js';
+import { seededRandom } from '../support/command-families.js';
+import { loadConfig } from '../../src-main/engine/config/load.js';
+import { Logger } from '../../src-main/engine/server/logger.js';
+import { Server } from '../../src-main/engine/server/server.js';
+import { Client } from '../../src-main/engine/server/client.js';
+import { executeCommand } from '../../src-main/engine/server/executor.js';
+import { WriteFeed } from '../../src-main/engine/replication/write-feed.js';
+
+type Arg = string | number;
+
+let pair: Pair;
+/** A second connection to each server, to change keys another client watches. */
+let other: { ours: RespClient; redis: RespClient };
+
+before(async () => {
+  pair = await startPair();
+  const [ours, redis] = await Promise.all(pair.servers.map((s) => RespClient.open(s.port)));
+  other = { ours: ours!, redis: redis! };
+});
+after(async () => {
+  other?.ours.close();
+  other?.redis.close();
+  await pair?.close();
+});
+
+async function sameAll(commands: Arg[][]): Promise<void> {
+  for (const argv of commands) await pair.same(argv);
+}
+
+/** Runs argv on the second connection of both servers and asserts equal replies. */
+async function otherSame(argv: Arg[]): Promise<void> {
+  const [a, b] = await Promise.all([other.ours.call(...argv), other.redis.call(...argv)]);
+  assert.deepEqual(show(a), show(b), `reply to ${argv.join(' ')} on the second connection differs`);
+}
+
+describe('MULTI / EXEC / DISCARD', () => {
+  test('queued commands run in order and EXEC returns their replies', async () => {
+    await sameAll([
+      ['FLUSHALL'],
+      ['MULTI'],
+      ['SET', 'a', '1'],
+      ['INCR', 'a'],
+      ['GET', 'a'],
+      ['LPUSH', 'a', 'x'], // a runtime error stays inside EXEC's reply
+      ['DEL', 'a'],
+      ['EXEC'],
+      ['EXISTS', 'a'],
+      ['MULTI'],
+      ['EXEC'],
+    ]);
+  });
+
+  test('errors: nesting, EXEC/DISCARD without MULTI, WATCH inside MULTI', async () => {
+    await sameAll([
+      ['EXEC'],
+      ['DISCARD'],
+      ['MULTI'],
+      ['MULTI'],
+      ['WATCH', 'x'],
+      ['SET', 'k', 'v'],
+      ['EXEC'],
+      ['GET', 'k'],
+      ['MULTI', 'extra'],
+      ['EXEC', 'extra'],
+      ['DISCARD', 'extra'],
+      ['WATCH'],
+      ['UNWATCH', 'extra'],
+    ]);
+  });
+
+  test('a command refused while queueing aborts the transaction with EXECABORT', async () => {
+    await sameAll([
+      ['DEL', 'k'],
+      ['MULTI'],
+      ['SET', 'k', 'v'],
+      ['NOSUCHCOMMAND', 'x'],
+      ['SET', 'k'],
+      ['CONFIG', 'NOSUCHSUB'],
+      ['EXEC'],
+      ['GET', 'k'],
+      ['MULTI'],
+      ['GET', 'k', 'extra'],
+      ['EXEC'],
+      ['MULTI'],
+      ['SHUTDOWN'], // no_multi
+      ['EXEC'],
+    ]);
+  });
+
+  test('DISCARD drops the queue and the watches', async () => {
+    await sameAll([['SET', 'w', '1'], ['WATCH', 'w'], ['MULTI'], ['INCR', 'w'], ['DISCARD'], ['GET', 'w']]);
+    await otherSame(['SET', 'w', '2']);
+    // The watch went with DISCARD, so this EXEC runs.
+    await sameAll([['MULTI'], ['INCR', 'w'], ['EXEC']]);
+  });
+
+  test('SELECT inside a transaction', async () => {
+    await sameAll([['MULTI'], ['SELECT', '1'], ['SET', 'db1', 'x'], ['SELECT', '0'], ['EXEC'], ['SELECT', '1'], ['GET', 'db1'], ['DEL', 'db1'], ['SELECT', '0']]);
+  });
+
+  test('RESP3: EXEC aborted by WATCH is a null', async () => {
+    // HELLO's reply holds the connection id, which differs between the servers.
+    await Promise.all([pair.ours.call('HELLO', '3'), pair.redis.call('HELLO', '3')]);
+    await sameAll([['SET', 'r3', '1'], ['WATCH', 'r3']]);
+    await otherSame(['SET', 'r3', '2']);
+    await sameAll([['MULTI'], ['PING'], ['EXEC'], ['MULTI'], ['SET', 'r3', '3'], ['GET', 'r3'], ['EXEC']]);
+    await Promise.all([pair.ours.call('HELLO', '2'), pair.redis.call('HELLO', '2')]);
+  });
+});
+
+describe('WATCH', () => {
+  test('a write by another client makes EXEC return null', async () => {
+    await sameAll([['SET', 'wk', '1'], ['WATCH', 'wk'], ['MULTI'], ['INCR', 'wk']]);
+    await otherSame(['SET', 'wk', '10']);
+    await sameAll([['EXEC'], ['GET', 'wk']]);
+  });
+
+  test('reads, writes to other keys and writes before WATCH do not', async () => {
+    await sameAll([['SET', 'wk', '1'], ['WATCH', 'wk', 'missing'], ['GET', 'wk']]);
+    await otherSame(['SET', 'unrelated', '1']);
+    await otherSame(['GET', 'wk']);
+    await sameAll([['MULTI'], ['INCR', 'wk'], ['EXEC']]);
+  });
+
+  test('the client itself changing the key, then UNWATCH', async () => {
+    await sameAll([['WATCH', 'wk'], ['SET', 'wk', '5'], ['MULTI'], ['GET', 'wk'], ['EXEC']]);
+    await sameAll([['WATCH', 'wk'], ['SET', 'wk', '6'], ['UNWATCH'], ['MULTI'], ['GET', 'wk'], ['EXEC']]);
+  });
+
+  test('a watched missing key that gets created, and one that stays missing', async () => {
+    await sameAll([['DEL', 'nk'], ['WATCH', 'nk'], ['MULTI'], ['GET', 'nk']]);
+    await otherSame(['SET', 'nk', 'x']);
+    await sameAll([['EXEC']]);
+    await sameAll([['DEL', 'nk2'], ['WATCH', 'nk2']]);
+    await otherSame(['DEL', 'nk2']); // deleting a missing key is no change
+    await sameAll([['MULTI'], ['GET', 'nk2'], ['EXEC']]);
+  });
+
+  test('a watched key expiring makes EXEC fail; one already expired when watched does not', async () => {
+    await sameAll([['SET', 'ex', '1', 'PX', '50'], ['WATCH', 'ex'], ['MULTI'], ['GET', 'ex']]);
+    await sleep(120);
+    await sameAll([['EXEC']]);
+    await sameAll([['DEL', 'ex'], ['WATCH', 'ex'], ['MULTI'], ['GET', 'ex'], ['EXEC']]);
+  });
+
+  test('FLUSHALL / FLUSHDB touch watched keys that exist, not missing ones', async () => {
+    await sameAll([['SET', 'f1', '1'], ['WATCH', 'f1']]);
+    await otherSame(['FLUSHALL']);
+    await sameAll([['MULTI'], ['PING'], ['EXEC']]);
+    await sameAll([['WATCH', 'f2']]);
+    await otherSame(['FLUSHDB']);
+    await sameAll([['MULTI'], ['PING'], ['EXEC']]);
+  });
+
+  test('keys are watched per database', async () => {
+    await sameAll([['SET', 'pd', '1'], ['WATCH', 'pd']]);
+    await otherSame(['SELECT', '2']);
+    await otherSame(['SET', 'pd', '2']);
+    await otherSame(['SELECT', '0']);
+    await sameAll([['MULTI'], ['GET', 'pd'], ['EXEC']]);
+  });
+});
+
+describe('propagation of EXEC', () => {
+  function node() {
+    const { config } = loadConfig([]);
+    const server = new Server(config, new Logger({ level: 'warning', file: '' }), null);
+    const feed = new WriteFeed(server.propagation);
+    const stream: string[] = [];
+    feed.subscribe((db, argv) => stream.push(`${db}:${argv.join(' ')}`));
+    const client = new Client(server, null);
+    const run = (...argv: string[]) => executeCommand(client, argv);
+    return { run, stream };
+  }
+
+  test('several writes are one MULTI ... EXEC unit; reads are left out', () => {
+    const { run, stream } = node();
+    run('MULTI');
+    run('SET', 'a', '1');
+    run('GET', 'a');
+    run('INCR', 'a');
+    run('EXEC');
+    assert.deepEqual(stream, ['-1:MULTI', '0:SET a 1', '0:INCR a', '-1:EXEC']);
+  });
+
+  test('a single write is sent as is, a read-only EXEC sends nothing', () => {
+    const { run, stream } = node();
+    run('MULTI');
+    run('GET', 'a');
+    run('SET', 'a', '1');
+    run('EXEC');
+    run('MULTI');
+    run('GET', 'a');
+    run('EXEC');
+    assert.deepEqual(stream, ['0:SET a 1']);
+  });
+
+  test('an aborted or discarded transaction sends nothing', () => {
+    const { run, stream } = node();
+    run('MULTI');
+    run('SET', 'a', '1');
+    run('NOPE');
+    run('EXEC');
+    run('MULTI');
+    run('SET', 'a', '1');
+    run('DISCARD');
+    assert.deepEqual(stream, []);
+  });
+});
+
+describe('random transaction streams', () => {
+  test('two connections, seeded', async () => {
+    const rnd = seededRandom(20240607);
+    const keys = ['t1', 't2', 't3', 'tl'];
+    const write = (): Arg[] =>
+      rnd.pick<() => Arg[]>([
+        () => ['SET', rnd.pick(keys), String(rnd.int(100))],
+        () => ['INCR', rnd.pick(keys)],
+        () => ['DEL', rnd.pick(keys)],
+        () => ['LPUSH', rnd.pick(keys), 'x'],
+        () => ['APPEND', rnd.pick(keys), 'y'],
+        () => ['EXPIRE', rnd.pick(keys), '100'],
+      ])();
+    const read = (): Arg[] => rnd.pick<() => Arg[]>([() => ['GET', rnd.pick(keys)], () => ['TYPE', rnd.pick(keys)], () => ['EXISTS', ...keys]])();
+    await sameAll([['FLUSHALL']]);
+    for (let i = 0; i < 1500; i++) {
+      const r = rnd.next();
+      if (r < 0.1) await sameAll([['WATCH', ...keys.filter(() => rnd.next() < 0.5), rnd.pick(keys)]]);
+      else if (r < 0.18) await sameAll([['MULTI']]);
+      else if (r < 0.28) await sameAll([['EXEC']]);
+      else if (r < 0.31) await sameAll([['DISCARD']]);
+      else if (r < 0.33) await sameAll([['UNWATCH']]);
+      else if (r < 0.36) await sameAll([[rnd.pick(['NOSUCH', 'GET'])]]); // refused: unknown / wrong arity
+      else if (r < 0.5) await otherSame(write());
+      else if (r < 0.8) await sameAll([write()]);
+      else await sameAll([read()]);
+    }
+    await sameAll([['DISCARD'], ['UNWATCH']]);
+  });
+});
