@@ -64,11 +64,15 @@ interface FullSync {
   phases: Array<[string, number]>;
 }
 
-/** The replica's log lines that mark the phases of a full sync (same words in both kinds). */
+/**
+ * The replica's log lines that mark the phases of a full sync (same words in both kinds).
+ * redis-server loads the RDB after receiving it; ours parses it while receiving, so its last
+ * byte received and its dataset loaded are almost the same moment.
+ */
 const PHASES: Array<[string, RegExp]> = [
-  ['transfer starts', /MASTER <-> REPLICA sync: receiving/],
-  ['transfer done, loading', /MASTER <-> REPLICA sync: Loading DB in memory/],
-  ['loaded', /MASTER <-> REPLICA sync: Finished with success/],
+  ['RDB transfer starts', /MASTER <-> REPLICA sync: receiving/],
+  ['RDB received ("Loading DB in memory")', /MASTER <-> REPLICA sync: Loading DB in memory/],
+  ['dataset loaded ("Finished with success")', /MASTER <-> REPLICA sync: Finished with success/],
 ];
 
 async function fullSyncRun(kind: Kind, payload: string, tools: BenchTools): Promise<FullSync> {
@@ -117,7 +121,7 @@ async function fullSync(tools: BenchTools): Promise<void> {
   for (const [name] of PHASES) {
     const a = best.redis.phases.find((p) => p[0] === name)?.[1];
     const b = best.ours.phases.find((p) => p[0] === name)?.[1];
-    console.log(`| replica log: ${name} (at) | ${a ?? '?'} | ${b ?? '?'} | |`);
+    console.log(`| replica log: ${name}, at | ${a ?? '?'} | ${b ?? '?'} | |`);
   }
 }
 

@@ -82,10 +82,12 @@ export interface NodeSummary {
   replicaOf: string | null;
   /**
    * Set when replication cannot work, as read from the nodes' INFO: this node is told to replicate
-   * from itself, or is one of nodes that replicate from each other in a circle. Nobody in such a
-   * cycle has data to give, so each answers the next one's PSYNC with -NOMASTERLINK and the links
-   * stay down until one of them is promoted. Node ids in replication order, starting with this node:
-   * each replicates from the next, the last from the first; a node replicating from itself is [id].
+   * from itself, or is one of nodes that replicate from each other in a circle. Every node in such a
+   * cycle is a read-only replica with no real master behind it, so nobody accepts writes: the links
+   * stay down (each answers the next one's PSYNC with -NOMASTERLINK) or, if they linked up in the
+   * moment of the switch, pass the same stream round in a circle. Node ids in replication order,
+   * starting with this node: each replicates from the next, the last from the first; a node
+   * replicating from itself is [id].
    */
   replicationCycle: string[] | null;
   /** Why the node is crashed or failed to start, in the node's own words. */

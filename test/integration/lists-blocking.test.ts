@@ -4,7 +4,7 @@
 // which order, what the pushing client sees after the wake-up, timeouts, BLMOVE chains, types
 // that cannot serve, transactions, pipelined commands behind a wait, disconnects, CLIENT
 // UNBLOCK, and what a served command propagates (read back from each server's AOF).
-import { after, afterEach, before, describe, test, type TestContext } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -249,8 +249,7 @@ describe('blocking list commands', () => {
     assert.deepEqual(seen, ['kept']);
   });
 
-  test('CLIENT UNBLOCK ends a wait as a timeout or with an error', async (t) => {
-    if (!(await servesClientUnblock(t))) return;
+  test('CLIENT UNBLOCK ends a wait as a timeout or with an error', async () => {
     const seen = await onBoth(async (node) => {
       const [waiter, admin] = [await node.open(), await node.open()];
       const id = await waiter.call('CLIENT', 'ID');
@@ -323,14 +322,6 @@ describe('blocking list commands', () => {
     ]);
   });
 });
-
-async function servesClientUnblock(t: TestContext): Promise<boolean> {
-  const ours = await nodes[0]!.open();
-  const reply = await ours.call('CLIENT', 'UNBLOCK', '999999');
-  if (reply === 0) return true;
-  t.skip(`our node does not serve CLIENT UNBLOCK yet (${JSON.stringify(show(reply))})`);
-  return false;
-}
 
 /** The commands in a server's AOF increment files after the last FLUSHALL, once SET done arrived. */
 async function readAofAfterFlush(node: Node): Promise<string[][]> {

@@ -29,7 +29,17 @@ export type RandomStep =
   /** Iterate with `argv` (cursor at `cursorAt`) until the cursor is 0; compare the union. */
   | { kind: 'scan'; argv: Arg[]; cursorAt: number; compare: 'unordered' | 'pairs' }
   /** WATCH (optional), commands before MULTI, queued commands, then EXEC or DISCARD. */
-  | { kind: 'transaction'; watch: Arg[]; before: RandomCommand[]; queued: RandomCommand[]; end: 'EXEC' | 'DISCARD' };
+  | { kind: 'transaction'; watch: Arg[]; before: RandomCommand[]; queued: RandomCommand[]; end: 'EXEC' | 'DISCARD' }
+  /** DUMP `key` on both servers, then each RESTOREs (REPLACE) into `target` what the other dumped. */
+  | { kind: 'dump'; key: Arg; target: Arg }
+  /**
+   * A second connection runs `waiter` (a blocking pop that waits up to WAIT_SECONDS); once it is
+   * blocked, the stream runs `during`, which may serve it; then the waiter's reply is compared.
+   */
+  | { kind: 'blocked'; waiter: Arg[]; during: RandomCommand[] };
+
+/** How long a waiter of a 'blocked' step waits when nothing serves it. */
+export const WAIT_SECONDS = '0.3';
 
 const exact = (...argv: Arg[]): RandomCommand => ({ argv, compare: 'exact' });
 const unordered = (...argv: Arg[]): RandomCommand => ({ argv, compare: 'unordered' });
@@ -172,9 +182,23 @@ export class RandomCommands {
       () => exact('BITPOS', k(), this.pick(['0', '1']), ...this.pick([[], [this.index()], [this.index(), this.index()]])),
       () => exact('BITOP', this.pick(['AND', 'OR', 'XOR']), k(), ...this.keys('string', 3)),
       () => exact('BITOP', 'NOT', k(), k()),
-      () => exact('LCS', k(), k(), ...this.pick([[], ['LEN']])),
+      () => exact('LCS', k(), k(), ...this.pick([[], ['LEN'], ['IDX'], ['IDX', 'MINMATCHLEN', '2', 'WITHMATCHLEN']])),
+      () => exact('BITFIELD', k(), ...this.bitfieldOps()),
+      () => exact('BITFIELD_RO', k(), 'GET', this.pick(['u8', 'i5', 'u1']), String(this.int(40))),
     ];
     return this.pick(gens)();
+  }
+
+  private bitfieldOps(): Arg[] {
+    const type = () => this.pick(['u8', 'i8', 'u4', 'i16', 'u1', 'i64', 'u63', 'u64', 'x8']);
+    const offset = () => this.pick([String(this.int(40)), `#${this.int(4)}`]);
+    const ops: Array<() => Arg[]> = [
+      () => ['GET', type(), offset()],
+      () => ['SET', type(), offset(), this.integer()],
+      () => ['INCRBY', type(), offset(), this.pick(['1', '-1', '100', '-300', '9223372036854775807'])],
+      () => ['OVERFLOW', this.pick(['WRAP', 'SAT', 'FAIL', 'BAD'])],
+    ];
+    return Array.from({ length: 1 + this.int(3) }, () => this.pick(ops)()).flat();
   }
 
   private setOptions(): Arg[] {
@@ -206,7 +230,9 @@ export class RandomCommands {
       () => ttl('PEXPIRETIME', k()),
       () => exact('TOUCH', k(), k()),
       () => exact('OBJECT', 'ENCODING', k()),
-      () => exact('OBJECT', this.pick(['FREQ', 'NOPE']), k()),
+      // Not OBJECT IDLETIME: a small integer value is Redis's shared object, whose access time any
+      // key holding the same number moves, so a fresh SET can report minutes of idleness.
+      () => exact('OBJECT', this.pick(['FREQ', 'NOPE', 'REFCOUNT']), k()),
       () => unordered('KEYS', this.pick(['*', 's*', '?0', '[hz]*', 'nomatch'])),
       () => shape('RANDOMKEY'),
       () => exact('DBSIZE'),
@@ -434,12 +460,41 @@ export class RandomCommands {
     return { kind: 'transaction', watch, before, queued, end: this.chance(0.85) ? 'EXEC' : 'DISCARD' };
   }
 
+  private blocked(): RandomStep {
+    const lists = this.keys('list', 2);
+    const zsets = this.keys('zset', 2);
+    const waiter = this.pick<Arg[]>([
+      ['BLPOP', ...lists, WAIT_SECONDS],
+      ['BRPOP', ...lists, WAIT_SECONDS],
+      ['BLMOVE', lists[0]!, this.key('list'), this.end(), this.end(), WAIT_SECONDS],
+      ['BRPOPLPUSH', lists[0]!, this.key('list'), WAIT_SECONDS],
+      ['BLMPOP', WAIT_SECONDS, String(lists.length), ...lists, this.end(), 'COUNT', this.pick(['1', '2', '5'])],
+      ['BZPOPMIN', ...zsets, WAIT_SECONDS],
+      ['BZPOPMAX', ...zsets, WAIT_SECONDS],
+      ['BZMPOP', WAIT_SECONDS, String(zsets.length), ...zsets, this.pick(['MIN', 'MAX']), 'COUNT', this.pick(['1', '3'])],
+    ]);
+    // Mostly writes to the keys waited on (of the right type or not), sometimes anything.
+    const during = Array.from({ length: 1 + this.int(3) }, () =>
+      this.pick<() => RandomCommand>([
+        () => exact(this.pick(['RPUSH', 'LPUSH']), this.pick(lists), ...this.values()),
+        () => exact('ZADD', this.pick(zsets), ...Array.from({ length: 1 + this.int(3) }, () => [this.score(), this.member()]).flat()),
+        () => exact('LMOVE', this.key('list'), this.pick(lists), this.end(), this.end()),
+        () => exact('ZUNIONSTORE', this.pick(zsets), '1', this.key('zset')),
+        () => exact('SET', this.pick([...lists, ...zsets]), this.value()),
+        () => this.command(),
+      ])(),
+    );
+    return { kind: 'blocked', waiter, during };
+  }
+
   /** The next step of the stream. */
   next(): RandomStep {
     const r = this.rnd.next();
     if (r < 0.06) return this.transaction();
     if (r < 0.08) return this.scan();
-    if (r < 0.09) return { kind: 'command', command: exact('SELECT', this.pick(['0', '0', '1', '2'])) };
+    if (r < 0.08) return { kind: 'dump', key: this.pick(ALL_KEYS), target: this.pick(ALL_KEYS) };
+    if (r < 0.09) return this.blocked();
+    if (r < 0.095) return { kind: 'command', command: exact('SELECT', this.pick(['0', '0', '1', '2'])) };
     if (r < 0.0915) return { kind: 'command', command: exact('SWAPDB', this.pick(['0', '1']), this.pick(['1', '2'])) };
     if (r < 0.0925) return { kind: 'command', command: exact('FLUSHDB') };
     return { kind: 'command', command: this.command() };

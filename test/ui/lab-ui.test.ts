@@ -109,9 +109,8 @@ describe('the lab UI in browser mode', () => {
     await waitUntil('the log shows the node became ready', async () =>
       (await details.innerText()).includes('Ready to accept connections'),
     );
-    // Every run keeps a screenshot in test-results/ for looking at; the README's picture is only
-    // replaced on request (UPDATE_SCREENSHOT=1), so running the suite leaves the tree clean.
-    const shot = process.env.UPDATE_SCREENSHOT === '1' ? join(ROOT, 'docs', 'screenshot.png') : join(ROOT, 'test-results', 'lab-ui.png');
+    // A picture to look at after a run; the README's picture comes from lab-replication.test.ts.
+    const shot = join(ROOT, 'test-results', 'lab-ui.png');
     mkdirSync(dirname(shot), { recursive: true });
     await page.screenshot({ path: shot, fullPage: true });
   });

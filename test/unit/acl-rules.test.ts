@@ -167,7 +167,7 @@ test('protected mode refuses non-loopback clients only without a default passwor
   assert.equal(refusedByProtectedMode(true, true, '2001:db8::1'), true);
   assert.equal(refusedByProtectedMode(true, true, undefined), true);
   assert.equal(refusedByProtectedMode(true, true, '127.0.0.1'), false);
-  assert.equal(refusedByProtectedMode(true, true, '127.1.2.3'), false);
+  assert.equal(refusedByProtectedMode(true, true, '127.1.2.3'), true); // as redis-server 7.0.15 does
   assert.equal(refusedByProtectedMode(true, true, '::1'), false);
   assert.equal(refusedByProtectedMode(true, true, '::ffff:127.0.0.1'), false);
   assert.equal(refusedByProtectedMode(true, false, '10.0.0.5'), false); // a password lifts it

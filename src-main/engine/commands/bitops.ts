@@ -2,7 +2,7 @@
 // Bits are numbered from the most significant bit of the first byte, as in Redis.
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../server/client.js';
-import { STRING_ENCODING_RAW } from '../keyspace/object-header.js';
+import { STRING_ENCODING_RAW, withStringEncoding } from '../keyspace/object-header.js';
 import { parseInt64, parseInteger } from '../util/numbers.js';
 import { defineCommand, type CommandSpec } from './table.js';
 import { ERR, is } from './replies.js';
@@ -243,6 +243,14 @@ function fieldResult(value: bigint, incr: bigint, f: FieldOp): bigint | null {
   return f.signed ? BigInt.asIntN(f.bits, value + incr) : BigInt.asUintN(f.bits, value + incr);
 }
 
+/**
+ * For a write that changed nothing: lookupStringForBitCommand has still unshared the existing
+ * value (dbUnshareStringValue), so OBJECT ENCODING now says raw, though it is no change.
+ */
+function leaveUnshared(client: Client, key: BinaryString): void {
+  client.db.setObjectHeader(key, withStringEncoding(client.db.objectHeader(key)!, STRING_ENCODING_RAW));
+}
+
 /** bitfieldGeneric: BITFIELD, and BITFIELD_RO (`readOnly`: GET only). */
 function bitfield(client: Client, argv: BinaryString[], readOnly: boolean): void {
   const key = argv[1]!;
@@ -282,7 +290,10 @@ function bitfield(client: Client, argv: BinaryString[], readOnly: boolean): void
     writeField(buf, f.offset, f.bits, next);
     if (grew || next !== old) changes++;
   }
-  if (changes === 0 && !grew) return;
+  if (changes === 0 && !grew) {
+    if (writes.length !== 0 && current !== undefined) leaveUnshared(client, key);
+    return;
+  }
   const db = client.db;
   storeString(db, key, buf.toString('latin1'), 'keep', STRING_ENCODING_RAW);
   if (changes > 1) db.changed(key, changes - 1);
@@ -321,11 +332,18 @@ export const bitCommands: CommandSpec[] = [
       const value = grown(current ?? '', byte + 1);
       const old = value.charCodeAt(byte);
       const mask = 1 << (7 - (offset & 7));
-      const updated = on ? old | mask : old & ~mask;
-      const result = value.slice(0, byte) + String.fromCharCode(updated) + value.slice(byte + 1);
-      storeString(client.db, key, result, 'keep', STRING_ENCODING_RAW);
-      client.server.keyspaceEvents.notify('$', 'setbit', key, client.db.id);
-      client.reply.integer(old & mask ? 1 : 0);
+      const wasOn = (old & mask) !== 0;
+      // setbitCommand: only a new key, a longer string or a flipped bit is a change (event,
+      // modified key, propagation).
+      if (current === undefined || value.length !== current.length || wasOn !== (on === 1)) {
+        const updated = on ? old | mask : old & ~mask;
+        const result = value.slice(0, byte) + String.fromCharCode(updated) + value.slice(byte + 1);
+        storeString(client.db, key, result, 'keep', STRING_ENCODING_RAW);
+        client.server.keyspaceEvents.notify('$', 'setbit', key, client.db.id);
+      } else {
+        leaveUnshared(client, key);
+      }
+      client.reply.integer(wasOn ? 1 : 0);
     },
   }),
   command({

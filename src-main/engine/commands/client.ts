@@ -6,6 +6,7 @@ import { ERR, is } from './replies.js';
 import { replyHelp } from './server.js';
 import { parseInteger } from '../util/numbers.js';
 import { clientInfoString, clientTypeName } from '../server/client-info.js';
+import { unblockByRequest } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
@@ -211,6 +212,32 @@ function clientKill(client: Client, argv: BinaryString[]): void {
   for (const target of targets) kill(target, client);
 }
 
+/**
+ * CLIENT UNBLOCK <id> [TIMEOUT|ERROR] (networking.c): the reason is checked before the id; a
+ * client that is not blocked (or does not exist) gives 0.
+ */
+function clientUnblock(client: Client, argv: BinaryString[]): void {
+  if (argv.length > 4) {
+    client.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try CLIENT HELP.`);
+    return;
+  }
+  let how: 'timeout' | 'error' = 'timeout';
+  if (argv.length === 4) {
+    if (is(argv[3]!, 'error')) how = 'error';
+    else if (!is(argv[3]!, 'timeout')) {
+      client.reply.error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+      return;
+    }
+  }
+  const id = parseInteger(argv[2]!);
+  if (id === null) {
+    client.reply.error(ERR.notInteger);
+    return;
+  }
+  const target = client.server.clients.get(id);
+  client.reply.integer(target !== undefined && unblockByRequest(target, how) ? 1 : 0);
+}
+
 const sub = (spec: Omit<Parameters<typeof defineCommand>[0], 'group'>): CommandSpec =>
   defineCommand({ group: 'connection', acl: ['connection'], ...spec });
 const CONN = ['noscript', 'loading', 'stale'] as const;
@@ -351,6 +378,27 @@ export const clientCommands: CommandSpec[] = [
           client.server.pause.end();
           client.reply.ok();
         },
+      }),
+      sub({
+        name: 'unblock',
+        arity: -3,
+        flags: ['admin', ...CONN],
+        summary: 'Unblock a client blocked in a blocking command from a different connection',
+        since: '5.0.0',
+        complexity: 'O(log N) where N is the number of client connections',
+        arguments: [
+          { name: 'client-id', type: 'integer' },
+          {
+            name: 'timeout_error',
+            type: 'oneof',
+            optional: true,
+            arguments: [
+              { name: 'timeout', type: 'pure-token', token: 'TIMEOUT' },
+              { name: 'error', type: 'pure-token', token: 'ERROR' },
+            ],
+          },
+        ],
+        handler: clientUnblock,
       }),
       sub({
         name: 'getredir',

@@ -6,6 +6,7 @@ import { Config } from '../config/config.js';
 import { findDirective } from '../config/directives.js';
 import { globMatch } from '../util/glob.js';
 import { rewriteConfigFile } from '../server/config-rewrite.js';
+import { replicationOf } from '../replication/replication.js';
 import type { Client } from '../server/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
@@ -91,7 +92,8 @@ function configRewrite(client: Client): void {
     return;
   }
   try {
-    rewriteConfigFile(server.configFile, server.config);
+    const link = replicationOf(server).link;
+    rewriteConfigFile(server.configFile, server.config, { master: link ? { host: link.host, port: link.port } : null });
   } catch (err) {
     server.logger.warning(`CONFIG REWRITE failed: ${(err as Error).message}`);
     client.reply.error(`ERR Rewriting config file: ${(err as Error).message}`);

@@ -1,10 +1,12 @@
-// DEBUG subcommands of the server engine (debug.c): SLEEP, SET-ACTIVE-EXPIRE, OBJECT, POPULATE.
+// DEBUG subcommands of the server engine (debug.c): HELP, SLEEP, SET-ACTIVE-EXPIRE, OBJECT, POPULATE.
 // DEBUG itself, and its persistence subcommands, are defined in commands/persistence.ts; these
 // register into the same container with addDebugSubcommand.
 import { addDebugSubcommand } from './persistence.js';
 import { ERR } from './replies.js';
 import { parseInteger } from '../util/numbers.js';
 import { objectEncoding } from './object.js';
+import { replyHelp } from './server.js';
+import { DEBUG_HELP } from './debug-help.js';
 import type { Client } from '../server/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
@@ -75,6 +77,7 @@ function debugPopulate(client: Client, argv: BinaryString[]): void {
   client.reply.ok();
 }
 
+addDebugSubcommand('help', (client, argv) => (argv.length === 2 ? replyHelp(client, DEBUG_HELP) : wrongArguments(client, argv)));
 addDebugSubcommand('sleep', debugSleep);
 addDebugSubcommand('set-active-expire', debugSetActiveExpire);
 addDebugSubcommand('object', debugObject);

@@ -23,6 +23,7 @@ import { persistenceCommands } from './persistence.js';
 import { dumpRestoreCommands } from './dump-restore.js';
 import { replicationCommands } from './replication.js';
 import { aclCommands } from './acl.js';
+import { memoryCommands } from './memory.js';
 
 export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
@@ -46,4 +47,5 @@ export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
   dumpRestoreCommands,
   replicationCommands,
   aclCommands,
+  memoryCommands,
 ];

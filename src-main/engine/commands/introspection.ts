@@ -157,7 +157,7 @@ const COMMAND_HELP = [
   'GETKEYSANDFLAGS <full-command>',
   '    Return the keys and the access flags from a full Redis command.',
   'HELP',
-  '    Print this help.',
+  '    Prints this help.',
 ];
 
 const sub = (spec: Omit<Parameters<typeof defineCommand>[0], 'since' | 'group'> & { since?: string }): CommandSpec =>

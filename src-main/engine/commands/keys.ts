@@ -11,6 +11,7 @@ import { parseInteger } from '../util/numbers.js';
 import { defineCommand, type CommandDocArgument, type CommandSpec } from './table.js';
 import { ERR, is } from './replies.js';
 import { matchesScanPattern, parseScanCursor, parseScanOptions, replyScan } from './scan-cursor.js';
+import { scanDatabaseForReadyKeys } from '../server/blocking.js';
 
 const KEY: CommandDocArgument = { name: 'key', type: 'key' };
 const KEYS: CommandDocArgument = { name: 'key', type: 'key', multiple: true };
@@ -45,7 +46,7 @@ function databaseArg(client: Client, arg: BinaryString): Database | undefined {
 function moveKey(from: Database, key: BinaryString, to: Database, toKey: BinaryString): void {
   const value = from.peek(key)!;
   const header = from.objectHeader(key)!;
-  to.set(toKey, value, from.expireAt(key));
+  to.recreate(toKey, value, from.expireAt(key));
   to.setObjectHeader(toKey, header);
   from.delete(key);
 }
@@ -76,7 +77,8 @@ function rename(client: Client, argv: BinaryString[], nx: boolean): void {
     else client.reply.ok();
     return;
   }
-  if (nx && db.peekLive(to, true) !== undefined) {
+  // lookupKeyWrite: an expired destination is expired (and reported) first, even without NX.
+  if (db.peekLive(to, true) !== undefined && nx) {
     client.reply.integer(0);
     return;
   }
@@ -348,14 +350,14 @@ export const keyCommands: CommandSpec[] = [
         return;
       }
       const value = src.lookupRead(from);
-      if (value === undefined || (!replace && dst.peekLive(to, true) !== undefined)) {
+      if (value === undefined || (dst.peekLive(to, true) !== undefined && !replace)) {
         client.reply.integer(0);
         return;
       }
       // A copy is a new object (dupStringObject, listTypeDup...): fresh clock, same encoding.
       const expireAt = src.expireAt(from);
       const sourceHeader = src.objectHeader(from)!;
-      dst.set(to, typeof value === 'string' ? value : value.clone(), expireAt);
+      dst.recreate(to, typeof value === 'string' ? value : value.clone(), expireAt);
       dst.setObjectHeader(to, withStringEncoding(dst.objectHeader(to)!, stringEncodingHint(sourceHeader)));
       client.server.keyspaceEvents.notify('g', 'copy_to', to, dst.id);
       client.reply.integer(1);
@@ -386,7 +388,12 @@ export const keyCommands: CommandSpec[] = [
         client.reply.error(ERR.dbIndexOutOfRange);
         return;
       }
-      if (a !== b) a.swapWith(b);
+      if (a !== b) {
+        a.swapWith(b);
+        // db.c dbSwapDatabases: clients stay in their database, where waited-on keys may now exist.
+        scanDatabaseForReadyKeys(client.server, a);
+        scanDatabaseForReadyKeys(client.server, b);
+      }
       // Always counted as a change, so it is propagated even when both indexes are equal.
       keyspace.dirty++;
       client.reply.ok();

@@ -186,6 +186,7 @@ export const persistenceCommands: CommandSpec[] = [
     name: 'debug',
     arity: -2,
     flags: ['admin', 'noscript', 'loading', 'stale'],
+    protectedBy: 'enable-debug-command',
     summary: 'A container for debugging commands',
     since: '1.0.0',
     group: 'server',

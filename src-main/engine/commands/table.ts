@@ -82,6 +82,11 @@ export interface CommandSpec {
   complexity?: string;
   /** Arguments in COMMAND DOCS form (informational; redis-cli shows them as hints). */
   arguments?: CommandDocArgument[];
+  /**
+   * Redis's CMD_PROTECTED: the directive (yes / local / no) that must allow the command before it
+   * runs (see server/protected-commands.ts).
+   */
+  protectedBy?: 'enable-debug-command';
   /** Present on container commands; the handler is then only used when argv[1] is HELP-like. */
   subcommands?: CommandSpec[];
   /** Returns the key positions for movable-key commands (COMMAND GETKEYS, ACL key checks). */

@@ -8,7 +8,7 @@ import { DIRECTIVES, findDirective, type ConfigValue, type Directive } from './d
 import { strerror } from './errors.js';
 import { parseInteger, parseMemory } from '../util/numbers.js';
 import { splitArgs } from '../protocol/split-args.js';
-import { canonicalEventFlags } from '../server/keyspace-events.js';
+import { canonicalEventFlags, eventFlagsShown } from '../server/keyspace-events.js';
 
 export interface SavePoint {
   seconds: number;
@@ -71,6 +71,7 @@ export class Config {
     const d = findDirective(name)!;
     const v = this.values.get(d.name)!;
     if (d.type === 'bool') return v ? 'yes' : 'no';
+    if (d.type === 'special' && d.syntax === 'notify-keyspace-events') return eventFlagsShown(v as string);
     return String(v);
   }
 

@@ -124,6 +124,11 @@ export class Database {
     return this.keys[slot];
   }
 
+  /** The value stored in `slot` (raw, like peek), for walks over the slots: no hash lookup. */
+  valueInSlot(slot: number): Value | undefined {
+    return this.values[slot];
+  }
+
   /** The slot of `key`; it never changes while the key exists. */
   slotOf(key: BinaryString): number | undefined {
     return this.index.get(key);
@@ -136,8 +141,11 @@ export class Database {
    * (SET KEEPTTL), a number sets that absolute expiry in ms — one change, as Redis counts it.
    */
   set(key: BinaryString, value: Value, ttl?: number | 'keep'): void {
+    let slot = this.index.get(key);
+    // Redis looks the key up for writing before every store (lookupKeyWrite in setKey and the
+    // commands): a logically expired key is deleted and reported first, and this one is new.
+    if (slot !== undefined && this.expires.size !== 0 && this.expireIfNeeded(key)) slot = this.index.get(key);
     this.keyspace.beforeChange(this, key);
-    const slot = this.index.get(key);
     if (slot === undefined) {
       const free = this.freeSlots.pop();
       const at = free ?? this.keys.length;
@@ -153,6 +161,20 @@ export class Database {
     if (typeof ttl === 'number') this.expires.set(key, ttl);
     else if (ttl === undefined && this.expires.size !== 0) this.expires.delete(key);
     this.changed(key);
+    if (slot === undefined && this.keyspace.onKeyCreated !== null) this.keyspace.onKeyCreated(this, key);
+  }
+
+  /**
+   * Stores `value` under `key` as a new object even when the key exists: db.c's dbDelete then
+   * dbAdd, as RENAME, COPY REPLACE and RESTORE REPLACE do, unlike SET's dbOverwrite. The key gets
+   * a fresh header (no LFU counter carried over) and a "new" keyspace event. One change.
+   */
+  recreate(key: BinaryString, value: Value, ttl?: number): void {
+    if (this.index.has(key)) {
+      this.keyspace.beforeChange(this, key);
+      this.remove(key);
+    }
+    this.set(key, value, ttl);
   }
 
   /** Removes `key` (and its TTL). False if it did not exist. Expired keys count as missing. */

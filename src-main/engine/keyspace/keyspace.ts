@@ -41,6 +41,11 @@ export class Keyspace {
    * accesses then count frequencies instead of recording an LRU clock (evict.c).
    */
   lfu: LfuSettings | null = null;
+  /**
+   * db.c dbAdd's "new" keyspace event, set by the server only while the 'n' class is enabled, so
+   * creating a key costs one null check otherwise.
+   */
+  onKeyCreated: ((db: Database, key: BinaryString) => void) | null = null;
   /** Called when a master removes an expired key; the server propagates it as DEL and notifies. */
   onExpired: (db: Database, key: BinaryString) => void = () => {};
 

@@ -26,6 +26,12 @@ export interface RdbLoaderOptions {
   totalBytes?: number;
   /** The RDB preamble of an AOF: expired keys are kept, the AOF's own DELs follow (RDBFLAGS_AOF_PREAMBLE). */
   aofPreamble?: boolean;
+  /**
+   * Parsed while the node keeps serving its current dataset (a replica receiving its master's RDB
+   * with repl-diskless-load disabled): the node is not marked as loading, since nothing waits for
+   * this load until its end, where the staged dataset is swapped in at once.
+   */
+  inBackground?: boolean;
 }
 
 export interface RdbLoader {
@@ -71,7 +77,9 @@ class StagedLoad {
     private readonly server: Server,
     options: RdbLoaderOptions,
   ) {
-    this.loading = beginLoading(server, options.totalBytes ?? 0);
+    this.loading = options.inBackground
+      ? { progress: { startedAtMs: Date.now(), totalBytes: 0, loadedBytes: 0, rdbUsedMemory: 0 }, end: () => {} }
+      : beginLoading(server, options.totalBytes ?? 0);
     this.staging = new Keyspace(server.keyspace.dbs.length);
     const limits = encodingLimitsFrom(server.config);
     // A replica keeps expired keys: its master's DEL removes them (Redis checks iAmMaster()).
@@ -92,7 +100,22 @@ class StagedLoad {
         if (db.size === sizeBefore) throw new CorruptDataError(`RDB has duplicated key '${key}' in DB ${entry.db}`);
         this.keysLoaded++;
       },
-      { databases: server.keyspace.dbs.length, verifyChecksum: server.config.bool('rdbchecksum') },
+      {
+        databases: server.keyspace.dbs.length,
+        verifyChecksum: server.config.bool('rdbchecksum'),
+        // Plain strings, most keys of most datasets, come as binary strings: no Buffers to copy.
+        onStringEntry: (dbIndex, key, value, expireAtMs) => {
+          if (!keepExpired && expireAtMs !== null && expireAtMs < now) {
+            this.keysExpired++;
+            return;
+          }
+          const db = this.staging.dbs[dbIndex]!;
+          const sizeBefore = db.size;
+          db.set(key, value, expireAtMs ?? undefined);
+          if (db.size === sizeBefore) throw new CorruptDataError(`RDB has duplicated key '${key}' in DB ${dbIndex}`);
+          this.keysLoaded++;
+        },
+      },
     );
   }
 

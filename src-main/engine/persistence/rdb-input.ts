@@ -9,6 +9,7 @@ import { CorruptDataError } from './corrupt-data.js';
 import { lzfDecompress } from './lzf.js';
 import { parseDoubleText } from './number-text.js';
 import { RDB_32BITLEN, RDB_64BITLEN, RDB_ENC_INT16, RDB_ENC_INT32, RDB_ENC_INT8, RDB_ENC_LZF } from './rdb-format.js';
+import '../protocol/buffer-latin1.js';
 
 /** Not an error: the item being parsed continues past the bytes received so far. */
 export class NeedMoreData {
@@ -18,6 +19,10 @@ export class NeedMoreData {
 
 /** LZF never expands 3 input bytes to more than 264 output bytes (lzf_d.c back references). */
 const LZF_MAX_EXPANSION = 90;
+
+/** Where binaryString() decompresses LZF strings up to LZF_SCRATCH_MAX bytes; reused. */
+let lzfScratch = Buffer.allocUnsafe(4 * 1024);
+const LZF_SCRATCH_MAX = 64 * 1024;
 
 export class RdbInput {
   buf: Buffer = Buffer.alloc(0);
@@ -184,6 +189,39 @@ export class RdbInput {
       default:
         return this.corrupt(`Unknown RDB string encoding type ${enc}`, this.pos - 1);
     }
+  }
+
+  /**
+   * string(), as a binary string (one char per byte, the keyspace's form) read straight from the
+   * input: loading millions of keys, a Buffer per key and per value was most of the garbage.
+   */
+  binaryString(): string {
+    if (this.pos >= this.end) this.outOfData(this.pos + 1);
+    const first = this.buf[this.pos]!;
+    if (first >> 6 !== 3) {
+      const len = this.length();
+      this.need(len);
+      const out = this.buf.latin1Slice(this.pos, this.pos + len);
+      this.pos += len;
+      return out;
+    }
+    if ((first & 0x3f) !== RDB_ENC_LZF) return this.string().toString('latin1');
+    this.pos++;
+    const start = this.pos - 1;
+    const compressedLen = this.length();
+    const len = this.length();
+    if (len > compressedLen * LZF_MAX_EXPANSION + 64) this.corrupt('Invalid LZF compressed string', start);
+    this.need(compressedLen);
+    if (len > LZF_SCRATCH_MAX) {
+      this.pos = start;
+      return this.string().toString('latin1');
+    }
+    if (lzfScratch.length < len) lzfScratch = Buffer.allocUnsafe(Math.max(len, lzfScratch.length * 2));
+    if (lzfDecompress(this.buf, this.pos, this.pos + compressedLen, lzfScratch) !== len) {
+      this.corrupt('Invalid LZF compressed string', start);
+    }
+    this.pos += compressedLen;
+    return lzfScratch.latin1Slice(0, len);
   }
 
   private lzfString(): Buffer {

@@ -2,9 +2,13 @@
 // rdbSaveMillisecondTime, rdbSaveBinaryDoubleValue) into large chunks handed to a sink.
 //
 // Bytes are written into one big buffer and passed on when it fills, so serialising a million
-// keys makes a few dozen sink calls, not millions. Each chunk handed to the sink is a fresh
-// buffer the sink owns (it may keep it, e.g. queued on a socket); the CRC is updated per chunk.
+// keys makes a few dozen sink calls, not millions. Each chunk handed to the sink is the sink's
+// to keep (e.g. queued on a socket): nothing writes to its bytes again. A flush before the buffer
+// is full (BGSAVE flushes at the end of every slice) hands over the filled part and goes on
+// filling the rest of the same buffer, so that a slice costs no fresh megabyte (external memory
+// that makes V8 collect garbage while clients wait). The CRC is updated per chunk.
 import { Crc64 } from './crc64.js';
+import '../protocol/buffer-latin1.js';
 import { lzfCompress } from './lzf.js';
 import { parseStrictInt64 } from './number-text.js';
 import { RDB_14BITLEN, RDB_32BITLEN, RDB_64BITLEN, RDB_ENC_INT16, RDB_ENC_INT32, RDB_ENC_INT8, RDB_ENC_LZF, RDB_ENCVAL } from './rdb-format.js';
@@ -12,14 +16,21 @@ import { RDB_14BITLEN, RDB_32BITLEN, RDB_64BITLEN, RDB_ENC_INT16, RDB_ENC_INT32,
 export type ChunkSink = (chunk: Buffer) => void;
 
 const DEFAULT_CHUNK_SIZE = 1 << 20;
+/** After a flush, the rest of the buffer is used for the next chunk if at least this much is left. */
+const MIN_ROOM_TO_KEEP = 64 * 1024;
 
 /** Scratch space for LZF output, grown on demand and reused across strings. */
 let lzfScratch = Buffer.allocUnsafe(64 * 1024);
+/** Scratch space for writeBinaryString; longer strings get a Buffer of their own instead. */
+let binaryScratch = Buffer.allocUnsafe(4 * 1024);
+const BINARY_SCRATCH_MAX = 64 * 1024;
 
 export class RdbOutput {
   private buf: Buffer;
   private pos = 0;
   private flushed = 0;
+  /** Start of the bytes of `buf` not yet handed to the sink. */
+  private start = 0;
   private readonly crc: Crc64 | null;
   private readonly chunkSize: number;
   private readonly compression: boolean;
@@ -36,7 +47,7 @@ export class RdbOutput {
 
   /** Bytes produced so far, flushed or not. */
   get bytesWritten(): number {
-    return this.flushed + this.pos;
+    return this.flushed + this.pos - this.start;
   }
 
   /** The 8-byte trailer: CRC-64 of everything so far, or zeros when rdbchecksum is no. */
@@ -46,12 +57,15 @@ export class RdbOutput {
   }
 
   flush(): void {
-    if (this.pos === 0) return;
-    const chunk = this.buf.subarray(0, this.pos);
+    if (this.pos === this.start) return;
+    const chunk = this.buf.subarray(this.start, this.pos);
     this.crc?.update(chunk);
-    this.flushed += this.pos;
-    this.buf = Buffer.allocUnsafe(this.chunkSize);
-    this.pos = 0;
+    this.flushed += this.pos - this.start;
+    if (this.buf.length - this.pos < MIN_ROOM_TO_KEEP) {
+      this.buf = Buffer.allocUnsafe(this.chunkSize);
+      this.pos = 0;
+    }
+    this.start = this.pos;
     this.sink(chunk);
   }
 
@@ -112,11 +126,28 @@ export class RdbOutput {
    * when that saves at least 4 bytes (rdbcompression yes), everything else verbatim.
    */
   writeString(s: Uint8Array): void {
+    this.writeStringRange(s, 0, s.length);
+  }
+
+  /**
+   * writeString for a binary string (one char per byte, as the keyspace stores them), through a
+   * reused scratch buffer: a snapshot writes millions of keys and values, and a Buffer per string
+   * made the garbage collector pause the clients served between BGSAVE slices.
+   */
+  writeBinaryString(s: string): void {
     const len = s.length;
-    if (len <= 11 && len > 0 && this.tryWriteIntegerString(s)) return;
-    if (this.compression && len > 20 && this.tryWriteLzf(s)) return;
+    if (len > BINARY_SCRATCH_MAX) return this.writeString(Buffer.from(s, 'latin1'));
+    if (binaryScratch.length < len) binaryScratch = Buffer.allocUnsafe(Math.max(len, binaryScratch.length * 2));
+    binaryScratch.latin1Write(s, 0, len);
+    this.writeStringRange(binaryScratch, 0, len);
+  }
+
+  private writeStringRange(s: Uint8Array, start: number, end: number): void {
+    const len = end - start;
+    if (len <= 11 && len > 0 && this.tryWriteIntegerString(s, start, end)) return;
+    if (this.compression && len > 20 && this.tryWriteLzf(s, start, end)) return;
     this.writeLength(len);
-    this.writeBytes(s);
+    this.writeBytes(s, start, end);
   }
 
   /** rdbSaveMillisecondTime: int64 little-endian. */
@@ -133,8 +164,8 @@ export class RdbOutput {
     this.pos += 8;
   }
 
-  private tryWriteIntegerString(s: Uint8Array): boolean {
-    const n = parseStrictInt64(s);
+  private tryWriteIntegerString(s: Uint8Array, start: number, end: number): boolean {
+    const n = parseStrictInt64(s, start, end);
     return typeof n === 'number' && this.tryWriteInteger(n);
   }
 
@@ -161,14 +192,14 @@ export class RdbOutput {
   }
 
   /** rdbSaveLzfStringObject + rdbSaveLzfBlob: 0xC3 <compressed len> <original len> <data>. */
-  private tryWriteLzf(s: Uint8Array): boolean {
-    const limit = s.length - 4;
+  private tryWriteLzf(s: Uint8Array, start: number, end: number): boolean {
+    const limit = end - start - 4;
     if (lzfScratch.length < limit) lzfScratch = Buffer.allocUnsafe(Math.max(limit, lzfScratch.length * 2));
-    const compressedLen = lzfCompress(s, 0, s.length, lzfScratch, 0, limit);
+    const compressedLen = lzfCompress(s, start, end, lzfScratch, 0, limit);
     if (compressedLen === 0) return false;
     this.writeByte((RDB_ENCVAL << 6) | RDB_ENC_LZF);
     this.writeLength(compressedLen);
-    this.writeLength(s.length);
+    this.writeLength(end - start);
     this.writeBytes(lzfScratch, 0, compressedLen);
     return true;
   }

@@ -11,7 +11,7 @@
 import { open } from 'node:fs/promises';
 import { CorruptDataError } from './corrupt-data.js';
 import { Crc64, littleEndianHex } from './crc64.js';
-import { RDB_MODULE_OPCODE_UINT, RDB_VERSION_MAX_READ, RdbOpcode, isObjectType, moduleTypeNameById } from './rdb-format.js';
+import { RDB_MODULE_OPCODE_UINT, RDB_VERSION_MAX_READ, RdbOpcode, RdbType, isObjectType, moduleTypeNameById } from './rdb-format.js';
 import { NeedMoreData, RdbInput } from './rdb-input.js';
 import { decodeValue } from './rdb-value-decoder.js';
 import type { RdbAuxFields, RdbEntry } from './value-model.js';
@@ -21,6 +21,11 @@ export interface RdbReaderOptions {
   databases?: number;
   /** `rdbchecksum`: when false the trailer is not checked (nor computed). */
   verifyChecksum?: boolean;
+  /**
+   * Receives plain string keys instead of onEntry, as binary strings (one char per byte): the
+   * loader's fast path, without a Buffer per key and value or a model object per entry.
+   */
+  onStringEntry?: (db: number, key: string, value: string, expireAtMs: number | null) => void;
 }
 
 export interface RdbLoadResult {
@@ -44,6 +49,7 @@ export class RdbReader {
   private readonly input = new RdbInput();
   private readonly crc: Crc64 | null;
   private readonly databases: number;
+  private readonly onStringEntry: RdbReaderOptions['onStringEntry'];
   private state: State = 'header';
   private version = 0;
   private currentDb = 0;
@@ -69,6 +75,7 @@ export class RdbReader {
     options: RdbReaderOptions = {},
   ) {
     this.databases = options.databases ?? 16;
+    this.onStringEntry = options.onStringEntry;
     this.crc = options.verifyChecksum === false ? null : new Crc64();
     if (!this.crc) this.checksumStatus = 'skipped';
   }
@@ -242,6 +249,17 @@ export class RdbReader {
 
   private parseKeyValue(type: number): void {
     const input = this.input;
+    if (type === RdbType.STRING && this.onStringEntry !== undefined) {
+      const key = input.binaryString();
+      const value = input.binaryString();
+      const expireAtMs = this.pendingExpire;
+      this.pendingExpire = null;
+      this.pendingIdle = undefined;
+      this.pendingFreq = undefined;
+      this.keysRead++;
+      this.onStringEntry(this.currentDb, key, value, expireAtMs);
+      return;
+    }
     const key = input.string();
     const value = decodeValue(input, type);
     const expireAtMs = this.pendingExpire;

@@ -5,7 +5,7 @@
 // The API is incremental so that a snapshot can be serialised in slices while the node keeps
 // serving: begin() once, startDb()/writeEntry() as the caller walks its keyspace, end() once.
 // Output goes to a sink in large chunks (a file, or a replica socket).
-import { DEFAULT_ENCODING_LIMITS, RDB_VERSION_WRITTEN, RdbOpcode, type EncodingLimits } from './rdb-format.js';
+import { DEFAULT_ENCODING_LIMITS, RDB_VERSION_WRITTEN, RdbOpcode, RdbType, type EncodingLimits } from './rdb-format.js';
 import { RdbOutput, type ChunkSink } from './rdb-output.js';
 import { rdbTypeFor, writeValueBody } from './rdb-value-encoder.js';
 import type { RdbAuxFields, RdbEntry } from './value-model.js';
@@ -110,6 +110,24 @@ export class RdbWriter {
     this.out.writeByte(rdbType);
     this.out.writeString(entry.key);
     writeValueBody(this.out, entry.value, rdbType, this.limits);
+  }
+
+  /**
+   * writeEntry for a string value, straight from the keyspace's binary strings: the same bytes
+   * without the per-key Buffers and model objects (snapshots of millions of keys).
+   */
+  writeStringEntry(db: number, key: string, value: string, expireAtMs: number | null): void {
+    this.expectState('open');
+    if (db !== this.currentDb) {
+      throw new Error(`RdbWriter: entry for db ${db} written while db ${this.currentDb} is open (call startDb first)`);
+    }
+    if (expireAtMs !== null) {
+      this.out.writeByte(RdbOpcode.EXPIRETIME_MS);
+      this.out.writeMillis(expireAtMs);
+    }
+    this.out.writeByte(RdbType.STRING);
+    this.out.writeBinaryString(key);
+    this.out.writeBinaryString(value);
   }
 
   /** Hands what is buffered to the sink now (e.g. at the end of a slice, before yielding). */

@@ -44,6 +44,7 @@ export function sendRdbFile(replica: AttachedReplica, path: string): Promise<boo
   // Open now: a later sync may replace the file while this one is still being sent.
   const fd = openSync(path, 'r');
   replica.write(`$${fstatSync(fd).size}\r\n`);
+  replica.flush(); // the file's chunks go to the socket directly, after the header
   const stats = replica.client.server.stats;
   return new Promise((resolve) => {
     const socket = replica.socket;

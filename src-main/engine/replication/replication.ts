@@ -24,6 +24,7 @@ import { ReplicaLink } from './replica-link.js';
 import { ReplicaAckWaiters } from './wait-for-replicas.js';
 import { Failover } from './failover.js';
 import { replicationGuard } from './command-guard.js';
+import { disconnectAllBlockedClients } from '../server/blocking.js';
 
 export class Replication {
   readonly ids = new ReplicationIds();
@@ -151,6 +152,8 @@ export class Replication {
 
   /** REPLICAOF host port (replicationSetMaster). */
   setMaster(host: string, port: number): void {
+    // Clients blocked on this master's keys would wait for writes only the new master makes.
+    disconnectAllBlockedClients(this.server);
     const previous = this.link;
     if (previous) {
       // A link to another master ends, but what it cached stays: if the new master shares that

@@ -2,7 +2,7 @@
 // run this command line, with these keys and channels? Only the slow path lives here; the caller
 // skips it entirely for users whose root selector allows everything (AclUser.unrestricted).
 import { globMatch } from '../util/glob.js';
-import { ChannelArgs, type AclCommands, type KeyUse } from './acl-commands.js';
+import { ChannelArgs, type AclCommands } from './acl-commands.js';
 import type { AclSelector, AclUser } from './acl-user.js';
 import type { Command } from '../commands/table.js';
 import type { BinaryString } from '../protocol/request-parser.js';
@@ -29,7 +29,7 @@ export function checkCommand(user: AclUser, commands: AclCommands, command: Comm
   const id = commands.idOf(command);
   const hasKeys = command.firstKey > 0 || command.getKeys !== undefined;
   // The key positions are worked out once for all the selectors (aclKeyResultCache).
-  let keys: KeyUse[] | null = null;
+  let keys: number[] | null = null;
   let worst: Denied = { reason: Denial.Command, index: 0 };
   for (const selector of user.selectors) {
     let denied: Denied | null;
@@ -37,7 +37,7 @@ export function checkCommand(user: AclUser, commands: AclCommands, command: Comm
       denied = { reason: Denial.Command, index: 0 };
     } else {
       denied = null;
-      if (hasKeys && !selector.allKeys) denied = refusedKey(selector, (keys ??= commands.keyUses(id, command, argv)), argv);
+      if (hasKeys && !selector.allKeys) denied = refusedKey(selector, commands, id, (keys ??= commands.keyPositions(command, argv)), argv);
       denied ??= refusedChannel(selector, commands.channelArgsOf(id), argv);
       if (denied === null) return null;
     }
@@ -51,9 +51,10 @@ function commandAllowed(selector: AclSelector, commands: AclCommands, id: number
 }
 
 /** ACLSelectorCheckKey for each key: the first one no pattern allows. */
-function refusedKey(selector: AclSelector, keys: KeyUse[], argv: BinaryString[]): Denied | null {
-  for (const key of keys) {
-    if (!keyAllowed(selector, argv[key.index]!, key.need)) return { reason: Denial.Key, index: key.index };
+function refusedKey(selector: AclSelector, commands: AclCommands, id: number, keys: number[], argv: BinaryString[]): Denied | null {
+  for (let nth = 0; nth < keys.length; nth++) {
+    const index = keys[nth]!;
+    if (!keyAllowed(selector, argv[index]!, commands.keyNeed(id, argv, nth))) return { reason: Denial.Key, index };
   }
   return null;
 }

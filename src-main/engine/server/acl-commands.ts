@@ -111,19 +111,14 @@ const CHANNEL_ARGS: Record<string, ChannelArgs> = {
   psubscribe: ChannelArgs.AllLiteral,
 };
 
-/** A key position of a command line and what it needs. */
-export interface KeyUse {
-  index: number;
-  need: number;
-}
-
 export class AclCommands {
   /** All commands and subcommands, by id. */
   readonly byId: Command[] = [];
   private readonly ids = new Map<Command, number>();
   /** Category bitmask by id (bit i = ACL_CATEGORIES[i]). */
   private readonly categoryBits: number[] = [];
-  private readonly keyNeeds: ([number, number] | null)[] = [];
+  /** [first key, other keys] needs, or a function of the arguments (VARIABLE_KEY_NEED). */
+  private readonly keyNeeds: ([number, number] | ((argv: BinaryString[]) => number))[] = [];
   private readonly channelArgs: ChannelArgs[] = [];
   /** NO_AUTH commands (AUTH, HELLO, QUIT...) are never refused by command rules. */
   private readonly noAuth: boolean[] = [];
@@ -175,13 +170,15 @@ export class AclCommands {
     return this.channelArgs[id]!;
   }
 
-  /** The keys of a command line with what each needs (getKeysFromCommandWithSpecs). */
-  keyUses(id: number, command: Command, argv: BinaryString[]): KeyUse[] {
-    const positions = commandKeys(command, argv);
-    if (positions.length === 0) return [];
-    const variable = VARIABLE_KEY_NEED[command.fullName]?.(argv);
-    const [first, rest] = variable !== undefined ? [variable, variable] : this.keyNeeds[id] ?? defaultNeeds(command);
-    return positions.map((index, i) => ({ index, need: i === 0 ? first : rest }));
+  /** The argv positions of a command line's keys (getKeysFromCommandWithSpecs). */
+  keyPositions(command: Command, argv: BinaryString[]): number[] {
+    return commandKeys(command, argv);
+  }
+
+  /** What the `nth` key of a command line needs (KEY_READ / KEY_WRITE bits). */
+  keyNeed(id: number, argv: BinaryString[], nth: number): number {
+    const needs = this.keyNeeds[id]!;
+    return typeof needs === 'function' ? needs(argv) : needs[nth === 0 ? 0 : 1];
   }
 
   private register(command: Command, needs: Map<string, number>): void {
@@ -192,7 +189,9 @@ export class AclCommands {
     for (const category of command.categories) bits |= 1 << ACL_CATEGORIES.indexOf(category);
     this.categoryBits.push(bits);
     const need = needs.get(command.fullName);
-    this.keyNeeds.push(FIRST_KEY_DIFFERS[command.fullName] ?? (need === undefined ? null : [need, need]));
+    this.keyNeeds.push(
+      VARIABLE_KEY_NEED[command.fullName] ?? FIRST_KEY_DIFFERS[command.fullName] ?? (need === undefined ? defaultNeeds(command) : [need, need]),
+    );
     this.channelArgs.push(CHANNEL_ARGS[command.fullName] ?? ChannelArgs.None);
     this.noAuth.push(command.flags.includes('no_auth'));
   }

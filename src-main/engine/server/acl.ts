@@ -260,14 +260,15 @@ export class Acl {
   // --- the ACL file and `user` config lines ------------------------------------------------
 
   /**
-   * ACLLoadUsersAtStartup: the `user` lines of the config, or the `aclfile`, never both. Throws an
-   * Error whose message is the last (fatal) log line, after logging it.
+   * ACLLoadUsersAtStartup: the `user` lines of the config, or the `aclfile`, never both. A problem
+   * throws an Error whose message is Redis's last (fatal) log line, which startNode logs; the
+   * lines before it are logged here.
    */
   loadAtStartup(): void {
     const config = this.server.config;
     const logger = this.server.logger;
     const fatal = (...lines: string[]): never => {
-      for (const line of lines) logger.warning(line);
+      for (const line of lines.slice(0, -1)) logger.warning(line);
       throw new Error(lines[lines.length - 1]);
     };
     if (config.str('aclfile') !== '' && config.userLines.length !== 0) {

@@ -233,6 +233,16 @@ class BlockedClients {
     this.ready.push([db, key]);
   }
 
+  /**
+   * scanDatabaseForReadyKeys: SWAPDB changes a database's contents without touching its keys one
+   * by one, so every waited-on key that now holds a value is signalled (serveKey checks its type).
+   */
+  scanDatabaseForReadyKeys(db: Database): void {
+    const byKey = this.waiting.get(db);
+    if (!byKey) return;
+    for (const key of byKey.keys()) if (db.peek(key) !== undefined) this.signalKeyAsReady(db, key);
+  }
+
   handleClientsBlockedOnKeys(): void {
     while (this.ready.length !== 0) {
       const batch = this.ready;
@@ -362,6 +372,11 @@ export function handleClientsBlockedOnKeys(server: Server): void {
 /** CLIENT UNBLOCK <id> [TIMEOUT|ERROR]: false when the client is not blocked. */
 export function unblockByRequest(client: Client, how: 'timeout' | 'error'): boolean {
   return registries.get(client.server)?.unblockByRequest(client, how) ?? false;
+}
+
+/** SWAPDB: the clients waiting on keys of `db` that hold values after the swap are served next. */
+export function scanDatabaseForReadyKeys(server: Server, db: Database): void {
+  registries.get(server)?.scanDatabaseForReadyKeys(db);
 }
 
 /** REPLICAOF host port: the waiting clients get -UNBLOCKED and are disconnected, as in Redis. */

@@ -1,6 +1,7 @@
 // One client described as CLIENT LIST / CLIENT INFO print it (networking.c catClientInfoString,
 // Redis 7.0's fields in its order).
 import type { Client } from './client.js';
+import { isBlocked } from './blocking.js';
 
 /** networking.c getClientTypeName for CLIENT LIST / KILL TYPE. */
 export function clientTypeName(client: Client): 'normal' | 'slave' | 'master' | 'pubsub' {
@@ -16,6 +17,7 @@ function flagsOf(client: Client): string {
   if (client.isMaster) flags += 'M';
   if (client.inPubSubContext) flags += 'P';
   if (client.multi !== null) flags += 'x';
+  if (isBlocked(client)) flags += 'b';
   if (client.dirtyCas) flags += 'd';
   if (client.closeAfterReply) flags += 'c';
   if (client.noEvict) flags += 'e';

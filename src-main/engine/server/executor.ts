@@ -6,6 +6,7 @@ import type { BinaryString } from '../protocol/request-parser.js';
 import { arityMatches, type Command } from '../commands/table.js';
 import type { Client } from './client.js';
 import { handleClientsBlockedOnKeys } from './blocking.js';
+import { protectedCommandRefusal } from './protected-commands.js';
 
 /**
  * A check that may refuse a command before it runs (server.c processCommand's READONLY,
@@ -59,6 +60,10 @@ function dispatch(client: Client, argv: BinaryString[], startedAt: number): numb
 function admissionError(client: Client, command: Command, argv: BinaryString[]): string | null {
   const server = client.server;
   if (!arityMatches(command, argv.length)) return `ERR wrong number of arguments for '${command.fullName}' command`;
+  if (command.protectedBy !== undefined) {
+    const refusal = protectedCommandRefusal(client, command);
+    if (refusal !== null) return refusal;
+  }
   if (server.acl.authRequired(client) && !command.flags.includes('no_auth')) return 'NOAUTH Authentication required.';
   if (client.multi !== null && command.flags.includes('no_multi')) return 'ERR Command not allowed inside a transaction';
   const denied = server.acl.check(client, command, argv);

@@ -10,15 +10,21 @@ export type EventClass = 'g' | '$' | 'l' | 's' | 'h' | 'z' | 'x' | 'e' | 't' | '
 const ALL_CLASSES = 'g$lshzxetd'; // what 'A' stands for
 
 /**
- * notify.c keyspaceEventsFlagsToString(keyspaceEventsStringToFlags(flags)): the canonical form
- * CONFIG GET shows ("KEA" -> "AKE", "lgKx" -> "glxK"). `flags` holds only valid letters.
+ * notify.c keyspaceEventsStringToFlags then keyspaceEventsFlagsToString, except that 'n' is kept
+ * after 'A' ("KEA" -> "AKE", "lgKx" -> "glxK", "AKEn" -> "AnKE"): 'A' does not include 'n', so
+ * the flags Redis keeps hold it even though CONFIG GET does not show it (see eventFlagsShown).
+ * This is the form the config stores. `flags` holds only valid letters.
  */
 export function canonicalEventFlags(flags: string): string {
   const has = new Set(flags.replace('A', ALL_CLASSES));
-  // Like Redis, "A" absorbs the classes it stands for and hides 'n' (which it does not include).
-  let out = [...ALL_CLASSES].every((c) => has.has(c)) ? 'A' : [...ALL_CLASSES, 'n'].filter((c) => has.has(c)).join('');
-  for (const c of 'KEm') if (has.has(c)) out += c;
+  let out = [...ALL_CLASSES].every((c) => has.has(c)) ? 'A' : ALL_CLASSES.split('').filter((c) => has.has(c)).join('');
+  for (const c of 'nKEm') if (has.has(c)) out += c;
   return out;
+}
+
+/** What CONFIG GET shows (keyspaceEventsFlagsToString): 'A' hides 'n' though it stays enabled. */
+export function eventFlagsShown(canonical: string): string {
+  return canonical.startsWith('A') ? canonical.replace('n', '') : canonical;
 }
 
 export class KeyspaceEvents {
@@ -34,6 +40,11 @@ export class KeyspaceEvents {
     this.keyspace = expanded.includes('K');
     this.keyevent = expanded.includes('E');
     this.classes = new Set(expanded.replace(/[KE]/g, ''));
+  }
+
+  /** Whether events of `eventClass` are published (the 'n' class costs nothing when off). */
+  wants(eventClass: EventClass): boolean {
+    return this.enabled && this.classes.has(eventClass);
   }
 
   get enabled(): boolean {

@@ -14,9 +14,10 @@ export function refusedByProtectedMode(protectedMode: boolean, defaultUserHasNoP
   return protectedMode && defaultUserHasNoPassword && !isLoopback(remoteAddress);
 }
 
-/** connIsLocal for TCP: 127.0.0.0/8 or ::1, also as IPv4-mapped IPv6 (dual-stack sockets). */
+/**
+ * Redis 7.0's check is the client's address string: exactly 127.0.0.1 or ::1 (redis-server 7.0.15
+ * refuses 127.0.0.2), here also as IPv4-mapped IPv6, which is how a dual-stack socket reports it.
+ */
 export function isLoopback(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return v4.startsWith('127.') || address === '::1';
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }

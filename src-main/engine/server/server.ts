@@ -27,6 +27,7 @@ import { PROTECTED_MODE_DENIED, refusedByProtectedMode } from './protected-mode.
 import { ClientPause } from './pause.js';
 import type { CommandGuard } from './executor.js';
 import { WriteFeed } from '../replication/write-feed.js';
+import { isBlocked } from './blocking.js';
 
 export interface ServerStats {
   connectionsReceived: number;
@@ -146,9 +147,28 @@ export class Server {
     this.onConfigSet('slowlog-max-len', () => this.slowlog.configure(config));
     this.onConfigSet('latency-monitor-threshold', () => (this.latency.thresholdMs = config.int('latency-monitor-threshold')));
     this.onConfigSet('client-output-buffer-limit', () => this.limits.configure(config));
-    this.onConfigSet('notify-keyspace-events', () => this.keyspaceEvents.configure(config.str('notify-keyspace-events')));
+    this.onConfigSet('notify-keyspace-events', () => this.applyKeyspaceEvents());
     this.onConfigSet('requirepass', () => this.acl.applyRequirepass(config.str('requirepass')));
+    for (const directive of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) this.onConfigSet(directive, () => this.applyLfu());
     for (const appliers of this.configAppliers.values()) for (const apply of appliers) apply();
+  }
+
+  /** notify-keyspace-events: the classes to publish, and the "new key" hook only when 'n' is on. */
+  private applyKeyspaceEvents(): void {
+    const events = this.keyspaceEvents;
+    events.configure(this.config.str('notify-keyspace-events'));
+    this.keyspace.onKeyCreated = events.wants('n') ? (db, key) => events.notify('n', 'new', key, db.id) : null;
+  }
+
+  /**
+   * An LFU maxmemory-policy makes key accesses count frequencies instead of recording an LRU
+   * clock (db.c lookupKey's updateLFU), whether or not maxmemory is set, as in Redis.
+   */
+  private applyLfu(): void {
+    const config = this.config;
+    this.keyspace.lfu = config.str('maxmemory-policy').endsWith('-lfu')
+      ? { logFactor: config.int('lfu-log-factor'), decayTime: config.int('lfu-decay-time') }
+      : null;
   }
 
   /** Registers what to do when CONFIG SET changes `directive` (also run once at construction). */
@@ -260,8 +280,9 @@ export class Server {
     if (timeout > 0) {
       const limit = now - timeout * 1000;
       for (const client of this.clients.values()) {
-        // clientsCronHandleTimeout: replicas, masters and subscribers may stay silent.
-        if (client.isReplica || client.isMaster || client.isMonitor || client.inPubSubContext) continue;
+        // clientsCronHandleTimeout: replicas, masters, subscribers and clients waiting in a
+        // blocking command (BLPOP with timeout 0) may stay silent.
+        if (client.isReplica || client.isMaster || client.isMonitor || client.inPubSubContext || isBlocked(client)) continue;
         if (client.lastInteraction < limit) {
           this.logger.verbose('Closing idle client');
           client.close();

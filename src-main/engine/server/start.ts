@@ -71,15 +71,14 @@ async function bringUp(server: Server): Promise<void> {
   logger.role = config.replicaOf() ? 'S' : 'M';
   // Set before the dataset loads: a replica keeps expired keys for its master's DELs.
   server.keyspace.isReplica = config.replicaOf() !== null;
-  server.keyspaceEvents.configure(config.str('notify-keyspace-events'));
   for (const name of config.ignoredDirectives) {
     logger.notice(`Directive '${name}' is accepted for compatibility and has no effect on this server.`);
   }
-  // ACLLoadUsersAtStartup: the `user` lines or the aclfile; a broken one stops the node (logged).
-  server.acl.loadAtStartup();
   await server.listen();
   logger.notice(`Running mode=standalone, port=${server.port}.`);
   logger.warning('Server initialized');
+  // ACLLoadUsersAtStartup, before the data loads: the `user` lines or the aclfile.
+  server.acl.loadAtStartup();
   await startPersistence(server);
   startReplication(server);
   server.startCron();

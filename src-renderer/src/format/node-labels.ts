@@ -14,9 +14,3 @@ export const STATUS_TEXT: Record<NodeStatus, string> = {
   stopped: 'Stopped',
   crashed: 'Crashed',
 };
-
-/** Redis reports `role:slave`; the lab says "replica", as Redis's own docs and REPLICAOF do. */
-export function roleText(node: NodeSummary): string {
-  if (!node.info) return '—';
-  return node.info.role === 'slave' ? 'replica' : 'master';
-}

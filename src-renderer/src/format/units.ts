@@ -41,3 +41,15 @@ export function formatClock(epochMs: number): string {
 export function formatDateTime(epochMs: number): string {
   return dateTimeFormat.format(epochMs);
 }
+
+/** Axis labels for byte counts on round scales (1 kB, 2.5 MB): decimal units, at most one decimal. */
+export function axisBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${Number(value.toFixed(1))} ${units[unit]}`;
+}

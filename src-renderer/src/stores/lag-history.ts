@@ -34,14 +34,15 @@ export const useLagHistoryStore = defineStore('lagHistory', () => {
     const oldest = Date.now() - LAG_WINDOW_MS;
     for (const node of nodes) {
       const info = node.status === 'running' ? node.info : null;
+      if (!info || info.replicas.length === 0) continue;
       const previous = byMaster.value[node.id] ?? {};
       const series: Record<string, LagSeries> = {};
-      for (const replica of info?.replicas ?? []) {
+      for (const replica of info.replicas) {
         const key = `${replica.ip}:${replica.port}`;
         const earlier = previous[key]?.points.filter((point) => point.time >= oldest) ?? [];
         // Pushes come more often than some INFO readings; a reading is one point, however often it is pushed.
-        const isNew = earlier.length === 0 || earlier[earlier.length - 1]!.time < info!.sampledAt;
-        const point = { time: info!.sampledAt, bytesBehind: info!.masterReplOffset - replica.offset };
+        const isNew = earlier.length === 0 || earlier[earlier.length - 1]!.time < info.sampledAt;
+        const point = { time: info.sampledAt, bytesBehind: info.masterReplOffset - replica.offset };
         series[key] = {
           replica: key,
           ip: replica.ip,
@@ -50,7 +51,7 @@ export const useLagHistoryStore = defineStore('lagHistory', () => {
           lagSeconds: replica.lag,
         };
       }
-      if (Object.keys(series).length > 0) next[node.id] = series;
+      next[node.id] = series;
     }
     byMaster.value = next;
   }
