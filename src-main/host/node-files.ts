@@ -29,6 +29,9 @@ export function ensureNodeConfig(files: NodeFiles, node: StoredNode): void {
     ['dir', files.dir],
     ['dbfilename', 'dump.rdb'],
     ['logfile', files.logFile],
+    // DEBUG DIGEST is how people check that a replica holds its master's data; Redis 7.0 turns
+    // DEBUG off by default, so a lab node allows it for local connections only.
+    ['enable-debug-command', 'local'],
     ...node.directives,
   ];
   const header = `# ${node.name}: written by ReplicaLab when the node was created. It is this node's own config\n` +
