@@ -7,7 +7,7 @@ import type { Database } from '../keyspace/database.js';
 import type { AggregateValue } from '../keyspace/value.js';
 import { ERR } from './replies.js';
 
-type AggregateClass<T extends AggregateValue> = abstract new (...args: never[]) => T;
+export type AggregateClass<T extends AggregateValue> = abstract new (...args: never[]) => T;
 
 /** lookupKeyRead + checkType: the value, undefined when missing, null after replying WRONGTYPE. */
 export function readAggregate<T extends AggregateValue>(

@@ -7,7 +7,7 @@ import { defineCommand, type CommandSpec } from './table.js';
 import { ERR, is, wrongArity } from './replies.js';
 import { commitWrite, readAggregate, writableAggregate } from './aggregate-access.js';
 import { randomCountArg } from './random-count.js';
-import { matchesScanPattern, parseScanCursor, parseScanOptions, replyScan } from './scan-cursor.js';
+import { scanKeyCommand } from './scan-cursor.js';
 import { INT64, parseInt64 } from '../util/numbers.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../util/long-double.js';
 
@@ -474,21 +474,9 @@ export const hashCommands: CommandSpec[] = [
       { name: 'count', type: 'integer', token: 'COUNT', optional: true },
     ],
     handler(client, argv) {
-      const cursor = parseScanCursor(client, argv[2]!);
-      if (cursor === null) return;
-      const hash = readAggregate(client, argv[1]!, HashValue);
-      if (hash === null) return;
-      if (hash === undefined) {
-        replyScan(client, 0, []);
-        return;
-      }
-      const options = parseScanOptions(client, argv, 3);
-      if (!options) return;
-      const found: BinaryString[] = [];
-      const next = hash.scan(cursor, options.count, (field, value) => {
-        if (matchesScanPattern(options, field)) found.push(field, value);
-      });
-      replyScan(client, next, found);
+      scanKeyCommand(client, argv, HashValue, (hash, cursor, count, keep) =>
+        hash.scan(cursor, count, (field, value) => keep(field, field, value)),
+      );
     },
   }),
   defineCommand({

@@ -4,6 +4,8 @@ import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../server/client.js';
 import { globMatch } from '../util/glob.js';
 import { ERR, integerArg, is } from './replies.js';
+import type { AggregateValue } from '../keyspace/value.js';
+import { readAggregate, type AggregateClass } from './aggregate-access.js';
 
 const ULONG_MAX = 2n ** 64n - 1n;
 const CURSOR = /^([+-]?)([0-9]+)$/;
@@ -63,4 +65,30 @@ export function replyScan(client: Client, cursor: number, elements: BinaryString
   client.reply.arrayHeader(2);
   client.reply.bulk(String(cursor));
   client.reply.bulkArray(elements);
+}
+
+/**
+ * HSCAN, SSCAN and ZSCAN (t_hash.c/t_set.c/t_zset.c + scanGenericCommand): the cursor, then the key
+ * (missing: an empty, finished scan; wrong type: WRONGTYPE), then the options, then one step of
+ * the type's own walk. `step` walks from `cursor` for about `count` elements, calling `keep` with
+ * the text MATCH applies to and the reply elements it stands for, and returns the next cursor.
+ */
+export function scanKeyCommand<T extends AggregateValue>(
+  client: Client,
+  argv: BinaryString[],
+  type: AggregateClass<T>,
+  step: (value: T, cursor: number, count: number, keep: (matchOn: BinaryString, ...elements: BinaryString[]) => void) => number,
+): void {
+  const cursor = parseScanCursor(client, argv[2]!);
+  if (cursor === null) return;
+  const value = readAggregate(client, argv[1]!, type);
+  if (value === null) return;
+  if (value === undefined) return replyScan(client, 0, []);
+  const options = parseScanOptions(client, argv, 3);
+  if (options === null) return;
+  const found: BinaryString[] = [];
+  const next = step(value, cursor, options.count, (matchOn, ...elements) => {
+    if (matchesScanPattern(options, matchOn)) found.push(...elements);
+  });
+  replyScan(client, next, found);
 }

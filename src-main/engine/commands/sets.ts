@@ -7,7 +7,7 @@ import { defineCommand, type CommandDocArgument, type CommandSpec } from './tabl
 import { ERR, is } from './replies.js';
 import { commitWrite, deleteEmptied, readAggregate, writableAggregate } from './aggregate-access.js';
 import { randomCountArg } from './random-count.js';
-import { matchesScanPattern, parseScanCursor, parseScanOptions, replyScan } from './scan-cursor.js';
+import { scanKeyCommand } from './scan-cursor.js';
 import { parseInteger } from '../util/numbers.js';
 
 /** spopWithCountCommand: keep popping random members while this many times more would remain (CASE 2). */
@@ -621,21 +621,7 @@ export const setCommands: CommandSpec[] = [
       { name: 'count', type: 'integer', token: 'COUNT', optional: true },
     ],
     handler(client, argv) {
-      const cursor = parseScanCursor(client, argv[2]!);
-      if (cursor === null) return;
-      const set = readAggregate(client, argv[1]!, SetValue);
-      if (set === null) return;
-      if (set === undefined) {
-        replyScan(client, 0, []);
-        return;
-      }
-      const options = parseScanOptions(client, argv, 3);
-      if (!options) return;
-      const found: BinaryString[] = [];
-      const next = set.scan(cursor, options.count, (member) => {
-        if (matchesScanPattern(options, member)) found.push(member);
-      });
-      replyScan(client, next, found);
+      scanKeyCommand(client, argv, SetValue, (set, cursor, count, keep) => set.scan(cursor, count, (member) => keep(member, member)));
     },
   }),
 ];

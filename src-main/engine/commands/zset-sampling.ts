@@ -7,7 +7,7 @@ import { INT64 } from '../util/numbers.js';
 import { ERR, is } from './replies.js';
 import { readAggregate } from './aggregate-access.js';
 import { randomCountArg } from './random-count.js';
-import { matchesScanPattern, parseScanCursor, parseScanOptions, replyScan } from './scan-cursor.js';
+import { scanKeyCommand } from './scan-cursor.js';
 import { replyEntries } from './zset-common.js';
 
 const LONG_MAX = INT64.MAX;
@@ -61,18 +61,10 @@ function listpackScoreText(score: number): string {
 
 /** ZSCAN key cursor [MATCH pattern] [COUNT count]: scores as text, as each encoding prints them. */
 export function zscanCommand(client: Client, argv: BinaryString[]): void {
-  const cursor = parseScanCursor(client, argv[2]!);
-  if (cursor === null) return;
-  const zset = readAggregate(client, argv[1]!, SortedSet);
-  if (zset === null) return;
-  if (zset === undefined) return replyScan(client, 0, []);
-  const options = parseScanOptions(client, argv, 3);
-  if (options === null) return;
-  const step = zset.scan(cursor, options.count);
-  const scoreText = zset.encoding() === 'listpack' ? listpackScoreText : formatDouble;
-  const elements: BinaryString[] = [];
-  for (const entry of step.entries) {
-    if (matchesScanPattern(options, entry.member)) elements.push(entry.member, scoreText(entry.score));
-  }
-  replyScan(client, step.cursor, elements);
+  scanKeyCommand(client, argv, SortedSet, (zset, cursor, count, keep) => {
+    const step = zset.scan(cursor, count);
+    const scoreText = zset.encoding() === 'listpack' ? listpackScoreText : formatDouble;
+    for (const entry of step.entries) keep(entry.member, entry.member, scoreText(entry.score));
+    return step.cursor;
+  });
 }
