@@ -87,11 +87,13 @@ export async function writeSnapshot(
   try {
     writer.begin(auxFields(options));
     for (;;) {
+      // Yield before every slice, the first included: the command that started the snapshot
+      // (BGSAVE, a replica's SYNC) gets its reply out before any serialising happens.
+      await new Promise((resolve) => setImmediate(resolve));
       options.signal?.throwIfAborted();
       if (view.writeUntil(writer, performance.now() + SLICE_MS)) break;
       writer.flush();
       if (pending.length !== 0) await Promise.all(pending.splice(0));
-      await new Promise((resolve) => setImmediate(resolve));
     }
     writer.end();
     await Promise.all(pending.splice(0));

@@ -45,6 +45,8 @@ export class RequestParser {
   private bulkLength = -1;
   private bigArg: Buffer | null = null;
   private bigArgFilled = 0;
+  /** `buf` is the caller's chunk, whose memory the caller may reuse after feed/next (see release). */
+  private borrowed = false;
 
   constructor(private readonly limits: ParserLimits = { maxBulkLength: 512 * 1024 * 1024, authenticated: () => true }) {}
 
@@ -60,10 +62,29 @@ export class RequestParser {
     }
     if (this.pos >= this.buf.length) {
       this.buf = chunk;
+      this.borrowed = true;
     } else {
       this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+      this.borrowed = false;
     }
     this.pos = 0;
+  }
+
+  /**
+   * Stops referring to the memory of the last chunk fed: the connection reads every socket into
+   * one reused buffer, so input left unparsed (half a request, or what waits behind a blocked
+   * command) is copied out before the next read overwrites it.
+   */
+  releaseChunk(): void {
+    if (!this.borrowed) return;
+    this.borrowed = false;
+    if (this.pos >= this.buf.length) {
+      this.buf = EMPTY;
+      this.pos = 0;
+    } else {
+      this.buf = Buffer.from(this.buf.subarray(this.pos));
+      this.pos = 0;
+    }
   }
 
   /**
@@ -168,7 +189,8 @@ export class RequestParser {
     this.bigArg = Buffer.allocUnsafe(this.bulkLength + 2);
     this.bigArgFilled = 0;
     const rest = this.buf.subarray(this.pos);
-    this.buf = Buffer.alloc(0);
+    this.buf = EMPTY;
+    this.borrowed = false;
     this.pos = 0;
     this.fillBigArg(rest);
     return null;
@@ -185,6 +207,7 @@ export class RequestParser {
     this.bigArg = null;
     const rest = chunk.subarray(take);
     this.buf = rest.length ? Buffer.concat([big, rest]) : big;
+    this.borrowed = false;
     this.pos = 0;
     return Buffer.alloc(0);
   }
@@ -196,6 +219,7 @@ export class RequestParser {
   private keepRest(): null {
     if (this.pos > 0) {
       this.buf = Buffer.from(this.buf.subarray(this.pos));
+      this.borrowed = false;
       this.pos = 0;
     }
     return null;
@@ -203,6 +227,7 @@ export class RequestParser {
 
   private releaseBuffer(): null {
     this.buf = EMPTY;
+    this.borrowed = false;
     this.pos = 0;
     return null;
   }

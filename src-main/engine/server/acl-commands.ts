@@ -1,9 +1,13 @@
 // The command table as ACLs see it (acl.c works from server.orig_commands): every command and
-// subcommand gets a small integer id that indexes the users' command bitsets, with its
-// categories as a bitmask, and what its keys and channels need (the key-spec flags of Redis's
-// command JSON files, reduced to what ACL key patterns test: read and/or write access).
+// subcommand of Redis 7.0 (acl-known-commands.ts) plus any this node serves beyond those, each with
+// a small integer id that indexes the users' command bitsets, its categories as a bitmask, and what
+// its keys and channels need (the key-spec flags of Redis's command JSON files, reduced to what ACL
+// key patterns test: read and/or write access). Commands this node does not serve are still here:
+// rules may name them and category rules and ACL LIST's category fit count them, as in Redis;
+// calling one still gets "unknown command", since the executor looks commands up in its own table.
 import { KEY_READ, KEY_WRITE } from './acl-user.js';
 import { commandKeys } from '../commands/introspection.js';
+import { KNOWN_COMMANDS, type KnownCommand } from './acl-known-commands.js';
 import type { AclCategory, Command, CommandTable } from '../commands/table.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
@@ -111,10 +115,24 @@ const CHANNEL_ARGS: Record<string, ChannelArgs> = {
   psubscribe: ChannelArgs.AllLiteral,
 };
 
+/** A command or subcommand as ACL rules name it, served by this node or not. */
+export interface AclCommand {
+  name: string;
+  /** `name`, or `container|name` for a subcommand. */
+  fullName: string;
+  parent: AclCommand | null;
+  subcommandMap: Map<string, AclCommand> | null;
+  /** Our implementation, or null for a Redis command this node does not serve. */
+  served: Command | null;
+}
+
 export class AclCommands {
   /** All commands and subcommands, by id. */
-  readonly byId: Command[] = [];
-  private readonly ids = new Map<Command, number>();
+  readonly byId: AclCommand[] = [];
+  private readonly byName = new Map<string, AclCommand>();
+  private readonly ids = new Map<AclCommand | Command, number>();
+  /** Top-level commands, in id order. */
+  private readonly tops: AclCommand[] = [];
   /** Category bitmask by id (bit i = ACL_CATEGORIES[i]). */
   private readonly categoryBits: number[] = [];
   /** [first key, other keys] needs, or a function of the arguments (VARIABLE_KEY_NEED). */
@@ -123,12 +141,25 @@ export class AclCommands {
   /** NO_AUTH commands (AUTH, HELLO, QUIT...) are never refused by command rules. */
   private readonly noAuth: boolean[] = [];
 
-  constructor(private readonly table: CommandTable) {
+  constructor(table: CommandTable, known: readonly KnownCommand[] = KNOWN_COMMANDS) {
     const needs = new Map<string, number>();
     for (const [need, names] of Object.entries(KEYS_NEED)) for (const name of names.split(' ')) needs.set(name, Number(need));
-    for (const command of table.all()) {
-      this.register(command, needs);
-      for (const sub of command.subcommandMap?.values() ?? []) this.register(sub, needs);
+    // Redis's table first, its categories and flags as Redis has them (they are what ACLs count);
+    // then what this node serves beyond it.
+    for (const spec of known) {
+      const command = this.register(spec.name, null, spec.categories.split(' ') as AclCategory[], spec.flags.split(' '), needs);
+      for (const sub of spec.subcommands ?? []) {
+        this.register(sub.name, command, sub.categories.split(' ') as AclCategory[], sub.flags.split(' '), needs);
+      }
+    }
+    for (const served of table.all()) {
+      for (const command of [served, ...(served.subcommandMap?.values() ?? [])]) {
+        let entry = this.byName.get(command.fullName);
+        const parent = command.parent ? this.byName.get(command.parent.fullName)! : null;
+        entry ??= this.register(command.name, parent, command.categories, command.flags, needs);
+        entry.served = command;
+        this.ids.set(command, this.ids.get(entry)!);
+      }
     }
   }
 
@@ -136,26 +167,27 @@ export class AclCommands {
     return this.byId.length;
   }
 
-  idOf(command: Command): number {
+  /** The id of a command, ours (a served Command) or as ACLs know it. */
+  idOf(command: AclCommand | Command): number {
     return this.ids.get(command)!;
   }
 
-  /** Top-level commands, each followed by its subcommands: the order rules are described in. */
-  *topLevel(): Iterable<Command> {
-    yield* this.table.all();
+  /** Top-level commands; each one's subcommands are in its subcommandMap. */
+  topLevel(): readonly AclCommand[] {
+    return this.tops;
   }
 
   /**
    * ACLLookupCommand (lookupCommandBySdsLogic, strict): `name` or `container|sub`, case-insensitive;
    * anything deeper, or a `|sub` of a command without subcommands, is not found.
    */
-  lookup(name: string): Command | undefined {
-    const parts = name.split('|');
+  lookup(name: string): AclCommand | undefined {
+    const parts = name.toLowerCase().split('|');
     if (parts.length > 2) return undefined;
-    const base = this.table.lookupName(parts[0]!);
+    const base = this.byName.get(parts[0]!);
     if (!base) return undefined;
     if (parts.length === 1) return base;
-    return base.subcommandMap?.get(parts[1]!.toLowerCase());
+    return base.subcommandMap?.get(parts[1]!);
   }
 
   inCategory(id: number, category: number): boolean {
@@ -181,24 +213,28 @@ export class AclCommands {
     return typeof needs === 'function' ? needs(argv) : needs[nth === 0 ? 0 : 1];
   }
 
-  private register(command: Command, needs: Map<string, number>): void {
+  private register(name: string, parent: AclCommand | null, categories: readonly AclCategory[], flags: readonly string[], needs: Map<string, number>): AclCommand {
+    const fullName = parent ? `${parent.name}|${name}` : name;
+    const command: AclCommand = { name, fullName, parent, subcommandMap: null, served: null };
+    if (parent) (parent.subcommandMap ??= new Map()).set(name, command);
+    else this.tops.push(command);
     const id = this.byId.length;
     this.byId.push(command);
+    this.byName.set(fullName, command);
     this.ids.set(command, id);
     let bits = 0;
-    for (const category of command.categories) bits |= 1 << ACL_CATEGORIES.indexOf(category);
+    for (const category of categories) if (ACL_CATEGORIES.includes(category)) bits |= 1 << ACL_CATEGORIES.indexOf(category);
     this.categoryBits.push(bits);
-    const need = needs.get(command.fullName);
-    this.keyNeeds.push(
-      VARIABLE_KEY_NEED[command.fullName] ?? FIRST_KEY_DIFFERS[command.fullName] ?? (need === undefined ? defaultNeeds(command) : [need, need]),
-    );
-    this.channelArgs.push(CHANNEL_ARGS[command.fullName] ?? ChannelArgs.None);
-    this.noAuth.push(command.flags.includes('no_auth'));
+    const need = needs.get(fullName);
+    this.keyNeeds.push(VARIABLE_KEY_NEED[fullName] ?? FIRST_KEY_DIFFERS[fullName] ?? (need === undefined ? defaultNeeds(flags) : [need, need]));
+    this.channelArgs.push(CHANNEL_ARGS[fullName] ?? ChannelArgs.None);
+    this.noAuth.push(flags.includes('no_auth'));
+    return command;
   }
 }
 
 /** A command missing from the tables above: writes need read and write, others read. */
-function defaultNeeds(command: Command): [number, number] {
-  const need = command.flags.includes('write') ? RW : R;
+function defaultNeeds(flags: readonly string[]): [number, number] {
+  const need = flags.includes('write') ? RW : R;
   return [need, need];
 }
