@@ -628,7 +628,8 @@ describe('users from the configuration', () => {
       try {
         assert.equal(show(await ours.call('AUTH', 'app', 'pw')), 'OK');
         for (const argv of [['EVAL', 'return 1', '0'], ['XADD', 's', '*', 'f', 'v']]) {
-          assert.match(String(show(await ours.call(...argv))), new RegExp(`^ERR unknown command '${argv[0]}'`), argv.join(' '));
+          const reply = show(await ours.call(...argv)) as { error?: string };
+          assert.match(String(reply.error), new RegExp(`^ERR unknown command '${argv[0]}'`), argv.join(' '));
         }
       } finally {
         ours.close();

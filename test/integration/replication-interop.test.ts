@@ -14,7 +14,7 @@ import {
   waitFor,
   waitInSync,
   type Node,
-} from './replication-support.js';
+} from '../support/replication.js';
 
 const nodes: Node[] = [];
 after(async () => {

@@ -18,7 +18,7 @@ import {
   waitInSync,
   type Kind,
   type Node,
-} from './replication-support.js';
+} from '../support/replication.js';
 
 const nodes: Node[] = [];
 const dirs: string[] = [];

@@ -6,7 +6,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { startNode, startReplica, waitFor, waitInSync, parseInfo, type Kind, type Node } from './replication-support.js';
+import { startNode, startReplica, waitFor, waitInSync, parseInfo, type Kind, type Node } from '../support/replication.js';
 import { RespClient, show } from '../support/resp-client.js';
 
 const nodes: Node[] = [];

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { startPair, type Pair } from '../support/differential.js';
 import { RespClient, show, type Reply } from '../support/resp-client.js';
 import { InProcessNode, seededRandom, serves } from '../support/command-families.js';
-import { startNode, startReplica, waitInSync, type Node } from './replication-support.js';
+import { startNode, startReplica, waitInSync, type Node } from '../support/replication.js';
 
 type Arg = string | Buffer | number;
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CommandTable } from '../../src-main/engine/commands/table.js';
 import { ALL_FAMILIES } from '../../src-main/engine/commands/index.js';
-import { AclCommands } from '../../src-main/engine/server/acl-commands.js';
+import { ACL_CATEGORIES, AclCommands } from '../../src-main/engine/server/acl-commands.js';
 import { AclUser } from '../../src-main/engine/server/acl-user.js';
 import { applyUserRule, mergeSelectorArguments, hashPassword, type RuleContext } from '../../src-main/engine/server/acl-rules.js';
 import { describeUser } from '../../src-main/engine/server/acl-describe.js';
@@ -55,6 +55,33 @@ test('rule errors carry Redis errno reasons', () => {
     const errors = rules.map((r) => applyUserRule(u, r, ctx)).filter((e) => e !== null);
     assert.deepEqual(errors, [expected], rules.join(' '));
   }
+});
+
+test('ACLs know every Redis 7.0 command, with the categories our served commands report', () => {
+  // Each served command and subcommand has the ACL categories Redis gives it (COMMAND INFO's).
+  for (const served of table.all()) {
+    for (const command of [served, ...(served.subcommandMap?.values() ?? [])]) {
+      const id = commands.idOf(command);
+      assert.equal(commands.byId[id]!.served, command, command.fullName);
+      const known = ACL_CATEGORIES.filter((_, category) => commands.inCategory(id, category));
+      assert.deepEqual([...known].sort(), [...command.categories].sort(), `categories of ${command.fullName}`);
+    }
+  }
+  // Commands this node does not serve are known too, so rules may name them.
+  for (const name of ['eval', 'xadd', 'georadius', 'pfadd', 'fcall', 'script|load', 'function|flush', 'cluster|info', 'sort', 'object|encoding']) {
+    assert.ok(commands.lookup(name), name);
+    assert.ok(commands.lookup(name.toUpperCase()), name.toUpperCase());
+  }
+  assert.equal(commands.lookup('script|load|x'), undefined);
+  assert.equal(commands.lookup('eval|x'), undefined);
+  const u = user('on', '~*', '-eval', '-flushall', '+@all', '-@dangerous', '+xadd', '-script|flush');
+  assert.equal(describeUser(u, commands).split(' ').includes('-eval'), true);
+  assert.equal(verdict(u, 'get', 'k'), 'ok');
+  assert.equal(verdict(u, 'flushall'), 'Command@0');
+  // Category rules select unserved commands as Redis does: +@geo then -@geo leaves nothing.
+  const geo = user('+@geo');
+  assert.match(describeUser(geo, commands), /-@all \+@geo$/);
+  assert.match(describeUser(user('+@geo', '-@geo'), commands), /-@all$/);
 });
 
 test('users are described in Redis order and canonical form, and the text rebuilds them', () => {

@@ -2,8 +2,8 @@
 // INFO parsing, waiting for a condition with a deadline, random writes of every type, and the
 // dataset comparison (DEBUG DIGEST on every node).
 import assert from 'node:assert/strict';
-import { startServer, type RunningServer } from '../support/servers.js';
-import { RespClient, show, type Reply } from '../support/resp-client.js';
+import { startServer, type RunningServer } from './servers.js';
+import { RespClient, show, type Reply } from './resp-client.js';
 
 export type Kind = 'ours' | 'redis';
 
