@@ -144,22 +144,33 @@ export class AclCommands {
   constructor(table: CommandTable, known: readonly KnownCommand[] = KNOWN_COMMANDS) {
     const needs = new Map<string, number>();
     for (const [need, names] of Object.entries(KEYS_NEED)) for (const name of names.split(' ')) needs.set(name, Number(need));
-    // Redis's table first, its categories and flags as Redis has them (they are what ACLs count);
-    // then what this node serves beyond it.
+    // Served commands first, in our table's order (the order single-command rules are described
+    // in; Redis's follows its hash table), then the rest of Redis's. Categories and flags are
+    // Redis's where it has the command: they are what ACLs count.
+    const knownByName = new Map<string, KnownCommand>();
     for (const spec of known) {
-      const command = this.register(spec.name, null, spec.categories.split(' ') as AclCategory[], spec.flags.split(' '), needs);
-      for (const sub of spec.subcommands ?? []) {
-        this.register(sub.name, command, sub.categories.split(' ') as AclCategory[], sub.flags.split(' '), needs);
+      knownByName.set(spec.name, spec);
+      for (const sub of spec.subcommands ?? []) knownByName.set(`${spec.name}|${sub.name}`, sub);
+    }
+    const add = (name: string, parent: AclCommand | null, categories: readonly AclCategory[], flags: readonly string[]) => {
+      const spec = knownByName.get(parent ? `${parent.name}|${name}` : name);
+      return spec
+        ? this.register(name, parent, spec.categories.split(' ') as AclCategory[], spec.flags.split(' '), needs)
+        : this.register(name, parent, categories, flags, needs);
+    };
+    for (const served of table.all()) {
+      const entry = add(served.name, null, served.categories, served.flags);
+      entry.served = served;
+      this.ids.set(served, this.idOf(entry));
+      for (const sub of served.subcommandMap?.values() ?? []) {
+        const subEntry = add(sub.name, entry, sub.categories, sub.flags);
+        subEntry.served = sub;
+        this.ids.set(sub, this.idOf(subEntry));
       }
     }
-    for (const served of table.all()) {
-      for (const command of [served, ...(served.subcommandMap?.values() ?? [])]) {
-        let entry = this.byName.get(command.fullName);
-        const parent = command.parent ? this.byName.get(command.parent.fullName)! : null;
-        entry ??= this.register(command.name, parent, command.categories, command.flags, needs);
-        entry.served = command;
-        this.ids.set(command, this.ids.get(entry)!);
-      }
+    for (const spec of known) {
+      const entry = this.byName.get(spec.name) ?? add(spec.name, null, [], []);
+      for (const sub of spec.subcommands ?? []) if (!entry.subcommandMap?.has(sub.name)) add(sub.name, entry, [], []);
     }
   }
 
