@@ -134,3 +134,25 @@ test('an incomplete request left in a big socket chunk is kept as a copy, not a 
   parser.feed(Buffer.from('NG\r\n'));
   assert.deepEqual(parser.next(), ['PING']);
 });
+
+test('after releaseChunk the parser owns what is left, so the reader may reuse its buffer', () => {
+  // The connection reads every socket into one reused buffer: both a half request and requests
+  // not parsed yet (a client blocked in BLPOP) must survive that buffer being overwritten.
+  const parser = new RequestParser();
+  const shared = Buffer.alloc(64);
+  const fedLength = shared.write('*1\r\n$4\r\nPING\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*1\r\n$4\r\nEC', 'latin1');
+  parser.feed(shared.subarray(0, fedLength));
+  assert.deepEqual(parser.next(), ['PING']); // then stop, as a blocked client does
+  parser.releaseChunk();
+  shared.fill(0x78);
+  assert.deepEqual(parser.next(), ['GET', 'k']);
+  assert.equal(parser.next(), null);
+  parser.releaseChunk();
+  shared.fill(0x78);
+  const rest = shared.write('HO\r\n', 'latin1');
+  parser.feed(shared.subarray(0, rest));
+  assert.deepEqual(parser.next(), ['ECHO']);
+  assert.equal(parser.next(), null);
+  parser.releaseChunk();
+  assert.equal(parser.bufferedBytes, 0);
+});

@@ -61,13 +61,15 @@ export function attachConnection(server: Server, socket: Socket): Client {
     client.flush();
   };
 
-  socket.on('data', (chunk: Buffer) => {
+  const onChunk = (chunk: Buffer): void => {
     server.stats.netInputBytes += chunk.length;
     if (client.closeAfterReply) return; // Redis stops reading from a client it is closing
     client.lastInteraction = Date.now();
     parser.feed(chunk);
     if (postponed === null) processInput();
-  });
+    parser.releaseChunk();
+  };
+  if (!readIntoSharedBuffer(socket, onChunk)) socket.on('data', onChunk);
 
   socket.on('error', () => {
     // ECONNRESET and the like: the 'close' event follows and cleans up.
@@ -76,4 +78,33 @@ export function attachConnection(server: Server, socket: Socket): Client {
     server.forgetClient(client);
   });
   return client;
+}
+
+// One read buffer for every connection (Redis reads into each client's query buffer; we parse
+// straight from this one and the parser copies out only what it has to keep). Reading this way
+// saves Node's allocation and copy of a Buffer per read plus the Readable stream's 'data' path.
+// Reads are handled synchronously one at a time, so one buffer serves all sockets.
+const READ_BUFFER_SIZE = 64 * 1024;
+let readBuffer: Buffer | null = null;
+
+/**
+ * net.Socket's `onread` option, which sockets accepted by a net.Server cannot be given: set up the
+ * same state the Socket constructor sets for it. False (and the caller uses 'data') if this Node
+ * does not have that state.
+ */
+function readIntoSharedBuffer(socket: Socket, onChunk: (chunk: Buffer) => void): boolean {
+  const symbols = Object.getOwnPropertySymbols(socket);
+  const kBuffer = symbols.find((s) => s.description === 'kBuffer');
+  const kBufferCb = symbols.find((s) => s.description === 'kBufferCb');
+  const handle = (socket as unknown as { _handle?: { useUserBuffer?: (buf: Buffer) => void } })._handle;
+  if (!kBuffer || !kBufferCb || typeof handle?.useUserBuffer !== 'function') return false;
+  readBuffer ??= Buffer.allocUnsafe(READ_BUFFER_SIZE);
+  const fields = socket as unknown as Record<symbol, unknown>;
+  fields[kBuffer] = readBuffer;
+  fields[kBufferCb] = (nread: number, buf: Buffer): boolean => {
+    onChunk(buf.subarray(0, nread));
+    return true;
+  };
+  handle.useUserBuffer(readBuffer);
+  return true;
 }
