@@ -22,7 +22,7 @@ class Twin {
     readonly redis: RespClient,
   ) {}
 
-  static async open(pair: Pair): Promise<Twin> {
+  static async open(pair: Pick<Pair, 'servers'>): Promise<Twin> {
     const [ours, redis] = await Promise.all(pair.servers.map((s) => RespClient.open(s.port)));
     return new Twin(ours!, redis!);
   }
@@ -688,7 +688,8 @@ function logMessages(output: string): string[] {
 }
 
 describe('the ACL file', () => {
-  let filePair: Pair;
+  // Its own `same`: ACL rule text is normalised before comparing.
+  let filePair: Omit<Pair, 'sameAll'>;
   let files: string[];
   before(async () => {
     // Each server reads `users.acl` in its own dir: write the same file in both before starting.

@@ -3,7 +3,7 @@
 // what HINCRBYFLOAT propagates, and a seeded random stream of hash commands.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPair, type Pair } from '../support/differential.js';
+import { startPair, stringArray, type Pair } from '../support/differential.js';
 import { show, type Reply } from '../support/resp-client.js';
 import { InProcessNode, seededRandom, serves } from '../support/command-families.js';
 
@@ -17,24 +17,9 @@ after(async () => {
 
 type Arg = string | Buffer | number;
 
-/** Runs each command on both servers (identical replies) and, when given, on an in-process mirror. */
-async function sameAll(commands: Arg[][], mirror?: InProcessNode): Promise<void> {
-  for (const argv of commands) {
-    await pair.same(argv);
-    mirror?.run(...argv.map((a) => (Buffer.isBuffer(a) ? a.toString('latin1') : String(a))));
-  }
-}
-
-/** Replies as plain text arrays (bulks as strings); fails on anything else. */
-function strings(reply: Reply): string[] {
-  const shown = show(reply);
-  assert.ok(Array.isArray(shown), `expected an array, got ${JSON.stringify(shown)}`);
-  return shown as string[];
-}
-
 /** HGETALL-style flat field/value replies as a sorted list of pairs (hashtable order is Redis's own). */
 function pairsOf(reply: Reply): string[] {
-  const flat = strings(reply);
+  const flat = stringArray(reply);
   const pairs: string[] = [];
   for (let i = 0; i < flat.length; i += 2) pairs.push(JSON.stringify([flat[i], flat[i + 1]]));
   return pairs.sort();
@@ -53,7 +38,7 @@ async function sameEncoding(mirror: InProcessNode, key: string): Promise<void> {
 describe('hashes', () => {
   test('small hashes are listpacks and reply in insertion order, updates in place, deletes closing up', async () => {
     const mirror = new InProcessNode();
-    await sameAll(
+    await pair.sameAll(
       [
         ['FLUSHALL'],
         ['HSET', 'h', 'f1', 'v1', 'f2', 'v2', 'f3', 'v3'],
@@ -90,7 +75,7 @@ describe('hashes', () => {
   });
 
   test('HSETNX, HMSET, HDEL and the removal of emptied hashes', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['HSETNX', 'h', 'a', '1'],
       ['HSETNX', 'h', 'a', '2'],
@@ -109,7 +94,7 @@ describe('hashes', () => {
   });
 
   test('wrong types, wrong arity and odd field/value lists get Redis errors', async () => {
-    await sameAll([['FLUSHALL'], ['SET', 'str', 'x']]);
+    await pair.sameAll([['FLUSHALL'], ['SET', 'str', 'x']]);
     const wrongType: Arg[][] = [
       ['HSET', 'str', 'a', '1'],
       ['HSETNX', 'str', 'a', '1'],
@@ -151,12 +136,12 @@ describe('hashes', () => {
       ['HKEYS'],
       ['HVALS', 'a', 'b'],
     ];
-    await sameAll([...wrongType, ...arity]);
+    await pair.sameAll([...wrongType, ...arity]);
     await pair.same(['EXISTS', 'h']);
   });
 
   test('HINCRBY: integers only, 64-bit overflow detected', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['HINCRBY', 'h', 'n', '5'],
       ['HINCRBY', 'h', 'n', '-12'],
@@ -182,7 +167,7 @@ describe('hashes', () => {
   });
 
   test('HINCRBYFLOAT computes in long double and prints like Redis', async () => {
-    await sameAll([['FLUSHALL']]);
+    await pair.sameAll([['FLUSHALL']]);
     const steps: [string, string][] = [
       ['a', '0.1'],
       ['a', '0.2'],
@@ -218,7 +203,7 @@ describe('hashes', () => {
       ['k', '7'],
     ];
     for (const [field, increment] of steps) await pair.same(['HINCRBYFLOAT', 'h', field, increment]);
-    await sameAll([
+    await pair.sameAll([
       ['HINCRBYFLOAT', 'h', 'k', Buffer.from('1\u00002', 'latin1')],
       ['HSET', 'h', 'text', 'abc', 'inf', 'inf', 'int', '9223372036854775807', 'spaced', ' 1'],
       ['HINCRBYFLOAT', 'h', 'text', '1'],
@@ -236,7 +221,7 @@ describe('hashes', () => {
     const long = 'x'.repeat(65);
     const limit = 'y'.repeat(64);
     const fields = Array.from({ length: 513 }, (_, i) => [`f${i}`, `${i}`]).flat();
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['HSET', 'at-limit', limit, limit],
       ['HSET', 'long-value', 'a', '1', 'b', long],
@@ -266,7 +251,7 @@ describe('hashes', () => {
   });
 
   test('HSCAN: listpacks whole in one call, options and cursor errors as Redis', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['HSET', 'h', 'apple', '1', 'banana', '2', 'avocado', '3', 'cherry', '4'],
       ['HSCAN', 'h', '0'],
@@ -299,7 +284,7 @@ describe('hashes', () => {
 
   test('HSCAN over a hashtable returns every field once, and survives changes mid-scan', async () => {
     const fields = Array.from({ length: 700 }, (_, i) => [`field:${i}`, `v${i}`]).flat();
-    await sameAll([['FLUSHALL'], ['HSET', 'big', ...fields]]);
+    await pair.sameAll([['FLUSHALL'], ['HSET', 'big', ...fields]]);
     const scanAll = async (client: typeof pair.ours, count: string, match?: string) => {
       const seen = new Map<string, string>();
       let cursor = '0';
@@ -337,7 +322,7 @@ describe('hashes', () => {
 
   test('HRANDFIELD: errors as Redis; counts, repetitions and WITHVALUES in the right shape', async () => {
     const fields = Array.from({ length: 20 }, (_, i) => [`f${i}`, `v${i}`]).flat();
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['HSET', 'h', ...fields],
       ['HRANDFIELD', 'missing'],
@@ -362,15 +347,15 @@ describe('hashes', () => {
       const single = show(await client.call('HRANDFIELD', 'h')) as string;
       assert.ok(all.has(single));
       for (const count of [1, 3, 15, 19]) {
-        const picked = strings(await client.call('HRANDFIELD', 'h', count));
+        const picked = stringArray(await client.call('HRANDFIELD', 'h', count));
         assert.equal(picked.length, count);
         assert.equal(new Set(picked).size, count, 'a positive count returns distinct fields');
         for (const f of picked) assert.ok(all.has(f));
       }
-      const repeated = strings(await client.call('HRANDFIELD', 'h', '-50'));
+      const repeated = stringArray(await client.call('HRANDFIELD', 'h', '-50'));
       assert.equal(repeated.length, 50);
       for (const f of repeated) assert.ok(all.has(f));
-      const withValues = strings(await client.call('HRANDFIELD', 'h', '-7', 'WITHVALUES'));
+      const withValues = stringArray(await client.call('HRANDFIELD', 'h', '-7', 'WITHVALUES'));
       assert.equal(withValues.length, 14);
       for (let i = 0; i < withValues.length; i += 2) assert.equal(all.get(withValues[i]!), withValues[i + 1]);
     }
@@ -384,9 +369,9 @@ describe('hashes', () => {
     // HELLO's own reply carries each server's client id, so it is not compared.
     await Promise.all([pair.ours.call('HELLO', '3'), pair.redis.call('HELLO', '3')]);
     try {
-      await sameAll([['FLUSHALL'], ['HSET', 'h', 'a', '1', 'b', '2'], ['HGETALL', 'h'], ['HGETALL', 'missing']]);
+      await pair.sameAll([['FLUSHALL'], ['HSET', 'h', 'a', '1', 'b', '2'], ['HGETALL', 'h'], ['HGETALL', 'missing']]);
       // Deterministic picks: the whole hash, or the only field.
-      await sameAll([
+      await pair.sameAll([
         ['HRANDFIELD', 'h', '5', 'WITHVALUES'],
         ['HSET', 'one', 'f', 'v'],
         ['HRANDFIELD', 'one', '-2', 'WITHVALUES'],
@@ -514,6 +499,6 @@ async function compareStep(argv: Arg[]): Promise<void> {
   } else if (name === 'HGETALL') {
     assert.deepEqual(pairsOf(ours), pairsOf(redis));
   } else {
-    assert.deepEqual(strings(ours).sort(), strings(redis).sort());
+    assert.deepEqual(stringArray(ours).sort(), stringArray(redis).sort());
   }
 }

@@ -20,10 +20,6 @@ after(async () => {
 
 type Arg = string | Buffer | number;
 
-async function sameAll(commands: Arg[][]): Promise<void> {
-  for (const argv of commands) await pair.same(argv);
-}
-
 /** Commands whose reply is a time that may differ by the moment each server ran them. */
 const TIME_TOLERANCE: Record<string, number> = { ttl: 1, expiretime: 1, pttl: 100, pexpiretime: 100 };
 
@@ -48,9 +44,9 @@ describe('keys', () => {
     if (await serves(pair.ours, 'hset')) setup.push(['HSET', 'h', 'f', 'v']);
     if (await serves(pair.ours, 'sadd')) setup.push(['SADD', 'st', 'm']);
     if (await serves(pair.ours, 'zadd')) setup.push(['ZADD', 'z', '1', 'm']);
-    await sameAll(setup);
+    await pair.sameAll(setup);
     for (const key of ['s', 'n', 'l', 'h', 'st', 'z', 'missing']) await pair.same(['TYPE', key]);
-    await sameAll([
+    await pair.sameAll([
       ['EXISTS', 's', 'n', 's', 'missing'],
       ['TOUCH', 's', 'n', 'missing', 's'],
       ['DEL', 's', 'missing', 's'],
@@ -67,7 +63,7 @@ describe('keys', () => {
   });
 
   test('RENAME and RENAMENX move the value and its TTL, and report missing keys', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['SET', 'a', '1'],
       ['SET', 'b', '2'],
@@ -93,12 +89,12 @@ describe('keys', () => {
       ['RENAMENX', 'a', 'b', 'c'],
     ]);
     await sameOrClose(['TTL', 'b']);
-    await sameAll([['EXPIRE', 'b', '100'], ['RENAME', 'b', 'big']]);
+    await pair.sameAll([['EXPIRE', 'b', '100'], ['RENAME', 'b', 'big']]);
     await sameOrClose(['TTL', 'big']);
   });
 
   test('EXPIRE family: units, NX XX GT LT, overflow and option errors', async () => {
-    await sameAll([['FLUSHALL'], ['SET', 'k', 'v']]);
+    await pair.sameAll([['FLUSHALL'], ['SET', 'k', 'v']]);
     const steps: Arg[][] = [
       ['EXPIRE', 'k', '100'],
       ['TTL', 'k'],
@@ -153,7 +149,7 @@ describe('keys', () => {
   });
 
   test('an expiry in the past deletes the key at once, with or without conditions', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['MSET', 'a', '1', 'b', '2', 'c', '3', 'd', '4', 'e', '5'],
       ['EXPIRE', 'a', '-1'],
@@ -197,7 +193,7 @@ describe('keys', () => {
   });
 
   test('KEYS with glob patterns skips expired keys', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['MSET', 'foo', '1', 'foo2', '2', 'fab', '3', 'bar', '4', 'a*b', '5', '', '6', 'h\\llo', '7', 'hallo', '8'],
       ['SET', 'gone', 'x', 'PX', '1'],
@@ -206,7 +202,7 @@ describe('keys', () => {
     for (const pattern of ['*', 'f*', 'f?o', 'f[ao]*', 'f[^a]*', '[a-c]*', 'a\\*b', '*o', '', 'h\\\\llo', 'h[a-]llo', 'nomatch*', 'g*']) {
       await pair.same(['KEYS', pattern], { unordered: true });
     }
-    await sameAll([['KEYS'], ['KEYS', 'a', 'b']]);
+    await pair.sameAll([['KEYS'], ['KEYS', 'a', 'b']]);
   });
 
   test('SCAN visits every key once over a full iteration, with MATCH, COUNT and TYPE', async () => {
@@ -214,7 +210,7 @@ describe('keys', () => {
     for (let i = 0; i < 300; i++) setup.push(['SET', `key:${i}`, String(i)]);
     const haveHashes = await serves(pair.ours, 'hset');
     if (haveHashes) for (let i = 0; i < 20; i++) setup.push(['HSET', `hash:${i}`, 'f', 'v']);
-    await sameAll(setup);
+    await pair.sameAll(setup);
     const fullScan = async (client: typeof pair.ours, options: Arg[]) => {
       const seen: string[] = [];
       let cursor = '0';
@@ -230,7 +226,7 @@ describe('keys', () => {
       assert.equal(new Set(ours).size, ours.length, `SCAN ${options.join(' ')} returned a key twice`);
       assert.deepEqual(ours, await fullScan(pair.redis, options), `SCAN ${options.join(' ')}`);
     }
-    await sameAll([
+    await pair.sameAll([
       ['SCAN', '0', 'COUNT', '0'],
       ['SCAN', '0', 'COUNT', '-1'],
       ['SCAN', '0', 'COUNT', 'abc'],
@@ -247,13 +243,13 @@ describe('keys', () => {
   });
 
   test('RANDOMKEY: null on an empty database, the only key otherwise', async () => {
-    await sameAll([['FLUSHALL'], ['RANDOMKEY'], ['SET', 'only', 'v'], ['RANDOMKEY'], ['SET', 'gone', 'v', 'PX', '1']]);
+    await pair.sameAll([['FLUSHALL'], ['RANDOMKEY'], ['SET', 'only', 'v'], ['RANDOMKEY'], ['SET', 'gone', 'v', 'PX', '1']]);
     await sleep(5);
-    await sameAll([['DEL', 'only'], ['RANDOMKEY'], ['RANDOMKEY', 'x']]);
+    await pair.sameAll([['DEL', 'only'], ['RANDOMKEY'], ['RANDOMKEY', 'x']]);
   });
 
   test('MOVE and COPY between databases, with TTLs, REPLACE and their errors', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['SET', 'k', 'v'],
       ['EXPIRE', 'k', '1000'],
@@ -298,17 +294,17 @@ describe('keys', () => {
       ['OBJECT', 'ENCODING', 'r2'],
     ]);
     await sameOrClose(['TTL', 'k']);
-    await sameAll([['SELECT', '1']]);
+    await pair.sameAll([['SELECT', '1']]);
     await sameOrClose(['TTL', 'k']);
-    await sameAll([['SELECT', '0']]);
+    await pair.sameAll([['SELECT', '0']]);
     if (await serves(pair.ours, 'sadd')) {
       // A copy of an aggregate is independent of its source.
-      await sameAll([['SADD', 'set', 'a', 'b'], ['COPY', 'set', 'set2'], ['SREM', 'set', 'a'], ['SCARD', 'set2'], ['TYPE', 'set2']]);
+      await pair.sameAll([['SADD', 'set', 'a', 'b'], ['COPY', 'set', 'set2'], ['SREM', 'set', 'a'], ['SCARD', 'set2'], ['TYPE', 'set2']]);
     }
   });
 
   test('SWAPDB exchanges databases, TTLs included', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['SET', 'in0', 'a'],
       ['SELECT', '3'],
@@ -328,7 +324,7 @@ describe('keys', () => {
   });
 
   test('OBJECT ENCODING, REFCOUNT, FREQ, HELP and subcommand errors', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['SET', 'small-int', '123'],
       ['SET', 'shared', '9999'],
@@ -344,7 +340,7 @@ describe('keys', () => {
       await pair.same(['OBJECT', 'ENCODING', key]);
       await pair.same(['OBJECT', 'REFCOUNT', key]);
     }
-    await sameAll([
+    await pair.sameAll([
       ['OBJECT', 'FREQ', 'raw'],
       ['OBJECT', 'FREQ', 'missing'],
       ['OBJECT', 'IDLETIME', 'missing'],
@@ -359,15 +355,15 @@ describe('keys', () => {
   });
 
   test('OBJECT IDLETIME counts from the last access; TYPE, TTL, EXISTS and OBJECT do not touch', async () => {
-    await sameAll([['FLUSHALL'], ['SET', 'idle', 'v'], ['SET', 'used', 'v'], ['OBJECT', 'IDLETIME', 'idle']]);
+    await pair.sameAll([['FLUSHALL'], ['SET', 'idle', 'v'], ['SET', 'used', 'v'], ['OBJECT', 'IDLETIME', 'idle']]);
     await sleep(2100);
-    await sameAll([['TYPE', 'idle'], ['TTL', 'idle'], ['EXISTS', 'idle'], ['OBJECT', 'ENCODING', 'idle'], ['GET', 'used']]);
+    await pair.sameAll([['TYPE', 'idle'], ['TTL', 'idle'], ['EXISTS', 'idle'], ['OBJECT', 'ENCODING', 'idle'], ['GET', 'used']]);
     for (const client of [pair.ours, pair.redis]) {
       const idle = (await client.call('OBJECT', 'IDLETIME', 'idle')) as number;
       assert.ok(idle >= 2 && idle <= 3, `idle key: ${idle}`);
       assert.equal(await client.call('OBJECT', 'IDLETIME', 'used'), 0);
     }
-    await sameAll([['TOUCH', 'idle'], ['OBJECT', 'IDLETIME', 'idle']]);
+    await pair.sameAll([['TOUCH', 'idle'], ['OBJECT', 'IDLETIME', 'idle']]);
   });
 
   test('keyspace notifications of key and string commands, event for event', async () => {
@@ -436,7 +432,7 @@ describe('keys', () => {
     ];
     if (haveSets) generators.push(() => ['SADD', key(), 'm1', String(random.int(5))]);
     if (haveHashes) generators.push(() => ['HSET', key(), 'f', 'v']);
-    await sameAll([['FLUSHALL']]);
+    await pair.sameAll([['FLUSHALL']]);
     for (let i = 0; i < 3000; i++) {
       const argv = random.pick(generators)();
       await sameOrClose(argv);

@@ -20,17 +20,13 @@ after(async () => {
 
 type Arg = string | Buffer | number;
 
-async function sameAll(commands: Arg[][]): Promise<void> {
-  for (const argv of commands) await pair.same(argv);
-}
-
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => String(from + i));
 const LONG_MAX = '9223372036854775807';
 const LONG_MIN = '-9223372036854775808';
 
 describe('lists', () => {
   test('pushes create, extend and report the length; the X forms need an existing list', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['LPUSH', 'l', 'a', 'b', 'c'],
       ['RPUSH', 'l', 'd', '', 'e'],
@@ -51,7 +47,7 @@ describe('lists', () => {
   });
 
   test('LPOP/RPOP: a bulk without count, an array with one; null versus empty array', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['RPUSH', 'l', 'a', 'b', 'c', 'd', 'e'],
       ['LPOP', 'l'],
@@ -88,7 +84,7 @@ describe('lists', () => {
       ['0', '-1'], ['0', '0'], ['-1', '-1'], ['-3', '-2'], ['2', '1'], ['-100', '100'], ['5', '100'],
       ['100', '200'], ['-100', '-50'], ['3', '-1'], ['0', LONG_MAX], [LONG_MIN, LONG_MAX], [LONG_MIN, '-1'],
     ];
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['RPUSH', 'l', ...range(0, 10)],
       ...ranges.map(([start, stop]) => ['LRANGE', 'l', start!, stop!]),
@@ -116,7 +112,7 @@ describe('lists', () => {
   test('LTRIM keeps a range; out of range or inverted empties and deletes the list', async () => {
     const trims = [['1', '-2'], ['0', '100'], ['-3', '-1'], ['1', '0'], ['-1', '-1'], ['5', '10']];
     for (const [start, stop] of trims) {
-      await sameAll([
+      await pair.sameAll([
         ['DEL', 'l'],
         ['RPUSH', 'l', 'a', 'b', 'c', 'd', 'e'],
         ['LTRIM', 'l', start!, stop!],
@@ -124,7 +120,7 @@ describe('lists', () => {
         ['EXISTS', 'l'],
       ]);
     }
-    await sameAll([
+    await pair.sameAll([
       ['LTRIM', 'missing', '0', '1'],
       ['LTRIM', 'missing', 'a', '1'],
       ['RPUSH', 'l', 'a'],
@@ -135,7 +131,7 @@ describe('lists', () => {
   });
 
   test('LINSERT before and after a pivot, missing pivots and keys, bad positions', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['RPUSH', 'l', 'a', 'b', 'c', 'b'],
       ['LINSERT', 'l', 'BEFORE', 'b', 'x'],
@@ -160,14 +156,14 @@ describe('lists', () => {
   test('LREM from the head, from the tail, all of them; LONG_MIN removes all', async () => {
     const element = ['a', 'x', 'a', 'b', 'a', 'c', 'a', 'a'];
     for (const count of ['0', '1', '2', '-1', '-3', '100', '-100', LONG_MIN, LONG_MAX]) {
-      await sameAll([
+      await pair.sameAll([
         ['DEL', 'l'],
         ['RPUSH', 'l', ...element],
         ['LREM', 'l', count, 'a'],
         ['LRANGE', 'l', '0', '-1'],
       ]);
     }
-    await sameAll([
+    await pair.sameAll([
       ['LREM', 'l', '0', 'nope'],
       ['LREM', 'l', '0', 'x'],
       ['LREM', 'l', '0', 'b'],
@@ -188,7 +184,7 @@ describe('lists', () => {
       ['MAXLEN', '3'], ['MAXLEN', '3', 'COUNT', '0'], ['MAXLEN', '2', 'RANK', '-1'], ['MAXLEN', '0', 'COUNT', '0'],
       ['rank', '1', 'count', '1', 'maxlen', '100'], ['RANK', '1', 'RANK', '2'], ['RANK', LONG_MIN], ['RANK', LONG_MAX],
     ];
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['RPUSH', 'l', 'a', 'b', 'c', 'a', 'b', 'c', 'a'],
       ...options.flatMap((o) => [['LPOS', 'l', 'a', ...o], ['LPOS', 'l', 'z', ...o]]),
@@ -210,7 +206,7 @@ describe('lists', () => {
   test('LMOVE and RPOPLPUSH: all four directions, onto itself, into a new list, errors', async () => {
     const sides = [['LEFT', 'LEFT'], ['LEFT', 'RIGHT'], ['RIGHT', 'LEFT'], ['right', 'right']];
     for (const [from, to] of sides) {
-      await sameAll([
+      await pair.sameAll([
         ['FLUSHALL'],
         ['RPUSH', 'src', 'a', 'b', 'c'],
         ['RPUSH', 'dst', 'x', 'y'],
@@ -222,7 +218,7 @@ describe('lists', () => {
         ['LRANGE', 'new', '0', '-1'],
       ]);
     }
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['RPUSH', 'one', 'only'],
       ['LMOVE', 'one', 'one', 'LEFT', 'RIGHT'],
@@ -250,7 +246,7 @@ describe('lists', () => {
   });
 
   test('LMPOP takes from the first non-empty list; its numkeys, direction and COUNT rules', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['RPUSH', 'b', 'b1', 'b2', 'b3'],
       ['RPUSH', 'c', 'c1'],
@@ -282,7 +278,7 @@ describe('lists', () => {
   });
 
   test('blocking commands answer at once when there is something to take; their argument errors', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['RPUSH', 'l', ...range(0, 12)],
       ['BLPOP', 'missing', 'l', '0'],
@@ -323,7 +319,7 @@ describe('lists', () => {
   });
 
   test('WRONGTYPE from every list command on a string', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['SET', 's', 'v'],
       ['LPUSH', 's', 'a'],
@@ -357,7 +353,7 @@ describe('lists', () => {
   });
 
   test('wrong number of arguments', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['LPUSH', 'l'],
       ['RPUSH'],
       ['LPUSHX', 'l'],
@@ -386,7 +382,7 @@ describe('lists', () => {
   });
 
   test('long lists: edits in the middle, trims and pops at both ends', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['RPUSH', 'l', ...range(0, 2000)],
       ['LPUSH', 'l', ...range(5000, 5500)],
@@ -412,7 +408,7 @@ describe('lists', () => {
       t.skip('our node does not serve OBJECT yet');
       return;
     }
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['RPUSH', 'small', 'a'],
       ['RPUSH', 'big', ...range(0, 1000)],
@@ -433,7 +429,7 @@ describe('lists', () => {
     const hello = (version: string) => Promise.all([pair.ours.call('HELLO', version), pair.redis.call('HELLO', version)]);
     await hello('3');
     try {
-      await sameAll([
+      await pair.sameAll([
         ['FLUSHALL'],
         ['LPOP', 'missing'],
         ['LPOP', 'missing', '2'],
@@ -458,7 +454,7 @@ describe('lists', () => {
       t.skip('our node does not serve MULTI yet');
       return;
     }
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['MULTI'],
       ['BLPOP', 'missing', '0'],
@@ -485,7 +481,7 @@ describe('lists', () => {
     const listeners = await Promise.all(pair.servers.map((s) => RespClient.open(s.port)));
     try {
       for (const listener of listeners) await listener.call('PSUBSCRIBE', '__key*__:*');
-      await sameAll([
+      await pair.sameAll([
         ['FLUSHALL'],
         ['RPUSH', 'l', 'a', 'b', 'c', 'd'],
         ['LPUSH', 'l', 'z'],

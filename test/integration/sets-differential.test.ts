@@ -4,7 +4,7 @@
 // random stream of set commands.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPair, type Pair } from '../support/differential.js';
+import { startPair, stringArray, type Pair } from '../support/differential.js';
 import { show, type Reply } from '../support/resp-client.js';
 import { InProcessNode, seededRandom, serves } from '../support/command-families.js';
 
@@ -17,20 +17,6 @@ after(async () => {
 });
 
 type Arg = string | Buffer | number;
-
-/** Runs each command on both servers (identical replies) and, when given, on an in-process mirror. */
-async function sameAll(commands: Arg[][], mirror?: InProcessNode): Promise<void> {
-  for (const argv of commands) {
-    await pair.same(argv);
-    mirror?.run(...argv.map((a) => (Buffer.isBuffer(a) ? a.toString('latin1') : String(a))));
-  }
-}
-
-function strings(reply: Reply): string[] {
-  const shown = show(reply);
-  assert.ok(Array.isArray(shown), `expected an array, got ${JSON.stringify(shown)}`);
-  return shown as string[];
-}
 
 /**
  * The encoding of `key` must be what redis-server's OBJECT ENCODING says: on the in-process mirror
@@ -47,7 +33,7 @@ const range = (from: number, to: number) => Array.from({ length: to - from }, (_
 describe('sets', () => {
   test('intsets keep members in ascending numeric order, over the whole int64 range', async () => {
     const mirror = new InProcessNode();
-    await sameAll(
+    await pair.sameAll(
       [
         ['FLUSHALL'],
         ['SADD', 's', '5', '-3', '100', '0', '-9223372036854775808', '9223372036854775807', '5', '42'],
@@ -76,7 +62,7 @@ describe('sets', () => {
 
   test('conversion to hashtable: a non-integer member, more than 512 members; never back', async () => {
     const mirror = new InProcessNode();
-    await sameAll(
+    await pair.sameAll(
       [
         ['FLUSHALL'],
         ['SADD', 'mixed', '1', '2', 'x'],
@@ -91,14 +77,14 @@ describe('sets', () => {
       mirror,
     );
     for (const key of ['mixed', 'padded', 'too-big', 'minus-zero', 'at-limit', 'many']) await sameEncoding(mirror, key);
-    await sameAll([['SMEMBERS', 'at-limit'], ['SSCAN', 'at-limit', '0']]);
+    await pair.sameAll([['SMEMBERS', 'at-limit'], ['SSCAN', 'at-limit', '0']]);
     await pair.same(['SMEMBERS', 'mixed'], { unordered: true });
     await pair.same(['SMEMBERS', 'many'], { unordered: true });
   });
 
   test('SREM, SMOVE and the removal of emptied sets', async () => {
     const mirror = new InProcessNode();
-    await sameAll(
+    await pair.sameAll(
       [
         ['FLUSHALL'],
         ['SADD', 'a', '1', '2', '3'],
@@ -127,7 +113,7 @@ describe('sets', () => {
   });
 
   test('wrong types and wrong arity get Redis errors', async () => {
-    await sameAll([['FLUSHALL'], ['SET', 'str', 'x'], ['SADD', 'set', '1']]);
+    await pair.sameAll([['FLUSHALL'], ['SET', 'str', 'x'], ['SADD', 'set', '1']]);
     const wrongType: Arg[][] = [
       ['SADD', 'str', '1'],
       ['SREM', 'str', '1'],
@@ -174,12 +160,12 @@ describe('sets', () => {
       ['SDIFFSTORE', 'dst'],
       ['SSCAN', 's'],
     ];
-    await sameAll([...wrongType, ...arity, ['EXISTS', 'dst', 's']]);
+    await pair.sameAll([...wrongType, ...arity, ['EXISTS', 'dst', 's']]);
   });
 
   test('SINTER, SUNION, SDIFF and their STORE variants, with missing keys and intset results', async () => {
     const mirror = new InProcessNode();
-    await sameAll(
+    await pair.sameAll(
       [
         ['FLUSHALL'],
         ['SADD', 'odd', '1', '3', '5', '7', '9'],
@@ -255,7 +241,7 @@ describe('sets', () => {
   });
 
   test('SSCAN: intsets whole in one call; hashtables member by member, even while changing', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['SADD', 's', '3', '1', '2'],
       ['SSCAN', 's', '0'],
@@ -296,7 +282,7 @@ describe('sets', () => {
   });
 
   test('SPOP: errors as Redis, popped members really leave, whole-set pops delete the key', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['SADD', 's', '1', '2', '3'],
       ['SPOP', 'missing'],
@@ -317,15 +303,15 @@ describe('sets', () => {
     for (const client of [pair.ours, pair.redis]) {
       await client.call('SADD', 'p', ...range(0, 50));
       const one = show(await client.call('SPOP', 'p')) as string;
-      const five = strings(await client.call('SPOP', 'p', '5'));
-      const most = strings(await client.call('SPOP', 'p', '40'));
+      const five = stringArray(await client.call('SPOP', 'p', '5'));
+      const most = stringArray(await client.call('SPOP', 'p', '40'));
       const popped = [one, ...five, ...most];
       assert.equal(new Set(popped).size, 46, 'each member popped once');
-      const left = strings(await client.call('SMEMBERS', 'p'));
+      const left = stringArray(await client.call('SMEMBERS', 'p'));
       assert.deepEqual([...popped, ...left].sort(), range(0, 50).sort());
       await client.call('SPOP', 'p'); // 3 left
       await client.call('SPOP', 'p', '2'); // 1 left
-      assert.equal(strings(await client.call('SMEMBERS', 'p')).length, 1);
+      assert.equal(stringArray(await client.call('SMEMBERS', 'p')).length, 1);
       assert.ok(Buffer.isBuffer(await client.call('SPOP', 'p')), 'the last member');
       assert.equal(show(await client.call('EXISTS', 'p')), 0);
       assert.equal(await client.call('SPOP', 'p'), null);
@@ -340,7 +326,7 @@ describe('sets', () => {
   });
 
   test('SRANDMEMBER: errors as Redis; distinct picks, repetitions, whole set in its order', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['SADD', 's', ...range(0, 20)],
       ['SRANDMEMBER', 'missing'],
@@ -357,12 +343,12 @@ describe('sets', () => {
     for (const client of [pair.ours, pair.redis]) {
       assert.ok(all.has(show(await client.call('SRANDMEMBER', 's')) as string));
       for (const count of [1, 2, 6, 7, 19]) {
-        const picked = strings(await client.call('SRANDMEMBER', 's', count));
+        const picked = stringArray(await client.call('SRANDMEMBER', 's', count));
         assert.equal(picked.length, count);
         assert.equal(new Set(picked).size, count, 'a positive count returns distinct members');
         for (const m of picked) assert.ok(all.has(m));
       }
-      const repeated = strings(await client.call('SRANDMEMBER', 's', '-45'));
+      const repeated = stringArray(await client.call('SRANDMEMBER', 's', '-45'));
       assert.equal(repeated.length, 45);
       for (const m of repeated) assert.ok(all.has(m));
     }
@@ -376,7 +362,7 @@ describe('sets', () => {
     // HELLO's own reply carries each server's client id, so it is not compared.
     await Promise.all([pair.ours.call('HELLO', '3'), pair.redis.call('HELLO', '3')]);
     try {
-      await sameAll([
+      await pair.sameAll([
         ['FLUSHALL'],
         ['SADD', 's', '2', '1'],
         ['SMEMBERS', 's'],
@@ -493,7 +479,7 @@ async function compareStep(argv: Arg[]): Promise<void> {
   const [ours, redis] = await Promise.all([pair.ours.call(...argv), pair.redis.call(...argv)]);
   if (ITERATION_ORDER.has(name) && Array.isArray(redis) && !(await inIntsetOrder(argv, redis))) {
     assert.ok(Array.isArray(ours), `${argv.join(' ')}: ours ${JSON.stringify(show(ours))}`);
-    const items = (r: Reply[]) => (name === 'SSCAN' ? [show(r[0]!), strings(r[1]!).sort()] : strings(r).sort());
+    const items = (r: Reply[]) => (name === 'SSCAN' ? [show(r[0]!), stringArray(r[1]!).sort()] : stringArray(r).sort());
     assert.deepEqual(items(ours), items(redis), `reply to ${argv.join(' ')} differs`);
     return;
   }
@@ -507,7 +493,7 @@ async function compareStep(argv: Arg[]): Promise<void> {
  */
 async function inIntsetOrder(argv: Arg[], reply: Reply[]): Promise<boolean> {
   const name = String(argv[0]);
-  if (name === 'SUNION' || name === 'SDIFF') return strings(reply).every((m) => /^(0|-?[1-9][0-9]*)$/.test(m));
+  if (name === 'SUNION' || name === 'SDIFF') return stringArray(reply).every((m) => /^(0|-?[1-9][0-9]*)$/.test(m));
   const keys = (name === 'SINTER' ? argv.slice(1) : [argv[1]!]).map(String);
   const sizes = await Promise.all(keys.map(async (key) => Number(show(await pair.redis.call('SCARD', key)))));
   // SINTER walks the smallest set (a stable sort on size); a missing key makes the reply empty.

@@ -18,10 +18,6 @@ after(async () => {
 
 type Arg = string | Buffer | number;
 
-async function sameAll(commands: Arg[][]): Promise<void> {
-  for (const argv of commands) await pair.same(argv);
-}
-
 /** TTLs read from each server's own clock: equal within a second. */
 async function sameTtl(key: string): Promise<void> {
   const [ours, redis] = (await Promise.all([pair.ours.call('TTL', key), pair.redis.call('TTL', key)])) as number[];
@@ -32,7 +28,7 @@ const bytes = (...values: number[]) => Buffer.from(values);
 
 describe('strings', () => {
   test('SET options, SETNX, SETEX, PSETEX and their errors', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['SET', 'k', 'v', 'NX'],
       ['SET', 'k', 'w', 'NX'],
@@ -68,7 +64,7 @@ describe('strings', () => {
   });
 
   test('GETSET, GETDEL and GETEX with every option', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['SET', 'k', 'v', 'EX', '100'],
       ['GETSET', 'k', 'w'],
@@ -109,7 +105,7 @@ describe('strings', () => {
   });
 
   test('MGET, MSET and MSETNX', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['MSET', 'a', '1', 'b', '2', 'a', '3'],
       ['MGET', 'a', 'b', 'missing', 'a'],
@@ -132,7 +128,7 @@ describe('strings', () => {
   });
 
   test('INCR, DECR, INCRBY, DECRBY: formats, the 64-bit limits, TTLs kept', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['INCR', 'n'],
       ['INCRBY', 'n', '41'],
@@ -157,9 +153,9 @@ describe('strings', () => {
       ['INCR', 'safe-edge'],
     ]);
     for (const bad of ['', ' 1', '1 ', '+1', '01', '-0', '1.0', '1e3', 'abc', '99999999999999999999', '0x10']) {
-      await sameAll([['SET', 'bad', bad], ['INCR', 'bad'], ['INCRBY', 'n', bad], ['DECRBY', 'n', bad]]);
+      await pair.sameAll([['SET', 'bad', bad], ['INCR', 'bad'], ['INCRBY', 'n', bad], ['DECRBY', 'n', bad]]);
     }
-    await sameAll([
+    await pair.sameAll([
       ['SET', 'ttl', '5', 'EX', '100'],
       ['INCR', 'ttl'],
       ['SADD', 'set', 'm'],
@@ -173,7 +169,7 @@ describe('strings', () => {
   });
 
   test('INCRBYFLOAT formats its long double result exactly as Redis', async () => {
-    await sameAll([['FLUSHALL']]);
+    await pair.sameAll([['FLUSHALL']]);
     const cases: [string, string][] = [
       ['10.50', '0.1'],
       ['0.1', '0.2'],
@@ -192,12 +188,12 @@ describe('strings', () => {
       ['1', '1e4932'],
     ];
     for (const [start, increment] of cases) {
-      await sameAll([['SET', 'f', start], ['INCRBYFLOAT', 'f', increment], ['GET', 'f']]);
+      await pair.sameAll([['SET', 'f', start], ['INCRBYFLOAT', 'f', increment], ['GET', 'f']]);
     }
     for (const bad of ['', 'abc', '1x', ' 1', 'nan', 'inf', '-inf', '1e5000']) {
-      await sameAll([['SET', 'f', '1'], ['INCRBYFLOAT', 'f', bad], ['SET', 'g', bad], ['INCRBYFLOAT', 'g', '1']]);
+      await pair.sameAll([['SET', 'f', '1'], ['INCRBYFLOAT', 'f', bad], ['SET', 'g', bad], ['INCRBYFLOAT', 'g', '1']]);
     }
-    await sameAll([
+    await pair.sameAll([
       ['DEL', 'f'],
       ['INCRBYFLOAT', 'f', '2.5'],
       ['SET', 't', '1', 'EX', '100'],
@@ -211,7 +207,7 @@ describe('strings', () => {
 
   test('APPEND, STRLEN, GETRANGE, SUBSTR and SETRANGE on binary values', async () => {
     const binary = bytes(0, 1, 255, 13, 10, 0x80, 0x7f);
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['APPEND', 'a', binary],
       ['APPEND', 'a', 'xyz'],
@@ -234,11 +230,11 @@ describe('strings', () => {
       ['SETRANGE', 'set', '0', 'x'],
     ]);
     await sameTtl('ttl');
-    await sameAll([['SET', 's', 'Hello, World'], ['SET', 'e', '']]);
+    await pair.sameAll([['SET', 's', 'Hello, World'], ['SET', 'e', '']]);
     for (const [start, end] of [['0', '4'], ['-5', '-1'], ['-1', '-5'], ['5', '3'], ['0', '100'], ['-100', '2'], ['-100', '-100'], ['3', '-100'], ['0', '-1'], ['11', '11'], ['12', '12'], ['9223372036854775807', '1'], ['-9223372036854775808', '9223372036854775807']]) {
-      await sameAll([['GETRANGE', 's', start!, end!], ['SUBSTR', 's', start!, end!], ['GETRANGE', 'e', start!, end!], ['GETRANGE', 'missing', start!, end!]]);
+      await pair.sameAll([['GETRANGE', 's', start!, end!], ['SUBSTR', 's', start!, end!], ['GETRANGE', 'e', start!, end!], ['GETRANGE', 'missing', start!, end!]]);
     }
-    await sameAll([
+    await pair.sameAll([
       ['GETRANGE', 's', 'a', '1'],
       ['GETRANGE', 's', '0', '1.5'],
       ['GETRANGE', 's', '0'],
@@ -264,7 +260,7 @@ describe('strings', () => {
   });
 
   test('OBJECT ENCODING after each kind of write: int, embstr and raw as Redis builds them', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['SET', 'int', '-9223372036854775808'],
       ['SET', 'not-int', '-9223372036854775809'],
@@ -301,7 +297,7 @@ describe('strings', () => {
   });
 
   test('SETBIT and GETBIT', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['SETBIT', 'b', '7', '1'],
       ['SETBIT', 'b', '7', '1'],
@@ -318,14 +314,14 @@ describe('strings', () => {
       ['GET', 'n'],
     ]);
     for (const offset of ['-1', 'abc', '1.5', '4294967296', '9223372036854775807']) {
-      await sameAll([['SETBIT', 'b', offset, '1'], ['GETBIT', 'b', offset]]);
+      await pair.sameAll([['SETBIT', 'b', offset, '1'], ['GETBIT', 'b', offset]]);
     }
     for (const bit of ['2', '-1', 'abc', '']) await pair.same(['SETBIT', 'b', '1', bit]);
-    await sameAll([['SADD', 'set', 'm'], ['SETBIT', 'set', '1', '1'], ['GETBIT', 'set', '1'], ['SETBIT', 'b', '1'], ['GETBIT', 'b']]);
+    await pair.sameAll([['SADD', 'set', 'm'], ['SETBIT', 'set', '1', '1'], ['GETBIT', 'set', '1'], ['SETBIT', 'b', '1'], ['GETBIT', 'b']]);
   });
 
   test('BITCOUNT and BITPOS in BYTE and BIT units', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['SET', 's', 'foobar'],
       ['SET', 'p', bytes(0xff, 0xf0, 0x00, 0x0f)],
@@ -342,7 +338,7 @@ describe('strings', () => {
         for (const range of [['1'], ['-1'], ['2'], ['100'], ...ranges.filter((r) => r.length > 0)]) await pair.same(['BITPOS', key, bit, ...range]);
       }
     }
-    await sameAll([
+    await pair.sameAll([
       ['BITCOUNT', 's', '0'],
       ['BITCOUNT', 's', 'a', 'b'],
       ['BITCOUNT', 's', '0', 'b'],
@@ -366,7 +362,7 @@ describe('strings', () => {
   });
 
   test('BITOP AND, OR, XOR, NOT over binary values of different lengths', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['SET', 'a', bytes(0xff, 0x0f, 0xa5)],
       ['SET', 'b', bytes(0x0f, 0xff)],
@@ -374,7 +370,7 @@ describe('strings', () => {
       ['SET', 'e', ''],
     ]);
     for (const op of ['AND', 'OR', 'XOR', 'and']) {
-      await sameAll([
+      await pair.sameAll([
         ['BITOP', op, 'dest', 'a', 'b'],
         ['GET', 'dest'],
         ['BITOP', op, 'dest', 'a', 'b', 'c', 'missing'],
@@ -383,7 +379,7 @@ describe('strings', () => {
         ['GET', 'dest'],
       ]);
     }
-    await sameAll([
+    await pair.sameAll([
       ['BITOP', 'NOT', 'dest', 'a'],
       ['GET', 'dest'],
       ['BITOP', 'NOT', 'dest', 'missing'],
@@ -405,7 +401,7 @@ describe('strings', () => {
   });
 
   test('BITFIELD and BITFIELD_RO: types, # offsets, overflow modes', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['BITFIELD', 'bf', 'SET', 'u8', '0', '255', 'GET', 'u8', '0', 'INCRBY', 'u8', '0', '10', 'GET', 'u4', '0'],
       ['BITFIELD', 'bf', 'OVERFLOW', 'SAT', 'INCRBY', 'u8', '0', '300', 'INCRBY', 'i8', '8', '200', 'INCRBY', 'i8', '8', '-500'],
@@ -444,11 +440,11 @@ describe('strings', () => {
     ]) {
       await pair.same(['BITFIELD', 'bf', ...bad]);
     }
-    await sameAll([['SADD', 'set', 'm'], ['BITFIELD', 'set', 'GET', 'u8', '0'], ['BITFIELD', 'set', 'SET', 'u8', '0', '1'], ['BITFIELD'], ['BITFIELD_RO']]);
+    await pair.sameAll([['SADD', 'set', 'm'], ['BITFIELD', 'set', 'GET', 'u8', '0'], ['BITFIELD', 'set', 'SET', 'u8', '0', '1'], ['BITFIELD'], ['BITFIELD_RO']]);
   });
 
   test('LCS: the subsequence, LEN, and IDX ranges with MINMATCHLEN and WITHMATCHLEN', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['MSET', 'k1', 'ohmytext', 'k2', 'mynewtext', 'a', 'abcdefghijklmnopqrstuvwxyz', 'b', 'xxabcxxdefghxxxyzxx'],
       ['SET', 'bin1', bytes(0, 1, 2, 255, 3)],
@@ -460,7 +456,7 @@ describe('strings', () => {
         await pair.same(['LCS', x!, y!, ...options]);
       }
     }
-    await sameAll([
+    await pair.sameAll([
       ['LCS', 'k1', 'k2', 'IDX', 'LEN'],
       ['LCS', 'k1', 'k2', 'FOO'],
       ['LCS', 'k1', 'k2', 'MINMATCHLEN'],
@@ -565,7 +561,7 @@ describe('strings', () => {
       () => ['DEL', key()],
       () => ['EXISTS', key()],
     ];
-    await sameAll([['FLUSHALL']]);
+    await pair.sameAll([['FLUSHALL']]);
     for (let i = 0; i < 3000; i++) await pair.same(random.pick(generators)());
   });
 });

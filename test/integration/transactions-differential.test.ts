@@ -33,10 +33,6 @@ after(async () => {
   await pair?.close();
 });
 
-async function sameAll(commands: Arg[][]): Promise<void> {
-  for (const argv of commands) await pair.same(argv);
-}
-
 /** Runs argv on the second connection of both servers and asserts equal replies. */
 async function otherSame(argv: Arg[]): Promise<void> {
   const [a, b] = await Promise.all([other.ours.call(...argv), other.redis.call(...argv)]);
@@ -45,7 +41,7 @@ async function otherSame(argv: Arg[]): Promise<void> {
 
 describe('MULTI / EXEC / DISCARD', () => {
   test('queued commands run in order and EXEC returns their replies', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['MULTI'],
       ['SET', 'a', '1'],
@@ -61,7 +57,7 @@ describe('MULTI / EXEC / DISCARD', () => {
   });
 
   test('errors: nesting, EXEC/DISCARD without MULTI, WATCH inside MULTI', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['EXEC'],
       ['DISCARD'],
       ['MULTI'],
@@ -79,7 +75,7 @@ describe('MULTI / EXEC / DISCARD', () => {
   });
 
   test('a command refused while queueing aborts the transaction with EXECABORT', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['DEL', 'k'],
       ['MULTI'],
       ['SET', 'k', 'v'],
@@ -98,76 +94,76 @@ describe('MULTI / EXEC / DISCARD', () => {
   });
 
   test('DISCARD drops the queue and the watches', async () => {
-    await sameAll([['SET', 'w', '1'], ['WATCH', 'w'], ['MULTI'], ['INCR', 'w'], ['DISCARD'], ['GET', 'w']]);
+    await pair.sameAll([['SET', 'w', '1'], ['WATCH', 'w'], ['MULTI'], ['INCR', 'w'], ['DISCARD'], ['GET', 'w']]);
     await otherSame(['SET', 'w', '2']);
     // The watch went with DISCARD, so this EXEC runs.
-    await sameAll([['MULTI'], ['INCR', 'w'], ['EXEC']]);
+    await pair.sameAll([['MULTI'], ['INCR', 'w'], ['EXEC']]);
   });
 
   test('SELECT inside a transaction', async () => {
-    await sameAll([['MULTI'], ['SELECT', '1'], ['SET', 'db1', 'x'], ['SELECT', '0'], ['EXEC'], ['SELECT', '1'], ['GET', 'db1'], ['DEL', 'db1'], ['SELECT', '0']]);
+    await pair.sameAll([['MULTI'], ['SELECT', '1'], ['SET', 'db1', 'x'], ['SELECT', '0'], ['EXEC'], ['SELECT', '1'], ['GET', 'db1'], ['DEL', 'db1'], ['SELECT', '0']]);
   });
 
   test('RESP3: EXEC aborted by WATCH is a null', async () => {
     // HELLO's reply holds the connection id, which differs between the servers.
     await Promise.all([pair.ours.call('HELLO', '3'), pair.redis.call('HELLO', '3')]);
-    await sameAll([['SET', 'r3', '1'], ['WATCH', 'r3']]);
+    await pair.sameAll([['SET', 'r3', '1'], ['WATCH', 'r3']]);
     await otherSame(['SET', 'r3', '2']);
-    await sameAll([['MULTI'], ['PING'], ['EXEC'], ['MULTI'], ['SET', 'r3', '3'], ['GET', 'r3'], ['EXEC']]);
+    await pair.sameAll([['MULTI'], ['PING'], ['EXEC'], ['MULTI'], ['SET', 'r3', '3'], ['GET', 'r3'], ['EXEC']]);
     await Promise.all([pair.ours.call('HELLO', '2'), pair.redis.call('HELLO', '2')]);
   });
 });
 
 describe('WATCH', () => {
   test('a write by another client makes EXEC return null', async () => {
-    await sameAll([['SET', 'wk', '1'], ['WATCH', 'wk'], ['MULTI'], ['INCR', 'wk']]);
+    await pair.sameAll([['SET', 'wk', '1'], ['WATCH', 'wk'], ['MULTI'], ['INCR', 'wk']]);
     await otherSame(['SET', 'wk', '10']);
-    await sameAll([['EXEC'], ['GET', 'wk']]);
+    await pair.sameAll([['EXEC'], ['GET', 'wk']]);
   });
 
   test('reads, writes to other keys and writes before WATCH do not', async () => {
-    await sameAll([['SET', 'wk', '1'], ['WATCH', 'wk', 'missing'], ['GET', 'wk']]);
+    await pair.sameAll([['SET', 'wk', '1'], ['WATCH', 'wk', 'missing'], ['GET', 'wk']]);
     await otherSame(['SET', 'unrelated', '1']);
     await otherSame(['GET', 'wk']);
-    await sameAll([['MULTI'], ['INCR', 'wk'], ['EXEC']]);
+    await pair.sameAll([['MULTI'], ['INCR', 'wk'], ['EXEC']]);
   });
 
   test('the client itself changing the key, then UNWATCH', async () => {
-    await sameAll([['WATCH', 'wk'], ['SET', 'wk', '5'], ['MULTI'], ['GET', 'wk'], ['EXEC']]);
-    await sameAll([['WATCH', 'wk'], ['SET', 'wk', '6'], ['UNWATCH'], ['MULTI'], ['GET', 'wk'], ['EXEC']]);
+    await pair.sameAll([['WATCH', 'wk'], ['SET', 'wk', '5'], ['MULTI'], ['GET', 'wk'], ['EXEC']]);
+    await pair.sameAll([['WATCH', 'wk'], ['SET', 'wk', '6'], ['UNWATCH'], ['MULTI'], ['GET', 'wk'], ['EXEC']]);
   });
 
   test('a watched missing key that gets created, and one that stays missing', async () => {
-    await sameAll([['DEL', 'nk'], ['WATCH', 'nk'], ['MULTI'], ['GET', 'nk']]);
+    await pair.sameAll([['DEL', 'nk'], ['WATCH', 'nk'], ['MULTI'], ['GET', 'nk']]);
     await otherSame(['SET', 'nk', 'x']);
-    await sameAll([['EXEC']]);
-    await sameAll([['DEL', 'nk2'], ['WATCH', 'nk2']]);
+    await pair.sameAll([['EXEC']]);
+    await pair.sameAll([['DEL', 'nk2'], ['WATCH', 'nk2']]);
     await otherSame(['DEL', 'nk2']); // deleting a missing key is no change
-    await sameAll([['MULTI'], ['GET', 'nk2'], ['EXEC']]);
+    await pair.sameAll([['MULTI'], ['GET', 'nk2'], ['EXEC']]);
   });
 
   test('a watched key expiring makes EXEC fail; one already expired when watched does not', async () => {
-    await sameAll([['SET', 'ex', '1', 'PX', '50'], ['WATCH', 'ex'], ['MULTI'], ['GET', 'ex']]);
+    await pair.sameAll([['SET', 'ex', '1', 'PX', '50'], ['WATCH', 'ex'], ['MULTI'], ['GET', 'ex']]);
     await sleep(120);
-    await sameAll([['EXEC']]);
-    await sameAll([['DEL', 'ex'], ['WATCH', 'ex'], ['MULTI'], ['GET', 'ex'], ['EXEC']]);
+    await pair.sameAll([['EXEC']]);
+    await pair.sameAll([['DEL', 'ex'], ['WATCH', 'ex'], ['MULTI'], ['GET', 'ex'], ['EXEC']]);
   });
 
   test('FLUSHALL / FLUSHDB touch watched keys that exist, not missing ones', async () => {
-    await sameAll([['SET', 'f1', '1'], ['WATCH', 'f1']]);
+    await pair.sameAll([['SET', 'f1', '1'], ['WATCH', 'f1']]);
     await otherSame(['FLUSHALL']);
-    await sameAll([['MULTI'], ['PING'], ['EXEC']]);
-    await sameAll([['WATCH', 'f2']]);
+    await pair.sameAll([['MULTI'], ['PING'], ['EXEC']]);
+    await pair.sameAll([['WATCH', 'f2']]);
     await otherSame(['FLUSHDB']);
-    await sameAll([['MULTI'], ['PING'], ['EXEC']]);
+    await pair.sameAll([['MULTI'], ['PING'], ['EXEC']]);
   });
 
   test('keys are watched per database', async () => {
-    await sameAll([['SET', 'pd', '1'], ['WATCH', 'pd']]);
+    await pair.sameAll([['SET', 'pd', '1'], ['WATCH', 'pd']]);
     await otherSame(['SELECT', '2']);
     await otherSame(['SET', 'pd', '2']);
     await otherSame(['SELECT', '0']);
-    await sameAll([['MULTI'], ['GET', 'pd'], ['EXEC']]);
+    await pair.sameAll([['MULTI'], ['GET', 'pd'], ['EXEC']]);
   });
 });
 
@@ -232,19 +228,19 @@ describe('random transaction streams', () => {
         () => ['EXPIRE', rnd.pick(keys), '100'],
       ])();
     const read = (): Arg[] => rnd.pick<() => Arg[]>([() => ['GET', rnd.pick(keys)], () => ['TYPE', rnd.pick(keys)], () => ['EXISTS', ...keys]])();
-    await sameAll([['FLUSHALL']]);
+    await pair.sameAll([['FLUSHALL']]);
     for (let i = 0; i < 1500; i++) {
       const r = rnd.next();
-      if (r < 0.1) await sameAll([['WATCH', ...keys.filter(() => rnd.next() < 0.5), rnd.pick(keys)]]);
-      else if (r < 0.18) await sameAll([['MULTI']]);
-      else if (r < 0.28) await sameAll([['EXEC']]);
-      else if (r < 0.31) await sameAll([['DISCARD']]);
-      else if (r < 0.33) await sameAll([['UNWATCH']]);
-      else if (r < 0.36) await sameAll([[rnd.pick(['NOSUCH', 'GET'])]]); // refused: unknown / wrong arity
+      if (r < 0.1) await pair.sameAll([['WATCH', ...keys.filter(() => rnd.next() < 0.5), rnd.pick(keys)]]);
+      else if (r < 0.18) await pair.sameAll([['MULTI']]);
+      else if (r < 0.28) await pair.sameAll([['EXEC']]);
+      else if (r < 0.31) await pair.sameAll([['DISCARD']]);
+      else if (r < 0.33) await pair.sameAll([['UNWATCH']]);
+      else if (r < 0.36) await pair.sameAll([[rnd.pick(['NOSUCH', 'GET'])]]); // refused: unknown / wrong arity
       else if (r < 0.5) await otherSame(write());
-      else if (r < 0.8) await sameAll([write()]);
-      else await sameAll([read()]);
+      else if (r < 0.8) await pair.sameAll([write()]);
+      else await pair.sameAll([read()]);
     }
-    await sameAll([['DISCARD'], ['UNWATCH']]);
+    await pair.sameAll([['DISCARD'], ['UNWATCH']]);
   });
 });

@@ -20,10 +20,6 @@ after(async () => {
   await pair?.close();
 });
 
-async function sameAll(commands: Arg[][], on: Pair = pair): Promise<void> {
-  for (const argv of commands) await on.same(argv);
-}
-
 function strings(reply: Reply): string[] {
   const shown = show(reply);
   assert.ok(Array.isArray(shown), `expected an array, got ${JSON.stringify(shown)}`);
@@ -85,7 +81,7 @@ describe('sorted sets', () => {
     assert.deepEqual(pairsOf((ours as Reply[])[1]!), pairsOf((redis as Reply[])[1]!));
     const invalid = ['', ' 1', '1 ', 'abc', 'nan', '-nan', 'NaN', '1e400', '-1e400', '1e-400', '0x', '1e', 'infinit', '1..2', '--1'];
     for (const score of invalid) await pair.same(['ZADD', 'z', score, 'bad']);
-    await sameAll([
+    await pair.sameAll([
       ['ZADD', 'z', Buffer.from('1\u00002', 'latin1'), 'bad'],
       ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
       ['ZSCORE', 'z', 'bad'],
@@ -95,7 +91,7 @@ describe('sorted sets', () => {
   });
 
   test('-0: a listpack stores it as 0, a skiplist keeps the sign', async (t) => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['ZADD', 'small', '-0', 'a'],
       ['ZSCORE', 'small', 'a'],
@@ -116,7 +112,7 @@ describe('sorted sets', () => {
   });
 
   test('ZADD options, their conflicts and replies; ZINCRBY', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['ZADD', 'z', '1', 'a', '2', 'b'],
       ['ZADD', 'z', 'NX', '10', 'a', '3', 'c'],
@@ -166,7 +162,7 @@ describe('sorted sets', () => {
   });
 
   test('ZREM, ZCARD, ZMSCORE, ZRANK: emptied sets are deleted; wrong types and arities', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['ZADD', 'z', '1', 'a', '2', 'b', '2', 'c', '3', 'd'],
       ['ZREM', 'z', 'x'],
@@ -255,7 +251,7 @@ describe('sorted sets', () => {
       ['ZRANDMEMBER'],
       ['ZSCAN', 'z'],
     ];
-    await sameAll([...onString, ...arity]);
+    await pair.sameAll([...onString, ...arity]);
     await pair.same(['GET', 'str']);
   });
 
@@ -266,15 +262,15 @@ describe('sorted sets', () => {
       ['ZADD', 'lex', '0', 'a', '0', 'b', '0', 'ba', '0', 'c', '0', 'd', '0', '', '0', 'zzz'],
       ['ZADD', 'mixed', '3', 'a', '1', 'b', '2', 'c', '0', 'd', '5', 'e'],
     ];
-    await sameAll(setup);
+    await pair.sameAll(setup);
     await checkRanges(pair);
   });
 
   test('ranges over skiplist-encoded sets (ranks, scores, LIMIT offsets)', async (t) => {
-    await sameAll([['FLUSHALL'], ...manyMembers('z', 500, (i) => String(Math.floor(i / 3) - 50))]);
-    await sameAll([['ZADD', 'lex', ...Array.from({ length: 300 }, (_, i) => ['0', `k${String(i).padStart(3, '0')}`]).flat()]]);
+    await pair.sameAll([['FLUSHALL'], ...manyMembers('z', 500, (i) => String(Math.floor(i / 3) - 50))]);
+    await pair.sameAll([['ZADD', 'lex', ...Array.from({ length: 300 }, (_, i) => ['0', `k${String(i).padStart(3, '0')}`]).flat()]]);
     await sameEncoding(t, ['z', 'lex']);
-    await sameAll([
+    await pair.sameAll([
       ['ZRANGE', 'z', '0', '9', 'WITHSCORES'],
       ['ZRANGE', 'z', '-10', '-1', 'WITHSCORES'],
       ['ZRANGE', 'z', '250', '255', 'REV', 'WITHSCORES'],
@@ -312,8 +308,8 @@ describe('sorted sets', () => {
   });
 
   test('ZREMRANGEBYRANK, ZREMRANGEBYSCORE, ZREMRANGEBYLEX on both encodings', async () => {
-    await sameAll([['FLUSHALL'], ...manyMembers('big', 300), ['ZADD', 'small', '1', 'a', '2', 'b', '3', 'c', '4', 'd', '5', 'e']]);
-    await sameAll([
+    await pair.sameAll([['FLUSHALL'], ...manyMembers('big', 300), ['ZADD', 'small', '1', 'a', '2', 'b', '3', 'c', '4', 'd', '5', 'e']]);
+    await pair.sameAll([
       ['ZREMRANGEBYRANK', 'small', '1', '2'],
       ['ZREMRANGEBYRANK', 'small', '5', '10'],
       ['ZREMRANGEBYRANK', 'small', '-1', '-1'],
@@ -349,7 +345,7 @@ describe('sorted sets', () => {
   test('ZUNION, ZINTER, ZDIFF and their STORE forms, with weights, aggregates and plain sets', async (t) => {
     const haveSets = await serves(pair.ours, 'sadd');
     if (!haveSets) t.diagnostic('plain sets as inputs not compared: our node does not serve SADD yet');
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['ZADD', 'a', '1', 'x', '2', 'y', '3', 'z', 'inf', 'i'],
       ['ZADD', 'b', '10', 'y', '20', 'z', '30', 'w', '-inf', 'i'],
@@ -408,7 +404,7 @@ describe('sorted sets', () => {
       ['ZINTERCARD', '0', 'a'],
     ]);
     if (haveSets) {
-      await sameAll([
+      await pair.sameAll([
         ['SADD', 'ints', '1', '2', '3'],
         ['SADD', 'words', 'x', 'y', 'q'],
         ['ZUNION', '3', 'ints', 'words', 'b', 'WITHSCORES'],
@@ -422,7 +418,7 @@ describe('sorted sets', () => {
   });
 
   test('set operation results: listpack or skiplist as Redis converts them', async (t) => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ...manyMembers('big', 200),
       ['ZADD', 'long', '1', 'x'.repeat(65), '2', 'short'],
@@ -439,7 +435,7 @@ describe('sorted sets', () => {
   });
 
   test('ZPOPMIN, ZPOPMAX and ZMPOP', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd', '5', 'e'],
       ['ZPOPMIN', 'z'],
@@ -476,7 +472,7 @@ describe('sorted sets', () => {
 
   test('ZRANDMEMBER: errors as Redis, counts and shapes as Redis', async () => {
     const members = Array.from({ length: 20 }, (_, i) => [String(i), `m${i}`]).flat();
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['ZADD', 'z', ...members],
       ['ZRANDMEMBER', 'missing'],
@@ -514,7 +510,7 @@ describe('sorted sets', () => {
   });
 
   test('ZSCAN: listpacks whole in one call; skiplists page through every member once', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['ZADD', 'z', '1', 'apple', '2.5', 'banana', '-3', 'avocado', 'inf', 'cherry'],
       ['ZSCAN', 'z', '0'],
@@ -568,7 +564,7 @@ describe('sorted sets', () => {
   });
 
   test('encodings: listpack up to 128 members of up to 64 bytes, then skiplist for good', async (t) => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ...manyMembers('at-limit', 128),
       ...manyMembers('over', 129),
@@ -598,7 +594,7 @@ describe('sorted sets', () => {
     // HELLO's own reply names the connection (its id): switch both without comparing it.
     const hello = (version: string) => Promise.all([pair.ours.call('HELLO', version), pair.redis.call('HELLO', version)]);
     await hello('3');
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['ZADD', 'z', '1', 'a', '2.5', 'b', 'inf', 'c', '-0', 'd'],
       ['ZSCORE', 'z', 'b'],
@@ -655,7 +651,7 @@ describe('sorted sets', () => {
   });
 
   test('BZPOPMIN, BZPOPMAX, BZMPOP: at once when a set is there, errors, timeouts', async () => {
-    await sameAll([
+    await pair.sameAll([
       ['FLUSHALL'],
       ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd'],
       ['SET', 'str', 'v'],
@@ -714,7 +710,7 @@ describe('sorted sets', () => {
       t.skip('our node does not serve MULTI yet');
       return;
     }
-    await sameAll([['FLUSHALL'], ['MULTI'], ['BZPOPMIN', 'missing', '0'], ['BZMPOP', '0', '1', 'missing', 'MIN'], ['EXEC']]);
+    await pair.sameAll([['FLUSHALL'], ['MULTI'], ['BZPOPMIN', 'missing', '0'], ['BZMPOP', '0', '1', 'missing', 'MIN'], ['EXEC']]);
   });
 
   test('a blocking pop served at once is propagated as the pop it did', () => {
@@ -735,7 +731,7 @@ describe('sorted sets', () => {
     const subscribers = await Promise.all(pair.servers.map((server) => RespClient.open(server.port)));
     try {
       await Promise.all(subscribers.map((s) => s.call('PSUBSCRIBE', '__keyevent@0__:*')));
-      await sameAll([
+      await pair.sameAll([
         ['FLUSHALL'],
         ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd', '5', 'e', '6', 'f'],
         ['ZADD', 'z', 'NX', '1', 'a'],
@@ -770,7 +766,7 @@ describe('sorted sets', () => {
       assert.deepEqual(await received(subscribers[0]!, expected.length), expected);
     } finally {
       for (const s of subscribers) s.close();
-      await sameAll([['CONFIG', 'SET', 'notify-keyspace-events', '']]);
+      await pair.sameAll([['CONFIG', 'SET', 'notify-keyspace-events', '']]);
     }
   });
 
@@ -795,7 +791,7 @@ describe('sorted sets with small encoding limits', () => {
   });
 
   test('ranges, counts and removals across frequent conversions', async () => {
-    await sameAll(
+    await small.sameAll(
       [
         ['FLUSHALL'],
         ['ZADD', 'z', '1', 'a', '2', 'b', '-0', 'c'],
@@ -815,12 +811,11 @@ describe('sorted sets with small encoding limits', () => {
         ['ZRANGESTORE', 'r', 'u', '0', '3'],
         ['ZSCAN', 'r', '0', 'COUNT', '1'],
       ],
-      small,
     );
   });
 
   test('-0 survives only what never went through a listpack: ZADD, ZRANGESTORE and ZUNIONSTORE results', async () => {
-    await sameAll(
+    await small.sameAll(
       [
         ['FLUSHALL'],
         ['ZADD', 'built', '-0', 'a', '-0', 'b', '-0', 'c', '-0', 'd', '-0', 'e', '-0', 'f'],
@@ -842,7 +837,6 @@ describe('sorted sets with small encoding limits', () => {
         ['ZINTERSTORE', 'd5', '2', 'src', 'd2'],
         ['ZRANGE', 'd5', '0', '-1', 'WITHSCORES'],
       ],
-      small,
     );
   });
 
@@ -917,7 +911,7 @@ async function checkRanges(on: Pair): Promise<void> {
     await on.same(['ZRANGE', 'z', max, min, 'BYSCORE', 'REV', 'WITHSCORES', 'LIMIT', '0', '3']);
     await on.same(['ZCOUNT', 'z', min, max]);
   }
-  await sameAll(
+  await on.sameAll(
     [
       ['ZRANGEBYSCORE', 'z', Buffer.from('1\u0000x', 'latin1'), '3'],
       ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'LIMIT', '2', '-1'],
@@ -946,7 +940,6 @@ async function checkRanges(on: Pair): Promise<void> {
       ['ZREVRANGE', 'z', '0', '-1', 'LIMIT', '0', '1'],
       ['ZREVRANGEBYLEX', 'lex', '+', '-', 'WITHSCORES'],
     ],
-    on,
   );
   const lexRanges: [string, string][] = [
     ['-', '+'], ['[b', '[c'], ['(b', '(c'], ['[b', '(ba'], ['(a', '+'], ['-', '(b'], ['[', '[a'], ['(', '+'],
@@ -962,7 +955,7 @@ async function checkRanges(on: Pair): Promise<void> {
     await on.same(['ZRANGEBYLEX', 'mixed', min, max]);
     await on.same(['ZLEXCOUNT', 'mixed', min, max]);
   }
-  await sameAll(
+  await on.sameAll(
     [
       ['ZRANGEBYLEX', 'lex', Buffer.from('-\u0000x', 'latin1'), '+'],
       ['ZRANGEBYLEX', 'lex', '[a', Buffer.from('[b\u0000', 'latin1')],
@@ -981,7 +974,6 @@ async function checkRanges(on: Pair): Promise<void> {
       ['ZRANGESTORE', 'z', 'z', '1', '2'],
       ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
     ],
-    on,
   );
 }
 

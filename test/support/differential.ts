@@ -11,7 +11,16 @@ export interface Pair {
   servers: RunningServer[];
   /** Sends argv to both and asserts equal replies; returns our reply. */
   same(argv: Array<string | Buffer | number>, opts?: { unordered?: boolean }): Promise<Reply>;
+  /** same() for each command in turn; each is also run on `mirror` (an in-process node) when given. */
+  sameAll(commands: Array<Array<string | Buffer | number>>, mirror?: { run(...argv: string[]): unknown }): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A reply that must be an array, as plain strings (bulks decoded); fails the test otherwise. */
+export function stringArray(reply: Reply): string[] {
+  const shown = show(reply);
+  assert.ok(Array.isArray(shown), `expected an array, got ${JSON.stringify(shown)}`);
+  return shown as string[];
 }
 
 /** Sorts aggregate replies (recursively at the top level only) so unordered results compare. */
@@ -28,7 +37,7 @@ function canonical(r: Reply, unordered: boolean): unknown {
 export async function startPair(args: string[] = []): Promise<Pair> {
   const servers = await Promise.all([startServer('ours', args), startServer('redis', args)]);
   const [ours, redis] = await Promise.all(servers.map((s) => RespClient.open(s.port)));
-  return {
+  const pair: Pair = {
     ours: ours!,
     redis: redis!,
     servers,
@@ -41,10 +50,17 @@ export async function startPair(args: string[] = []): Promise<Pair> {
       );
       return a;
     },
+    async sameAll(commands, mirror) {
+      for (const argv of commands) {
+        await pair.same(argv);
+        mirror?.run(...argv.map((a) => (Buffer.isBuffer(a) ? a.toString('latin1') : String(a))));
+      }
+    },
     async close() {
       ours!.close();
       redis!.close();
       await Promise.all(servers.map((s) => s.stop()));
     },
   };
+  return pair;
 }
