@@ -126,7 +126,13 @@ export class AttachedReplica {
     const length = typeof bytes === 'string' ? Buffer.byteLength(bytes, 'latin1') : bytes.length;
     this.client.server.stats.netOutputBytes += length;
     this.client.server.stats.netReplOutputBytes += length;
-    if (this.pending.length === 0) setImmediate(() => this.flush());
+    if (this.pending.length === 0) {
+      this.client.server.replicaWritesPending++;
+      setImmediate(() => {
+        this.client.server.replicaWritesPending--;
+        this.flush();
+      });
+    }
     this.pending.push(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
     this.pendingBytes += length;
   }

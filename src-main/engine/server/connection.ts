@@ -58,7 +58,10 @@ export function attachConnection(server: Server, socket: Socket): Client {
       client.close();
       return;
     }
-    client.flush();
+    // A write this turn put stream bytes on their way to replicas: the reply follows them
+    // (setImmediate callbacks run in order); otherwise it goes now.
+    if (server.replicaWritesPending > 0) client.scheduleFlush();
+    else client.flush();
   };
 
   const onChunk = (chunk: Buffer): void => {

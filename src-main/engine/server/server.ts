@@ -89,6 +89,13 @@ export class Server {
   /** stats.errorReplies already attributed to a command (see executor.ts call). */
   errorWatermark = 0;
   /**
+   * Replicas with stream bytes waiting for this event-loop turn's write (AttachedReplica.write).
+   * While non-zero, clients' replies wait too, so that a write reaches the replicas no later than
+   * its reply reaches the client — the order of Redis's beforeSleep, and what keeps the time from
+   * a reply to the value being readable on a replica short.
+   */
+  replicaWritesPending = 0;
+  /**
    * Run in order during shutdown, before listeners close (persistence saves the final snapshot
    * and flushes the AOF here).
    */
