@@ -135,9 +135,21 @@ export class CommandTable {
     return this.all().length;
   }
 
+  // The last name looked up and its command: clients mostly send runs of the same command, and
+  // the parser hands out the same string for a repeated name (RequestParser), so a run costs an
+  // identity comparison instead of hashing a fresh string for the map.
+  private lastName = '';
+  private lastCommand: Command | undefined;
+
   /** Looks a command name up case-insensitively (for speed, exact lowercase/uppercase first). */
   lookupName(name: string): Command | undefined {
-    return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+    if (name === this.lastName) return this.lastCommand;
+    const command = this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+    if (command !== undefined) {
+      this.lastName = name;
+      this.lastCommand = command;
+    }
+    return command;
   }
 
   /**

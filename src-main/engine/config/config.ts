@@ -33,14 +33,21 @@ export class Config {
 
   // --- typed reads -------------------------------------------------------------------------
 
+  // Reads run on the command path (guards, output limits): a canonical name, what the code
+  // passes, is found with one lookup; an alias costs a second.
   int(name: string): number {
-    return this.values.get(canonical(name)) as number;
+    return this.read(name) as number;
   }
   bool(name: string): boolean {
-    return this.values.get(canonical(name)) as boolean;
+    return this.read(name) as boolean;
   }
   str(name: string): string {
-    return this.values.get(canonical(name)) as string;
+    return this.read(name) as string;
+  }
+
+  private read(name: string): ConfigValue | undefined {
+    const value = this.values.get(name);
+    return value !== undefined ? value : this.values.get(canonical(name));
   }
 
   savePoints(): SavePoint[] {

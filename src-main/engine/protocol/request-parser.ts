@@ -26,6 +26,9 @@ const UNAUTHENTICATED_MAX_BULK = 16384;
 // in 64 KB chunks costs one copy instead of a growing concatenation (Redis: PROTO_MBULK_BIG_ARG).
 const BIG_ARG = 32 * 1024;
 
+// Longest command name remembered for reuse (the longest real one is 20 bytes).
+const MAX_REMEMBERED_NAME = 32;
+
 const CR = 13;
 const LF = 10;
 
@@ -47,6 +50,8 @@ export class RequestParser {
   private bigArgFilled = 0;
   /** `buf` is the caller's chunk, whose memory the caller may reuse after feed/next (see release). */
   private borrowed = false;
+  /** The last command name, handed out again for the same bytes (see commandName). */
+  private lastName = '';
 
   constructor(private readonly limits: ParserLimits = { maxBulkLength: 512 * 1024 * 1024, authenticated: () => true }) {}
 
@@ -174,7 +179,7 @@ export class RequestParser {
         if (length >= BIG_ARG && end - this.pos < length + 2) return this.startBigArg();
       }
       if (end - this.pos < this.bulkLength + 2) return this.keepRest();
-      this.argv.push(buf.latin1Slice(this.pos, this.pos + this.bulkLength));
+      this.argv.push(this.argv.length === 0 ? this.commandName(buf, this.pos, this.bulkLength) : buf.latin1Slice(this.pos, this.pos + this.bulkLength));
       this.pos += this.bulkLength + 2;
       this.bulkLength = -1;
       this.pendingArgs--;
@@ -182,6 +187,24 @@ export class RequestParser {
     const argv = this.argv;
     this.argv = [];
     return argv;
+  }
+
+  /**
+   * The first argument (the command name): the previous request's string when the bytes are the
+   * same. Creating a string is a call into Node's C++ binding, a tenth of a pipelined SET's time;
+   * clients mostly send runs of one command, and the command table's lookup cache then matches the
+   * very same string.
+   */
+  private commandName(buf: Buffer, start: number, length: number): BinaryString {
+    const last = this.lastName;
+    if (length === last.length) {
+      let i = 0;
+      while (i < length && buf[start + i] === last.charCodeAt(i)) i++;
+      if (i === length) return last;
+    }
+    const name = buf.latin1Slice(start, start + length);
+    if (length <= MAX_REMEMBERED_NAME) this.lastName = name;
+    return name;
   }
 
   /** A big bulk that has not fully arrived: give it its own buffer and fill it as chunks come. */

@@ -63,7 +63,7 @@ export class AttachedReplica {
   private softLimitSince = 0;
   /**
    * What was written during the current event-loop iteration, sent as one buffer once the
-   * iteration's I/O events were handled (setImmediate; Redis writes to replicas in beforeSleep):
+   * iteration's I/O events were handled (server/output-scheduler.ts; Redis writes to replicas in beforeSleep):
    * the writes of every client served in that iteration then cost one socket write per replica.
    * Socket writes were most of a busy master's time with replicas attached: flushing after each
    * client's read event instead tripled the write calls of a pipelined benchmark.
@@ -126,13 +126,7 @@ export class AttachedReplica {
     const length = typeof bytes === 'string' ? Buffer.byteLength(bytes, 'latin1') : bytes.length;
     this.client.server.stats.netOutputBytes += length;
     this.client.server.stats.netReplOutputBytes += length;
-    if (this.pending.length === 0) {
-      this.client.server.replicaWritesPending++;
-      setImmediate(() => {
-        this.client.server.replicaWritesPending--;
-        this.flush();
-      });
-    }
+    if (this.pending.length === 0) this.client.server.output.replica(this);
     this.pending.push(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
     this.pendingBytes += length;
   }

@@ -136,7 +136,7 @@ export class Client {
     this.reply.take();
   }
 
-  /** Writes pending replies to the socket. Called at the end of each read event. */
+  /** Writes pending replies to the socket now (normally through scheduleFlush). */
   flush(): void {
     this.flushScheduled = false;
     let out = this.reply.take();
@@ -156,13 +156,14 @@ export class Client {
   }
 
   /**
-   * For replies produced outside this client's own read event (pub/sub messages, unblocked
-   * pops): flush once the current event is over, so several messages still share one write.
+   * Writes pending replies at the end of this event-loop turn (server/output-scheduler.ts): the
+   * replies to what a read brought, and those produced by other clients' commands (pub/sub
+   * messages, unblocked pops) share one socket write.
    */
   scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    this.server.output.client(this);
   }
 
   close(): void {

@@ -1,6 +1,6 @@
 // Wires a TCP socket to a Client: bytes in -> RequestParser -> executor -> ReplyWriter -> one
-// socket write per read event (Redis's readQueryFromClient + processInputBuffer + the write in
-// beforeSleep).
+// socket write per event-loop turn (Redis's readQueryFromClient + processInputBuffer + the write in
+// beforeSleep; see output-scheduler.ts).
 import type { Socket } from 'node:net';
 import { ProtocolError, RequestParser, type BinaryString } from '../protocol/request-parser.js';
 import { Client } from './client.js';
@@ -58,10 +58,7 @@ export function attachConnection(server: Server, socket: Socket): Client {
       client.close();
       return;
     }
-    // A write this turn put stream bytes on their way to replicas: the reply follows them
-    // (setImmediate callbacks run in order); otherwise it goes now.
-    if (server.replicaWritesPending > 0) client.scheduleFlush();
-    else client.flush();
+    client.scheduleFlush();
   };
 
   const onChunk = (chunk: Buffer): void => {

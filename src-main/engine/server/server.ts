@@ -26,6 +26,7 @@ import { Acl } from './acl.js';
 import { PROTECTED_MODE_DENIED, refusedByProtectedMode } from './protected-mode.js';
 import { ClientPause } from './pause.js';
 import type { CommandGuard } from './executor.js';
+import { OutputScheduler } from './output-scheduler.js';
 import { WriteFeed } from '../replication/write-feed.js';
 import { isBlocked } from './blocking.js';
 
@@ -88,13 +89,8 @@ export class Server {
   readonly statResetters: (() => void)[] = [];
   /** stats.errorReplies already attributed to a command (see executor.ts call). */
   errorWatermark = 0;
-  /**
-   * Replicas with stream bytes waiting for this event-loop turn's write (AttachedReplica.write).
-   * While non-zero, clients' replies wait too, so that a write reaches the replicas no later than
-   * its reply reaches the client — the order of Redis's beforeSleep, and what keeps the time from
-   * a reply to the value being readable on a replica short.
-   */
-  replicaWritesPending = 0;
+  /** Writes replies and replication streams once per event-loop turn (Redis's beforeSleep). */
+  readonly output = new OutputScheduler();
   /**
    * Run in order during shutdown, before listeners close (persistence saves the final snapshot
    * and flushes the AOF here).
