@@ -28,8 +28,11 @@ export interface NodeHandle {
   /** The exact text `INFO [section]` would return to a client. */
   info(section?: string): string;
   /**
-   * Graceful stop, as SHUTDOWN: saves if save points are set (or save=true), closes listeners.
-   * `signal` logs it as redis-server logs a SIGTERM/SIGINT. Does not call onExit (the caller asked).
+   * Graceful stop, as SHUTDOWN: waits (up to shutdown-timeout) for lagging replicas, saves if
+   * save points are set (or save=true), closes listeners. `signal` logs it as redis-server logs a
+   * SIGTERM/SIGINT and applies shutdown-on-sigterm/-sigint. Rejects when the shutdown is
+   * cancelled (SHUTDOWN ABORT, failed final save): the node keeps running. Does not call onExit
+   * (the caller asked).
    */
   shutdown(options?: { save?: boolean; signal?: 'SIGTERM' | 'SIGINT' }): Promise<void>;
 }

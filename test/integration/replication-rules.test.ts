@@ -182,6 +182,100 @@ test('repl-timeout: the master drops a replica that stops acking; the replica de
   assert.ok(Number(stats.get('sync_partial_ok')) >= 1);
 });
 
+// A dataset far larger than the socket buffers of a loopback connection (uncompressed: DEBUG
+// POPULATE's padding would shrink to nothing), so that a replica that stops reading stalls its
+// transfer instead of swallowing it whole.
+const LARGE = { keys: 200000, args: ['--rdbcompression', 'no'] };
+
+async function populateLarge(master: Node): Promise<void> {
+  await master.ok('DEBUG', 'POPULATE', String(LARGE.keys), 'key', '200');
+}
+
+/** Polls the log without a round trip: for catching a moment that lasts a few hundred ms. */
+async function logShows(node: Node, pattern: RegExp): Promise<void> {
+  await waitFor(String(pattern), () => pattern.test(node.server.output()));
+}
+
+test('diskless full sync: a replica that stops reading is dropped after repl-timeout; the replica sharing its RDB gets it', async () => {
+  // Two replicas share one diskless RDB, started when the second arrives; the first is stopped
+  // before that. The master must not wait for it forever: its cron drops it ("full sync"
+  // timeout, from the last write the socket could not take), and the transfer goes on.
+  const master = track(
+    await startNode('ours', [...LARGE.args, '--repl-timeout', '2', '--repl-diskless-sync-delay', '60', '--repl-diskless-sync-max-replicas', '2']),
+  );
+  await populateLarge(master);
+  const stuck = track(await startNode('redis', ['--replicaof', `127.0.0.1 ${master.port}`]));
+  await waitFor('first replica waits for the RDB', async () => (await master.info()).get('slave0')?.includes('state=wait_bgsave') === true);
+  stuck.server.proc.kill('SIGSTOP');
+  try {
+    const healthy = track(await startNode('ours', ['--replicaof', `127.0.0.1 ${master.port}`]));
+    await logShows(master, /Starting BGSAVE for SYNC with target: replicas sockets/);
+    await waitFor(
+      'stuck replica dropped',
+      () => new RegExp(`# Disconnecting timedout replica \\(full sync\\): 127\\.0\\.0\\.1:${stuck.port}\n`).test(master.server.output()),
+      30000,
+    );
+    assert.ok(String(await master.client.call('GET', 'key:7')).startsWith('value:7'), 'the master keeps serving');
+    await waitFor('healthy replica synced', async () => (await healthy.info()).get('master_link_status') === 'up', 30000);
+    assert.equal(await healthy.client.call('DBSIZE'), LARGE.keys);
+    assert.match(master.server.output(), new RegExp(`Connection with replica 127\\.0\\.0\\.1:${stuck.port} lost\\.`));
+    // Its next sync must not wait a minute for company.
+    await master.ok('CONFIG', 'SET', 'repl-diskless-sync-delay', '0');
+  } finally {
+    stuck.server.proc.kill('SIGCONT');
+  }
+  await waitFor('stuck replica synced again', async () => (await stuck.info()).get('master_link_status') === 'up', 30000);
+  assert.equal(await stuck.client.call('DBSIZE'), LARGE.keys);
+});
+
+test('our replica gives up on a master that stops sending in the middle of the RDB, then syncs again', async () => {
+  // rdb-key-save-delay (microseconds per key) makes redis-server's transfer last ~10 s; the
+  // master is stopped once the transfer started.
+  const master = track(await startNode('redis', ['--rdb-key-save-delay', '2000']));
+  await master.ok('DEBUG', 'POPULATE', '5000');
+  const replica = track(await startNode('ours', ['--replicaof', `127.0.0.1 ${master.port}`, '--repl-timeout', '2']));
+  await waitFor('transfer started', async () => (await replica.info()).get('master_sync_in_progress') === '1');
+  master.server.proc.kill('SIGSTOP');
+  try {
+    await waitFor(
+      'bulk timeout',
+      () =>
+        replica.server.output().includes(
+          "# Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.",
+        ),
+      15000,
+    );
+    assert.equal((await replica.info()).get('master_link_status'), 'down');
+  } finally {
+    master.server.proc.kill('SIGCONT');
+  }
+  await master.ok('CONFIG', 'SET', 'rdb-key-save-delay', '0');
+  await waitFor('synced again', async () => (await replica.info()).get('master_link_status') === 'up', 30000);
+  assert.equal(await replica.client.call('DBSIZE'), 5000);
+});
+
+test('disk-based full sync: the master keeps serving while a stopped replica has not taken the RDB file', async () => {
+  const master = track(await startNode('ours', [...LARGE.args, '--repl-diskless-sync', 'no']));
+  await populateLarge(master);
+  const replica = track(await startNode('redis', ['--replicaof', `127.0.0.1 ${master.port}`]));
+  // Stopped while the master still saves the RDB (a few hundred ms for this dataset), so that
+  // the file is then sent to a replica that reads nothing.
+  await logShows(master, /Starting BGSAVE for SYNC with target: disk/);
+  replica.server.proc.kill('SIGSTOP');
+  try {
+    await waitFor('sending the file', async () => (await master.info()).get('slave0')?.includes('state=send_bulk') === true);
+    assert.ok(String(await master.client.call('GET', 'key:7')).startsWith('value:7'), 'GET answered during the transfer');
+    await master.ok('SET', 'during', '1');
+    assert.match((await master.info()).get('slave0')!, /state=send_bulk/, 'the transfer is still pending');
+  } finally {
+    replica.server.proc.kill('SIGCONT');
+  }
+  await waitFor('replica synced', async () => (await replica.info()).get('master_link_status') === 'up', 30000);
+  await waitInSync(master, [replica]);
+  assert.equal(await replica.client.call('DBSIZE'), LARGE.keys + 1);
+  assert.equal(String(await replica.client.call('GET', 'during')), '1');
+});
+
 test('masterauth: the handshake authenticates; a wrong password stops at AUTH with a clear log line', async () => {
   const master = track(await startNode('redis', ['--requirepass', 'secret']));
   const good = track(await startReplica('ours', master, ['--masterauth', 'secret']));

@@ -3,6 +3,7 @@ import { defineCommand, type CommandSpec } from './table.js';
 import { ERR, is } from './replies.js';
 import type { Client } from '../server/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
+import { blockClient, isBlocked, unblockClient } from '../server/blocking.js';
 
 /** FLUSHALL / FLUSHDB [ASYNC|SYNC]: both modes empty at once here (no lazy-free thread to hand off to). */
 function flushModeValid(argv: BinaryString[]): boolean {
@@ -108,29 +109,43 @@ export const serverCommands: CommandSpec[] = [
       { name: 'abort', type: 'pure-token', token: 'ABORT', optional: true },
     ],
     handler(client, argv) {
-      let save: boolean | undefined;
+      let saveFlag = false;
+      let nosaveFlag = false;
       let force = false;
+      let now = false;
       let abort = false;
       for (const arg of argv.slice(1)) {
-        if (is(arg, 'nosave')) save = false;
-        else if (is(arg, 'save')) save = true;
+        if (is(arg, 'nosave')) nosaveFlag = true;
+        else if (is(arg, 'save')) saveFlag = true;
         else if (is(arg, 'force')) force = true;
-        else if (is(arg, 'now')) continue;
+        else if (is(arg, 'now')) now = true;
         else if (is(arg, 'abort')) abort = true;
         else {
           client.reply.error(ERR.syntax);
           return;
         }
       }
-      if (abort) {
-        // Nothing to abort: our shutdown does not wait for replicas.
-        client.reply.error('ERR No shutdown in progress.');
+      // ABORT goes alone; SAVE and NOSAVE contradict each other.
+      if ((abort && (saveFlag || nosaveFlag || now || force)) || (saveFlag && nosaveFlag)) {
+        client.reply.error(ERR.syntax);
         return;
       }
-      // On success the connection just closes, as with Redis; on failure the node keeps running.
-      client.server.shutdown({ save, force }).catch(() => {
-        client.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
-        client.scheduleFlush();
+      const save = saveFlag ? true : nosaveFlag ? false : undefined;
+      const shutdown = client.server.shutdownControl;
+      if (abort) {
+        if (shutdown.abort()) client.reply.ok();
+        else client.reply.error('ERR No shutdown in progress.');
+        return;
+      }
+      // BLOCKED_SHUTDOWN: no reply while the node waits for its replicas; on success the
+      // connection just closes with the process, as with Redis. If the shutdown is cancelled
+      // (SHUTDOWN ABORT, failed final save) the node keeps running and the client learns it.
+      const failed = () => client.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
+      blockClient(client, { deadline: 0, timedOut: failed });
+      client.server.shutdown({ save, force, now }).catch(() => {
+        if (!isBlocked(client)) return; // CLIENT UNBLOCK already answered it
+        failed();
+        unblockClient(client);
       });
     },
   }),

@@ -6,7 +6,8 @@
 // server/start.ts between "Server initialized" and "Ready to accept connections", as Redis
 // loads its data at that point of main().
 import { access } from 'node:fs/promises';
-import type { Server, ShutdownOptions } from '../server/server.js';
+import type { Server } from '../server/server.js';
+import type { ShutdownOptions } from '../server/shutdown.js';
 import type { RdbAuxFields } from './value-model.js';
 import type { ReplicationAux } from './snapshot.js';
 import { RdbSaves } from './rdb-save.js';

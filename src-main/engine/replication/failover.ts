@@ -17,9 +17,6 @@ import type { Replication } from './replication.js';
 
 export type FailoverState = 'no-failover' | 'waiting-for-sync' | 'failover-in-progress';
 
-// The longest a timer can wait; the pause lasts "forever" in practice and is ended explicitly.
-const PAUSE_FOREVER_MS = 2 ** 31 - 1;
-
 export class Failover {
   state: FailoverState = 'no-failover';
   private target: { host: string; port: number } | null = null;
@@ -115,7 +112,7 @@ export class Failover {
     this.force = force;
     this.state = 'waiting-for-sync';
     // No write may slip in between the replica catching up and the switch.
-    this.replication.server.pause.start('write', Date.now() + PAUSE_FOREVER_MS);
+    this.replication.server.pause.start('write', Infinity, 'failover');
     client.reply.ok();
   }
 
@@ -194,7 +191,7 @@ export class Failover {
     this.target = null;
     this.endTime = 0;
     this.force = false;
-    this.replication.server.pause.end();
+    this.replication.server.pause.end('failover');
   }
 
   private findReplica(host: string, port: number) {

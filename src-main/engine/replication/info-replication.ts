@@ -6,7 +6,7 @@ import type { Replication } from './replication.js';
 import type { ReplicaState } from './attached-replica.js';
 
 /** replstateToString: both waiting states read "wait_bgsave". */
-const STATE_NAMES: Record<ReplicaState, string> = {
+export const STATE_NAMES: Record<ReplicaState, string> = {
   wait_bgsave_start: 'wait_bgsave',
   wait_bgsave_end: 'wait_bgsave',
   send_bulk: 'send_bulk',

@@ -17,6 +17,11 @@ interface RdbJob {
   target: 'disk' | 'socket';
   /** The replicas that will receive this RDB (replicas may join a disk job while it runs). */
   replicas: AttachedReplica[];
+  /**
+   * Socket target: since when each replica's socket has had bytes waiting to be taken
+   * (repl_last_partial_write), for the cron's full-sync timeout.
+   */
+  stalls: Map<AttachedReplica, number>;
 }
 
 export class MasterSide {
@@ -315,7 +320,7 @@ export class MasterSide {
     const aux = this.replication.saveInfo()!;
     const offset = this.replication.offset;
     for (const replica of waiting) this.setupFullResync(replica, offset);
-    const job: RdbJob = { target, replicas: waiting };
+    const job: RdbJob = { target, replicas: waiting, stalls: new Map() };
     this.rdbJob = job;
     const run = target === 'socket' ? this.runSocketJob(job, aux) : this.runDiskJob(job, aux);
     void run
@@ -330,7 +335,7 @@ export class MasterSide {
   }
 
   private async runSocketJob(job: RdbJob, aux: NonNullable<ReturnType<Replication['saveInfo']>>): Promise<void> {
-    await streamRdbToReplicas(this.server, job.replicas, aux, { withoutData: job.replicas[0]!.capa.withoutData });
+    await streamRdbToReplicas(this.server, job.replicas, aux, { withoutData: job.replicas[0]!.capa.withoutData }, job.stalls);
     for (const replica of job.replicas) {
       if (replica.socket.destroyed || replica.state !== 'wait_bgsave_end') continue;
       this.log.notice(
@@ -460,6 +465,15 @@ export class MasterSide {
     for (const replica of [...this.replicas]) {
       if (replica.state === 'online' && !replica.preSync && now - replica.ackTime > timeoutMs) {
         this.log.warning(`Disconnecting timedout replica (streaming sync): ${replica.name}`);
+        replica.close();
+        continue;
+      }
+      // Only diskless transfers: a replica that stopped reading holds back the snapshot every
+      // replica of the job shares. A disk-made RDB is sent to each replica on its own, so a
+      // stuck one delays nobody else (as in Redis, it is not timed out).
+      const stalledSince = this.rdbJob?.target === 'socket' ? this.rdbJob.stalls.get(replica) : undefined;
+      if (replica.state === 'wait_bgsave_end' && stalledSince !== undefined && now - stalledSince > timeoutMs) {
+        this.log.warning(`Disconnecting timedout replica (full sync): ${replica.name}`);
         replica.close();
       }
     }

@@ -9,36 +9,40 @@
 //
 // Both use the persistence layer's point-in-time snapshot, which runs in slices while the node
 // keeps serving: the moment it starts is the moment the replicas' buffered stream starts from.
-import { closeSync, createReadStream, fstatSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { createReadStream, fstatSync, openSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { Server } from '../server/server.js';
 import { writeSnapshot, type ReplicationAux, type SnapshotSink } from '../persistence/snapshot.js';
+import { TempFile } from '../persistence/durable-file.js';
 import type { AttachedReplica } from './attached-replica.js';
 import { RdbWriter, standardAuxFields } from '../persistence/rdb-writer.js';
 import { REDIS_VERSION } from '../version.js';
 import { randomReplicationId } from './replication-ids.js';
 
-/** Saves the snapshot to the node's RDB file (through a temp file, renamed when complete). */
+/**
+ * Saves the snapshot to the node's RDB file (through a temp file, renamed when complete). As for
+ * BGSAVE, chunks are written and fsynced in the thread pool: with a large dataset, synchronous
+ * writes and the final fsync would stall every client (Redis does this in its fork child).
+ */
 export async function saveRdbForReplication(server: Server, aux: ReplicationAux, signal: AbortSignal): Promise<string> {
   const path = server.config.path(server.config.str('dbfilename'));
-  const temp = server.config.path(`temp-${process.pid}.rdb`);
-  const fd = openSync(temp, 'w');
+  const temp = new TempFile(server.config.path(`temp-${process.pid}.rdb`));
   try {
-    await writeSnapshot(server, (chunk) => void writeSync(fd, chunk), { replication: aux, signal });
-    fsyncSync(fd);
+    await writeSnapshot(server, (chunk) => temp.writeInBackground(chunk), { replication: aux, signal });
+    await temp.commit(path);
   } catch (err) {
-    closeSync(fd);
-    unlinkSync(temp);
+    temp.discard();
     throw err;
   }
-  closeSync(fd);
-  renameSync(temp, path);
   return path;
 }
 
 /**
- * sendBulkToSlave: `$<len>\r\n` then the file's bytes, at the pace the replica reads them.
- * Resolves when everything was handed to the socket; false if the replica went away first.
+ * sendBulkToSlave: `$<len>\r\n` then the file's bytes, read 64 KB at a time in the thread pool
+ * and written at the pace the replica reads them: when the socket cannot take a chunk, reading
+ * pauses until 'drain'. So a slow or stopped replica neither blocks the event loop nor makes
+ * the master hold the file in memory. Resolves when everything was handed to the socket; false
+ * if the replica went away first.
  */
 export function sendRdbFile(replica: AttachedReplica, path: string): Promise<boolean> {
   // Open now: a later sync may replace the file while this one is still being sent.
@@ -79,12 +83,18 @@ export function sendRdbFile(replica: AttachedReplica, path: string): Promise<boo
  * rdbSaveToSlavesSockets: streams one snapshot to several replicas at once with EOF framing.
  * A replica that reads slowly holds the snapshot back (as Redis's child waits on its pipe);
  * when every replica is gone, the snapshot is abandoned.
+ *
+ * `stalls` is kept up to date with each replica's repl_last_partial_write: since when (ms) bytes
+ * handed to its socket are waiting for the kernel to take them. A replica that stopped reading
+ * keeps its entry, and the master's cron drops it after repl-timeout — without that, one stuck
+ * replica would hold the snapshot, and every other replica sharing it, forever.
  */
 export async function streamRdbToReplicas(
   server: Server,
   replicas: AttachedReplica[],
   aux: ReplicationAux,
   options: { withoutData: boolean },
+  stalls: Map<AttachedReplica, number>,
 ): Promise<void> {
   const mark = randomReplicationId();
   const abort = new AbortController();
@@ -97,7 +107,11 @@ export async function streamRdbToReplicas(
       return;
     }
     replica.write(chunk);
-    return drained(replica.socket);
+    replica.flush(); // to the socket now, so that its buffer state says whether it keeps up
+    const socket = replica.socket;
+    if (!socket.writableNeedDrain || socket.destroyed) return;
+    stalls.set(replica, Date.now());
+    return drained(socket).then(() => void stalls.delete(replica));
   });
   if (options.withoutData) writeRdbWithoutData(server, (chunk) => void sinks.forEach((sink) => sink(chunk)), aux);
   else await writeSnapshot(server, sinks, { replication: aux, signal: abort.signal });
@@ -112,9 +126,8 @@ function writeRdbWithoutData(server: Server, sink: (chunk: Buffer) => void, aux:
   writer.end();
 }
 
-/** Resolves when the socket can take more data (or is gone); nothing to wait for otherwise. */
-function drained(socket: Socket): Promise<void> | void {
-  if (!socket.writableNeedDrain || socket.destroyed) return;
+/** Resolves when the socket can take more data again ('drain'), or is gone. */
+function drained(socket: Socket): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       socket.off('drain', done);

@@ -25,6 +25,7 @@ import { ReplicaAckWaiters } from './wait-for-replicas.js';
 import { Failover } from './failover.js';
 import { replicationGuard } from './command-guard.js';
 import { disconnectAllBlockedClients } from '../server/blocking.js';
+import { replicasAtShutdown } from './replicas-at-shutdown.js';
 
 export class Replication {
   readonly ids = new ReplicationIds();
@@ -69,6 +70,7 @@ export class Replication {
     const persistence = persistenceOf(server);
     persistence.replicationAux = () => this.saveInfo();
     server.shutdownHooks.push(async () => this.stop());
+    server.shutdownControl.replicas = replicasAtShutdown(this);
     server.onConfigSet('repl-backlog-size', () => this.backlog?.resize(server.config.int('repl-backlog-size')));
     const target = server.config.replicaOf();
     if (target) {
@@ -83,6 +85,9 @@ export class Replication {
   private stop(): void {
     if (this.cronTimer) clearInterval(this.cronTimer);
     this.link?.close();
+    // flushSlavesOutputBuffers: what the replicas are owed goes to their sockets before the
+    // node closes them.
+    for (const replica of this.replicas.replicas) replica.flush();
   }
 
   // --- the stream ------------------------------------------------------------------------------

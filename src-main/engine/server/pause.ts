@@ -1,15 +1,33 @@
-// CLIENT PAUSE (Redis's pauseClients / blockPostponeClient): while a pause is on, commands from
+// Client pauses (Redis's pauseClients / blockPostponeClient): while a pause is on, commands from
 // ordinary clients (all of them, or only those that may write) wait, in arrival order, until the
-// pause ends by CLIENT UNPAUSE or its deadline. Replicas and the master link are never paused.
+// pause ends. Replicas and the master link are never paused.
+//
+// Several subsystems pause for their own reasons (Redis's pause_purpose): CLIENT PAUSE, FAILOVER
+// and a SHUTDOWN that waits for its replicas. Each purpose starts and ends its own pause, so that
+// CLIENT UNPAUSE cannot let writes slip in under a failover or a shutdown; clients wait while any
+// purpose holds them, under the strictest mode of those active.
 import type { Command } from '../commands/table.js';
 import type { Client } from './client.js';
 
 export type PauseMode = 'all' | 'write';
 
+/** Who asked for the pause (PAUSE_BY_CLIENT_COMMAND, PAUSE_DURING_FAILOVER, PAUSE_DURING_SHUTDOWN). */
+export type PausePurpose = 'client-command' | 'failover' | 'shutdown';
+
+interface PauseEvent {
+  mode: PauseMode;
+  /** Absolute end (Date.now() clock); Infinity for a pause its owner ends explicitly. */
+  until: number;
+  timer: NodeJS.Timeout | null;
+}
+
+// setTimeout cannot wait longer than this; a pause beyond it is ended by its owner, not a timer.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class ClientPause {
+  private readonly events = new Map<PausePurpose, PauseEvent>();
+  /** The strictest mode of the active pauses, null when none is active. */
   private mode: PauseMode | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private until = 0;
   /** Resumes a postponed client's input processing, in the order they were postponed. */
   private readonly waiting = new Map<Client, () => void>();
 
@@ -17,21 +35,41 @@ export class ClientPause {
     return this.mode !== null;
   }
 
-  /** pauseClients: a longer or stricter pause extends the current one, never shortens it. */
-  start(mode: PauseMode, until: number): void {
-    if (this.mode === null || until > this.until) this.until = until;
-    if (this.mode !== 'all') this.mode = mode;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.end(), Math.max(0, this.until - Date.now()));
+  /**
+   * pauseClients for one purpose: a longer or stricter pause extends that purpose's current one,
+   * never shortens it. `until` may be Infinity (ended only by end()).
+   */
+  start(mode: PauseMode, until: number, purpose: PausePurpose = 'client-command'): void {
+    const current = this.events.get(purpose);
+    const event: PauseEvent = current
+      ? { mode: current.mode === 'all' ? 'all' : mode, until: Math.max(current.until, until), timer: current.timer }
+      : { mode, until, timer: null };
+    if (event.timer) clearTimeout(event.timer);
+    const delay = event.until - Date.now();
+    event.timer = delay <= MAX_TIMER_MS ? setTimeout(() => this.end(purpose), Math.max(0, delay)) : null;
+    this.events.set(purpose, event);
+    this.update();
   }
 
-  end(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.mode = null;
+  /** unpauseClients for one purpose: clients run again unless another purpose still holds them. */
+  end(purpose: PausePurpose = 'client-command'): void {
+    const event = this.events.get(purpose);
+    if (!event) return;
+    if (event.timer) clearTimeout(event.timer);
+    this.events.delete(purpose);
+    this.update();
+    // Postponed clients try again: what the remaining pauses (if any) still hold waits again.
+    if (this.mode === 'all') return;
     const resumes = [...this.waiting.values()];
     this.waiting.clear();
     for (const resume of resumes) resume();
+  }
+
+  /** updateClientPauseTypeAndEndTime: the strictest mode among the active purposes. */
+  private update(): void {
+    let mode: PauseMode | null = null;
+    for (const event of this.events.values()) if (mode !== 'all') mode = event.mode;
+    this.mode = mode;
   }
 
   /** Whether `command` from `client` must wait (processCommand's postpone check). */

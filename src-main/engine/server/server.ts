@@ -29,6 +29,7 @@ import type { CommandGuard } from './executor.js';
 import { OutputScheduler } from './output-scheduler.js';
 import { WriteFeed } from '../replication/write-feed.js';
 import { isBlocked } from './blocking.js';
+import { Shutdown, type ShutdownOptions } from './shutdown.js';
 
 export interface ServerStats {
   connectionsReceived: number;
@@ -50,13 +51,6 @@ export interface ServerStats {
 
 /** server.h ERROR_STATS_NUMBER: past this many distinct codes, errorstats stop growing. */
 const MAX_ERROR_CODES = 128;
-
-export interface ShutdownOptions {
-  /** SHUTDOWN SAVE / NOSAVE; undefined = save when save points are configured. */
-  save?: boolean;
-  /** SHUTDOWN FORCE: exit even when the final save fails. */
-  force?: boolean;
-}
 
 export class Server {
   readonly keyspace: Keyspace;
@@ -96,6 +90,8 @@ export class Server {
    * and flushes the AOF here).
    */
   readonly shutdownHooks: ((options: ShutdownOptions) => Promise<void>)[] = [];
+  /** SHUTDOWN's state: waiting for replicas, finishing, or none (see shutdown.ts). */
+  readonly shutdownControl = new Shutdown(this, (options) => this.finishShutdown(options));
   readonly stats: ServerStats = {
     connectionsReceived: 0,
     rejectedConnections: 0,
@@ -124,7 +120,6 @@ export class Server {
   /** DEBUG SET-ACTIVE-EXPIRE. */
   activeExpireEnabled = true;
   private readonly activeExpire = new ActiveExpireCycle();
-  private stopping: Promise<void> | null = null;
 
   constructor(
     readonly config: Config,
@@ -267,8 +262,12 @@ export class Server {
     this.cronTimer = setInterval(() => this.cron(), 1000 / hz);
   }
 
-  /** serverCron: active expiry, instantaneous metrics (every 100 ms) and idle-client timeouts. */
+  /**
+   * serverCron: active expiry, instantaneous metrics (every 100 ms), idle-client timeouts, and a
+   * shutdown waiting for its replicas.
+   */
   private cron(): void {
+    this.shutdownControl.cron();
     if (this.activeExpireEnabled) {
       this.activeExpire.run(this.keyspace, this.config.int('hz'), this.config.int('active-expire-effort'));
     }
@@ -294,23 +293,18 @@ export class Server {
     }
   }
 
-  /** SHUTDOWN / SIGTERM: stop accepting, close clients, then report exit code 0. */
+  /**
+   * SHUTDOWN / SIGTERM: waits for lagging replicas (unless options.now), saves, stops accepting,
+   * closes clients, then reports exit code 0. Rejects when cancelled (SHUTDOWN ABORT, failed
+   * final save): the node keeps serving and a later SHUTDOWN starts over.
+   */
   shutdown(options: ShutdownOptions = {}): Promise<void> {
-    this.stopping ??= this.doShutdown(options);
-    return this.stopping;
+    return this.shutdownControl.request(options);
   }
 
-  private async doShutdown(options: ShutdownOptions): Promise<void> {
-    this.logger.warning('User requested shutdown...');
-    try {
-      for (const hook of this.shutdownHooks) await hook(options);
-    } catch (err) {
-      // finishShutdown's error path (cancelShutdown): the node keeps serving and a later
-      // SHUTDOWN starts over; the caller reports the failure (SHUTDOWN replies an error).
-      this.stopping = null;
-      this.logger.warning('Errors trying to shut down the server. Check the logs for more information.');
-      throw err;
-    }
+  /** finishShutdown after the replicas' report: the hooks (final save...), then close and exit. */
+  private async finishShutdown(options: ShutdownOptions): Promise<void> {
+    for (const hook of this.shutdownHooks) await hook(options);
     if (this.cronTimer) clearInterval(this.cronTimer);
     // A listener's close completes only once its connections are gone, so drop clients first.
     const listenersClosed = this.closeListeners();

@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import { Logger, type LogLevel } from './logger.js';
 import { Server } from './server.js';
+import { signalShutdownOptions } from './shutdown.js';
 import { startPersistence } from '../persistence/node-persistence.js';
 import { startReplication } from '../replication/replication.js';
 import { ENGINE_NAME, REDIS_VERSION } from '../version.js';
@@ -60,7 +61,8 @@ export async function startNode(opts: StartOptions): Promise<NodeHandle> {
         // Redis logs this from its signal handler, with "signal-handler (<unix time>)" for the role.
         logger.raw(`${process.pid}:signal-handler (${Math.floor(Date.now() / 1000)}) Received ${options.signal} scheduling shutdown...`);
       }
-      await server.shutdown({ save: options.save });
+      const flags = options.signal ? signalShutdownOptions(config, options.signal) : {};
+      await server.shutdown({ ...flags, save: options.save ?? flags.save });
     },
   };
 }
