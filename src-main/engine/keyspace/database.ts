@@ -211,7 +211,7 @@ export class Database {
   /** Empties the database; returns how many keys it held. */
   flush(): number {
     const removed = this.index.size;
-    this.keyspace.beforeFlush(this);
+    this.keyspace.beforeFlush(this, null);
     this.index = new Map();
     this.keys = [];
     this.values = [];
@@ -222,10 +222,13 @@ export class Database {
     return removed;
   }
 
-  /** SWAPDB: exchanges contents with another database (observers see a flush of both first). */
+  /**
+   * SWAPDB: exchanges contents with another database. Observers see both replaced first, each
+   * with the database taking its place (dbSwapDatabases' two touchAllWatchedKeysInDb calls).
+   */
   swapWith(other: Database): void {
-    this.keyspace.beforeFlush(this);
-    this.keyspace.beforeFlush(other);
+    this.keyspace.beforeFlush(this, other);
+    this.keyspace.beforeFlush(other, this);
     [this.index, other.index] = [other.index, this.index];
     [this.keys, other.keys] = [other.keys, this.keys];
     [this.values, other.values] = [other.values, this.values];

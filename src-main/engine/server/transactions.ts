@@ -34,8 +34,8 @@ export class Transactions {
       afterChange: (db, key) => {
         if (this.watchCount !== 0) this.touch(db, key);
       },
-      beforeFlush: (db) => {
-        if (this.watchCount !== 0) this.touchAllInDb(db);
+      beforeFlush: (db, replacedWith) => {
+        if (this.watchCount !== 0) this.touchAllInDb(db, replacedWith);
       },
     });
   }
@@ -124,17 +124,31 @@ export class Transactions {
   }
 
   /**
-   * multi.c touchAllWatchedKeysInDb, for FLUSHDB / FLUSHALL / SWAPDB: watched keys that exist in
-   * the database being emptied are changed.
+   * multi.c touchAllWatchedKeysInDb, for FLUSHDB / FLUSHALL (`replacedWith` null) and SWAPDB
+   * (the database whose contents take `emptied`'s place). A watched key changes when it is
+   * stored in either database, logically expired or not, with Redis 7.0's exceptions for keys
+   * watched while expired (their removal is no change) and for expired keys swapped in (the
+   * watch then treats the key as one watched while expired).
    */
-  private touchAllInDb(db: Database): void {
-    const byKey = this.watches.get(db);
+  private touchAllInDb(emptied: Database, replacedWith: Database | null): void {
+    const byKey = this.watches.get(emptied);
     if (!byKey) return;
     for (const [key, set] of [...byKey]) {
-      if (db.peek(key) === undefined) continue;
+      const inEmptied = emptied.peek(key) !== undefined;
+      const inReplacement = replacedWith !== null && replacedWith.peek(key) !== undefined;
+      if (!inEmptied && !inReplacement) continue;
       for (const w of [...set]) {
-        if (w.expired) w.expired = false;
-        else this.markDirty(w.client);
+        if (w.expired) {
+          if (!inReplacement) {
+            w.expired = false;
+            continue;
+          }
+          if (replacedWith!.isExpired(key)) continue;
+        } else if (!inEmptied && replacedWith!.isExpired(key)) {
+          w.expired = true;
+          continue;
+        }
+        this.markDirty(w.client);
       }
     }
   }
