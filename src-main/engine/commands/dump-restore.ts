@@ -65,11 +65,10 @@ function restore(client: Client, argv: BinaryString[]): void {
     return;
   }
   const value = fromRdbValue(parsed.value, encodingLimitsFrom(server.config));
-  const deleted = options.replace && db.delete(key);
   if (ttl !== 0 && !options.absttl) ttl += Date.now();
   if (ttl !== 0 && ttl <= Date.now() && !server.keyspace.isReplica) {
     // Already expired: the key is not created; a replaced key is gone, and that is the effect.
-    if (deleted) {
+    if (options.replace && db.delete(key)) {
       server.propagation.propagate(db.id, ['DEL', key]);
       server.keyspaceEvents.notify('g', 'del', key, db.id);
     } else {
@@ -78,7 +77,8 @@ function restore(client: Client, argv: BinaryString[]): void {
     client.reply.ok();
     return;
   }
-  db.set(key, value, ttl !== 0 ? ttl : undefined);
+  // A replaced key is deleted and the restored one added (dbDelete + dbAdd): one change in all.
+  db.recreate(key, value, ttl !== 0 ? ttl : undefined);
   if (ttl !== 0 && !options.absttl) {
     // Replicas and the AOF get the absolute expiry, as Redis rewrites the command.
     server.propagation.propagate(db.id, ['RESTORE', key, String(ttl), ...argv.slice(3), 'ABSTTL']);

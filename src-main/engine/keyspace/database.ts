@@ -177,13 +177,17 @@ export class Database {
     this.set(key, value, ttl);
   }
 
-  /** Removes `key` (and its TTL). False if it did not exist. Expired keys count as missing. */
-  delete(key: BinaryString): boolean {
+  /**
+   * Removes `key` (and its TTL). False if it did not exist. Expired keys count as missing.
+   * `changes`: what the removal adds to the dirty counter (0 when the command counts its whole
+   * effect elsewhere, as RENAME and MOVE count one change for the key they move).
+   */
+  delete(key: BinaryString, changes = 1): boolean {
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return false;
     if (!this.index.has(key)) return false;
     this.keyspace.beforeChange(this, key);
     this.remove(key);
-    this.changed(key);
+    this.changed(key, changes);
     return true;
   }
 

@@ -28,6 +28,11 @@ export class Transactions {
   /** Per database: watched key -> the watches on it. */
   private readonly watches = new Map<Database, Map<BinaryString, Set<WatchedKey>>>();
   private watchCount = 0;
+  /**
+   * True while EXEC runs its queue (Redis's server.in_exec): BGSAVE then only schedules its save,
+   * which starts once the transaction is over.
+   */
+  executing = false;
 
   constructor(keyspace: Keyspace) {
     keyspace.addObserver({
@@ -91,6 +96,7 @@ export class Transactions {
     const denied = client.denyBlocking;
     client.denyBlocking = true;
     client.reply.arrayHeader(queue.length);
+    this.executing = true;
     try {
       for (const { command, argv } of queue) {
         // ACL rules may have changed since the command was queued (execCommand checks again).
@@ -99,6 +105,7 @@ export class Transactions {
         else client.reply.error(refusal);
       }
     } finally {
+      this.executing = false;
       client.denyBlocking = denied;
       this.discard(client);
     }
