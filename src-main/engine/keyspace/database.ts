@@ -129,6 +129,11 @@ export class Database {
     return this.values[slot];
   }
 
+  /** The object header stored in `slot` (objectHeader without the hash lookup). */
+  headerInSlot(slot: number): number | undefined {
+    return this.headers[slot];
+  }
+
   /** The slot of `key`; it never changes while the key exists. */
   slotOf(key: BinaryString): number | undefined {
     return this.index.get(key);
