@@ -220,7 +220,7 @@ describe('WATCH', () => {
 
 describe('propagation of EXEC', () => {
   function node() {
-    const { config } = loadConfig([]);
+    const { config } = loadConfig(['--save', '']); // in memory only: FLUSHALL would save into the cwd
     const server = new Server(config, new Logger({ level: 'warning', file: '' }), null);
     const feed = new WriteFeed(server.propagation);
     const stream: string[] = [];
