@@ -1,7 +1,8 @@
 // Our RDB, DUMP and DEBUG DIGEST code against Debian's redis-server 7.0 and its tools: we read
 // the dump it writes (every type, small and large encodings, TTLs, several dbs), it loads the
-// dump we write (and redis-check-rdb accepts it), DUMP/RESTORE payloads go both ways, and the
-// digests agree key by key.
+// dump we write (and redis-check-rdb accepts it), DUMP/RESTORE payloads go both ways, the
+// digests agree key by key, and the LRU idle times / LFU counters saved under those
+// maxmemory-policies load on the other side.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -224,5 +225,45 @@ test('an AOF directory we write (manifest, RDB-preamble base, incr) passes redis
     c.close();
   } finally {
     await loaded.stop();
+  }
+});
+
+test('the access history a maxmemory-policy tracks travels in the dump, both ways (IDLE / FREQ opcodes)', async () => {
+  const stringPayload = await ok('DUMP', 'str');
+  const listPayload = await ok('DUMP', 'list');
+  assert.ok(Buffer.isBuffer(stringPayload) && Buffer.isBuffer(listPayload));
+  // No LFU decay, so a minute boundary between the two servers cannot change a counter.
+  const policies = [
+    { args: ['--maxmemory-policy', 'allkeys-lru'], history: ['IDLETIME', '5000'], read: 'IDLETIME' },
+    { args: ['--maxmemory-policy', 'allkeys-lfu', '--lfu-decay-time', '0'], history: ['FREQ', '100'], read: 'FREQ' },
+  ];
+  for (const { args, history, read } of policies) {
+    // Each kind of server writes a dump of keys restored with that history...
+    const dirs = { ours: tempDir('replicalab-history-'), redis: tempDir('replicalab-history-') };
+    scratch.push(dirs.ours, dirs.redis);
+    for (const kind of ['ours', 'redis'] as const) {
+      const writer = await startServer(kind, args, { dir: dirs[kind] });
+      const c = await RespClient.open(writer.port);
+      await c.call('RESTORE', 's', '0', stringPayload as Buffer, ...history);
+      await c.call('RESTORE', 'l', '0', listPayload as Buffer, ...history);
+      assert.equal(await c.call('SAVE'), 'OK');
+      c.close();
+      await writer.stop();
+    }
+    // ...and the other kind loads it under the same policy and reports the same history.
+    const readers = [await startServer('redis', args, { dir: dirs.ours }), await startServer('ours', args, { dir: dirs.redis })];
+    try {
+      for (const reader of readers) {
+        const c = await RespClient.open(reader.port);
+        for (const key of ['s', 'l']) {
+          const reported = (await c.call('OBJECT', read, key)) as number;
+          if (read === 'FREQ') assert.equal(reported, 100, `OBJECT FREQ ${key} after loading`);
+          else assert.ok(reported >= 5000 && reported <= 5005, `OBJECT IDLETIME ${key} after loading: ${reported}`);
+        }
+        c.close();
+      }
+    } finally {
+      for (const reader of readers) await reader.stop();
+    }
   }
 });

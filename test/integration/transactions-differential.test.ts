@@ -23,7 +23,8 @@ let pair: Pair;
 let other: { ours: RespClient; redis: RespClient };
 
 before(async () => {
-  pair = await startPair();
+  // DEBUG SET-ACTIVE-EXPIRE 0 keeps logically expired keys stored, for the SWAPDB cases.
+  pair = await startPair(['--enable-debug-command', 'yes']);
   const [ours, redis] = await Promise.all(pair.servers.map((s) => RespClient.open(s.port)));
   other = { ours: ours!, redis: redis! };
 });
@@ -158,6 +159,56 @@ describe('WATCH', () => {
     await pair.sameAll([['MULTI'], ['PING'], ['EXEC']]);
   });
 
+  test('FLUSHDB touches only the flushed database', async () => {
+    await pair.sameAll([['FLUSHALL'], ['SET', 'fd', '1'], ['WATCH', 'fd']]);
+    await otherSame(['SELECT', '3']);
+    await otherSame(['SET', 'fd', '1']);
+    await otherSame(['FLUSHDB']);
+    await otherSame(['SELECT', '0']);
+    await pair.sameAll([['MULTI'], ['GET', 'fd'], ['EXEC']]);
+  });
+
+  test('SWAPDB touches a watched key that exists in either database, not one missing from both', async () => {
+    // db.c dbSwapDatabases -> touchAllWatchedKeysInDb(db1, db2) and (db2, db1).
+    for (const [where, key] of [['1', 'only1'], ['0', 'only0'], ['2', 'elsewhere']] as const) {
+      await pair.sameAll([['FLUSHALL'], ['SELECT', where], ['SET', key, 'x'], ['SELECT', '0'], ['WATCH', key]]);
+      await otherSame(['SWAPDB', '0', '1']);
+      await pair.sameAll([['MULTI'], ['GET', key], ['EXEC']]);
+    }
+    // A client watching in database 1 sees the swap from the other side.
+    await pair.sameAll([['FLUSHALL'], ['SET', 'from0', 'x'], ['SELECT', '1'], ['WATCH', 'from0']]);
+    await otherSame(['SWAPDB', '1', '0']);
+    await pair.sameAll([['MULTI'], ['GET', 'from0'], ['EXEC'], ['SELECT', '0']]);
+  });
+
+  test('SWAPDB and logically expired keys: no change unless a live key comes in', async () => {
+    await pair.sameAll([['DEBUG', 'SET-ACTIVE-EXPIRE', '0']]);
+    try {
+      /** Stores `key` in database `db` with a TTL that is over by the time it is watched. */
+      const storeExpired = async (db: string, key: string) => {
+        await pair.sameAll([['SELECT', db], ['SET', key, 'old', 'PX', '5'], ['SELECT', '0']]);
+      };
+      const cases: Array<{ name: string; db0?: 'live' | 'expired'; db1?: 'live' | 'expired' }> = [
+        { name: 'expired here, missing there', db0: 'expired' },
+        { name: 'expired here, live there', db0: 'expired', db1: 'live' },
+        { name: 'expired here, expired there', db0: 'expired', db1: 'expired' },
+        { name: 'missing here, expired there', db1: 'expired' },
+      ];
+      for (const { name, db0, db1 } of cases) {
+        await pair.sameAll([['FLUSHALL']]);
+        if (db0 === 'expired') await storeExpired('0', name);
+        if (db1 === 'expired') await storeExpired('1', name);
+        if (db1 === 'live') await pair.sameAll([['SELECT', '1'], ['SET', name, 'new'], ['SELECT', '0']]);
+        await sleep(20);
+        await pair.sameAll([['WATCH', name]]);
+        await otherSame(['SWAPDB', '0', '1']);
+        await pair.sameAll([['MULTI'], ['PING', name], ['EXEC']]);
+      }
+    } finally {
+      await pair.sameAll([['DEBUG', 'SET-ACTIVE-EXPIRE', '1']]);
+    }
+  });
+
   test('keys are watched per database', async () => {
     await pair.sameAll([['SET', 'pd', '1'], ['WATCH', 'pd']]);
     await otherSame(['SELECT', '2']);
@@ -169,7 +220,7 @@ describe('WATCH', () => {
 
 describe('propagation of EXEC', () => {
   function node() {
-    const { config } = loadConfig([]);
+    const { config } = loadConfig(['--save', '']); // in memory only: FLUSHALL would save into the cwd
     const server = new Server(config, new Logger({ level: 'warning', file: '' }), null);
     const feed = new WriteFeed(server.propagation);
     const stream: string[] = [];

@@ -43,7 +43,9 @@ export class InProcessNode {
   private readonly server: Server;
 
   constructor(directives: string[] = []) {
-    const { config } = loadConfig(directives);
+    // No save points: an in-memory mirror must not write dump.rdb into the working directory
+    // (FLUSHALL saves at once when save points are configured, as in Redis).
+    const { config } = loadConfig(['--save', '', ...directives]);
     this.server = new Server(config, new Logger({ level: 'warning', file: '' }), null);
     // Both hooks: a command's effects arrive as one unit; effects outside any command one by one.
     this.server.propagation.onPropagate = (_db, argv) => this.effects.push(argv);

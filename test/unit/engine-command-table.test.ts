@@ -9,7 +9,7 @@ import { Client } from '../../src-main/engine/server/client.js';
 import { executeCommand } from '../../src-main/engine/server/executor.js';
 
 function newClient(args: string[] = []): Client {
-  const { config } = loadConfig(args);
+  const { config } = loadConfig(['--save', '', ...args]); // in memory only: FLUSHALL would save into the cwd
   const server = new Server(config, new Logger({ level: 'warning', file: '' }), null);
   return new Client(server, null);
 }

@@ -63,6 +63,5 @@ export function commitWrite(
 
 /** Deletes a key whose aggregate a command emptied, counting `changes` (server.dirty). */
 export function deleteEmptied(db: Database, key: BinaryString, changes: number): void {
-  db.delete(key);
-  if (changes > 1) db.changed(key, changes - 1);
+  db.delete(key, changes);
 }

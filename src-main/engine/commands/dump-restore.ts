@@ -7,32 +7,36 @@ import { defineCommand, type CommandSpec } from './table.js';
 import { ERR, is } from './replies.js';
 import { createDumpPayload, parseDumpPayload } from '../persistence/dump-payload.js';
 import { encodingLimitsFrom, fromRdbValue, toRdbValue } from '../persistence/value-adapters.js';
+import { withAccessHistory, type AccessHistory } from '../keyspace/object-header.js';
 
 const BUSYKEY = 'BUSYKEY Target key name already exists.';
 
 interface RestoreOptions {
   replace: boolean;
   absttl: boolean;
+  /** IDLETIME seconds / FREQ counter, applied as the maxmemory-policy tracks them. */
+  history: AccessHistory;
 }
 
 /** RESTORE's options after the payload, or undefined after replying the error Redis gives. */
 function restoreOptions(client: Client, argv: BinaryString[]): RestoreOptions | undefined {
-  const options: RestoreOptions = { replace: false, absttl: false };
-  let idle: number | null = null;
-  let freq: number | null = null;
+  const options: RestoreOptions = { replace: false, absttl: false, history: {} };
+  const { history } = options;
   for (let j = 4; j < argv.length; j++) {
     const arg = argv[j]!;
     const hasValue = j + 1 < argv.length;
     if (is(arg, 'replace')) options.replace = true;
     else if (is(arg, 'absttl')) options.absttl = true;
-    else if (is(arg, 'idletime') && hasValue && freq === null) {
-      idle = parseInteger(argv[++j]!);
+    else if (is(arg, 'idletime') && hasValue && history.frequency === undefined) {
+      const idle = parseInteger(argv[++j]!);
       if (idle === null) return void client.reply.error(ERR.notInteger);
       if (idle < 0) return void client.reply.error('ERR Invalid IDLETIME value, must be >= 0');
-    } else if (is(arg, 'freq') && hasValue && idle === null) {
-      freq = parseInteger(argv[++j]!);
+      history.idleSeconds = idle;
+    } else if (is(arg, 'freq') && hasValue && history.idleSeconds === undefined) {
+      const freq = parseInteger(argv[++j]!);
       if (freq === null) return void client.reply.error(ERR.notInteger);
       if (freq < 0 || freq > 255) return void client.reply.error('ERR Invalid FREQ value, must be >= 0 and <= 255');
+      history.frequency = freq;
     } else {
       return void client.reply.error(ERR.syntax);
     }
@@ -65,11 +69,10 @@ function restore(client: Client, argv: BinaryString[]): void {
     return;
   }
   const value = fromRdbValue(parsed.value, encodingLimitsFrom(server.config));
-  const deleted = options.replace && db.delete(key);
   if (ttl !== 0 && !options.absttl) ttl += Date.now();
   if (ttl !== 0 && ttl <= Date.now() && !server.keyspace.isReplica) {
     // Already expired: the key is not created; a replaced key is gone, and that is the effect.
-    if (deleted) {
+    if (options.replace && db.delete(key)) {
       server.propagation.propagate(db.id, ['DEL', key]);
       server.keyspaceEvents.notify('g', 'del', key, db.id);
     } else {
@@ -78,7 +81,9 @@ function restore(client: Client, argv: BinaryString[]): void {
     client.reply.ok();
     return;
   }
-  db.set(key, value, ttl !== 0 ? ttl : undefined);
+  // A replaced key is deleted and the restored one added (dbDelete + dbAdd): one change in all.
+  db.recreate(key, value, ttl !== 0 ? ttl : undefined);
+  db.setObjectHeader(key, withAccessHistory(db.objectHeader(key)!, server.keyspace.lfu, options.history));
   if (ttl !== 0 && !options.absttl) {
     // Replicas and the AOF get the absolute expiry, as Redis rewrites the command.
     server.propagation.propagate(db.id, ['RESTORE', key, String(ttl), ...argv.slice(3), 'ABSTTL']);

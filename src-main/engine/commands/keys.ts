@@ -41,14 +41,15 @@ function databaseArg(client: Client, arg: BinaryString): Database | undefined {
 /**
  * Moves `key` of `from` to `toKey` of `to` with its TTL and object header (RENAME, MOVE: Redis
  * moves the object itself, so the encoding and access clock go along). `toKey` must be free
- * or about to be overwritten.
+ * or about to be overwritten. One change in all (renameGenericCommand and moveCommand do a
+ * single server.dirty++), though both keys are touched.
  */
 function moveKey(from: Database, key: BinaryString, to: Database, toKey: BinaryString): void {
   const value = from.peek(key)!;
   const header = from.objectHeader(key)!;
   to.recreate(toKey, value, from.expireAt(key));
   to.setObjectHeader(toKey, header);
-  from.delete(key);
+  from.delete(key, 0);
 }
 
 /** DEL and UNLINK (delGenericCommand): freeing is never deferred here, so both are the same. */

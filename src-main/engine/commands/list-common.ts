@@ -4,7 +4,7 @@ import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../server/client.js';
 import { ListValue } from '../keyspace/types/list.js';
 import { ERR, integerArg } from './replies.js';
-import { commitWrite, writableAggregate } from './aggregate-access.js';
+import { commitWrite, deleteEmptied, writableAggregate } from './aggregate-access.js';
 
 /** LIST_HEAD ('left') or LIST_TAIL ('right'). */
 export type End = 'left' | 'right';
@@ -47,12 +47,19 @@ export function commitPush(client: Client, key: BinaryString, target: { list: Li
 }
 
 /**
- * listElementsRemoved: after `count` elements left `list` at `end`, the pop event, and the key
- * deleted (with its "del" event) when that emptied it, as Redis never keeps an empty list.
+ * listElementsRemoved: after `count` (at least one) elements left `list`, the pop event, and the
+ * key deleted (with its "del" event) when that emptied it, as Redis never keeps an empty list.
+ * `changes` is what the removal adds to server.dirty: `count`, except for LMOVE, which counts
+ * its move once, at the push. The key is signalled (WATCH) either way.
  */
-export function commitRemoval(client: Client, key: BinaryString, list: ListValue, event: string, count: number): void {
+export function commitRemoval(client: Client, key: BinaryString, list: ListValue, event: string, count: number, changes = count): void {
   notify(client, 'l', event, key);
-  if (commitWrite(client.db, key, list, true, count)) notify(client, 'g', 'del', key);
+  if (list.size === 0) {
+    deleteEmptied(client.db, key, changes);
+    notify(client, 'g', 'del', key);
+  } else {
+    client.db.changed(key, changes);
+  }
 }
 
 export function popEvent(end: End): string {

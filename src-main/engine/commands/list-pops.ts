@@ -161,9 +161,10 @@ function move(client: Client, source: BinaryString, destination: BinaryString, f
   if (!target) return false;
   const value = pop(list, from);
   push(target.list, to, value);
+  // lmoveGenericCommand counts one change (server.dirty++) for the whole move.
   commitPush(client, destination, target, to, 1);
   client.reply.bulk(value);
-  commitRemoval(client, source, list, popEvent(from), 1);
+  commitRemoval(client, source, list, popEvent(from), 1, 0);
   return true;
 }
 

@@ -31,6 +31,7 @@ function save(client: Client): void {
     client.reply.error('ERR Background save already in progress');
     return;
   }
+  rdb.saves++;
   if (rdb.saveSync()) client.reply.ok();
   else client.reply.error(BARE_ERR);
 }
@@ -48,8 +49,9 @@ function bgsave(client: Client, argv: BinaryString[]): void {
   const rdb = persistence.rdb;
   if (rdb.inProgress) {
     client.reply.error('ERR Background save already in progress');
-  } else if (persistence.aof.rewriteInProgress) {
-    if (schedule) {
+  } else if (persistence.aof.rewriteInProgress || client.server.transactions.executing) {
+    // Inside EXEC the save is always scheduled (bgsaveCommand's server.in_exec): serverCron starts it.
+    if (schedule || client.server.transactions.executing) {
       rdb.scheduled = true;
       client.reply.simple('Background saving scheduled');
     } else {

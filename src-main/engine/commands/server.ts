@@ -4,6 +4,7 @@ import { ERR, is } from './replies.js';
 import type { Client } from '../server/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 import { blockClient, isBlocked, unblockClient } from '../server/blocking.js';
+import { persistenceOf } from '../persistence/node-persistence.js';
 
 /** FLUSHALL / FLUSHDB [ASYNC|SYNC]: both modes empty at once here (no lazy-free thread to hand off to). */
 function flushModeValid(argv: BinaryString[]): boolean {
@@ -76,8 +77,11 @@ export const serverCommands: CommandSpec[] = [
         client.reply.error(ERR.syntax);
         return;
       }
-      // Redis counts the removed keys plus one, so FLUSHALL of an empty server is still a change.
-      client.server.keyspace.dirty += client.server.keyspace.flushAll() + 1;
+      const server = client.server;
+      server.keyspace.dirty += server.keyspace.flushAll();
+      persistenceOf(server).rdb.afterFlushAll();
+      // Replicated even when nothing was removed, or the save just reset the counter.
+      server.propagation.force();
       client.reply.ok();
     },
   }),

@@ -129,6 +129,11 @@ export class Database {
     return this.values[slot];
   }
 
+  /** The object header stored in `slot` (objectHeader without the hash lookup). */
+  headerInSlot(slot: number): number | undefined {
+    return this.headers[slot];
+  }
+
   /** The slot of `key`; it never changes while the key exists. */
   slotOf(key: BinaryString): number | undefined {
     return this.index.get(key);
@@ -177,13 +182,17 @@ export class Database {
     this.set(key, value, ttl);
   }
 
-  /** Removes `key` (and its TTL). False if it did not exist. Expired keys count as missing. */
-  delete(key: BinaryString): boolean {
+  /**
+   * Removes `key` (and its TTL). False if it did not exist. Expired keys count as missing.
+   * `changes`: what the removal adds to the dirty counter (0 when the command counts its whole
+   * effect elsewhere, as RENAME and MOVE count one change for the key they move).
+   */
+  delete(key: BinaryString, changes = 1): boolean {
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return false;
     if (!this.index.has(key)) return false;
     this.keyspace.beforeChange(this, key);
     this.remove(key);
-    this.changed(key);
+    this.changed(key, changes);
     return true;
   }
 
@@ -211,7 +220,7 @@ export class Database {
   /** Empties the database; returns how many keys it held. */
   flush(): number {
     const removed = this.index.size;
-    this.keyspace.beforeFlush(this);
+    this.keyspace.beforeFlush(this, null);
     this.index = new Map();
     this.keys = [];
     this.values = [];
@@ -222,10 +231,13 @@ export class Database {
     return removed;
   }
 
-  /** SWAPDB: exchanges contents with another database (observers see a flush of both first). */
+  /**
+   * SWAPDB: exchanges contents with another database. Observers see both replaced first, each
+   * with the database taking its place (dbSwapDatabases' two touchAllWatchedKeysInDb calls).
+   */
   swapWith(other: Database): void {
-    this.keyspace.beforeFlush(this);
-    this.keyspace.beforeFlush(other);
+    this.keyspace.beforeFlush(this, other);
+    this.keyspace.beforeFlush(other, this);
     [this.index, other.index] = [other.index, this.index];
     [this.keys, other.keys] = [other.keys, this.keys];
     [this.values, other.values] = [other.values, this.values];

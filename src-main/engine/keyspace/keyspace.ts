@@ -13,8 +13,11 @@ export interface KeyspaceObserver {
   beforeChange?(db: Database, key: BinaryString): void;
   /** After such a change. */
   afterChange?(db: Database, key: BinaryString): void;
-  /** Before `db` is emptied or swapped as a whole (FLUSHDB, FLUSHALL, SWAPDB). */
-  beforeFlush?(db: Database): void;
+  /**
+   * Before `db` is emptied or swapped as a whole (FLUSHDB, FLUSHALL, SWAPDB). `replacedWith` is
+   * the database whose contents take its place in a SWAPDB (null for a flush).
+   */
+  beforeFlush?(db: Database, replacedWith: Database | null): void;
 }
 
 export class Keyspace {
@@ -86,8 +89,8 @@ export class Keyspace {
     for (const o of this.observers) o.afterChange?.(db, key);
   }
 
-  beforeFlush(db: Database): void {
-    for (const o of this.observers) o.beforeFlush?.(db);
+  beforeFlush(db: Database, replacedWith: Database | null): void {
+    for (const o of this.observers) o.beforeFlush?.(db, replacedWith);
   }
 
   expired(db: Database, key: BinaryString): void {

@@ -96,6 +96,33 @@ export function accessedHeader(header: number, lfu: LfuSettings | null): number 
   return hint | (lfuMinutes() << 8) | lfuLogIncrement(lfuCounter(header, lfu), lfu.logFactor);
 }
 
+/** A key's access history as it travels: RESTORE's IDLETIME / FREQ, an RDB's IDLE / FREQ opcodes. */
+export interface AccessHistory {
+  /** Seconds since the last access (LRU). */
+  idleSeconds?: number;
+  /** The LFU counter, 0-255. */
+  frequency?: number;
+}
+
+/**
+ * objectSetLRUOrLFU: the header of a key whose access history arrives from outside. Only the one
+ * the policy tracks applies: a frequency under an LFU policy, an idle time under any other;
+ * otherwise the header is kept.
+ */
+export function withAccessHistory(header: number, lfu: LfuSettings | null, history: AccessHistory): number {
+  const hint = header & ~LRU_MASK;
+  if (lfu !== null) {
+    return history.frequency === undefined ? header : hint | (lfuMinutes() << 8) | history.frequency;
+  }
+  if (history.idleSeconds === undefined) return header;
+  let lru = lruClock() - history.idleSeconds;
+  // Before the clock's last wrap: Redis adds one clock cycle, then stores the result in its
+  // 24-bit field, which keeps the low 24 bits of what may still be negative (an idle time
+  // beyond one cycle, about 194 days, reads back modulo the cycle).
+  if (lru < 0) lru += LRU_CLOCK_MAX;
+  return hint | (((lru % 2 ** 24) + 2 ** 24) % 2 ** 24);
+}
+
 /** estimateObjectIdleTime in seconds, as OBJECT IDLETIME reports it. */
 export function idleSeconds(header: number): number {
   const clock = lruClock();

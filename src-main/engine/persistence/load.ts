@@ -8,6 +8,9 @@
 import { open, stat } from 'node:fs/promises';
 import type { Server } from '../server/server.js';
 import { Keyspace } from '../keyspace/keyspace.js';
+import type { Database } from '../keyspace/database.js';
+import { withAccessHistory } from '../keyspace/object-header.js';
+import type { BinaryString } from '../protocol/request-parser.js';
 import { CorruptDataError } from './corrupt-data.js';
 import { RdbReader, type RdbLoadResult as RdbReadResult } from './rdb-reader.js';
 import { encodingLimitsFrom, fromRdbValue } from './value-adapters.js';
@@ -81,6 +84,8 @@ class StagedLoad {
       ? { progress: { startedAtMs: Date.now(), totalBytes: 0, loadedBytes: 0, rdbUsedMemory: 0 }, end: () => {} }
       : beginLoading(server, options.totalBytes ?? 0);
     this.staging = new Keyspace(server.keyspace.dbs.length);
+    // Loaded keys get the headers of the policy in force (an LFU counter, not an LRU clock).
+    this.staging.lfu = server.keyspace.lfu;
     const limits = encodingLimitsFrom(server.config);
     // A replica keeps expired keys: its master's DEL removes them (Redis checks iAmMaster()).
     const keepExpired = server.keyspace.isReplica || options.aofPreamble === true;
@@ -98,13 +103,16 @@ class StagedLoad {
         const sizeBefore = db.size;
         db.set(key, fromRdbValue(entry.value, limits), entry.expireAtMs ?? undefined);
         if (db.size === sizeBefore) throw new CorruptDataError(`RDB has duplicated key '${key}' in DB ${entry.db}`);
+        if (entry.lruIdleSeconds !== undefined || entry.lfuFrequency !== undefined) {
+          this.applyAccessHistory(db, key, entry.lruIdleSeconds, entry.lfuFrequency);
+        }
         this.keysLoaded++;
       },
       {
         databases: server.keyspace.dbs.length,
         verifyChecksum: server.config.bool('rdbchecksum'),
         // Plain strings, most keys of most datasets, come as binary strings: no Buffers to copy.
-        onStringEntry: (dbIndex, key, value, expireAtMs) => {
+        onStringEntry: (dbIndex, key, value, expireAtMs, lruIdleSeconds, lfuFrequency) => {
           if (!keepExpired && expireAtMs !== null && expireAtMs < now) {
             this.keysExpired++;
             return;
@@ -113,10 +121,19 @@ class StagedLoad {
           const sizeBefore = db.size;
           db.set(key, value, expireAtMs ?? undefined);
           if (db.size === sizeBefore) throw new CorruptDataError(`RDB has duplicated key '${key}' in DB ${dbIndex}`);
+          if (lruIdleSeconds !== undefined || lfuFrequency !== undefined) this.applyAccessHistory(db, key, lruIdleSeconds, lfuFrequency);
           this.keysLoaded++;
         },
       },
     );
+  }
+
+  /**
+   * rdbLoad's objectSetLRUOrLFU: a key saved by a server tracking idle times or frequencies (the
+   * file's IDLE / FREQ opcodes) keeps them when this node's policy tracks the same.
+   */
+  private applyAccessHistory(db: Database, key: BinaryString, idleSeconds: number | undefined, frequency: number | undefined): void {
+    db.setObjectHeader(key, withAccessHistory(db.objectHeader(key)!, this.staging.lfu, { idleSeconds, frequency }));
   }
 
   push(chunk: Buffer): void {

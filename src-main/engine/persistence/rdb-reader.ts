@@ -23,9 +23,17 @@ export interface RdbReaderOptions {
   verifyChecksum?: boolean;
   /**
    * Receives plain string keys instead of onEntry, as binary strings (one char per byte): the
-   * loader's fast path, without a Buffer per key and value or a model object per entry.
+   * loader's fast path, without a Buffer per key and value or a model object per entry. The
+   * last two are the IDLE / FREQ opcodes' values when the file has them (RdbEntry's fields).
    */
-  onStringEntry?: (db: number, key: string, value: string, expireAtMs: number | null) => void;
+  onStringEntry?: (
+    db: number,
+    key: string,
+    value: string,
+    expireAtMs: number | null,
+    lruIdleSeconds: number | undefined,
+    lfuFrequency: number | undefined,
+  ) => void;
 }
 
 export interface RdbLoadResult {
@@ -253,11 +261,13 @@ export class RdbReader {
       const key = input.binaryString();
       const value = input.binaryString();
       const expireAtMs = this.pendingExpire;
+      const lruIdleSeconds = this.pendingIdle;
+      const lfuFrequency = this.pendingFreq;
       this.pendingExpire = null;
       this.pendingIdle = undefined;
       this.pendingFreq = undefined;
       this.keysRead++;
-      this.onStringEntry(this.currentDb, key, value, expireAtMs);
+      this.onStringEntry(this.currentDb, key, value, expireAtMs, lruIdleSeconds, lfuFrequency);
       return;
     }
     const key = input.string();

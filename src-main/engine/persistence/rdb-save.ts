@@ -5,6 +5,7 @@
 // SAVE blocks the node while it serialises, exactly like Redis's SAVE. BGSAVE runs a
 // point-in-time snapshot (snapshot.ts) in slices while clients keep being served; where Redis
 // logs its child's pid we log our own, since the "child" is a task inside this process.
+import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from '../server/server.js';
 import { strerror } from '../config/errors.js';
@@ -30,7 +31,10 @@ export class RdbSaves {
   lastBgsaveOk = true;
   /** Duration of the last background save, -1 before the first. */
   lastBgsaveDurationSec = -1;
-  /** rdb_saves: SAVE and BGSAVE attempts. */
+  /**
+   * rdb_saves: SAVE and BGSAVE attempts (saveCommand and rdbSaveBackground count them; the
+   * foreground saves of FLUSHALL, DEBUG RELOAD and shutdown are not counted).
+   */
   saves = 0;
   /** BGSAVE SCHEDULE (or a BGSAVE inside MULTI) waiting for the running background job. */
   scheduled = false;
@@ -66,10 +70,9 @@ export class RdbSaves {
     return !this.lastBgsaveOk && config.bool('stop-writes-on-bgsave-error') && config.savePoints().length > 0;
   }
 
-  /** SAVE (rdbSave): serialises in the foreground; false after logging the failure. */
+  /** rdbSave: serialises in the foreground; false after logging the failure. */
   saveSync(): boolean {
     const server = this.server;
-    this.saves++;
     const temp = this.openTemp();
     if (!temp) return false;
     try {
@@ -147,11 +150,37 @@ export class RdbSaves {
     return this.background ? this.background.done : true;
   }
 
-  /** killRDBChild: stops the running background save and removes its temp file. */
-  async abortBackground(): Promise<void> {
+  /**
+   * killRDBChild: stops the running background save. Its temp file is removed at once, so a
+   * foreground save right after (FLUSHALL) writes a new file under the same name while writes
+   * of the stopped job still in flight land in the unlinked one. The job settles a moment later
+   * (rdb_bgsave_in_progress stays 1 until then, as Redis reaps its killed child later).
+   */
+  killBackground(): void {
     if (!this.background) return;
     this.background.abort.abort();
+    try {
+      unlinkSync(join(this.server.config.str('dir'), this.tempName));
+    } catch {
+      // Not created yet, or already gone.
+    }
+  }
+
+  /** killBackground, then waits until the stopped job has settled. */
+  async abortBackground(): Promise<void> {
+    if (!this.background) return;
+    this.killBackground();
     await this.background.done;
+  }
+
+  /**
+   * flushAllDataAndResetRDB, after FLUSHALL emptied the dataset: a running background save (of
+   * data that no longer exists) is stopped, and with save points configured the empty dataset is
+   * saved at once, so a restart does not bring the flushed keys back.
+   */
+  afterFlushAll(): void {
+    this.killBackground();
+    if (this.server.config.savePoints().length > 0) this.saveSync();
   }
 
   /**

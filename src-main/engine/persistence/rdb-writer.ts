@@ -96,16 +96,13 @@ export class RdbWriter {
     this.currentDb = db;
   }
 
-  /** rdbSaveKeyValuePair: [0xFC expire] type key value. */
+  /** rdbSaveKeyValuePair: [0xFC expire] [0xF8 idle] [0xF9 freq] type key value. */
   writeEntry(entry: RdbEntry): void {
     this.expectState('open');
     if (entry.db !== this.currentDb) {
       throw new Error(`RdbWriter: entry for db ${entry.db} written while db ${this.currentDb} is open (call startDb first)`);
     }
-    if (entry.expireAtMs !== null) {
-      this.out.writeByte(RdbOpcode.EXPIRETIME_MS);
-      this.out.writeMillis(entry.expireAtMs);
-    }
+    this.writeKeyPrefix(entry.expireAtMs, entry.lruIdleSeconds, entry.lfuFrequency);
     const rdbType = rdbTypeFor(entry.value, this.limits);
     this.out.writeByte(rdbType);
     this.out.writeString(entry.key);
@@ -116,18 +113,34 @@ export class RdbWriter {
    * writeEntry for a string value, straight from the keyspace's binary strings: the same bytes
    * without the per-key Buffers and model objects (snapshots of millions of keys).
    */
-  writeStringEntry(db: number, key: string, value: string, expireAtMs: number | null): void {
+  writeStringEntry(db: number, key: string, value: string, expireAtMs: number | null, lruIdleSeconds?: number, lfuFrequency?: number): void {
     this.expectState('open');
     if (db !== this.currentDb) {
       throw new Error(`RdbWriter: entry for db ${db} written while db ${this.currentDb} is open (call startDb first)`);
     }
+    this.writeKeyPrefix(expireAtMs, lruIdleSeconds, lfuFrequency);
+    this.out.writeByte(RdbType.STRING);
+    this.out.writeBinaryString(key);
+    this.out.writeBinaryString(value);
+  }
+
+  /**
+   * The opcodes before a key: its expiry, then the access history the saving server's
+   * maxmemory-policy tracks (idle seconds under an LRU policy, the LFU counter under an LFU one).
+   */
+  private writeKeyPrefix(expireAtMs: number | null, lruIdleSeconds: number | undefined, lfuFrequency: number | undefined): void {
     if (expireAtMs !== null) {
       this.out.writeByte(RdbOpcode.EXPIRETIME_MS);
       this.out.writeMillis(expireAtMs);
     }
-    this.out.writeByte(RdbType.STRING);
-    this.out.writeBinaryString(key);
-    this.out.writeBinaryString(value);
+    if (lruIdleSeconds !== undefined) {
+      this.out.writeByte(RdbOpcode.IDLE);
+      this.out.writeLength(lruIdleSeconds);
+    }
+    if (lfuFrequency !== undefined) {
+      this.out.writeByte(RdbOpcode.FREQ);
+      this.out.writeByte(lfuFrequency);
+    }
   }
 
   /** Hands what is buffered to the sink now (e.g. at the end of a slice, before yielding). */

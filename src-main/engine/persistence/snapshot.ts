@@ -29,6 +29,7 @@ import type { Database } from '../keyspace/database.js';
 import type { Keyspace, KeyspaceObserver } from '../keyspace/keyspace.js';
 import type { AggregateValue, Value } from '../keyspace/value.js';
 import type { BinaryString } from '../protocol/request-parser.js';
+import { idleSeconds, lfuCounter, type AccessHistory } from '../keyspace/object-header.js';
 import { REDIS_VERSION } from '../version.js';
 import { RdbWriter, standardAuxFields } from './rdb-writer.js';
 import { encodingLimitsFrom, toRdbValue } from './value-adapters.js';
@@ -75,7 +76,7 @@ export async function writeSnapshot(
   sinks: SnapshotSink | SnapshotSink[],
   options: SnapshotOptions = {},
 ): Promise<{ bytes: number }> {
-  const view = new PointInTimeView(server.keyspace);
+  const view = new PointInTimeView(server.keyspace, accessHistoryRecorder(server));
   const pending: Promise<void>[] = [];
   const fanOut = Array.isArray(sinks) ? sinks : [sinks];
   const writer = createEncoder(server, options, (chunk) => {
@@ -108,7 +109,7 @@ export async function writeSnapshot(
  * serialises in the main thread: no slices, nothing can change meanwhile.
  */
 export function writeSnapshotSync(server: Server, sink: (chunk: Buffer) => void, options: SnapshotOptions = {}): { bytes: number } {
-  const view = new PointInTimeView(server.keyspace);
+  const view = new PointInTimeView(server.keyspace, accessHistoryRecorder(server));
   try {
     const writer = createEncoder(server, options, sink);
     writer.begin(auxFields(options));
@@ -155,6 +156,22 @@ interface KeptEntry {
   key: BinaryString;
   value: Value;
   expireAt: number | undefined;
+  header: number;
+}
+
+/**
+ * rdbSaveKeyValuePair's savelru / savelfu: under an LRU maxmemory-policy each key is saved with
+ * its idle seconds, under an LFU one with its (decayed) counter, so a node loading the file keeps
+ * evicting the same keys first. Null (nothing saved) under the other policies.
+ */
+type AccessHistoryRecorder = ((header: number) => AccessHistory) | null;
+
+function accessHistoryRecorder(server: Server): AccessHistoryRecorder {
+  const lfu = server.keyspace.lfu;
+  if (lfu !== null) return (header) => ({ frequency: lfuCounter(header, lfu) });
+  const policy = server.config.str('maxmemory-policy');
+  if (policy === 'allkeys-lru' || policy === 'volatile-lru') return (header) => ({ idleSeconds: idleSeconds(header) });
+  return null;
 }
 
 /** One database's part of the view. */
@@ -190,7 +207,10 @@ class PointInTimeView implements KeyspaceObserver {
   private readonly shared = new Map<AggregateValue, KeptEntry>();
   private readonly removeObserver: () => void;
 
-  constructor(keyspace: Keyspace) {
+  constructor(
+    keyspace: Keyspace,
+    private readonly recordHistory: AccessHistoryRecorder,
+  ) {
     for (const db of keyspace.dbs) {
       if (db.size === 0) continue;
       const view = new DatabaseView(db);
@@ -213,7 +233,12 @@ class PointInTimeView implements KeyspaceObserver {
     view.decided.add(key);
     if (slot === undefined) return; // created after the start
     const value = db.peek(key)!;
-    view.kept.push({ key, value: typeof value === 'string' ? value : value.clone(), expireAt: db.peekExpire(key) });
+    view.kept.push({
+      key,
+      value: typeof value === 'string' ? value : value.clone(),
+      expireAt: db.peekExpire(key),
+      header: db.objectHeader(key)!,
+    });
   }
 
   beforeFlush(db: Database): void {
@@ -224,7 +249,7 @@ class PointInTimeView implements KeyspaceObserver {
       const key = db.keyInSlot(slot);
       if (key === undefined || view.decided.has(key)) continue;
       const value = db.peek(key)!;
-      const entry: KeptEntry = { key, value, expireAt: db.peekExpire(key) };
+      const entry: KeptEntry = { key, value, expireAt: db.peekExpire(key), header: db.headerInSlot(slot)! };
       view.kept.push(entry);
       if (typeof value !== 'string') this.shared.set(value, entry);
     }
@@ -260,7 +285,9 @@ class PointInTimeView implements KeyspaceObserver {
         view.next = slot + 1;
         if (key === undefined || (view.decided.size !== 0 && view.decided.has(key))) continue;
         // By slot, not by key: a hash lookup per key is a good part of a large snapshot's time.
-        writeEntry(writer, db.id, key, db.valueInSlot(slot)!, db.volatileCount === 0 ? undefined : db.peekExpire(key));
+        const expireAt = db.volatileCount === 0 ? undefined : db.peekExpire(key);
+        const history = this.recordHistory?.(db.headerInSlot(slot)!);
+        writeEntry(writer, db.id, key, db.valueInSlot(slot)!, expireAt, history);
       }
       if (stop >= end) break;
       if (performance.now() >= deadline) return false;
@@ -274,7 +301,7 @@ class PointInTimeView implements KeyspaceObserver {
     while (view.kept.length !== 0) {
       const entry = view.kept.pop()!;
       if (typeof entry.value !== 'string') this.shared.delete(entry.value);
-      writeEntry(writer, view.db.id, entry.key, entry.value, entry.expireAt);
+      writeEntry(writer, view.db.id, entry.key, entry.value, entry.expireAt, this.recordHistory?.(entry.header));
       if (++written % SLOTS_PER_CLOCK_CHECK === 0 && performance.now() >= deadline) return view.kept.length === 0;
     }
     return true;
@@ -296,11 +323,21 @@ class PointInTimeView implements KeyspaceObserver {
   }
 }
 
-function writeEntry(writer: SnapshotEncoder, db: number, key: BinaryString, value: Value, expireAt: number | undefined): void {
+function writeEntry(
+  writer: SnapshotEncoder,
+  db: number,
+  key: BinaryString,
+  value: Value,
+  expireAt: number | undefined,
+  history: AccessHistory | undefined,
+): void {
   if (typeof value === 'string' && writer instanceof RdbWriter) {
     // The common case, without a Buffer per key and value (garbage that costs BGSAVE's clients GC pauses).
-    writer.writeStringEntry(db, key, value, expireAt ?? null);
+    writer.writeStringEntry(db, key, value, expireAt ?? null, history?.idleSeconds, history?.frequency);
     return;
   }
-  writer.writeEntry({ db, key: Buffer.from(key, 'latin1'), value: toRdbValue(value), expireAtMs: expireAt ?? null });
+  const entry: RdbEntry = { db, key: Buffer.from(key, 'latin1'), value: toRdbValue(value), expireAtMs: expireAt ?? null };
+  if (history?.idleSeconds !== undefined) entry.lruIdleSeconds = history.idleSeconds;
+  if (history?.frequency !== undefined) entry.lfuFrequency = history.frequency;
+  writer.writeEntry(entry);
 }

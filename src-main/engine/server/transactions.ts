@@ -28,14 +28,19 @@ export class Transactions {
   /** Per database: watched key -> the watches on it. */
   private readonly watches = new Map<Database, Map<BinaryString, Set<WatchedKey>>>();
   private watchCount = 0;
+  /**
+   * True while EXEC runs its queue (Redis's server.in_exec): BGSAVE then only schedules its save,
+   * which starts once the transaction is over.
+   */
+  executing = false;
 
   constructor(keyspace: Keyspace) {
     keyspace.addObserver({
       afterChange: (db, key) => {
         if (this.watchCount !== 0) this.touch(db, key);
       },
-      beforeFlush: (db) => {
-        if (this.watchCount !== 0) this.touchAllInDb(db);
+      beforeFlush: (db, replacedWith) => {
+        if (this.watchCount !== 0) this.touchAllInDb(db, replacedWith);
       },
     });
   }
@@ -91,6 +96,7 @@ export class Transactions {
     const denied = client.denyBlocking;
     client.denyBlocking = true;
     client.reply.arrayHeader(queue.length);
+    this.executing = true;
     try {
       for (const { command, argv } of queue) {
         // ACL rules may have changed since the command was queued (execCommand checks again).
@@ -99,6 +105,7 @@ export class Transactions {
         else client.reply.error(refusal);
       }
     } finally {
+      this.executing = false;
       client.denyBlocking = denied;
       this.discard(client);
     }
@@ -124,17 +131,31 @@ export class Transactions {
   }
 
   /**
-   * multi.c touchAllWatchedKeysInDb, for FLUSHDB / FLUSHALL / SWAPDB: watched keys that exist in
-   * the database being emptied are changed.
+   * multi.c touchAllWatchedKeysInDb, for FLUSHDB / FLUSHALL (`replacedWith` null) and SWAPDB
+   * (the database whose contents take `emptied`'s place). A watched key changes when it is
+   * stored in either database, logically expired or not, with Redis 7.0's exceptions for keys
+   * watched while expired (their removal is no change) and for expired keys swapped in (the
+   * watch then treats the key as one watched while expired).
    */
-  private touchAllInDb(db: Database): void {
-    const byKey = this.watches.get(db);
+  private touchAllInDb(emptied: Database, replacedWith: Database | null): void {
+    const byKey = this.watches.get(emptied);
     if (!byKey) return;
     for (const [key, set] of [...byKey]) {
-      if (db.peek(key) === undefined) continue;
+      const inEmptied = emptied.peek(key) !== undefined;
+      const inReplacement = replacedWith !== null && replacedWith.peek(key) !== undefined;
+      if (!inEmptied && !inReplacement) continue;
       for (const w of [...set]) {
-        if (w.expired) w.expired = false;
-        else this.markDirty(w.client);
+        if (w.expired) {
+          if (!inReplacement) {
+            w.expired = false;
+            continue;
+          }
+          if (replacedWith!.isExpired(key)) continue;
+        } else if (!inEmptied && replacedWith!.isExpired(key)) {
+          w.expired = true;
+          continue;
+        }
+        this.markDirty(w.client);
       }
     }
   }
