@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReplicationBacklog } from '../../src-main/engine/replication/backlog.js';
-import { encodeCommand, NO_DB, WriteFeed } from '../../src-main/engine/replication/write-feed.js';
+import { CommandEncoder, encodeCommand, NO_DB, WriteFeed } from '../../src-main/engine/replication/write-feed.js';
 import { Propagation } from '../../src-main/engine/server/propagation.js';
 import { ReplicationIds } from '../../src-main/engine/replication/replication-ids.js';
 
@@ -104,4 +104,22 @@ test('commands are encoded as RESP multibulk, byte for byte', () => {
   assert.deepEqual(encoded, expected);
   const many = Array.from({ length: 12 }, (_, i) => 'x'.repeat(i * 10));
   assert.equal(encodeCommand(many).toString('latin1'), `*12\r\n${many.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`);
+});
+
+test('the reused encoder frames every size, and a big command does not disturb the reused buffer', () => {
+  const encoder = new CommandEncoder();
+  const reference = (argv: string[]) => `*${argv.length}\r\n${argv.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
+  const binary = Buffer.from(Array.from({ length: 256 }, (_, i) => i)).toString('latin1');
+  const cases = [
+    ['PING'],
+    ['SET', 'k', binary.slice(0, 24)],
+    ['SET', 'key', binary.slice(0, 25)],
+    ['RPUSH', 'list', ...Array.from({ length: 150 }, (_, i) => String(i))],
+    ['SET', 'big', 'v'.repeat(100_000)],
+    ['SET', binary, ''],
+  ];
+  for (const argv of cases) {
+    const length = encoder.encode(argv);
+    assert.equal(encoder.bytes.toString('latin1', 0, length), reference(argv));
+  }
 });

@@ -6,6 +6,7 @@
 // wire in RESP2 versus RESP3 is decided here and nowhere else.
 import type { BinaryString } from './request-parser.js';
 import { formatDouble } from './format-double.js';
+import { copyBytes } from './copy-bytes.js';
 import './buffer-latin1.js';
 
 const INITIAL_SIZE = 4 * 1024;
@@ -168,6 +169,20 @@ export class ReplyWriter {
     this.len = 0;
     if (this.buf && this.buf.length > KEEP_SIZE) this.buf = null;
     return out;
+  }
+
+  /** Drops what is pending, without handing it out (replies nobody will read). */
+  clear(): void {
+    this.len = 0;
+    this.chunks.length = 0;
+    this.chunkBytes = 0;
+    if (this.buf && this.buf.length > KEEP_SIZE) this.buf = null;
+  }
+
+  /** Bytes that are already protocol (a replication stream), copied from data[start, end). */
+  encoded(data: Buffer, start = 0, end = data.length): void {
+    this.reserve(end - start);
+    this.len += copyBytes(data, this.buf!, this.len, start, end);
   }
 
   private raw(bytes: Buffer): void {

@@ -12,6 +12,7 @@
 //                      buffered writes are held back until the replica's first REPLCONF ACK: a
 //                      replica detects the end of an EOF-framed RDB by its last 40 bytes, which
 //                      is only reliable when nothing follows them in the same read.
+import { ReplyWriter } from '../protocol/reply-writer.js';
 import type { Client } from '../server/client.js';
 
 export type ReplicaState = 'wait_bgsave_start' | 'wait_bgsave_end' | 'send_bulk' | 'online';
@@ -63,13 +64,13 @@ export class AttachedReplica {
   private softLimitSince = 0;
   /**
    * What was written during the current event-loop iteration, sent as one buffer once the
-   * iteration's I/O events were handled (server/output-scheduler.ts; Redis writes to replicas in beforeSleep):
-   * the writes of every client served in that iteration then cost one socket write per replica.
-   * Socket writes were most of a busy master's time with replicas attached: flushing after each
-   * client's read event instead tripled the write calls of a pipelined benchmark.
+   * iteration's I/O events were handled (server/output-scheduler.ts; Redis writes to replicas in
+   * beforeSleep): the writes of every client served in that iteration then cost one socket write
+   * per replica. Socket writes were most of a busy master's time with replicas attached: flushing
+   * after each client's read event instead tripled the write calls of a pipelined benchmark.
+   * Stream bytes are copied in (the encoder reuses its buffer), so a command costs no allocation.
    */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly pending = new ReplyWriter();
 
   constructor(
     readonly client: Client,
@@ -98,7 +99,7 @@ export class AttachedReplica {
 
   /** Queued or written but not yet sent to the socket: what output buffer limits are checked against. */
   get outputBytes(): number {
-    return this.heldBytes + this.pendingBytes + (this.client.socket?.writableLength ?? 0);
+    return this.heldBytes + this.pending.pendingBytes + (this.client.socket?.writableLength ?? 0);
   }
 
   /** Takes over the stream buffered by another replica attached to the same RDB (copyReplicaOutputBuffer). */
@@ -107,36 +108,37 @@ export class AttachedReplica {
     this.heldBytes = other.heldBytes;
   }
 
-  /** Appends stream bytes: written now when the stream flows, held otherwise. */
-  feed(bytes: Buffer, limit: OutputLimit): void {
+  /** Appends stream bytes bytes[0, length): written this turn when the stream flows, held otherwise. */
+  feed(bytes: Buffer, length: number, limit: OutputLimit): void {
     if (this.state === 'wait_bgsave_start') return; // its RDB is not taken yet: these writes will be in it
     if (this.held) {
-      this.held.push(bytes);
-      this.heldBytes += bytes.length;
+      this.held.push(Buffer.from(bytes.subarray(0, length)));
+      this.heldBytes += length;
     } else {
-      this.write(bytes);
+      this.queue(bytes, length);
     }
     this.checkOutputLimit(limit);
   }
 
   /** Writes bytes that are not part of the stream (RDB payload, +FULLRESYNC, keepalive newlines). */
   write(bytes: Buffer | string): void {
+    const data = typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes;
+    this.queue(data, data.length);
+  }
+
+  private queue(data: Buffer, length: number): void {
     const socket = this.client.socket;
     if (!socket || socket.destroyed) return;
-    const length = typeof bytes === 'string' ? Buffer.byteLength(bytes, 'latin1') : bytes.length;
     this.client.server.stats.netOutputBytes += length;
     this.client.server.stats.netReplOutputBytes += length;
-    if (this.pending.length === 0) this.client.server.output.replica(this);
-    this.pending.push(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
-    this.pendingBytes += length;
+    if (this.pending.pendingBytes === 0) this.client.server.output.replica(this);
+    this.pending.encoded(data, 0, length);
   }
 
   /** Hands what write() gathered to the socket now (before writing to the socket directly). */
   flush(): void {
-    if (this.pending.length === 0) return;
-    const out = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
-    this.pending = [];
-    this.pendingBytes = 0;
+    const out = this.pending.take();
+    if (out === null) return;
     const socket = this.client.socket;
     if (socket && !socket.destroyed) socket.write(out);
   }
@@ -157,9 +159,9 @@ export class AttachedReplica {
   /** checkClientOutputBufferLimits for the replica class: a replica that cannot keep up is dropped. */
   private checkOutputLimit(limit: OutputLimit): void {
     const used = this.outputBytes;
-    const now = Date.now();
     let exceeded = limit.hard > 0 && used >= limit.hard;
     if (limit.soft > 0 && used >= limit.soft) {
+      const now = Date.now();
       if (this.softLimitSince === 0) this.softLimitSince = now;
       else if (now - this.softLimitSince >= limit.softSeconds * 1000) exceeded = true;
     } else {

@@ -7,6 +7,8 @@
 // and at most one block more. That is why INFO's repl_backlog_histlen can slightly exceed
 // repl_backlog_size, exactly as with Redis.
 
+import { copyBytes } from '../protocol/copy-bytes.js';
+
 // networking.h PROTO_REPLY_CHUNK_BYTES: Redis's replication buffer block size.
 const BLOCK_BYTES = 16 * 1024;
 
@@ -39,21 +41,22 @@ export class ReplicationBacklog {
     return this.firstByteOffset + this.histlen - 1;
   }
 
-  append(data: Buffer): void {
-    let rest = data;
+  /** Copies data[0, length) in. */
+  append(data: Buffer, length = data.length): void {
+    let from = 0;
     const tail = this.blocks[this.blocks.length - 1];
     if (tail && tail.used < tail.bytes.length) {
-      const n = Math.min(tail.bytes.length - tail.used, rest.length);
-      rest.copy(tail.bytes, tail.used, 0, n);
+      const n = Math.min(tail.bytes.length - tail.used, length);
+      copyBytes(data, tail.bytes, tail.used, 0, n);
       tail.used += n;
-      rest = rest.subarray(n);
+      from = n;
     }
-    if (rest.length > 0) {
-      const bytes = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, rest.length));
-      rest.copy(bytes);
-      this.blocks.push({ bytes, used: rest.length });
+    if (from < length) {
+      const bytes = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, length - from));
+      copyBytes(data, bytes, 0, from, length);
+      this.blocks.push({ bytes, used: length - from });
     }
-    this.histlen += data.length;
+    this.histlen += length;
     this.trim();
   }
 

@@ -114,8 +114,11 @@ export class MasterClient {
         const argv = this.parser.next();
         if (argv === null) break;
         if (argv.length !== 0) {
+          const errorsBefore = stats.errorReplies;
           now = executeCommand(this.client, argv, now);
-          this.checkReply(argv);
+          // Replies to the master are dropped; an error is reported (see checkReply).
+          if (stats.errorReplies !== errorsBefore) this.reportError(argv);
+          else this.client.reply.clear();
         }
         // Inside MULTI nothing is applied until EXEC: the offset stays before the MULTI, so
         // an ACK never claims half a transaction.
@@ -137,13 +140,13 @@ export class MasterClient {
   }
 
   /**
-   * Replies to the master are dropped. An error means this replica's dataset diverged from its
-   * master's, which Redis reports loudly.
+   * An error replied to the master means this replica's dataset diverged from its master's,
+   * which Redis reports loudly.
    */
-  private checkReply(argv: BinaryString[]): void {
-    const out = this.client.reply.take();
-    if (out === null || out[0] !== 0x2d /* '-' */) return;
-    const text = out.toString('latin1', 1, out.indexOf('\r\n'));
+  private reportError(argv: BinaryString[]): void {
+    // The first error line of the reply (an EXEC's reply holds its commands' replies).
+    const text = /(?:^|\r\n)-([^\r]*)/.exec(this.client.reply.take()?.toString('latin1') ?? '')?.[1];
+    if (text === undefined) return;
     this.server.logger.warning(
       `== CRITICAL == This replica is sending an error to its master: '${text}' after processing the command '${argv[0]!.toLowerCase()}'`,
     );

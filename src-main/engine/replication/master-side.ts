@@ -406,9 +406,9 @@ export class MasterSide {
 
   // --- the stream ----------------------------------------------------------------------------
 
-  /** Sends stream bytes to every replica (the backlog got them already). */
-  feed(bytes: Buffer): void {
-    for (const replica of this.replicas) replica.feed(bytes, this.outputLimit);
+  /** Sends stream bytes bytes[0, length) to every replica (the backlog got them already). */
+  feed(bytes: Buffer, length: number): void {
+    for (const replica of this.replicas) replica.feed(bytes, length, this.outputLimit);
   }
 
   private dropForOutputLimit(replica: AttachedReplica): void {

@@ -18,7 +18,7 @@ import type { ReplicationAux } from '../persistence/snapshot.js';
 import { persistenceOf } from '../persistence/node-persistence.js';
 import { ReplicationIds } from './replication-ids.js';
 import { ReplicationBacklog } from './backlog.js';
-import { encodeCommand, encodeSelect, NO_DB } from './write-feed.js';
+import { CommandEncoder, NO_DB } from './write-feed.js';
 import { MasterSide } from './master-side.js';
 import { ReplicaLink } from './replica-link.js';
 import { ReplicaAckWaiters } from './wait-for-replicas.js';
@@ -35,6 +35,7 @@ export class Replication {
   backlog: ReplicationBacklog | null = null;
   /** The database the stream last SELECTed (server.slaveseldb); -1 forces a SELECT. */
   streamDb = -1;
+  private readonly encoder = new CommandEncoder();
   /** The link to our master: non-null exactly when this node is a replica. */
   link: ReplicaLink | null = null;
   readonly replicas: MasterSide;
@@ -99,21 +100,27 @@ export class Replication {
     // No backlog means no replica was ever attached: no one needs a stream, and the offset stays.
     if (!this.backlog) return;
     if (dbIndex !== NO_DB && dbIndex !== this.streamDb) {
-      this.feedStream(encodeSelect(dbIndex));
+      this.feedEncoded(['SELECT', String(dbIndex)]);
       this.streamDb = dbIndex;
     }
-    this.feedStream(encodeCommand(argv));
+    this.feedEncoded(argv);
+  }
+
+  private feedEncoded(argv: readonly BinaryString[]): void {
+    const length = this.encoder.encode(argv); // before reading .bytes: a big command gets its own
+    this.feedStream(this.encoder.bytes, length);
   }
 
   /** replicationFeedStreamFromMasterStream: a replica passes on what it applied. */
   proxyFromMaster(bytes: Buffer): void {
-    if (this.backlog) this.feedStream(bytes);
+    if (this.backlog) this.feedStream(bytes, bytes.length);
   }
 
-  private feedStream(bytes: Buffer): void {
-    this.offset += bytes.length;
-    this.backlog!.append(bytes);
-    this.replicas.feed(bytes);
+  /** Stream bytes bytes[0, length) (copied by the backlog and the replicas, not kept). */
+  private feedStream(bytes: Buffer, length: number): void {
+    this.offset += length;
+    this.backlog!.append(bytes, length);
+    this.replicas.feed(bytes, length);
   }
 
   /** The master's periodic PING, in the stream so replicas see a live master even when idle. */

@@ -133,7 +133,7 @@ export class Client {
 
   /** Drops whatever was replied since suppressReplies(). */
   discardSuppressed(): void {
-    this.reply.take();
+    this.reply.clear();
   }
 
   /** Writes pending replies to the socket now (normally through scheduleFlush). */
