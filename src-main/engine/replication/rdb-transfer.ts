@@ -26,7 +26,10 @@ import { randomReplicationId } from './replication-ids.js';
  */
 export async function saveRdbForReplication(server: Server, aux: ReplicationAux, signal: AbortSignal): Promise<string> {
   const path = server.config.path(server.config.str('dbfilename'));
-  const temp = new TempFile(server.config.path(`temp-${process.pid}.rdb`));
+  // Not BGSAVE's temp name: without fork both saves are this process, and a user's BGSAVE may run
+  // while a replica's sync saves (Redis would share one child); each writes its own temp file and
+  // renames a complete snapshot over the dump.
+  const temp = new TempFile(server.config.path(`temp-repl-${process.pid}.rdb`));
   try {
     await writeSnapshot(server, (chunk) => temp.writeInBackground(chunk), { replication: aux, signal });
     await temp.commit(path);
