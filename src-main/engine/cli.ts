@@ -1,6 +1,6 @@
 // The `replica-lab-server` command: `replica-lab-server [/path/to/redis.conf] [--directive value ...]`,
 // like redis-server. Logs go to stdout when `logfile` is "" (the default), exactly as redis-server.
-import { startNode, ConfigError } from './index.js';
+import { startNode, ConfigError, ShutdownInsisted } from './index.js';
 import { ENGINE_NAME, REDIS_VERSION } from './version.js';
 
 const argv = process.argv.slice(2);
@@ -35,8 +35,11 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     void starting.then((node) => node.shutdown({ signal })).then(
       () => process.exit(0),
-      // The final save failed: like redis-server, the node logs it and keeps running.
-      () => {},
+      // A second Ctrl+C exits at once; otherwise the shutdown was cancelled (SHUTDOWN ABORT, the
+      // final save failed): like redis-server, the node logs it and keeps running.
+      (err) => {
+        if (err instanceof ShutdownInsisted) process.exit(1);
+      },
     );
   });
 }

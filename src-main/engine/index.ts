@@ -31,10 +31,11 @@ export interface NodeHandle {
    * Graceful stop, as SHUTDOWN: waits (up to shutdown-timeout) for lagging replicas, saves if
    * save points are set (or save=true), closes listeners. `signal` logs it as redis-server logs a
    * SIGTERM/SIGINT and applies shutdown-on-sigterm/-sigint. Rejects when the shutdown is
-   * cancelled (SHUTDOWN ABORT, failed final save): the node keeps running. Does not call onExit
-   * (the caller asked).
+   * cancelled (SHUTDOWN ABORT, failed final save): the node keeps running; rejects with
+   * ShutdownInsisted on a second SIGINT during a shutdown (the caller exits with status 1). Does
+   * not call onExit (the caller asked).
    */
   shutdown(options?: { save?: boolean; signal?: 'SIGTERM' | 'SIGINT' }): Promise<void>;
 }
 
-export { startNode, ConfigError } from './server/start.js';
+export { startNode, ConfigError, ShutdownInsisted } from './server/start.js';

@@ -143,3 +143,17 @@ for (const masterKind of ['ours', 'redis'] as Kind[]) {
     assert.equal(String(await replica.client.call('GET', 'during')), '1');
   });
 }
+
+for (const kind of ['ours', 'redis'] as Kind[]) {
+  test(`a second SIGINT while ${kind === 'ours' ? 'our' : "redis-server's"} master waits for its replica exits at once with status 1`, async () => {
+    const master = track(await startNode(kind));
+    const replica = await laggingReplica(master, 'ours');
+    master.server.proc.kill('SIGINT');
+    await waitFor('waiting for replicas', () => master.server.output().includes('Waiting for replicas before shutting down.'));
+    assert.ok(running(master), 'the first SIGINT waits for the stopped replica');
+    master.server.proc.kill('SIGINT');
+    assert.equal(await exited(master), 1);
+    assert.match(master.server.output(), /signal-handler \(\d+\) You insist\.\.\. exiting now\./);
+    replica.server.proc.kill('SIGCONT');
+  });
+}

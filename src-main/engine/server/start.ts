@@ -47,6 +47,8 @@ export async function startNode(opts: StartOptions): Promise<NodeHandle> {
   logger.notice('Ready to accept connections');
 
   let stoppedByHandle = false;
+  /** A signal started the shutdown under way (Redis's shutdown_asap). */
+  let signalled = false;
   server.onExit = (code) => {
     if (!stoppedByHandle) opts.onExit?.(code);
   };
@@ -59,10 +61,22 @@ export async function startNode(opts: StartOptions): Promise<NodeHandle> {
       stoppedByHandle = true;
       if (options.signal) {
         // Redis logs this from its signal handler, with "signal-handler (<unix time>)" for the role.
-        logger.raw(`${process.pid}:signal-handler (${Math.floor(Date.now() / 1000)}) Received ${options.signal} scheduling shutdown...`);
+        const prefix = `${process.pid}:signal-handler (${Math.floor(Date.now() / 1000)})`;
+        // sigShutdownHandler: a SIGINT while a signal's shutdown is under way (Ctrl+C twice) means
+        // "now, whatever it costs".
+        if (options.signal === 'SIGINT' && signalled) {
+          logger.raw(`${prefix} You insist... exiting now.`);
+          throw new ShutdownInsisted();
+        }
+        logger.raw(`${prefix} Received ${options.signal} scheduling shutdown...`);
+        signalled = true;
       }
       const flags = options.signal ? signalShutdownOptions(config, options.signal) : {};
-      await server.shutdown({ ...flags, save: options.save ?? flags.save });
+      try {
+        await server.shutdown({ ...flags, save: options.save ?? flags.save });
+      } finally {
+        signalled = false; // cancelled (abortShutdown clears shutdown_asap), or done
+      }
     },
   };
 }
@@ -90,4 +104,14 @@ function combineSinks(...sinks: (LogSink | undefined)[]): LogSink | undefined {
   const present = sinks.filter((s): s is LogSink => s !== undefined);
   if (present.length <= 1) return present[0];
   return (line) => present.forEach((s) => s(line));
+}
+
+/**
+ * The handle's shutdown() rejects with this on a second SIGINT during a shutdown: the caller
+ * exits at once with status 1 (not a clean shutdown), as redis-server does.
+ */
+export class ShutdownInsisted extends Error {
+  constructor() {
+    super('You insist... exiting now.');
+  }
 }
