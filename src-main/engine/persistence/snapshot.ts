@@ -92,6 +92,8 @@ export async function writeSnapshot(
       // (BGSAVE, a replica's SYNC) gets its reply out before any serialising happens.
       await new Promise((resolve) => setImmediate(resolve));
       options.signal?.throwIfAborted();
+      // Replies to what clients sent during the last slice go out before this one starts.
+      server.output.flushNow();
       if (view.writeUntil(writer, performance.now() + SLICE_MS)) break;
       writer.flush();
       if (pending.length !== 0) await Promise.all(pending.splice(0));

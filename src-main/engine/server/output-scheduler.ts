@@ -33,6 +33,15 @@ export class OutputScheduler {
     this.schedule();
   }
 
+  /**
+   * Writes what is pending now instead of at the end of the turn. For work done in slices
+   * between turns (BGSAVE): a slice queued before a client's reply would otherwise run first,
+   * and the reply would wait for a whole slice more.
+   */
+  flushNow(): void {
+    if (this.scheduled) this.run();
+  }
+
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
