@@ -26,6 +26,8 @@ const UNAUTHENTICATED_MAX_BULK = 16384;
 // in 64 KB chunks costs one copy instead of a growing concatenation (Redis: PROTO_MBULK_BIG_ARG).
 const BIG_ARG = 32 * 1024;
 
+// A request with more arguments than this gives its gathering array up instead of keeping it.
+const MAX_REUSED_ARGV = 1024;
 // Longest command name remembered for reuse (the longest real one is 20 bytes).
 const MAX_REMEMBERED_NAME = 32;
 
@@ -44,7 +46,9 @@ export class RequestParser {
   private pos = 0;
   // State of a multibulk request that is not complete yet.
   private pendingArgs = 0;
+  /** The arguments read so far are argv[0, argc); see takeArgv. */
   private argv: BinaryString[] = [];
+  private argc = 0;
   private bulkLength = -1;
   private bigArg: Buffer | null = null;
   private bigArgFilled = 0;
@@ -135,7 +139,7 @@ export class RequestParser {
     }
     this.pos = cr + 2;
     this.pendingArgs = count > 0 ? count : 0;
-    this.argv = [];
+    this.argc = 0;
     this.bulkLength = -1;
     return true;
   }
@@ -179,13 +183,29 @@ export class RequestParser {
         if (length >= BIG_ARG && end - this.pos < length + 2) return this.startBigArg();
       }
       if (end - this.pos < this.bulkLength + 2) return this.keepRest();
-      this.argv.push(this.argv.length === 0 ? this.commandName(buf, this.pos, this.bulkLength) : buf.latin1Slice(this.pos, this.pos + this.bulkLength));
+      this.argv[this.argc] = this.argc === 0 ? this.commandName(buf, this.pos, this.bulkLength) : buf.latin1Slice(this.pos, this.pos + this.bulkLength);
+      this.argc++;
       this.pos += this.bulkLength + 2;
       this.bulkLength = -1;
       this.pendingArgs--;
     }
-    const argv = this.argv;
-    this.argv = [];
+    return this.takeArgv();
+  }
+
+  /**
+   * The request's arguments as an array of exactly their number. They are gathered in one reused
+   * array: a fresh array grown by push() gets room for 17 elements at its first push, which was
+   * the largest single piece of garbage a pipelined SET left behind.
+   */
+  private takeArgv(): BinaryString[] {
+    const gathered = this.argv;
+    const argv = gathered.slice(0, this.argc);
+    if (this.argc > MAX_REUSED_ARGV) {
+      this.argv = [];
+    } else {
+      for (let i = 0; i < this.argc; i++) gathered[i] = ''; // no reference to a big value kept
+    }
+    this.argc = 0;
     return argv;
   }
 

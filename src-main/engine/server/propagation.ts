@@ -80,7 +80,15 @@ export class Propagation {
 
   end(frame: CallFrame, dbIndex: number, argv: BinaryString[], dirty: number): void {
     this.depth--;
-    if (!frame.rewritten && !frame.prevented && (dirty > 0 || frame.forced)) frame.effects.push({ dbIndex, argv });
+    const ownArgv = !frame.rewritten && !frame.prevented && (dirty > 0 || frame.forced);
+    if (ownArgv && frame.effects.length === 0 && this.depth === 0) {
+      // The common case, a plain write at top level: its argv is the whole unit, handed over
+      // without an Effect object or array (two allocations per write, a quarter of a busy
+      // master's garbage).
+      this.onPropagate(dbIndex, argv);
+      return;
+    }
+    if (ownArgv) frame.effects.push({ dbIndex, argv });
     if (frame.effects.length === 0) return;
     const effects = frame.effects;
     frame.effects = [];
