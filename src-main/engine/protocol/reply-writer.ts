@@ -44,7 +44,7 @@ export class ReplyWriter {
   }
 
   ok(): void {
-    this.raw(OK);
+    this.encoded(OK);
   }
 
   /** An error line; `text` starts with its code (`ERR ...`, `WRONGTYPE ...`). */
@@ -54,8 +54,8 @@ export class ReplyWriter {
   }
 
   integer(n: number | bigint): void {
-    if (n === 0) this.raw(ZERO);
-    else if (n === 1) this.raw(ONE);
+    if (n === 0) this.encoded(ZERO);
+    else if (n === 1) this.encoded(ONE);
     else this.ascii(`:${n}\r\n`);
   }
 
@@ -82,12 +82,12 @@ export class ReplyWriter {
 
   /** The absent value: `$-1` in RESP2, `_` in RESP3. */
   null(): void {
-    this.raw(this.protocol === 3 ? NULL3 : NULL_BULK);
+    this.encoded(this.protocol === 3 ? NULL3 : NULL_BULK);
   }
 
   /** A missing aggregate: `*-1` in RESP2 (e.g. BLPOP timeout, EXEC aborted by WATCH), `_` in RESP3. */
   nullArray(): void {
-    this.raw(this.protocol === 3 ? NULL3 : NULL_ARRAY);
+    this.encoded(this.protocol === 3 ? NULL3 : NULL_ARRAY);
   }
 
   arrayHeader(length: number): void {
@@ -130,8 +130,8 @@ export class ReplyWriter {
     if (this.protocol === 3) {
       const body = Buffer.from(`${format}:${value}`, 'utf8');
       this.ascii(`=${body.length}\r\n`);
-      this.rawCopy(body);
-      this.raw(CRLF);
+      this.encoded(body);
+      this.encoded(CRLF);
     } else {
       this.text(value);
     }
@@ -179,24 +179,10 @@ export class ReplyWriter {
     if (this.buf && this.buf.length > KEEP_SIZE) this.buf = null;
   }
 
-  /** Bytes that are already protocol (a replication stream), copied from data[start, end). */
+  /** Bytes that are already protocol (a constant reply, a replication stream), copied from data[start, end). */
   encoded(data: Buffer, start = 0, end = data.length): void {
     this.reserve(end - start);
     this.len += copyBytes(data, this.buf!, this.len, start, end);
-  }
-
-  private raw(bytes: Buffer): void {
-    this.reserve(bytes.length);
-    if (bytes.length <= 8) {
-      for (let i = 0; i < bytes.length; i++) this.buf![this.len++] = bytes[i]!;
-    } else {
-      this.len += bytes.copy(this.buf!, this.len);
-    }
-  }
-
-  private rawCopy(bytes: Buffer): void {
-    this.reserve(bytes.length);
-    this.len += bytes.copy(this.buf!, this.len);
   }
 
   private ascii(text: string): void {
@@ -205,7 +191,7 @@ export class ReplyWriter {
   }
 
   private header(cache: Buffer[], prefix: string, n: number): void {
-    if (n < cache.length) this.raw(cache[n]!);
+    if (n < cache.length) this.encoded(cache[n]!);
     else this.ascii(`${prefix}${n}\r\n`);
   }
 
