@@ -26,17 +26,22 @@ export interface CallFrame {
   forced: boolean;
 }
 
+const NO_ARGV: BinaryString[] = [];
+
 export class Propagation {
   /** Set by persistence (AOF) and replication; the node's only write feed. */
   onPropagate: PropagateHook = () => {};
   /**
    * Receives the effects of one outermost command as a unit (EXEC's queued writes, a command and
    * the DEL of a key it found expired), so the write feed can wrap a unit of several effects in
-   * MULTI ... EXEC as Redis 7.0's propagatePendingCommands does. By default, one by one.
+   * MULTI ... EXEC as Redis 7.0's propagatePendingCommands does. By default, one by one. The
+   * array (and its Effect) are only valid during the call: the unit of a plain write reuses one.
    */
   onPropagateUnit: (effects: readonly Effect[]) => void = (effects) => {
     for (const e of effects) this.onPropagate(e.dbIndex, e.argv);
   };
+  /** The unit of a plain top-level write, reused (see end). */
+  private readonly single: [Effect] = [{ dbIndex: 0, argv: [] }];
   // Frames are reused by depth: a call costs no allocation unless it actually propagates.
   private readonly frames: CallFrame[] = [];
   private depth = 0;
@@ -82,10 +87,14 @@ export class Propagation {
     this.depth--;
     const ownArgv = !frame.rewritten && !frame.prevented && (dirty > 0 || frame.forced);
     if (ownArgv && frame.effects.length === 0 && this.depth === 0) {
-      // The common case, a plain write at top level: its argv is the whole unit, handed over
-      // without an Effect object or array (two allocations per write, a quarter of a busy
-      // master's garbage).
-      this.onPropagate(dbIndex, argv);
+      // The common case, a plain write at top level: its argv is the whole unit, handed over in
+      // a reused Effect and array (allocating them per write was a quarter of a busy master's
+      // garbage).
+      const unit = this.single;
+      unit[0].dbIndex = dbIndex;
+      unit[0].argv = argv;
+      this.onPropagateUnit(unit);
+      unit[0].argv = NO_ARGV; // keep no reference to the command's arguments
       return;
     }
     if (ownArgv) frame.effects.push({ dbIndex, argv });
