@@ -6,22 +6,16 @@
 // Then the commands that save as a side effect: FLUSHALL with save points configured (saves the
 // empty dataset at once, stopping a running BGSAVE) and BGSAVE inside MULTI/EXEC (scheduled, then
 // started by the server's cron), checked by INFO persistence and by redis-check-rdb on the file.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startPair, type Pair } from '../support/differential.js';
+import { pairForFile } from '../support/differential.js';
 import type { RespClient } from '../support/resp-client.js';
 import { serves } from '../support/command-families.js';
 
-let pair: Pair;
-before(async () => {
-  pair = await startPair();
-});
-after(async () => {
-  await pair?.close();
-});
+const pair = pairForFile();
 
 type Arg = string | Buffer | number;
 

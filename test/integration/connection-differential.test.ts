@@ -1,19 +1,13 @@
 // Connection and server commands against Debian's redis-server 7.0: HELLO, AUTH, RESET, CLIENT,
 // CONFIG SET/RESETSTAT, SLOWLOG, LATENCY, MONITOR's line format, requirepass; replies compared
 // exactly except where they hold per-connection data (ids, addresses).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startPair, type Pair } from '../support/differential.js';
+import { pairForFile, startPair } from '../support/differential.js';
 import { RespClient, encodeCommand, show } from '../support/resp-client.js';
 
-let pair: Pair;
-before(async () => {
-  pair = await startPair(['--enable-debug-command', 'yes']);
-});
-after(async () => {
-  await pair?.close();
-});
+const pair = pairForFile(['--enable-debug-command', 'yes']);
 
 describe('HELLO / AUTH / RESET', () => {
   test('errors and syntax', async () => {

@@ -1,19 +1,13 @@
 // Hash commands against Debian's redis-server 7.0, reply for reply: normal use, edge cases, every
 // error, the listpack/hashtable encodings and their orders, HSCAN cursors, HRANDFIELD's shapes,
 // what HINCRBYFLOAT propagates, and a seeded random stream of hash commands.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPair, stringArray, type Pair } from '../support/differential.js';
+import { pairForFile, stringArray } from '../support/differential.js';
 import { show, type Reply } from '../support/resp-client.js';
 import { InProcessNode, seededRandom, serves } from '../support/command-families.js';
 
-let pair: Pair;
-before(async () => {
-  pair = await startPair();
-});
-after(async () => {
-  await pair?.close();
-});
+const pair = pairForFile();
 
 type Arg = string | Buffer | number;
 

@@ -3,20 +3,14 @@
 // KEYS, SCAN (MATCH COUNT TYPE), RANDOMKEY, MOVE, COPY, SWAPDB and OBJECT; what expiry commands
 // propagate; and a seeded random stream of key commands with TTLs. Remaining times are compared
 // with a small tolerance (each server reads its own clock); everything else exactly.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startPair, type Pair } from '../support/differential.js';
+import { pairForFile, startPair } from '../support/differential.js';
 import { RespClient, show, type Reply } from '../support/resp-client.js';
 import { InProcessNode, seededRandom, serves } from '../support/command-families.js';
 
-let pair: Pair;
-before(async () => {
-  pair = await startPair();
-});
-after(async () => {
-  await pair?.close();
-});
+const pair = pairForFile();
 
 type Arg = string | Buffer | number;
 

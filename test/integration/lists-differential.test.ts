@@ -4,19 +4,13 @@
 // blocking commands when they need not wait (and inside MULTI, where they never do), keyspace
 // events, OBJECT ENCODING, and a seeded random stream of list commands.
 // Waiting and waking up is tested in lists-blocking.test.ts.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPair, type Pair } from '../support/differential.js';
+import { pairForFile } from '../support/differential.js';
 import { RespClient, show } from '../support/resp-client.js';
 import { seededRandom, serves } from '../support/command-families.js';
 
-let pair: Pair;
-before(async () => {
-  pair = await startPair();
-});
-after(async () => {
-  await pair?.close();
-});
+const pair = pairForFile();
 
 type Arg = string | Buffer | number;
 

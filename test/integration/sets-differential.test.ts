@@ -2,19 +2,13 @@
 // error, the intset/hashtable encodings (intsets reply in ascending order), the set algebra and
 // its STORE variants, SSCAN cursors, the shapes of random picks, what SPOP propagates, and a seeded
 // random stream of set commands.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPair, stringArray, type Pair } from '../support/differential.js';
+import { pairForFile, stringArray } from '../support/differential.js';
 import { show, type Reply } from '../support/resp-client.js';
 import { InProcessNode, seededRandom, serves } from '../support/command-families.js';
 
-let pair: Pair;
-before(async () => {
-  pair = await startPair();
-});
-after(async () => {
-  await pair?.close();
-});
+const pair = pairForFile();
 
 type Arg = string | Buffer | number;
 

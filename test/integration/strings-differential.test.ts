@@ -3,18 +3,12 @@
 // formatting), APPEND/STRLEN/GETRANGE/SETRANGE on binary data, OBJECT ENCODING after each kind of
 // write, SETBIT/GETBIT/BITCOUNT/BITPOS/BITOP/BITFIELD, what the rewriting commands propagate, and a
 // seeded random stream of string commands.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPair, type Pair } from '../support/differential.js';
+import { pairForFile } from '../support/differential.js';
 import { InProcessNode, seededRandom } from '../support/command-families.js';
 
-let pair: Pair;
-before(async () => {
-  pair = await startPair();
-});
-after(async () => {
-  await pair?.close();
-});
+const pair = pairForFile();
 
 type Arg = string | Buffer | number;
 

@@ -5,20 +5,14 @@
 // streams of sorted-set commands.
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPair, type Pair } from '../support/differential.js';
+import { pairForFile, startPair, type Pair } from '../support/differential.js';
 import { RespClient, show, type Reply } from '../support/resp-client.js';
 import { InProcessNode, seededRandom, serves } from '../support/command-families.js';
 import { startNode, startReplica, waitInSync, type Node } from '../support/replication.js';
 
 type Arg = string | Buffer | number;
 
-let pair: Pair;
-before(async () => {
-  pair = await startPair();
-});
-after(async () => {
-  await pair?.close();
-});
+const pair = pairForFile();
 
 function strings(reply: Reply): string[] {
   const shown = show(reply);

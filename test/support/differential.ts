@@ -2,6 +2,7 @@
 // replies must be identical. Commands whose replies have no defined order (SMEMBERS, HGETALL,
 // KEYS...) are compared as multisets via `unordered`.
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { startServer, type RunningServer } from './servers.js';
 import { RespClient, show, type Reply } from './resp-client.js';
 
@@ -63,4 +64,36 @@ export async function startPair(args: string[] = []): Promise<Pair> {
     },
   };
   return pair;
+}
+
+/**
+ * The pair of a whole test file: started before its first test, closed after its last (call at
+ * the top level of the file). The members reach the started pair.
+ */
+export function pairForFile(args: string[] = []): Pair {
+  let started: Pair | undefined;
+  before(async () => {
+    started = await startPair(args);
+  });
+  after(async () => {
+    await started?.close();
+  });
+  const get = (): Pair => {
+    if (!started) throw new Error('the pair is started in before()');
+    return started;
+  };
+  return {
+    get ours() {
+      return get().ours;
+    },
+    get redis() {
+      return get().redis;
+    },
+    get servers() {
+      return get().servers;
+    },
+    same: (argv, opts) => get().same(argv, opts),
+    sameAll: (commands, mirror) => get().sameAll(commands, mirror),
+    close: () => get().close(),
+  };
 }
