@@ -484,6 +484,9 @@ describe('authentication', () => {
 
   test('requirepass and the default user: who must authenticate, checked on every command', async () => {
     const early = await Twin.open(pair);
+    // A round trip first: a server accepts a connection when its event loop gets to it, which
+    // could otherwise be after the CONFIG SET below.
+    await early.same(['PING']);
     await admin.same(['CONFIG', 'SET', 'requirepass', 'secret']);
     const late = await Twin.open(pair);
     await late.same(['PING']);

@@ -92,8 +92,13 @@ export class MasterClient {
     this.socket.write(ack);
   }
 
+  /**
+   * Drops the master (repl-timeout, REPLICAOF). The loss is reported at once, as freeClient does in
+   * Redis: INFO must not show the link up between the decision and the socket's close event.
+   */
   close(): void {
     this.socket.destroy();
+    this.end();
   }
 
   private receive(chunk: Buffer): void {
@@ -128,7 +133,8 @@ export class MasterClient {
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
       this.server.logger.warning(`Protocol error (${err.message}) from client: id=${this.client.id} addr=${this.client.address} (master)`);
-      this.close();
+      // freeClientAsync: the loss is reported from the close event, after this chunk is done.
+      this.socket.destroy();
     } finally {
       keyspace.applyingMasterStream = false;
     }
