@@ -466,6 +466,7 @@ export class MasterSide {
       if (replica.state === 'online' && !replica.preSync && now - replica.ackTime > timeoutMs) {
         this.log.warning(`Disconnecting timedout replica (streaming sync): ${replica.name}`);
         replica.close();
+        this.detach(replica); // freeClient: INFO stops counting it now, not at the close event
         continue;
       }
       // Only diskless transfers: a replica that stopped reading holds back the snapshot every
@@ -475,6 +476,7 @@ export class MasterSide {
       if (replica.state === 'wait_bgsave_end' && stalledSince !== undefined && now - stalledSince > timeoutMs) {
         this.log.warning(`Disconnecting timedout replica (full sync): ${replica.name}`);
         replica.close();
+        this.detach(replica); // freeClient: INFO stops counting it now, not at the close event
       }
     }
     this.startPendingRdb();
