@@ -64,7 +64,7 @@ test('BGSAVE into a removed directory: still serving, INFO err, logged, MISCONF,
       assert.equal(await c.call('BGSAVE'), 'Background saving started', kind);
       const info = await bgsaveFinished(c);
       assert.equal(info.get('rdb_last_bgsave_status'), 'err', kind);
-      await logged(server, /Failed opening the temp RDB file temp-\d+\.rdb \(in server root dir .*\) for saving: No such file or directory/);
+      await logged(server, /Failed opening the temp RDB file temp-(?:bgsave-)?\d+\.rdb \(in server root dir .*\) for saving: No such file or directory/);
       await logged(server, /Background saving error/);
 
       assert.equal(errorOf(await c.call('SET', 'k2', 'v')), MISCONF, kind);
@@ -108,12 +108,12 @@ test('a SAVE whose writes fail (temp file on /dev/full): ERR, the write error lo
 
 test('our BGSAVE on a full disk: INFO err and MISCONF until the next BGSAVE succeeds', async () => {
   const dir = tempDir();
-  // Our background save runs inside the server process, so its temp file has the server's pid.
+  // Our background save runs inside the server process: its temp file is temp-bgsave-<server pid>.rdb.
   const server = await startServer('ours', [...WITH_SAVE_POINT, '--enable-debug-command', 'yes'], { dir });
   const c = await RespClient.open(server.port);
   try {
     await c.call('DEBUG', 'POPULATE', 20000, 'key', 100);
-    symlinkSync('/dev/full', join(dir, `temp-${server.proc.pid}.rdb`));
+    symlinkSync('/dev/full', join(dir, `temp-bgsave-${server.proc.pid}.rdb`));
     assert.equal(await c.call('BGSAVE'), 'Background saving started');
     assert.equal((await bgsaveFinished(c)).get('rdb_last_bgsave_status'), 'err');
     await logged(server, /Write error saving DB on disk\((rdbSaveRio|fflush)\): No space left on device/);

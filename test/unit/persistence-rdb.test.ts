@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { RdbReader, readRdbBuffer } from '../../src-main/engine/persistence/rdb-reader.js';
-import { standardAuxFields, writeRdbToBuffer } from '../../src-main/engine/persistence/rdb-writer.js';
+import { RdbWriter, standardAuxFields, writeRdbToBuffer } from '../../src-main/engine/persistence/rdb-writer.js';
 import { createDumpPayload, parseDumpPayload } from '../../src-main/engine/persistence/dump-payload.js';
 import { DatasetDigest } from '../../src-main/engine/persistence/digest.js';
 import { Crc64 } from '../../src-main/engine/persistence/crc64.js';
@@ -104,6 +104,33 @@ test('reading in chunks of any size gives the same entries as one buffer', () =>
     assert.equal(reader.end().checksum, 'verified');
     assert.equal(digest.hex(), expected.hex(), `chunk size ${chunkSize}`);
   }
+});
+
+test('a writer told its chunks are released fills the same buffers again, and the file is unchanged', () => {
+  const aux = standardAuxFields({ usedMemory: 1 });
+  const entries: RdbEntry[] = [];
+  for (let i = 0; i < 5000; i++) {
+    entries.push({ db: 0, key: b(`key:${i}`), value: { type: 'string', value: randomBytes(64) }, expireAtMs: null });
+  }
+  const expected = writeRdbToBuffer(aux, entries, { chunkSize: 16 * 1024 });
+  // As BGSAVE's file sink: each chunk is copied out (written) and then released.
+  const copies: Buffer[] = [];
+  const memory = new Set<ArrayBufferLike>();
+  const writer = new RdbWriter(
+    (chunk) => {
+      copies.push(Buffer.from(chunk));
+      memory.add(chunk.buffer);
+      writer.chunksReleased();
+    },
+    { chunkSize: 16 * 1024 },
+  );
+  writer.begin(aux);
+  writer.startDb(0, entries.length, 0);
+  for (const e of entries) writer.writeEntry(e);
+  writer.end();
+  assert.deepEqual(Buffer.concat(copies), expected);
+  assert.ok(copies.length > 20, `${copies.length} chunks`);
+  assert.ok(memory.size <= 2, `${memory.size} buffers for ${copies.length} chunks`);
 });
 
 test('bytes after the RDB are left for the caller (old single-file AOF with a preamble)', () => {

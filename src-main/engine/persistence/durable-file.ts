@@ -6,12 +6,15 @@
 // its own offset in the thread pool (writeInBackground): a writeSync can stall for tens of
 // milliseconds when the kernel throttles a process with many dirty pages, and that stall would
 // be every client's; Redis's fork keeps it in the child.
-import { closeSync, fsync, fsyncSync, openSync, renameSync, unlinkSync, write, writeSync } from 'node:fs';
+import { close, closeSync, fsync, fsyncSync, open, openSync, rename, renameSync, unlinkSync, write, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 
 const fsyncAsync = promisify(fsync);
 const writeAsync = promisify(write);
+const renameAsync = promisify(rename);
+const openAsync = promisify(open);
+const closeAsync = promisify(close);
 
 /** A failed step, named like the err_op Redis logs. */
 export class DurableWriteError extends Error {
@@ -69,16 +72,23 @@ export class TempFile {
     fsyncDirectory(target);
   }
 
-  /** The same, with the fsync of the data off the main thread (BGSAVE, AOF rewrite). */
+  /**
+   * The same off the main thread (BGSAVE, AOF rewrite), as Redis's child does all of it: renaming
+   * over a large old file frees its blocks, which took 8-9 ms here for a 31 MB dump, and every
+   * client would wait for it.
+   */
   async commit(target: string): Promise<void> {
-    try {
-      await fsyncAsync(this.fd!);
-    } catch (err) {
-      throw new DurableWriteError('fsync', err as NodeJS.ErrnoException);
-    }
+    await stepAsync('fsync', () => fsyncAsync(this.fd!));
     this.close();
-    this.rename(target);
-    fsyncDirectory(target);
+    await stepAsync('rename', () => renameAsync(this.path, target));
+    await stepAsync('fsyncFileDir', async () => {
+      const dir = await openAsync(dirname(target), 'r');
+      try {
+        await fsyncAsync(dir);
+      } finally {
+        await closeAsync(dir);
+      }
+    });
   }
 
   /** Closes and deletes the temp file (after a failure or an abort); never throws. */
@@ -117,6 +127,14 @@ export function fsyncDirectory(file: string): void {
       closeSync(fd);
     }
   });
+}
+
+async function stepAsync<T>(name: DurableWriteError['step'], action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (err) {
+    throw new DurableWriteError(name, err as NodeJS.ErrnoException);
+  }
 }
 
 function step<T>(name: DurableWriteError['step'], action: () => T): T {

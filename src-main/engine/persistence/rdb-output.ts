@@ -34,6 +34,10 @@ export class RdbOutput {
   private readonly crc: Crc64 | null;
   private readonly chunkSize: number;
   private readonly compression: boolean;
+  /** Full buffers whose chunks were handed over and may still be in use by the sink. */
+  private retired: Buffer[] = [];
+  /** Retired buffers the owner said are no longer in use (reuseRetired): taken before allocating. */
+  private spares: Buffer[] = [];
 
   constructor(
     private readonly sink: ChunkSink,
@@ -62,11 +66,23 @@ export class RdbOutput {
     this.crc?.update(chunk);
     this.flushed += this.pos - this.start;
     if (this.buf.length - this.pos < MIN_ROOM_TO_KEEP) {
-      this.buf = Buffer.allocUnsafe(this.chunkSize);
+      this.retired.push(this.buf);
+      this.buf = this.spares.pop() ?? Buffer.allocUnsafe(this.chunkSize);
       this.pos = 0;
     }
     this.start = this.pos;
     this.sink(chunk);
+  }
+
+  /**
+   * The owner knows that no chunk handed to the sink so far is still in use (every write of them
+   * finished): their buffers are filled again instead of allocating new ones. A BGSAVE of a large
+   * dataset otherwise allocates a megabyte per flush, and that external memory makes V8 run
+   * collections, even a full mark-compact, in the middle of the save while clients wait.
+   */
+  reuseRetired(): void {
+    this.spares.push(...this.retired);
+    this.retired = [];
   }
 
   writeByte(b: number): void {

@@ -15,6 +15,18 @@ import { writeSnapshot, writeSnapshotSync, type ReplicationAux } from './snapsho
 /** CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, save points wait this long before retrying. */
 const BGSAVE_RETRY_DELAY_SEC = 5;
 
+type SaveKind = 'foreground' | 'background';
+
+/**
+ * rdbSave names its temp file after the saving process: the server's pid for SAVE, the child's
+ * for BGSAVE. Our background save runs in the server process, so it gets a name of its own: a
+ * stopped BGSAVE's last steps (its rename runs in the thread pool) can then never touch the file
+ * of the SAVE that FLUSHALL starts right after stopping it.
+ */
+function tempName(kind: SaveKind): string {
+  return kind === 'foreground' ? `temp-${process.pid}.rdb` : `temp-bgsave-${process.pid}.rdb`;
+}
+
 export type BgsaveOutcome = 'started' | 'already-in-progress';
 
 interface BackgroundSave {
@@ -73,13 +85,13 @@ export class RdbSaves {
   /** rdbSave: serialises in the foreground; false after logging the failure. */
   saveSync(): boolean {
     const server = this.server;
-    const temp = this.openTemp();
+    const temp = this.openTemp('foreground');
     if (!temp) return false;
     try {
       writeSnapshotSync(server, (chunk) => temp.write(chunk), { replication: this.replicationAux() });
       temp.commitSync(this.filePath);
     } catch (err) {
-      this.logWriteError(err);
+      this.logWriteError(err, 'foreground');
       temp.discard();
       return false;
     }
@@ -130,7 +142,7 @@ export class RdbSaves {
 
   /** The "child" of a BGSAVE: rdbSave into the temp file, then rename; false after logging why not. */
   private async saveInBackground(signal: AbortSignal): Promise<boolean> {
-    const temp = this.openTemp();
+    const temp = this.openTemp('background');
     if (!temp) return false;
     try {
       // The view is taken in this same tick as the command: the point in time of BGSAVE.
@@ -138,7 +150,7 @@ export class RdbSaves {
       await temp.commit(this.filePath);
     } catch (err) {
       temp.discard();
-      if (!signal.aborted) this.logWriteError(err);
+      if (!signal.aborted) this.logWriteError(err, 'background');
       return false;
     }
     this.server.logger.notice('DB saved on disk');
@@ -160,7 +172,7 @@ export class RdbSaves {
     if (!this.background) return;
     this.background.abort.abort();
     try {
-      unlinkSync(join(this.server.config.str('dir'), this.tempName));
+      unlinkSync(join(this.server.config.str('dir'), tempName('background')));
     } catch {
       // Not created yet, or already gone.
     }
@@ -205,28 +217,24 @@ export class RdbSaves {
     }
   }
 
-  private get tempName(): string {
-    return `temp-${process.pid}.rdb`;
-  }
-
-  private openTemp(): TempFile | null {
+  private openTemp(kind: SaveKind): TempFile | null {
     const dir = this.server.config.str('dir');
     try {
-      return new TempFile(join(dir, this.tempName));
+      return new TempFile(join(dir, tempName(kind)));
     } catch (err) {
       const cause = err instanceof DurableWriteError ? err.cause : err;
       this.server.logger.warning(
-        `Failed opening the temp RDB file ${this.tempName} (in server root dir ${dir}) for saving: ${strerror(cause)}`,
+        `Failed opening the temp RDB file ${tempName(kind)} (in server root dir ${dir}) for saving: ${strerror(cause)}`,
       );
       return null;
     }
   }
 
-  private logWriteError(err: unknown): void {
+  private logWriteError(err: unknown, kind: SaveKind): void {
     const dir = this.server.config.str('dir');
     if (err instanceof DurableWriteError && err.step === 'rename') {
       this.server.logger.warning(
-        `Error moving temp DB file ${this.tempName} on the final destination ${this.filePath} (in server root dir ${dir}): ${strerror(err.cause)}`,
+        `Error moving temp DB file ${tempName(kind)} on the final destination ${this.filePath} (in server root dir ${dir}): ${strerror(err.cause)}`,
       );
       return;
     }

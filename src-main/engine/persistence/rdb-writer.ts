@@ -148,6 +148,11 @@ export class RdbWriter {
     this.out.flush();
   }
 
+  /** Every chunk handed to the sink so far is done with: see RdbOutput.reuseRetired. */
+  chunksReleased(): void {
+    this.out.reuseRetired();
+  }
+
   /** 0xFF, then the checksum of everything before it; flushes the last chunk. */
   end(): void {
     this.expectState('open');

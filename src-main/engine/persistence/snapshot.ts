@@ -36,7 +36,11 @@ import { encodingLimitsFrom, toRdbValue } from './value-adapters.js';
 import { AofRewriteEncoder } from './aof/aof-rewrite-encoder.js';
 import type { RdbAuxFields, RdbEntry } from './value-model.js';
 
-/** Where snapshot bytes go. A sink that returns a promise is waited for before the next slice (backpressure). */
+/**
+ * Where snapshot bytes go. A sink that returns a promise is waited for before the next slice
+ * (backpressure), and is done with the chunk once the promise resolves: when every sink returned
+ * a promise for every chunk, the encoder fills the chunks' memory again after they resolved.
+ */
 export type SnapshotSink = (chunk: Buffer) => void | Promise<void>;
 
 /** The replication aux fields (rdbSaveInfo): written so a restarted node can resume with PSYNC. */
@@ -78,11 +82,15 @@ export async function writeSnapshot(
 ): Promise<{ bytes: number }> {
   const view = new PointInTimeView(server.keyspace, accessHistoryRecorder(server));
   const pending: Promise<void>[] = [];
+  // False once a sink keeps a chunk without saying when it is done with it (a replica socket
+  // that took it without backpressure): from then on every chunk gets fresh memory.
+  let everyChunkAwaited = true;
   const fanOut = Array.isArray(sinks) ? sinks : [sinks];
   const writer = createEncoder(server, options, (chunk) => {
     for (const sink of fanOut) {
       const result = sink(chunk);
       if (result) pending.push(result);
+      else everyChunkAwaited = false;
     }
   });
   try {
@@ -97,6 +105,7 @@ export async function writeSnapshot(
       if (view.writeUntil(writer, performance.now() + SLICE_MS)) break;
       writer.flush();
       if (pending.length !== 0) await Promise.all(pending.splice(0));
+      if (everyChunkAwaited) writer.chunksReleased();
     }
     writer.end();
     await Promise.all(pending.splice(0));
@@ -108,12 +117,16 @@ export async function writeSnapshot(
 
 /**
  * The blocking form, for SAVE, DEBUG RELOAD and the final save at shutdown, where Redis too
- * serialises in the main thread: no slices, nothing can change meanwhile.
+ * serialises in the main thread: no slices, nothing can change meanwhile. The sink must be done
+ * with a chunk when it returns (it writes it out): the chunk's memory is filled again after.
  */
 export function writeSnapshotSync(server: Server, sink: (chunk: Buffer) => void, options: SnapshotOptions = {}): { bytes: number } {
   const view = new PointInTimeView(server.keyspace, accessHistoryRecorder(server));
   try {
-    const writer = createEncoder(server, options, sink);
+    const writer: SnapshotEncoder = createEncoder(server, options, (chunk) => {
+      sink(chunk);
+      writer.chunksReleased();
+    });
     writer.begin(auxFields(options));
     view.writeUntil(writer, Infinity);
     writer.end();
@@ -130,6 +143,8 @@ interface SnapshotEncoder {
   startDb(db: number, keyCount: number, expiresCount: number): void;
   writeEntry(entry: RdbEntry): void;
   flush(): void;
+  /** Every chunk handed to the sink so far is no longer in use; its memory may be filled again. */
+  chunksReleased(): void;
   end(): void;
 }
 

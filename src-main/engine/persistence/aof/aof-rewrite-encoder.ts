@@ -69,6 +69,9 @@ export class AofRewriteEncoder {
     this.flush();
   }
 
+  /** Nothing to reuse: each chunk is a Buffer of its own, made by concatenating the commands. */
+  chunksReleased(): void {}
+
   /** `name key` followed by the items, ITEMS_PER_COMMAND items per command. */
   private batched(name: string, key: Buffer, items: Arg[][]): void {
     for (let i = 0; i < items.length; i += ITEMS_PER_COMMAND) {
