@@ -1,10 +1,11 @@
 // Replication between our nodes and Debian's redis-server 7.0, in both directions and in chains:
 // after a full sync and a stream of random writes of every type, every node holds the same
 // dataset (DEBUG DIGEST), the offsets agree, and INFO replication reads as Redis's does.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import {
+  nodesForFile,
   assertSameData,
   expireShortKeys,
   infoFieldNames,
@@ -16,21 +17,14 @@ import {
   type Node,
 } from '../support/replication.js';
 
-const nodes: Node[] = [];
-after(async () => {
-  await Promise.all(nodes.map((n) => n.stop()));
-});
+const { track, stop: stopNode } = nodesForFile();
 
 async function node(kind: 'ours' | 'redis', args: string[] = []): Promise<Node> {
-  const n = await startNode(kind, args);
-  nodes.push(n);
-  return n;
+  return track(await startNode(kind, args));
 }
 
 async function replica(kind: 'ours' | 'redis', master: Node, args: string[] = []): Promise<Node> {
-  const n = await startReplica(kind, master, args);
-  nodes.push(n);
-  return n;
+  return track(await startReplica(kind, master, args));
 }
 
 for (const [masterKind, replicaKind] of [
@@ -56,10 +50,8 @@ for (const [masterKind, replicaKind] of [
       assert.equal((await master.info('stats')).get('sync_full'), '1');
       assert.match(m.get('slave0') ?? '', new RegExp(`^ip=127\\.0\\.0\\.1,port=${r.port},state=online,offset=\\d+,lag=\\d+$`));
       assert.deepEqual(await r.client.call('SET', 'k', 'v'), { error: "READONLY You can't write against a read only replica." });
-      await r.stop();
-      await master.stop();
-      nodes.splice(nodes.indexOf(r), 1);
-      nodes.splice(nodes.indexOf(master), 1);
+      await stopNode(r);
+      await stopNode(master);
     });
   }
 }
@@ -116,8 +108,7 @@ test('INFO replication lists the same fields in the same order as redis-server, 
   await waitFor('both online with ours', () => bothOnline(oursMaster));
   assert.deepEqual(await sectionOf(oursMaster), redisMasterFields, 'a master with two replicas');
   // Replicas of a master that is gone: the link is down.
-  await oursMaster.stop();
-  nodes.splice(nodes.indexOf(oursMaster), 1);
+  await stopNode(oursMaster);
   await waitFor('both down', async () => (await ours.info()).has('master_link_down_since_seconds') && (await redis.info()).has('master_link_down_since_seconds'));
   assert.deepEqual(await sectionOf(ours), await sectionOf(redis), 'a replica whose link is down');
   for (const n of [ours, redis]) await n.ok('REPLICAOF', 'NO', 'ONE');

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { tempDir } from '../support/servers.js';
 import {
+  nodesForFile,
   assertSameData,
   commonCommands,
   expireShortKeys,
@@ -20,22 +21,11 @@ import {
   type Node,
 } from '../support/replication.js';
 
-const nodes: Node[] = [];
+const { track, stop: stopNode } = nodesForFile();
 const dirs: string[] = [];
-after(async () => {
-  await Promise.all(nodes.map((n) => n.stop()));
+after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
-
-function track(node: Node): Node {
-  nodes.push(node);
-  return node;
-}
-
-async function stopNode(node: Node): Promise<void> {
-  nodes.splice(nodes.indexOf(node), 1);
-  await node.stop();
-}
 
 async function syncStats(node: Node): Promise<{ full: number; ok: number; err: number }> {
   const stats = await node.info('stats');

@@ -3,27 +3,13 @@
 // READONLY, MASTERDOWN, NOREPLICAS (min-replicas), WAIT, NOMASTERLINK when a node replicates from
 // itself, repl-timeout on both sides (a process paused with SIGSTOP), masterauth, several replicas
 // sharing one diskless RDB, and FAILOVER.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { startNode, startReplica, waitFor, waitInSync, parseInfo, type Kind, type Node } from '../support/replication.js';
+import { nodesForFile, startNode, startReplica, waitFor, waitInSync, parseInfo, type Kind, type Node } from '../support/replication.js';
 import { RespClient, show } from '../support/resp-client.js';
 
-const nodes: Node[] = [];
-after(async () => {
-  for (const n of nodes) n.server.proc.kill('SIGCONT');
-  await Promise.all(nodes.map((n) => n.stop()));
-});
-
-function track(node: Node): Node {
-  nodes.push(node);
-  return node;
-}
-
-async function stopNode(node: Node): Promise<void> {
-  nodes.splice(nodes.indexOf(node), 1);
-  await node.stop();
-}
+const { track, stop: stopNode } = nodesForFile();
 
 /** The same command on a node of each kind: the replies must be identical. */
 async function sameReply(ours: Node, redis: Node, ...argv: string[]): Promise<unknown> {

@@ -5,21 +5,14 @@
 // stopped process cannot acknowledge anything, so the master has to wait for it.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startNode, startReplica, waitFor, waitInSync, type Kind, type Node } from '../support/replication.js';
+import { nodesForFile, startNode, startReplica, waitFor, waitInSync, type Kind, type Node } from '../support/replication.js';
 import { RespClient } from '../support/resp-client.js';
 
-const nodes: Node[] = [];
+const { track } = nodesForFile();
 const clients: RespClient[] = [];
-after(async () => {
+after(() => {
   for (const c of clients) c.close();
-  for (const n of nodes) n.server.proc.kill('SIGCONT');
-  await Promise.all(nodes.map((n) => n.stop()));
 });
-
-function track(node: Node): Node {
-  nodes.push(node);
-  return node;
-}
 
 async function openClient(node: Node): Promise<RespClient> {
   const client = await RespClient.open(node.port);

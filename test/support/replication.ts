@@ -1,7 +1,8 @@
 // Helpers shared by the replication tests: nodes of either kind started as masters or replicas,
-// INFO parsing, waiting for a condition with a deadline, random writes of every type, and the
-// dataset comparison (DEBUG DIGEST on every node).
+// INFO parsing, waiting for a condition with a deadline, random writes of every type, the
+// dataset comparison (DEBUG DIGEST on every node), and stopping whatever a test file started.
 import assert from 'node:assert/strict';
+import { after } from 'node:test';
 import { startServer, type RunningServer } from './servers.js';
 import { RespClient, show, type Reply } from './resp-client.js';
 
@@ -21,6 +22,29 @@ export interface Node {
 
 /** Settings both kinds get: DEBUG allowed (for DIGEST), full syncs start at once. */
 export const BASE_ARGS = ['--enable-debug-command', 'yes', '--repl-diskless-sync-delay', '0'];
+
+/**
+ * The nodes of a whole test file (call at the top level): `track` each node a test starts;
+ * whatever is still tracked after the file's last test is stopped, resumed first in case a test
+ * left it SIGSTOPped. `stop` ends a node early and forgets it.
+ */
+export function nodesForFile(): { track(node: Node): Node; stop(node: Node): Promise<void> } {
+  const nodes: Node[] = [];
+  after(async () => {
+    for (const n of nodes) n.server.proc.kill('SIGCONT');
+    await Promise.all(nodes.map((n) => n.stop()));
+  });
+  return {
+    track(node) {
+      nodes.push(node);
+      return node;
+    },
+    async stop(node) {
+      nodes.splice(nodes.indexOf(node), 1);
+      await node.stop();
+    },
+  };
+}
 
 export async function startNode(kind: Kind, args: string[] = [], opts: { dir?: string; port?: number } = {}): Promise<Node> {
   const server = await startServer(kind, [...BASE_ARGS, ...args], opts);
