@@ -74,16 +74,21 @@ export class AofDirectory {
     }
   }
 
+  /** Deletes a file of the directory; one that is already gone is fine. */
+  remove(name: string): void {
+    try {
+      unlinkSync(this.filePath(name));
+    } catch {
+      // Already removed.
+    }
+  }
+
   /** aofDelHistoryFiles: removes the files a rewrite turned into history, then drops them from the manifest. */
   deleteHistory(manifest: AofManifest, log: (line: string) => void): void {
     if (manifest.history.length === 0) return;
     for (const file of manifest.history) {
       log(`Removing the history file ${file.fileName} in the background`);
-      try {
-        unlinkSync(this.filePath(file.fileName));
-      } catch {
-        // Already removed.
-      }
+      this.remove(file.fileName);
     }
     manifest.history = [];
     this.writeManifest(manifest);

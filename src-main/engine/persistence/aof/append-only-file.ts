@@ -223,7 +223,15 @@ export class AppendOnlyFile {
         log.notice(`Successfully created the temporary AOF base file ${tempName}`);
         abort.signal.throwIfAborted();
         const baseName = directory.baseName(nextSeq([this.manifest.base, ...this.manifest.history]), rdbPreamble);
-        return temp.commit(directory.filePath(baseName)).then(() => baseName);
+        return temp.commit(directory.filePath(baseName)).then(() => {
+          // Stopped while its base was being committed (the rename runs in the thread pool): like
+          // a killed child's file, it is installed nowhere.
+          if (abort.signal.aborted) {
+            directory.remove(baseName);
+            abort.signal.throwIfAborted();
+          }
+          return baseName;
+        });
       })
       .then(
         (baseName) => this.finishRewrite(tempName, baseName, incrName),
