@@ -9,22 +9,22 @@
 //   - WATCH gets `afterChange`;
 //   - the master's expired keys are reported once through `onExpired` (propagated as DEL).
 //
-// Layout: each key lives in a numbered slot that never moves while the key exists (`index` maps
-// key -> slot; `keys`/`values` are the slot arrays; freed slots are reused). Stable slots give
-// SCAN Redis's guarantee (a key present for the whole scan is returned) with a plain integer
-// cursor, and RANDOMKEY O(1) sampling, neither of which a JS Map can offer.
+// Layout: each key lives in a numbered slot that never moves while the key exists (`slots` maps
+// key -> slot and slot -> key, slot-table.ts; `values` and `headers` are arrays by slot; freed
+// slots are reused). Stable slots give SCAN Redis's guarantee (a key present for the whole scan
+// is returned) with a plain integer cursor, and RANDOMKEY O(1) sampling, neither of which a JS
+// Map can offer.
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Keyspace } from './keyspace.js';
 import type { Value } from './value.js';
 import { accessedHeader, newHeader } from './object-header.js';
+import { SlotTable } from './slot-table.js';
 
 export class Database {
-  private index = new Map<BinaryString, number>();
-  private keys: (BinaryString | undefined)[] = [];
+  private slots = new SlotTable();
   private values: (Value | undefined)[] = [];
   /** Per slot: Redis's object header bits (LRU/LFU clock, string encoding); see object-header.ts. */
   private headers: number[] = [];
-  private freeSlots: number[] = [];
   /** Absolute expiry time in ms for keys that have one (Redis's db->expires). */
   private expires = new Map<BinaryString, number>();
   /** The active expire cycle's position in `expires`; survives across ticks like Redis's cursor. */
@@ -36,7 +36,7 @@ export class Database {
   ) {}
 
   get size(): number {
-    return this.index.size;
+    return this.slots.size;
   }
 
   get volatileCount(): number {
@@ -62,8 +62,8 @@ export class Database {
    */
   peekLive(key: BinaryString, touch = false): Value | undefined {
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
-    const slot = this.index.get(key);
-    if (slot === undefined) return undefined;
+    const slot = this.slots.find(key);
+    if (slot === -1) return undefined;
     if (touch) this.headers[slot] = accessedHeader(this.headers[slot]!, this.keyspace.lfu);
     return this.values[slot];
   }
@@ -74,8 +74,8 @@ export class Database {
    */
   lookupForWrite(key: BinaryString): Value | undefined {
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
-    const slot = this.index.get(key);
-    if (slot === undefined) return undefined;
+    const slot = this.slots.find(key);
+    if (slot === -1) return undefined;
     this.keyspace.beforeChange(this, key);
     this.headers[slot] = accessedHeader(this.headers[slot]!, this.keyspace.lfu);
     return this.values[slot];
@@ -92,8 +92,8 @@ export class Database {
 
   /** The raw stored value, even if logically expired, without side effects (snapshots, DEBUG). */
   peek(key: BinaryString): Value | undefined {
-    const slot = this.index.get(key);
-    return slot === undefined ? undefined : this.values[slot];
+    const slot = this.slots.find(key);
+    return slot === -1 ? undefined : this.values[slot];
   }
 
   peekExpire(key: BinaryString): number | undefined {
@@ -102,26 +102,26 @@ export class Database {
 
   /** The key's object header bits (object-header.ts), undefined when missing. No side effects. */
   objectHeader(key: BinaryString): number | undefined {
-    const slot = this.index.get(key);
-    return slot === undefined ? undefined : this.headers[slot];
+    const slot = this.slots.find(key);
+    return slot === -1 ? undefined : this.headers[slot];
   }
 
   /** Replaces an existing key's header bits (a string's encoding; a renamed key's clock). */
   setObjectHeader(key: BinaryString, header: number): void {
-    const slot = this.index.get(key);
-    if (slot !== undefined) this.headers[slot] = header;
+    const slot = this.slots.find(key);
+    if (slot !== -1) this.headers[slot] = header;
   }
 
   // --- slots, for point-in-time snapshots (persistence/snapshot.ts walks them in order) -------
 
   /** One past the highest slot in use (free slots below it included). */
   get slotCount(): number {
-    return this.keys.length;
+    return this.slots.slotCount;
   }
 
   /** The key stored in `slot`, undefined for a free slot. */
   keyInSlot(slot: number): BinaryString | undefined {
-    return this.keys[slot];
+    return this.slots.keyInSlot(slot);
   }
 
   /** The value stored in `slot` (raw, like peek), for walks over the slots: no hash lookup. */
@@ -136,7 +136,8 @@ export class Database {
 
   /** The slot of `key`; it never changes while the key exists. */
   slotOf(key: BinaryString): number | undefined {
-    return this.index.get(key);
+    const slot = this.slots.find(key);
+    return slot === -1 ? undefined : slot;
   }
 
   // --- writes ----------------------------------------------------------------------------------
@@ -146,18 +147,16 @@ export class Database {
    * (SET KEEPTTL), a number sets that absolute expiry in ms — one change, as Redis counts it.
    */
   set(key: BinaryString, value: Value, ttl?: number | 'keep'): void {
-    let slot = this.index.get(key);
+    let slot = this.slots.find(key);
     // Redis looks the key up for writing before every store (lookupKeyWrite in setKey and the
     // commands): a logically expired key is deleted and reported first, and this one is new.
-    if (slot !== undefined && this.expires.size !== 0 && this.expireIfNeeded(key)) slot = this.index.get(key);
+    if (slot !== -1 && this.expires.size !== 0 && this.expireIfNeeded(key)) slot = this.slots.find(key);
     this.keyspace.beforeChange(this, key);
-    if (slot === undefined) {
-      const free = this.freeSlots.pop();
-      const at = free ?? this.keys.length;
-      this.keys[at] = key;
+    const created = slot === -1;
+    if (created) {
+      const at = this.slots.insert(key);
       this.values[at] = value;
       this.headers[at] = newHeader(this.keyspace.lfu);
-      this.index.set(key, at);
     } else {
       this.values[slot] = value;
       // A new object, except that an LFU counter survives an overwrite (db.c dbSetValue).
@@ -166,7 +165,7 @@ export class Database {
     if (typeof ttl === 'number') this.expires.set(key, ttl);
     else if (ttl === undefined && this.expires.size !== 0) this.expires.delete(key);
     this.changed(key);
-    if (slot === undefined && this.keyspace.onKeyCreated !== null) this.keyspace.onKeyCreated(this, key);
+    if (created && this.keyspace.onKeyCreated !== null) this.keyspace.onKeyCreated(this, key);
   }
 
   /**
@@ -175,7 +174,7 @@ export class Database {
    * a fresh header (no LFU counter carried over) and a "new" keyspace event. One change.
    */
   recreate(key: BinaryString, value: Value, ttl?: number): void {
-    if (this.index.has(key)) {
+    if (this.slots.find(key) !== -1) {
       this.keyspace.beforeChange(this, key);
       this.remove(key);
     }
@@ -189,7 +188,7 @@ export class Database {
    */
   delete(key: BinaryString, changes = 1): boolean {
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return false;
-    if (!this.index.has(key)) return false;
+    if (this.slots.find(key) === -1) return false;
     this.keyspace.beforeChange(this, key);
     this.remove(key);
     this.changed(key, changes);
@@ -219,13 +218,11 @@ export class Database {
 
   /** Empties the database; returns how many keys it held. */
   flush(): number {
-    const removed = this.index.size;
+    const removed = this.slots.size;
     this.keyspace.beforeFlush(this, null);
-    this.index = new Map();
-    this.keys = [];
+    this.slots = new SlotTable();
     this.values = [];
     this.headers = [];
-    this.freeSlots = [];
     this.expires = new Map();
     this.expireCursor = null;
     return removed;
@@ -238,11 +235,9 @@ export class Database {
   swapWith(other: Database): void {
     this.keyspace.beforeFlush(this, other);
     this.keyspace.beforeFlush(other, this);
-    [this.index, other.index] = [other.index, this.index];
-    [this.keys, other.keys] = [other.keys, this.keys];
+    [this.slots, other.slots] = [other.slots, this.slots];
     [this.values, other.values] = [other.values, this.values];
     [this.headers, other.headers] = [other.headers, this.headers];
-    [this.freeSlots, other.freeSlots] = [other.freeSlots, this.freeSlots];
     [this.expires, other.expires] = [other.expires, this.expires];
     this.expireCursor = other.expireCursor = null;
   }
@@ -254,10 +249,10 @@ export class Database {
    * returns the next cursor (0 when done). Expired keys are skipped (and removed on a master).
    */
   scan(cursor: number, count: number, visit: (key: BinaryString) => void): number {
-    const end = this.keys.length;
+    const end = this.slots.slotCount;
     let slot = cursor;
     for (let seen = 0; slot < end && seen < count; slot++) {
-      const key = this.keys[slot];
+      const key = this.slots.keyInSlot(slot);
       if (key === undefined) continue;
       seen++;
       if (this.expires.size !== 0 && this.expireIfNeeded(key)) continue;
@@ -268,7 +263,7 @@ export class Database {
 
   /** Every live key (KEYS). */
   *allKeys(): IterableIterator<BinaryString> {
-    for (const key of [...this.index.keys()]) {
+    for (const key of this.liveSlotKeys()) {
       if (this.expires.size !== 0 && this.expireIfNeeded(key)) continue;
       yield key;
     }
@@ -276,7 +271,22 @@ export class Database {
 
   /** Every stored entry including logically expired ones, with no side effects (persistence). */
   *entries(): IterableIterator<[BinaryString, Value, number | undefined]> {
-    for (const [key, slot] of this.index) yield [key, this.values[slot]!, this.expires.get(key)];
+    const slots = this.slots;
+    for (let slot = 0; slot < slots.slotCount; slot++) {
+      const key = slots.keyInSlot(slot);
+      if (key !== undefined) yield [key, this.values[slot]!, this.expires.get(key)];
+    }
+  }
+
+  /** The keys in slot order, copied first: a caller may delete keys while it iterates. */
+  private liveSlotKeys(): BinaryString[] {
+    const keys: BinaryString[] = [];
+    const slots = this.slots;
+    for (let slot = 0; slot < slots.slotCount; slot++) {
+      const key = slots.keyInSlot(slot);
+      if (key !== undefined) keys.push(key);
+    }
+    return keys;
   }
 
   /** RANDOMKEY: a random live key, or undefined when empty. */
@@ -344,33 +354,27 @@ export class Database {
   }
 
   private remove(key: BinaryString): void {
-    const slot = this.index.get(key)!;
-    this.index.delete(key);
-    this.keys[slot] = undefined;
-    this.values[slot] = undefined;
+    const slot = this.slots.remove(key);
     if (this.expires.size !== 0) this.expires.delete(key);
-    if (this.index.size === 0) {
-      // Slots are never compacted (that would move live keys under a running SCAN); an empty
-      // database is the moment to give their memory back.
-      this.keys = [];
+    if (this.slots.size === 0) {
+      // The slot table gave its slots back (see SlotTable.remove); so do the arrays by slot.
       this.values = [];
       this.headers = [];
-      this.freeSlots = [];
     } else {
-      this.freeSlots.push(slot);
+      this.values[slot] = undefined;
     }
   }
 
   private randomSlotKey(): BinaryString | undefined {
-    const n = this.keys.length;
+    const n = this.slots.slotCount;
     // Sample slots; when the table is sparse, fall back to walking from a random point.
     for (let i = 0; i < 16; i++) {
-      const key = this.keys[Math.floor(Math.random() * n)];
+      const key = this.slots.keyInSlot(Math.floor(Math.random() * n));
       if (key !== undefined) return key;
     }
     const start = Math.floor(Math.random() * n);
     for (let i = 0; i < n; i++) {
-      const key = this.keys[(start + i) % n];
+      const key = this.slots.keyInSlot((start + i) % n);
       if (key !== undefined) return key;
     }
     return undefined;
