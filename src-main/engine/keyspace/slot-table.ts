@@ -28,7 +28,7 @@ const SEED = (Math.random() * 0x1_0000_0000) >>> 0;
  * constant and a shift-xor (each step a bijection of the state, so no two chars cancel out),
  * then murmur3's finaliser so that the low bits, which pick the bucket, depend on every char.
  */
-export function hashKey(key: BinaryString): number {
+function hashKey(key: BinaryString): number {
   let h = SEED ^ key.length;
   for (let i = 0; i < key.length; i++) {
     h = Math.imul(h ^ key.charCodeAt(i), 0x5bd1e995);
