@@ -23,12 +23,19 @@ const MIN_LOAD_DIVISOR = 8;
 
 const SEED = (Math.random() * 0x1_0000_0000) >>> 0;
 
+/** The last key hashed and its hash (see hashKey). */
+let lastHashedKey: BinaryString | undefined;
+let lastHash = 0;
+
 /**
  * A 32-bit hash of a binary string (one char per byte): per char an xor, a multiply by an odd
  * constant and a shift-xor (each step a bijection of the state, so no two chars cancel out),
  * then murmur3's finaliser so that the low bits, which pick the bucket, depend on every char.
  */
 function hashKey(key: BinaryString): number {
+  // A command usually looks its key up and then inserts or removes it (Database.set, delete):
+  // the second call finds the hash here instead of hashing the key again.
+  if (key === lastHashedKey) return lastHash;
   let h = SEED ^ key.length;
   for (let i = 0; i < key.length; i++) {
     h = Math.imul(h ^ key.charCodeAt(i), 0x5bd1e995);
@@ -36,7 +43,9 @@ function hashKey(key: BinaryString): number {
   }
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 0;
+  lastHashedKey = key;
+  lastHash = (h ^ (h >>> 16)) | 0;
+  return lastHash;
 }
 
 export class SlotTable {
