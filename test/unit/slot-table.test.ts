@@ -1,10 +1,12 @@
 // The keyspace's key -> slot table (keyspace/slot-table.ts) against a Map doing the same work:
 // probe runs that wrap around the end of the buckets, backward-shift deletion, growth and
-// shrinking, slot reuse, and the promise the database builds SCAN on: a key's slot never
-// changes while the key exists.
+// shrinking (incremental: lookups, inserts and removals in the middle of a resize), slot reuse,
+// and the promise the database builds SCAN on: a key's slot never changes while the key exists.
+// Also the chunked array by slot (keyspace/slot-array.ts) the table and the database store in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SlotTable } from '../../src-main/engine/keyspace/slot-table.js';
+import { SlotArray } from '../../src-main/engine/keyspace/slot-array.js';
 import { seededRandom } from '../support/command-families.js';
 
 function assertSameAsModel(table: SlotTable, model: Map<string, number>): void {
@@ -28,24 +30,31 @@ test('a random mix of inserts, lookups and removals agrees with a Map, slots nev
     const rnd = seededRandom(seed);
     const table = new SlotTable();
     const model = new Map<string, number>();
+    const usedSlots = new Set<number>();
+    let stepsWhileResizing = 0;
     for (let step = 0; step < 40000; step++) {
+      if (table.resizing) stepsWhileResizing++;
       // Phases of growth and drain over a universe small enough for long probe runs and wrap-
       // around in small tables, large enough to grow the table several times.
       const growing = Math.floor(step / 5000) % 2 === 0;
-      const key = `k${rnd.int(growing ? 3000 : 300)}`;
+      const key = `k${rnd.int(growing ? 6000 : 600)}`;
       const present = model.get(key);
       assert.equal(table.find(key), present ?? -1, `find ${key} at step ${step}`);
       if (present === undefined && (growing || rnd.int(4) === 0)) {
         const slot = table.insert(key);
-        assert.ok(![...model.values()].includes(slot), `slot ${slot} given while in use`);
+        assert.ok(!usedSlots.has(slot), `slot ${slot} given while in use`);
         model.set(key, slot);
+        usedSlots.add(slot);
       } else if (present !== undefined && (!growing || rnd.int(4) === 0)) {
         assert.equal(table.remove(key), present);
         model.delete(key);
+        usedSlots.delete(present);
       }
       if (step % 1000 === 0) assertSameAsModel(table, model);
     }
     assertSameAsModel(table, model);
+    // The universe grows the table past the size that is resized at once, both ways.
+    assert.ok(stepsWhileResizing >= 20, `only ${stepsWhileResizing} steps ran during a resize`);
     for (const key of [...model.keys()]) {
       assert.equal(table.remove(key), model.get(key));
       model.delete(key);
@@ -72,4 +81,58 @@ test('freed slots are reused before the slot array grows', () => {
   const freed = table.remove('key3');
   assert.equal(table.insert('new'), freed);
   assert.equal(table.slotCount, 10);
+});
+
+test('a large table stays exact in the middle of every resize, growing and shrinking', () => {
+  const table = new SlotTable();
+  const n = 200_000;
+  let checkedMidResize = 0;
+  const checkAll = (live: (i: number) => boolean) => {
+    for (let i = 0; i < n; i++) assert.equal(table.find(`key:${i}`) !== -1, live(i), `key:${i}`);
+  };
+  for (let i = 0; i < n; i++) {
+    assert.equal(table.insert(`key:${i}`), i);
+    // Check everything once per resize, right after it started (find moves entries too).
+    if (table.resizing && i % 4096 === 0) {
+      checkAll((k) => k <= i);
+      checkedMidResize++;
+    }
+  }
+  checkAll(() => true);
+  for (let i = 0; i < n; i++) {
+    if (i % 50 === 0) continue;
+    assert.equal(table.remove(`key:${i}`), i);
+    if (table.resizing && i % 4096 === 1) {
+      checkAll((k) => k % 50 === 0 || k > i);
+      checkedMidResize++;
+    }
+  }
+  checkAll((k) => k % 50 === 0);
+  assert.equal(table.size, n / 50);
+  assert.ok(checkedMidResize >= 4, `checked ${checkedMidResize} resizes`);
+  // Freed slots are handed out again, the kept keys keep theirs.
+  const reused = new Set<number>();
+  for (let i = 0; i < 1000; i++) reused.add(table.insert(`again:${i}`));
+  for (const slot of reused) assert.ok(slot % 50 !== 0 && slot < n, `slot ${slot}`);
+  for (let i = 0; i < n; i += 50) assert.equal(table.find(`key:${i}`), i);
+});
+
+test('an array by slot reads as empty until set, across chunks, and after clear', () => {
+  const values = new SlotArray<string | undefined>(undefined);
+  const counters = new SlotArray<number>(0);
+  assert.equal(values.get(0), undefined);
+  assert.equal(counters.get(123_456), 0);
+  for (const slot of [0, 4095, 4096, 4097, 100_000]) {
+    values.set(slot, `v${slot}`);
+    counters.set(slot, slot + 1);
+  }
+  for (const slot of [0, 4095, 4096, 4097, 100_000]) {
+    assert.equal(values.get(slot), `v${slot}`);
+    assert.equal(counters.get(slot), slot + 1);
+  }
+  assert.equal(values.get(4098), undefined);
+  assert.equal(values.get(50_000), undefined, 'a chunk added on the way to a far slot is empty');
+  assert.equal(counters.get(99_999), 0);
+  values.clear();
+  assert.equal(values.get(4096), undefined);
 });

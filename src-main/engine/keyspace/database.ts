@@ -10,21 +10,22 @@
 //   - the master's expired keys are reported once through `onExpired` (propagated as DEL).
 //
 // Layout: each key lives in a numbered slot that never moves while the key exists (`slots` maps
-// key -> slot and slot -> key, slot-table.ts; `values` and `headers` are arrays by slot; freed
-// slots are reused). Stable slots give SCAN Redis's guarantee (a key present for the whole scan
-// is returned) with a plain integer cursor, and RANDOMKEY O(1) sampling, neither of which a JS
-// Map can offer.
+// key -> slot and slot -> key, slot-table.ts; `values` and `headers` are arrays by slot that grow
+// in chunks, slot-array.ts; freed slots are reused). Stable slots give SCAN Redis's guarantee (a
+// key present for the whole scan is returned) with a plain integer cursor, and RANDOMKEY O(1)
+// sampling, neither of which a JS Map can offer.
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Keyspace } from './keyspace.js';
 import type { Value } from './value.js';
 import { accessedHeader, newHeader } from './object-header.js';
+import { SlotArray } from './slot-array.js';
 import { SlotTable } from './slot-table.js';
 
 export class Database {
   private slots = new SlotTable();
-  private values: (Value | undefined)[] = [];
+  private values = new SlotArray<Value | undefined>(undefined);
   /** Per slot: Redis's object header bits (LRU/LFU clock, string encoding); see object-header.ts. */
-  private headers: number[] = [];
+  private headers = new SlotArray<number>(0);
   /** Absolute expiry time in ms for keys that have one (Redis's db->expires). */
   private expires = new Map<BinaryString, number>();
   /** The active expire cycle's position in `expires`; survives across ticks like Redis's cursor. */
@@ -64,8 +65,8 @@ export class Database {
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     const slot = this.slots.find(key);
     if (slot === -1) return undefined;
-    if (touch) this.headers[slot] = accessedHeader(this.headers[slot]!, this.keyspace.lfu);
-    return this.values[slot];
+    if (touch) this.headers.set(slot, accessedHeader(this.headers.get(slot), this.keyspace.lfu));
+    return this.values.get(slot);
   }
 
   /**
@@ -77,8 +78,8 @@ export class Database {
     const slot = this.slots.find(key);
     if (slot === -1) return undefined;
     this.keyspace.beforeChange(this, key);
-    this.headers[slot] = accessedHeader(this.headers[slot]!, this.keyspace.lfu);
-    return this.values[slot];
+    this.headers.set(slot, accessedHeader(this.headers.get(slot), this.keyspace.lfu));
+    return this.values.get(slot);
   }
 
   exists(key: BinaryString): boolean {
@@ -93,7 +94,7 @@ export class Database {
   /** The raw stored value, even if logically expired, without side effects (snapshots, DEBUG). */
   peek(key: BinaryString): Value | undefined {
     const slot = this.slots.find(key);
-    return slot === -1 ? undefined : this.values[slot];
+    return slot === -1 ? undefined : this.values.get(slot);
   }
 
   peekExpire(key: BinaryString): number | undefined {
@@ -103,13 +104,13 @@ export class Database {
   /** The key's object header bits (object-header.ts), undefined when missing. No side effects. */
   objectHeader(key: BinaryString): number | undefined {
     const slot = this.slots.find(key);
-    return slot === -1 ? undefined : this.headers[slot];
+    return slot === -1 ? undefined : this.headers.get(slot);
   }
 
   /** Replaces an existing key's header bits (a string's encoding; a renamed key's clock). */
   setObjectHeader(key: BinaryString, header: number): void {
     const slot = this.slots.find(key);
-    if (slot !== -1) this.headers[slot] = header;
+    if (slot !== -1) this.headers.set(slot, header);
   }
 
   // --- slots, for point-in-time snapshots (persistence/snapshot.ts walks them in order) -------
@@ -126,12 +127,12 @@ export class Database {
 
   /** The value stored in `slot` (raw, like peek), for walks over the slots: no hash lookup. */
   valueInSlot(slot: number): Value | undefined {
-    return this.values[slot];
+    return this.values.get(slot);
   }
 
   /** The object header stored in `slot` (objectHeader without the hash lookup). */
   headerInSlot(slot: number): number | undefined {
-    return this.headers[slot];
+    return this.headers.get(slot);
   }
 
   /** The slot of `key`; it never changes while the key exists. */
@@ -155,12 +156,12 @@ export class Database {
     const created = slot === -1;
     if (created) {
       const at = this.slots.insert(key);
-      this.values[at] = value;
-      this.headers[at] = newHeader(this.keyspace.lfu);
+      this.values.set(at, value);
+      this.headers.set(at, newHeader(this.keyspace.lfu));
     } else {
-      this.values[slot] = value;
+      this.values.set(slot, value);
       // A new object, except that an LFU counter survives an overwrite (db.c dbSetValue).
-      this.headers[slot] = this.keyspace.lfu === null ? newHeader(null) : accessedHeader(this.headers[slot]!, this.keyspace.lfu);
+      this.headers.set(slot, this.keyspace.lfu === null ? newHeader(null) : accessedHeader(this.headers.get(slot), this.keyspace.lfu));
     }
     if (typeof ttl === 'number') this.expires.set(key, ttl);
     else if (ttl === undefined && this.expires.size !== 0) this.expires.delete(key);
@@ -221,8 +222,8 @@ export class Database {
     const removed = this.slots.size;
     this.keyspace.beforeFlush(this, null);
     this.slots = new SlotTable();
-    this.values = [];
-    this.headers = [];
+    this.values = new SlotArray<Value | undefined>(undefined);
+    this.headers = new SlotArray<number>(0);
     this.expires = new Map();
     this.expireCursor = null;
     return removed;
@@ -274,7 +275,7 @@ export class Database {
     const slots = this.slots;
     for (let slot = 0; slot < slots.slotCount; slot++) {
       const key = slots.keyInSlot(slot);
-      if (key !== undefined) yield [key, this.values[slot]!, this.expires.get(key)];
+      if (key !== undefined) yield [key, this.values.get(slot)!, this.expires.get(key)];
     }
   }
 
@@ -358,10 +359,10 @@ export class Database {
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.slots.size === 0) {
       // The slot table gave its slots back (see SlotTable.remove); so do the arrays by slot.
-      this.values = [];
-      this.headers = [];
+      this.values.clear();
+      this.headers.clear();
     } else {
-      this.values[slot] = undefined;
+      this.values.set(slot, undefined);
     }
   }
 
