@@ -143,6 +143,7 @@ export class MasterClient {
     const rest = pending.length - applied;
     // Copied when small, so that a partial command does not pin a whole socket chunk.
     this.unapplied = rest === 0 ? null : rest < 4096 ? Buffer.from(pending.subarray(applied)) : pending.subarray(applied);
+    this.server.output.inputHandled();
   }
 
   /**

@@ -10,6 +10,12 @@
 // Order: replicas first, then clients. A write's effect thus reaches the replicas no later than
 // its reply reaches the client, as in Redis (which feeds replicas before it writes replies), and
 // a client that read its reply and then reads from a replica waits as little as possible.
+//
+// After the writes, the end of a busy turn is also when young garbage is collected if enough has
+// piled up (idle-scavenge.ts): the peers already have their bytes, and the node would otherwise
+// wait for input. A turn that wrote nothing (a replica applying its master's stream) still
+// counts as busy through inputHandled().
+import { IdleScavenger } from './idle-scavenge.js';
 
 /** Something with output gathered during the turn. */
 export interface Flushable {
@@ -20,6 +26,7 @@ export class OutputScheduler {
   private replicas: Flushable[] = [];
   private clients: Flushable[] = [];
   private scheduled = false;
+  private readonly scavenger = new IdleScavenger();
 
   /** A replica has stream bytes to send this turn (call once per turn per replica). */
   replica(target: Flushable): void {
@@ -30,6 +37,11 @@ export class OutputScheduler {
   /** A client has replies to send this turn (call once per turn per client). */
   client(target: Flushable): void {
     this.clients.push(target);
+    this.schedule();
+  }
+
+  /** Input was handled this turn, whether or not it produced output. */
+  inputHandled(): void {
     this.schedule();
   }
 
@@ -58,5 +70,6 @@ export class OutputScheduler {
     this.clients = [];
     for (const target of replicas) target.flush();
     for (const target of clients) target.flush();
+    this.scavenger.afterTurn();
   };
 }

@@ -1,0 +1,75 @@
+// A young-generation GC (a scavenge) at the end of a busy event-loop turn, before the node
+// sleeps, instead of in the middle of the next command.
+//
+// Why: V8 collects the young generation when it fills, which is whenever an allocation finds it
+// full, usually in the middle of applying a command. Every key and value a node stores starts
+// young and has to be copied out, so on a node taking writes each scavenge costs about 1 ms per
+// few thousand new keys, and V8 lets the young generation grow to 16 MB: scavenges of 2-6 ms,
+// twice a second, on a replica taking 20k SETs/s. While one runs, the node applies nothing, and
+// those pauses were the largest part of the replication lag's p99 (docs/benchmarks.md). Asking
+// for a scavenge at the end of a turn once 512 KB are young keeps each one short (about 0.5 ms)
+// and puts it where the node would otherwise wait for input, the way Chrome runs GC in the idle
+// time between frames.
+//
+// Only when the node has idle time: when its event loop was busy more than half of the time
+// since the last check, there is no idle moment to use, and frequent small scavenges would only
+// add their fixed costs (a saturated node, as under redis-benchmark, lost 5-20% of its
+// throughput that way). V8 then collects on its own schedule.
+//
+// The scavenge function is V8's `gc` (what `node --expose-gc` gives), taken from a fresh context
+// so that no global appears in the node's own. Where it cannot be had, nothing happens: V8 then
+// collects on its own schedule, as before.
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { runInNewContext } from 'node:vm';
+
+/** Young bytes at which a turn's end asks for a scavenge. */
+const YOUNG_BYTES_TRIGGER = 512 * 1024;
+/** Reading the heap's statistics costs a few microseconds: at most once per this many ms. */
+const CHECK_INTERVAL_MS = 1;
+/** Above this event-loop utilisation since the last check, the node has no idle time to use. */
+const BUSY_UTILIZATION = 0.5;
+
+type Gc = (options: { type: 'minor' | 'major' }) => void;
+
+let scavenge: Gc | null | undefined;
+
+function scavengeFunction(): Gc | null {
+  if (scavenge !== undefined) return scavenge;
+  // REPLICA_LAB_IDLE_SCAVENGE=0 leaves GC to V8 alone (to compare, in benchmarks).
+  if (process.env.REPLICA_LAB_IDLE_SCAVENGE === '0') return (scavenge = null);
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc: unknown = runInNewContext('typeof gc === "function" ? gc : null');
+    scavenge = typeof gc === 'function' ? (gc as Gc) : null;
+  } catch {
+    scavenge = null;
+  }
+  return scavenge;
+}
+
+export class IdleScavenger {
+  private readonly gc = scavengeFunction();
+  private lastCheck = 0;
+  private lastUtilization: EventLoopUtilization | undefined;
+  /** Scavenges asked for so far (INFO does not show it; tests and benchmarks read it). */
+  count = 0;
+
+  /** Call at the end of a turn that did work: scavenges if enough young memory piled up. */
+  afterTurn(): void {
+    if (this.gc === null) return;
+    const now = performance.now();
+    if (now - this.lastCheck < CHECK_INTERVAL_MS) return;
+    this.lastCheck = now;
+    const total = performance.eventLoopUtilization();
+    const recent = this.lastUtilization === undefined ? total : performance.eventLoopUtilization(total, this.lastUtilization);
+    this.lastUtilization = total;
+    if (recent.utilization > BUSY_UTILIZATION) return;
+    // The young generation is the second space V8 lists; looked up by name in case that moves.
+    const spaces = getHeapSpaceStatistics();
+    const young = spaces[1]?.space_name === 'new_space' ? spaces[1] : spaces.find((s) => s.space_name === 'new_space');
+    if (young === undefined || young.space_used_size < YOUNG_BYTES_TRIGGER) return;
+    this.gc({ type: 'minor' });
+    this.count++;
+  }
+}

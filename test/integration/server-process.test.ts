@@ -1,0 +1,56 @@
+// The replica-lab-server process itself, as the installed bin starts it: V8's helper threads run
+// below the event loop in CPU priority (bin/replica-lab-server.cjs explains why), and
+// REPLICA_LAB_HELPER_NICE=0 leaves every thread as it was.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { startServer } from '../support/servers.js';
+import { RespClient } from '../support/resp-client.js';
+
+/** tid -> nice value of each thread of a process, from /proc (field 19 of stat). */
+function threadNices(pid: number): Map<number, number> {
+  const nices = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; count the fields after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    nices.set(Number(tid), Number(fields[16]));
+  }
+  return nices;
+}
+
+const onLinux = process.platform === 'linux' && existsSync('/proc/self/task');
+
+test('the event loop keeps its priority and the helper threads run at nice 19', { skip: !onLinux && 'needs Linux /proc' }, async () => {
+  const node = await startServer('ours');
+  try {
+    const pid = node.proc.pid!;
+    const nices = threadNices(pid);
+    assert.equal(nices.get(pid), 0, 'the event loop (main thread)');
+    const lowered = [...nices].filter(([tid, nice]) => tid !== pid && nice === 19);
+    // V8's platform workers (4 by default) and its delayed-task thread.
+    assert.ok(lowered.length >= 4, `threads at nice 19: ${lowered.length} of ${nices.size}`);
+    // libuv's file-system workers start later and keep the default: an fsync is not background work.
+    const c = await RespClient.open(node.port);
+    assert.equal(await c.call('SET', 'k', 'v'), 'OK');
+    assert.equal(await c.call('SAVE'), 'OK');
+    c.close();
+  } finally {
+    await node.stop();
+  }
+});
+
+test('REPLICA_LAB_HELPER_NICE=0 leaves every thread at the default priority', { skip: !onLinux && 'needs Linux /proc' }, async () => {
+  process.env.REPLICA_LAB_HELPER_NICE = '0';
+  try {
+    const node = await startServer('ours');
+    try {
+      const nices = threadNices(node.proc.pid!);
+      assert.deepEqual([...new Set(nices.values())], [0]);
+    } finally {
+      await node.stop();
+    }
+  } finally {
+    delete process.env.REPLICA_LAB_HELPER_NICE;
+  }
+});
