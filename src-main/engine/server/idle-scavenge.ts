@@ -16,9 +16,15 @@
 // add their fixed costs (a saturated node, as under redis-benchmark, lost 5-20% of its
 // throughput that way). V8 then collects on its own schedule.
 //
+// Scavenges run on the event loop's thread alone (V8's --no-parallel-scavenge, set when this
+// module starts): for young generations this small, handing work to helper threads costs more
+// than it saves (scavenges p50 0.59-0.65 ms serial against 0.71-0.79 ms parallel, p90 0.73-0.82
+// against 1.03-1.06, same runs), and the helpers would take the core another node is about to
+// run on. redis-benchmark throughput did not change either way.
+//
 // The scavenge function is V8's `gc` (what `node --expose-gc` gives), taken from a fresh context
 // so that no global appears in the node's own. Where it cannot be had, nothing happens: V8 then
-// collects on its own schedule, as before.
+// collects on its own schedule, as before. REPLICA_LAB_IDLE_SCAVENGE=0 leaves V8 at its defaults.
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { runInNewContext } from 'node:vm';
@@ -39,6 +45,7 @@ function scavengeFunction(): Gc | null {
   // REPLICA_LAB_IDLE_SCAVENGE=0 leaves GC to V8 alone (to compare, in benchmarks).
   if (process.env.REPLICA_LAB_IDLE_SCAVENGE === '0') return (scavenge = null);
   try {
+    setFlagsFromString('--no-parallel-scavenge');
     setFlagsFromString('--expose-gc');
     const gc: unknown = runInNewContext('typeof gc === "function" ? gc : null');
     scavenge = typeof gc === 'function' ? (gc as Gc) : null;
