@@ -7,14 +7,14 @@
 // few thousand new keys, and V8 lets the young generation grow to 16 MB: scavenges of 2-6 ms,
 // twice a second, on a replica taking 20k SETs/s. While one runs, the node applies nothing, and
 // those pauses were the largest part of the replication lag's p99 (docs/benchmarks.md). Asking
-// for a scavenge at the end of a turn once 512 KB are young keeps each one short (about 0.5 ms)
+// for a scavenge at the end of a turn once 512 KB are young keeps each one short (about 0.6 ms)
 // and puts it where the node would otherwise wait for input, the way Chrome runs GC in the idle
 // time between frames.
 //
 // Only when the node has idle time: when its event loop was busy more than half of the time
 // since the last check, there is no idle moment to use, and frequent small scavenges would only
-// add their fixed costs (a saturated node, as under redis-benchmark, lost 5-20% of its
-// throughput that way). V8 then collects on its own schedule.
+// add their fixed costs (a saturated node under redis-benchmark -P 16 measured 5-15% slower that
+// way in one A/B, within the noise of others). V8 then collects on its own schedule.
 //
 // Scavenges run on the event loop's thread alone (V8's --no-parallel-scavenge, set when this
 // module starts): for young generations this small, handing work to helper threads costs more
@@ -36,7 +36,7 @@ const CHECK_INTERVAL_MS = 1;
 /** Above this event-loop utilisation since the last check, the node has no idle time to use. */
 const BUSY_UTILIZATION = 0.5;
 
-type Gc = (options: { type: 'minor' | 'major' }) => void;
+type Gc = (options: { type: 'minor' }) => void;
 
 let scavenge: Gc | null | undefined;
 
@@ -59,7 +59,7 @@ export class IdleScavenger {
   private readonly gc = scavengeFunction();
   private lastCheck = 0;
   private lastUtilization: EventLoopUtilization | undefined;
-  /** Scavenges asked for so far (INFO does not show it; tests and benchmarks read it). */
+  /** Scavenges asked for so far (INFO does not show it; the tests read it). */
   count = 0;
 
   /** Call at the end of a turn that did work: scavenges if enough young memory piled up. */
