@@ -87,6 +87,33 @@ test('chains forward the exact stream: redis -> ours -> redis -> ours share repl
   assert.deepEqual(new Set(ids).size, 1, 'one replication id along the chain');
 });
 
+test('values and transactions bigger than a socket read cross a chain intact: redis -> ours -> ours -> redis', async () => {
+  // The middle replicas receive these in many reads (64 KB each) and hand the applied bytes on to
+  // their own replicas piece by piece; a MULTI is held back until its EXEC arrives.
+  const top = await node('redis');
+  const a = await replica('ours', top);
+  const b = await replica('ours', a);
+  const c = await replica('redis', b);
+  const big = (seed: number, bytes: number) => Buffer.alloc(bytes, `${seed}:abcdefghijklmnopqrstuvwxyz0123456789`);
+  await top.ok('SET', 'big:1', big(1, 3_000_000));
+  await top.client.pipeline([
+    ['MULTI'],
+    ['SET', 'big:2', big(2, 2_000_000)],
+    ['INCR', 'counter'],
+    ['RPUSH', 'list', big(3, 700_000), 'small', big(4, 150_000)],
+    ['APPEND', 'big:1', 'tail'],
+    ['EXEC'],
+  ]);
+  await top.ok('HSET', 'hash', 'f', big(5, 1_000_001));
+  await waitFor('chain in sync', async () => {
+    const offsets = await Promise.all([top, a, b, c].map(async (n) => (await n.info()).get('master_repl_offset')));
+    return offsets.every((o) => o === offsets[0]);
+  });
+  await assertSameData([top, a, b, c]);
+  assert.equal(await b.ok('STRLEN', 'big:1'), 3_000_004);
+  assert.equal(await c.ok('LLEN', 'list'), 3);
+});
+
 test('INFO replication lists the same fields in the same order as redis-server, in both roles', async () => {
   const ours = await node('ours');
   const redis = await node('redis');

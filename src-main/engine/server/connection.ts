@@ -7,6 +7,7 @@ import { Client } from './client.js';
 import { executeCommand } from './executor.js';
 import { isBlocked, resumeWhenUnblocked } from './blocking.js';
 import type { Server } from './server.js';
+import { readIntoSharedBuffer } from './shared-read-buffer.js';
 
 export function attachConnection(server: Server, socket: Socket): Client {
   const client = new Client(server, socket);
@@ -78,33 +79,4 @@ export function attachConnection(server: Server, socket: Socket): Client {
     server.forgetClient(client);
   });
   return client;
-}
-
-// One read buffer for every connection (Redis reads into each client's query buffer; we parse
-// straight from this one and the parser copies out only what it has to keep). Reading this way
-// saves Node's allocation and copy of a Buffer per read plus the Readable stream's 'data' path.
-// Reads are handled synchronously one at a time, so one buffer serves all sockets.
-const READ_BUFFER_SIZE = 64 * 1024;
-let readBuffer: Buffer | null = null;
-
-/**
- * net.Socket's `onread` option, which sockets accepted by a net.Server cannot be given: set up the
- * same state the Socket constructor sets for it. False (and the caller uses 'data') if this Node
- * does not have that state.
- */
-function readIntoSharedBuffer(socket: Socket, onChunk: (chunk: Buffer) => void): boolean {
-  const symbols = Object.getOwnPropertySymbols(socket);
-  const kBuffer = symbols.find((s) => s.description === 'kBuffer');
-  const kBufferCb = symbols.find((s) => s.description === 'kBufferCb');
-  const handle = (socket as unknown as { _handle?: { useUserBuffer?: (buf: Buffer) => void } })._handle;
-  if (!kBuffer || !kBufferCb || typeof handle?.useUserBuffer !== 'function') return false;
-  readBuffer ??= Buffer.allocUnsafe(READ_BUFFER_SIZE);
-  const fields = socket as unknown as Record<symbol, unknown>;
-  fields[kBuffer] = readBuffer;
-  fields[kBufferCb] = (nread: number, buf: Buffer): boolean => {
-    onChunk(buf.subarray(0, nread));
-    return true;
-  };
-  handle.useUserBuffer(readBuffer);
-  return true;
 }
