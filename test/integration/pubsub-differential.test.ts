@@ -78,6 +78,14 @@ describe('RESP2 subscribers', () => {
     await pair.same(['PUBLISH', 'hello', 'both']); // channel and pattern: two deliveries
     await pair.same(['PUBLISH', 'news.tech', 'pattern only']);
     await messagesSame(3);
+    // Patterns added or dropped between two publishes count from the next one.
+    await subSame(['PSUBSCRIBE', 'sp*rt'], 0);
+    await pair.same(['PUBLISH', 'sport', 'new pattern']);
+    await messagesSame(1);
+    await subSame(['PUNSUBSCRIBE', 'news.*'], 0);
+    await pair.same(['PUBLISH', 'news.tech', 'nobody now']);
+    await pair.same(['PUBLISH', 'sport', 'still there']);
+    await messagesSame(1);
     await pair.same(['PUBSUB', 'NUMPAT']);
     await subSame(['PUNSUBSCRIBE', 'h?llo'], 0);
     await subSame(['PUNSUBSCRIBE'], 0);

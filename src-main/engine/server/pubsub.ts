@@ -19,6 +19,12 @@ const NAMES = {
 export class PubSub {
   private readonly channels = new Map<BinaryString, Set<Client>>();
   private readonly patterns = new Map<BinaryString, Set<Client>>();
+  /**
+   * `patterns` as arrays, for publish: every keyspace notification is a publish, so on a node with
+   * notifications on, this runs for every write, and walking the Map and Sets with iterators
+   * allocated on each one. Rebuilt after a pattern subscription changes.
+   */
+  private patternList: Array<{ pattern: BinaryString; clients: Client[] }> | null = null;
 
   /** INFO stats pubsub_channels. */
   get channelCount(): number {
@@ -39,6 +45,7 @@ export class PubSub {
       let subscribers = registry.get(name);
       if (!subscribers) registry.set(name, (subscribers = new Set()));
       subscribers.add(client);
+      if (kind === 'pattern') this.patternList = null;
     }
     this.confirm(client, NAMES[kind].subscribe, name);
   }
@@ -51,6 +58,7 @@ export class PubSub {
       const subscribers = registry.get(name)!;
       subscribers.delete(client);
       if (subscribers.size === 0) registry.delete(name);
+      if (kind === 'pattern') this.patternList = null;
     }
     if (notify) this.confirm(client, NAMES[kind].unsubscribe, name);
   }
@@ -88,7 +96,11 @@ export class PubSub {
         receivers++;
       }
     }
-    for (const [pattern, clients] of this.patterns) {
+    if (this.patterns.size === 0) return receivers;
+    this.patternList ??= [...this.patterns].map(([pattern, clients]) => ({ pattern, clients: [...clients] }));
+    // A subscriber that a delivery closes (output buffer limit) stays in this list until the end
+    // of the loop; its socket is gone, so what it is given is dropped.
+    for (const { pattern, clients } of this.patternList) {
       if (!globMatch(pattern, channel)) continue;
       for (const client of clients) {
         client.reply.pushHeader(4);
