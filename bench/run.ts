@@ -4,7 +4,7 @@
 //
 //   npm run bench                 # everything
 //   npm run bench -- throughput   # one section: throughput | memory | persistence | replication
-//   npm run bench -- replication:lag   # one part of replication: fullsync | lag | throughput
+//   npm run bench -- replication:lag   # one part of replication: fullsync | lag | throughput | bigvalue
 //   npm run bench -- --quick      # fewer requests, for a smoke run
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
