@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startServer } from '../support/servers.js';
 import { RespClient, encodeCommand } from '../support/resp-client.js';
 
@@ -15,8 +14,10 @@ for (const kind of ['ours', 'redis'] as const) {
       // A raw socket that subscribes and then never reads again.
       const stalled = connect({ port: server.port, host: '127.0.0.1' });
       await new Promise<void>((r) => stalled.once('connect', () => r()));
+      // The subscription is in place once its confirmation arrives; from then on nothing is read.
+      const confirmed = new Promise<void>((r) => stalled.once('data', () => r()));
       stalled.write(encodeCommand(['SUBSCRIBE', 'firehose']));
-      await sleep(100);
+      await confirmed;
       stalled.pause();
       const publisher = await RespClient.open(server.port);
       const message = 'x'.repeat(64 * 1024);

@@ -214,7 +214,12 @@ describe('subscriber connections going away', () => {
     await pair.same(['PUBSUB', 'NUMSUB', 'gone']);
     extra.ours.close();
     extra.redis.close();
-    await sleep(100);
+    // Each server notices the close when it reads the connection's end: wait for both (5 s at most).
+    for (let i = 0; i < 100; i++) {
+      const counts = await Promise.all([pair.ours, pair.redis].map(async (c) => (await c.call('PUBSUB', 'NUMSUB', 'gone')) as unknown[]));
+      if (counts.every((c) => c[1] === 0)) break;
+      await sleep(50);
+    }
     await pair.same(['PUBSUB', 'NUMSUB', 'gone']);
     await pair.same(['PUBLISH', 'gone', 'x']);
   });
