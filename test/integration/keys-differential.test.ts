@@ -193,7 +193,7 @@ describe('keys', () => {
       ['SET', 'gone', 'x', 'PX', '1'],
     ]);
     await sleep(5);
-    for (const pattern of ['*', 'f*', 'f?o', 'f[ao]*', 'f[^a]*', '[a-c]*', 'a\\*b', '*o', '', 'h\\\\llo', 'h[a-]llo', 'nomatch*', 'g*']) {
+    for (const pattern of ['*', 'f*', 'f?o', 'f[ao]*', 'f[^a]*', '[a-c]*', 'a\\*b', '*o', '', 'h\\\\llo', 'h[a-]llo', 'nomatch*', 'g*', 'foo', 'foo2', 'f**', '**']) {
       await pair.same(['KEYS', pattern], { unordered: true });
     }
     await pair.sameAll([['KEYS'], ['KEYS', 'a', 'b']]);

@@ -6,7 +6,7 @@ import type { Client } from '../server/client.js';
 import type { Database } from '../keyspace/database.js';
 import { typeOf } from '../keyspace/value.js';
 import { stringEncodingHint, withStringEncoding } from '../keyspace/object-header.js';
-import { globMatch } from '../util/glob.js';
+import { compileGlob } from '../util/glob.js';
 import { parseInteger } from '../util/numbers.js';
 import { defineCommand, type CommandDocArgument, type CommandSpec } from './table.js';
 import { ERR, is } from './replies.js';
@@ -242,12 +242,13 @@ export const keyCommands: CommandSpec[] = [
     handler(client, argv) {
       const pattern = argv[1]!;
       const all = pattern === '*';
+      const matches = compileGlob(pattern);
       // keysCommand skips logically expired keys without deleting them (keyIsExpired).
       const now = Date.now();
       const found: BinaryString[] = [];
       for (const [key, , expireAt] of client.db.entries()) {
         if (expireAt !== undefined && expireAt <= now) continue;
-        if (all || globMatch(pattern, key)) found.push(key);
+        if (all || matches('', key)) found.push(key);
       }
       client.reply.bulkArray(found);
     },

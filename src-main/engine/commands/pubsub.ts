@@ -100,7 +100,7 @@ export const pubsubCommands: CommandSpec[] = [
       { name: 'message', type: 'string' },
     ],
     handler(client, argv) {
-      client.reply.integer(client.server.pubsub.publish(argv[1]!, argv[2]!));
+      client.reply.integer(client.server.pubsub.publish('', argv[1]!, argv[2]!));
     },
   }),
   defineCommand({

@@ -75,6 +75,17 @@ export class ReplyWriter {
     this.buf![this.len++] = 10;
   }
 
+  /** One bulk string holding `first` then `second` (binary strings), without joining them first. */
+  bulkJoined(first: BinaryString, second: BinaryString): void {
+    const n = first.length + second.length;
+    this.header(BULK_HEADERS, '$', n);
+    this.reserve(n + 2);
+    this.len += this.buf!.latin1Write(first, this.len, first.length);
+    this.len += this.buf!.latin1Write(second, this.len, second.length);
+    this.buf![this.len++] = 13;
+    this.buf![this.len++] = 10;
+  }
+
   /** A text bulk reply (UTF-8), e.g. INFO or CLIENT LIST output. */
   text(value: string): void {
     this.bulk(Buffer.from(value, 'utf8'));

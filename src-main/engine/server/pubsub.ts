@@ -5,7 +5,7 @@
 //
 // Keyspace notifications are published here too (server/keyspace-events.ts).
 import type { BinaryString } from '../protocol/request-parser.js';
-import { globMatch } from '../util/glob.js';
+import { compileGlob, globMatch, type GlobMatcher } from '../util/glob.js';
 import type { Client } from './client.js';
 
 export type SubscriptionKind = 'channel' | 'pattern';
@@ -24,7 +24,7 @@ export class PubSub {
    * notifications on, this runs for every write, and walking the Map and Sets with iterators
    * allocated on each one. Rebuilt after a pattern subscription changes.
    */
-  private patternList: Array<{ pattern: BinaryString; clients: Client[] }> | null = null;
+  private patternList: Array<{ pattern: BinaryString; matches: GlobMatcher; clients: Client[] }> | null = null;
 
   /** INFO stats pubsub_channels. */
   get channelCount(): number {
@@ -82,31 +82,36 @@ export class PubSub {
     this.unsubscribeAll(client, 'pattern', false);
   }
 
-  /** PUBLISH: delivers to channel then pattern subscribers; returns how many received it. */
-  publish(channel: BinaryString, message: BinaryString): number {
+  /**
+   * PUBLISH: delivers to channel then pattern subscribers; returns how many received it. The
+   * channel is `channelHead + channelTail`: keyspace notifications pass their `__keyspace@<db>__:`
+   * prefix and the key apart, and the channel name is only joined if a channel subscriber needs
+   * looking up (matching and writing take the two parts).
+   */
+  publish(channelHead: string, channelTail: BinaryString, message: BinaryString): number {
     let receivers = 0;
-    const direct = this.channels.get(channel);
+    const direct = this.channels.size === 0 ? undefined : this.channels.get(channelHead === '' ? channelTail : channelHead + channelTail);
     if (direct) {
       for (const client of direct) {
         client.reply.pushHeader(3);
         client.reply.bulk('message');
-        client.reply.bulk(channel);
+        client.reply.bulkJoined(channelHead, channelTail);
         client.reply.bulk(message);
         this.delivered(client);
         receivers++;
       }
     }
     if (this.patterns.size === 0) return receivers;
-    this.patternList ??= [...this.patterns].map(([pattern, clients]) => ({ pattern, clients: [...clients] }));
+    this.patternList ??= [...this.patterns].map(([pattern, clients]) => ({ pattern, matches: compileGlob(pattern), clients: [...clients] }));
     // A subscriber that a delivery closes (output buffer limit) stays in this list until the end
     // of the loop; its socket is gone, so what it is given is dropped.
-    for (const { pattern, clients } of this.patternList) {
-      if (!globMatch(pattern, channel)) continue;
+    for (const { pattern, matches, clients } of this.patternList) {
+      if (!matches(channelHead, channelTail)) continue;
       for (const client of clients) {
         client.reply.pushHeader(4);
         client.reply.bulk('pmessage');
         client.reply.bulk(pattern);
-        client.reply.bulk(channel);
+        client.reply.bulkJoined(channelHead, channelTail);
         client.reply.bulk(message);
         this.delivered(client);
         receivers++;

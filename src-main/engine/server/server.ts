@@ -134,7 +134,7 @@ export class Server {
     this.transactions = new Transactions(this.keyspace);
     this.limits = new OutputBufferLimits(logger);
     this.acl = new Acl(this);
-    this.keyspaceEvents.publish = (channel, message) => this.pubsub.publish(channel, message);
+    this.keyspaceEvents.publish = (head, tail, message) => this.pubsub.publish(head, tail, message);
     this.clientCloseHooks.push(
       (client) => this.transactions.unwatchAll(client),
       (client) => this.pubsub.forget(client),

@@ -11,6 +11,45 @@ export function globMatch(pattern: string, text: string, nocase = false): boolea
   return matchFrom(pattern, 0, text, 0, 0);
 }
 
+/** The characters that make a pattern more than literal text (outside a class). */
+const SPECIAL = /[*?[\\]/;
+
+/** Whether `head + tail` matches a compiled pattern (the text comes in two parts; see compileGlob). */
+export type GlobMatcher = (head: string, tail: string) => boolean;
+
+/**
+ * A matcher for one pattern that is tested against many texts: a pub/sub pattern on every
+ * publish (every keyspace notification is one), KEYS over a whole keyspace. The text is given
+ * as two parts, so that a keyspace notification's channel (`__keyspace@0__:` and the key) never
+ * has to be joined into one string. The two shapes most patterns have skip the general matcher:
+ * literal text (equality), and a literal prefix followed only by stars, as in `user:*` or
+ * `__keyspace@0__:*` (a prefix test; like stringmatchlen, a star finds nothing to match in an
+ * empty text).
+ */
+export function compileGlob(pattern: string): GlobMatcher {
+  const firstSpecial = pattern.search(SPECIAL);
+  if (firstSpecial === -1) {
+    return (head, tail) => pattern.length === head.length + tail.length && pattern.startsWith(head) && pattern.endsWith(tail);
+  }
+  if (/^\*+$/.test(pattern.slice(firstSpecial))) {
+    const prefix = pattern.slice(0, firstSpecial);
+    // What the tail must start with when the head is a proper start of the prefix, for the last
+    // head seen: heads repeat (a node's few channel prefixes), so it is worked out once per head.
+    let lastHead: string | undefined;
+    let rest: string | null = null;
+    return (head, tail) => {
+      if (head.length + tail.length === 0) return false;
+      if (head.length >= prefix.length) return head.startsWith(prefix);
+      if (head !== lastHead) {
+        lastHead = head;
+        rest = prefix.startsWith(head) ? prefix.slice(head.length) : null;
+      }
+      return rest !== null && tail.startsWith(rest);
+    };
+  }
+  return (head, tail) => matchFrom(pattern, 0, head + tail, 0, 0);
+}
+
 // stringmatchlen_impl bounds its recursion the same way, so a pathological pattern cannot blow the stack.
 const MAX_NESTING = 1000;
 
