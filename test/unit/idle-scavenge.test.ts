@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { IdleScavenger } from '../../src-main/engine/server/idle-scavenge.js';
+import { CHECK_INTERVAL_MS, IdleScavenger, YOUNG_BYTES_TRIGGER } from '../../src-main/engine/server/idle-scavenge.js';
 
 const youngBytes = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_used_size;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -13,8 +13,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * A full collection, so that what the test process has loaded (compiled modules, the runner) is
  * old: otherwise it survives the first scavenge and stays young, and can by itself sit near the
- * 512 KB trigger (400-450 KB were measured right after one), which made "little is young right
- * after a scavenge" depend on how much the runner had loaded.
+ * trigger (400-450 KB were measured right after one, when the trigger was 512 KB), which made
+ * "little is young right after a scavenge" depend on how much the runner had loaded.
  */
 function collectEverything(): void {
   setFlagsFromString('--expose-gc');
@@ -39,15 +39,15 @@ test('a turn that leaves enough young garbage ends with a scavenge; a quiet one 
   scavenger.afterTurn();
   await sleep(100);
   assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined', 'no gc global appears');
-  fillYoung(640 * 1024);
+  fillYoung(YOUNG_BYTES_TRIGGER + 128 * 1024);
   const before = youngBytes();
   scavenger.afterTurn();
   assert.equal(scavenger.count, 1);
   const after = youngBytes();
   assert.ok(after < before / 2, `young bytes ${before} -> ${after}`);
   // Right after a scavenge little is young, so the next turn's end leaves it alone.
-  await sleep(5);
-  assert.ok(youngBytes() < 512 * 1024, `young bytes after the scavenge: ${youngBytes()}`);
+  await sleep(CHECK_INTERVAL_MS * 3);
+  assert.ok(youngBytes() < YOUNG_BYTES_TRIGGER, `young bytes after the scavenge: ${youngBytes()}`);
   scavenger.afterTurn();
   assert.equal(scavenger.count, 1);
 });
@@ -59,7 +59,7 @@ test('a saturated event loop is left to V8: no scavenge however much is young', 
   const until = performance.now() + 30;
   let sink = 0;
   while (performance.now() < until) sink += `garbage:${sink}`.length;
-  fillYoung(640 * 1024);
+  fillYoung(YOUNG_BYTES_TRIGGER + 128 * 1024);
   scavenger.afterTurn();
   assert.equal(scavenger.count, 0);
 });
