@@ -1,5 +1,5 @@
-// A young-generation GC (a scavenge) at the end of a busy event-loop turn, before the node
-// sleeps, instead of in the middle of the next command.
+// A young-generation GC (a scavenge) a millisecond after a busy event-loop turn, instead of in
+// the middle of the next command.
 //
 // Why: V8 collects the young generation when it fills, which is whenever an allocation finds it
 // full, usually in the middle of applying a command. Every key and value a node stores starts
@@ -7,10 +7,21 @@
 // few thousand new keys, and V8 lets the young generation grow to 16 MB: scavenges of 2-6 ms,
 // twice a second, on a replica taking 20k SETs/s. While one runs, the node applies nothing, and
 // those pauses were the largest part of the replication lag's p99 (docs/benchmarks.md). Asking
-// for a scavenge at the end of a turn once 256 KB are young keeps each one short (about 0.4-0.6
-// ms) and puts it where the node would otherwise wait for input, the way Chrome runs GC in the
-// idle time between frames. (512 KB, 0.6-0.8 ms each, gave a higher lag p99 in six interleaved
-// runs of six; 128 KB and 64 KB cost more CPU than they saved.)
+// for a scavenge once 256 KB are young keeps each one short (about 0.4-0.6 ms) and puts it where
+// the node would otherwise wait for input, the way Chrome runs GC in the idle time between
+// frames. (512 KB, 0.6-0.8 ms each, gave a higher lag p99 in six interleaved runs of six; 128 KB
+// and 64 KB cost more CPU than they saved.)
+//
+// Why a millisecond later and not at the turn's end: the turn's writes have just woken its peers
+// (the replicas a master fed, the clients it answered, a replica's subscribers), and they need a
+// core now. A scavenge at that moment is one more busy thread on a machine that, in a lab, runs
+// several nodes on two cores, and a peer may wait for a core meanwhile. A millisecond later they
+// have usually finished.
+// The lag bench's p99 against the build that scavenged at the turn's end, interleaved rounds: with
+// its writer sending a batch every millisecond, median 0.82 ms against 0.92, lower in 7 rounds of
+// 11; with a batch every 2 ms or every 1-2 ms at random, lower in 5 rounds of 6 (docs/benchmarks.md).
+// Node's timers have millisecond resolution, so this is the shortest delay there is; 2 ms and
+// the next loop iteration (setImmediate) were no better than the turn's end.
 //
 // Only when the node has idle time: when its event loop was busy more than half of the time
 // since the last check, there is no idle moment to use, and frequent small scavenges would only
@@ -38,6 +49,8 @@ export const YOUNG_BYTES_TRIGGER = 256 * 1024;
  * young memory a replica under 20k writes/s allocated, and so of its scavenges.
  */
 export const CHECK_INTERVAL_MS = 4;
+/** From a turn's end to its scavenge: time for the peers its writes woke. */
+export const SCAVENGE_DELAY_MS = 1;
 /** Above this event-loop utilisation since the last check, the node has no idle time to use. */
 const BUSY_UTILIZATION = 0.5;
 
@@ -64,12 +77,17 @@ export class IdleScavenger {
   private readonly gc = scavengeFunction();
   private lastCheck = 0;
   private lastUtilization: EventLoopUtilization | undefined;
-  /** Scavenges asked for so far (INFO does not show it; the tests read it). */
+  /** The scavenge asked for and not yet run. */
+  private pending: NodeJS.Timeout | undefined;
+  /** Scavenges run so far (INFO does not show it; the tests read it). */
   count = 0;
 
-  /** Call at the end of a turn that did work: scavenges if enough young memory piled up. */
+  /**
+   * Call at the end of a turn that did work: asks for a scavenge SCAVENGE_DELAY_MS later if enough
+   * young memory piled up.
+   */
   afterTurn(): void {
-    if (this.gc === null) return;
+    if (this.gc === null || this.pending !== undefined) return;
     const now = performance.now();
     if (now - this.lastCheck < CHECK_INTERVAL_MS) return;
     this.lastCheck = now;
@@ -81,7 +99,13 @@ export class IdleScavenger {
     const spaces = getHeapSpaceStatistics();
     const young = spaces[1]?.space_name === 'new_space' ? spaces[1] : spaces.find((s) => s.space_name === 'new_space');
     if (young === undefined || young.space_used_size < YOUNG_BYTES_TRIGGER) return;
-    this.gc({ type: 'minor' });
-    this.count++;
+    // unref: a node that is closing must not be kept alive by its last scavenge.
+    this.pending = setTimeout(this.collect, SCAVENGE_DELAY_MS).unref();
   }
+
+  private readonly collect = (): void => {
+    this.pending = undefined;
+    this.gc!({ type: 'minor' });
+    this.count++;
+  };
 }

@@ -11,10 +11,10 @@
 // its reply reaches the client, as in Redis (which feeds replicas before it writes replies), and
 // a client that read its reply and then reads from a replica waits as little as possible.
 //
-// After the writes, the end of a busy turn is also when young garbage is collected if enough has
-// piled up (idle-scavenge.ts): the peers already have their bytes, and the node would otherwise
-// wait for input. A turn that wrote nothing (a replica applying its master's stream) still
-// counts as busy through inputHandled().
+// After the writes, the end of a busy turn is also when the node decides whether young garbage
+// has piled up enough to collect (idle-scavenge.ts); the scavenge itself runs a millisecond
+// later, once the peers these writes woke have had the CPU. A turn that wrote nothing (a replica
+// applying its master's stream) still counts as busy through inputHandled().
 import { IdleScavenger } from './idle-scavenge.js';
 
 /** Something with output gathered during the turn. */
