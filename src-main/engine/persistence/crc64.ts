@@ -3,16 +3,23 @@
 // = 0xe9c6d914c4b8d9ca).
 //
 // It runs over every byte of every snapshot (100 MB and more), so it avoids BigInt entirely:
-// the 64-bit register is kept as two unsigned 32-bit halves and the input is consumed eight
-// bytes at a time with slicing-by-8 tables (the same technique Redis 7's crcspeed.c uses).
+// the 64-bit register is kept as two 32-bit halves and the input is consumed eight bytes at a
+// time with slicing-by-8 tables (the same technique Redis 7's crcspeed.c uses).
+//
+// The halves and the tables are signed 32-bit integers, read as unsigned only when printed.
+// Held unsigned (Uint32Array tables, `>>> 0` stores), half of all values are above what V8's
+// optimised code assumes for an integer, and `update` was deoptimised again and again ("lost
+// precision", "wrong map", with --trace-deopt): 38 times in a node's load and SAVE of 1M keys,
+// 398 with two BGSAVEs after them. Signed: 3 and 2 times. XOR and the shifts give the same bits
+// either way; `>>>` reads its operand as unsigned.
 
 /** The Jones polynomial bit-reversed, because the CRC is reflected (crc64.c `crc64_reflect`). */
 const POLY_REFLECTED_HI = 0x95ac9329;
 const POLY_REFLECTED_LO = 0xac4bc9b5;
 
-/** TABLE_LO[k * 256 + i] / TABLE_HI[...]: halves of the slicing table k for byte value i. */
-const TABLE_LO = new Uint32Array(8 * 256);
-const TABLE_HI = new Uint32Array(8 * 256);
+/** TABLE_LO[k * 256 + i] / TABLE_HI[...]: halves of the slicing table k for byte value i (signed). */
+const TABLE_LO = new Int32Array(8 * 256);
+const TABLE_HI = new Int32Array(8 * 256);
 
 function buildTables(): void {
   for (let i = 0; i < 256; i++) {
@@ -69,28 +76,28 @@ export class Crc64 {
       lo = ((lo >>> 8) | ((hi & 0xff) << 24)) ^ tl[idx]!;
       hi = (hi >>> 8) ^ th[idx]!;
     }
-    this.lo = lo >>> 0;
-    this.hi = hi >>> 0;
+    this.lo = lo | 0;
+    this.hi = hi | 0;
     return this;
   }
 
   /** The 8 bytes Redis appends after 0xFF (little-endian, `memrev64ifbe`). */
   toLittleEndian(): Buffer {
     const out = Buffer.allocUnsafe(8);
-    out.writeUInt32LE(this.lo, 0);
-    out.writeUInt32LE(this.hi, 4);
+    out.writeInt32LE(this.lo, 0);
+    out.writeInt32LE(this.hi, 4);
     return out;
   }
 
   /** Whether the 8 little-endian bytes at `offset` hold this CRC. */
   matchesLittleEndian(bytes: Uint8Array, offset: number): boolean {
     const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return view.readUInt32LE(offset) === this.lo && view.readUInt32LE(offset + 4) === this.hi;
+    return view.readInt32LE(offset) === this.lo && view.readInt32LE(offset + 4) === this.hi;
   }
 
   /** `%llx` of the value, as Redis prints it in "Wrong RDB checksum" warnings. */
   toHex(): string {
-    return ((BigInt(this.hi) << 32n) | BigInt(this.lo)).toString(16);
+    return ((BigInt(this.hi >>> 0) << 32n) | BigInt(this.lo >>> 0)).toString(16);
   }
 }
 
