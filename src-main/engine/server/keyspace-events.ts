@@ -60,8 +60,8 @@ export class KeyspaceEvents {
 
 // The channel names' `__keyspace@<db>__:` parts, made once per database. A node with
 // notifications on publishes on every change; building each channel name (a number to text and
-// three joins, then a flat copy to match and write it) was most of the garbage that made, on a
-// replica taking 20k writes/s the largest share after the written keys and values themselves.
+// three joins, then a flat copy to match and write it) was, on a replica taking 20k writes/s,
+// the largest share of its garbage after the written keys and values themselves.
 const KEYSPACE_PREFIXES: string[] = [];
 const KEYEVENT_PREFIXES: string[] = [];
 
