@@ -10,6 +10,7 @@ import { parseInteger } from '../util/numbers.js';
 import { DEFAULT_SAMPLES, dictSlots, memoryUsage } from '../keyspace/memory-usage.js';
 import type { Client } from '../server/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
+import { usedMemory } from '../util/used-memory.js';
 
 const MEMORY_HELP = [
   'MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -32,8 +33,7 @@ const MEMORY_HELP = [
 const STARTUP_ALLOCATED = allocated();
 
 function allocated(): number {
-  const mem = processMemory();
-  return mem.heapUsed + mem.external + mem.arrayBuffers;
+  return usedMemory();
 }
 
 // Sizes of Redis's C structures on a 64-bit build, for the per-database overhead.

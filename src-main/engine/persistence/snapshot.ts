@@ -28,6 +28,7 @@ import type { Server } from '../server/server.js';
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace, KeyspaceObserver } from '../keyspace/keyspace.js';
 import type { AggregateValue, Value } from '../keyspace/value.js';
+import { usedMemory } from '../util/used-memory.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 import { idleSeconds, lfuCounter, type AccessHistory } from '../keyspace/object-header.js';
 import { REDIS_VERSION } from '../version.js';
@@ -159,10 +160,9 @@ function createEncoder(server: Server, options: SnapshotOptions, sink: (chunk: B
 }
 
 function auxFields(options: SnapshotOptions) {
-  const memory = process.memoryUsage();
   return standardAuxFields({
     redisVersion: REDIS_VERSION,
-    usedMemory: memory.heapUsed + memory.external,
+    usedMemory: usedMemory(),
     replication: options.replication ?? undefined,
     aofBase: options.aofBase,
   });

@@ -18,6 +18,7 @@ import type { AttachedReplica } from './attached-replica.js';
 import { RdbWriter, standardAuxFields } from '../persistence/rdb-writer.js';
 import { REDIS_VERSION } from '../version.js';
 import { randomReplicationId } from './replication-ids.js';
+import { usedMemory } from '../util/used-memory.js';
 
 /**
  * Saves the snapshot to the node's RDB file (through a temp file, renamed when complete). As for
@@ -124,8 +125,7 @@ export async function streamRdbToReplicas(
 /** An RDB with the header and aux fields only (REPLCONF rdb-filter-only). */
 function writeRdbWithoutData(server: Server, sink: (chunk: Buffer) => void, aux: ReplicationAux): void {
   const writer = new RdbWriter(sink, { checksum: server.config.bool('rdbchecksum') });
-  const memory = process.memoryUsage();
-  writer.begin(standardAuxFields({ redisVersion: REDIS_VERSION, usedMemory: memory.heapUsed + memory.external, replication: aux }));
+  writer.begin(standardAuxFields({ redisVersion: REDIS_VERSION, usedMemory: usedMemory(), replication: aux }));
   writer.end();
 }
 

@@ -8,6 +8,7 @@ import { replicationOf } from '../replication/replication.js';
 import { replicationInfoFields } from '../replication/info-replication.js';
 import type { Server } from './server.js';
 import { blockedClientCount } from './blocking.js';
+import { usedMemory } from '../util/used-memory.js';
 
 export type InfoFields = [string, string | number][];
 export type InfoProvider = () => InfoFields;
@@ -122,7 +123,7 @@ function clientsSection(server: Server): InfoFields {
 
 function memorySection(server: Server): InfoFields {
   const mem = memoryUsage();
-  const used = mem.heapUsed + mem.external + mem.arrayBuffers;
+  const used = usedMemory(mem);
   const maxmemory = server.config.int('maxmemory');
   return [
     ['used_memory', used],
