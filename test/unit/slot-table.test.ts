@@ -2,11 +2,13 @@
 // probe runs that wrap around the end of the buckets, backward-shift deletion, growth and
 // shrinking (incremental: lookups, inserts and removals in the middle of a resize), slot reuse,
 // and the promise the database builds SCAN on: a key's slot never changes while the key exists.
-// Also the chunked array by slot (keyspace/slot-array.ts) the table and the database store in.
+// Also the chunked arrays by slot (keyspace/slot-array.ts) and the off-heap string store
+// (keyspace/slot-strings.ts) the table and the database store keys and values in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SlotTable } from '../../src-main/engine/keyspace/slot-table.js';
-import { SlotArray } from '../../src-main/engine/keyspace/slot-array.js';
+import { SlotArray, SlotInts } from '../../src-main/engine/keyspace/slot-array.js';
+import { INLINE_MAX, SlotStrings } from '../../src-main/engine/keyspace/slot-strings.js';
 import { seededRandom } from '../support/command-families.js';
 
 function assertSameAsModel(table: SlotTable, model: Map<string, number>): void {
@@ -135,4 +137,63 @@ test('an array by slot reads as empty until set, across chunks, and after clear'
   assert.equal(counters.get(99_999), 0);
   values.clear();
   assert.equal(values.get(4096), undefined);
+});
+
+test('an int array by slot reads as its empty value until set, across chunks, and after clear', () => {
+  const ints = new SlotInts(-1);
+  assert.equal(ints.get(0), -1);
+  for (const slot of [0, 4095, 4096, 100_000]) ints.set(slot, slot);
+  for (const slot of [0, 4095, 4096, 100_000]) assert.equal(ints.get(slot), slot);
+  assert.equal(ints.get(50_000), -1, 'a chunk added on the way to a far slot is empty');
+  ints.clear();
+  assert.equal(ints.get(4096), -1);
+});
+
+test('the string store agrees with a Map through sets, overwrites and deletes of every size', () => {
+  const rnd = seededRandom(7);
+  const store = new SlotStrings();
+  const model = new Map<number, string>();
+  const lengths = [0, 1, 7, 8, 9, 48, 49, 255, 256, 257, 1000, INLINE_MAX, INLINE_MAX + 1, 20_000];
+  const make = (length: number) => {
+    let s = '';
+    for (let i = 0; i < length; i++) s += String.fromCharCode(rnd.int(256));
+    return s;
+  };
+  for (let step = 0; step < 20_000; step++) {
+    const slot = rnd.int(3000);
+    if (rnd.int(3) === 0) {
+      store.delete(slot);
+      model.delete(slot);
+    } else {
+      const s = make(lengths[rnd.int(lengths.length)]!);
+      store.set(slot, s);
+      model.set(slot, s);
+    }
+    if (step % 2000 === 0 || step === 19_999) {
+      for (let slot = 0; slot < 3000; slot++) {
+        const expected = model.get(slot);
+        assert.equal(store.get(slot), expected, `slot ${slot} at step ${step}`);
+        assert.equal(store.has(slot), expected !== undefined);
+        assert.equal(store.lengthOf(slot), expected?.length ?? -1);
+        if (expected === undefined) continue;
+        assert.ok(store.equals(slot, expected));
+        assert.ok(!store.equals(slot, `${expected}x`));
+        if (expected.length !== 0) {
+          const last = expected.charCodeAt(expected.length - 1);
+          assert.ok(!store.equals(slot, expected.slice(0, -1) + String.fromCharCode(last ^ 1)), 'one byte differs');
+        }
+      }
+    }
+  }
+  // Every block is given back, and churn of same-sized strings reuses blocks instead of pages.
+  for (const slot of model.keys()) store.delete(slot);
+  assert.equal(store.allocatedBytes, 0);
+  const fill = (round: number) => {
+    for (let slot = 0; slot < 2000; slot++) store.set(slot, `value:${round}:${slot}`.padEnd(100, '.'));
+  };
+  fill(0);
+  const pages = store.pageCount;
+  for (let round = 1; round < 50; round++) fill(round);
+  assert.equal(store.pageCount, pages, 'overwrites reused the freed blocks');
+  assert.equal(store.get(1999), 'value:49:1999'.padEnd(100, '.'));
 });

@@ -10,22 +10,30 @@
 //   - the master's expired keys are reported once through `onExpired` (propagated as DEL).
 //
 // Layout: each key lives in a numbered slot that never moves while the key exists (`slots` maps
-// key -> slot and slot -> key, slot-table.ts; `values` and `headers` are arrays by slot that grow
+// key -> slot and slot -> key, slot-table.ts; the values and headers are arrays by slot that grow
 // in chunks, slot-array.ts; freed slots are reused). Stable slots give SCAN Redis's guarantee (a
 // key present for the whole scan is returned) with a plain integer cursor, and RANDOMKEY O(1)
 // sampling, neither of which a JS Map can offer.
+//
+// Keys and string values are kept as bytes outside the JS heap (slot-strings.ts), so what a node
+// stores costs the garbage collector nothing; a read returns a new string. Aggregates stay JS
+// objects in `aggregates`, whose chunks only exist where some slot holds one.
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Keyspace } from './keyspace.js';
-import type { Value } from './value.js';
+import type { AggregateValue, Value } from './value.js';
 import { accessedHeader, newHeader } from './object-header.js';
-import { SlotArray } from './slot-array.js';
+import { SlotArray, SlotInts } from './slot-array.js';
+import { SlotStrings } from './slot-strings.js';
 import { SlotTable } from './slot-table.js';
 
 export class Database {
   private slots = new SlotTable();
-  private values = new SlotArray<Value | undefined>(undefined);
+  /** Per slot: the value if it is a string... */
+  private strings = new SlotStrings();
+  /** ...or if it is an aggregate. */
+  private aggregates = new SlotArray<AggregateValue | undefined>(undefined);
   /** Per slot: Redis's object header bits (LRU/LFU clock, string encoding); see object-header.ts. */
-  private headers = new SlotArray<number>(0);
+  private headers = new SlotInts(0);
   /** Absolute expiry time in ms for keys that have one (Redis's db->expires). */
   private expires = new Map<BinaryString, number>();
   /** The active expire cycle's position in `expires`; survives across ticks like Redis's cursor. */
@@ -66,7 +74,7 @@ export class Database {
     const slot = this.slots.find(key);
     if (slot === -1) return undefined;
     if (touch) this.headers.set(slot, accessedHeader(this.headers.get(slot), this.keyspace.lfu));
-    return this.values.get(slot);
+    return this.valueAt(slot);
   }
 
   /**
@@ -79,7 +87,7 @@ export class Database {
     if (slot === -1) return undefined;
     this.keyspace.beforeChange(this, key);
     this.headers.set(slot, accessedHeader(this.headers.get(slot), this.keyspace.lfu));
-    return this.values.get(slot);
+    return this.valueAt(slot);
   }
 
   exists(key: BinaryString): boolean {
@@ -94,7 +102,7 @@ export class Database {
   /** The raw stored value, even if logically expired, without side effects (snapshots, DEBUG). */
   peek(key: BinaryString): Value | undefined {
     const slot = this.slots.find(key);
-    return slot === -1 ? undefined : this.values.get(slot);
+    return slot === -1 ? undefined : this.valueAt(slot);
   }
 
   peekExpire(key: BinaryString): number | undefined {
@@ -127,7 +135,7 @@ export class Database {
 
   /** The value stored in `slot` (raw, like peek), for walks over the slots: no hash lookup. */
   valueInSlot(slot: number): Value | undefined {
-    return this.values.get(slot);
+    return this.valueAt(slot);
   }
 
   /** The object header stored in `slot` (objectHeader without the hash lookup). */
@@ -156,10 +164,10 @@ export class Database {
     const created = slot === -1;
     if (created) {
       const at = this.slots.insert(key);
-      this.values.set(at, value);
+      this.store(at, value);
       this.headers.set(at, newHeader(this.keyspace.lfu));
     } else {
-      this.values.set(slot, value);
+      this.store(slot, value);
       // A new object, except that an LFU counter survives an overwrite (db.c dbSetValue).
       this.headers.set(slot, this.keyspace.lfu === null ? newHeader(null) : accessedHeader(this.headers.get(slot), this.keyspace.lfu));
     }
@@ -222,8 +230,9 @@ export class Database {
     const removed = this.slots.size;
     this.keyspace.beforeFlush(this, null);
     this.slots = new SlotTable();
-    this.values = new SlotArray<Value | undefined>(undefined);
-    this.headers = new SlotArray<number>(0);
+    this.strings = new SlotStrings();
+    this.aggregates = new SlotArray<AggregateValue | undefined>(undefined);
+    this.headers = new SlotInts(0);
     this.expires = new Map();
     this.expireCursor = null;
     return removed;
@@ -237,7 +246,8 @@ export class Database {
     this.keyspace.beforeFlush(this, other);
     this.keyspace.beforeFlush(other, this);
     [this.slots, other.slots] = [other.slots, this.slots];
-    [this.values, other.values] = [other.values, this.values];
+    [this.strings, other.strings] = [other.strings, this.strings];
+    [this.aggregates, other.aggregates] = [other.aggregates, this.aggregates];
     [this.headers, other.headers] = [other.headers, this.headers];
     [this.expires, other.expires] = [other.expires, this.expires];
     this.expireCursor = other.expireCursor = null;
@@ -275,7 +285,7 @@ export class Database {
     const slots = this.slots;
     for (let slot = 0; slot < slots.slotCount; slot++) {
       const key = slots.keyInSlot(slot);
-      if (key !== undefined) yield [key, this.values.get(slot)!, this.expires.get(key)];
+      if (key !== undefined) yield [key, this.valueAt(slot)!, this.expires.get(key)];
     }
   }
 
@@ -359,11 +369,25 @@ export class Database {
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.slots.size === 0) {
       // The slot table gave its slots back (see SlotTable.remove); so do the arrays by slot.
-      this.values.clear();
+      this.strings = new SlotStrings();
+      this.aggregates.clear();
       this.headers.clear();
     } else {
-      this.values.set(slot, undefined);
+      this.store(slot, undefined);
     }
+  }
+
+  private valueAt(slot: number): Value | undefined {
+    return this.strings.get(slot) ?? this.aggregates.get(slot);
+  }
+
+  /** Puts `value` in `slot` (undefined empties it), in the store for its kind. */
+  private store(slot: number, value: Value | undefined): void {
+    if (typeof value === 'string') this.strings.set(slot, value);
+    else this.strings.delete(slot);
+    // The aggregates' chunks are only made for slots that hold one.
+    if (typeof value === 'object') this.aggregates.set(slot, value);
+    else if (this.aggregates.get(slot) !== undefined) this.aggregates.set(slot, undefined);
   }
 
   private randomSlotKey(): BinaryString | undefined {

@@ -35,3 +35,39 @@ export class SlotArray<T> {
     return this.chunks[index]!;
   }
 }
+
+/**
+ * The same for int32s, in typed-array chunks: their memory is outside the JS heap, so the
+ * garbage collector neither scans nor copies it (see slot-strings.ts for why that matters). A
+ * class of its own rather than SlotArray over typed chunks, so that each get and set, on every
+ * command's path, sees one kind of chunk and stays monomorphic.
+ */
+export class SlotInts {
+  private chunks: Int32Array[] = [];
+
+  /** `empty` is what a slot holds before anything is stored in it. */
+  constructor(private readonly empty: number) {}
+
+  get(slot: number): number {
+    const chunk = this.chunks[slot >>> CHUNK_BITS];
+    return chunk === undefined ? this.empty : chunk[slot & IN_CHUNK]!;
+  }
+
+  set(slot: number, value: number): void {
+    const chunk = this.chunks[slot >>> CHUNK_BITS] ?? this.addChunksUpTo(slot >>> CHUNK_BITS);
+    chunk[slot & IN_CHUNK] = value;
+  }
+
+  clear(): void {
+    this.chunks = [];
+  }
+
+  private addChunksUpTo(index: number): Int32Array {
+    while (this.chunks.length <= index) {
+      const chunk = new Int32Array(CHUNK_SIZE);
+      if (this.empty !== 0) chunk.fill(this.empty);
+      this.chunks.push(chunk);
+    }
+    return this.chunks[index]!;
+  }
+}

@@ -20,7 +20,7 @@
 // The hash is seeded per process, as Redis seeds siphash and V8 seeds its own string hash, so a
 // client cannot prepare keys that collide on every node.
 import type { BinaryString } from '../protocol/request-parser.js';
-import { SlotArray } from './slot-array.js';
+import { SlotStrings } from './slot-strings.js';
 
 const MIN_BUCKETS = 16;
 /** Grow when more than 3/4 of the buckets are used: linear probing degrades quickly past that. */
@@ -66,8 +66,11 @@ function hashKey(key: BinaryString): number {
 }
 
 export class SlotTable {
-  /** slot -> key; undefined marks a free slot. Slots never move while their key exists. */
-  private keysBySlot = new SlotArray<BinaryString | undefined>(undefined);
+  /**
+   * slot -> key, as bytes outside the JS heap (slot-strings.ts); a free slot holds none. Slots
+   * never move while their key exists.
+   */
+  private keysBySlot = new SlotStrings();
   /** One past the highest slot used since the table was last empty. */
   private slotEnd = 0;
   /** Free slots below slotEnd, reused before new ones. */
@@ -101,6 +104,7 @@ export class SlotTable {
     return this.oldBuckets !== null;
   }
 
+  /** The key in `slot` (a new string each call), undefined for a free slot. */
   keyInSlot(slot: number): BinaryString | undefined {
     return this.keysBySlot.get(slot);
   }
@@ -140,7 +144,7 @@ export class SlotTable {
       this.clear();
       return slot;
     }
-    this.keysBySlot.set(slot, undefined);
+    this.keysBySlot.delete(slot);
     this.freeSlots.push(slot);
     if (this.oldBuckets === null && this.buckets.length > MIN_BUCKETS && this.count * MIN_LOAD_DIVISOR < this.buckets.length) {
       this.resize(this.buckets.length / 2);
@@ -149,7 +153,7 @@ export class SlotTable {
   }
 
   clear(): void {
-    this.keysBySlot.clear();
+    this.keysBySlot = new SlotStrings();
     this.slotEnd = 0;
     this.freeSlots = [];
     this.buckets = new Int32Array(MIN_BUCKETS);
@@ -164,7 +168,7 @@ export class SlotTable {
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const entry = buckets[i]!;
       if (entry === 0) return -1;
-      if (hashes[i] === h && this.keysBySlot.get(entry - 1) === key) return entry - 1;
+      if (hashes[i] === h && this.keysBySlot.equals(entry - 1, key)) return entry - 1;
     }
   }
 
@@ -184,7 +188,7 @@ export class SlotTable {
     for (; ; i = (i + 1) & mask) {
       const entry = buckets[i]!;
       if (entry === 0) return -1;
-      if (hashes[i] === h && this.keysBySlot.get(entry - 1) === key) break;
+      if (hashes[i] === h && this.keysBySlot.equals(entry - 1, key)) break;
     }
     const slot = buckets[i]! - 1;
     // Backward-shift deletion instead of tombstones: every later entry of the probe run that
