@@ -175,6 +175,10 @@ test('the string store agrees with a Map through sets, overwrites and deletes of
         assert.equal(store.get(slot), expected, `slot ${slot} at step ${step}`);
         assert.equal(store.has(slot), expected !== undefined);
         assert.equal(store.lengthOf(slot), expected?.length ?? -1);
+        const range = { bytes: new Uint8Array(0), start: 0, end: 0 };
+        const asBytes = store.bytesOf(slot, range);
+        assert.equal(asBytes, expected !== undefined && expected.length <= INLINE_MAX, `bytesOf slot ${slot}`);
+        if (asBytes) assert.equal(Buffer.from(range.bytes.subarray(range.start, range.end)).toString('latin1'), expected);
         if (expected === undefined) continue;
         assert.ok(store.equals(slot, expected));
         assert.ok(!store.equals(slot, `${expected}x`));

@@ -23,7 +23,7 @@ import type { Keyspace } from './keyspace.js';
 import type { AggregateValue, Value } from './value.js';
 import { accessedHeader, newHeader } from './object-header.js';
 import { SlotArray, SlotInts } from './slot-array.js';
-import { SlotStrings } from './slot-strings.js';
+import { SlotStrings, type ByteRange } from './slot-strings.js';
 import { SlotTable } from './slot-table.js';
 
 export class Database {
@@ -136,6 +136,20 @@ export class Database {
   /** The value stored in `slot` (raw, like peek), for walks over the slots: no hash lookup. */
   valueInSlot(slot: number): Value | undefined {
     return this.valueAt(slot);
+  }
+
+  /**
+   * Points `range` at the stored bytes of the key in `slot` and returns true, or returns false
+   * (free slot, or a key too long to be kept as bytes). For snapshots, which encode the bytes
+   * without making strings of them; valid until the next change.
+   */
+  keyBytesInSlot(slot: number, range: ByteRange): boolean {
+    return this.slots.keyBytesInSlot(slot, range);
+  }
+
+  /** The same for the value in `slot`, when it is a string kept as bytes. */
+  stringBytesInSlot(slot: number, range: ByteRange): boolean {
+    return this.strings.bytesOf(slot, range);
   }
 
   /** The object header stored in `slot` (objectHeader without the hash lookup). */

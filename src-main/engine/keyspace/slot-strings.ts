@@ -40,6 +40,16 @@ const COPY_LOOP_MAX = 48;
 const NONE = -1;
 const LARGE = -2;
 
+/**
+ * Where a stored string's bytes are: `bytes[start..end)`. Filled in by bytesOf, so that a writer
+ * (a snapshot) can encode them without making a string; valid until the store next changes.
+ */
+export interface ByteRange {
+  bytes: Uint8Array;
+  start: number;
+  end: number;
+}
+
 function sizeClass(length: number): number {
   return length <= SMALL_MAX
     ? (length + (1 << SMALL_STEP_BITS) - 1) >> SMALL_STEP_BITS
@@ -82,6 +92,25 @@ export class SlotStrings {
     }
     if (length === 0) return '';
     return length === LARGE ? this.large.get(slot) : undefined;
+  }
+
+  /**
+   * Points `range` at the bytes of the string in `slot`, without copying them. False when the
+   * slot holds none, or holds one of the long strings kept as JS strings (read those with get).
+   */
+  bytesOf(slot: number, range: ByteRange): boolean {
+    const length = this.lengths.get(slot);
+    if (length < 0) return false;
+    if (length === 0) {
+      range.start = range.end = 0;
+      return true;
+    }
+    const address = this.addresses.get(slot);
+    const offset = (address & OFFSET_UNITS_MASK) << UNIT_BITS;
+    range.bytes = this.pages[address >>> OFFSET_UNITS_BITS]!;
+    range.start = offset;
+    range.end = offset + length;
+    return true;
   }
 
   /** True if `slot` holds a string. */

@@ -20,7 +20,7 @@
 // The hash is seeded per process, as Redis seeds siphash and V8 seeds its own string hash, so a
 // client cannot prepare keys that collide on every node.
 import type { BinaryString } from '../protocol/request-parser.js';
-import { SlotStrings } from './slot-strings.js';
+import { SlotStrings, type ByteRange } from './slot-strings.js';
 
 const MIN_BUCKETS = 16;
 /** Grow when more than 3/4 of the buckets are used: linear probing degrades quickly past that. */
@@ -107,6 +107,11 @@ export class SlotTable {
   /** The key in `slot` (a new string each call), undefined for a free slot. */
   keyInSlot(slot: number): BinaryString | undefined {
     return this.keysBySlot.get(slot);
+  }
+
+  /** Points `range` at the bytes of the key in `slot` (see SlotStrings.bytesOf); false if none. */
+  keyBytesInSlot(slot: number, range: ByteRange): boolean {
+    return this.keysBySlot.bytesOf(slot, range);
   }
 
   /** The slot holding `key`, or -1. */

@@ -158,7 +158,8 @@ export class RdbOutput {
     this.writeStringRange(binaryScratch, 0, len);
   }
 
-  private writeStringRange(s: Uint8Array, start: number, end: number): void {
+  /** writeString for `s[start..end)`. */
+  writeStringRange(s: Uint8Array, start: number, end: number): void {
     const len = end - start;
     if (len <= 11 && len > 0 && this.tryWriteIntegerString(s, start, end)) return;
     if (this.compression && len > 20 && this.tryWriteLzf(s, start, end)) return;

@@ -9,6 +9,7 @@ import { DEFAULT_ENCODING_LIMITS, RDB_VERSION_WRITTEN, RdbOpcode, RdbType, type 
 import { RdbOutput, type ChunkSink } from './rdb-output.js';
 import { rdbTypeFor, writeValueBody } from './rdb-value-encoder.js';
 import type { RdbAuxFields, RdbEntry } from './value-model.js';
+import type { ByteRange } from '../keyspace/slot-strings.js';
 
 export interface RdbWriterOptions {
   /** `rdbcompression` (default yes): LZF for strings longer than 20 bytes. */
@@ -98,11 +99,7 @@ export class RdbWriter {
 
   /** rdbSaveKeyValuePair: [0xFC expire] [0xF8 idle] [0xF9 freq] type key value. */
   writeEntry(entry: RdbEntry): void {
-    this.expectState('open');
-    if (entry.db !== this.currentDb) {
-      throw new Error(`RdbWriter: entry for db ${entry.db} written while db ${this.currentDb} is open (call startDb first)`);
-    }
-    this.writeKeyPrefix(entry.expireAtMs, entry.lruIdleSeconds, entry.lfuFrequency);
+    this.startEntry(entry.db, entry.expireAtMs, entry.lruIdleSeconds, entry.lfuFrequency);
     const rdbType = rdbTypeFor(entry.value, this.limits);
     this.out.writeByte(rdbType);
     this.out.writeString(entry.key);
@@ -114,21 +111,33 @@ export class RdbWriter {
    * without the per-key Buffers and model objects (snapshots of millions of keys).
    */
   writeStringEntry(db: number, key: string, value: string, expireAtMs: number | null, lruIdleSeconds?: number, lfuFrequency?: number): void {
-    this.expectState('open');
-    if (db !== this.currentDb) {
-      throw new Error(`RdbWriter: entry for db ${db} written while db ${this.currentDb} is open (call startDb first)`);
-    }
-    this.writeKeyPrefix(expireAtMs, lruIdleSeconds, lfuFrequency);
+    this.startEntry(db, expireAtMs, lruIdleSeconds, lfuFrequency);
     this.out.writeByte(RdbType.STRING);
     this.out.writeBinaryString(key);
     this.out.writeBinaryString(value);
   }
 
   /**
-   * The opcodes before a key: its expiry, then the access history the saving server's
-   * maxmemory-policy tracks (idle seconds under an LRU policy, the LFU counter under an LFU one).
+   * writeStringEntry for a key and value given as ranges of the keyspace's stored bytes, without
+   * an expiry (snapshot.ts writes keys with one through writeStringEntry).
    */
-  private writeKeyPrefix(expireAtMs: number | null, lruIdleSeconds: number | undefined, lfuFrequency: number | undefined): void {
+  writeStringEntryBytes(db: number, key: ByteRange, value: ByteRange, lruIdleSeconds?: number, lfuFrequency?: number): void {
+    this.startEntry(db, null, lruIdleSeconds, lfuFrequency);
+    this.out.writeByte(RdbType.STRING);
+    this.out.writeStringRange(key.bytes, key.start, key.end);
+    this.out.writeStringRange(value.bytes, value.start, value.end);
+  }
+
+  /**
+   * Checks that `db` is the open database, then writes the opcodes before a key: its expiry, then
+   * the access history the saving server's maxmemory-policy tracks (idle seconds under an LRU
+   * policy, the LFU counter under an LFU one).
+   */
+  private startEntry(db: number, expireAtMs: number | null, lruIdleSeconds: number | undefined, lfuFrequency: number | undefined): void {
+    this.expectState('open');
+    if (db !== this.currentDb) {
+      throw new Error(`RdbWriter: entry for db ${db} written while db ${this.currentDb} is open (call startDb first)`);
+    }
     if (expireAtMs !== null) {
       this.out.writeByte(RdbOpcode.EXPIRETIME_MS);
       this.out.writeMillis(expireAtMs);

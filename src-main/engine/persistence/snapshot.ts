@@ -28,6 +28,7 @@ import type { Server } from '../server/server.js';
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace, KeyspaceObserver } from '../keyspace/keyspace.js';
 import type { AggregateValue, Value } from '../keyspace/value.js';
+import type { ByteRange } from '../keyspace/slot-strings.js';
 import { usedMemory } from '../util/used-memory.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 import { idleSeconds, lfuCounter, type AccessHistory } from '../keyspace/object-header.js';
@@ -297,9 +298,17 @@ class PointInTimeView implements KeyspaceObserver {
       // The slot table shrinks when a database empties; no key of ours is above its end then.
       const end = Math.min(view.end, db.slotCount);
       const stop = Math.min(end, view.next + SLOTS_PER_CLOCK_CHECK);
+      // Without kept keys and TTLs to look up, a string entry is encoded from the keyspace's
+      // stored bytes: no string made for the key or the value (a tenth of a large SAVE's time).
+      const fromBytes = writer instanceof RdbWriter && view.decided.size === 0 && db.volatileCount === 0;
       for (let slot = view.next; slot < stop; slot++) {
-        const key = db.keyInSlot(slot);
         view.next = slot + 1;
+        if (fromBytes && db.keyBytesInSlot(slot, keyBytes) && db.stringBytesInSlot(slot, valueBytes)) {
+          const history = this.recordHistory?.(db.headerInSlot(slot)!);
+          writer.writeStringEntryBytes(db.id, keyBytes, valueBytes, history?.idleSeconds, history?.frequency);
+          continue;
+        }
+        const key = db.keyInSlot(slot);
         if (key === undefined || (view.decided.size !== 0 && view.decided.has(key))) continue;
         // By slot, not by key: a hash lookup per key is a good part of a large snapshot's time.
         const expireAt = db.volatileCount === 0 ? undefined : db.peekExpire(key);
@@ -339,6 +348,10 @@ class PointInTimeView implements KeyspaceObserver {
     this.shared.delete(value);
   }
 }
+
+/** Reused by every walk: where the current key's and value's bytes are (see Database.keyBytesInSlot). */
+const keyBytes: ByteRange = { bytes: new Uint8Array(0), start: 0, end: 0 };
+const valueBytes: ByteRange = { bytes: new Uint8Array(0), start: 0, end: 0 };
 
 function writeEntry(
   writer: SnapshotEncoder,
