@@ -513,6 +513,36 @@ describe('strings', () => {
     }
   });
 
+  test('keys and values of every size, around the size classes of our byte store and past its 4 KB limit, through a reload', async () => {
+    // Our keyspace keeps keys and string values up to 4 KB as bytes in pages of its own, in size
+    // classes, and longer ones as JS strings (keyspace/slot-strings.ts): every boundary here
+    // moves a key or value from one class, or one kind of storage, to another.
+    const random = seededRandom(4096);
+    const lengths = [0, 1, 7, 8, 9, 48, 49, 255, 256, 257, 4095, 4096, 4097, 9000];
+    const blob = (length: number) => Buffer.from(Array.from({ length }, () => random.int(256)));
+    const keys = Array.from({ length: 24 }, (_, i) => Buffer.concat([Buffer.from(`k${i}:`), blob(random.pick([0, 5, 300, 4100, 6000]))]));
+    const key = () => random.pick(keys);
+    const generators: (() => Arg[])[] = [
+      () => ['SET', key(), blob(random.pick(lengths))],
+      () => ['APPEND', key(), blob(random.pick(lengths))],
+      () => ['SETRANGE', key(), String(random.int(5000)), blob(random.pick([1, 9, 300]))],
+      () => ['GET', key()],
+      () => ['STRLEN', key()],
+      () => ['GETRANGE', key(), String(random.int(5000)), String(random.int(5000))],
+      () => ['RENAME', key(), key()],
+      () => ['DEL', key()],
+      () => ['EXISTS', key(), key()],
+    ];
+    await pair.sameAll([['FLUSHALL']]);
+    for (let i = 0; i < 1500; i++) await pair.same(random.pick(generators)());
+    await pair.same(['DBSIZE']);
+    await pair.same(['KEYS', '*'], { unordered: true });
+    await pair.same(['DEBUG', 'DIGEST']);
+    await pair.sameAll([['DEBUG', 'RELOAD']]);
+    await pair.same(['DEBUG', 'DIGEST']);
+    for (const k of keys) await pair.same(['GET', k]);
+  });
+
   test('seeded random stream of string commands on binary values', async () => {
     const random = seededRandom(7031);
     const keys = ['s0', 's1', 's2', 's3', 's4', 's5'];
