@@ -464,6 +464,32 @@ describe('MEMORY', () => {
     }
   });
 
+  test('used_memory follows the data as redis-server\'s does: up by the dataset, down again when its keys are deleted', async () => {
+    // Our keys and string values live in pages outside the JS heap (keyspace/slot-strings.ts);
+    // a deleted value's block stays in its page for reuse, and used_memory must not count it,
+    // as Redis's does not count memory its allocator got back from a DEL.
+    const usedMemory = async (client: RespClient) => Number(/used_memory:(\d+)/.exec(String(await client.call('INFO', 'memory')))![1]);
+    const value = 'v'.repeat(1000);
+    const writes: Array<Array<string>> = [];
+    const deletes: Array<Array<string>> = [];
+    for (let i = 0; i < 30_000; i++) {
+      writes.push(['SET', `mem:${i}`, value]);
+      if (i !== 0) deletes.push(['DEL', `mem:${i}`]);
+    }
+    for (const client of [pair.ours, pair.redis]) {
+      await client.call('FLUSHALL');
+      const empty = await usedMemory(client);
+      await client.pipeline(writes);
+      const full = await usedMemory(client);
+      await client.pipeline(deletes);
+      const deleted = await usedMemory(client);
+      const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+      const what = `${client === pair.ours ? 'ours' : 'redis-server'}: empty ${mb(empty)}, 30,000 keys ${mb(full)}, one left ${mb(deleted)}`;
+      assert.ok(full - empty > 25 * 2 ** 20, what);
+      assert.ok(full - deleted > (full - empty) / 2, what);
+    }
+  });
+
   test('STATS has redis-server fields in its order, DOCTOR a report', async () => {
     const names = async (client: RespClient) => ((await client.call('MEMORY', 'STATS')) as Reply[]).filter((_, i) => i % 2 === 0).map(String);
     assert.deepEqual(await names(pair.ours), await names(pair.redis));

@@ -30,11 +30,7 @@ const MEMORY_HELP = [
 ];
 
 /** What the heap held when the engine was loaded (MEMORY STATS startup.allocated). */
-const STARTUP_ALLOCATED = allocated();
-
-function allocated(): number {
-  return usedMemory();
-}
+const STARTUP_ALLOCATED = usedMemory(null);
 
 // Sizes of Redis's C structures on a 64-bit build, for the per-database overhead.
 const DICT_ENTRY = 24;
@@ -75,7 +71,7 @@ function usage(client: Client, argv: BinaryString[]): void {
 function stats(client: Client): void {
   const server = client.server;
   const mem = processMemory();
-  const total = allocated();
+  const total = usedMemory(server.keyspace);
   let clientBuffers = 0;
   for (const c of server.clients.values()) clientBuffers += c.outputBytes;
   const dbs = server.keyspace.dbs.filter((db) => db.size !== 0);
@@ -136,7 +132,7 @@ function stats(client: Client): void {
  * does not have, so only its first judgement applies: under 5 MB of data, there is nothing to say.
  */
 function doctor(client: Client): void {
-  const empty = allocated() - STARTUP_ALLOCATED < 5 * 1024 * 1024;
+  const empty = usedMemory(client.server.keyspace) - STARTUP_ALLOCATED < 5 * 1024 * 1024;
   client.reply.verbatim(
     empty
       ? "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n"

@@ -52,6 +52,11 @@ export class Database {
     return this.expires.size;
   }
 
+  /** Bytes of the pages keeping keys and string values that hold none (see usedMemory). */
+  get unusedStringBytes(): number {
+    return this.slots.unusedKeyBytes + this.strings.unusedBytes;
+  }
+
   // --- reads (expired keys are removed first on a master, hidden on a replica) ---------------
 
   /**

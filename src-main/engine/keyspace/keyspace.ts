@@ -71,6 +71,13 @@ export class Keyspace {
     return n;
   }
 
+  /** Bytes of the databases' string pages that hold no key or value (see util/used-memory.ts). */
+  get unusedStringBytes(): number {
+    let n = 0;
+    for (const db of this.dbs) n += db.unusedStringBytes;
+    return n;
+  }
+
   /** FLUSHALL: returns how many keys were removed. */
   flushAll(): number {
     let removed = 0;

@@ -12,10 +12,13 @@
 //
 // Layout: 1 MiB pages, each string in a block rounded up to a size class (8-byte steps up to 256
 // bytes, 128-byte steps up to INLINE_MAX). A freed block goes on its class's free list and is
-// reused by the next string of that class; pages are never compacted (Redis's allocator does not
-// move memory either). A string longer than INLINE_MAX stays a JS string: it is rare, large
-// strings are not copied by scavenges anyway (V8 keeps them in a space of their own), and a page
-// stays small.
+// reused by the next string of that class. Pages are never compacted or given back while the
+// database holds keys; they go when it empties (FLUSHDB, FLUSHALL, its last key deleted). So after
+// deleting most of a large dataset the node's RSS stays where it was until new strings fill the
+// freed blocks. Redis's RSS stays up too after such deletes (its allocator cannot return a page
+// that still holds one live allocation), though it does return pages left entirely empty.
+// A string longer than INLINE_MAX stays a JS string: it is rare, large strings are not copied by
+// scavenges anyway (V8 keeps them in a space of their own), and a page stays small.
 //
 // Per slot two ints say where a string is: its block's address (page << 17 | offset / 8) and its
 // length, or NONE (no string in the slot) or LARGE (see `large`).
@@ -74,6 +77,11 @@ export class SlotStrings {
 
   get allocatedBytes(): number {
     return this.usedBytes;
+  }
+
+  /** Bytes of this store's pages that hold no string: freed blocks and the last page's rest. */
+  get unusedBytes(): number {
+    return this.pages.length * PAGE_SIZE - this.usedBytes;
   }
 
   /** Pages allocated so far (for tests: freed blocks are reused before a page is added). */

@@ -99,6 +99,11 @@ export class SlotTable {
     return this.slotEnd;
   }
 
+  /** Bytes of the key store's pages that hold no key (see SlotStrings.unusedBytes). */
+  get unusedKeyBytes(): number {
+    return this.keysBySlot.unusedBytes;
+  }
+
   /** True while a resize is moving entries to the new buckets (for tests). */
   get resizing(): boolean {
     return this.oldBuckets !== null;

@@ -96,7 +96,7 @@ export async function writeSnapshot(
     }
   });
   try {
-    writer.begin(auxFields(options));
+    writer.begin(auxFields(server, options));
     for (;;) {
       // Yield before every slice, the first included: the command that started the snapshot
       // (BGSAVE, a replica's SYNC) gets its reply out before any serialising happens.
@@ -129,7 +129,7 @@ export function writeSnapshotSync(server: Server, sink: (chunk: Buffer) => void,
       sink(chunk);
       writer.chunksReleased();
     });
-    writer.begin(auxFields(options));
+    writer.begin(auxFields(server, options));
     view.writeUntil(writer, Infinity);
     writer.end();
     return { bytes: writer.bytesWritten };
@@ -160,10 +160,10 @@ function createEncoder(server: Server, options: SnapshotOptions, sink: (chunk: B
   });
 }
 
-function auxFields(options: SnapshotOptions) {
+function auxFields(server: Server, options: SnapshotOptions) {
   return standardAuxFields({
     redisVersion: REDIS_VERSION,
-    usedMemory: usedMemory(),
+    usedMemory: usedMemory(server.keyspace),
     replication: options.replication ?? undefined,
     aofBase: options.aofBase,
   });

@@ -125,7 +125,7 @@ export async function streamRdbToReplicas(
 /** An RDB with the header and aux fields only (REPLCONF rdb-filter-only). */
 function writeRdbWithoutData(server: Server, sink: (chunk: Buffer) => void, aux: ReplicationAux): void {
   const writer = new RdbWriter(sink, { checksum: server.config.bool('rdbchecksum') });
-  writer.begin(standardAuxFields({ redisVersion: REDIS_VERSION, usedMemory: usedMemory(), replication: aux }));
+  writer.begin(standardAuxFields({ redisVersion: REDIS_VERSION, usedMemory: usedMemory(server.keyspace), replication: aux }));
   writer.end();
 }
 

@@ -123,7 +123,7 @@ function clientsSection(server: Server): InfoFields {
 
 function memorySection(server: Server): InfoFields {
   const mem = memoryUsage();
-  const used = usedMemory(mem);
+  const used = usedMemory(server.keyspace, mem);
   const maxmemory = server.config.int('maxmemory');
   return [
     ['used_memory', used],
