@@ -513,14 +513,14 @@ describe('strings', () => {
     }
   });
 
-  test('keys and values of every size, around the size classes of our byte store and past its 4 KB limit, through a reload', async () => {
-    // Our keyspace keeps keys and string values up to 4 KB as bytes in pages of its own, in size
-    // classes, and longer ones as JS strings (keyspace/slot-strings.ts): every boundary here
-    // moves a key or value from one class, or one kind of storage, to another.
+  test('keys and values of every size, around the size classes of our byte store and past its 128 KB limit, through a reload', async () => {
+    // Our keyspace keeps keys and string values up to 128 KB as bytes in pages of its own, in
+    // size classes, and longer ones as JS strings (keyspace/slot-strings.ts): every boundary
+    // here moves a key or value from one class, or one kind of storage, to another.
     const random = seededRandom(4096);
-    const lengths = [0, 1, 7, 8, 9, 48, 49, 255, 256, 257, 4095, 4096, 4097, 9000];
+    const lengths = [0, 1, 7, 8, 9, 48, 49, 255, 256, 257, 4095, 4096, 4097, 9000, 131_072, 131_073, 200_000];
     const blob = (length: number) => Buffer.from(Array.from({ length }, () => random.int(256)));
-    const keys = Array.from({ length: 24 }, (_, i) => Buffer.concat([Buffer.from(`k${i}:`), blob(random.pick([0, 5, 300, 4100, 6000]))]));
+    const keys = Array.from({ length: 24 }, (_, i) => Buffer.concat([Buffer.from(`k${i}:`), blob(random.pick([0, 5, 300, 4100, 140_000]))]));
     const key = () => random.pick(keys);
     const generators: (() => Arg[])[] = [
       () => ['SET', key(), blob(random.pick(lengths))],

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SlotTable } from '../../src-main/engine/keyspace/slot-table.js';
 import { SlotArray, SlotInts } from '../../src-main/engine/keyspace/slot-array.js';
-import { INLINE_MAX, SlotStrings } from '../../src-main/engine/keyspace/slot-strings.js';
+import { INLINE_MAX, SlotStrings, classBytes, sizeClass } from '../../src-main/engine/keyspace/slot-strings.js';
 import { seededRandom } from '../support/command-families.js';
 
 function assertSameAsModel(table: SlotTable, model: Map<string, number>): void {
@@ -153,11 +153,12 @@ test('the string store agrees with a Map through sets, overwrites and deletes of
   const rnd = seededRandom(7);
   const store = new SlotStrings();
   const model = new Map<number, string>();
-  const lengths = [0, 1, 7, 8, 9, 48, 49, 255, 256, 257, 1000, INLINE_MAX, INLINE_MAX + 1, 20_000];
+  const lengths = [0, 1, 7, 8, 9, 48, 49, 255, 256, 257, 1000, 4096, 4097, 9000, INLINE_MAX, INLINE_MAX + 1, 200_000];
+  let base = '';
+  for (let i = 0; i < 512; i++) base += String.fromCharCode(rnd.int(256));
   const make = (length: number) => {
-    let s = '';
-    for (let i = 0; i < length; i++) s += String.fromCharCode(rnd.int(256));
-    return s;
+    const from = rnd.int(256);
+    return base.repeat(Math.ceil((length + from) / base.length)).slice(from, from + length);
   };
   for (let step = 0; step < 20_000; step++) {
     const slot = rnd.int(3000);
@@ -200,4 +201,17 @@ test('the string store agrees with a Map through sets, overwrites and deletes of
   for (let round = 1; round < 50; round++) fill(round);
   assert.equal(store.pageCount, pages, 'overwrites reused the freed blocks');
   assert.equal(store.get(1999), 'value:49:1999'.padEnd(100, '.'));
+});
+
+test('size classes: every length gets the smallest class that holds it, at most an eighth over past 256 bytes', () => {
+  let previous = 0;
+  for (let length = 1; length <= INLINE_MAX; length++) {
+    const cls = sizeClass(length);
+    const bytes = classBytes(cls);
+    assert.ok(bytes >= length, `class ${cls} (${bytes} bytes) holds ${length}`);
+    assert.ok(cls === 1 || classBytes(cls - 1) < length, `${length} could use class ${cls - 1}`);
+    assert.ok(cls === previous || cls === previous + 1, `classes are consecutive at ${length}`);
+    if (length > 256) assert.ok(bytes - length <= length / 8, `${bytes} bytes for ${length}`);
+    previous = cls;
+  }
 });

@@ -11,14 +11,15 @@
 // string from the bytes (one copy, short-lived again).
 //
 // Layout: 1 MiB pages, each string in a block rounded up to a size class (8-byte steps up to 256
-// bytes, 128-byte steps up to INLINE_MAX). A freed block goes on its class's free list and is
+// bytes, then eight classes per doubling up to INLINE_MAX, 128 KB, so that past 256 bytes a block
+// is never more than an eighth larger than its string). A freed block goes on its class's free list and is
 // reused by the next string of that class. Pages are never compacted or given back while the
 // database holds keys; they go when it empties (FLUSHDB, FLUSHALL, its last key deleted). So after
 // deleting most of a large dataset the node's RSS stays where it was until new strings fill the
 // freed blocks. Redis's RSS stays up too after such deletes (its allocator cannot return a page
 // that still holds one live allocation), though it does return pages left entirely empty.
-// A string longer than INLINE_MAX stays a JS string: it is rare, large strings are not copied by
-// scavenges anyway (V8 keeps them in a space of their own), and a page stays small.
+// A string longer than INLINE_MAX stays a JS string: V8 keeps strings that large in a space of
+// their own and never copies them, so they cost a scavenge nothing either.
 //
 // Per slot two ints say where a string is: its block's address (page << 17 | offset / 8) and its
 // length, or NONE (no string in the slot) or LARGE (see `large`).
@@ -31,11 +32,14 @@ const UNIT_BITS = 3;
 const OFFSET_UNITS_BITS = PAGE_BITS - UNIT_BITS;
 const OFFSET_UNITS_MASK = (1 << OFFSET_UNITS_BITS) - 1;
 const MAX_PAGES = 1 << (31 - OFFSET_UNITS_BITS);
-export const INLINE_MAX = 4096;
+/** V8's largest regular object (kMaxRegularHeapObjectSize): longer strings are never copied. */
+export const INLINE_MAX = 128 * 1024;
 const SMALL_MAX = 256;
 const SMALL_STEP_BITS = 3;
-const LARGE_STEP_BITS = 7;
 const SMALL_CLASSES = SMALL_MAX >> SMALL_STEP_BITS;
+const SMALL_MAX_BITS = 8;
+/** Above SMALL_MAX: 2^SPLIT_BITS classes per doubling. */
+const SPLIT_BITS = 3;
 /** Strings up to this length are copied char by char; longer ones by Buffer's native latin1 write. */
 const COPY_LOOP_MAX = 48;
 
@@ -53,14 +57,22 @@ export interface ByteRange {
   end: number;
 }
 
-function sizeClass(length: number): number {
-  return length <= SMALL_MAX
-    ? (length + (1 << SMALL_STEP_BITS) - 1) >> SMALL_STEP_BITS
-    : SMALL_CLASSES + ((length - SMALL_MAX + (1 << LARGE_STEP_BITS) - 1) >> LARGE_STEP_BITS);
+/** The size class of a string of `length` bytes (1 <= length <= INLINE_MAX). */
+export function sizeClass(length: number): number {
+  if (length <= SMALL_MAX) return (length + (1 << SMALL_STEP_BITS) - 1) >> SMALL_STEP_BITS;
+  // 2^power < length <= 2^(power + 1), cut into steps of 2^(power - SPLIT_BITS).
+  const power = 31 - Math.clz32(length - 1);
+  const stepBits = power - SPLIT_BITS;
+  const steps = (length - (1 << power) + (1 << stepBits) - 1) >> stepBits;
+  return SMALL_CLASSES + ((power - SMALL_MAX_BITS) << SPLIT_BITS) + steps;
 }
 
-function classBytes(cls: number): number {
-  return cls <= SMALL_CLASSES ? cls << SMALL_STEP_BITS : SMALL_MAX + ((cls - SMALL_CLASSES) << LARGE_STEP_BITS);
+/** The block size of size class `cls`: the longest string it holds. */
+export function classBytes(cls: number): number {
+  if (cls <= SMALL_CLASSES) return cls << SMALL_STEP_BITS;
+  const k = cls - SMALL_CLASSES - 1;
+  const power = SMALL_MAX_BITS + (k >> SPLIT_BITS);
+  return (1 << power) + (((k & ((1 << SPLIT_BITS) - 1)) + 1) << (power - SPLIT_BITS));
 }
 
 export class SlotStrings {
