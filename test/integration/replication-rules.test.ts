@@ -95,6 +95,10 @@ for (const kind of ['ours', 'redis'] as Kind[]) {
   test(`${kind}: a client in WAIT is blocked: what it pipelined after WAIT runs only once WAIT replied`, async () => {
     const master = track(await startNode(kind));
     track(await startReplica(kind, master));
+    // The replica's link being up is not yet the master counting it: redis-server puts a replica
+    // online when its first ACK arrives. Once a WAIT has seen it acknowledge, the one below
+    // measures blocking alone (without this, redis-server's WAIT once answered 0 here).
+    assert.equal(await master.client.call('WAIT', '1', '5000'), 1);
     const other = await RespClient.open(master.port);
     try {
       // Two replicas wanted, one attached: WAIT holds the client for its whole timeout.

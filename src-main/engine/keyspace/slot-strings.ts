@@ -12,14 +12,15 @@
 //
 // Layout: 1 MiB pages, each string in a block rounded up to a size class (8-byte steps up to 256
 // bytes, then eight classes per doubling up to INLINE_MAX, 128 KB, so that past 256 bytes a block
-// is never more than an eighth larger than its string). A freed block goes on its class's free list and is
-// reused by the next string of that class. Pages are never compacted or given back while the
-// database holds keys; they go when it empties (FLUSHDB, FLUSHALL, its last key deleted). So after
-// deleting most of a large dataset the node's RSS stays where it was until new strings fill the
-// freed blocks. Redis's RSS stays up too after such deletes (its allocator cannot return a page
-// that still holds one live allocation), though it does return pages left entirely empty.
-// A string longer than INLINE_MAX stays a JS string: V8 keeps strings that large in a space of
-// their own and never copies them, so they cost a scavenge nothing either.
+// is never more than an eighth larger than its string). A freed block goes on its class's free
+// list and is reused by the next string of that class. Pages are never compacted or given back
+// while the database holds keys; they go when it empties (FLUSHDB, FLUSHALL, its last key
+// deleted). So after deleting most of a large dataset the node's RSS stays where it was until new
+// strings fill the freed blocks (used_memory does drop: util/used-memory.ts). Redis's RSS stays up
+// too after such deletes (its allocator cannot return a page that still holds one live
+// allocation), though it does return pages left entirely empty. A string longer than INLINE_MAX
+// stays a JS string: V8 keeps strings that large in a space of their own and never copies them,
+// so they cost a scavenge nothing either.
 //
 // Per slot two ints say where a string is: its block's address (page << 17 | offset / 8) and its
 // length, or NONE (no string in the slot) or LARGE (see `large`).
