@@ -134,17 +134,6 @@ export class SlotStrings {
     return true;
   }
 
-  /** True if `slot` holds a string. */
-  has(slot: number): boolean {
-    return this.lengths.get(slot) !== NONE;
-  }
-
-  /** The length of the string in `slot`, without making it; -1 when there is none. */
-  lengthOf(slot: number): number {
-    const length = this.lengths.get(slot);
-    return length === LARGE ? this.large.get(slot)!.length : length;
-  }
-
   /** Whether `slot` holds exactly `s`, compared byte by byte without making a string. */
   equals(slot: number, s: string): boolean {
     const length = this.lengths.get(slot);
