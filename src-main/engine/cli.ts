@@ -1,7 +1,7 @@
 // The `replica-lab-server` command: `replica-lab-server [/path/to/redis.conf] [--directive value ...]`,
 // like redis-server. Logs go to stdout when `logfile` is "" (the default), exactly as redis-server.
 import { startNode, ConfigError, ShutdownInsisted } from './index.js';
-import { ENGINE_NAME, REDIS_VERSION } from './version.js';
+import { ENGINE_NAME, REDIS_VERSION } from './util/version.js';
 
 const argv = process.argv.slice(2);
 

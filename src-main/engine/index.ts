@@ -38,4 +38,4 @@ export interface NodeHandle {
   shutdown(options?: { save?: boolean; signal?: 'SIGTERM' | 'SIGINT' }): Promise<void>;
 }
 
-export { startNode, ConfigError, ShutdownInsisted } from './server/start.js';
+export { startNode, ConfigError, ShutdownInsisted } from './node.js';

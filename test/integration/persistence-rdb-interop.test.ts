@@ -10,12 +10,12 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { startServer, tempDir, type RunningServer } from '../support/servers.js';
 import { RespClient, type Reply } from '../support/resp-client.js';
-import { readRdbFile, readRdbBuffer } from '../../src-main/engine/persistence/rdb-reader.js';
-import { standardAuxFields, writeRdbToBuffer } from '../../src-main/engine/persistence/rdb-writer.js';
+import { readRdbFile, readRdbBuffer } from '../../src-main/engine/persistence/rdb/rdb-reader.js';
+import { standardAuxFields, writeRdbToBuffer } from '../../src-main/engine/persistence/rdb/rdb-writer.js';
 import { DatasetDigest, digestValueHex } from '../../src-main/engine/persistence/digest.js';
-import { createDumpPayload, parseDumpPayload } from '../../src-main/engine/persistence/dump-payload.js';
-import { formatAofManifest, parseAofManifest } from '../../src-main/engine/persistence/aof-manifest.js';
-import { AofCommandReader, formatAofCommand } from '../../src-main/engine/persistence/aof-commands.js';
+import { createDumpPayload, parseDumpPayload } from '../../src-main/engine/persistence/rdb/dump-payload.js';
+import { formatAofManifest, parseAofManifest } from '../../src-main/engine/persistence/aof/aof-manifest.js';
+import { AofCommandReader, formatAofCommand } from '../../src-main/engine/persistence/aof/aof-commands.js';
 import type { RdbEntry } from '../../src-main/engine/persistence/value-model.js';
 
 const DEBUG = ['--enable-debug-command', 'yes'];

@@ -10,11 +10,11 @@ import { startPair, type Pair } from '../support/differential.js';
 import { RespClient, show } from '../support/resp-client.js';
 import { seededRandom } from '../support/command-families.js';
 import { loadConfig } from '../../src-main/engine/config/load.js';
-import { Logger } from '../../src-main/engine/server/logger.js';
-import { Server } from '../../src-main/engine/server/server.js';
-import { Client } from '../../src-main/engine/server/client.js';
-import { executeCommand } from '../../src-main/engine/server/executor.js';
-import { WriteFeed } from '../../src-main/engine/replication/write-feed.js';
+import { Logger } from '../../src-main/engine/util/logger.js';
+import { Server } from '../../src-main/engine/core/server.js';
+import { Client } from '../../src-main/engine/core/client.js';
+import { executeCommand } from '../../src-main/engine/core/executor.js';
+import { WriteFeed } from '../../src-main/engine/core/write-feed.js';
 
 type Arg = string | number;
 

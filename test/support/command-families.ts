@@ -3,10 +3,10 @@
 // not serve yet, and an in-process node that shows what a command propagates (the effect that
 // replicas and the AOF receive) and the encoding a value has, before OBJECT ENCODING can be asked.
 import { loadConfig } from '../../src-main/engine/config/load.js';
-import { Logger } from '../../src-main/engine/server/logger.js';
-import { Server } from '../../src-main/engine/server/server.js';
-import { Client } from '../../src-main/engine/server/client.js';
-import { executeCommand } from '../../src-main/engine/server/executor.js';
+import { Logger } from '../../src-main/engine/util/logger.js';
+import { Server } from '../../src-main/engine/core/server.js';
+import { Client } from '../../src-main/engine/core/client.js';
+import { executeCommand } from '../../src-main/engine/core/executor.js';
 import type { AggregateValue } from '../../src-main/engine/keyspace/value.js';
 import type { RespClient } from './resp-client.js';
 

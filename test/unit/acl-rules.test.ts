@@ -4,16 +4,16 @@
 // (which only a non-loopback client could trigger, so it is tested here rather than over a socket).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CommandTable } from '../../src-main/engine/commands/table.js';
+import { CommandTable } from '../../src-main/engine/core/command-table.js';
 import { ALL_FAMILIES } from '../../src-main/engine/commands/index.js';
-import { ACL_CATEGORIES, AclCommands } from '../../src-main/engine/server/acl-commands.js';
-import { AclUser } from '../../src-main/engine/server/acl-user.js';
-import { applyUserRule, mergeSelectorArguments, hashPassword, type RuleContext } from '../../src-main/engine/server/acl-rules.js';
-import { describeUser } from '../../src-main/engine/server/acl-describe.js';
-import { checkCommand, Denial } from '../../src-main/engine/server/acl-check.js';
-import { checkUserDeclaration } from '../../src-main/engine/server/acl-file.js';
-import { AclLog } from '../../src-main/engine/server/acl-log.js';
-import { isLoopback, refusedByProtectedMode } from '../../src-main/engine/server/protected-mode.js';
+import { ACL_CATEGORIES, AclCommands } from '../../src-main/engine/acl/command-index.js';
+import { AclUser } from '../../src-main/engine/acl/user.js';
+import { applyUserRule, mergeSelectorArguments, hashPassword, type RuleContext } from '../../src-main/engine/acl/rules.js';
+import { describeUser } from '../../src-main/engine/acl/describe.js';
+import { checkCommand, Denial } from '../../src-main/engine/acl/check.js';
+import { checkUserDeclaration } from '../../src-main/engine/acl/acl-file.js';
+import { AclLog } from '../../src-main/engine/acl/acl-log.js';
+import { isLoopback, refusedByProtectedMode } from '../../src-main/engine/core/protected-mode.js';
 
 const table = new CommandTable(ALL_FAMILIES);
 const commands = new AclCommands(table);

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src-main/engine/config/load.js';
-import { Logger } from '../../src-main/engine/server/logger.js';
-import { Server } from '../../src-main/engine/server/server.js';
-import { Client } from '../../src-main/engine/server/client.js';
-import { executeCommand } from '../../src-main/engine/server/executor.js';
+import { Logger } from '../../src-main/engine/util/logger.js';
+import { Server } from '../../src-main/engine/core/server.js';
+import { Client } from '../../src-main/engine/core/client.js';
+import { executeCommand } from '../../src-main/engine/core/executor.js';
 
 function newClient(args: string[] = []): Client {
   const { config } = loadConfig(['--save', '', ...args]); // in memory only: FLUSHALL would save into the cwd

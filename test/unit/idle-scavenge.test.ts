@@ -1,4 +1,4 @@
-// The scavenge a node asks for at the end of a busy turn (server/idle-scavenge.ts): V8's `gc`
+// The scavenge a node asks for at the end of a busy turn (core/idle-scavenge.ts): V8's `gc`
 // can be had in this Node without --expose-gc and without a global, and a turn's end collects the
 // young generation once enough piled up there, and not before, and only when the node idles, a
 // millisecond later rather than at once.
@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { CHECK_INTERVAL_MS, IdleScavenger, SCAVENGE_DELAY_MS, YOUNG_BYTES_TRIGGER } from '../../src-main/engine/server/idle-scavenge.js';
+import { CHECK_INTERVAL_MS, IdleScavenger, SCAVENGE_DELAY_MS, YOUNG_BYTES_TRIGGER } from '../../src-main/engine/core/idle-scavenge.js';
 
 const youngBytes = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_used_size;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,8 +2,8 @@
 // distinction between a truncated tail (loadable with aof-load-truncated) and corruption.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AofManifestError, formatAofManifest, parseAofManifest, splitArgs } from '../../src-main/engine/persistence/aof-manifest.js';
-import { AofCommandReader, formatAofCommand, startsWithRdbPreamble } from '../../src-main/engine/persistence/aof-commands.js';
+import { AofManifestError, formatAofManifest, parseAofManifest, splitArgs } from '../../src-main/engine/persistence/aof/aof-manifest.js';
+import { AofCommandReader, formatAofCommand, startsWithRdbPreamble } from '../../src-main/engine/persistence/aof/aof-commands.js';
 
 test('manifest: Redis 7.0 layout parses and formats back identically', () => {
   const text =

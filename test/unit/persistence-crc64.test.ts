@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Crc64, crc64 } from '../../src-main/engine/persistence/crc64.js';
+import { Crc64, crc64 } from '../../src-main/engine/persistence/rdb/crc64.js';
 
 test('check value of "123456789" is e9c6d914c4b8d9ca (crc64.c test)', () => {
   assert.equal(crc64(Buffer.from('123456789')).toHex(), 'e9c6d914c4b8d9ca');

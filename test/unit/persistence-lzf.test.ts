@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { lzfCompress, lzfDecompress } from '../../src-main/engine/persistence/lzf.js';
+import { lzfCompress, lzfDecompress } from '../../src-main/engine/persistence/rdb/lzf.js';
 
 /** Incompressible input grows by one control byte per 32 literals. */
 function compress(input: Buffer, limit = input.length + Math.ceil(input.length / 32) + 1): Buffer | null {

@@ -4,11 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { RdbReader, readRdbBuffer } from '../../src-main/engine/persistence/rdb-reader.js';
-import { RdbWriter, standardAuxFields, writeRdbToBuffer } from '../../src-main/engine/persistence/rdb-writer.js';
-import { createDumpPayload, parseDumpPayload } from '../../src-main/engine/persistence/dump-payload.js';
+import { RdbReader, readRdbBuffer } from '../../src-main/engine/persistence/rdb/rdb-reader.js';
+import { RdbWriter, standardAuxFields, writeRdbToBuffer } from '../../src-main/engine/persistence/rdb/rdb-writer.js';
+import { createDumpPayload, parseDumpPayload } from '../../src-main/engine/persistence/rdb/dump-payload.js';
 import { DatasetDigest } from '../../src-main/engine/persistence/digest.js';
-import { Crc64 } from '../../src-main/engine/persistence/crc64.js';
+import { Crc64 } from '../../src-main/engine/persistence/rdb/crc64.js';
 import type { RdbEntry, RdbValue, StreamValue } from '../../src-main/engine/persistence/value-model.js';
 
 const b = (s: string) => Buffer.from(s);

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReplicationBacklog } from '../../src-main/engine/replication/backlog.js';
-import { CommandEncoder, encodeCommand, NO_DB, WriteFeed } from '../../src-main/engine/replication/write-feed.js';
-import { Propagation } from '../../src-main/engine/server/propagation.js';
+import { CommandEncoder, encodeCommand, NO_DB, WriteFeed } from '../../src-main/engine/core/write-feed.js';
+import { Propagation } from '../../src-main/engine/core/propagation.js';
 import { ReplicationIds } from '../../src-main/engine/replication/replication-ids.js';
 
 test('an empty backlog starts at the next byte of the stream and covers exactly that offset', () => {

@@ -3,7 +3,7 @@
 // so a double count would report twice the dataset.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { usedMemory } from '../../src-main/engine/util/used-memory.js';
+import { usedMemory } from '../../src-main/engine/keyspace/used-memory.js';
 
 test('a 64 MiB Buffer adds 64 MiB to used_memory, not twice that', () => {
   const before = usedMemory(null);

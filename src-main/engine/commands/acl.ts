@@ -1,14 +1,14 @@
 // ACL and its subcommands (acl.c aclCommand): users, their rules, the security log and the ACL
-// file. The users and the checks themselves live in server/acl*.ts.
+// file. The users and the checks themselves live in ../acl/.
 import { randomBytes } from 'node:crypto';
-import { arityMatches, defineCommand, type CommandFlag, type CommandHandler, type CommandSpec } from './table.js';
-import { integerArg, is } from './replies.js';
+import { arityMatches, defineCommand, type CommandFlag, type CommandHandler, type CommandSpec } from '../core/command-table.js';
+import { integerArg, is } from '../core/replies.js';
 import { replyHelp } from './server.js';
-import { ACL_CATEGORIES } from '../server/acl-commands.js';
-import { describeChannels, describeCommandRules, describeKeys, describeUser, userFlags } from '../server/acl-describe.js';
-import { sortedUsers } from '../server/acl-file.js';
-import type { AclSelector } from '../server/acl-user.js';
-import type { Client } from '../server/client.js';
+import { ACL_CATEGORIES } from '../acl/command-index.js';
+import { describeChannels, describeCommandRules, describeKeys, describeUser, userFlags } from '../acl/describe.js';
+import { sortedUsers } from '../acl/acl-file.js';
+import type { AclSelector } from '../acl/user.js';
+import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
 const ACL_HELP = [

@@ -2,10 +2,10 @@
 // look the key up, check its type (WRONGTYPE), and after an in-place change either count it or,
 // when the change emptied the value, delete the key, since Redis never keeps an empty aggregate.
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import type { Database } from '../keyspace/database.js';
 import type { AggregateValue } from '../keyspace/value.js';
-import { ERR } from './replies.js';
+import { ERR } from '../core/replies.js';
 
 export type AggregateClass<T extends AggregateValue> = abstract new (...args: never[]) => T;
 

@@ -1,11 +1,11 @@
 // Bit operations on strings (bitops.c): SETBIT GETBIT BITCOUNT BITPOS BITOP BITFIELD BITFIELD_RO.
 // Bits are numbered from the most significant bit of the first byte, as in Redis.
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import { STRING_ENCODING_RAW, withStringEncoding } from '../keyspace/object-header.js';
 import { parseInt64, parseInteger } from '../util/numbers.js';
-import { defineCommand, type CommandSpec } from './table.js';
-import { ERR, is } from './replies.js';
+import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { ERR, is } from '../core/replies.js';
 import { maxStringLength, readString, storeString, writableString } from './string-access.js';
 
 const BIT_OFFSET_ERROR = 'ERR bit offset is not an integer or out of range';

@@ -1,13 +1,13 @@
 // CLIENT and its subcommands (Redis's networking.c clientCommand): connection introspection and
-// per-connection modes. Client state itself lives on server/client.ts; the CLIENT LIST line format
-// in server/client-info.ts.
-import { defineCommand, type CommandSpec } from './table.js';
-import { ERR, is } from './replies.js';
+// per-connection modes. Client state itself lives on core/client.ts; the CLIENT LIST line format
+// in core/client-info.ts.
+import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { ERR, is } from '../core/replies.js';
 import { replyHelp } from './server.js';
 import { parseInteger } from '../util/numbers.js';
-import { clientInfoString, clientTypeName } from '../server/client-info.js';
-import { unblockByRequest } from '../server/blocking.js';
-import type { Client } from '../server/client.js';
+import { clientInfoString, clientTypeName } from '../core/client-info.js';
+import { unblockByRequest } from '../core/blocking.js';
+import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
 const CLIENT_HELP = [

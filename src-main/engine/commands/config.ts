@@ -1,13 +1,13 @@
 // CONFIG GET / SET / RESETSTAT / REWRITE / HELP (Redis's config.c configGetCommand,
 // configSetCommand, configResetStatCommand, configRewriteCommand).
-import { defineCommand, type CommandSpec } from './table.js';
+import { defineCommand, type CommandSpec } from '../core/command-table.js';
 import { replyHelp } from './server.js';
 import { Config } from '../config/config.js';
 import { findDirective } from '../config/directives.js';
 import { globMatch } from '../util/glob.js';
-import { rewriteConfigFile } from '../server/config-rewrite.js';
+import { rewriteConfigFile } from '../core/config-rewrite.js';
 import { replicationOf } from '../replication/replication.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
 function configGet(client: Client, argv: BinaryString[]): void {

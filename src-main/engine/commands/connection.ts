@@ -1,11 +1,11 @@
 // Connection commands: PING, ECHO, SELECT, QUIT, HELLO, AUTH, RESET (CLIENT is in client.ts).
-import { defineCommand, type CommandSpec } from './table.js';
-import { ERR, is } from './replies.js';
+import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { ERR, is } from '../core/replies.js';
 import { parseInteger } from '../util/numbers.js';
 import { setClientName } from './client.js';
-import { WRONGPASS } from '../server/acl.js';
-import { REDIS_VERSION } from '../version.js';
-import type { Client } from '../server/client.js';
+import { WRONGPASS } from '../acl/acl.js';
+import { REDIS_VERSION } from '../util/version.js';
+import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
 /** HELLO's reply (networking.c helloCommand): who we are, as a map. */

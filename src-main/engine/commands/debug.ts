@@ -2,12 +2,12 @@
 // DEBUG itself, and its persistence subcommands, are defined in commands/persistence.ts; these
 // register into the same container with addDebugSubcommand.
 import { addDebugSubcommand } from './persistence.js';
-import { ERR } from './replies.js';
+import { ERR } from '../core/replies.js';
 import { parseInteger } from '../util/numbers.js';
 import { objectEncoding } from './object.js';
 import { replyHelp } from './server.js';
 import { DEBUG_HELP } from './debug-help.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
 function wrongArguments(client: Client, argv: BinaryString[]): void {

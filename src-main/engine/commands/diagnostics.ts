@@ -1,9 +1,9 @@
 // Diagnostics: MONITOR, SLOWLOG, LATENCY (Redis's replication.c monitorCommand, slowlog.c,
-// latency.c). The data lives in server/monitor.ts, server/slowlog.ts and server/latency.ts.
-import { defineCommand, type CommandSpec } from './table.js';
+// latency.c). The data lives in core/monitor.ts, core/slowlog.ts and core/latency.ts.
+import { defineCommand, type CommandSpec } from '../core/command-table.js';
 import { replyHelp } from './server.js';
 import { parseInteger } from '../util/numbers.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
 const SLOWLOG_HELP = [

@@ -1,11 +1,11 @@
 // DUMP and RESTORE (cluster.c dumpCommand / restoreCommand): a key's value in Redis's DUMP payload
-// format (persistence/dump-payload.ts), so values move between our nodes and real Redis servers.
+// format (persistence/rdb/dump-payload.ts), so values move between our nodes and real Redis servers.
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import { parseInteger } from '../util/numbers.js';
-import { defineCommand, type CommandSpec } from './table.js';
-import { ERR, is } from './replies.js';
-import { createDumpPayload, parseDumpPayload } from '../persistence/dump-payload.js';
+import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { ERR, is } from '../core/replies.js';
+import { createDumpPayload, parseDumpPayload } from '../persistence/rdb/dump-payload.js';
 import { encodingLimitsFrom, fromRdbValue, toRdbValue } from '../persistence/value-adapters.js';
 import { withAccessHistory, type AccessHistory } from '../keyspace/object-header.js';
 

@@ -1,10 +1,10 @@
 // Key expiry commands (expire.c): EXPIRE PEXPIRE EXPIREAT PEXPIREAT with NX/XX/GT/LT, TTL PTTL
 // EXPIRETIME PEXPIRETIME, PERSIST.
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import { INT64, parseInt64 } from '../util/numbers.js';
-import { defineCommand, type CommandSpec } from './table.js';
-import { ERR } from './replies.js';
+import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { ERR } from '../core/replies.js';
 
 const KEY = { name: 'key', type: 'key' } as const;
 

@@ -1,10 +1,10 @@
 // Hash commands (t_hash.c).
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import { HashValue, type HashLimits } from '../keyspace/types/hash.js';
 import { randomDistinctPositions } from '../keyspace/types/dense-array.js';
-import { defineCommand, type CommandSpec } from './table.js';
-import { ERR, is, wrongArity } from './replies.js';
+import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { ERR, is, wrongArity } from '../core/replies.js';
 import { commitWrite, readAggregate, writableAggregate } from './aggregate-access.js';
 import { randomCountArg } from './random-count.js';
 import { scanKeyCommand } from './scan-cursor.js';

@@ -1,6 +1,6 @@
 // Every command family a node serves. To add a family, create its module (see the comment at the
-// top of commands/table.ts) and list its array here.
-import type { CommandSpec } from './table.js';
+// top of core/command-table.ts) and list its array here.
+import type { CommandSpec } from '../core/command-table.js';
 import { connectionCommands } from './connection.js';
 import { stringCommands } from './strings.js';
 import { keyCommands } from './keys.js';

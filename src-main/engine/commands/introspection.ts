@@ -1,10 +1,10 @@
 // COMMAND and its subcommands: the command table as clients see it (redis-cli 7 reads COMMAND DOCS
 // for its hints; cluster-aware clients read COMMAND INFO for key positions).
-import { defineCommand, type Command, type CommandDocArgument, type CommandSpec } from './table.js';
-import { ERR, is } from './replies.js';
+import { defineCommand, type Command, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
+import { ERR, is } from '../core/replies.js';
 import { replyHelp } from './server.js';
 import { globMatch } from '../util/glob.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
 /** Key spec flags by command kind, in Redis's vocabulary (COMMAND INFO element 9). */

@@ -2,16 +2,16 @@
 // KEYS, SCAN, MOVE, COPY, SWAPDB. The expiry commands are in commands/expire.ts, OBJECT in
 // commands/object.ts.
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import type { Database } from '../keyspace/database.js';
 import { typeOf } from '../keyspace/value.js';
 import { stringEncodingHint, withStringEncoding } from '../keyspace/object-header.js';
 import { compileGlob } from '../util/glob.js';
 import { parseInteger } from '../util/numbers.js';
-import { defineCommand, type CommandDocArgument, type CommandSpec } from './table.js';
-import { ERR, is } from './replies.js';
+import { defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
+import { ERR, is } from '../core/replies.js';
 import { matchesScanPattern, parseScanCursor, parseScanOptions, replyScan } from './scan-cursor.js';
-import { scanDatabaseForReadyKeys } from '../server/blocking.js';
+import { scanDatabaseForReadyKeys } from '../core/blocking.js';
 
 const KEY: CommandDocArgument = { name: 'key', type: 'key' };
 const KEYS: CommandDocArgument = { name: 'key', type: 'key', multiple: true };

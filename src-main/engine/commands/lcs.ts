@@ -2,9 +2,9 @@
 // common subsequence of two strings, by the same dynamic programming table as Redis, walked back
 // the same way so that the IDX ranges come out identical (last match first).
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
-import { defineCommand, type CommandSpec } from './table.js';
-import { ERR, is } from './replies.js';
+import type { Client } from '../core/client.js';
+import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { ERR, is } from '../core/replies.js';
 import { parseInt64 } from '../util/numbers.js';
 
 interface LcsOptions {

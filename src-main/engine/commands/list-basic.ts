@@ -1,9 +1,9 @@
 // List commands that read or edit a list in place (t_list.c): pushes, LLEN, LINDEX, LSET,
 // LRANGE, LTRIM, LINSERT, LREM, LPOS. Pops and moves, blocking or not, are in list-pops.ts.
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import { ListValue } from '../keyspace/types/list.js';
-import { ERR, integerArg, is } from './replies.js';
+import { ERR, integerArg, is } from '../core/replies.js';
 import { readAggregate, writableAggregate } from './aggregate-access.js';
 import { commitPush, commitRemoval, integerInRange, listForPush, notify, push, replyRange, type End } from './list-common.js';
 

@@ -1,9 +1,9 @@
 // What the list commands share (t_list.c helpers): the LEFT/RIGHT argument, keyspace events,
 // and the bookkeeping after elements were added or removed.
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import { ListValue } from '../keyspace/types/list.js';
-import { ERR, integerArg } from './replies.js';
+import { ERR, integerArg } from '../core/replies.js';
 import { commitWrite, deleteEmptied, writableAggregate } from './aggregate-access.js';
 
 /** LIST_HEAD ('left') or LIST_TAIL ('right'). */

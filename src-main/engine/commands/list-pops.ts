@@ -1,15 +1,15 @@
 // Taking elements out of lists (t_list.c): LPOP/RPOP (with a count), LMPOP, LMOVE/RPOPLPUSH,
 // and their blocking forms BLPOP/BRPOP, BLMPOP, BLMOVE/BRPOPLPUSH, which wait through
-// server/blocking.ts when there is nothing to take.
+// core/blocking.ts when there is nothing to take.
 //
 // Replicas and the AOF never see a blocking command: what it did is propagated instead (a BLPOP
 // that popped is an LPOP, LMPOP/BLMPOP an LPOP with the count popped, BLMOVE an LMOVE), whether it
 // was served at once or after waiting (serveClientBlockedOnList).
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import { ListValue } from '../keyspace/types/list.js';
-import { blockForKeys, blockingDenied, parseBlockTimeout } from '../server/blocking.js';
-import { ERR, is, wrongArity } from './replies.js';
+import { blockForKeys, blockingDenied, parseBlockTimeout } from '../core/blocking.js';
+import { ERR, is, wrongArity } from '../core/replies.js';
 import { writableAggregate } from './aggregate-access.js';
 import {
   commitPush,

@@ -1,8 +1,8 @@
 // List commands (t_list.c): the command table. Handlers live in list-basic.ts (pushes, reads,
 // in-place edits) and list-pops.ts (pops and moves, blocking or not); the list itself is
-// keyspace/types/list.ts and the waiting of blocking commands server/blocking.ts.
+// keyspace/types/list.ts and the waiting of blocking commands core/blocking.ts.
 import type { BinaryString } from '../protocol/request-parser.js';
-import { defineCommand, type CommandDocArgument, type CommandSpec } from './table.js';
+import { defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
 import { numkeysKeyPositions } from './zset-common.js';
 import {
   linsertCommand,

@@ -3,14 +3,14 @@
 // is what redis-cli --memkeys and people comparing nodes want; STATS and DOCTOR describe this
 // node's own process with Redis's field names, where a V8 heap stands in for the allocator.
 import { memoryUsage as processMemory } from 'node:process';
-import { defineCommand, type CommandSpec } from './table.js';
-import { ERR, is } from './replies.js';
+import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { ERR, is } from '../core/replies.js';
 import { replyHelp } from './server.js';
 import { parseInteger } from '../util/numbers.js';
 import { DEFAULT_SAMPLES, dictSlots, memoryUsage } from '../keyspace/memory-usage.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
-import { usedMemory } from '../util/used-memory.js';
+import { usedMemory } from '../keyspace/used-memory.js';
 
 const MEMORY_HELP = [
   'MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',

@@ -1,9 +1,9 @@
 // OBJECT ENCODING | REFCOUNT | IDLETIME | FREQ | HELP (object.c objectCommand).
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import type { Value } from '../keyspace/value.js';
 import { idleSeconds, isLongInteger, lfuCounter, stringEncoding, stringEncodingHint, STRING_ENCODING_AUTO } from '../keyspace/object-header.js';
-import { defineCommand, type CommandSpec } from './table.js';
+import { defineCommand, type CommandSpec } from '../core/command-table.js';
 import { replyHelp } from './server.js';
 
 /** server.h OBJ_SHARED_INTEGERS and OBJ_SHARED_REFCOUNT (INT_MAX). */

@@ -4,11 +4,11 @@
 // instead of defining a second DEBUG.
 import { readFileSync } from 'node:fs';
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
-import { defineCommand, type CommandSpec } from './table.js';
-import { ERR, is } from './replies.js';
+import type { Client } from '../core/client.js';
+import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { ERR, is } from '../core/replies.js';
 import { persistenceOf } from '../persistence/node-persistence.js';
-import { loadRdbBufferSync } from '../persistence/load.js';
+import { loadRdbBufferSync } from '../persistence/rdb/rdb-load.js';
 import { DatasetDigest, digestValueHex } from '../persistence/digest.js';
 import { toRdbValue } from '../persistence/value-adapters.js';
 

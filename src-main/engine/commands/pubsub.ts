@@ -1,9 +1,9 @@
 // Pub/Sub commands: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, PUBSUB (Redis's
-// pubsub.c). The subscription registry and message delivery live in server/pubsub.ts.
-import { defineCommand, type CommandSpec } from './table.js';
+// pubsub.c). The subscription registry and message delivery live in core/pubsub.ts.
+import { defineCommand, type CommandSpec } from '../core/command-table.js';
 import { replyHelp } from './server.js';
-import type { SubscriptionKind } from '../server/pubsub.js';
-import type { Client } from '../server/client.js';
+import type { SubscriptionKind } from '../core/pubsub.js';
+import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
 const SUBSCRIBE_FLAGS = ['pubsub', 'noscript', 'loading', 'stale'] as const;

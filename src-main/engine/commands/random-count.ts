@@ -2,8 +2,8 @@
 // negation (a negative count means "with repetitions") would overflow
 // (getRangeLongFromObjectOrReply(c, argv[2], -LONG_MAX, LONG_MAX, ...) in t_hash.c/t_set.c/t_zset.c).
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
-import { ERR } from './replies.js';
+import type { Client } from '../core/client.js';
+import { ERR } from '../core/replies.js';
 import { INT64, parseInt64 } from '../util/numbers.js';
 
 /** The count as a bigint (callers range-check further before using it as a number), or null after replying. */

@@ -1,12 +1,12 @@
 // Replication commands: REPLICAOF / SLAVEOF, ROLE, WAIT, FAILOVER, and the internal SYNC, PSYNC and
 // REPLCONF that replicas send. The protocol itself lives in ../replication/.
-import { defineCommand, type CommandDocArgument, type CommandSpec } from './table.js';
-import { ERR, is } from './replies.js';
+import { defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
+import { ERR, is } from '../core/replies.js';
 import { parseInteger } from '../util/numbers.js';
-import { clientInfoString } from '../server/client-info.js';
-import { blockingDenied } from '../server/blocking.js';
+import { clientInfoString } from '../core/client-info.js';
+import { blockingDenied } from '../core/blocking.js';
 import { replicationOf } from '../replication/replication.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
 const REPLICAOF_ARGUMENTS: CommandDocArgument[] = [

@@ -1,9 +1,9 @@
 // Arguments and reply of the per-key SCAN commands (HSCAN, SSCAN, ZSCAN): db.c
 // parseScanCursorOrReply and the option loop and reply of scanGenericCommand.
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import { globMatch } from '../util/glob.js';
-import { ERR, integerArg, is } from './replies.js';
+import { ERR, integerArg, is } from '../core/replies.js';
 import type { AggregateValue } from '../keyspace/value.js';
 import { readAggregate, type AggregateClass } from './aggregate-access.js';
 

@@ -1,9 +1,9 @@
 // Server commands: INFO, DBSIZE, FLUSHDB, FLUSHALL, TIME, SHUTDOWN (CONFIG is in config.ts).
-import { defineCommand, type CommandSpec } from './table.js';
-import { ERR, is } from './replies.js';
-import type { Client } from '../server/client.js';
+import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { ERR, is } from '../core/replies.js';
+import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
-import { blockClient, isBlocked, unblockClient } from '../server/blocking.js';
+import { blockClient, isBlocked, unblockClient } from '../core/blocking.js';
 import { persistenceOf } from '../persistence/node-persistence.js';
 
 /** FLUSHALL / FLUSHDB [ASYNC|SYNC]: both modes empty at once here (no lazy-free thread to hand off to). */

@@ -1,10 +1,10 @@
 // Set commands (t_set.c).
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import { SetValue } from '../keyspace/types/set.js';
 import { randomDistinctPositions } from '../keyspace/types/dense-array.js';
-import { defineCommand, type CommandDocArgument, type CommandSpec } from './table.js';
-import { ERR, is } from './replies.js';
+import { defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
+import { ERR, is } from '../core/replies.js';
 import { commitWrite, deleteEmptied, readAggregate, writableAggregate } from './aggregate-access.js';
 import { randomCountArg } from './random-count.js';
 import { scanKeyCommand } from './scan-cursor.js';

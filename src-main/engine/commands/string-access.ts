@@ -2,10 +2,10 @@
 // and storing a result with the object encoding Redis would give it.
 import { constants } from 'node:buffer';
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import type { Database } from '../keyspace/database.js';
 import { STRING_ENCODING_AUTO, withStringEncoding, type StringEncodingHint } from '../keyspace/object-header.js';
-import { ERR } from './replies.js';
+import { ERR } from '../core/replies.js';
 
 const { MAX_STRING_LENGTH } = constants;
 

@@ -1,9 +1,9 @@
 // String commands (t_string.c). Bit operations are in commands/bitops.ts, LCS in commands/lcs.ts.
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import { STRING_ENCODING_RAW, STRING_ENCODING_SIZED } from '../keyspace/object-header.js';
-import { defineCommand, type CommandDocArgument, type CommandSpec } from './table.js';
-import { ERR, wrongArity } from './replies.js';
+import { defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
+import { ERR, wrongArity } from '../core/replies.js';
 import { alreadyExpired, deleteExpiredNow, invalidExpireTime } from './expire.js';
 import { lengthAllowed, readString, storeString, writableString } from './string-access.js';
 import { lcsCommand } from './lcs.js';

@@ -1,6 +1,6 @@
 // Transactions: MULTI, EXEC, DISCARD, WATCH, UNWATCH (Redis's multi.c). The queueing itself
-// happens in the executor; the state and EXEC's work live in server/transactions.ts.
-import { defineCommand, type CommandSpec } from './table.js';
+// happens in the executor; the state and EXEC's work live in core/transactions.ts.
+import { defineCommand, type CommandSpec } from '../core/command-table.js';
 
 const TRANSACTION_FLAGS = ['noscript', 'loading', 'stale', 'fast', 'allow_busy'] as const;
 

@@ -1,10 +1,10 @@
 // Sorted-set commands on single members and counts (t_zset.c): ZADD, ZINCRBY, ZREM, ZSCORE,
 // ZMSCORE, ZCARD, ZCOUNT, ZLEXCOUNT, ZRANK, ZREVRANK and the ZREMRANGEBY* family.
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import { SortedSet, ZADD_GT, ZADD_INCR, ZADD_LT, ZADD_NX, ZADD_XX } from '../keyspace/types/zset.js';
 import type { OrderRange } from '../keyspace/types/skiplist.js';
-import { ERR, integerArg } from './replies.js';
+import { ERR, integerArg } from '../core/replies.js';
 import { string2d } from './c-strtod.js';
 import { RANGE_ERR, parseLexRange, parseScoreRange } from './zset-range-args.js';
 import { readAggregate, writableAggregate } from './aggregate-access.js';

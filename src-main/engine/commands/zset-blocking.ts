@@ -1,13 +1,13 @@
 // BZPOPMIN, BZPOPMAX and BZMPOP (t_zset.c blockingGenericZpopCommand): a pop at once when a key
-// holds a sorted set, else a wait through server/blocking.ts.
+// holds a sorted set, else a wait through core/blocking.ts.
 //
 // Replicas and the AOF never see the blocking command, only the pop it amounted to, whether it
 // was served at once or after waiting (blocked.c serveClientsBlockedOnSortedSet): ZPOPMIN /
 // ZPOPMAX key for BZPOPMIN / BZPOPMAX, with the count popped for BZMPOP.
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import { SortedSet } from '../keyspace/types/zset.js';
-import { blockForKeys, blockingDenied, parseBlockTimeout } from '../server/blocking.js';
+import { blockForKeys, blockingDenied, parseBlockTimeout } from '../core/blocking.js';
 import { writableAggregate } from './aggregate-access.js';
 import { firstSortedSet, parseMultiPop, popFromSet, propagatePop, type PopReplyShape } from './zset-pop.js';
 

@@ -1,7 +1,7 @@
 // What the sorted-set commands share besides aggregate-access.ts: the encoding limits, committing
 // a change with its "del" event, keyspace notifications, and the reply shapes of scored members.
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import type { ListpackLimits, SortedSet, ZSetEntry } from '../keyspace/types/zset.js';
 import { commitWrite } from './aggregate-access.js';
 

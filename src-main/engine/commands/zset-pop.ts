@@ -1,9 +1,9 @@
 // Popping the lowest or highest members (t_zset.c genericZpopCommand): ZPOPMIN, ZPOPMAX, ZMPOP,
 // and what their blocking forms (zset-blocking.ts) share with them.
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import { SortedSet } from '../keyspace/types/zset.js';
-import { ERR, integerArg, is } from './replies.js';
+import { ERR, integerArg, is } from '../core/replies.js';
 import { writableAggregate } from './aggregate-access.js';
 import { commitZSet, notify } from './zset-common.js';
 

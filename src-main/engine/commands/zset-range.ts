@@ -1,10 +1,10 @@
 // ZRANGE and everything that reads a range the same way (t_zset.c zrangeGenericCommand):
 // ZRANGESTORE, ZREVRANGE, ZRANGEBYSCORE, ZREVRANGEBYSCORE, ZRANGEBYLEX, ZREVRANGEBYLEX.
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import { SortedSet, type ZSetEntry } from '../keyspace/types/zset.js';
 import type { OrderRange } from '../keyspace/types/skiplist.js';
-import { ERR, integerArg, is } from './replies.js';
+import { ERR, integerArg, is } from '../core/replies.js';
 import { readAggregate } from './aggregate-access.js';
 import { RANGE_ERR, parseLexRange, parseScoreRange } from './zset-range-args.js';
 import { listpackLimits, notify, replyEntries } from './zset-common.js';

@@ -1,10 +1,10 @@
 // Sorted-set reads in no defined order: ZRANDMEMBER (t_zset.c zrandmemberCommand) and ZSCAN.
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import { SortedSet, type ZSetEntry } from '../keyspace/types/zset.js';
 import { formatDouble } from '../protocol/format-double.js';
 import { INT64 } from '../util/numbers.js';
-import { ERR, is } from './replies.js';
+import { ERR, is } from '../core/replies.js';
 import { readAggregate } from './aggregate-access.js';
 import { randomCountArg } from './random-count.js';
 import { scanKeyCommand } from './scan-cursor.js';

@@ -2,10 +2,10 @@
 // zunionInterDiffGenericCommand). Inputs may be sorted sets or plain sets, whose members all
 // score 1; a missing key is an empty input.
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import { SortedSet, type ZSetEntry } from '../keyspace/types/zset.js';
 import { SetValue } from '../keyspace/types/set.js';
-import { ERR, integerArg, is } from './replies.js';
+import { ERR, integerArg, is } from '../core/replies.js';
 import { string2d } from './c-strtod.js';
 import { listpackLimits, notify, replyEntries } from './zset-common.js';
 

@@ -2,7 +2,7 @@
 // by theme: single members and counts (zset-basic), ranges (zset-range), set operations
 // (zset-setops), pops (zset-pop, and zset-blocking for the B* forms) and sampling (zset-sampling).
 import type { BinaryString } from '../protocol/request-parser.js';
-import { defineCommand, type CommandDocArgument, type CommandSpec } from './table.js';
+import { defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
 import { countInRange, zaddGeneric, zcardCommand, zmscoreCommand, zrankGeneric, zremCommand, zremrangeGeneric, zscoreCommand } from './zset-basic.js';
 import { zrangeGeneric } from './zset-range.js';
 import { zsetOpGeneric } from './zset-setops.js';

@@ -1,6 +1,6 @@
 // Configuration errors, reported exactly as redis-server reports them (config.c,
 // loadServerConfigFromString's `loaderr`), so a user sees the same text from either server.
-import { REDIS_VERSION } from '../version.js';
+import { REDIS_VERSION } from '../util/version.js';
 
 export class ConfigError extends Error {
   /** The full text redis-server prints to stderr before exiting with code 1. */

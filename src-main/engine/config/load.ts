@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import { splitArgs } from '../protocol/split-args.js';
 import { Config } from './config.js';
 import { ConfigError, strerror } from './errors.js';
-import { formatLogLine } from '../server/logger.js';
-import { checkUserDeclaration } from '../server/acl-file.js';
+import { formatLogLine } from '../util/logger.js';
+import { checkUserDeclaration } from '../acl/acl-file.js';
 
 export interface LoadedConfig {
   config: Config;

@@ -126,7 +126,7 @@ export class Database {
     if (slot !== -1) this.headers.set(slot, header);
   }
 
-  // --- slots, for point-in-time snapshots (persistence/snapshot.ts walks them in order) -------
+  // --- slots, for point-in-time snapshots (persistence/rdb/snapshot.ts walks them in order) -------
 
   /** One past the highest slot in use (free slots below it included). */
   get slotCount(): number {

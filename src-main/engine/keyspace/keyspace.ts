@@ -71,7 +71,7 @@ export class Keyspace {
     return n;
   }
 
-  /** Bytes of the databases' string pages that hold no key or value (see util/used-memory.ts). */
+  /** Bytes of the databases' string pages that hold no key or value (see keyspace/used-memory.ts). */
   get unusedStringBytes(): number {
     let n = 0;
     for (const db of this.dbs) n += db.unusedStringBytes;

@@ -16,7 +16,7 @@
 // list and is reused by the next string of that class. Pages are never compacted or given back
 // while the database holds keys; they go when it empties (FLUSHDB, FLUSHALL, its last key
 // deleted). So after deleting most of a large dataset the node's RSS stays where it was until new
-// strings fill the freed blocks (used_memory does drop: util/used-memory.ts). Redis's RSS stays up
+// strings fill the freed blocks (used_memory does drop: keyspace/used-memory.ts). Redis's RSS stays up
 // too after such deletes (its allocator cannot return a page that still holds one live
 // allocation), though it does return pages left entirely empty. A string longer than INLINE_MAX
 // stays a JS string: V8 keeps strings that large in a space of their own and never copies them,

@@ -3,19 +3,19 @@
 // (prepareForShutdown), MISCONF (writeCommandsDeniedByDiskError) and INFO persistence.
 //
 // One instance per Server, found with persistenceOf(server); startPersistence() is called once by
-// server/start.ts between "Server initialized" and "Ready to accept connections", as Redis
+// node.ts between "Server initialized" and "Ready to accept connections", as Redis
 // loads its data at that point of main().
 import { access } from 'node:fs/promises';
-import type { Server } from '../server/server.js';
-import type { ShutdownOptions } from '../server/shutdown.js';
+import type { Server } from '../core/server.js';
+import type { ShutdownOptions } from '../core/shutdown.js';
 import type { RdbAuxFields } from './value-model.js';
-import type { ReplicationAux } from './snapshot.js';
-import { RdbSaves } from './rdb-save.js';
+import type { ReplicationAux } from './rdb/snapshot.js';
+import { RdbSaves } from './rdb/rdb-save.js';
 import { AppendOnlyFile } from './aof/append-only-file.js';
-import { describeLoadFailure, loadRdbFile } from './load.js';
+import { describeLoadFailure, loadRdbFile } from './rdb/rdb-load.js';
 import { persistenceInfoSection } from './persistence-info.js';
-import { LOADING_ERROR, loadingProgress } from './loading-state.js';
-import { WriteFeed } from '../replication/write-feed.js';
+import { LOADING_ERROR, loadingProgress } from '../core/loading-state.js';
+import { WriteFeed } from '../core/write-feed.js';
 
 /** shared.bgsaveerr (server.c createSharedObjects). */
 export const MISCONF_RDB_ERROR =

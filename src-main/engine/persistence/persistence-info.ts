@@ -1,10 +1,10 @@
 // INFO persistence, field by field and in order as Redis 7.0 prints it (server.c
 // genRedisInfoString). Fork-related numbers (copy-on-write sizes, module forks) are 0: there is
 // no fork; the snapshot's own copies are per key (snapshot.ts).
-import type { Server } from '../server/server.js';
-import type { InfoFields } from '../server/info.js';
+import type { Server } from '../core/server.js';
+import type { InfoFields } from '../core/info.js';
 import type { NodePersistence } from './node-persistence.js';
-import { loadingProgress } from './loading-state.js';
+import { loadingProgress } from '../core/loading-state.js';
 
 export function persistenceInfoSection(server: Server, persistence: NodePersistence): InfoFields {
   const { rdb, aof } = persistence;

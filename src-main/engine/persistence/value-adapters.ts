@@ -12,8 +12,8 @@ import { HashValue } from '../keyspace/types/hash.js';
 import { SetValue } from '../keyspace/types/set.js';
 import { SortedSet } from '../keyspace/types/zset.js';
 import { ListValue } from '../keyspace/types/list.js';
-import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from './rdb-format.js';
-import { StoredStream } from './stored-stream.js';
+import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from './rdb/rdb-format.js';
+import { StoredStream } from './rdb/stored-stream.js';
 import type { RdbValue } from './value-model.js';
 
 const bytes = (s: string): Buffer => Buffer.from(s, 'latin1');

@@ -13,7 +13,7 @@
 //                      replica detects the end of an EOF-framed RDB by its last 40 bytes, which
 //                      is only reliable when nothing follows them in the same read.
 import { ReplyWriter } from '../protocol/reply-writer.js';
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 
 export type ReplicaState = 'wait_bgsave_start' | 'wait_bgsave_end' | 'send_bulk' | 'online';
 
@@ -64,7 +64,7 @@ export class AttachedReplica {
   private softLimitSince = 0;
   /**
    * What was written during the current event-loop iteration, sent as one buffer once the
-   * iteration's I/O events were handled (server/output-scheduler.ts; Redis writes to replicas in
+   * iteration's I/O events were handled (core/output-scheduler.ts; Redis writes to replicas in
    * beforeSleep): the writes of every client served in that iteration then cost one socket write
    * per replica. Socket writes were most of a busy master's time with replicas attached: flushing
    * after each client's read event instead tripled the write calls of a pipelined benchmark.

@@ -5,9 +5,9 @@
 //   READONLY    a replica with replica-read-only refuses writes, except from its master;
 //   MASTERDOWN  a replica with replica-serve-stale-data no, whose link is down, answers only
 //               the commands flagged `stale` (INFO, PING, REPLICAOF...).
-import type { CommandGuard } from '../server/executor.js';
-import type { Command } from '../commands/table.js';
-import type { Client } from '../server/client.js';
+import type { CommandGuard } from '../core/executor.js';
+import type { Command } from '../core/command-table.js';
+import type { Client } from '../core/client.js';
 import type { Replication } from './replication.js';
 
 export const NOREPLICAS_ERROR = 'NOREPLICAS Not enough good replicas to write.';

@@ -8,11 +8,11 @@
 //   ──> no-failover when the target answers +CONTINUE or +FULLRESYNC. Writes resume.
 //
 // ABORT, a timeout without FORCE, or a refused PSYNC go back to no-failover, as a master again.
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
-import { is } from '../commands/replies.js';
+import { is } from '../core/replies.js';
 import { parseInteger } from '../util/numbers.js';
-import { clientInfoString } from '../server/client-info.js';
+import { clientInfoString } from '../core/client-info.js';
 import type { Replication } from './replication.js';
 
 export type FailoverState = 'no-failover' | 'waiting-for-sync' | 'failover-in-progress';

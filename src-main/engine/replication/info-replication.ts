@@ -1,7 +1,7 @@
 // INFO replication, field by field and in the order of Redis 7.0 (server.c genRedisInfoString),
 // for both roles and during a sync. The lab's views read these fields, people compare them with
 // redis-server's: nothing may be renamed, reordered or approximated.
-import type { InfoFields } from '../server/info.js';
+import type { InfoFields } from '../core/info.js';
 import type { Replication } from './replication.js';
 import type { ReplicaState } from './attached-replica.js';
 

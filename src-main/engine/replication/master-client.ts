@@ -10,12 +10,12 @@
 // node's backlog and sub-replicas, so a chain of replicas shares one stream, one replid and one
 // offset space.
 import type { Socket } from 'node:net';
-import { Client } from '../server/client.js';
-import { executeCommand } from '../server/executor.js';
+import { Client } from '../core/client.js';
+import { executeCommand } from '../core/executor.js';
 import { ProtocolError, RequestParser, type BinaryString } from '../protocol/request-parser.js';
-import type { Server } from '../server/server.js';
-import { readIntoSharedBuffer } from '../server/shared-read-buffer.js';
-import { encodeCommand } from './write-feed.js';
+import type { Server } from '../core/server.js';
+import { readIntoSharedBuffer } from '../core/shared-read-buffer.js';
+import { encodeCommand } from '../core/write-feed.js';
 
 /**
  * What survives of a master link that broke (Redis's cached_master): enough to ask the master

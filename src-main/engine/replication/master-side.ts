@@ -2,12 +2,12 @@
 // REPLCONF, deciding between a partial and a full resynchronization, producing RDBs for full syncs
 // (one RDB shared by the replicas that wait for it), feeding the stream to every replica, and the
 // periodic duties: PING in the stream, keepalive newlines, dropping replicas that stopped acking.
-import type { Client } from '../server/client.js';
+import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 import { parseInteger } from '../util/numbers.js';
-import { is } from '../commands/replies.js';
+import { is } from '../core/replies.js';
 import { splitArgs } from '../protocol/split-args.js';
-import { clientInfoString } from '../server/client-info.js';
+import { clientInfoString } from '../core/client-info.js';
 import { AttachedReplica, defaultCapabilities, type OutputLimit, type ReplicaCapabilities } from './attached-replica.js';
 import { saveRdbForReplication, sendRdbFile, streamRdbToReplicas } from './rdb-transfer.js';
 import type { Replication } from './replication.js';

@@ -8,7 +8,7 @@
 // the RDB; they are not part of anything.
 //
 // In every mode the bytes are parsed as they arrive, into a staging dataset that replaces the
-// current one at the end (persistence/load.ts), so that decoding the RDB overlaps with the master
+// current one at the end (persistence/rdb/rdb-load.ts), so that decoding the RDB overlaps with the master
 // producing and sending it instead of following it: for a large dataset that halves the time
 // from REPLICAOF to a synchronized replica.
 //
@@ -18,8 +18,8 @@
 // the transfer. The difference is memory: the old and the new dataset live together until the
 // swap, as with Redis's swapdb. Otherwise (on-empty-db, swapdb) nothing is written to disk.
 import { closeSync, ftruncateSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import type { Server } from '../server/server.js';
-import { createRdbLoader, type RdbLoader, type RdbLoadResult } from '../persistence/load.js';
+import type { Server } from '../core/server.js';
+import { createRdbLoader, type RdbLoader, type RdbLoadResult } from '../persistence/rdb/rdb-load.js';
 
 // CONFIG_RUN_ID_SIZE: the EOF mark is as long as a run id.
 const EOF_MARK_SIZE = 40;

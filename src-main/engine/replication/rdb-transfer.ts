@@ -11,14 +11,14 @@
 // keeps serving: the moment it starts is the moment the replicas' buffered stream starts from.
 import { createReadStream, fstatSync, openSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import type { Server } from '../server/server.js';
-import { writeSnapshot, type ReplicationAux, type SnapshotSink } from '../persistence/snapshot.js';
+import type { Server } from '../core/server.js';
+import { writeSnapshot, type ReplicationAux, type SnapshotSink } from '../persistence/rdb/snapshot.js';
 import { TempFile } from '../persistence/durable-file.js';
 import type { AttachedReplica } from './attached-replica.js';
-import { RdbWriter, standardAuxFields } from '../persistence/rdb-writer.js';
-import { REDIS_VERSION } from '../version.js';
+import { RdbWriter, standardAuxFields } from '../persistence/rdb/rdb-writer.js';
+import { REDIS_VERSION } from '../util/version.js';
 import { randomReplicationId } from './replication-ids.js';
-import { usedMemory } from '../util/used-memory.js';
+import { usedMemory } from '../keyspace/used-memory.js';
 
 /**
  * Saves the snapshot to the node's RDB file (through a temp file, renamed when complete). As for

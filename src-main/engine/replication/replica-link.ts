@@ -21,12 +21,12 @@
 // the cron tries again a second later: a master that is down, or a node told to replicate from
 // itself, costs one attempt per second, never a busy loop.
 import { connect, type Socket } from 'node:net';
-import type { Server } from '../server/server.js';
+import type { Server } from '../core/server.js';
 import { strerror } from '../config/errors.js';
-import { encodeCommand } from './write-feed.js';
+import { encodeCommand } from '../core/write-feed.js';
 import { MasterClient, type CachedMaster } from './master-client.js';
 import { RdbDownload, SyncError } from './rdb-download.js';
-import type { RdbLoadResult } from '../persistence/load.js';
+import type { RdbLoadResult } from '../persistence/rdb/rdb-load.js';
 import type { Replication } from './replication.js';
 
 export type LinkState =

@@ -1,7 +1,7 @@
 // What a master's shutdown asks of its replicas (server.c isReadyToShutdown, sendGetackToReplicas
-// and finishShutdown's report): server/shutdown.ts holds writes and waits until every replica
+// and finishShutdown's report): core/shutdown.ts holds writes and waits until every replica
 // acknowledged the whole stream, then reports, in Redis's words, which ones it leaves behind.
-import type { ReplicasAtShutdown } from '../server/shutdown.js';
+import type { ReplicasAtShutdown } from '../core/shutdown.js';
 import type { Replication } from './replication.js';
 import { STATE_NAMES } from './info-replication.js';
 

@@ -11,20 +11,20 @@
 // serve a PSYNC for any other after a failover (PSYNC2).
 //
 // One instance per Server, found with replicationOf(server); startReplication() is called by
-// server/start.ts after the dataset was loaded.
-import type { Server } from '../server/server.js';
+// node.ts after the dataset was loaded.
+import type { Server } from '../core/server.js';
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { ReplicationAux } from '../persistence/snapshot.js';
+import type { ReplicationAux } from '../persistence/rdb/snapshot.js';
 import { persistenceOf } from '../persistence/node-persistence.js';
 import { ReplicationIds } from './replication-ids.js';
 import { ReplicationBacklog } from './backlog.js';
-import { CommandEncoder, NO_DB } from './write-feed.js';
+import { CommandEncoder, NO_DB } from '../core/write-feed.js';
 import { MasterSide } from './master-side.js';
 import { ReplicaLink } from './replica-link.js';
 import { ReplicaAckWaiters } from './wait-for-replicas.js';
 import { Failover } from './failover.js';
 import { replicationGuard } from './command-guard.js';
-import { disconnectAllBlockedClients } from '../server/blocking.js';
+import { disconnectAllBlockedClients } from '../core/blocking.js';
 import { replicasAtShutdown } from './replicas-at-shutdown.js';
 
 export class Replication {

@@ -6,11 +6,11 @@
 // To get the answer quickly, a WAIT makes the master ask every replica for an immediate ACK
 // (REPLCONF GETACK in the stream); all WAITs of one event-loop turn share one GETACK.
 //
-// The client is blocked like a BLPOP (server/blocking.ts, Redis's BLOCKED_WAIT): commands it
+// The client is blocked like a BLPOP (core/blocking.ts, Redis's BLOCKED_WAIT): commands it
 // pipelined after WAIT run only once WAIT has replied, and CLIENT UNBLOCK, a disconnect and
 // INFO's blocked_clients treat it like any blocked client.
-import type { Client } from '../server/client.js';
-import { blockClient, unblockClient } from '../server/blocking.js';
+import type { Client } from '../core/client.js';
+import { blockClient, unblockClient } from '../core/blocking.js';
 import type { MasterSide } from './master-side.js';
 
 interface Waiter {

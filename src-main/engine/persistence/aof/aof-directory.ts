@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../config/config.js';
-import { formatAofManifest, parseAofManifest, type AofFileInfo, type AofManifest } from '../aof-manifest.js';
+import { formatAofManifest, parseAofManifest, type AofFileInfo, type AofManifest } from './aof-manifest.js';
 import { TempFile } from '../durable-file.js';
 
 export class AofDirectory {

@@ -7,17 +7,17 @@
 // of a command is cut back to its last complete command.
 import { renameSync } from 'node:fs';
 import { open, stat, truncate, type FileHandle } from 'node:fs/promises';
-import type { Server } from '../../server/server.js';
-import { Client } from '../../server/client.js';
-import { arityMatches } from '../../commands/table.js';
-import { call } from '../../server/executor.js';
+import type { Server } from '../../core/server.js';
+import { Client } from '../../core/client.js';
+import { arityMatches } from '../../core/command-table.js';
+import { call } from '../../core/executor.js';
 import type { BinaryString } from '../../protocol/request-parser.js';
 import { strerror } from '../../config/errors.js';
-import { AofCommandReader, startsWithRdbPreamble } from '../aof-commands.js';
-import { AofManifestError, type AofFileInfo, type AofManifest } from '../aof-manifest.js';
+import { AofCommandReader, startsWithRdbPreamble } from './aof-commands.js';
+import { AofManifestError, type AofFileInfo, type AofManifest } from './aof-manifest.js';
 import { CorruptDataError } from '../corrupt-data.js';
-import { createRdbLoader } from '../load.js';
-import { beginLoading, type LoadingProgress } from '../loading-state.js';
+import { createRdbLoader } from '../rdb/rdb-load.js';
+import { beginLoading, type LoadingProgress } from '../../core/loading-state.js';
 import type { RdbAuxFields } from '../value-model.js';
 import type { AofDirectory } from './aof-directory.js';
 

@@ -8,7 +8,7 @@
 // either encoder the same way.
 import type { RdbEntry, StreamId, StreamValue } from '../value-model.js';
 import { formatDouble17g } from '../number-text.js';
-import { formatAofCommand } from '../aof-commands.js';
+import { formatAofCommand } from './aof-commands.js';
 
 /** AOF_REWRITE_ITEMS_PER_CMD. */
 const ITEMS_PER_COMMAND = 64;

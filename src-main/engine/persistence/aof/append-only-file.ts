@@ -3,12 +3,12 @@
 // BGREWRITEAOF (a new base from a point-in-time snapshot with an RDB preamble, a new incr file
 // started at the same instant, then the manifest swapped), automatic rewrites, and the numbers
 // INFO persistence shows.
-import type { Server } from '../../server/server.js';
+import type { Server } from '../../core/server.js';
 import type { BinaryString } from '../../protocol/request-parser.js';
 import { strerror } from '../../config/errors.js';
-import type { AofManifest } from '../aof-manifest.js';
+import type { AofManifest } from './aof-manifest.js';
 import { TempFile, renameDurably } from '../durable-file.js';
-import { writeSnapshot, writeSnapshotSync, type ReplicationAux, type SnapshotOptions } from '../snapshot.js';
+import { writeSnapshot, writeSnapshotSync, type ReplicationAux, type SnapshotOptions } from '../rdb/snapshot.js';
 import { AofDirectory, nextSeq } from './aof-directory.js';
 import { loadAppendOnlyFiles, type AofLoadResult } from './aof-load.js';
 import { IncrWriter, type FsyncPolicy } from './incr-writer.js';

@@ -8,7 +8,7 @@
 // Each file starts with no database selected, so the first command is preceded by SELECT.
 import { closeSync, fdatasync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import type { BinaryString } from '../../protocol/request-parser.js';
-import { encodeCommand, encodeSelect, NO_DB } from '../../replication/write-feed.js';
+import { encodeCommand, encodeSelect, NO_DB } from '../../core/write-feed.js';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
 

@@ -1,0 +1,171 @@
+// The command path (Redis's processCommand + call): look the command up, check arity,
+// authentication and the context rules (transactions, pub/sub, the guards other subsystems
+// install), queue it inside MULTI or run it, count it, time it for the slow log, show it to
+// MONITOR, and propagate its effect to the write stream.
+import type { BinaryString } from '../protocol/request-parser.js';
+import { arityMatches, type Command } from './command-table.js';
+import type { Client } from './client.js';
+import { handleClientsBlockedOnKeys } from './blocking.js';
+import { protectedCommandRefusal } from './protected-commands.js';
+
+/**
+ * A check that may refuse a command before it runs (server.c processCommand's READONLY,
+ * MASTERDOWN, MISCONF, LOADING, NOREPLICAS...): returns the error text, or null to let it run.
+ * Installed by the subsystem that owns the rule via server.commandGuards.
+ */
+export type CommandGuard = (client: Client, command: Command, argv: BinaryString[]) => string | null;
+
+/** Commands a client in MULTI runs at once instead of queueing (processCommand). */
+const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** Commands a RESP2 client may send while subscribed (processCommand). */
+const PUBSUB_CONTEXT = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+
+/**
+ * Executes one request from `client`. Replies go to client.reply. `startedAt` is
+ * performance.now() when the command began (the previous command's end in a pipeline, which
+ * saves a clock read per command); returns the time it ended.
+ */
+export function executeCommand(client: Client, argv: BinaryString[], startedAt: number = performance.now()): number {
+  return client.replyMode === 'on' ? dispatch(client, argv, startedAt) : dispatchSilently(client, argv, startedAt);
+}
+
+function dispatch(client: Client, argv: BinaryString[], startedAt: number): number {
+  const server = client.server;
+  const command = server.commands.lookup(argv);
+  // CLIENT LIST cmd=: the command being run, set even when it is then refused (processCommand).
+  client.lastCommand = command?.fullName ?? 'NULL';
+  if (!command) {
+    rejectUnknown(client, argv);
+    return startedAt;
+  }
+  const refusal = admissionError(client, command, argv);
+  if (refusal !== null) {
+    reject(client, command, refusal);
+    return startedAt;
+  }
+  if (client.multi !== null && !TRANSACTION_CONTROL.has(command.parent?.name ?? command.name)) {
+    // multi.c queueMultiCommand: nothing is kept once the transaction is doomed anyway.
+    if (!client.dirtyExec) client.multi.push({ command, argv });
+    client.reply.simple('QUEUED');
+    return startedAt;
+  }
+  const endedAt = call(client, command, argv, startedAt);
+  // blocked.c: the clients waiting on keys this command (or EXEC) filled are served now, before
+  // the next command runs.
+  handleClientsBlockedOnKeys(server);
+  return endedAt;
+}
+
+/** Why `command` may not run now, in Redis's check order, or null. */
+function admissionError(client: Client, command: Command, argv: BinaryString[]): string | null {
+  const server = client.server;
+  if (!arityMatches(command, argv.length)) return `ERR wrong number of arguments for '${command.fullName}' command`;
+  if (command.protectedBy !== undefined) {
+    const refusal = protectedCommandRefusal(client, command);
+    if (refusal !== null) return refusal;
+  }
+  if (server.acl.authRequired(client) && !command.flags.includes('no_auth')) return 'NOAUTH Authentication required.';
+  if (client.multi !== null && command.flags.includes('no_multi')) return 'ERR Command not allowed inside a transaction';
+  const denied = server.acl.check(client, command, argv);
+  if (denied !== null) return denied;
+  for (const guard of server.commandGuards) {
+    const error = guard(client, command, argv);
+    if (error !== null) return error;
+  }
+  if (client.reply.protocol === 2 && client.inPubSubContext && !PUBSUB_CONTEXT.has((command.parent ?? command).name)) {
+    return `ERR Can't execute '${command.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
+  }
+  return null;
+}
+
+/**
+ * Runs a command that passed the checks. Also the entry point for commands executed on behalf of
+ * something else (EXEC running its queue, a replica applying its master's stream).
+ */
+export function call(client: Client, command: Command, argv: BinaryString[], startedAt = performance.now()): number {
+  const server = client.server;
+  const stats = server.stats;
+  const dirtyBefore = server.keyspace.dirty;
+  const errorsBefore = stats.errorReplies;
+  const frame = server.propagation.begin();
+  try {
+    command.handler!(client, argv);
+  } catch (err) {
+    // A bug in one command must not take the node down: report it like Redis reports an
+    // internal failure, and keep serving.
+    server.logger.warning(`Error executing '${command.fullName}': ${(err as Error).stack ?? err}`);
+    client.reply.error(`ERR internal error executing '${command.fullName}': ${(err as Error).message}`);
+  }
+  server.propagation.end(frame, client.db.id, argv, server.keyspace.dirty - dirtyBefore);
+  const endedAt = performance.now();
+  const usec = (endedAt - startedAt) * 1000;
+  command.stats.usec += usec;
+  command.stats.calls++;
+  // Errors replied by commands nested in this one (EXEC's queue) were already counted against
+  // them (server.c incrCommandStatsOnError keeps a watermark for this).
+  if (stats.errorReplies > Math.max(errorsBefore, server.errorWatermark)) command.stats.failedCalls++;
+  server.errorWatermark = stats.errorReplies;
+  stats.commandsProcessed++;
+  if (usec >= server.slowlog.thresholdUs) server.slowlog.consider(client, command, argv, usec);
+  if (server.latency.thresholdMs !== 0) {
+    server.latency.addSampleIfNeeded(command.flags.includes('fast') ? 'fast-command' : 'command', usec / 1000);
+  }
+  if (server.monitors.size !== 0) server.monitors.feed(client, command, argv);
+  return endedAt;
+}
+
+/**
+ * CLIENT REPLY OFF / SKIP: the request is handled, its reply dropped, unless the request was
+ * CLIENT REPLY ON (whose +OK goes out, as Redis clears the flag before replying).
+ */
+function dispatchSilently(client: Client, argv: BinaryString[], startedAt: number): number {
+  const wasSkip = client.replyMode === 'skip';
+  client.suppressReplies();
+  const endedAt = dispatch(client, argv, startedAt);
+  if (client.replyMode !== 'on') client.discardSuppressed();
+  // SKIP covers the one command after CLIENT REPLY SKIP.
+  if (wasSkip && client.replyMode === 'skip') client.replyMode = 'on';
+  return endedAt;
+}
+
+function reject(client: Client, command: Command, message: string): void {
+  command.stats.rejectedCalls++;
+  flagTransaction(client);
+  if (command.name === 'exec') {
+    // server.c rejectCommand -> multi.c execCommandAbort: a refused EXEC ends the transaction.
+    client.server.transactions.discard(client);
+    client.reply.error(`EXECABORT Transaction discarded because of: ${message.startsWith('ERR ') ? message.slice(4) : message}`);
+  } else {
+    client.reply.error(message);
+  }
+  client.server.errorWatermark = client.server.stats.errorReplies;
+}
+
+/** multi.c flagTransaction: a command refused while queueing dooms the transaction. */
+function flagTransaction(client: Client): void {
+  if (client.multi !== null) client.dirtyExec = true;
+}
+
+/** server.c: "unknown command" or, for a container command, "unknown subcommand". */
+function rejectUnknown(client: Client, argv: BinaryString[]): void {
+  flagTransaction(client);
+  const container = client.server.commands.lookupName(argv[0]!);
+  if (container?.subcommandMap) {
+    client.reply.error(
+      `ERR unknown subcommand '${cString(argv[1]!).slice(0, 128)}'. Try ${container.name.toUpperCase()} HELP.`,
+    );
+  } else {
+    let args = '';
+    for (let i = 1; i < argv.length && args.length < 128; i++) {
+      args += `'${cString(argv[i]!).slice(0, 128 - args.length)}' `;
+    }
+    client.reply.error(`ERR unknown command '${cString(argv[0]!).slice(0, 128)}', with args beginning with: ${args}`);
+  }
+  client.server.errorWatermark = client.server.stats.errorReplies;
+}
+
+/** Redis formats arguments with %s, so a NUL byte ends them. */
+function cString(s: string): string {
+  const nul = s.indexOf('\0');
+  return nul === -1 ? s : s.slice(0, nul);
+}

@@ -1,0 +1,244 @@
+// INFO: sections in Redis 7.0's order, with its field names (server.c genRedisInfoString).
+// Each section is produced by a provider function; subsystems that own a section's numbers
+// (replication, persistence) replace its provider with InfoRegistry.set() instead of editing this file.
+import { cpuUsage, memoryUsage } from 'node:process';
+import { arch, release, totalmem, type } from 'node:os';
+import { REDIS_VERSION } from '../util/version.js';
+import { replicationOf } from '../replication/replication.js';
+import { replicationInfoFields } from '../replication/info-replication.js';
+import type { Server } from './server.js';
+import { blockedClientCount } from './blocking.js';
+import { usedMemory } from '../keyspace/used-memory.js';
+
+export type InfoFields = [string, string | number][];
+export type InfoProvider = () => InfoFields;
+
+/** Sections INFO prints without arguments ("default"), in order, with their titles. */
+const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats', 'cluster', 'keyspace'];
+/** Additional sections for `INFO all` / `INFO everything`. */
+const ALL_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'commandstats', 'errorstats', 'latencystats', 'cluster', 'keyspace'];
+const TITLES: Record<string, string> = {
+  server: 'Server',
+  clients: 'Clients',
+  memory: 'Memory',
+  persistence: 'Persistence',
+  stats: 'Stats',
+  replication: 'Replication',
+  cpu: 'CPU',
+  modules: 'Modules',
+  commandstats: 'Commandstats',
+  errorstats: 'Errorstats',
+  latencystats: 'Latencystats',
+  cluster: 'Cluster',
+  keyspace: 'Keyspace',
+};
+
+export class InfoRegistry {
+  private readonly providers = new Map<string, InfoProvider>();
+
+  constructor(server: Server) {
+    this.set('server', () => serverSection(server));
+    this.set('clients', () => clientsSection(server));
+    this.set('memory', () => memorySection(server));
+    this.set('persistence', () => persistenceSection(server));
+    this.set('stats', () => statsSection(server));
+    this.set('replication', () => replicationInfoFields(replicationOf(server)));
+    this.set('cpu', cpuSection);
+    this.set('modules', () => []);
+    this.set('commandstats', () => commandStatsSection(server));
+    this.set('errorstats', () => [...server.stats.errorCodes].map(([code, n]) => [`errorstat_${code}`, `count=${n}`]));
+    this.set('latencystats', () => []);
+    this.set('cluster', () => [['cluster_enabled', 0]]);
+    this.set('keyspace', () => keyspaceSection(server));
+  }
+
+  /** Installs or replaces the provider of a section. */
+  set(section: string, provider: InfoProvider): void {
+    this.providers.set(section, provider);
+  }
+
+  /** The INFO text for the given section arguments (none = default). */
+  render(args: string[] = []): string {
+    const wanted = new Set<string>();
+    const names = args.map((a) => a.toLowerCase());
+    if (names.length === 0) names.push('default');
+    for (const name of names) {
+      if (name === 'default') DEFAULT_SECTIONS.forEach((s) => wanted.add(s));
+      else if (name === 'all' || name === 'everything') ALL_SECTIONS.forEach((s) => wanted.add(s));
+      else wanted.add(name);
+    }
+    const parts: string[] = [];
+    for (const section of ALL_SECTIONS) {
+      if (!wanted.has(section)) continue;
+      const fields = this.providers.get(section)!();
+      parts.push(`# ${TITLES[section]}\r\n` + fields.map(([k, v]) => `${k}:${v}\r\n`).join(''));
+    }
+    return parts.join('\r\n');
+  }
+}
+
+function serverSection(server: Server): InfoFields {
+  const now = Date.now();
+  const uptimeSec = Math.floor((now - server.startedAt) / 1000);
+  return [
+    ['redis_version', REDIS_VERSION],
+    ['redis_git_sha1', '00000000'],
+    ['redis_git_dirty', 0],
+    ['redis_build_id', '0'],
+    ['redis_mode', 'standalone'],
+    ['os', `${type()} ${release()} ${arch() === 'x64' ? 'x86_64' : arch()}`],
+    ['arch_bits', 64],
+    ['monotonic_clock', 'POSIX clock_gettime'],
+    ['multiplexing_api', 'epoll'],
+    ['atomicvar_api', 'c11-builtin'],
+    ['gcc_version', '0.0.0'],
+    ['process_id', process.pid],
+    ['process_supervised', 'no'],
+    ['run_id', server.runId],
+    ['tcp_port', server.port],
+    ['server_time_usec', now * 1000],
+    ['uptime_in_seconds', uptimeSec],
+    ['uptime_in_days', Math.floor(uptimeSec / 86400)],
+    ['hz', server.config.int('hz')],
+    ['configured_hz', server.config.int('hz')],
+    ['lru_clock', Math.floor(now / 1000) & ((1 << 24) - 1)],
+    ['executable', process.argv[1] ?? process.execPath],
+    ['config_file', server.configFile ?? ''],
+    ['io_threads_active', 0],
+  ];
+}
+
+function clientsSection(server: Server): InfoFields {
+  return [
+    ['connected_clients', server.clients.size],
+    ['cluster_connections', 0],
+    ['maxclients', server.config.int('maxclients')],
+    ['client_recent_max_input_buffer', 0],
+    ['client_recent_max_output_buffer', 0],
+    ['blocked_clients', blockedClientCount(server)],
+    ['tracking_clients', 0],
+    ['clients_in_timeout_table', 0],
+  ];
+}
+
+function memorySection(server: Server): InfoFields {
+  const mem = memoryUsage();
+  const used = usedMemory(server.keyspace, mem);
+  const maxmemory = server.config.int('maxmemory');
+  return [
+    ['used_memory', used],
+    ['used_memory_human', bytesToHuman(used)],
+    ['used_memory_rss', mem.rss],
+    ['used_memory_rss_human', bytesToHuman(mem.rss)],
+    ['used_memory_peak', used],
+    ['used_memory_peak_human', bytesToHuman(used)],
+    ['total_system_memory', totalmem()],
+    ['total_system_memory_human', bytesToHuman(totalmem())],
+    ['maxmemory', maxmemory],
+    ['maxmemory_human', bytesToHuman(maxmemory)],
+    ['maxmemory_policy', server.config.str('maxmemory-policy')],
+    ['mem_fragmentation_ratio', (mem.rss / Math.max(used, 1)).toFixed(2)],
+    ['mem_allocator', `v8-${process.versions.v8}`],
+  ];
+}
+
+function persistenceSection(server: Server): InfoFields {
+  return [
+    ['loading', 0],
+    ['async_loading', 0],
+    ['rdb_changes_since_last_save', server.keyspace.dirty],
+    ['rdb_bgsave_in_progress', 0],
+    ['rdb_last_save_time', Math.floor(server.startedAt / 1000)],
+    ['rdb_last_bgsave_status', 'ok'],
+    ['rdb_last_bgsave_time_sec', -1],
+    ['rdb_current_bgsave_time_sec', -1],
+    ['rdb_saves', 0],
+    ['aof_enabled', server.config.bool('appendonly') ? 1 : 0],
+    ['aof_rewrite_in_progress', 0],
+    ['aof_rewrite_scheduled', 0],
+    ['aof_last_rewrite_time_sec', -1],
+    ['aof_current_rewrite_time_sec', -1],
+    ['aof_last_bgrewrite_status', 'ok'],
+    ['aof_rewrites', 0],
+    ['aof_last_write_status', 'ok'],
+  ];
+}
+
+function statsSection(server: Server): InfoFields {
+  const s = server.stats;
+  return [
+    ['total_connections_received', s.connectionsReceived],
+    ['total_commands_processed', s.commandsProcessed],
+    ['instantaneous_ops_per_sec', Math.round(server.metrics.ops.value)],
+    ['total_net_input_bytes', s.netInputBytes],
+    ['total_net_output_bytes', s.netOutputBytes],
+    ['total_net_repl_input_bytes', s.netReplInputBytes],
+    ['total_net_repl_output_bytes', s.netReplOutputBytes],
+    ['instantaneous_input_kbps', (server.metrics.netInput.value / 1024).toFixed(2)],
+    ['instantaneous_output_kbps', (server.metrics.netOutput.value / 1024).toFixed(2)],
+    ['rejected_connections', s.rejectedConnections],
+    ['sync_full', s.syncFull],
+    ['sync_partial_ok', s.syncPartialOk],
+    ['sync_partial_err', s.syncPartialErr],
+    ['expired_keys', server.keyspace.expiredKeys],
+    ['evicted_keys', 0],
+    ['keyspace_hits', server.keyspace.hits],
+    ['keyspace_misses', server.keyspace.misses],
+    ['pubsub_channels', server.pubsub.channelCount],
+    ['pubsub_patterns', server.pubsub.patternCount],
+    ['total_error_replies', s.errorReplies],
+  ];
+}
+
+function cpuSection(): InfoFields {
+  const cpu = cpuUsage();
+  const sys = (cpu.system / 1e6).toFixed(6);
+  const user = (cpu.user / 1e6).toFixed(6);
+  return [
+    ['used_cpu_sys', sys],
+    ['used_cpu_user', user],
+    ['used_cpu_sys_children', '0.000000'],
+    ['used_cpu_user_children', '0.000000'],
+    ['used_cpu_sys_main_thread', sys],
+    ['used_cpu_user_main_thread', user],
+  ];
+}
+
+function commandStatsSection(server: Server): InfoFields {
+  const fields: InfoFields = [];
+  for (const command of server.commands.all()) {
+    for (const c of [command, ...(command.subcommandMap?.values() ?? [])]) {
+      const s = c.stats;
+      if (s.calls === 0 && s.rejectedCalls === 0 && s.failedCalls === 0) continue;
+      const usec = Math.round(s.usec);
+      const perCall = s.calls ? (s.usec / s.calls).toFixed(2) : '0.00';
+      fields.push([
+        `cmdstat_${c.fullName}`,
+        `calls=${s.calls},usec=${usec},usec_per_call=${perCall},rejected_calls=${s.rejectedCalls},failed_calls=${s.failedCalls}`,
+      ]);
+    }
+  }
+  return fields;
+}
+
+function keyspaceSection(server: Server): InfoFields {
+  const fields: InfoFields = [];
+  for (const db of server.keyspace.dbs) {
+    if (db.size === 0) continue;
+    fields.push([`db${db.id}`, `keys=${db.size},expires=${db.volatileCount},avg_ttl=0`]);
+  }
+  return fields;
+}
+
+/** Redis's bytesToHuman: B, K, M, G... with two decimals. */
+export function bytesToHuman(n: number): string {
+  const units = ['B', 'K', 'M', 'G', 'T', 'P'];
+  if (n < 1024) return `${n}B`;
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(2)}${units[i]}`;
+}

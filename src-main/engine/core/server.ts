@@ -1,0 +1,323 @@
+// One node: configuration, keyspace, command table, clients, listeners and the periodic cron.
+// Created and started by node.ts; everything a command handler needs is reachable from
+// here (client.server).
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/config.js';
+import { Keyspace } from '../keyspace/keyspace.js';
+import { ActiveExpireCycle } from '../keyspace/active-expire.js';
+import { CommandTable } from './command-table.js';
+import { ALL_FAMILIES } from '../commands/index.js';
+import { strerror } from '../config/errors.js';
+import type { Logger } from '../util/logger.js';
+import { Client } from './client.js';
+import { attachConnection } from './connection.js';
+import { Propagation } from './propagation.js';
+import { InfoRegistry } from './info.js';
+import { KeyspaceEvents } from './keyspace-events.js';
+import { Transactions } from './transactions.js';
+import { PubSub } from './pubsub.js';
+import { Monitors } from './monitor.js';
+import { Slowlog } from './slowlog.js';
+import { LatencyMonitor } from './latency.js';
+import { OutputBufferLimits } from './limits.js';
+import { InstantaneousMetrics } from './metrics.js';
+import { Acl } from '../acl/acl.js';
+import { PROTECTED_MODE_DENIED, refusedByProtectedMode } from './protected-mode.js';
+import { ClientPause } from './pause.js';
+import type { CommandGuard } from './executor.js';
+import { OutputScheduler } from './output-scheduler.js';
+import { WriteFeed } from './write-feed.js';
+import { isBlocked } from './blocking.js';
+import { Shutdown, type ShutdownOptions } from './shutdown.js';
+
+export interface ServerStats {
+  connectionsReceived: number;
+  rejectedConnections: number;
+  commandsProcessed: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  errorReplies: number;
+  /** Error replies by error code (INFO errorstats), e.g. ERR, WRONGTYPE. */
+  errorCodes: Map<string, number>;
+  /** Replication traffic (INFO stats total_net_repl_*_bytes). */
+  netReplInputBytes: number;
+  netReplOutputBytes: number;
+  /** Full syncs served, PSYNCs accepted and refused (INFO stats sync_*). */
+  syncFull: number;
+  syncPartialOk: number;
+  syncPartialErr: number;
+}
+
+/** server.h ERROR_STATS_NUMBER: past this many distinct codes, errorstats stop growing. */
+const MAX_ERROR_CODES = 128;
+
+export class Server {
+  readonly keyspace: Keyspace;
+  readonly commands = new CommandTable(ALL_FAMILIES);
+  readonly propagation = new Propagation();
+  /** Every write, as the commands that reproduce it: what the AOF and the replicas record. */
+  readonly writeFeed = new WriteFeed(this.propagation);
+  readonly clients = new Map<number, Client>();
+  readonly info = new InfoRegistry(this);
+  readonly keyspaceEvents = new KeyspaceEvents();
+  readonly transactions: Transactions;
+  readonly pubsub = new PubSub();
+  readonly monitors = new Monitors();
+  readonly slowlog = new Slowlog();
+  readonly latency = new LatencyMonitor();
+  readonly limits: OutputBufferLimits;
+  readonly metrics = new InstantaneousMetrics();
+  readonly acl: Acl;
+  readonly pause = new ClientPause();
+  /** Rules that refuse commands before they run (see executor.ts CommandGuard). */
+  readonly commandGuards: CommandGuard[] = [];
+  /** Run when a client disconnects, so every subsystem forgets it (watches, subscriptions...). */
+  readonly clientCloseHooks: ((client: Client) => void)[] = [];
+  /**
+   * Run after CONFIG SET changed a directive (by canonical name), so subsystems that cache a
+   * setting apply the new value (Redis's config apply functions).
+   */
+  readonly configAppliers = new Map<string, (() => void)[]>();
+  /** Counters other subsystems keep that CONFIG RESETSTAT must zero (sync_full, ...). */
+  readonly statResetters: (() => void)[] = [];
+  /** stats.errorReplies already attributed to a command (see executor.ts call). */
+  errorWatermark = 0;
+  /** Writes replies and replication streams once per event-loop turn (Redis's beforeSleep). */
+  readonly output = new OutputScheduler();
+  /**
+   * Run in order during shutdown, before listeners close (persistence saves the final snapshot
+   * and flushes the AOF here).
+   */
+  readonly shutdownHooks: ((options: ShutdownOptions) => Promise<void>)[] = [];
+  /** SHUTDOWN's state: waiting for replicas, finishing, or none (see shutdown.ts). */
+  readonly shutdownControl = new Shutdown(this, (options) => this.finishShutdown(options));
+  readonly stats: ServerStats = {
+    connectionsReceived: 0,
+    rejectedConnections: 0,
+    commandsProcessed: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    errorReplies: 0,
+    errorCodes: new Map(),
+    netReplInputBytes: 0,
+    netReplOutputBytes: 0,
+    syncFull: 0,
+    syncPartialOk: 0,
+    syncPartialErr: 0,
+  };
+  readonly startedAt = Date.now();
+  /** INFO server run_id: random per start. */
+  readonly runId = randomBytes(20).toString('hex');
+  port = 0;
+  /** Called once when the node stops by itself or by SHUTDOWN, with the process exit code. */
+  onExit: (code: number) => void = () => {};
+
+  private clientIds = 0;
+  private listeners: NetServer[] = [];
+  private cronTimer: NodeJS.Timeout | null = null;
+  private lastMetricsSample = 0;
+  /** DEBUG SET-ACTIVE-EXPIRE. */
+  activeExpireEnabled = true;
+  private readonly activeExpire = new ActiveExpireCycle();
+
+  constructor(
+    readonly config: Config,
+    readonly logger: Logger,
+    readonly configFile: string | null,
+  ) {
+    this.keyspace = new Keyspace(config.int('databases'));
+    this.keyspace.onExpired = (db, key) => {
+      this.propagation.expired(db.id, key);
+      this.keyspaceEvents.notify('x', 'expired', key, db.id);
+    };
+    this.transactions = new Transactions(this.keyspace);
+    this.limits = new OutputBufferLimits(logger);
+    this.acl = new Acl(this);
+    this.keyspaceEvents.publish = (head, tail, message) => this.pubsub.publish(head, tail, message);
+    this.clientCloseHooks.push(
+      (client) => this.transactions.unwatchAll(client),
+      (client) => this.pubsub.forget(client),
+      (client) => this.monitors.remove(client),
+      (client) => this.pause.forget(client),
+    );
+    this.onConfigSet('slowlog-log-slower-than', () => this.slowlog.configure(config));
+    this.onConfigSet('slowlog-max-len', () => this.slowlog.configure(config));
+    this.onConfigSet('latency-monitor-threshold', () => (this.latency.thresholdMs = config.int('latency-monitor-threshold')));
+    this.onConfigSet('client-output-buffer-limit', () => this.limits.configure(config));
+    this.onConfigSet('notify-keyspace-events', () => this.applyKeyspaceEvents());
+    this.onConfigSet('requirepass', () => this.acl.applyRequirepass(config.str('requirepass')));
+    for (const directive of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) this.onConfigSet(directive, () => this.applyLfu());
+    for (const appliers of this.configAppliers.values()) for (const apply of appliers) apply();
+  }
+
+  /** notify-keyspace-events: the classes to publish, and the "new key" hook only when 'n' is on. */
+  private applyKeyspaceEvents(): void {
+    const events = this.keyspaceEvents;
+    events.configure(this.config.str('notify-keyspace-events'));
+    this.keyspace.onKeyCreated = events.wants('n') ? (db, key) => events.notify('n', 'new', key, db.id) : null;
+  }
+
+  /**
+   * An LFU maxmemory-policy makes key accesses count frequencies instead of recording an LRU
+   * clock (db.c lookupKey's updateLFU), whether or not maxmemory is set, as in Redis.
+   */
+  private applyLfu(): void {
+    const config = this.config;
+    this.keyspace.lfu = config.str('maxmemory-policy').endsWith('-lfu')
+      ? { logFactor: config.int('lfu-log-factor'), decayTime: config.int('lfu-decay-time') }
+      : null;
+  }
+
+  /** Registers what to do when CONFIG SET changes `directive` (also run once at construction). */
+  onConfigSet(directive: string, apply: () => void): void {
+    const appliers = this.configAppliers.get(directive) ?? [];
+    appliers.push(apply);
+    this.configAppliers.set(directive, appliers);
+  }
+
+  /** Counts an error reply (networking.c afterErrorReply): INFO total_error_replies and errorstats. */
+  errorReplied(text: string): void {
+    this.stats.errorReplies++;
+    const space = text.indexOf(' ');
+    const code = space === -1 ? text : text.slice(0, space);
+    const codes = this.stats.errorCodes;
+    const count = codes.get(code);
+    if (count !== undefined) codes.set(code, count + 1);
+    else if (codes.size < MAX_ERROR_CODES) codes.set(code, 1);
+  }
+
+  /** A client disconnected: forget it everywhere. */
+  forgetClient(client: Client): void {
+    this.clients.delete(client.id);
+    for (const hook of this.clientCloseHooks) hook(client);
+  }
+
+  nextClientId(): number {
+    return ++this.clientIds;
+  }
+
+  /** True when new connections must AUTH first (requirepass set). */
+  requiresAuth(): boolean {
+    return !this.acl.defaultUserAuthenticates;
+  }
+
+  /** Opens the listening sockets (Redis's listenToPort); rejects with Redis's log text. */
+  async listen(): Promise<void> {
+    const port = this.config.int('port');
+    this.port = port;
+    const addresses = this.config.bindAddresses();
+    if (addresses.length === 0) throw new Error('Configured to not listen anywhere, exiting.');
+    for (const spec of addresses) {
+      // A leading '-' marks an optional address: skipped when unavailable (e.g. no IPv6).
+      const optional = spec.startsWith('-');
+      const address = optional ? spec.slice(1) : spec;
+      const host = address === '*' ? '0.0.0.0' : address === '::*' ? '::' : address;
+      try {
+        this.listeners.push(await this.listenOn(host, port));
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT' || code === 'EPROTONOSUPPORT')) continue;
+        this.logger.warning(
+          `Warning: Could not create server TCP listening socket ${address}:${port}: bind: ${strerror(err)}`,
+        );
+        await this.closeListeners();
+        throw new Error(`Failed listening on port ${port} (TCP), aborting.`);
+      }
+    }
+    // Port 0 asks the OS for a free port (the lab host and tests use it); report the real one.
+    const addr = this.listeners[0]?.address();
+    if (addr && typeof addr === 'object') this.port = addr.port;
+  }
+
+  private listenOn(host: string, port: number): Promise<NetServer> {
+    return new Promise((resolve, reject) => {
+      const srv = createServer({ noDelay: true }, (socket) => this.accept(socket));
+      srv.once('error', reject);
+      srv.listen({ host, port, ipv6Only: host.includes(':'), backlog: this.config.int('tcp-backlog') }, () => {
+        srv.off('error', reject);
+        srv.on('error', (err) => this.logger.warning(`Listening socket error: ${err.message}`));
+        resolve(srv);
+      });
+    });
+  }
+
+  private accept(socket: Socket): void {
+    this.stats.connectionsReceived++;
+    if (this.clients.size >= this.config.int('maxclients')) {
+      this.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    if (refusedByProtectedMode(this.config.bool('protected-mode'), this.acl.defaultUserHasNoPassword, socket.remoteAddress)) {
+      this.stats.rejectedConnections++;
+      socket.end(PROTECTED_MODE_DENIED);
+      return;
+    }
+    attachConnection(this, socket);
+  }
+
+  startCron(): void {
+    const hz = Math.min(Math.max(this.config.int('hz'), 1), 500);
+    this.cronTimer = setInterval(() => this.cron(), 1000 / hz);
+  }
+
+  /**
+   * serverCron: active expiry, instantaneous metrics (every 100 ms), idle-client timeouts, and a
+   * shutdown waiting for its replicas.
+   */
+  private cron(): void {
+    this.shutdownControl.cron();
+    if (this.activeExpireEnabled) {
+      this.activeExpire.run(this.keyspace, this.config.int('hz'), this.config.int('active-expire-effort'));
+    }
+    const now = Date.now();
+    if (now - this.lastMetricsSample >= 100) {
+      this.lastMetricsSample = now;
+      this.metrics.ops.track(this.stats.commandsProcessed, now);
+      this.metrics.netInput.track(this.stats.netInputBytes, now);
+      this.metrics.netOutput.track(this.stats.netOutputBytes, now);
+    }
+    const timeout = this.config.int('timeout');
+    if (timeout > 0) {
+      const limit = now - timeout * 1000;
+      for (const client of this.clients.values()) {
+        // clientsCronHandleTimeout: replicas, masters, subscribers and clients waiting in a
+        // blocking command (BLPOP with timeout 0) may stay silent.
+        if (client.isReplica || client.isMaster || client.isMonitor || client.inPubSubContext || isBlocked(client)) continue;
+        if (client.lastInteraction < limit) {
+          this.logger.verbose('Closing idle client');
+          client.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * SHUTDOWN / SIGTERM: waits for lagging replicas (unless options.now), saves, stops accepting,
+   * closes clients, then reports exit code 0. Rejects when cancelled (SHUTDOWN ABORT, failed
+   * final save): the node keeps serving and a later SHUTDOWN starts over.
+   */
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
+    return this.shutdownControl.request(options);
+  }
+
+  /** finishShutdown after the replicas' report: the hooks (final save...), then close and exit. */
+  private async finishShutdown(options: ShutdownOptions): Promise<void> {
+    for (const hook of this.shutdownHooks) await hook(options);
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    // A listener's close completes only once its connections are gone, so drop clients first.
+    const listenersClosed = this.closeListeners();
+    for (const client of this.clients.values()) client.close();
+    await listenersClosed;
+    this.logger.warning('Redis is now ready to exit, bye bye...');
+    this.onExit(0);
+  }
+
+  /** Stops accepting connections (shutdown, or a start that failed after listening). */
+  async closeListeners(): Promise<void> {
+    const closing = this.listeners.map((l) => new Promise<void>((r) => l.close(() => r())));
+    this.listeners = [];
+    await Promise.all(closing);
+  }
+}

@@ -1,0 +1,117 @@
+// startNode: loads the configuration, builds the node, opens its port, and logs startup the way
+// redis-server does, ending with "Ready to accept connections".
+import type { LogSink, NodeHandle, StartOptions } from './index.js';
+import { loadConfig } from './config/load.js';
+import { ConfigError } from './config/errors.js';
+import { Logger, type LogLevel } from './util/logger.js';
+import { Server } from './core/server.js';
+import { signalShutdownOptions } from './core/shutdown.js';
+import { startPersistence } from './persistence/node-persistence.js';
+import { startReplication } from './replication/replication.js';
+import { ENGINE_NAME, REDIS_VERSION } from './util/version.js';
+
+export { ConfigError };
+
+/**
+ * Starts a node. Rejects with a ConfigError (its `report` is redis-server's exact text) when the
+ * configuration is invalid, or with an Error whose message is the fatal log line (already logged)
+ * when the node cannot start, e.g. "Failed listening on port 6379 (TCP), aborting.".
+ */
+export async function startNode(opts: StartOptions): Promise<NodeHandle> {
+  const { config, configFile } = loadConfig(opts.argv);
+  const logfile = config.str('logfile');
+  const logger = new Logger({
+    level: config.str('loglevel') as LogLevel,
+    // A relative logfile is relative to `dir`, where redis-server has chdir()ed by then.
+    file: logfile ? config.path(logfile) : '',
+    sink: combineSinks(opts.logSink, opts.logToStdout && !logfile ? (line) => process.stdout.write(line + '\n') : undefined),
+  });
+  logger.warning(`oO0OoO0OoO0Oo ${ENGINE_NAME} is starting oO0OoO0OoO0Oo`);
+  logger.warning(`${ENGINE_NAME} (Redis ${REDIS_VERSION} compatible), bits=64, pid=${process.pid}, just started`);
+  logger.warning(
+    opts.argv.length === 0
+      ? `Warning: no config file specified, using the default config. In order to specify a config file use ${ENGINE_NAME} /path/to/redis.conf`
+      : 'Configuration loaded',
+  );
+
+  const server = new Server(config, logger, configFile);
+  try {
+    await bringUp(server);
+  } catch (err) {
+    // One place logs why the node could not start (Redis logs the fatal line, then exits), and
+    // frees the port, so a lab worker that outlives the failure does not keep it bound.
+    logger.warning((err as Error).message);
+    await server.closeListeners();
+    throw err;
+  }
+  logger.notice('Ready to accept connections');
+
+  let stoppedByHandle = false;
+  /** A signal started the shutdown under way (Redis's shutdown_asap). */
+  let signalled = false;
+  server.onExit = (code) => {
+    if (!stoppedByHandle) opts.onExit?.(code);
+  };
+  return {
+    get port() {
+      return server.port;
+    },
+    info: (section?: string) => server.info.render(section ? [section] : []),
+    async shutdown(options = {}) {
+      stoppedByHandle = true;
+      if (options.signal) {
+        // Redis logs this from its signal handler, with "signal-handler (<unix time>)" for the role.
+        const prefix = `${process.pid}:signal-handler (${Math.floor(Date.now() / 1000)})`;
+        // sigShutdownHandler: a SIGINT while a signal's shutdown is under way (Ctrl+C twice) means
+        // "now, whatever it costs".
+        if (options.signal === 'SIGINT' && signalled) {
+          logger.raw(`${prefix} You insist... exiting now.`);
+          throw new ShutdownInsisted();
+        }
+        logger.raw(`${prefix} Received ${options.signal} scheduling shutdown...`);
+        signalled = true;
+      }
+      const flags = options.signal ? signalShutdownOptions(config, options.signal) : {};
+      try {
+        await server.shutdown({ ...flags, save: options.save ?? flags.save });
+      } finally {
+        signalled = false; // cancelled (abortShutdown clears shutdown_asap), or done
+      }
+    },
+  };
+}
+
+/** Everything between reading the configuration and being ready: listen, load data, start replication. */
+async function bringUp(server: Server): Promise<void> {
+  const { config, logger } = server;
+  logger.role = config.replicaOf() ? 'S' : 'M';
+  // Set before the dataset loads: a replica keeps expired keys for its master's DELs.
+  server.keyspace.isReplica = config.replicaOf() !== null;
+  for (const name of config.ignoredDirectives) {
+    logger.notice(`Directive '${name}' is accepted for compatibility and has no effect on this server.`);
+  }
+  await server.listen();
+  logger.notice(`Running mode=standalone, port=${server.port}.`);
+  logger.warning('Server initialized');
+  // ACLLoadUsersAtStartup, before the data loads: the `user` lines or the aclfile.
+  server.acl.loadAtStartup();
+  await startPersistence(server);
+  startReplication(server);
+  server.startCron();
+}
+
+function combineSinks(...sinks: (LogSink | undefined)[]): LogSink | undefined {
+  const present = sinks.filter((s): s is LogSink => s !== undefined);
+  if (present.length <= 1) return present[0];
+  return (line) => present.forEach((s) => s(line));
+}
+
+/**
+ * The handle's shutdown() rejects with this on a second SIGINT during a shutdown: the caller
+ * exits at once with status 1 (not a clean shutdown), as redis-server does.
+ */
+export class ShutdownInsisted extends Error {
+  constructor() {
+    super('You insist... exiting now.');
+  }
+}
