@@ -1,14 +1,39 @@
-// startNode: loads the configuration, builds the node, opens its port, and logs startup the way
-// redis-server does, ending with "Ready to accept connections".
+// The composition root: the one place that knows every layer. A Node is a Server (the core) with
+// ACLs, persistence and replication attached and the command families in its table; startNode
+// loads the configuration, builds the node, opens its port, loads the data and logs startup the
+// way redis-server does, ending with "Ready to accept connections".
 import type { LogSink, NodeHandle, StartOptions } from './index.js';
 import { loadConfig } from './config/load.js';
+import type { Config } from './config/config.js';
 import { ConfigError } from './config/errors.js';
 import { Logger, type LogLevel } from './util/logger.js';
 import { Server } from './core/server.js';
 import { signalShutdownOptions } from './core/shutdown.js';
-import { startPersistence } from './persistence/node-persistence.js';
-import { startReplication } from './replication/replication.js';
+import { Acl } from './acl/acl.js';
+import { checkUserDeclaration } from './acl/acl-file.js';
+import { NodePersistence } from './persistence/node-persistence.js';
+import { Replication } from './replication/replication.js';
+import { commandFamilies } from './commands/index.js';
+import type { NodeServices } from './commands/node-services.js';
 import { ENGINE_NAME, REDIS_VERSION } from './util/version.js';
+
+/** One node, put together: the core and the services above it. */
+export class Node implements NodeServices {
+  readonly server: Server;
+  readonly acl: Acl;
+  readonly persistence: NodePersistence;
+  readonly replication: Replication;
+
+  constructor(config: Config, logger: Logger, configFile: string | null) {
+    // The families keep `this` and read the services when a command runs: the ACLs need the
+    // finished command table, so the table comes first.
+    this.server = new Server(config, logger, configFile, commandFamilies(this));
+    this.acl = new Acl(this.server);
+    this.server.accessControl = this.acl;
+    this.persistence = new NodePersistence(this.server);
+    this.replication = new Replication(this.server, this.persistence);
+  }
+}
 
 export { ConfigError };
 
@@ -18,7 +43,7 @@ export { ConfigError };
  * when the node cannot start, e.g. "Failed listening on port 6379 (TCP), aborting.".
  */
 export async function startNode(opts: StartOptions): Promise<NodeHandle> {
-  const { config, configFile } = loadConfig(opts.argv);
+  const { config, configFile } = loadConfig(opts.argv, { checkUserLine: checkUserDeclaration });
   const logfile = config.str('logfile');
   const logger = new Logger({
     level: config.str('loglevel') as LogLevel,
@@ -34,9 +59,10 @@ export async function startNode(opts: StartOptions): Promise<NodeHandle> {
       : 'Configuration loaded',
   );
 
-  const server = new Server(config, logger, configFile);
+  const node = new Node(config, logger, configFile);
+  const server = node.server;
   try {
-    await bringUp(server);
+    await bringUp(node);
   } catch (err) {
     // One place logs why the node could not start (Redis logs the fatal line, then exits), and
     // frees the port, so a lab worker that outlives the failure does not keep it bound.
@@ -82,7 +108,8 @@ export async function startNode(opts: StartOptions): Promise<NodeHandle> {
 }
 
 /** Everything between reading the configuration and being ready: listen, load data, start replication. */
-async function bringUp(server: Server): Promise<void> {
+async function bringUp(node: Node): Promise<void> {
+  const { server } = node;
   const { config, logger } = server;
   logger.role = config.replicaOf() ? 'S' : 'M';
   // Set before the dataset loads: a replica keeps expired keys for its master's DELs.
@@ -94,9 +121,9 @@ async function bringUp(server: Server): Promise<void> {
   logger.notice(`Running mode=standalone, port=${server.port}.`);
   logger.warning('Server initialized');
   // ACLLoadUsersAtStartup, before the data loads: the `user` lines or the aclfile.
-  server.acl.loadAtStartup();
-  await startPersistence(server);
-  startReplication(server);
+  node.acl.loadAtStartup();
+  await node.persistence.start();
+  node.replication.start();
   server.startCron();
 }
 

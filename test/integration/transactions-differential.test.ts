@@ -11,7 +11,7 @@ import { RespClient, show } from '../support/resp-client.js';
 import { seededRandom } from '../support/command-families.js';
 import { loadConfig } from '../../src-main/engine/config/load.js';
 import { Logger } from '../../src-main/engine/util/logger.js';
-import { Server } from '../../src-main/engine/core/server.js';
+import { Node } from '../../src-main/engine/node.js';
 import { Client } from '../../src-main/engine/core/client.js';
 import { executeCommand } from '../../src-main/engine/core/executor.js';
 import { WriteFeed } from '../../src-main/engine/core/write-feed.js';
@@ -221,7 +221,7 @@ describe('WATCH', () => {
 describe('propagation of EXEC', () => {
   function node() {
     const { config } = loadConfig(['--save', '']); // in memory only: FLUSHALL would save into the cwd
-    const server = new Server(config, new Logger({ level: 'warning', file: '' }), null);
+    const server = new Node(config, new Logger({ level: 'warning', file: '' }), null).server;
     const feed = new WriteFeed(server.propagation);
     const stream: string[] = [];
     feed.subscribe((db, argv) => stream.push(`${db}:${argv.join(' ')}`));

@@ -5,6 +5,7 @@
 import { loadConfig } from '../../src-main/engine/config/load.js';
 import { Logger } from '../../src-main/engine/util/logger.js';
 import { Server } from '../../src-main/engine/core/server.js';
+import { Node } from '../../src-main/engine/node.js';
 import { Client } from '../../src-main/engine/core/client.js';
 import { executeCommand } from '../../src-main/engine/core/executor.js';
 import type { AggregateValue } from '../../src-main/engine/keyspace/value.js';
@@ -46,7 +47,7 @@ export class InProcessNode {
     // No save points: an in-memory mirror must not write dump.rdb into the working directory
     // (FLUSHALL saves at once when save points are configured, as in Redis).
     const { config } = loadConfig(['--save', '', ...directives]);
-    this.server = new Server(config, new Logger({ level: 'warning', file: '' }), null);
+    this.server = new Node(config, new Logger({ level: 'warning', file: '' }), null).server;
     // Both hooks: a command's effects arrive as one unit; effects outside any command one by one.
     this.server.propagation.onPropagate = (_db, argv) => this.effects.push(argv);
     this.server.propagation.onPropagateUnit = (effects) => this.effects.push(...effects.map((e) => e.argv));

@@ -4,8 +4,9 @@
 // (which only a non-loopback client could trigger, so it is tested here rather than over a socket).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CommandTable } from '../../src-main/engine/core/command-table.js';
-import { ALL_FAMILIES } from '../../src-main/engine/commands/index.js';
+import { Node } from '../../src-main/engine/node.js';
+import { loadConfig } from '../../src-main/engine/config/load.js';
+import { Logger } from '../../src-main/engine/util/logger.js';
 import { ACL_CATEGORIES, AclCommands } from '../../src-main/engine/acl/command-index.js';
 import { AclUser } from '../../src-main/engine/acl/user.js';
 import { applyUserRule, mergeSelectorArguments, hashPassword, type RuleContext } from '../../src-main/engine/acl/rules.js';
@@ -15,7 +16,7 @@ import { checkUserDeclaration } from '../../src-main/engine/acl/acl-file.js';
 import { AclLog } from '../../src-main/engine/acl/acl-log.js';
 import { isLoopback, refusedByProtectedMode } from '../../src-main/engine/core/protected-mode.js';
 
-const table = new CommandTable(ALL_FAMILIES);
+const table = new Node(loadConfig(['--save', '']).config, new Logger({ level: 'warning', file: '' }), null).server.commands;
 const commands = new AclCommands(table);
 const warnings: string[] = [];
 const ctx: RuleContext & { commands: AclCommands } = { commands, allChannelsByDefault: false, warn: (m) => warnings.push(m) };

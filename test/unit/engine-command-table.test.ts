@@ -4,13 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src-main/engine/config/load.js';
 import { Logger } from '../../src-main/engine/util/logger.js';
-import { Server } from '../../src-main/engine/core/server.js';
+import { Node } from '../../src-main/engine/node.js';
 import { Client } from '../../src-main/engine/core/client.js';
 import { executeCommand } from '../../src-main/engine/core/executor.js';
 
 function newClient(args: string[] = []): Client {
   const { config } = loadConfig(['--save', '', ...args]); // in memory only: FLUSHALL would save into the cwd
-  const server = new Server(config, new Logger({ level: 'warning', file: '' }), null);
+  const server = new Node(config, new Logger({ level: 'warning', file: '' }), null).server;
   return new Client(server, null);
 }
 

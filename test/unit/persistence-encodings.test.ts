@@ -2,10 +2,11 @@
 // ziplist / zipmap only old dumps contain; plus the number formats the encodings depend on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ListpackBuilder, ListpackCursor, listpackEntrySize, listpackToBuffers } from '../../src-main/engine/keyspace/listpack.js';
+import { ListpackBuilder, ListpackCursor, listpackToBuffers } from '../../src-main/engine/persistence/rdb/listpack.js';
+import { listpackEntrySize } from '../../src-main/engine/keyspace/listpack-size.js';
 import { encodeIntset, intsetToBuffers, membersAsIntegers } from '../../src-main/engine/persistence/rdb/intset.js';
 import { ziplistToBuffers, zipmapToPairs } from '../../src-main/engine/persistence/rdb/legacy-encodings.js';
-import { formatDouble17g, formatScore, parseStrictInt64 } from '../../src-main/engine/persistence/number-text.js';
+import { formatDouble17g, formatScore, parseStrictInt64 } from '../../src-main/engine/util/number-text.js';
 import { CorruptDataError } from '../../src-main/engine/persistence/corrupt-data.js';
 
 const b = (s: string) => Buffer.from(s);

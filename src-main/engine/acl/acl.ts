@@ -8,6 +8,7 @@ import type { BinaryString } from '../protocol/request-parser.js';
 import type { Command } from '../core/command-table.js';
 import type { Client } from '../core/client.js';
 import type { Server } from '../core/server.js';
+import type { AccessControl } from '../core/access-control.js';
 import { AclCommands } from './command-index.js';
 import { checkCommand, channelAllowed, Denial, type Denied } from './check.js';
 import { AclLog, type AclLogContext, type AclLogReason } from './acl-log.js';
@@ -37,7 +38,7 @@ const LOG_REASON: Record<Denial, AclLogReason> = {
   [Denial.Channel]: 'channel',
 };
 
-export class Acl {
+export class Acl implements AccessControl {
   readonly commands: AclCommands;
   readonly log = new AclLog();
   /** The user every connection starts as; ACL LOAD updates it in place, it is never replaced. */
@@ -48,6 +49,8 @@ export class Acl {
     this.commands = new AclCommands(server.commands);
     this.defaultUser = this.createDefaultUser();
     this.users.set('default', this.defaultUser);
+    server.onConfigSet('requirepass', () => this.applyRequirepass(server.config.str('requirepass')));
+    this.applyRequirepass(server.config.str('requirepass'));
   }
 
   /** ACLCreateDefaultUser: every command, key and channel, no password. */
@@ -132,7 +135,7 @@ export class Acl {
    * reads for an unrestricted user (the default one unless configured otherwise).
    */
   check(client: Client, command: Command, argv: BinaryString[]): string | null {
-    const user = client.user;
+    const user = userOf(client);
     if (user === null || user.unrestricted) return null;
     const denied = checkCommand(user, this.commands, command, argv);
     if (denied === null) return null;
@@ -142,7 +145,7 @@ export class Acl {
 
   /** multi.c execCommand: rules may have changed since the command was queued. */
   checkQueued(client: Client, command: Command, argv: BinaryString[]): string | null {
-    const user = client.user;
+    const user = userOf(client);
     if (user === null || user.unrestricted) return null;
     const denied = checkCommand(user, this.commands, command, argv);
     if (denied === null) return null;
@@ -336,4 +339,12 @@ export class Acl {
 function disconnect(client: Client, self: Client | null): void {
   if (client === self) client.closeAfterReply = true;
   else client.close();
+}
+
+/**
+ * The client's user as this module made it: the core holds users as ClientUser, and every user
+ * it holds is one of ours (the default user, or one AUTH set), or null for the superuser.
+ */
+function userOf(client: Client): AclUser | null {
+  return client.user as AclUser | null;
 }

@@ -6,7 +6,7 @@
 // rules may name them and category rules and ACL LIST's category fit count them, as in Redis;
 // calling one still gets "unknown command", since the executor looks commands up in its own table.
 import { KEY_READ, KEY_WRITE } from './user.js';
-import { commandKeys } from '../commands/introspection.js';
+import { commandKeys } from '../core/command-table.js';
 import { KNOWN_COMMANDS, type KnownCommand } from './known-commands.js';
 import type { AclCategory, Command, CommandTable } from '../core/command-table.js';
 import type { BinaryString } from '../protocol/request-parser.js';

@@ -8,6 +8,8 @@ import { ACL_CATEGORIES } from '../acl/command-index.js';
 import { describeChannels, describeCommandRules, describeKeys, describeUser, userFlags } from '../acl/describe.js';
 import { sortedUsers } from '../acl/acl-file.js';
 import type { AclSelector } from '../acl/user.js';
+import type { Acl } from '../acl/acl.js';
+import type { NodeServices } from './node-services.js';
 import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
@@ -54,32 +56,32 @@ function subcommandSyntaxError(client: Client, argv: BinaryString[]): void {
   client.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]!.slice(0, 128)}'. Try ACL HELP.`);
 }
 
-function aclCat(client: Client, argv: BinaryString[]): void {
+function aclCat(acl: Acl, client: Client, argv: BinaryString[]): void {
   if (argv.length > 3) return subcommandSyntaxError(client, argv);
   if (argv.length === 2) return client.reply.bulkArray(ACL_CATEGORIES);
   const category = ACL_CATEGORIES.indexOf(argv[2]!.toLowerCase() as (typeof ACL_CATEGORIES)[number]);
   if (category === -1) return client.reply.error(`ERR Unknown category '${argv[2]!.slice(0, 128)}'`);
-  const commands = client.server.acl.commands;
+  const commands = acl.commands;
   const names: string[] = [];
   for (let id = 0; id < commands.count; id++) if (commands.inCategory(id, category)) names.push(commands.byId[id]!.fullName);
   client.reply.bulkArray(names);
 }
 
-function aclDeluser(client: Client, argv: BinaryString[]): void {
+function aclDeluser(acl: Acl, client: Client, argv: BinaryString[]): void {
   const names = argv.slice(2);
   if (names.includes('default')) return client.reply.error("ERR The 'default' user cannot be removed");
-  client.reply.integer(client.server.acl.deleteUsers(names, client));
+  client.reply.integer(acl.deleteUsers(names, client));
 }
 
-function aclDryrun(client: Client, argv: BinaryString[]): void {
+function aclDryrun(acl: Acl, client: Client, argv: BinaryString[]): void {
   const server = client.server;
-  const user = server.acl.getUser(argv[2]!);
+  const user = acl.getUser(argv[2]!);
   if (!user) return client.reply.error(`ERR User '${argv[2]}' not found`);
   const line = argv.slice(3);
   const command = server.commands.lookup(line);
   if (!command) return client.reply.error(`ERR Command '${argv[3]}' not found`);
   if (!arityMatches(command, line.length)) return client.reply.error(`ERR wrong number of arguments for '${command.fullName}' command`);
-  const refusal = server.acl.dryRun(user, command, line);
+  const refusal = acl.dryRun(user, command, line);
   if (refusal === null) client.reply.ok();
   else client.reply.bulk(refusal);
 }
@@ -98,8 +100,7 @@ function aclGenpass(client: Client, argv: BinaryString[]): void {
 }
 
 /** ACL GETUSER: a map; in Redis 7.0 an unknown user is a null reply. */
-function aclGetuser(client: Client, argv: BinaryString[]): void {
-  const acl = client.server.acl;
+function aclGetuser(acl: Acl, client: Client, argv: BinaryString[]): void {
   const user = acl.getUser(argv[2]!);
   if (!user) return client.reply.null();
   const r = client.reply;
@@ -111,34 +112,33 @@ function aclGetuser(client: Client, argv: BinaryString[]): void {
   r.bulk('passwords');
   r.bulkArray(user.passwords);
   // The root selector's fields stay at the top level, as before selectors existed.
-  replySelector(client, user.root);
+  replySelector(acl, client, user.root);
   r.bulk('selectors');
   r.arrayHeader(user.selectors.length - 1);
   for (const selector of user.selectors.slice(1)) {
     r.mapHeader(3);
-    replySelector(client, selector);
+    replySelector(acl, client, selector);
   }
 }
 
 /** aclAddReplySelectorDescription: commands, keys, channels. */
-function replySelector(client: Client, selector: AclSelector): void {
+function replySelector(acl: Acl, client: Client, selector: AclSelector): void {
   const r = client.reply;
   r.bulk('commands');
-  r.bulk(describeCommandRules(selector, client.server.acl.commands));
+  r.bulk(describeCommandRules(selector, acl.commands));
   r.bulk('keys');
   r.bulk(describeKeys(selector));
   r.bulk('channels');
   r.bulk(describeChannels(selector));
 }
 
-function aclList(client: Client): void {
-  const acl = client.server.acl;
+function aclList(acl: Acl, client: Client): void {
   client.reply.bulkArray(sortedUsers(acl.allUsers()).map((u) => `user ${u.name} ${describeUser(u, acl.commands)}`));
 }
 
-function aclLog(client: Client, argv: BinaryString[]): void {
+function aclLog(acl: Acl, client: Client, argv: BinaryString[]): void {
   if (argv.length > 3) return subcommandSyntaxError(client, argv);
-  const log = client.server.acl.log;
+  const log = acl.log;
   let count = 10;
   if (argv.length === 3) {
     if (is(argv[2]!, 'reset')) {
@@ -180,19 +180,19 @@ function withAclFile(handler: CommandHandler): CommandHandler {
   };
 }
 
-function aclLoad(client: Client): void {
-  const error = client.server.acl.loadFile(client);
+function aclLoad(acl: Acl, client: Client): void {
+  const error = acl.loadFile(client);
   if (error === null) client.reply.ok();
   else client.reply.error(`ERR ${error}`);
 }
 
-function aclSave(client: Client): void {
-  if (client.server.acl.saveFile()) client.reply.ok();
+function aclSave(acl: Acl, client: Client): void {
+  if (acl.saveFile()) client.reply.ok();
   else client.reply.error('ERR There was an error trying to save the ACLs. Please check the server logs for more information');
 }
 
-function aclSetuser(client: Client, argv: BinaryString[]): void {
-  const error = client.server.acl.setUser(argv[2]!, argv.slice(3), client);
+function aclSetuser(acl: Acl, client: Client, argv: BinaryString[]): void {
+  const error = acl.setUser(argv[2]!, argv.slice(3), client);
   if (error === null) client.reply.ok();
   else client.reply.error(`ERR ${error}`);
 }
@@ -235,7 +235,13 @@ function sub(
   return defineCommand({ name, arity, flags, summary, since, group: 'server', complexity: COMPLEXITY[name], arguments: args, handler });
 }
 
-export const aclCommands: CommandSpec[] = [
+export function aclCommands(node: NodeServices): CommandSpec[] {
+  /** Hands a handler the node's ACLs, read when the command runs. */
+  const withAcl =
+    (handler: (acl: Acl, client: Client, argv: BinaryString[]) => void): CommandHandler =>
+    (client, argv) =>
+      handler(node.acl, client, argv);
+  return [
   defineCommand({
     name: 'acl',
     arity: -2,
@@ -245,13 +251,13 @@ export const aclCommands: CommandSpec[] = [
     group: 'server',
     complexity: 'Depends on subcommand.',
     subcommands: [
-      sub('cat', -2, SUB_FLAGS, 'List the ACL categories or the commands inside a category', '6.0.0', aclCat, [
+      sub('cat', -2, SUB_FLAGS, 'List the ACL categories or the commands inside a category', '6.0.0', withAcl(aclCat), [
         { name: 'categoryname', type: 'string', optional: true },
       ]),
-      sub('deluser', -3, ADMIN_FLAGS, 'Remove the specified ACL users and the associated rules', '6.0.0', aclDeluser, [
+      sub('deluser', -3, ADMIN_FLAGS, 'Remove the specified ACL users and the associated rules', '6.0.0', withAcl(aclDeluser), [
         { name: 'username', type: 'string', multiple: true },
       ]),
-      sub('dryrun', -4, ADMIN_FLAGS, 'Returns whether the user can execute the given command without executing the command.', '7.0.0', aclDryrun, [
+      sub('dryrun', -4, ADMIN_FLAGS, 'Returns whether the user can execute the given command without executing the command.', '7.0.0', withAcl(aclDryrun), [
         { name: 'username', type: 'string' },
         { name: 'command', type: 'string' },
         { name: 'arg', type: 'string', optional: true, multiple: true },
@@ -259,11 +265,11 @@ export const aclCommands: CommandSpec[] = [
       sub('genpass', -2, SUB_FLAGS, 'Generate a pseudorandom secure password to use for ACL users', '6.0.0', aclGenpass, [
         { name: 'bits', type: 'integer', optional: true },
       ]),
-      sub('getuser', 3, ADMIN_FLAGS, 'Get the rules for a specific ACL user', '6.0.0', aclGetuser, [{ name: 'username', type: 'string' }]),
+      sub('getuser', 3, ADMIN_FLAGS, 'Get the rules for a specific ACL user', '6.0.0', withAcl(aclGetuser), [{ name: 'username', type: 'string' }]),
       sub('help', 2, ['loading', 'stale'], 'Show helpful text about the different subcommands', '6.0.0', (client) => replyHelp(client, ACL_HELP)),
-      sub('list', 2, ADMIN_FLAGS, 'List the current ACL rules in ACL config file format', '6.0.0', aclList),
-      sub('load', 2, ADMIN_FLAGS, 'Reload the ACLs from the configured ACL file', '6.0.0', withAclFile(aclLoad)),
-      sub('log', -2, ADMIN_FLAGS, 'List latest events denied because of ACLs in place', '6.0.0', aclLog, [
+      sub('list', 2, ADMIN_FLAGS, 'List the current ACL rules in ACL config file format', '6.0.0', withAcl(aclList)),
+      sub('load', 2, ADMIN_FLAGS, 'Reload the ACLs from the configured ACL file', '6.0.0', withAclFile(withAcl(aclLoad))),
+      sub('log', -2, ADMIN_FLAGS, 'List latest events denied because of ACLs in place', '6.0.0', withAcl(aclLog), [
         {
           name: 'operation',
           type: 'oneof',
@@ -274,15 +280,16 @@ export const aclCommands: CommandSpec[] = [
           ],
         },
       ]),
-      sub('save', 2, ADMIN_FLAGS, 'Save the current ACL rules in the configured ACL file', '6.0.0', withAclFile(aclSave)),
-      sub('setuser', -3, ADMIN_FLAGS, 'Modify or create the rules for a specific ACL user', '6.0.0', aclSetuser, [
+      sub('save', 2, ADMIN_FLAGS, 'Save the current ACL rules in the configured ACL file', '6.0.0', withAclFile(withAcl(aclSave))),
+      sub('setuser', -3, ADMIN_FLAGS, 'Modify or create the rules for a specific ACL user', '6.0.0', withAcl(aclSetuser), [
         { name: 'username', type: 'string' },
         { name: 'rule', type: 'string', optional: true, multiple: true },
       ]),
       sub('users', 2, ADMIN_FLAGS, 'List the username of all the configured ACL rules', '6.0.0', (client) =>
-        client.reply.bulkArray(sortedUsers(client.server.acl.allUsers()).map((u) => u.name)),
+        client.reply.bulkArray(sortedUsers(node.acl.allUsers()).map((u) => u.name)),
       ),
       sub('whoami', 2, SUB_FLAGS, 'Return the name of the user associated to the current connection', '6.0.0', aclWhoami),
     ],
   }),
 ];
+}

@@ -155,7 +155,7 @@ function parseKillFilter(client: Client, args: BinaryString[]): KillFilter | und
     } else if (option === 'laddr') {
       filter.laddr = value;
     } else if (option === 'user') {
-      if (!client.server.acl.hasUser(value)) {
+      if (!client.server.accessControl.hasUser(value)) {
         client.reply.error(`ERR No such user '${value}'`);
         return undefined;
       }

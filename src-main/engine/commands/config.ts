@@ -6,7 +6,8 @@ import { Config } from '../config/config.js';
 import { findDirective } from '../config/directives.js';
 import { globMatch } from '../util/glob.js';
 import { rewriteConfigFile } from '../core/config-rewrite.js';
-import { replicationOf } from '../replication/replication.js';
+import type { Replication } from '../replication/replication.js';
+import type { NodeServices } from './node-services.js';
 import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
@@ -85,14 +86,14 @@ function configResetStat(client: Client): void {
   client.reply.ok();
 }
 
-function configRewrite(client: Client): void {
+function configRewrite(replication: Replication, client: Client): void {
   const server = client.server;
   if (server.configFile === null) {
     client.reply.error('ERR The server is running without a config file');
     return;
   }
   try {
-    const link = replicationOf(server).link;
+    const link = replication.link;
     rewriteConfigFile(server.configFile, server.config, { master: link ? { host: link.host, port: link.port } : null });
   } catch (err) {
     server.logger.warning(`CONFIG REWRITE failed: ${(err as Error).message}`);
@@ -120,7 +121,8 @@ const CONFIG_HELP = [
 const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
 const sub = (spec: Omit<Parameters<typeof defineCommand>[0], 'group'>): CommandSpec => defineCommand({ group: 'server', ...spec });
 
-export const configCommands: CommandSpec[] = [
+export function configCommands(node: NodeServices): CommandSpec[] {
+  return [
   defineCommand({
     name: 'config',
     arity: -2,
@@ -161,7 +163,7 @@ export const configCommands: CommandSpec[] = [
         flags: [...ADMIN],
         summary: 'Rewrite the configuration file with the in memory configuration',
         since: '2.8.0',
-        handler: configRewrite,
+        handler: (client) => configRewrite(node.replication, client),
       }),
       sub({
         name: 'help',
@@ -174,3 +176,4 @@ export const configCommands: CommandSpec[] = [
     ],
   }),
 ];
+}

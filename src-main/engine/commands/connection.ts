@@ -45,7 +45,7 @@ function hello(client: Client, argv: BinaryString[]): void {
   for (let j = 2; j < argv.length; j++) {
     const more = argv.length - 1 - j;
     if (is(argv[j]!, 'auth') && more >= 2) {
-      if (!client.server.acl.authenticate(client, argv[j + 1]!, argv[j + 2]!, argv[0]!)) {
+      if (!client.server.accessControl.authenticate(client, argv[j + 1]!, argv[j + 2]!, argv[0]!)) {
         client.reply.error(WRONGPASS);
         return;
       }
@@ -73,7 +73,7 @@ function auth(client: Client, argv: BinaryString[]): void {
     client.reply.error(ERR.syntax);
     return;
   }
-  const acl = client.server.acl;
+  const acl = client.server.accessControl;
   if (argv.length === 2 && acl.defaultUserHasNoPassword) {
     client.reply.error(
       'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
@@ -90,7 +90,7 @@ function reset(client: Client): void {
   const server = client.server;
   client.select(0);
   client.reply.protocol = 2;
-  client.user = server.acl.defaultUser;
+  client.user = server.accessControl.defaultUser;
   client.authenticated = !server.requiresAuth();
   server.transactions.discard(client);
   server.pubsub.forget(client);

@@ -1,6 +1,6 @@
 // DEBUG HELP (debug.c debugCommand): Redis's text, line for line, so that redis-cli and people
 // reading it see what redis-server shows. It lists every subcommand Redis has; the ones a node
-// implements are registered with addDebugSubcommand (commands/persistence.ts, commands/debug.ts).
+// implements are listed in debug.ts (with those of persistence.ts).
 export const DEBUG_HELP = [
   'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'AOF-FLUSH-SLEEP <microsec>',

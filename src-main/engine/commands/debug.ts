@@ -1,7 +1,11 @@
-// DEBUG subcommands of the server engine (debug.c): HELP, SLEEP, SET-ACTIVE-EXPIRE, OBJECT, POPULATE.
-// DEBUG itself, and its persistence subcommands, are defined in commands/persistence.ts; these
-// register into the same container with addDebugSubcommand.
-import { addDebugSubcommand } from './persistence.js';
+// DEBUG (debug.c debugCommand) and its subcommands: HELP, SLEEP, SET-ACTIVE-EXPIRE, OBJECT and
+// POPULATE here, the persistence ones from persistence.ts. Redis's command table knows DEBUG as one
+// command (COMMAND INFO lists no subcommands for it), so its subcommands are a list of its own
+// rather than CommandSpec subcommands; a family with DEBUG subcommands exports them and this
+// file lists them.
+import { defineCommand, type CommandHandler, type CommandSpec } from '../core/command-table.js';
+import { persistenceDebugSubcommands } from './persistence.js';
+import type { NodeServices } from './node-services.js';
 import { ERR } from '../core/replies.js';
 import { parseInteger } from '../util/numbers.js';
 import { objectEncoding } from './object.js';
@@ -77,8 +81,37 @@ function debugPopulate(client: Client, argv: BinaryString[]): void {
   client.reply.ok();
 }
 
-addDebugSubcommand('help', (client, argv) => (argv.length === 2 ? replyHelp(client, DEBUG_HELP) : wrongArguments(client, argv)));
-addDebugSubcommand('sleep', debugSleep);
-addDebugSubcommand('set-active-expire', debugSetActiveExpire);
-addDebugSubcommand('object', debugObject);
-addDebugSubcommand('populate', debugPopulate);
+/** One `DEBUG <name> ...`; the handler gets the whole argv (argv[1] is the subcommand). */
+export interface DebugSubcommand {
+  name: string;
+  handler: CommandHandler;
+}
+
+const ENGINE_DEBUG_SUBCOMMANDS: DebugSubcommand[] = [
+  { name: 'help', handler: (client, argv) => (argv.length === 2 ? replyHelp(client, DEBUG_HELP) : wrongArguments(client, argv)) },
+  { name: 'sleep', handler: debugSleep },
+  { name: 'set-active-expire', handler: debugSetActiveExpire },
+  { name: 'object', handler: debugObject },
+  { name: 'populate', handler: debugPopulate },
+];
+
+export function debugCommands(node: NodeServices): CommandSpec[] {
+  const subcommands = new Map<string, CommandHandler>();
+  for (const { name, handler } of [...ENGINE_DEBUG_SUBCOMMANDS, ...persistenceDebugSubcommands(node)]) subcommands.set(name, handler);
+  return [
+    defineCommand({
+      name: 'debug',
+      arity: -2,
+      flags: ['admin', 'noscript', 'loading', 'stale'],
+      protectedBy: 'enable-debug-command',
+      summary: 'A container for debugging commands',
+      since: '1.0.0',
+      group: 'server',
+      handler(client, argv) {
+        const handler = subcommands.get(argv[1]!.toLowerCase());
+        if (handler) handler(client, argv);
+        else client.reply.error(`ERR unknown subcommand '${argv[1]}'. Try DEBUG HELP.`);
+      },
+    }),
+  ];
+}

@@ -1,6 +1,9 @@
-// Every command family a node serves. To add a family, create its module (see the comment at the
-// top of core/command-table.ts) and list its array here.
+// Every command family a node serves, in the order COMMAND lists them. To add a family, create its
+// module (see the comment at the top of ../core/command-table.ts) and list it here; a family whose
+// handlers need ACLs, persistence or replication is a function of the node's services
+// (node-services.ts).
 import type { CommandSpec } from '../core/command-table.js';
+import type { NodeServices } from './node-services.js';
 import { connectionCommands } from './connection.js';
 import { stringCommands } from './strings.js';
 import { keyCommands } from './keys.js';
@@ -14,38 +17,41 @@ import { pubsubCommands } from './pubsub.js';
 import { clientCommands } from './client.js';
 import { configCommands } from './config.js';
 import { diagnosticCommands } from './diagnostics.js';
-import './debug.js'; // registers the engine's DEBUG subcommands
 import { hashCommands } from './hashes.js';
 import { listCommands } from './lists.js';
 import { setCommands } from './sets.js';
 import { zsetCommands } from './zsets.js';
 import { persistenceCommands } from './persistence.js';
+import { debugCommands } from './debug.js';
 import { dumpRestoreCommands } from './dump-restore.js';
 import { replicationCommands } from './replication.js';
 import { aclCommands } from './acl.js';
 import { memoryCommands } from './memory.js';
 
-export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
-  connectionCommands,
-  stringCommands,
-  keyCommands,
-  expireCommands,
-  objectCommands,
-  bitCommands,
-  serverCommands,
-  introspectionCommands,
-  transactionCommands,
-  pubsubCommands,
-  clientCommands,
-  configCommands,
-  diagnosticCommands,
-  hashCommands,
-  listCommands,
-  setCommands,
-  zsetCommands,
-  persistenceCommands,
-  dumpRestoreCommands,
-  replicationCommands,
-  aclCommands,
-  memoryCommands,
-];
+export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] {
+  return [
+    connectionCommands,
+    stringCommands,
+    keyCommands,
+    expireCommands,
+    objectCommands,
+    bitCommands,
+    serverCommands(node),
+    introspectionCommands,
+    transactionCommands,
+    pubsubCommands,
+    clientCommands,
+    configCommands(node),
+    diagnosticCommands,
+    hashCommands,
+    listCommands,
+    setCommands,
+    zsetCommands,
+    persistenceCommands(node),
+    debugCommands(node),
+    dumpRestoreCommands,
+    replicationCommands(node),
+    aclCommands(node),
+    memoryCommands,
+  ];
+}

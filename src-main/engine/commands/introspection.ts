@@ -1,6 +1,6 @@
 // COMMAND and its subcommands: the command table as clients see it (redis-cli 7 reads COMMAND DOCS
 // for its hints; cluster-aware clients read COMMAND INFO for key positions).
-import { defineCommand, type Command, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
+import { commandKeys, defineCommand, type Command, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { replyHelp } from './server.js';
 import { globMatch } from '../util/glob.js';
@@ -124,16 +124,6 @@ function findByFullName(client: Client, name: BinaryString): Command | undefined
   const command = client.server.commands.lookupName(base!);
   if (sub === undefined) return command;
   return command?.subcommandMap?.get(sub);
-}
-
-/** The key positions of a full command line, or an error text (COMMAND GETKEYS). */
-export function commandKeys(command: Command, argv: BinaryString[]): number[] {
-  if (command.getKeys) return command.getKeys(argv);
-  const keys: number[] = [];
-  if (command.firstKey <= 0) return keys;
-  const last = command.lastKey < 0 ? argv.length + command.lastKey : command.lastKey;
-  for (let i = command.firstKey; i <= last && i < argv.length; i += command.keyStep) keys.push(i);
-  return keys;
 }
 
 const COMMAND_HELP = [

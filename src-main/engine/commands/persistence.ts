@@ -1,32 +1,23 @@
 // Persistence commands (rdb.c saveCommand / bgsaveCommand / lastsaveCommand, aof.c
-// bgrewriteaofCommand) and DEBUG (debug.c), whose persistence subcommands live here: RELOAD,
-// DIGEST, DIGEST-VALUE. Other families add their DEBUG subcommands with addDebugSubcommand()
-// instead of defining a second DEBUG.
+// bgrewriteaofCommand) and the DEBUG subcommands about persistence: RELOAD, DIGEST, DIGEST-VALUE
+// (DEBUG itself is in debug.ts, which lists these with the others).
 import { readFileSync } from 'node:fs';
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import { defineCommand, type CommandSpec } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
-import { persistenceOf } from '../persistence/node-persistence.js';
+import type { NodePersistence } from '../persistence/node-persistence.js';
+import type { NodeServices } from './node-services.js';
+import type { DebugSubcommand } from './debug.js';
 import { loadRdbBufferSync } from '../persistence/rdb/rdb-load.js';
 import { DatasetDigest, digestValueHex } from '../persistence/digest.js';
 import { toRdbValue } from '../persistence/value-adapters.js';
 
-type DebugHandler = (client: Client, argv: BinaryString[]) => void;
-
-/** DEBUG subcommands by lowercase name. */
-const debugSubcommands = new Map<string, DebugHandler>();
-
-/** Registers `DEBUG <name> ...`; argv is the whole command (argv[1] is the subcommand). */
-export function addDebugSubcommand(name: string, handler: DebugHandler): void {
-  debugSubcommands.set(name.toLowerCase(), handler);
-}
-
 /** shared.err: the bare "-ERR" Redis replies when a save fails (details are in the log). */
 const BARE_ERR = 'ERR';
 
-function save(client: Client): void {
-  const rdb = persistenceOf(client.server).rdb;
+function save(persistence: NodePersistence, client: Client): void {
+  const rdb = persistence.rdb;
   if (rdb.inProgress) {
     client.reply.error('ERR Background save already in progress');
     return;
@@ -36,7 +27,7 @@ function save(client: Client): void {
   else client.reply.error(BARE_ERR);
 }
 
-function bgsave(client: Client, argv: BinaryString[]): void {
+function bgsave(persistence: NodePersistence, client: Client, argv: BinaryString[]): void {
   let schedule = false;
   if (argv.length > 1) {
     if (argv.length === 2 && is(argv[1]!, 'schedule')) schedule = true;
@@ -45,7 +36,6 @@ function bgsave(client: Client, argv: BinaryString[]): void {
       return;
     }
   }
-  const persistence = persistenceOf(client.server);
   const rdb = persistence.rdb;
   if (rdb.inProgress) {
     client.reply.error('ERR Background save already in progress');
@@ -65,8 +55,8 @@ function bgsave(client: Client, argv: BinaryString[]): void {
   }
 }
 
-function bgrewriteaof(client: Client): void {
-  const aof = persistenceOf(client.server).aof;
+function bgrewriteaof(persistence: NodePersistence, client: Client): void {
+  const aof = persistence.aof;
   switch (aof.requestRewrite()) {
     case 'already-in-progress':
       client.reply.error('ERR Background append only file rewriting already in progress');
@@ -83,7 +73,7 @@ function bgrewriteaof(client: Client): void {
 }
 
 /** DEBUG RELOAD [NOSAVE]: save, then load the file back in place of the dataset. */
-function debugReload(client: Client, argv: BinaryString[]): void {
+function debugReload(persistence: NodePersistence, client: Client, argv: BinaryString[]): void {
   let saveFirst = true;
   for (const option of argv.slice(2)) {
     if (is(option, 'nosave')) saveFirst = false;
@@ -97,7 +87,7 @@ function debugReload(client: Client, argv: BinaryString[]): void {
     }
   }
   const server = client.server;
-  const rdb = persistenceOf(server).rdb;
+  const rdb = persistence.rdb;
   if (saveFirst && !rdb.saveSync()) {
     client.reply.error(BARE_ERR);
     return;
@@ -139,11 +129,17 @@ function debugDigestValue(client: Client, argv: BinaryString[]): void {
   }
 }
 
-addDebugSubcommand('reload', debugReload);
-addDebugSubcommand('digest', debugDigest);
-addDebugSubcommand('digest-value', debugDigestValue);
+/** The DEBUG subcommands about persistence (debug.ts lists them under DEBUG). */
+export function persistenceDebugSubcommands(node: NodeServices): DebugSubcommand[] {
+  return [
+    { name: 'reload', handler: (client, argv) => debugReload(node.persistence, client, argv) },
+    { name: 'digest', handler: debugDigest },
+    { name: 'digest-value', handler: debugDigestValue },
+  ];
+}
 
-export const persistenceCommands: CommandSpec[] = [
+export function persistenceCommands(node: NodeServices): CommandSpec[] {
+  return [
   defineCommand({
     name: 'save',
     arity: 1,
@@ -151,7 +147,7 @@ export const persistenceCommands: CommandSpec[] = [
     summary: 'Synchronously save the dataset to disk',
     since: '1.0.0',
     group: 'server',
-    handler: save,
+    handler: (client) => save(node.persistence, client),
   }),
   defineCommand({
     name: 'bgsave',
@@ -161,7 +157,7 @@ export const persistenceCommands: CommandSpec[] = [
     since: '1.0.0',
     group: 'server',
     arguments: [{ name: 'schedule', type: 'pure-token', token: 'SCHEDULE', optional: true }],
-    handler: bgsave,
+    handler: (client, argv) => bgsave(node.persistence, client, argv),
   }),
   defineCommand({
     name: 'bgrewriteaof',
@@ -170,7 +166,7 @@ export const persistenceCommands: CommandSpec[] = [
     summary: 'Asynchronously rewrite the append-only file',
     since: '1.0.0',
     group: 'server',
-    handler: bgrewriteaof,
+    handler: (client) => bgrewriteaof(node.persistence, client),
   }),
   defineCommand({
     name: 'lastsave',
@@ -181,21 +177,8 @@ export const persistenceCommands: CommandSpec[] = [
     since: '1.0.0',
     group: 'server',
     handler(client) {
-      client.reply.integer(persistenceOf(client.server).rdb.lastSaveTime);
+      client.reply.integer(node.persistence.rdb.lastSaveTime);
     },
   }),
-  defineCommand({
-    name: 'debug',
-    arity: -2,
-    flags: ['admin', 'noscript', 'loading', 'stale'],
-    protectedBy: 'enable-debug-command',
-    summary: 'A container for debugging commands',
-    since: '1.0.0',
-    group: 'server',
-    handler(client, argv) {
-      const handler = debugSubcommands.get(argv[1]!.toLowerCase());
-      if (handler) handler(client, argv);
-      else client.reply.error(`ERR unknown subcommand '${argv[1]}'. Try DEBUG HELP.`);
-    },
-  }),
-];
+  ];
+}

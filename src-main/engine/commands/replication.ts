@@ -5,7 +5,8 @@ import { ERR, is } from '../core/replies.js';
 import { parseInteger } from '../util/numbers.js';
 import { clientInfoString } from '../core/client-info.js';
 import { blockingDenied } from '../core/blocking.js';
-import { replicationOf } from '../replication/replication.js';
+import type { Replication } from '../replication/replication.js';
+import type { NodeServices } from './node-services.js';
 import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
@@ -21,8 +22,7 @@ const REPLICAOF_ARGUMENTS: CommandDocArgument[] = [
 ];
 
 /** replicaofCommand. */
-function replicaof(client: Client, argv: BinaryString[]): void {
-  const replication = replicationOf(client.server);
+function replicaof(replication: Replication, client: Client, argv: BinaryString[]): void {
   const log = client.server.logger;
   if (replication.failover.state !== 'no-failover') {
     client.reply.error('ERR REPLICAOF not allowed while failing over.');
@@ -58,8 +58,7 @@ function replicaof(client: Client, argv: BinaryString[]): void {
 }
 
 /** roleCommand. */
-function role(client: Client): void {
-  const replication = replicationOf(client.server);
+function role(replication: Replication, client: Client): void {
   const link = replication.link;
   if (!link) {
     const online = replication.replicas.replicas.filter((r) => r.state === 'online' && r.ip);
@@ -84,8 +83,7 @@ function role(client: Client): void {
 }
 
 /** waitCommand. */
-function wait(client: Client, argv: BinaryString[]): void {
-  const replication = replicationOf(client.server);
+function wait(replication: Replication, client: Client, argv: BinaryString[]): void {
   if (replication.isReplica) {
     client.reply.error(
       'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.',
@@ -118,7 +116,8 @@ function wait(client: Client, argv: BinaryString[]): void {
   replication.requestAcks();
 }
 
-export const replicationCommands: CommandSpec[] = [
+export function replicationCommands(node: NodeServices): CommandSpec[] {
+  return [
   defineCommand({
     name: 'replicaof',
     arity: 3,
@@ -128,7 +127,7 @@ export const replicationCommands: CommandSpec[] = [
     group: 'server',
     complexity: 'O(1)',
     arguments: REPLICAOF_ARGUMENTS,
-    handler: replicaof,
+    handler: (client, argv) => replicaof(node.replication, client, argv),
   }),
   defineCommand({
     name: 'slaveof',
@@ -139,7 +138,7 @@ export const replicationCommands: CommandSpec[] = [
     group: 'server',
     complexity: 'O(1)',
     arguments: REPLICAOF_ARGUMENTS,
-    handler: replicaof,
+    handler: (client, argv) => replicaof(node.replication, client, argv),
   }),
   defineCommand({
     name: 'role',
@@ -150,7 +149,7 @@ export const replicationCommands: CommandSpec[] = [
     since: '2.8.12',
     group: 'server',
     complexity: 'O(1)',
-    handler: role,
+    handler: (client) => role(node.replication, client),
   }),
   defineCommand({
     name: 'wait',
@@ -165,7 +164,7 @@ export const replicationCommands: CommandSpec[] = [
       { name: 'numreplicas', type: 'integer' },
       { name: 'timeout', type: 'integer' },
     ],
-    handler: wait,
+    handler: (client, argv) => wait(node.replication, client, argv),
   }),
   defineCommand({
     name: 'failover',
@@ -191,7 +190,7 @@ export const replicationCommands: CommandSpec[] = [
       { name: 'milliseconds', type: 'integer', token: 'TIMEOUT', optional: true },
     ],
     handler(client, argv) {
-      replicationOf(client.server).failover.command(client, argv);
+      node.replication.failover.command(client, argv);
     },
   }),
   defineCommand({
@@ -202,7 +201,7 @@ export const replicationCommands: CommandSpec[] = [
     since: '1.0.0',
     group: 'server',
     handler(client, argv) {
-      replicationOf(client.server).replicas.sync(client, argv);
+      node.replication.replicas.sync(client, argv);
     },
   }),
   defineCommand({
@@ -217,7 +216,7 @@ export const replicationCommands: CommandSpec[] = [
       { name: 'offset', type: 'integer' },
     ],
     handler(client, argv) {
-      replicationOf(client.server).replicas.sync(client, argv);
+      node.replication.replicas.sync(client, argv);
     },
   }),
   defineCommand({
@@ -229,7 +228,8 @@ export const replicationCommands: CommandSpec[] = [
     group: 'server',
     complexity: 'O(1)',
     handler(client, argv) {
-      replicationOf(client.server).replicas.replconf(client, argv);
+      node.replication.replicas.replconf(client, argv);
     },
   }),
 ];
+}

@@ -4,7 +4,7 @@ import { ERR, is } from '../core/replies.js';
 import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 import { blockClient, isBlocked, unblockClient } from '../core/blocking.js';
-import { persistenceOf } from '../persistence/node-persistence.js';
+import type { NodeServices } from './node-services.js';
 
 /** FLUSHALL / FLUSHDB [ASYNC|SYNC]: both modes empty at once here (no lazy-free thread to hand off to). */
 function flushModeValid(argv: BinaryString[]): boolean {
@@ -17,7 +17,8 @@ export function replyHelp(client: Client, lines: string[]): void {
   for (const line of lines) client.reply.simple(line);
 }
 
-export const serverCommands: CommandSpec[] = [
+export function serverCommands(node: NodeServices): CommandSpec[] {
+  return [
   defineCommand({
     name: 'info',
     arity: -1,
@@ -79,7 +80,7 @@ export const serverCommands: CommandSpec[] = [
       }
       const server = client.server;
       server.keyspace.dirty += server.keyspace.flushAll();
-      persistenceOf(server).rdb.afterFlushAll();
+      node.persistence.rdb.afterFlushAll();
       // Replicated even when nothing was removed, or the save just reset the counter.
       server.propagation.force();
       client.reply.ok();
@@ -154,3 +155,4 @@ export const serverCommands: CommandSpec[] = [
     },
   }),
 ];
+}

@@ -8,7 +8,7 @@ import { DIRECTIVES, findDirective, type ConfigValue, type Directive } from './d
 import { strerror } from './errors.js';
 import { parseInteger, parseMemory } from '../util/numbers.js';
 import { splitArgs } from '../protocol/split-args.js';
-import { canonicalEventFlags, eventFlagsShown } from '../core/keyspace-events.js';
+import { canonicalEventFlags, eventFlagsShown } from './keyspace-event-flags.js';
 
 export interface SavePoint {
   seconds: number;

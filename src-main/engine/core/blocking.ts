@@ -126,8 +126,8 @@ function ceilMilliseconds(seconds: LongDouble): bigint {
   return fractional ? magnitude + 1n : magnitude;
 }
 
-/** The blocked clients of one node, by database and key. Get it with blockingOf(server). */
-class BlockedClients {
+/** The blocked clients of one node, by database and key (server.blocked). */
+export class BlockedClients {
   private readonly byClient = new Map<Client, BlockedClient>();
   /** db -> key -> clients waiting on it, in the order they blocked (a Set keeps insertion order). */
   private readonly waiting = new Map<Database, Map<BinaryString, Set<BlockedClient>>>();
@@ -135,12 +135,13 @@ class BlockedClients {
   private ready: Array<[Database, BinaryString]> = [];
   private readonly readySet = new Map<Database, Set<BinaryString>>();
 
+  /**
+   * Whether the keyspace observer is installed: only from the first block on, so a node whose
+   * clients never block pays nothing per write.
+   */
+  private observing = false;
+
   constructor(private readonly server: Server) {
-    server.keyspace.addObserver({
-      afterChange: (db, key) => {
-        if (this.byClient.size !== 0) this.signalKeyAsReady(db, key);
-      },
-    });
     // A client that disconnects while waiting must not be served: its element would be lost.
     server.clientCloseHooks.push((client) => {
       const blocked = this.byClient.get(client);
@@ -162,6 +163,14 @@ class BlockedClients {
   }
 
   block(client: Client, request: BlockedClient['request']): void {
+    if (!this.observing) {
+      this.observing = true;
+      this.server.keyspace.addObserver({
+        afterChange: (db, key) => {
+          if (this.byClient.size !== 0) this.signalKeyAsReady(db, key);
+        },
+      });
+    }
     const blocked: BlockedClient = {
       client,
       db: client.db,
@@ -312,20 +321,11 @@ class BlockedClients {
   }
 }
 
-const registries = new WeakMap<Server, BlockedClients>();
-
-/** The node's blocked clients, created on first use. */
-function blockingOf(server: Server): BlockedClients {
-  let registry = registries.get(server);
-  if (!registry) registries.set(server, (registry = new BlockedClients(server)));
-  return registry;
-}
-
 // --- API for blocking commands -------------------------------------------------------------------
 
 /** Makes `client` wait (blockForKeys). The command replies nothing now; serve() or the deadline will. */
 export function blockForKeys(client: Client, request: BlockRequest): void {
-  blockingOf(client.server).block(client, request);
+  client.server.blocked.block(client, request);
 }
 
 /**
@@ -333,12 +333,12 @@ export function blockForKeys(client: Client, request: BlockRequest): void {
  * until its owner, having replied, calls unblockClient(), or until the deadline's timedOut() reply.
  */
 export function blockClient(client: Client, wait: BlockingWait): void {
-  blockingOf(client.server).block(client, { ...wait, keys: [] });
+  client.server.blocked.block(client, { ...wait, keys: [] });
 }
 
 /** unblockClient: ends the wait of a client blocked with blockClient(); its commands resume. */
 export function unblockClient(client: Client): void {
-  registries.get(client.server)?.end(client);
+  client.server.blocked.end(client);
 }
 
 /**
@@ -353,7 +353,7 @@ export function blockingDenied(client: Client): boolean {
 
 /** Whether `client` is waiting; its connection must not run its further commands meanwhile. */
 export function isBlocked(client: Client): boolean {
-  return registries.get(client.server)?.isBlocked(client) ?? false;
+  return client.server.blocked.isBlocked(client);
 }
 
 /**
@@ -361,30 +361,30 @@ export function isBlocked(client: Client): boolean {
  * client sends meanwhile, once the wait is over.
  */
 export function resumeWhenUnblocked(client: Client, resume: () => void): void {
-  registries.get(client.server)?.setResumer(client, resume);
+  client.server.blocked.setResumer(client, resume);
 }
 
 /** Serves the clients waiting on keys that commands made ready; the executor calls it after each command. */
 export function handleClientsBlockedOnKeys(server: Server): void {
-  registries.get(server)?.handleClientsBlockedOnKeys();
+  server.blocked.handleClientsBlockedOnKeys();
 }
 
 /** CLIENT UNBLOCK <id> [TIMEOUT|ERROR]: false when the client is not blocked. */
 export function unblockByRequest(client: Client, how: 'timeout' | 'error'): boolean {
-  return registries.get(client.server)?.unblockByRequest(client, how) ?? false;
+  return client.server.blocked.unblockByRequest(client, how);
 }
 
 /** SWAPDB: the clients waiting on keys of `db` that hold values after the swap are served next. */
 export function scanDatabaseForReadyKeys(server: Server, db: Database): void {
-  registries.get(server)?.scanDatabaseForReadyKeys(db);
+  server.blocked.scanDatabaseForReadyKeys(db);
 }
 
 /** REPLICAOF host port: the waiting clients get -UNBLOCKED and are disconnected, as in Redis. */
 export function disconnectAllBlockedClients(server: Server): void {
-  registries.get(server)?.disconnectAll();
+  server.blocked.disconnectAll();
 }
 
 /** INFO clients blocked_clients. */
 export function blockedClientCount(server: Server): number {
-  return registries.get(server)?.count ?? 0;
+  return server.blocked.count;
 }

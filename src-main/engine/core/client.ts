@@ -8,7 +8,7 @@ import type { Database } from '../keyspace/database.js';
 import type { Command } from './command-table.js';
 import type { Server } from './server.js';
 import type { WatchedKey } from './transactions.js';
-import type { AclUser } from '../acl/user.js';
+import type { ClientUser } from './access-control.js';
 
 /** A command queued between MULTI and EXEC. */
 export interface QueuedCommand {
@@ -42,7 +42,7 @@ export class Client {
    * The ACL user (the default user until AUTH with a username); null for a connection that may run
    * anything, like our master's link (Redis's NULL user).
    */
-  user: AclUser | null;
+  user: ClientUser | null;
   /** Reply to what was already read, then disconnect (QUIT, protocol errors). */
   closeAfterReply = false;
   /** Last time a command arrived, for `timeout` and CLIENT LIST idle=. */
@@ -90,7 +90,7 @@ export class Client {
     this.id = server.nextClientId();
     this.reply = new CountingReplyWriter((text) => server.errorReplied(text));
     this.db = server.keyspace.dbs[0]!;
-    this.user = server.acl.defaultUser;
+    this.user = server.accessControl.defaultUser;
     this.authenticated = !server.requiresAuth();
   }
 

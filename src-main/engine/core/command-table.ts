@@ -1,18 +1,24 @@
 // The command table: every command a node understands, with the metadata Redis keeps for it
 // (server.c's redisCommandTable, generated there from src/commands/*.json).
 //
+// The table's model (specs, flags, lookup, key positions) is part of the core; the commands
+// themselves are families in ../commands/, one module each, which the node's composition root
+// (../node.ts) hands to the Server.
+//
 // HOW TO ADD A COMMAND FAMILY
 //   1. Create commands/<family>.ts exporting `const <family>Commands: CommandSpec[]` (see
-//      commands/strings.ts for the pattern). Each spec gives the lowercase name, Redis's arity
+//      commands/strings.ts for the pattern), or, when its handlers need ACLs, persistence or
+//      replication, `function <family>Commands(node: NodeServices): CommandSpec[]` (see
+//      commands/persistence.ts). Each spec gives the lowercase name, Redis's arity
 //      (N = exactly N arguments counting the name; -N = at least N), flags, key positions
 //      (firstKey/lastKey/keyStep, lastKey -1 = last argument), ACL categories besides those
 //      implied by flags, and the handler.
-//   2. Add the array to ALL_FAMILIES in commands/index.ts. Nothing else changes.
+//   2. List it in commandFamilies() in commands/index.ts. Nothing else changes.
 //   Handlers get (client, argv). Read keys with client.db.lookupRead; change them only through
 //   the Database API (set, delete, setExpire, persist, lookupForWrite + changed) so snapshots,
 //   WATCH and propagation see every write; reply through client.reply (typed, RESP2/RESP3-aware).
 //   A write whose effect differs from its argv (relative TTLs, random choices, floats) calls
-//   client.server.propagate(...) with the effect (see commands/strings.ts SET).
+//   client.server.propagation.propagate(...) with the effect (see commands/strings.ts SET).
 //   Container commands (CONFIG GET, CLIENT LIST...) list their subcommands in `subcommands`;
 //   a subcommand's arity counts the container name too (CONFIG GET pattern = -3).
 import type { BinaryString } from '../protocol/request-parser.js';
@@ -232,4 +238,14 @@ type SpecInput = Omit<CommandSpec, 'firstKey' | 'lastKey' | 'keyStep'> & {
 export function defineCommand(input: SpecInput): CommandSpec {
   const { keys = [0, 0, 0], ...rest } = input;
   return { ...rest, firstKey: keys[0], lastKey: keys[1], keyStep: keys[2] };
+}
+
+/** The key positions of a full command line (COMMAND GETKEYS, ACL key checks). */
+export function commandKeys(command: Command, argv: BinaryString[]): number[] {
+  if (command.getKeys) return command.getKeys(argv);
+  const keys: number[] = [];
+  if (command.firstKey <= 0) return keys;
+  const last = command.lastKey < 0 ? argv.length + command.lastKey : command.lastKey;
+  for (let i = command.firstKey; i <= last && i < argv.length; i += command.keyStep) keys.push(i);
+  return keys;
 }

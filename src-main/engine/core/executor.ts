@@ -64,9 +64,9 @@ function admissionError(client: Client, command: Command, argv: BinaryString[]):
     const refusal = protectedCommandRefusal(client, command);
     if (refusal !== null) return refusal;
   }
-  if (server.acl.authRequired(client) && !command.flags.includes('no_auth')) return 'NOAUTH Authentication required.';
+  if (server.accessControl.authRequired(client) && !command.flags.includes('no_auth')) return 'NOAUTH Authentication required.';
   if (client.multi !== null && command.flags.includes('no_multi')) return 'ERR Command not allowed inside a transaction';
-  const denied = server.acl.check(client, command, argv);
+  const denied = server.accessControl.check(client, command, argv);
   if (denied !== null) return denied;
   for (const guard of server.commandGuards) {
     const error = guard(client, command, argv);

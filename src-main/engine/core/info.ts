@@ -4,8 +4,6 @@
 import { cpuUsage, memoryUsage } from 'node:process';
 import { arch, release, totalmem, type } from 'node:os';
 import { REDIS_VERSION } from '../util/version.js';
-import { replicationOf } from '../replication/replication.js';
-import { replicationInfoFields } from '../replication/info-replication.js';
 import type { Server } from './server.js';
 import { blockedClientCount } from './blocking.js';
 import { usedMemory } from '../keyspace/used-memory.js';
@@ -42,7 +40,7 @@ export class InfoRegistry {
     this.set('memory', () => memorySection(server));
     this.set('persistence', () => persistenceSection(server));
     this.set('stats', () => statsSection(server));
-    this.set('replication', () => replicationInfoFields(replicationOf(server)));
+    this.set('replication', () => []); // replaced by ../replication/ when it starts
     this.set('cpu', cpuSection);
     this.set('modules', () => []);
     this.set('commandstats', () => commandStatsSection(server));

@@ -3,29 +3,10 @@
 // `__keyevent@<db>__:<event>` (message: the key). Command handlers call notify() after each change;
 // the pub/sub family installs `publish`.
 import type { BinaryString } from '../protocol/request-parser.js';
+import { ALL_CLASSES } from '../config/keyspace-event-flags.js';
 
 /** Event classes, by their config letter. */
 export type EventClass = 'g' | '$' | 'l' | 's' | 'h' | 'z' | 'x' | 'e' | 't' | 'm' | 'd' | 'n';
-
-const ALL_CLASSES = 'g$lshzxetd'; // what 'A' stands for
-
-/**
- * notify.c keyspaceEventsStringToFlags then keyspaceEventsFlagsToString, except that 'n' is kept
- * after 'A' ("KEA" -> "AKE", "lgKx" -> "glxK", "AKEn" -> "AnKE"): 'A' does not include 'n', so
- * the flags Redis keeps hold it even though CONFIG GET does not show it (see eventFlagsShown).
- * This is the form the config stores. `flags` holds only valid letters.
- */
-export function canonicalEventFlags(flags: string): string {
-  const has = new Set(flags.replace('A', ALL_CLASSES));
-  let out = [...ALL_CLASSES].every((c) => has.has(c)) ? 'A' : ALL_CLASSES.split('').filter((c) => has.has(c)).join('');
-  for (const c of 'nKEm') if (has.has(c)) out += c;
-  return out;
-}
-
-/** What CONFIG GET shows (keyspaceEventsFlagsToString): 'A' hides 'n' though it stays enabled. */
-export function eventFlagsShown(canonical: string): string {
-  return canonical.startsWith('A') ? canonical.replace('n', '') : canonical;
-}
 
 export class KeyspaceEvents {
   /** Publishes to the channel `channelHead + channelTail`; installed by pub/sub. */

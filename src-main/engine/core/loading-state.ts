@@ -1,8 +1,6 @@
 // Whether a node is loading a dataset (Redis's server.loading and its progress fields): set while
 // an RDB or AOF is read at start, by DEBUG RELOAD, and by a replica's full sync. Commands without
 // the `loading` flag are refused with -LOADING meanwhile, and INFO persistence shows the progress.
-import type { Server } from './server.js';
-
 export const LOADING_ERROR = 'LOADING Redis is loading the dataset in memory';
 
 export interface LoadingProgress {
@@ -14,27 +12,27 @@ export interface LoadingProgress {
   rdbUsedMemory: number;
 }
 
-const active = new WeakMap<Server, LoadingProgress[]>();
+/** The loads in progress of one node (server.loading); several may overlap, e.g. DEBUG RELOAD during a sync. */
+export class LoadingState {
+  private readonly active: LoadingProgress[] = [];
 
-/** Marks the node as loading until the returned function is called. */
-export function beginLoading(server: Server, totalBytes: number): { progress: LoadingProgress; end: () => void } {
-  const progress: LoadingProgress = { startedAtMs: Date.now(), totalBytes, loadedBytes: 0, rdbUsedMemory: 0 };
-  const list = active.get(server) ?? [];
-  list.push(progress);
-  active.set(server, list);
-  let ended = false;
-  return {
-    progress,
-    end: () => {
-      if (ended) return;
-      ended = true;
-      list.splice(list.indexOf(progress), 1);
-    },
-  };
-}
+  /** Marks the node as loading until the returned function is called. */
+  begin(totalBytes: number): { progress: LoadingProgress; end: () => void } {
+    const progress: LoadingProgress = { startedAtMs: Date.now(), totalBytes, loadedBytes: 0, rdbUsedMemory: 0 };
+    this.active.push(progress);
+    let ended = false;
+    return {
+      progress,
+      end: () => {
+        if (ended) return;
+        ended = true;
+        this.active.splice(this.active.indexOf(progress), 1);
+      },
+    };
+  }
 
-/** The load in progress (the most recent when several overlap), or null. */
-export function loadingProgress(server: Server): LoadingProgress | null {
-  const list = active.get(server);
-  return list && list.length !== 0 ? list[list.length - 1]! : null;
+  /** The load in progress (the most recent when several overlap), or null. */
+  get current(): LoadingProgress | null {
+    return this.active.length !== 0 ? this.active[this.active.length - 1]! : null;
+  }
 }

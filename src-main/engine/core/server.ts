@@ -1,13 +1,14 @@
-// One node: configuration, keyspace, command table, clients, listeners and the periodic cron.
-// Created and started by node.ts; everything a command handler needs is reachable from
-// here (client.server).
+// The core of one node: configuration, keyspace, command table, clients, listeners and the
+// periodic cron. The layers above it (persistence, replication, ACLs) attach through the hooks
+// below (command guards, INFO sections, config appliers, shutdown hooks); ../node.ts puts a node
+// together and starts it. Everything of the core a command handler needs is reachable from here
+// (client.server); the services above the core reach handlers through ../commands/node-services.ts.
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import { Keyspace } from '../keyspace/keyspace.js';
 import { ActiveExpireCycle } from '../keyspace/active-expire.js';
-import { CommandTable } from './command-table.js';
-import { ALL_FAMILIES } from '../commands/index.js';
+import { CommandTable, type CommandSpec } from './command-table.js';
 import { strerror } from '../config/errors.js';
 import type { Logger } from '../util/logger.js';
 import { Client } from './client.js';
@@ -22,13 +23,14 @@ import { Slowlog } from './slowlog.js';
 import { LatencyMonitor } from './latency.js';
 import { OutputBufferLimits } from './limits.js';
 import { InstantaneousMetrics } from './metrics.js';
-import { Acl } from '../acl/acl.js';
+import type { AccessControl } from './access-control.js';
 import { PROTECTED_MODE_DENIED, refusedByProtectedMode } from './protected-mode.js';
 import { ClientPause } from './pause.js';
 import type { CommandGuard } from './executor.js';
 import { OutputScheduler } from './output-scheduler.js';
 import { WriteFeed } from './write-feed.js';
-import { isBlocked } from './blocking.js';
+import { BlockedClients, isBlocked } from './blocking.js';
+import { LoadingState } from './loading-state.js';
 import { Shutdown, type ShutdownOptions } from './shutdown.js';
 
 export interface ServerStats {
@@ -54,7 +56,7 @@ const MAX_ERROR_CODES = 128;
 
 export class Server {
   readonly keyspace: Keyspace;
-  readonly commands = new CommandTable(ALL_FAMILIES);
+  readonly commands: CommandTable;
   readonly propagation = new Propagation();
   /** Every write, as the commands that reproduce it: what the AOF and the replicas record. */
   readonly writeFeed = new WriteFeed(this.propagation);
@@ -68,7 +70,15 @@ export class Server {
   readonly latency = new LatencyMonitor();
   readonly limits: OutputBufferLimits;
   readonly metrics = new InstantaneousMetrics();
-  readonly acl: Acl;
+  /**
+   * Who may run what (../acl/ implements it). The node's composition root installs it right
+   * after construction, before the node listens or loads anything.
+   */
+  accessControl!: AccessControl;
+  /** Clients waiting in a blocking command (BLPOP, WAIT, ...). */
+  readonly blocked: BlockedClients;
+  /** Whether a dataset is being loaded, and how far (Redis's server.loading). */
+  readonly loading = new LoadingState();
   readonly pause = new ClientPause();
   /** Rules that refuse commands before they run (see executor.ts CommandGuard). */
   readonly commandGuards: CommandGuard[] = [];
@@ -125,7 +135,11 @@ export class Server {
     readonly config: Config,
     readonly logger: Logger,
     readonly configFile: string | null,
+    /** Every command family the node serves (built by the composition root, ../node.ts). */
+    families: readonly (readonly CommandSpec[])[],
   ) {
+    this.commands = new CommandTable(families);
+    this.blocked = new BlockedClients(this);
     this.keyspace = new Keyspace(config.int('databases'));
     this.keyspace.onExpired = (db, key) => {
       this.propagation.expired(db.id, key);
@@ -133,7 +147,6 @@ export class Server {
     };
     this.transactions = new Transactions(this.keyspace);
     this.limits = new OutputBufferLimits(logger);
-    this.acl = new Acl(this);
     this.keyspaceEvents.publish = (head, tail, message) => this.pubsub.publish(head, tail, message);
     this.clientCloseHooks.push(
       (client) => this.transactions.unwatchAll(client),
@@ -146,7 +159,6 @@ export class Server {
     this.onConfigSet('latency-monitor-threshold', () => (this.latency.thresholdMs = config.int('latency-monitor-threshold')));
     this.onConfigSet('client-output-buffer-limit', () => this.limits.configure(config));
     this.onConfigSet('notify-keyspace-events', () => this.applyKeyspaceEvents());
-    this.onConfigSet('requirepass', () => this.acl.applyRequirepass(config.str('requirepass')));
     for (const directive of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) this.onConfigSet(directive, () => this.applyLfu());
     for (const appliers of this.configAppliers.values()) for (const apply of appliers) apply();
   }
@@ -199,7 +211,7 @@ export class Server {
 
   /** True when new connections must AUTH first (requirepass set). */
   requiresAuth(): boolean {
-    return !this.acl.defaultUserAuthenticates;
+    return !this.accessControl.defaultUserAuthenticates;
   }
 
   /** Opens the listening sockets (Redis's listenToPort); rejects with Redis's log text. */
@@ -249,7 +261,7 @@ export class Server {
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }
-    if (refusedByProtectedMode(this.config.bool('protected-mode'), this.acl.defaultUserHasNoPassword, socket.remoteAddress)) {
+    if (refusedByProtectedMode(this.config.bool('protected-mode'), this.accessControl.defaultUserHasNoPassword, socket.remoteAddress)) {
       this.stats.rejectedConnections++;
       socket.end(PROTECTED_MODE_DENIED);
       return;

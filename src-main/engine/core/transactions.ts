@@ -100,7 +100,7 @@ export class Transactions {
     try {
       for (const { command, argv } of queue) {
         // ACL rules may have changed since the command was queued (execCommand checks again).
-        const refusal = client.server.acl.checkQueued(client, command, argv);
+        const refusal = client.server.accessControl.checkQueued(client, command, argv);
         if (refusal === null) call(client, command, argv);
         else client.reply.error(refusal);
       }

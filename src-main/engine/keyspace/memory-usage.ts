@@ -8,7 +8,7 @@
 // The figures match redis-server's for strings, listpacks, intsets and small quicklists; for
 // hashtables they are close (Redis's count depends on whether a rehash is in progress), and for
 // skiplists they are close (Redis's node sizes depend on random levels).
-import { listpackEntrySize } from './listpack.js';
+import { listpackEntrySize } from './listpack-size.js';
 import { formatDouble } from '../protocol/format-double.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 import { stringEncoding } from './object-header.js';

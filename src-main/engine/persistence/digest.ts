@@ -6,7 +6,7 @@
 // Per key: mix key, mix htonl(type), the value, xor "!!expire!!" when it has a TTL; the dataset
 // mixes htonl(db) before each non-empty db and xors in each key digest.
 import { hash } from 'node:crypto';
-import { formatDouble17g } from './number-text.js';
+import { formatDouble17g } from '../util/number-text.js';
 import type { RdbEntry, RdbValue } from './value-model.js';
 
 const DIGEST_SIZE = 20;

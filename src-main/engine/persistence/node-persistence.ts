@@ -2,9 +2,8 @@
 // the AOF, their cron (serverCron's persistence part), the final save at shutdown
 // (prepareForShutdown), MISCONF (writeCommandsDeniedByDiskError) and INFO persistence.
 //
-// One instance per Server, found with persistenceOf(server); startPersistence() is called once by
-// node.ts between "Server initialized" and "Ready to accept connections", as Redis
-// loads its data at that point of main().
+// One instance per node, made by ../node.ts, which calls start() between "Server initialized" and
+// "Ready to accept connections", as Redis loads its data at that point of main().
 import { access } from 'node:fs/promises';
 import type { Server } from '../core/server.js';
 import type { ShutdownOptions } from '../core/shutdown.js';
@@ -14,8 +13,7 @@ import { RdbSaves } from './rdb/rdb-save.js';
 import { AppendOnlyFile } from './aof/append-only-file.js';
 import { describeLoadFailure, loadRdbFile } from './rdb/rdb-load.js';
 import { persistenceInfoSection } from './persistence-info.js';
-import { LOADING_ERROR, loadingProgress } from '../core/loading-state.js';
-import { WriteFeed } from '../core/write-feed.js';
+import { LOADING_ERROR } from '../core/loading-state.js';
 
 /** shared.bgsaveerr (server.c createSharedObjects). */
 export const MISCONF_RDB_ERROR =
@@ -48,7 +46,7 @@ export class NodePersistence {
     const server = this.server;
     server.commandGuards.push((_client, command) => this.commandDenial(command.flags, command.name === 'ping'));
     await this.loadDataFromDisk();
-    writeFeedOf(server).subscribe(this.aof.record);
+    server.writeFeed.subscribe(this.aof.record);
     server.onConfigSet('appendonly', () => {
       if (server.config.bool('appendonly')) this.aof.enable();
       else this.aof.disable();
@@ -66,7 +64,7 @@ export class NodePersistence {
    * failed save or AOF write.
    */
   commandDenial(flags: readonly string[], isPing: boolean): string | null {
-    if (loadingProgress(this.server) && !flags.includes('loading')) return LOADING_ERROR;
+    if (this.server.loading.current && !flags.includes('loading')) return LOADING_ERROR;
     if (!flags.includes('write') && !isPing) return null;
     if (this.rdb.deniesWrites) return MISCONF_RDB_ERROR;
     return this.aof.writeError();
@@ -144,30 +142,4 @@ export class NodePersistence {
     if (this.cronTimer) clearInterval(this.cronTimer);
     this.cronTimer = null;
   }
-}
-
-/**
- * The node's single write feed, which the AOF and replication both subscribe to (the contract
- * between them names it server.writeFeed); created here if replication has not created it yet.
- */
-function writeFeedOf(server: Server): WriteFeed {
-  const holder = server as Server & { writeFeed?: WriteFeed };
-  holder.writeFeed ??= new WriteFeed(server.propagation);
-  return holder.writeFeed;
-}
-
-const byServer = new WeakMap<Server, NodePersistence>();
-
-export function persistenceOf(server: Server): NodePersistence {
-  let persistence = byServer.get(server);
-  if (!persistence) {
-    persistence = new NodePersistence(server);
-    byServer.set(server, persistence);
-  }
-  return persistence;
-}
-
-/** Called once at startup; rejects (after logging Redis's fatal lines) when the data cannot be loaded. */
-export function startPersistence(server: Server): Promise<void> {
-  return persistenceOf(server).start();
 }

@@ -4,11 +4,10 @@
 import type { Server } from '../core/server.js';
 import type { InfoFields } from '../core/info.js';
 import type { NodePersistence } from './node-persistence.js';
-import { loadingProgress } from '../core/loading-state.js';
 
 export function persistenceInfoSection(server: Server, persistence: NodePersistence): InfoFields {
   const { rdb, aof } = persistence;
-  const loading = loadingProgress(server);
+  const loading = server.loading.current;
   const fields: InfoFields = [
     ['loading', loading ? 1 : 0],
     ['async_loading', 0],

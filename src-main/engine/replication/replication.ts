@@ -10,12 +10,12 @@
 // same replid, the same offsets and the same backlog contents — which is what lets any of them
 // serve a PSYNC for any other after a failover (PSYNC2).
 //
-// One instance per Server, found with replicationOf(server); startReplication() is called by
-// node.ts after the dataset was loaded.
+// One instance per node, made by ../node.ts, which calls start() after the dataset was loaded.
 import type { Server } from '../core/server.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { ReplicationAux } from '../persistence/rdb/snapshot.js';
-import { persistenceOf } from '../persistence/node-persistence.js';
+import type { NodePersistence } from '../persistence/node-persistence.js';
+import { replicationInfoFields } from './info-replication.js';
 import { ReplicationIds } from './replication-ids.js';
 import { ReplicationBacklog } from './backlog.js';
 import { CommandEncoder, NO_DB } from '../core/write-feed.js';
@@ -48,10 +48,14 @@ export class Replication {
   /** The AOF could not restart after a sync: the cron tries again every second. */
   private aofRestartPending = false;
 
-  constructor(readonly server: Server) {
+  constructor(
+    readonly server: Server,
+    private readonly persistence: NodePersistence,
+  ) {
     this.replicas = new MasterSide(this);
     this.waiters = new ReplicaAckWaiters(this.replicas);
     this.failover = new Failover(this);
+    server.info.set('replication', () => replicationInfoFields(this));
   }
 
   get isReplica(): boolean {
@@ -68,8 +72,7 @@ export class Replication {
     const server = this.server;
     server.writeFeed.subscribe((dbIndex, argv) => this.feedCommand(dbIndex, argv));
     server.commandGuards.push(replicationGuard(this));
-    const persistence = persistenceOf(server);
-    persistence.replicationAux = () => this.saveInfo();
+    this.persistence.replicationAux = () => this.saveInfo();
     server.shutdownHooks.push(async () => this.stop());
     server.shutdownControl.replicas = replicasAtShutdown(this);
     server.onConfigSet('repl-backlog-size', () => this.backlog?.resize(server.config.int('repl-backlog-size')));
@@ -78,7 +81,7 @@ export class Replication {
       // Like redis-server with `replicaof` in its configuration: the cron makes the first attempt.
       this.becomeReplica(target.host, target.port);
     }
-    if (persistence.startupAux) this.resumeFromRdb(persistence.startupAux);
+    if (this.persistence.startupAux) this.resumeFromRdb(this.persistence.startupAux);
     this.cronTimer = setInterval(() => this.cron(), 1000);
     this.cronTimer.unref();
   }
@@ -226,7 +229,7 @@ export class Replication {
   attachToNewMaster(): void {
     // The AOF would otherwise record the old dataset's end and the new one's start as one
     // history: it stops now and starts over with a rewrite once the sync is done.
-    persistenceOf(this.server).aof.disable();
+    this.persistence.aof.disable();
     if (this.link?.cached) {
       this.server.logger.notice('Discarding previously cached master state.');
       this.link.cached = null;
@@ -268,7 +271,7 @@ export class Replication {
   private restartAof(): void {
     this.aofRestartPending = false;
     if (!this.server.config.bool('appendonly')) return;
-    if (!persistenceOf(this.server).aof.enable()) {
+    if (!this.persistence.aof.enable()) {
       this.server.logger.warning('Failed enabling the AOF after successful master synchronization! Trying it again in one second.');
       this.aofRestartPending = true;
     }
@@ -318,20 +321,4 @@ export class Replication {
       this.server.logger.notice(`Replication backlog freed after ${ttl} seconds without connected replicas.`);
     }
   }
-}
-
-const byServer = new WeakMap<Server, Replication>();
-
-export function replicationOf(server: Server): Replication {
-  let replication = byServer.get(server);
-  if (!replication) {
-    replication = new Replication(server);
-    byServer.set(server, replication);
-  }
-  return replication;
-}
-
-/** Called once at startup, after the dataset was loaded. */
-export function startReplication(server: Server): void {
-  replicationOf(server).start();
 }

@@ -17,7 +17,7 @@ import { AofCommandReader, startsWithRdbPreamble } from './aof-commands.js';
 import { AofManifestError, type AofFileInfo, type AofManifest } from './aof-manifest.js';
 import { CorruptDataError } from '../corrupt-data.js';
 import { createRdbLoader } from '../rdb/rdb-load.js';
-import { beginLoading, type LoadingProgress } from '../../core/loading-state.js';
+import type { LoadingProgress } from '../../core/loading-state.js';
 import type { RdbAuxFields } from '../value-model.js';
 import type { AofDirectory } from './aof-directory.js';
 
@@ -60,7 +60,7 @@ export async function loadAppendOnlyFiles(server: Server, directory: AofDirector
     }
   }
 
-  const loading = beginLoading(server, totalBytes);
+  const loading = server.loading.begin(totalBytes);
   let aux: RdbAuxFields | null = null;
   try {
     for (const [i, file] of files.entries()) {

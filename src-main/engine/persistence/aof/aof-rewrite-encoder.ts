@@ -7,7 +7,7 @@
 // It has the RdbWriter's incremental shape, so the point-in-time snapshot (snapshot.ts) drives
 // either encoder the same way.
 import type { RdbEntry, StreamId, StreamValue } from '../value-model.js';
-import { formatDouble17g } from '../number-text.js';
+import { formatDouble17g } from '../../util/number-text.js';
 import { formatAofCommand } from './aof-commands.js';
 
 /** AOF_REWRITE_ITEMS_PER_CMD. */

@@ -1,7 +1,7 @@
 // Intset, Redis's encoding of small all-integer sets (src/intset.c):
 //   <encoding u32 LE: 2, 4 or 8> <length u32 LE> <length sorted, unique, little-endian integers>
 import { corrupt } from '../corrupt-data.js';
-import { parseStrictInt64 } from '../number-text.js';
+import { parseStrictInt64 } from '../../util/number-text.js';
 
 const HEADER_SIZE = 8;
 

@@ -7,7 +7,7 @@
 // short read the way Redis does. Every error names the absolute file offset.
 import { CorruptDataError } from '../corrupt-data.js';
 import { lzfDecompress } from './lzf.js';
-import { parseDoubleText } from '../number-text.js';
+import { parseDoubleText } from '../../util/number-text.js';
 import { RDB_32BITLEN, RDB_64BITLEN, RDB_ENC_INT16, RDB_ENC_INT32, RDB_ENC_INT8, RDB_ENC_LZF } from './rdb-format.js';
 import '../../protocol/buffer-latin1.js';
 

@@ -14,7 +14,6 @@ import type { BinaryString } from '../../protocol/request-parser.js';
 import { CorruptDataError } from '../corrupt-data.js';
 import { RdbReader, type RdbLoadResult as RdbReadResult } from './rdb-reader.js';
 import { encodingLimitsFrom, fromRdbValue } from '../value-adapters.js';
-import { beginLoading } from '../../core/loading-state.js';
 
 export interface RdbLoadResult extends RdbReadResult {
   keysLoaded: number;
@@ -69,7 +68,7 @@ export function loadRdbBufferSync(server: Server, data: Buffer, options: RdbLoad
 }
 
 class StagedLoad {
-  private readonly loading: ReturnType<typeof beginLoading>;
+  private readonly loading: ReturnType<Server['loading']['begin']>;
   private readonly staging: Keyspace;
   readonly reader: RdbReader;
   private keysLoaded = 0;
@@ -82,7 +81,7 @@ class StagedLoad {
   ) {
     this.loading = options.inBackground
       ? { progress: { startedAtMs: Date.now(), totalBytes: 0, loadedBytes: 0, rdbUsedMemory: 0 }, end: () => {} }
-      : beginLoading(server, options.totalBytes ?? 0);
+      : server.loading.begin(options.totalBytes ?? 0);
     this.staging = new Keyspace(server.keyspace.dbs.length);
     // Loaded keys get the headers of the policy in force (an LFU counter, not an LRU clock).
     this.staging.lfu = server.keyspace.lfu;

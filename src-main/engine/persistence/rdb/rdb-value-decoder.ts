@@ -3,8 +3,8 @@
 import { CorruptDataError } from '../corrupt-data.js';
 import { intsetToBuffers } from './intset.js';
 import { ziplistToBuffers, zipmapToPairs } from './legacy-encodings.js';
-import { listpackToBuffers } from '../../keyspace/listpack.js';
-import { parseDoubleText } from '../number-text.js';
+import { listpackToBuffers } from './listpack.js';
+import { parseDoubleText } from '../../util/number-text.js';
 import { QUICKLIST_NODE_CONTAINER_PACKED, QUICKLIST_NODE_CONTAINER_PLAIN, RdbType, moduleTypeNameById } from './rdb-format.js';
 import type { RdbInput } from './rdb-input.js';
 import { compareStreamIds, decodeStreamId, decodeStreamNode } from './stream-listpacks.js';

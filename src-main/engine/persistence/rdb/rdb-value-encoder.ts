@@ -2,8 +2,9 @@
 // encoding Redis would hold in memory for the value's content under the default limits decides
 // the type byte. Shared by the RDB writer and the DUMP payload.
 import { encodeIntset, membersAsIntegers } from './intset.js';
-import { ListpackBuilder, listpackEntrySize } from '../../keyspace/listpack.js';
-import { formatScore } from '../number-text.js';
+import { ListpackBuilder } from './listpack.js';
+import { listpackEntrySize } from '../../keyspace/listpack-size.js';
+import { formatScore } from '../../util/number-text.js';
 import { QUICKLIST_NODE_CONTAINER_PACKED, QUICKLIST_NODE_CONTAINER_PLAIN, RdbType, type EncodingLimits } from './rdb-format.js';
 import type { RdbOutput } from './rdb-output.js';
 import { encodeStreamId, encodeStreamNodes } from './stream-listpacks.js';

@@ -5,7 +5,7 @@
 // where fields are omitted when the entry has exactly the master fields (SAMEFIELDS), and
 // lp-count lets Redis walk the node backwards.
 import { corrupt } from '../corrupt-data.js';
-import { ListpackBuilder, ListpackCursor } from '../../keyspace/listpack.js';
+import { ListpackBuilder, ListpackCursor } from './listpack.js';
 import type { EncodingLimits } from './rdb-format.js';
 import type { StreamEntry, StreamId } from '../value-model.js';
 

@@ -2,8 +2,9 @@
 // stream nodes in (src/listpack.c). Layout:
 //   <total-bytes u32 LE> <num-elements u16 LE, 65535 = unknown> <entry>... <0xFF>
 //   entry = <encoding+data> <backlen: length of encoding+data, 1..5 bytes of 7 bits>
-import { corrupt } from '../persistence/corrupt-data.js';
-import { parseStrictInt64 } from '../persistence/number-text.js';
+import { corrupt } from '../corrupt-data.js';
+import { parseStrictInt64 } from '../../util/number-text.js';
+import { backlenSize } from '../../keyspace/listpack-size.js';
 
 const HEADER_SIZE = 6;
 const EOF = 0xff;
@@ -14,15 +15,6 @@ const ENC_24BIT_INT = 0xf2;
 const ENC_32BIT_INT = 0xf3;
 const ENC_64BIT_INT = 0xf4;
 const ENC_32BIT_STR = 0xf0;
-
-/** Bytes of a backlen field for an entry of `len` bytes (listpack.c lpEncodeBacklen). */
-function backlenSize(len: number): number {
-  if (len <= 127) return 1;
-  if (len < 16383) return 2;
-  if (len < 2097151) return 3;
-  if (len < 268435455) return 4;
-  return 5;
-}
 
 /**
  * Builds one listpack in a reusable scratch buffer. Strings that spell an integer are stored
@@ -152,28 +144,6 @@ export class ListpackBuilder {
     this.buf.copy(bigger, 0, 0, this.pos);
     this.buf = bigger;
   }
-}
-
-/** Encoded size of `value` as a listpack entry, backlen included (for node-size decisions). */
-export function listpackEntrySize(value: Uint8Array): number {
-  const asInt = value.length <= 20 ? parseStrictInt64(value) : null;
-  let encoded: number;
-  if (asInt === null) {
-    const len = value.length;
-    encoded = (len < 64 ? 1 : len < 4096 ? 2 : 5) + len;
-  } else if (typeof asInt === 'bigint') {
-    encoded = 9;
-  } else {
-    const v = asInt;
-    encoded =
-      v >= 0 && v <= 127 ? 1
-      : v >= -4096 && v <= 4095 ? 2
-      : v >= -32768 && v <= 32767 ? 3
-      : v >= -8388608 && v <= 8388607 ? 4
-      : v >= -2147483648 && v <= 2147483647 ? 5
-      : 9;
-  }
-  return encoded + backlenSize(encoded);
 }
 
 /**
