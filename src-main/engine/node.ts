@@ -2,7 +2,6 @@
 // ACLs, persistence and replication attached and the command families in its table; startNode
 // loads the configuration, builds the node, opens its port, loads the data and logs startup the
 // way redis-server does, ending with "Ready to accept connections".
-import type { LogSink, NodeHandle, StartOptions } from './index.js';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/config.js';
 import { ConfigError } from './config/errors.js';
@@ -16,6 +15,42 @@ import { Replication } from './replication/replication.js';
 import { commandFamilies } from './commands/index.js';
 import type { NodeServices } from './commands/node-services.js';
 import { ENGINE_NAME, REDIS_VERSION } from './util/version.js';
+
+/** Where log lines go. Each line is already in Redis's format: `<pid>:<role> <date> <level> <msg>`. */
+export type LogSink = (line: string) => void;
+
+export interface StartOptions {
+  /**
+   * Arguments as `redis-server` takes them: an optional config file path first, then
+   * `--directive value ...` pairs (see ../shared/spec/redis-compat.md §1).
+   */
+  argv: string[];
+  /** Receives every log line, in addition to the configured `logfile`. */
+  logSink?: LogSink;
+  /** Also print log lines to stdout when `logfile` is "" — what redis-server does (the CLI sets this). */
+  logToStdout?: boolean;
+  /**
+   * Called once when the node ends by itself (SHUTDOWN command, fatal error), with the exit code
+   * a redis-server process would have. The CLI exits the process; the lab host ends the worker.
+   * Not called when startNode rejects (the node never started) nor after handle.shutdown().
+   */
+  onExit?: (code: number) => void;
+}
+
+export interface NodeHandle {
+  readonly port: number;
+  /** The exact text `INFO [section]` would return to a client. */
+  info(section?: string): string;
+  /**
+   * Graceful stop, as SHUTDOWN: waits (up to shutdown-timeout) for lagging replicas, saves if
+   * save points are set (or save=true), closes listeners. `signal` logs it as redis-server logs a
+   * SIGTERM/SIGINT and applies shutdown-on-sigterm/-sigint. Rejects when the shutdown is
+   * cancelled (SHUTDOWN ABORT, failed final save): the node keeps running; rejects with
+   * ShutdownInsisted on a second SIGINT during a shutdown (the caller exits with status 1). Does
+   * not call onExit (the caller asked).
+   */
+  shutdown(options?: { save?: boolean; signal?: 'SIGTERM' | 'SIGINT' }): Promise<void>;
+}
 
 /** One node, put together: the core and the services above it. */
 export class Node implements NodeServices {

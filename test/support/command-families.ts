@@ -1,4 +1,4 @@
-// Helpers for the per-family differential tests (test/integration/<family>-differential.test.ts):
+// Helpers for the per-family differential tests (test/integration/commands/<family>-differential.test.ts):
 // a seeded random generator for reproducible command streams, a check for commands our node does
 // not serve yet, and an in-process node that shows what a command propagates (the effect that
 // replicas and the AOF receive) and the encoding a value has, before OBJECT ENCODING can be asked.

@@ -97,3 +97,33 @@ export function pairForFile(args: string[] = []): Pair {
     close: () => get().close(),
   };
 }
+
+/** Runs the same scenario against our node and redis-server and asserts both saw the same. */
+export async function onBoth<T>(pair: Pair, scenario: (port: number, open: () => Promise<RespClient>) => Promise<T>): Promise<T> {
+  const opened: RespClient[] = [];
+  const run = async (server: RunningServer) => {
+    const open = async () => {
+      const client = await RespClient.open(server.port);
+      opened.push(client);
+      return client;
+    };
+    return scenario(server.port, open);
+  };
+  try {
+    const [ours, redis] = await Promise.all(pair.servers.map(run));
+    assert.deepEqual(plain(ours), plain(redis), 'ours, then redis-server');
+    return plain(ours) as T;
+  } finally {
+    for (const client of opened) client.close();
+  }
+}
+
+/** A scenario's result with every reply made readable (bulk strings as text), recursively. */
+export function plain(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (_key, v: unknown) => {
+      const buffer = v as { type?: string; data?: number[] };
+      return buffer?.type === 'Buffer' && Array.isArray(buffer.data) ? Buffer.from(buffer.data).toString('latin1') : v;
+    }),
+  );
+}

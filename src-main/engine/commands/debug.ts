@@ -6,6 +6,7 @@
 import { defineCommand, type CommandHandler, type CommandSpec } from '../core/command-table.js';
 import { persistenceDebugSubcommands } from './persistence.js';
 import type { NodeServices } from './node-services.js';
+import type { DebugSubcommand } from './debug-subcommand.js';
 import { ERR } from '../core/replies.js';
 import { parseInteger } from '../util/numbers.js';
 import { objectEncoding } from './object.js';
@@ -79,12 +80,6 @@ function debugPopulate(client: Client, argv: BinaryString[]): void {
     db.set(key, value);
   }
   client.reply.ok();
-}
-
-/** One `DEBUG <name> ...`; the handler gets the whole argv (argv[1] is the subcommand). */
-export interface DebugSubcommand {
-  name: string;
-  handler: CommandHandler;
 }
 
 const ENGINE_DEBUG_SUBCOMMANDS: DebugSubcommand[] = [

@@ -8,7 +8,7 @@ import { defineCommand, type CommandSpec } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import type { NodePersistence } from '../persistence/node-persistence.js';
 import type { NodeServices } from './node-services.js';
-import type { DebugSubcommand } from './debug.js';
+import type { DebugSubcommand } from './debug-subcommand.js';
 import { loadRdbBufferSync } from '../persistence/rdb/rdb-load.js';
 import { DatasetDigest, digestValueHex } from '../persistence/digest.js';
 import { toRdbValue } from '../persistence/value-adapters.js';
