@@ -28,9 +28,9 @@ export default defineConfig({
       rollupOptions: {
         input: {
           'electron-main': resolve(here, 'src-main/electron/main.ts'),
-          launcher: resolve(here, 'src-main/host/launcher.ts'),
-          'browser-main': resolve(here, 'src-main/host/browser-main.ts'),
-          'node-worker': resolve(here, 'src-main/host/node-worker.ts'),
+          launcher: resolve(here, 'src-main/host/app/launcher.ts'),
+          'browser-main': resolve(here, 'src-main/host/app/browser-main.ts'),
+          'node-worker': resolve(here, 'src-main/host/nodes/worker-thread/node-worker.ts'),
           cli: resolve(here, 'src-main/engine/cli.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },

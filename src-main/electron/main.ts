@@ -10,11 +10,11 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IPC_CALL_CHANNEL, IPC_PUSH_CHANNEL, type LabResponse } from '../api/lab-api.js';
-import { dispatchLabRequest } from '../host/api-dispatch.js';
-import { bundlePaths } from '../host/bundle-paths.js';
-import { parseLabArgs } from '../host/lab-args.js';
+import { dispatchLabRequest } from '../host/transport/api-dispatch.js';
+import { bundlePaths } from '../host/app/bundle-paths.js';
+import { parseLabArgs } from '../host/app/lab-args.js';
 import { LabHost } from '../host/lab-host.js';
-import { rendererCsp, resolveRendererFile } from '../host/renderer-files.js';
+import { rendererCsp, resolveRendererFile } from '../host/transport/renderer-files.js';
 
 const SCHEME = 'replicalab';
 const ORIGIN = `${SCHEME}://app`;

@@ -21,15 +21,15 @@ import type {
   NodeStatus,
   NodeSummary,
 } from '../api/lab-api.js';
-import { parseNodeInfo } from './info-parser.js';
-import { LabStore, type StoredNode } from './lab-store.js';
-import { sendNodeCommand } from './node-command.js';
-import { ensureNodeConfig, nodeFiles, type NodeFiles } from './node-files.js';
-import { NodeLog } from './node-log.js';
-import { NodeThread, type ThreadEnd } from './node-thread.js';
-import { isPortFree, nextFreePort } from './ports.js';
-import { findReplicationCycles, masterPointer, type TopologyNode } from './replication-topology.js';
-import { SerialQueue } from './serial-queue.js';
+import { parseNodeInfo } from './metrics/info-parser.js';
+import { LabStore, type StoredNode } from './store/lab-store.js';
+import { sendNodeCommand } from './nodes/node-command.js';
+import { ensureNodeConfig, nodeFiles, type NodeFiles } from './nodes/node-files.js';
+import { NodeLog } from './nodes/node-log.js';
+import { NodeThread, type ThreadEnd } from './nodes/worker-thread/node-thread.js';
+import { isPortFree, nextFreePort } from './nodes/ports.js';
+import { findReplicationCycles, masterPointer, type TopologyNode } from './replication/topology.js';
+import { SerialQueue } from './nodes/serial-queue.js';
 
 export interface LabHostOptions {
   /** Where lab.db and the nodes' directories live. Created if missing. */

@@ -7,7 +7,7 @@
 // (node-thread.ts) decides what each outcome means for the lab, and ends the thread itself after a
 // final message so that no message can be lost to an early exit.
 import { parentPort, workerData } from 'node:worker_threads';
-import { ConfigError, startNode } from '../engine/index.js';
+import { ConfigError, startNode } from '../../../engine/index.js';
 import type { HostToWorker, NodeWorkerData, WorkerToHost } from './worker-protocol.js';
 
 if (!parentPort) throw new Error('node-worker.js runs only as a worker thread of the lab host');

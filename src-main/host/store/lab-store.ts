@@ -5,9 +5,9 @@
 // The schema is versioned with SQLite's `user_version`: MIGRATIONS[i] takes a database from version
 // i to i+1, so a later release appends a migration and existing labs upgrade in place on open.
 import Database from 'better-sqlite3';
-import { SQLITE_BINDING_ENV } from './electron-sqlite.js';
+import { SQLITE_BINDING_ENV } from '../app/electron-sqlite.js';
 import { join } from 'node:path';
-import type { LabEvent, LabEventKind } from '../api/lab-api.js';
+import type { LabEvent, LabEventKind } from '../../api/lab-api.js';
 
 export interface StoredNode {
   id: string;

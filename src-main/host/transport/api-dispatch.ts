@@ -2,7 +2,7 @@
 // or the browser-mode WebSocket), becomes a LabApi call. Everything that arrives is untrusted: the
 // method must be on the whitelist and the parameters must have the types LabApi declares, checked
 // here so that LabHost itself can rely on its signatures.
-import { isLabMethod, type AddNodeOptions, type LabApi, type LabMethod, type LabResponse } from '../api/lab-api.js';
+import { isLabMethod, type AddNodeOptions, type LabApi, type LabMethod, type LabResponse } from '../../api/lab-api.js';
 
 type ParamCheck<M extends LabMethod> = (params: unknown[]) => Parameters<LabApi[M]>;
 

@@ -4,9 +4,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
-import type { LabEvent, LabMethod, LabServerFrame, NodeSummary } from '../../src-main/api/lab-api.js';
-import { startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
-import { redisCli } from '../support/servers.js';
+import type { LabEvent, LabMethod, LabServerFrame, NodeSummary } from '../../../src-main/api/lab-api.js';
+import { startBrowserMode, waitUntil, type BrowserModeLab } from '../../support/browser.js';
+import { redisCli } from '../../support/servers.js';
 
 /** The renderer's side of the WebSocket transport: calls only. */
 class LabCalls {

@@ -4,8 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseNodeInfo } from '../../src-main/host/info-parser.js';
-import { redisCli, startServer, type RunningServer } from '../support/servers.js';
+import { parseNodeInfo } from '../../../../src-main/host/metrics/info-parser.js';
+import { redisCli, startServer, type RunningServer } from '../../../support/servers.js';
 
 let master: RunningServer;
 let replica: RunningServer;

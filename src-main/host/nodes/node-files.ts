@@ -6,7 +6,7 @@
 // lab's working directory (they cannot chdir), so a relative `dir` would not mean the node's folder.
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StoredNode } from './lab-store.js';
+import type { StoredNode } from '../store/lab-store.js';
 
 export interface NodeFiles {
   dir: string;

@@ -3,8 +3,8 @@
 // Its stdout carries exactly one line, `UI: <url>`, for people and scripts to read; everything
 // else goes to stderr.
 import { bundlePaths } from './bundle-paths.js';
-import { startBrowserServer } from './browser-server.js';
-import { LabHost } from './lab-host.js';
+import { startBrowserServer } from '../transport/browser-server.js';
+import { LabHost } from '../lab-host.js';
 import { defaultBrowserDataDir, parseLabArgs } from './lab-args.js';
 
 /** Starts the lab; returns once it serves. SIGINT/SIGTERM stop every node gracefully, then exit 0. */
