@@ -20,7 +20,7 @@ import type {
   NodeLiveInfo,
   NodeStatus,
   NodeSummary,
-} from '../api/lab-api.js';
+} from '../api/index.js';
 import { parseNodeInfo } from './metrics/info-parser.js';
 import { LabStore, type StoredNode } from './store/lab-store.js';
 import { sendNodeCommand } from './nodes/node-command.js';

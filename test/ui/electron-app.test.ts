@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { _electron } from 'playwright-core';
-import type { LabBridge, NodeSummary } from '../../src-main/api/lab-api.js';
+import type { LabBridge, NodeSummary } from '../../src-main/api/index.js';
 import { findElectronBinary } from '../../src-main/host/app/electron-binary.js';
 import { redisCli, ROOT, tempDir } from '../support/servers.js';
 

@@ -3,7 +3,7 @@
 // a different Node ABI, so the Electron window needs its own build of the same addon. Rebuilding
 // node_modules in place (what @electron/rebuild does) would break browser mode and the tests, so
 // the launcher keeps the Electron build beside it, in node_modules/.cache, and tells Electron's main
-// process where it is (REPLICALAB_SQLITE_BINDING, read by lab-store.ts as better-sqlite3's
+// process where it is (REPLICALAB_SQLITE_BINDING, read by store/lab-store.ts as better-sqlite3's
 // `nativeBinding`). It is made once per Electron version: first from better-sqlite3's published
 // Electron prebuild (prebuild-install, the same tool its own install script uses), else compiled
 // against Electron's headers with node-gyp.

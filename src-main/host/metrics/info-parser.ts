@@ -1,6 +1,6 @@
 // Turns a node's own INFO text into the fields the lab shows. Nothing here computes a number: every
 // value is read from the node's answer, so the screen shows what `redis-cli INFO` would show.
-import type { AttachedReplicaInfo, NodeLiveInfo } from '../../api/lab-api.js';
+import type { AttachedReplicaInfo, NodeLiveInfo } from '../../api/index.js';
 
 /** INFO text as sections: lower-case section name -> its `field:value` pairs in the node's order. */
 function parseInfoSections(text: string): Map<string, Array<[string, string]>> {

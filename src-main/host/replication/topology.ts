@@ -2,7 +2,7 @@
 // user may have typed REPLICAOF into redis-cli, or a node may have a `replicaof` line in its config).
 // A replica's master_host:master_port names its master; when that address is a loopback address
 // and the port of one of the lab's nodes, the master is that node.
-import type { MasterPointer, NodeLiveInfo } from '../../api/lab-api.js';
+import type { MasterPointer, NodeLiveInfo } from '../../api/index.js';
 
 /** What this module needs to know about a node: its port, and its INFO if it is running. */
 export interface TopologyNode {

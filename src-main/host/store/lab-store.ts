@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { SQLITE_BINDING_ENV } from '../app/electron-sqlite.js';
 import { join } from 'node:path';
-import type { LabEvent, LabEventKind } from '../../api/lab-api.js';
+import type { LabEvent, LabEventKind } from '../../api/index.js';
 
 export interface StoredNode {
   id: string;

@@ -8,7 +8,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse }
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
-import { BROWSER_TOKEN_COOKIE, BROWSER_WS_PATH, type LabApi, type LabPush, type LabServerFrame } from '../../api/lab-api.js';
+import { BROWSER_TOKEN_COOKIE, BROWSER_WS_PATH, type LabApi, type LabPush, type LabServerFrame } from '../../api/index.js';
 import { dispatchLabRequest } from './api-dispatch.js';
 import { rendererCsp, resolveRendererFile } from './renderer-files.js';
 

@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import type { LabEvent, LabMethod, LabPush, LabServerFrame, NodeSummary } from '../../../src-main/api/lab-api.js';
+import type { LabEvent, LabMethod, LabPush, LabServerFrame, NodeSummary } from '../../../src-main/api/index.js';
 import { freePort, redisCli, ROOT, tempDir } from '../../support/servers.js';
 
 const LAUNCHER = join(ROOT, 'out', 'main', 'launcher.js');

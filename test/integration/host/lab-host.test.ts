@@ -7,7 +7,7 @@ import { createServer, connect, type Server } from 'node:net';
 import { rmSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import type { LabEvent, NodeSummary } from '../../../src-main/api/lab-api.js';
+import type { LabEvent, NodeSummary } from '../../../src-main/api/index.js';
 import { LabHost } from '../../../src-main/host/lab-host.js';
 import { redisCli, ROOT, tempDir } from '../../support/servers.js';
 

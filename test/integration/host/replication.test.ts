@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
-import type { LabEvent, LabMethod, LabServerFrame, NodeSummary } from '../../../src-main/api/lab-api.js';
+import type { LabEvent, LabMethod, LabServerFrame, NodeSummary } from '../../../src-main/api/index.js';
 import { startBrowserMode, waitUntil, type BrowserModeLab } from '../../support/browser.js';
 import { redisCli } from '../../support/servers.js';
 
