@@ -49,6 +49,9 @@ export default defineConfig({
   renderer: {
     root: resolve(here, 'src-renderer'),
     plugins: [vue()],
+    // `@api/...` is the typed LabApi contract in src-main/api, shared with the host; the same alias
+    // is in tsconfig.json `paths` so that vue-tsc resolves it too.
+    resolve: { alias: { '@api': resolve(here, 'src-main/api') } },
     build: {
       outDir: resolve(here, 'out/renderer'),
       rollupOptions: { input: resolve(here, 'src-renderer/index.html') },
