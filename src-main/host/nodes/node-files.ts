@@ -4,8 +4,8 @@
 // starts from it exactly as redis-server would, so a CONFIG REWRITE made by a user survives restarts
 // and the file can be copied to a real Redis. Paths are absolute because worker threads share the
 // lab's working directory (they cannot chdir), so a relative `dir` would not mean the node's folder.
-import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import type { StoredNode } from '../store/lab-store.js';
 
 export interface NodeFiles {
@@ -17,6 +17,13 @@ export interface NodeFiles {
 export function nodeFiles(dataDir: string, nodeId: string): NodeFiles {
   const dir = join(dataDir, 'nodes', nodeId);
   return { dir, configFile: join(dir, 'redis.conf'), logFile: join(dir, 'node.log') };
+}
+
+/** Deletes a node's directory, refusing anything that is not inside the lab's own nodes/ folder. */
+export function removeNodeDir(dataDir: string, dir: string): void {
+  const inside = relative(join(dataDir, 'nodes'), dir);
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) throw new Error(`refusing to delete ${dir}`);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** Creates the node's directory and writes its redis.conf unless it already has one. */

@@ -20,3 +20,15 @@ export async function nextFreePort(taken: ReadonlySet<number>, from = FIRST_NODE
   }
   throw new Error(`no free TCP port from ${from} up on 127.0.0.1`);
 }
+
+/**
+ * The port for a node about to be created: `requested` if no lab node owns it and it is free, else
+ * an error saying who holds it; without a request, the next free one from 6379 up.
+ */
+export async function portForNewNode(owners: ReadonlyArray<{ port: number; name: string }>, requested?: number): Promise<number> {
+  if (requested === undefined) return nextFreePort(new Set(owners.map((owner) => owner.port)));
+  const owner = owners.find((candidate) => candidate.port === requested);
+  if (owner) throw new Error(`port ${requested} already belongs to ${owner.name}`);
+  if (!(await isPortFree(requested))) throw new Error(`port ${requested} is in use by another program on 127.0.0.1`);
+  return requested;
+}

@@ -1,23 +1,12 @@
 // The host's side of one node's worker thread (the other side is node-worker.ts): starts it, asks
-// it for INFO, stops it gracefully or kills it, and turns whatever happened into one ThreadEnd.
+// it for INFO, stops it gracefully or kills it, and turns whatever happened into one NodeEnd.
 import { Worker } from 'node:worker_threads';
+import type { NodeEnd, NodeStartOptions, RunningNode } from '../node-backend.js';
 import type { HostToWorker, NodeWorkerData, WorkerToHost } from './worker-protocol.js';
 
-/** How a node that had started ended. Reported exactly once, after its thread is gone. */
-export type ThreadEnd =
-  /** After stop(). `problem` says what went wrong on the way out (failed final save, forced stop). */
-  | { kind: 'stopped'; problem?: string }
-  /** The node ended by itself: SHUTDOWN from a client (code 0) or a fatal error (non-zero). */
-  | { kind: 'shutdown'; code: number }
-  /** The thread died without the node closing: uncaught error, unexpected exit, or crash(). */
-  | { kind: 'crashed'; reason: string };
-
-export interface NodeThreadOptions {
+export interface NodeThreadOptions extends NodeStartOptions {
   /** Path of the bundled worker entry (out/main/node-worker.js). */
   script: string;
-  argv: string[];
-  onLog(line: string): void;
-  onEnd(end: ThreadEnd): void;
 }
 
 /** A graceful stop may have a large dataset to save; past this the thread is terminated. */
@@ -31,11 +20,11 @@ interface PendingInfo {
   timer: NodeJS.Timeout;
 }
 
-export class NodeThread {
+export class NodeThread implements RunningNode {
   private readonly pendingInfo = new Map<number, PendingInfo>();
   private nextRequestId = 1;
   /** Set by whatever learns first how the node ended; the worker's `exit` event reports it. */
-  private end: ThreadEnd | null = null;
+  private end: NodeEnd | null = null;
   private readonly exited: Promise<void>;
 
   private constructor(
@@ -139,7 +128,7 @@ export class NodeThread {
   }
 
   /** The first explanation wins: a later one is a consequence of it (e.g. terminate after `stopped`). */
-  private ended(end: ThreadEnd): void {
+  private ended(end: NodeEnd): void {
     this.end ??= end;
   }
 
