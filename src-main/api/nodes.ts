@@ -61,8 +61,8 @@ export interface NodesApi {
 }
 
 /**
- * The whole node list, pushed with every INFO poll (every 500 ms, so the numbers on screen are
- * never a second old) and whenever a node is created, removed or changes status.
+ * The whole node list, pushed after every INFO poll (every 500 ms, whether or not a node runs) and
+ * whenever a node is created, removed or changes status.
  */
 export type NodesPush = { type: 'nodes'; nodes: NodeSummary[] };
 

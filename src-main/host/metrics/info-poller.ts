@@ -1,7 +1,8 @@
 // Keeps every running node's INFO fresh: every 500 ms it asks each running node for INFO and then
-// pushes the node list, so the numbers on screen are never more than a second old even when a
-// sample arrives just after a push. A node still busy with the previous request is skipped, not
-// asked twice; one that does not answer keeps its last sample, whose sampledAt shows its age.
+// pushes the node list. A sample usually arrives within the tick it was asked for and goes out with
+// the next push, so for a node that answers promptly the screen is at most about a second behind.
+// A node still busy with the previous request is skipped, not asked twice; one that does not answer
+// keeps its last sample, whose sampledAt shows its age.
 import type { LabNode } from '../nodes/lab-node.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 import { parseNodeInfo } from './info-parser.js';
