@@ -28,9 +28,9 @@ export default defineConfig({
       rollupOptions: {
         input: {
           'electron-main': resolve(here, 'src-main/electron/main.ts'),
-          launcher: resolve(here, 'src-main/host/launcher.ts'),
-          'browser-main': resolve(here, 'src-main/host/browser-main.ts'),
-          'node-worker': resolve(here, 'src-main/host/node-worker.ts'),
+          launcher: resolve(here, 'src-main/host/app/launcher.ts'),
+          'browser-main': resolve(here, 'src-main/host/app/browser-main.ts'),
+          'node-worker': resolve(here, 'src-main/host/nodes/worker-thread/node-worker.ts'),
           cli: resolve(here, 'src-main/engine/cli.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
@@ -49,6 +49,9 @@ export default defineConfig({
   renderer: {
     root: resolve(here, 'src-renderer'),
     plugins: [vue()],
+    // `@api/...` is the typed LabApi contract in src-main/api, shared with the host; the same alias
+    // is in tsconfig.json `paths` so that vue-tsc resolves it too.
+    resolve: { alias: { '@api': resolve(here, 'src-main/api') } },
     build: {
       outDir: resolve(here, 'out/renderer'),
       rollupOptions: { input: resolve(here, 'src-renderer/index.html') },

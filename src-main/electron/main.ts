@@ -1,6 +1,6 @@
 // The Electron shell: one window showing the renderer, and the lab host running in this main
 // process. Kept thin on purpose: everything it does beyond window chores is shared with browser mode
-// (LabHost, request validation in api-dispatch.ts, the renderer's files and CSP).
+// (LabHost, request validation in host/transport/api-dispatch.ts, the renderer's files and CSP).
 //
 // Security: the renderer is sandboxed with context isolation and no Node; it reaches the host only
 // through the preload's whitelisted bridge. It is served from our own `replicalab://` scheme rather
@@ -9,12 +9,12 @@
 import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IPC_CALL_CHANNEL, IPC_PUSH_CHANNEL, type LabResponse } from '../api/lab-api.js';
-import { dispatchLabRequest } from '../host/api-dispatch.js';
-import { bundlePaths } from '../host/bundle-paths.js';
-import { parseLabArgs } from '../host/lab-args.js';
+import { IPC_CALL_CHANNEL, IPC_PUSH_CHANNEL, type LabResponse } from '../api/index.js';
+import { dispatchLabRequest } from '../host/transport/api-dispatch.js';
+import { bundlePaths } from '../host/app/bundle-paths.js';
+import { parseLabArgs } from '../host/app/lab-args.js';
 import { LabHost } from '../host/lab-host.js';
-import { rendererCsp, resolveRendererFile } from '../host/renderer-files.js';
+import { rendererCsp, resolveRendererFile } from '../host/transport/renderer-files.js';
 
 const SCHEME = 'replicalab';
 const ORIGIN = `${SCHEME}://app`;

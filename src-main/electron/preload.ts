@@ -1,7 +1,7 @@
 // The Electron window's only door to the lab host (bundled to out/preload/preload.cjs; sandboxed
 // preloads must be CommonJS). It exposes `window.replicaLab`, a LabBridge with exactly two
 // functions, and forwards only method names on the LAB_METHODS whitelist; the main process checks
-// again (api-dispatch.ts), because a compromised renderer could talk to ipcRenderer some other way.
+// again (host/transport/api-dispatch.ts), because a compromised renderer could talk to ipcRenderer some other way.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import {
   IPC_CALL_CHANNEL,
@@ -11,7 +11,7 @@ import {
   type LabPush,
   type LabRequest,
   type LabResponse,
-} from '../api/lab-api.js';
+} from '../api/index.js';
 
 let nextRequestId = 1;
 

@@ -1,15 +1,15 @@
 // The Electron window, driven by Playwright's Electron support: the app starts its lab with three
 // running nodes, the sandboxed renderer sees only the preload's bridge, and quitting stops the
 // nodes. Where Electron's binary could not be downloaded (as on our CI machine) the test is skipped
-// and says so; browser mode is covered by test/integration/host-browser-mode.test.ts.
+// and says so; browser mode is covered by test/integration/host/browser-mode.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { _electron } from 'playwright-core';
-import type { LabBridge, NodeSummary } from '../../src-main/api/lab-api.js';
-import { findElectronBinary } from '../../src-main/host/electron-binary.js';
+import type { LabBridge, NodeSummary } from '../../src-main/api/index.js';
+import { findElectronBinary } from '../../src-main/host/app/electron-binary.js';
 import { redisCli, ROOT, tempDir } from '../support/servers.js';
 
 const electronBinary = findElectronBinary();

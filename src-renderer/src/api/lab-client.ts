@@ -1,6 +1,7 @@
 // The renderer's only door to the lab host. Everything else imports `lab`, `onLabPush` and
 // `onConnectionChange` from here and never learns whether IPC or a WebSocket carries them.
-import { LAB_METHODS, type LabApi, type LabBridge, type LabPush } from '../../../src-main/api/lab-api.js';
+import { LAB_METHODS, type LabApi, type LabPush } from '@api/index.js';
+import type { LabBridge } from '@api/wire.js';
 import type { ConnectionListener } from './connection-state.js';
 import { createWebSocketBridge, labSocketUrl, type WebSocketBridge } from './websocket-bridge.js';
 

@@ -1,16 +1,10 @@
-// A LabBridge over the browser-mode WebSocket (see the wire rules at the end of lab-api.ts).
+// A LabBridge over the browser-mode WebSocket (see the wire rules in src-main/api/wire.ts).
 //
 // The preload gives Electron windows the same LabBridge over IPC; this file exists so that the page
 // served by `--headless` browser mode behaves identically. It adds what a socket needs and IPC does
 // not: request ids, reconnecting after the host goes away, and reporting that to the UI.
-import {
-  BROWSER_WS_PATH,
-  type LabBridge,
-  type LabMethod,
-  type LabPush,
-  type LabRequest,
-  type LabServerFrame,
-} from '../../../src-main/api/lab-api.js';
+import type { LabMethod, LabPush } from '@api/index.js';
+import { BROWSER_WS_PATH, type LabBridge, type LabRequest, type LabServerFrame } from '@api/wire.js';
 import type { ConnectionListener, ConnectionStatus } from './connection-state.js';
 
 /** Retry quickly at first (a restarting host is back within a second) but do not spin on a dead one. */

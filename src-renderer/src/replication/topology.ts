@@ -2,7 +2,7 @@
 // running replica's own master_host:master_port (resolved to a lab node by the host), plus replicas
 // outside the lab that a lab master lists in its `slaveN` lines (a real redis-server, say). Masters
 // outside the lab appear too, so an interop setup is drawn as it really is.
-import type { NodeStatus, NodeSummary } from '../../../src-main/api/lab-api.js';
+import type { NodeStatus, NodeSummary } from '@api/nodes.js';
 
 export interface TopologyVertex {
   /** A lab node id, or `ext:<host>:<port>` for a server outside the lab. */

@@ -1,7 +1,7 @@
 // The lab's event history (created, started, stopped, crashed, …), newest first.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { LabEvent } from '../../../src-main/api/lab-api.js';
+import type { LabEvent } from '@api/events.js';
 import { lab } from '../api/lab-client.js';
 import { useNoticesStore } from './notices.js';
 

@@ -4,7 +4,7 @@
 // Both numbers come from the same reading, so the difference is exact for that moment.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { NodeSummary } from '../../../src-main/api/lab-api.js';
+import type { NodeSummary } from '@api/nodes.js';
 
 /** How much history a chart shows. */
 export const LAG_WINDOW_MS = 60_000;

@@ -2,7 +2,7 @@
 // host to do to each of them (so buttons can show progress and not be pressed twice).
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { AddNodeOptions, NodeSummary } from '../../../src-main/api/lab-api.js';
+import type { AddNodeOptions, NodeSummary } from '@api/nodes.js';
 import { lab } from '../api/lab-client.js';
 import { nodeLabel, STATUS_TEXT } from '../format/node-labels.js';
 import { useNoticesStore } from './notices.js';

@@ -1,0 +1,27 @@
+// The lab's event history: what happened to which node, stored across restarts, listed on request
+// and pushed as it happens.
+import { optionalCount, type ParamChecks } from './param-checks.js';
+
+export type LabEventKind = 'created' | 'started' | 'stopped' | 'crashed' | 'removed' | 'linked' | 'promoted' | 'error';
+
+export interface LabEvent {
+  id: number;
+  /** ms since the epoch */
+  time: number;
+  nodeId: string;
+  nodeName: string;
+  kind: LabEventKind;
+  message: string;
+}
+
+export interface EventsApi {
+  /** The most recent events, newest first. */
+  listEvents(limit?: number): Promise<LabEvent[]>;
+}
+
+/** Pushed as each event is recorded. */
+export type EventPush = { type: 'event'; event: LabEvent };
+
+export const EVENTS_PARAM_CHECKS = {
+  listEvents: (params) => [optionalCount(params[0])],
+} satisfies ParamChecks<EventsApi>;

@@ -1,0 +1,58 @@
+// The one typed API between the renderer and the lab host, composed from one slice per feature
+// (nodes, replication, events, logs; metrics and wire carry types and constants only).
+//
+// The renderer calls `LabApi` methods and subscribes to `LabPush` messages. It never knows the
+// transport: in the Electron window the calls travel over IPC through the preload whitelist
+// (src-main/electron/preload.ts), in browser mode over a WebSocket (src-main/host/transport/).
+// Both transports carry exactly the shapes in wire.ts, and both check the method name against
+// LAB_METHODS, which is derived from the slices' parameter checks: one list, checked complete by
+// the compiler (see oneCheckPerMethod below).
+//
+// This folder must stay free of Node, Electron and Vue imports: both sides import it.
+import { EVENTS_PARAM_CHECKS, type EventPush, type EventsApi } from './events.js';
+import { LOGS_PARAM_CHECKS, type LogPush, type LogsApi } from './logs.js';
+import { NODES_PARAM_CHECKS, type NodesApi, type NodesPush } from './nodes.js';
+import type { ParamChecks } from './param-checks.js';
+import { REPLICATION_PARAM_CHECKS, type ReplicationApi } from './replication.js';
+
+export type * from './events.js';
+export type * from './logs.js';
+export type * from './metrics.js';
+export type * from './nodes.js';
+export type * from './replication.js';
+export * from './wire.js';
+
+/** What the renderer may ask of the host. Every method resolves or rejects with an Error whose message is for people. */
+export interface LabApi extends NodesApi, ReplicationApi, EventsApi, LogsApi {}
+
+export type LabMethod = keyof LabApi;
+
+/** Pushed by the host, unrequested. */
+export type LabPush = NodesPush | EventPush | LogPush;
+
+type LabParamChecks = ParamChecks<LabApi>;
+
+/**
+ * Accepts exactly one check per LabApi method, so that the whitelist below cannot drift from the
+ * interface: a method without a check fails `LabParamChecks`, and a check for something that is not
+ * a LabApi method (a slice spread here but missing from LabApi) fails the `never`. Either way
+ * `npm run typecheck` fails; each slice's own `satisfies ParamChecks<...>` catches the same within it.
+ */
+function oneCheckPerMethod<T extends LabParamChecks & { [K in Exclude<keyof T, LabMethod>]: never }>(checks: T): LabParamChecks {
+  return checks;
+}
+
+/** The parameter check for every method: where a request from either transport is validated. */
+export const LAB_PARAM_CHECKS: LabParamChecks = oneCheckPerMethod({
+  ...NODES_PARAM_CHECKS,
+  ...REPLICATION_PARAM_CHECKS,
+  ...EVENTS_PARAM_CHECKS,
+  ...LOGS_PARAM_CHECKS,
+});
+
+/** The whitelist: the only method names either transport forwards. */
+export const LAB_METHODS: readonly LabMethod[] = Object.freeze(Object.keys(LAB_PARAM_CHECKS) as LabMethod[]);
+
+export function isLabMethod(name: unknown): name is LabMethod {
+  return typeof name === 'string' && (LAB_METHODS as readonly string[]).includes(name);
+}

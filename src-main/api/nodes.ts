@@ -1,0 +1,95 @@
+// The lab's nodes: what the renderer sees of each one and the calls that create, start, stop,
+// crash and remove them.
+import type { NodeLiveInfo } from './metrics.js';
+import { isRecord, nodeId, type ParamChecks } from './param-checks.js';
+import type { MasterPointer } from './replication.js';
+
+export type NodeStatus = 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
+
+export interface NodeSettings {
+  port: number;
+  /** Extra redis.conf directives for this node, e.g. [['appendonly', 'yes']]. */
+  directives: Array<[string, ...string[]]>;
+}
+
+export interface NodeSummary {
+  id: string;
+  name: string;
+  port: number;
+  status: NodeStatus;
+  /** The node's own directory (its `dir`: RDB/AOF files, redis.conf, log). */
+  dir: string;
+  /** The command a user types to talk to this node. */
+  cliCommand: string;
+  info: NodeLiveInfo | null;
+  /** This running replica's master according to its own INFO; null for a master or a node that is not running. */
+  master: MasterPointer | null;
+  /**
+   * The lab node this node is configured to replicate from: set by linkNode, stored in the lab, and
+   * applied (REPLICAOF) every time the lab starts the node. Null: the lab leaves the node's role to
+   * its own redis.conf, as redis-server would.
+   */
+  replicaOf: string | null;
+  /**
+   * Set when replication cannot work, as read from the nodes' INFO: this node is told to replicate
+   * from itself, or is one of nodes that replicate from each other in a circle. Every node in such a
+   * cycle is a read-only replica with no real master behind it, so nobody accepts writes: the links
+   * stay down (each answers the next one's PSYNC with -NOMASTERLINK) or, if they linked up in the
+   * moment of the switch, pass the same stream round in a circle. Node ids in replication order,
+   * starting with this node: each replicates from the next, the last from the first; a node
+   * replicating from itself is [id].
+   */
+  replicationCycle: string[] | null;
+  /** Why the node is crashed or failed to start, in the node's own words. */
+  lastError: string | null;
+}
+
+export interface AddNodeOptions {
+  name?: string;
+  /** A specific port; by default the next free one from 6379 up. */
+  port?: number;
+}
+
+export interface NodesApi {
+  listNodes(): Promise<NodeSummary[]>;
+  addNode(options?: AddNodeOptions): Promise<NodeSummary>;
+  startNode(id: string): Promise<NodeSummary>;
+  stopNode(id: string): Promise<NodeSummary>;
+  removeNode(id: string): Promise<void>;
+  /** Terminates the node's thread at once, as a power cut would: no final save, connections just drop. */
+  crashNode(id: string): Promise<NodeSummary>;
+}
+
+/**
+ * The whole node list, pushed after every INFO poll (every 500 ms, whether or not a node runs) and
+ * whenever a node is created, removed or changes status.
+ */
+export type NodesPush = { type: 'nodes'; nodes: NodeSummary[] };
+
+export const NODES_PARAM_CHECKS = {
+  listNodes: () => [],
+  addNode: (params) => [addNodeOptions(params[0])],
+  startNode: (params) => [nodeId(params[0])],
+  stopNode: (params) => [nodeId(params[0])],
+  removeNode: (params) => [nodeId(params[0])],
+  crashNode: (params) => [nodeId(params[0])],
+} satisfies ParamChecks<NodesApi>;
+
+function addNodeOptions(value: unknown): AddNodeOptions | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value)) throw new Error('addNode options must be an object');
+  const options: AddNodeOptions = {};
+  if (value.name !== undefined) {
+    if (typeof value.name !== 'string' || value.name.trim().length === 0 || value.name.length > 64) {
+      throw new Error('a node name must be 1 to 64 characters');
+    }
+    options.name = value.name.trim();
+  }
+  if (value.port !== undefined) {
+    if (!Number.isInteger(value.port) || (value.port as number) < 1 || (value.port as number) > 65535) {
+      throw new Error('a port must be an integer from 1 to 65535');
+    }
+    options.port = value.port as number;
+  }
+  return options;
+}

@@ -1,0 +1,193 @@
+// Creating, starting, stopping, crashing and removing nodes, and recording how each one ended.
+// Every operation on a node runs on that node's queue, so clicks that arrive together act in order
+// instead of racing over the same node; addNode calls run one at a time on their own queue so that
+// two of them never pick the same free port.
+import type { AddNodeOptions, NodeStatus, NodeSummary } from '../../api/index.js';
+import { messageOf } from '../error-message.js';
+import type { EventRecorder } from '../events/event-recorder.js';
+import type { LabPushes } from '../events/lab-pushes.js';
+import type { InfoPoller } from '../metrics/info-poller.js';
+import type { ReplicationLinks } from '../replication/replication-links.js';
+import type { StoredNode } from '../store/lab-store.js';
+import type { NodeStore } from '../store/node-store.js';
+import { labNode, type LabNode } from './lab-node.js';
+import type { NodeBackend, NodeEnd } from './node-backend.js';
+import { ensureNodeConfig, removeNodeDir } from './node-files.js';
+import type { NodeRegistry } from './node-registry.js';
+import type { NodeSummaries } from './node-summary.js';
+import { portForNewNode } from './ports.js';
+import { SerialQueue } from './serial-queue.js';
+
+/** How many nodes a brand-new lab starts with: enough for a master and two replicas. */
+const INITIAL_NODE_COUNT = 3;
+
+export interface NodeLifecycleDeps {
+  dataDir: string;
+  backend: NodeBackend;
+  registry: NodeRegistry;
+  store: NodeStore;
+  events: EventRecorder;
+  pushes: LabPushes;
+  summaries: NodeSummaries;
+  info: InfoPoller;
+  links: ReplicationLinks;
+}
+
+export class NodeLifecycle {
+  private readonly addQueue = new SerialQueue();
+
+  constructor(private readonly deps: NodeLifecycleDeps) {}
+
+  /** Registers a node found in the store, stopped. */
+  track(stored: StoredNode): LabNode {
+    const node = labNode(stored, this.deps.dataDir);
+    this.deps.registry.add(node);
+    return node;
+  }
+
+  /** A brand-new lab's first nodes, on the first free ports from 6379 up; not started yet. */
+  async createInitialNodes(): Promise<LabNode[]> {
+    const created: LabNode[] = [];
+    for (let i = 0; i < INITIAL_NODE_COUNT; i++) created.push(this.create({ port: await this.portFor() }));
+    return created;
+  }
+
+  async add(options: AddNodeOptions = {}): Promise<NodeSummary> {
+    if (this.deps.registry.isClosing) throw new Error('the lab is closing');
+    const node = await this.addQueue.run(async () => {
+      const port = await this.portFor(options.port);
+      return this.create({ name: options.name, port });
+    });
+    try {
+      return await this.start(node.stored.id);
+    } catch {
+      throw new Error(`${node.stored.name} was created on port ${node.stored.port}, but could not start: ${node.lastError}`);
+    }
+  }
+
+  async start(id: string): Promise<NodeSummary> {
+    const { registry, store, backend, events, links, info, summaries } = this.deps;
+    const node = registry.get(id);
+    return node.queue.run(async () => {
+      store.setShouldRun(id, true);
+      node.stored.shouldRun = true;
+      if (node.running) return summaries.of(node);
+      this.setStatus(node, 'starting');
+      const master = links.storedMaster(node);
+      try {
+        ensureNodeConfig(node.files, node.stored);
+        node.running = await backend.start({
+          // Later directives win, so the lab's link overrides a `replicaof` in the node's own config.
+          argv: master ? [node.files.configFile, '--replicaof', '127.0.0.1', String(master.stored.port)] : [node.files.configFile],
+          onLog: (line) => this.onLog(node, line),
+          onEnd: (end) => this.onEnd(node, end),
+        });
+      } catch (error) {
+        node.lastError = messageOf(error);
+        events.record(node.stored, 'error', `could not start: ${node.lastError}`);
+        this.setStatus(node, 'stopped');
+        throw new Error(`${node.stored.name} could not start: ${node.lastError}`);
+      }
+      node.lastError = null;
+      const asReplica = master ? `, replicating from ${master.stored.name} (--replicaof 127.0.0.1 ${master.stored.port})` : '';
+      events.record(node.stored, 'started', `listening on 127.0.0.1:${node.running.port}${asReplica}`);
+      this.setStatus(node, 'running');
+      await info.refresh(node);
+      return summaries.of(node);
+    });
+  }
+
+  async stop(id: string): Promise<NodeSummary> {
+    const node = this.deps.registry.get(id);
+    return node.queue.run(async () => {
+      this.deps.store.setShouldRun(id, false);
+      node.stored.shouldRun = false;
+      await this.stopRunning(node, 'stopped');
+      return this.deps.summaries.of(node);
+    });
+  }
+
+  /** Stops the node if it runs, forgets it and deletes its directory (data, config and log). */
+  async remove(id: string): Promise<void> {
+    const { registry, store, links, events, summaries } = this.deps;
+    const node = registry.get(id);
+    return node.queue.run(async () => {
+      await this.stopRunning(node, 'stopped before being removed');
+      store.delete(id);
+      registry.delete(id);
+      links.forgetMaster(id);
+      removeNodeDir(this.deps.dataDir, node.files.dir);
+      events.record(node.stored, 'removed', `removed with its directory ${node.files.dir}`);
+      summaries.push();
+    });
+  }
+
+  /** The `crashed` event is recorded by onEnd, as for a crash nobody asked for. */
+  async crash(id: string): Promise<NodeSummary> {
+    const node = this.deps.registry.get(id);
+    return node.queue.run(async () => {
+      if (!node.running) throw new Error(`${node.stored.name} is not running`);
+      await node.running.crash();
+      return this.deps.summaries.of(node);
+    });
+  }
+
+  /** Stops every node gracefully, each after whatever its queue already holds. */
+  async stopAll(reason: string): Promise<void> {
+    await Promise.allSettled(this.deps.registry.all().map((node) => node.queue.run(() => this.stopRunning(node, reason))));
+  }
+
+  private create(settings: { name?: string; port: number }): LabNode {
+    const stored = this.deps.store.insert({ ...settings, directives: [], shouldRun: true });
+    const node = this.track(stored);
+    ensureNodeConfig(node.files, stored);
+    this.deps.events.record(node.stored, 'created', `port ${stored.port}, directory ${node.files.dir}`);
+    this.deps.summaries.push();
+    return node;
+  }
+
+  private portFor(requested?: number): Promise<number> {
+    return portForNewNode(this.deps.registry.all().map((node) => node.stored), requested);
+  }
+
+  /** Graceful stop if the node runs; its `stopped` event is recorded by onEnd with `reason`. */
+  private async stopRunning(node: LabNode, reason: string): Promise<void> {
+    if (!node.running) return;
+    node.stopReason = reason;
+    this.setStatus(node, 'stopping');
+    await node.running.stop();
+  }
+
+  private onLog(node: LabNode, line: string): void {
+    node.log.add(line);
+    this.deps.pushes.emit({ type: 'log', nodeId: node.stored.id, line });
+  }
+
+  /** The node is gone: record how it ended. */
+  private onEnd(node: LabNode, end: NodeEnd): void {
+    const { store, events } = this.deps;
+    node.running = null;
+    node.info = null;
+    if (end.kind === 'stopped') {
+      node.lastError = end.problem ?? null;
+      events.record(node.stored, 'stopped', end.problem ? `${node.stopReason}; ${end.problem}` : node.stopReason);
+      this.setStatus(node, 'stopped');
+    } else if (end.kind === 'shutdown' && end.code === 0) {
+      // A client sent SHUTDOWN: that is the user's wish too, so the lab does not restart it.
+      store.setShouldRun(node.stored.id, false);
+      node.stored.shouldRun = false;
+      node.lastError = null;
+      events.record(node.stored, 'stopped', 'stopped by a SHUTDOWN command');
+      this.setStatus(node, 'stopped');
+    } else {
+      node.lastError = end.kind === 'crashed' ? end.reason : (node.log.tail(1)[0] ?? `exited with code ${end.code}`);
+      events.record(node.stored, 'crashed', node.lastError);
+      this.setStatus(node, 'crashed');
+    }
+  }
+
+  private setStatus(node: LabNode, status: NodeStatus): void {
+    node.status = status;
+    this.deps.summaries.push();
+  }
+}

@@ -1,0 +1,55 @@
+// The NodeSummary the renderer sees for each node, and the `nodes` push that carries the whole list.
+// The replication fields are read from the running nodes' INFO (replication/), not from what the lab
+// stored, so the screen shows what the nodes really do.
+import type { NodeSummary } from '../../api/index.js';
+import type { LabPushes } from '../events/lab-pushes.js';
+import { findReplicationCycles } from '../replication/replication-cycles.js';
+import { masterPointer, type TopologyNode } from '../replication/topology.js';
+import type { LabNode } from './lab-node.js';
+import type { NodeRegistry } from './node-registry.js';
+
+export class NodeSummaries {
+  constructor(
+    private readonly registry: NodeRegistry,
+    private readonly pushes: LabPushes,
+  ) {}
+
+  all(): NodeSummary[] {
+    const cycles = this.replicationCycles();
+    return this.registry.all().map((node) => this.of(node, cycles));
+  }
+
+  /** Pushes the whole list: after every INFO poll and every change the list shows. */
+  push(): void {
+    this.pushes.emit({ type: 'nodes', nodes: this.all() });
+  }
+
+  of(node: LabNode, cycles = this.replicationCycles()): NodeSummary {
+    return {
+      id: node.stored.id,
+      name: node.stored.name,
+      port: node.stored.port,
+      status: node.status,
+      dir: node.files.dir,
+      cliCommand: `redis-cli -p ${node.stored.port}`,
+      info: node.info,
+      master: masterPointer(node.running ? node.info : null, this.topologyNodes()),
+      replicaOf: node.stored.replicaOf,
+      replicationCycle: cycles.get(node.stored.id) ?? null,
+      lastError: node.lastError,
+    };
+  }
+
+  /** Read from the INFO of every running node: only a running node replicates from anything. */
+  private topologyNodes(): TopologyNode[] {
+    return this.registry.all().map((node) => ({
+      id: node.stored.id,
+      port: node.stored.port,
+      info: node.running ? node.info : null,
+    }));
+  }
+
+  private replicationCycles(): Map<string, string[]> {
+    return findReplicationCycles(this.topologyNodes());
+  }
+}

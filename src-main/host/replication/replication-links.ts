@@ -1,0 +1,58 @@
+// The links a user makes with the lab's controls. Redis's own rule is that a REPLICAOF sent to a
+// node (by linkNode, or by anyone with redis-cli) changes only the running node, and is gone when it
+// restarts unless CONFIG REWRITE saved it. A link made in the lab is the lab's configuration, like
+// the node's port: it is stored in lab.db and given to the node as `--replicaof 127.0.0.1 <port>`
+// every time the lab starts it, as one would start redis-server, so a restarted replica comes back
+// as a replica and can resume with a partial resync from its RDB. What the screen shows as the
+// topology is always what the nodes' INFO says (topology.ts), not what was stored here.
+import type { NodeSummary } from '../../api/index.js';
+import type { EventRecorder } from '../events/event-recorder.js';
+import type { InfoPoller } from '../metrics/info-poller.js';
+import { messageOf } from '../error-message.js';
+import type { LabNode } from '../nodes/lab-node.js';
+import { sendNodeCommand } from '../nodes/node-command.js';
+import type { NodeRegistry } from '../nodes/node-registry.js';
+import type { NodeSummaries } from '../nodes/node-summary.js';
+import type { NodeStore } from '../store/node-store.js';
+
+export class ReplicationLinks {
+  constructor(
+    private readonly registry: NodeRegistry,
+    private readonly store: NodeStore,
+    private readonly events: EventRecorder,
+    private readonly info: InfoPoller,
+    private readonly summaries: NodeSummaries,
+  ) {}
+
+  /** LabApi.linkNode: REPLICAOF over a client connection, as redis-cli would, then stored. */
+  async link(id: string, masterId: string | null): Promise<NodeSummary> {
+    const node = this.registry.get(id);
+    const master = masterId === null ? null : this.registry.get(masterId);
+    return node.queue.run(async () => {
+      if (!node.running) throw new Error(`${node.stored.name} is not running; start it first`);
+      const command = master ? ['REPLICAOF', '127.0.0.1', String(master.stored.port)] : ['REPLICAOF', 'NO', 'ONE'];
+      let reply: string;
+      try {
+        reply = await sendNodeCommand(node.running.port, command);
+      } catch (error) {
+        throw new Error(`${node.stored.name} answered ${command.join(' ')} with: ${messageOf(error)}`);
+      }
+      this.store.setReplicaOf(id, masterId);
+      node.stored.replicaOf = masterId;
+      if (master) this.events.record(node.stored, 'linked', `replicates from ${master.stored.name}: ${command.join(' ')} -> ${reply}`);
+      else this.events.record(node.stored, 'promoted', `promoted to master: ${command.join(' ')} -> ${reply}`);
+      await this.info.refresh(node);
+      return this.summaries.of(node);
+    });
+  }
+
+  /** The lab node this one is linked to, if that node still exists: the lab starts it as its replica. */
+  storedMaster(node: LabNode): LabNode | undefined {
+    return node.stored.replicaOf === null ? undefined : this.registry.find(node.stored.replicaOf);
+  }
+
+  /** A removed node is nobody's master any more (the store drops the same links in its delete). */
+  forgetMaster(removedId: string): void {
+    for (const other of this.registry.all()) if (other.stored.replicaOf === removedId) other.stored.replicaOf = null;
+  }
+}

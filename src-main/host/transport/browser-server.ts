@@ -1,0 +1,158 @@
+// Browser mode's server: the built renderer over HTTP and the LabApi over a WebSocket, on 127.0.0.1
+// only, and only for whoever holds the token the lab printed (the `UI:` line). Any other local
+// program or web page gets 401: without the token a page on another site cannot drive the lab, even
+// though it can reach 127.0.0.1. After the first page load the token travels in an HttpOnly,
+// SameSite=Strict cookie, so the page's assets and WebSocket need no token in their URLs.
+import { createReadStream } from 'node:fs';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, WebSocket } from 'ws';
+import { BROWSER_TOKEN_COOKIE, BROWSER_WS_PATH, type LabApi, type LabPush, type LabServerFrame } from '../../api/index.js';
+import { dispatchLabRequest } from './api-dispatch.js';
+import { rendererCsp, resolveRendererFile } from './renderer-files.js';
+
+/** The lab as this server needs it: the API plus its push stream (LabHost is one). */
+export interface PushingLabApi extends LabApi {
+  onPush(listener: (push: LabPush) => void): () => void;
+}
+
+export interface BrowserServerOptions {
+  lab: PushingLabApi;
+  rendererDir: string;
+  /** 0 = any free port. */
+  port: number;
+}
+
+export interface BrowserServer {
+  /** The URL to open, token included. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** A client that lets this much pile up unread is not reading: it is dropped rather than buffered forever. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const MAX_FRAME_BYTES = 1024 * 1024;
+
+export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
+  const token = randomBytes(32).toString('hex');
+  const http = createServer();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, '127.0.0.1', () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const address = http.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const origins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+  const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const csp = rendererCsp([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]);
+
+  /** null when allowed, else the status and reason to refuse with. */
+  const refusal = (req: IncomingMessage): [number, string] | null => {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const authorized = tokenMatches(url.searchParams.get('token'), token) || tokenMatches(cookie(req, BROWSER_TOKEN_COOKIE), token);
+    if (!authorized) return [401, 'This lab needs its token: open the URL on the "UI:" line that ReplicaLab printed.'];
+    // A valid token under a foreign Host name would be a DNS-rebinding trick; refuse it too.
+    if (!hosts.has(req.headers.host ?? '')) return [403, 'Unexpected Host header.'];
+    return null;
+  };
+
+  http.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const refused = refusal(req);
+    if (refused) return sendText(res, ...refused);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Only GET and HEAD.');
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (url.pathname === BROWSER_WS_PATH) return sendText(res, 426, 'This path is a WebSocket.');
+    const file = resolveRendererFile(options.rendererDir, url.pathname);
+    if (!file) return sendText(res, 404, 'Not found.');
+
+    const isPage = file.contentType.startsWith('text/html');
+    res.setHeader('Content-Type', file.contentType);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    // The page's URL carries the token: never leak it in a Referer.
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cache-Control', isPage ? 'no-store' : 'no-cache');
+    if (isPage) {
+      res.setHeader('Content-Security-Policy', csp);
+      if (tokenMatches(url.searchParams.get('token'), token)) {
+        res.setHeader('Set-Cookie', `${BROWSER_TOKEN_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`);
+      }
+    }
+    if (req.method === 'HEAD') return res.end();
+    createReadStream(file.path)
+      .on('error', () => res.destroy())
+      .pipe(res);
+  });
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const refused = refusal(req) ?? (url.pathname !== BROWSER_WS_PATH ? ([404, 'Not found.'] as [number, string]) : null);
+    // Browsers always send Origin on a WebSocket: only the lab's own page may connect.
+    const origin = req.headers.origin;
+    const refusedOrigin = origin !== undefined && !origins.has(origin);
+    if (refused || refusedOrigin) {
+      const [status, reason] = refused ?? [403, 'Foreign origin.'];
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveLabApi(ws, options.lab));
+  });
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+/** One WebSocket client: LabRequest frames in, LabServerFrame frames (responses and pushes) out. */
+function serveLabApi(ws: WebSocket, lab: PushingLabApi): void {
+  const send = (frame: LabServerFrame): void => {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return void ws.terminate();
+    ws.send(JSON.stringify(frame));
+  };
+  const unsubscribe = lab.onPush((push) => send({ kind: 'push', push }));
+  ws.on('close', unsubscribe);
+  ws.on('message', (data, isBinary) => {
+    let request: unknown;
+    try {
+      if (isBinary) throw new Error('binary frame');
+      request = JSON.parse(data.toString());
+    } catch {
+      ws.close(1007, 'frames must be JSON text');
+      return;
+    }
+    void dispatchLabRequest(lab, request).then((response) => send({ kind: 'response', ...response }));
+  });
+}
+
+/** Constant-time comparison, so response timing does not reveal how much of a guess was right. */
+function tokenMatches(candidate: string | null, token: string): boolean {
+  if (candidate === null) return false;
+  const given = Buffer.from(candidate);
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function cookie(req: IncomingMessage, name: string): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+  res.end(text);
+}

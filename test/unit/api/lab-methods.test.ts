@@ -1,0 +1,31 @@
+// The method whitelist both transports enforce. The compiler already holds it to exactly LabApi's
+// methods (src-main/api/index.ts); this checks what ships at run time: the list is the union of the
+// API slices' methods, each once, and nothing that merely looks like a method gets through.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isLabMethod, LAB_METHODS } from '../../../src-main/api/index.js';
+import { EVENTS_PARAM_CHECKS } from '../../../src-main/api/events.js';
+import { LOGS_PARAM_CHECKS } from '../../../src-main/api/logs.js';
+import { NODES_PARAM_CHECKS } from '../../../src-main/api/nodes.js';
+import { REPLICATION_PARAM_CHECKS } from '../../../src-main/api/replication.js';
+
+const SLICES = { NODES_PARAM_CHECKS, REPLICATION_PARAM_CHECKS, EVENTS_PARAM_CHECKS, LOGS_PARAM_CHECKS };
+
+test('the whitelist is exactly the methods of the API slices, each once', () => {
+  const fromSlices = Object.values(SLICES).flatMap((checks) => Object.keys(checks));
+  assert.equal(new Set(fromSlices).size, fromSlices.length, 'no method is declared by two slices');
+  assert.deepEqual([...LAB_METHODS].sort(), [...fromSlices].sort());
+  assert.equal(new Set(LAB_METHODS).size, LAB_METHODS.length);
+});
+
+test('the methods the lab has always offered are all on the whitelist', () => {
+  const expected = ['listNodes', 'addNode', 'startNode', 'stopNode', 'removeNode', 'linkNode', 'crashNode', 'listEvents', 'nodeLog'];
+  assert.deepEqual([...LAB_METHODS].sort(), expected.sort());
+});
+
+test('isLabMethod accepts only whitelisted names', () => {
+  for (const method of LAB_METHODS) assert.equal(isLabMethod(method), true, method);
+  for (const name of ['close', 'onPush', 'constructor', 'toString', '__proto__', 'hasOwnProperty', '', 'listnodes', null, 1, {}]) {
+    assert.equal(isLabMethod(name), false, String(name));
+  }
+});
