@@ -4,7 +4,7 @@
 // line by line, so later lines win and errors report the same line numbers Redis reports.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { splitArgs } from '../protocol/split-args.js';
+import { splitArgs } from '../protocol/sds-quoting.js';
 import { Config } from './config.js';
 import { ConfigError, strerror } from './errors.js';
 import { formatLogLine } from '../server/logger.js';
