@@ -4,3 +4,5 @@
 
 export type { LogSink, StartOptions, NodeHandle } from './node.js';
 export { startNode, ConfigError, ShutdownInsisted } from './node.js';
+// Redis's quoting (sdscatrepr / sdsneedsrepr), for whoever writes a redis.conf a node will read.
+export { catRepr, needsRepr } from './protocol/sds-quoting.js';

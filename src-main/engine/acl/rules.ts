@@ -2,7 +2,7 @@
 // 7.0 does, or fails with one of Redis's errno-style reasons, whose texts ACL SETUSER, the config
 // file and the ACL file report.
 import { createHash } from 'node:crypto';
-import { splitArgs } from '../protocol/split-args.js';
+import { splitArgs } from '../protocol/sds-quoting.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 import { ACL_CATEGORIES, type AclCommands } from './command-index.js';
 import { AclSelector, KEY_READ, KEY_WRITE, KEY_ALL, type AclUser } from './user.js';

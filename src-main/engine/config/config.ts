@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { DIRECTIVES, findDirective, type ConfigValue, type Directive } from './directives.js';
 import { strerror } from './errors.js';
 import { parseInteger, parseMemory } from '../util/numbers.js';
-import { splitArgs } from '../protocol/split-args.js';
+import { splitArgs } from '../protocol/sds-quoting.js';
 import { canonicalEventFlags, eventFlagsShown } from './keyspace-event-flags.js';
 
 export interface SavePoint {

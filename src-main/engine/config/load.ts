@@ -4,7 +4,7 @@
 // line by line, so later lines win and errors report the same line numbers Redis reports.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { splitArgs } from '../protocol/split-args.js';
+import { catRepr, splitArgs } from '../protocol/sds-quoting.js';
 import { Config } from './config.js';
 import { ConfigError, strerror } from './errors.js';
 import { formatLogLine } from '../util/logger.js';
@@ -69,28 +69,11 @@ export function commandLineOptions(args: string[]): string {
         lastHadValue = true;
       }
     } else {
-      options += quoteArg(arg) + ' ';
+      options += catRepr(arg) + ' ';
       lastHadValue = true;
     }
   }
   return options;
-}
-
-/** sdscatrepr: a double-quoted string with C escapes. */
-function quoteArg(arg: string): string {
-  let out = '"';
-  for (const ch of arg) {
-    const code = ch.charCodeAt(0);
-    if (ch === '\\' || ch === '"') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\x07') out += '\\a';
-    else if (ch === '\b') out += '\\b';
-    else if (code < 32 || code === 127) out += '\\x' + code.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + '"';
 }
 
 function readConfigFile(path: string): string {

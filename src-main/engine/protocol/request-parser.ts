@@ -6,7 +6,7 @@
 // Arguments come out as "binary strings": one JS char per byte (latin1). Every byte value round-trips,
 // so keys and values stay binary-safe, and a V8 one-byte string is the most compact and fastest form
 // for Map keys and stored values (no Buffer object per argument, nothing pins the socket chunk).
-import { splitArgs } from './split-args.js';
+import { splitArgs } from './sds-quoting.js';
 import './buffer-latin1.js';
 
 /** A request argument or stored string: one char per byte (char codes 0-255). */

@@ -6,7 +6,7 @@ import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 import { parseInteger } from '../util/numbers.js';
 import { is } from '../core/replies.js';
-import { splitArgs } from '../protocol/split-args.js';
+import { splitArgs } from '../protocol/sds-quoting.js';
 import { clientInfoString } from '../core/client-info.js';
 import { AttachedReplica, defaultCapabilities, type OutputLimit, type ReplicaCapabilities } from './attached-replica.js';
 import { saveRdbForReplication, sendRdbFile, streamRdbToReplicas } from './rdb-transfer.js';

@@ -7,6 +7,7 @@
 import { existsSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import type { StoredNode } from '../store/lab-store.js';
+import { catRepr, needsRepr } from '../../engine/index.js';
 
 export interface NodeFiles {
   dir: string;
@@ -46,13 +47,14 @@ export function ensureNodeConfig(files: NodeFiles, node: StoredNode): void {
   writeFileSync(files.configFile, header + lines.map((args) => args.map(quoteConfigArg).join(' ')).join('\n') + '\n');
 }
 
-/** Quotes one argument the way redis.conf's parser (sdssplitargs) reads it back. */
+/**
+ * Quotes one argument the way redis.conf's parser (sdssplitargs) reads it back: sdscatrepr's
+ * escapes, in text mode, because the file is UTF-8 text that this engine and a real redis-server
+ * must both read as the same paths (a byte escape such as \xe9 would be one byte to redis-server).
+ * A single quote also needs quoting (sdssplitargs starts a quoted string at one), and "" states
+ * an empty argument.
+ */
 function quoteConfigArg(arg: string): string {
-  if (/^[^\s"'\\]+$/.test(arg)) return arg;
-  const escaped = arg
-    .replace(/[\\"]/g, '\\$&')
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')
-    .replace(/\t/g, '\\t');
-  return `"${escaped}"`;
+  if (arg !== '' && !arg.includes("'") && !needsRepr(arg, { text: true })) return arg;
+  return catRepr(arg, { text: true });
 }

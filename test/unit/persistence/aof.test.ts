@@ -2,7 +2,8 @@
 // distinction between a truncated tail (loadable with aof-load-truncated) and corruption.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AofManifestError, formatAofManifest, parseAofManifest, splitArgs } from '../../../src-main/engine/persistence/aof/aof-manifest.js';
+import { AofManifestError, formatAofManifest, parseAofManifest } from '../../../src-main/engine/persistence/aof/aof-manifest.js';
+import { splitArgs } from '../../../src-main/engine/protocol/sds-quoting.js';
 import { AofCommandReader, formatAofCommand, startsWithRdbPreamble } from '../../../src-main/engine/persistence/aof/aof-commands.js';
 
 test('manifest: Redis 7.0 layout parses and formats back identically', () => {

@@ -3,6 +3,8 @@
 // Names that need it are quoted with sdscatrepr and read back with sdssplitargs, so any file
 // name Redis accepts round-trips. Strings are latin1 so that every byte survives.
 
+import { catRepr, needsRepr, splitArgs } from '../../protocol/sds-quoting.js';
+
 export type AofFileType = 'b' | 'h' | 'i';
 
 export interface AofFileInfo {
@@ -91,94 +93,11 @@ export function parseAofManifest(text: string): AofManifest {
 /** getAofManifestAsString: base, then history, then increments, each via aofInfoFormat. */
 export function formatAofManifest(manifest: AofManifest): string {
   const files = [...(manifest.base ? [manifest.base] : []), ...manifest.history, ...manifest.incr];
-  return files.map((f) => `file ${needsRepr(f.fileName) ? quoteRepr(f.fileName) : f.fileName} seq ${f.seq} type ${f.type}\n`).join('');
+  return files.map((f) => `file ${needsRepr(f.fileName) ? catRepr(f.fileName) : f.fileName} seq ${f.seq} type ${f.type}\n`).join('');
 }
 
 /** atoll: optional sign and leading digits, anything else ignored (0 when none). */
 function atoll(s: string): number {
   const m = /^[ \t\n\v\f\r]*([-+]?\d+)/.exec(s);
   return m ? Number(m[1]) : 0;
-}
-
-const isSpace = (c: string | undefined): boolean => c !== undefined && ' \t\n\v\f\r'.includes(c);
-const isPrint = (code: number): boolean => code >= 0x20 && code <= 0x7e;
-const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
-
-/** sds.c sdsneedsrepr. */
-function needsRepr(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '\\' || c === '"' || !isPrint(s.charCodeAt(i)) || isSpace(c)) return true;
-  }
-  return false;
-}
-
-const REPR_ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\x07': '\\a', '\b': '\\b' };
-
-/** sds.c sdscatrepr. */
-function quoteRepr(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    const code = s.charCodeAt(i);
-    out += REPR_ESCAPES[c] ?? (isPrint(code) ? c : `\\x${code.toString(16).padStart(2, '0')}`);
-  }
-  return out + '"';
-}
-
-const UNESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', a: '\x07' };
-
-/** sds.c sdssplitargs: null on unbalanced quotes or a closing quote not followed by a space. */
-export function splitArgs(line: string): string[] | null {
-  const args: string[] = [];
-  let p = 0;
-  for (;;) {
-    while (isSpace(line[p])) p++;
-    if (p >= line.length) return args;
-    let current = '';
-    let inDouble = false;
-    let inSingle = false;
-    let done = false;
-    while (!done) {
-      const c = line[p];
-      if (inDouble) {
-        if (c === '\\' && line[p + 1] === 'x' && isHex(line[p + 2]) && isHex(line[p + 3])) {
-          current += String.fromCharCode(parseInt(line.slice(p + 2, p + 4), 16));
-          p += 3;
-        } else if (c === '\\' && p + 1 < line.length) {
-          p++;
-          current += UNESCAPES[line[p]!] ?? line[p]!;
-        } else if (c === '"') {
-          if (p + 1 < line.length && !isSpace(line[p + 1])) return null;
-          done = true;
-        } else if (c === undefined) {
-          return null;
-        } else {
-          current += c;
-        }
-      } else if (inSingle) {
-        if (c === '\\' && line[p + 1] === "'") {
-          p++;
-          current += "'";
-        } else if (c === "'") {
-          if (p + 1 < line.length && !isSpace(line[p + 1])) return null;
-          done = true;
-        } else if (c === undefined) {
-          return null;
-        } else {
-          current += c;
-        }
-      } else if (c === undefined || c === ' ' || c === '\n' || c === '\r' || c === '\t') {
-        done = true;
-      } else if (c === '"') {
-        inDouble = true;
-      } else if (c === "'") {
-        inSingle = true;
-      } else {
-        current += c;
-      }
-      if (p < line.length) p++;
-    }
-    args.push(current);
-  }
 }
