@@ -10,7 +10,8 @@ import { lcsCommand } from './lcs.js';
 import { INT64, parseInt64, parseInteger } from '../util/numbers.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../util/long-double.js';
 
-const INT64_MAX_MS = 9223372036854775807;
+// LLONG_MAX as a double (2^63): the TTL checks below compare in doubles, as the parsed number is one.
+const INT64_MAX_MS = 2 ** 63;
 const KEY: CommandDocArgument = { name: 'key', type: 'key' };
 const VALUE: CommandDocArgument = { name: 'value', type: 'string' };
 

@@ -75,7 +75,7 @@ async function serverDigest(c: RespClient): Promise<string> {
   return String(await c.call('DEBUG', 'DIGEST'));
 }
 
-let saved: RdbEntry[] = [];
+const saved: RdbEntry[] = [];
 const scratch: string[] = [];
 
 before(async () => {

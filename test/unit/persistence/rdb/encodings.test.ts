@@ -127,7 +127,7 @@ test('number text: string2ll strictness, %.17g and d2string', () => {
   assert.equal(formatDouble17g(0.1), '0.10000000000000001');
   assert.equal(formatDouble17g(1.5), '1.5');
   assert.equal(formatDouble17g(1e-300), '1e-300');
-  assert.equal(formatDouble17g(123456789012345678), '1.2345678901234568e+17');
+  assert.equal(formatDouble17g(1.2345678901234568e17), '1.2345678901234568e+17');
   assert.equal(formatDouble17g(1e16), '10000000000000000');
   assert.equal(formatDouble17g(0.0001), '0.0001');
   assert.equal(formatDouble17g(0.00001), '1.0000000000000001e-05');
