@@ -16,7 +16,9 @@ const here = import.meta.dirname;
 // package.json instead, so the same build still produces browser mode and the CLI.
 if (!process.env.ELECTRON_MAJOR_VER && !existsSync(resolve(here, 'node_modules/electron/package.json'))) {
   const pkg = JSON.parse(readFileSync(resolve(here, 'package.json'), 'utf8'));
-  process.env.ELECTRON_MAJOR_VER = String(pkg.optionalDependencies.electron).replace(/^[^0-9]*/, '').split('.')[0];
+  process.env.ELECTRON_MAJOR_VER = String(pkg.optionalDependencies.electron)
+    .replace(/^[^0-9]*/, '')
+    .split('.')[0];
 }
 
 export default defineConfig({

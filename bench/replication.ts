@@ -109,7 +109,9 @@ async function fullSyncRun(kind: Kind, payload: string, tools: BenchTools): Prom
 async function fullSync(tools: BenchTools): Promise<void> {
   const keys = tools.quick ? 100_000 : 1_000_000;
   const payload = tools.stringKeysPayload(keys);
-  console.log(`\n## Replication: full sync of ${keys} keys of 100-byte strings to a fresh replica (REPLICAOF until master_link_status:up)\n`);
+  console.log(
+    `\n## Replication: full sync of ${keys} keys of 100-byte strings to a fresh replica (REPLICAOF until master_link_status:up)\n`,
+  );
   const best = {} as Record<Kind, FullSync>;
   for (let round = 0; round < 2; round++) {
     for (const kind of KINDS) {
@@ -119,7 +121,9 @@ async function fullSync(tools: BenchTools): Promise<void> {
   }
   console.log('| measure (ms) | redis-server | replica-lab-server | ratio |');
   console.log('|---|---:|---:|---:|');
-  console.log(`| REPLICAOF until link up | ${best.redis.ms.toFixed(0)} | ${best.ours.ms.toFixed(0)} | ${ratio(best.ours.ms, best.redis.ms)} |`);
+  console.log(
+    `| REPLICAOF until link up | ${best.redis.ms.toFixed(0)} | ${best.ours.ms.toFixed(0)} | ${ratio(best.ours.ms, best.redis.ms)} |`,
+  );
   // Phases from the replica's log (ms resolution, from REPLICAOF): where the time goes.
   for (const [name] of PHASES) {
     const a = best.redis.phases.find((p) => p[0] === name)?.[1];
@@ -281,7 +285,7 @@ async function lag(tools: BenchTools): Promise<void> {
   const rate = 20_000;
   const seconds = tools.quick ? 3 : 6;
   console.log(`\n## Replication: propagation lag, ${rate} SETs/s for ${seconds} s (first second not counted), two replicas\n`);
-  console.log('From a SET\'s reply on the master to its keyspace notification from each replica (ms).\n');
+  console.log("From a SET's reply on the master to its keyspace notification from each replica (ms).\n");
   const best = {} as Record<Kind, LagFigures>;
   for (let round = 0; round < 2; round++) {
     for (const kind of KINDS) {
@@ -367,8 +371,12 @@ async function bigValue(tools: BenchTools): Promise<void> {
   }
   console.log('| measure (ms) | redis-server | replica-lab-server | ratio |');
   console.log('|---|---:|---:|---:|');
-  console.log(`| SET until its reply | ${best.redis.reply.toFixed(0)} | ${best.ours.reply.toFixed(0)} | ${ratio(best.ours.reply, best.redis.reply)} |`);
-  console.log(`| SET until the replica holds it | ${best.redis.replica.toFixed(0)} | ${best.ours.replica.toFixed(0)} | ${ratio(best.ours.replica, best.redis.replica)} |`);
+  console.log(
+    `| SET until its reply | ${best.redis.reply.toFixed(0)} | ${best.ours.reply.toFixed(0)} | ${ratio(best.ours.reply, best.redis.reply)} |`,
+  );
+  console.log(
+    `| SET until the replica holds it | ${best.redis.replica.toFixed(0)} | ${best.ours.replica.toFixed(0)} | ${ratio(best.ours.replica, best.redis.replica)} |`,
+  );
 }
 
 export async function replicationBench(tools: BenchTools, parts: string[] = []): Promise<void> {

@@ -119,7 +119,8 @@ async function memory() {
   const mb = (n: number) => (n / 1048576).toFixed(1);
   console.log('| server | RSS empty (MiB) | RSS loaded (MiB) |');
   console.log('|---|---:|---:|');
-  for (const kind of KINDS) console.log(`| ${kind === 'ours' ? 'replica-lab-server' : 'redis-server'} | ${mb(r[kind].before)} | ${mb(r[kind].after)} |`);
+  for (const kind of KINDS)
+    console.log(`| ${kind === 'ours' ? 'replica-lab-server' : 'redis-server'} | ${mb(r[kind].before)} | ${mb(r[kind].after)} |`);
   console.log(`\nratio (loaded RSS, ours / redis-server): ${ratio(r.ours.after, r.redis.after)}`);
 }
 

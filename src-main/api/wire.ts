@@ -10,9 +10,7 @@ export interface LabRequest {
   params: unknown[];
 }
 
-export type LabResponse =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: string };
+export type LabResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
 /** A WebSocket frame from host to renderer is either a response or a push. */
 export type LabServerFrame = ({ kind: 'response' } & LabResponse) | ({ kind: 'push' } & { push: LabPush });

@@ -33,14 +33,16 @@ const starting = startNode({ argv, logToStdout: true, onExit: (code) => process.
 // must still get a clean shutdown, not Node's default termination.
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
-    void starting.then((node) => node.shutdown({ signal })).then(
-      () => process.exit(0),
-      // A second Ctrl+C exits at once; otherwise the shutdown was cancelled (SHUTDOWN ABORT, the
-      // final save failed): like redis-server, the node logs it and keeps running.
-      (err) => {
-        if (err instanceof ShutdownInsisted) process.exit(1);
-      },
-    );
+    void starting
+      .then((node) => node.shutdown({ signal }))
+      .then(
+        () => process.exit(0),
+        // A second Ctrl+C exits at once; otherwise the shutdown was cancelled (SHUTDOWN ABORT, the
+        // final save failed): like redis-server, the node logs it and keeps running.
+        (err) => {
+          if (err instanceof ShutdownInsisted) process.exit(1);
+        },
+      );
   });
 }
 

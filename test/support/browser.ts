@@ -45,7 +45,10 @@ export async function startBrowserMode(opts: { timeoutMs?: number } = {}): Promi
 
   try {
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`browser mode printed no UI line in time:\n${stdout}${stderr}`)), opts.timeoutMs ?? 60000);
+      const timer = setTimeout(
+        () => reject(new Error(`browser mode printed no UI line in time:\n${stdout}${stderr}`)),
+        opts.timeoutMs ?? 60000,
+      );
       proc.stdout!.on('data', (d) => {
         stdout += d;
         const match = UI_LINE.exec(stdout);

@@ -178,7 +178,8 @@ export class RandomCommands {
       () => exact('SETRANGE', k(), String(this.int(40)), this.value()),
       () => exact('SETBIT', k(), String(this.int(80)), this.pick(['0', '1', '2'])),
       () => exact('GETBIT', k(), String(this.int(80))),
-      () => exact('BITCOUNT', k(), ...this.pick([[], [this.index(), this.index()], [this.index(), this.index(), this.pick(['BIT', 'BYTE'])]])),
+      () =>
+        exact('BITCOUNT', k(), ...this.pick([[], [this.index(), this.index()], [this.index(), this.index(), this.pick(['BIT', 'BYTE'])]])),
       () => exact('BITPOS', k(), this.pick(['0', '1']), ...this.pick([[], [this.index()], [this.index(), this.index()]])),
       () => exact('BITOP', this.pick(['AND', 'OR', 'XOR']), k(), ...this.keys('string', 3)),
       () => exact('BITOP', 'NOT', k(), k()),
@@ -204,7 +205,16 @@ export class RandomCommands {
   private setOptions(): Arg[] {
     // No past EXAT/PXAT: Redis 7.0 keeps such a key, logically expired, until an access or its
     // active expire cycle removes it, so DBSIZE and DEBUG DIGEST would depend on timing.
-    const options: Arg[][] = [['NX'], ['XX'], ['GET'], ['KEEPTTL'], ['EX', this.pick(TTL_SECONDS)], ['PX', '9000000'], ['EXAT', FAR_UNIX_TIME], ['PXAT', `${FAR_UNIX_TIME}000`]];
+    const options: Arg[][] = [
+      ['NX'],
+      ['XX'],
+      ['GET'],
+      ['KEEPTTL'],
+      ['EX', this.pick(TTL_SECONDS)],
+      ['PX', '9000000'],
+      ['EXAT', FAR_UNIX_TIME],
+      ['PXAT', `${FAR_UNIX_TIME}000`],
+    ];
     return Array.from({ length: 1 + this.int(2) }, () => this.pick(options)).flat();
   }
 
@@ -259,7 +269,13 @@ export class RandomCommands {
       () => exact('LINSERT', k(), this.pick(['BEFORE', 'AFTER', 'MIDDLE']), this.value(), this.value()),
       () => exact('LREM', k(), String(this.int(5) - 2), this.value()),
       () => exact('LTRIM', k(), this.index(), this.index()),
-      () => exact('LPOS', k(), this.value(), ...this.pick([[], ['RANK', '-1'], ['COUNT', '0'], ['RANK', '2', 'COUNT', '2'], ['MAXLEN', '3'], ['RANK', '0']])),
+      () =>
+        exact(
+          'LPOS',
+          k(),
+          this.value(),
+          ...this.pick([[], ['RANK', '-1'], ['COUNT', '0'], ['RANK', '2', 'COUNT', '2'], ['MAXLEN', '3'], ['RANK', '0']]),
+        ),
       () => exact('LMOVE', k(), k(), this.end(), this.end()),
       () => exact('RPOPLPUSH', k(), k()),
       () => {
@@ -332,11 +348,13 @@ export class RandomCommands {
     const scored = () => Array.from({ length: 1 + this.int(3) }, () => [this.score(), this.member()]).flat();
     const withScores = (): Arg[] => (this.chance(0.5) ? ['WITHSCORES'] : []);
     const limit = (): Arg[] => (this.chance(0.3) ? ['LIMIT', this.pick(['0', '1', '-1']), this.pick(['1', '2', '-1', '0'])] : []);
-    const weights = (n: number): Arg[] => (this.chance(0.3) ? ['WEIGHTS', ...Array.from({ length: n }, () => this.pick(['1', '2', '0.5', '-1']))] : []);
+    const weights = (n: number): Arg[] =>
+      this.chance(0.3) ? ['WEIGHTS', ...Array.from({ length: n }, () => this.pick(['1', '2', '0.5', '-1']))] : [];
     const aggregate = (): Arg[] => (this.chance(0.3) ? ['AGGREGATE', this.pick(['SUM', 'MIN', 'MAX'])] : []);
     const gens: Array<() => RandomCommand> = [
       () => exact('ZADD', k(), ...scored()),
-      () => exact('ZADD', k(), ...this.pick([['NX'], ['XX'], ['GT'], ['LT'], ['CH'], ['XX', 'CH'], ['GT', 'CH'], ['NX', 'GT']]), ...scored()),
+      () =>
+        exact('ZADD', k(), ...this.pick([['NX'], ['XX'], ['GT'], ['LT'], ['CH'], ['XX', 'CH'], ['GT', 'CH'], ['NX', 'GT']]), ...scored()),
       () => exact('ZADD', k(), 'INCR', this.score(), this.member()),
       () => exact('ZADD', k(), this.pick(['nan', 'x', '1']), this.member(), ...this.pick([[], ['2']])),
       () => exact('ZREM', k(), this.member(), this.member()),
@@ -374,7 +392,14 @@ export class RandomCommands {
       },
       () => {
         const from = this.keys('zset');
-        return exact(this.pick(['ZUNION', 'ZINTER']), String(from.length), ...from, ...weights(from.length), ...aggregate(), ...withScores());
+        return exact(
+          this.pick(['ZUNION', 'ZINTER']),
+          String(from.length),
+          ...from,
+          ...weights(from.length),
+          ...aggregate(),
+          ...withScores(),
+        );
       },
       () => {
         const from = this.keys('zset');
@@ -441,7 +466,18 @@ export class RandomCommands {
     const count = (): Arg[] => (this.chance(0.5) ? ['COUNT', this.pick(['1', '3', '1000'])] : []);
     switch (this.int(4)) {
       case 0:
-        return { kind: 'scan', argv: ['SCAN', '0', ...match(), ...count(), ...(this.chance(0.3) ? ['TYPE', this.pick(['string', 'list', 'hash', 'set', 'zset', 'none'])] : [])], cursorAt: 1, compare: 'unordered' };
+        return {
+          kind: 'scan',
+          argv: [
+            'SCAN',
+            '0',
+            ...match(),
+            ...count(),
+            ...(this.chance(0.3) ? ['TYPE', this.pick(['string', 'list', 'hash', 'set', 'zset', 'none'])] : []),
+          ],
+          cursorAt: 1,
+          compare: 'unordered',
+        };
       case 1:
         return { kind: 'scan', argv: ['SSCAN', this.key('set'), '0', ...match(), ...count()], cursorAt: 2, compare: 'unordered' };
       case 2:
@@ -456,7 +492,9 @@ export class RandomCommands {
     const watch = watching ? this.keys(this.pick(Object.keys(KEYS) as Array<keyof typeof KEYS>), 2) : [];
     // Commands between WATCH and MULTI may or may not change a watched key: EXEC tells.
     const before = watching ? Array.from({ length: this.int(3) }, () => this.command()) : [];
-    const queued = Array.from({ length: this.int(5) }, () => (this.chance(0.05) ? exact('MULTI') : this.chance(0.05) ? exact('SELECT', this.pick(['0', '1'])) : this.command()));
+    const queued = Array.from({ length: this.int(5) }, () =>
+      this.chance(0.05) ? exact('MULTI') : this.chance(0.05) ? exact('SELECT', this.pick(['0', '1'])) : this.command(),
+    );
     return { kind: 'transaction', watch, before, queued, end: this.chance(0.85) ? 'EXEC' : 'DISCARD' };
   }
 

@@ -116,7 +116,11 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
 export async function expireShortKeys(master: Node): Promise<void> {
   await new Promise((r) => setTimeout(r, 60));
   const shortKeys = Array.from({ length: 20 }, (_, i) => `short:${i}`);
-  for (const db of [0, 1, 9]) await master.client.pipeline([['SELECT', db], ['EXISTS', ...shortKeys]]);
+  for (const db of [0, 1, 9])
+    await master.client.pipeline([
+      ['SELECT', db],
+      ['EXISTS', ...shortKeys],
+    ]);
   await master.ok('SELECT', 0);
 }
 
@@ -142,7 +146,9 @@ export async function assertSameData(nodes: Node[]): Promise<void> {
   assert.notEqual(expected, '0'.repeat(40), 'the dataset should not be empty');
   for (const node of nodes.slice(1)) {
     if ((await digest(node)) === expected) continue;
-    assert.fail(`DEBUG DIGEST of ${node.kind}:${node.port} differs from ${nodes[0]!.kind}:${nodes[0]!.port}: ${await describeDifferences(nodes[0]!, node)}`);
+    assert.fail(
+      `DEBUG DIGEST of ${node.kind}:${node.port} differs from ${nodes[0]!.kind}:${nodes[0]!.port}: ${await describeDifferences(nodes[0]!, node)}`,
+    );
   }
 }
 
@@ -156,7 +162,17 @@ async function describeDifferences(a: Node, b: Node): Promise<string> {
     const [ka, kb] = [await keysOf(a), await keysOf(b)];
     for (const key of new Set([...ka, ...kb])) {
       const describe = async (n: Node) =>
-        JSON.stringify(show((await n.client.pipeline([['TYPE', key], ['DEBUG', 'DIGEST-VALUE', key], ['PTTL', key]])).map((r) => (typeof r === 'number' && r > 0 ? 'ttl' : r)) as Reply));
+        JSON.stringify(
+          show(
+            (
+              await n.client.pipeline([
+                ['TYPE', key],
+                ['DEBUG', 'DIGEST-VALUE', key],
+                ['PTTL', key],
+              ])
+            ).map((r) => (typeof r === 'number' && r > 0 ? 'ttl' : r)) as Reply,
+          ),
+        );
       const [da, dbb] = [await describe(a), await describe(b)];
       if (da !== dbb) found.push(`db${db} ${key}: ${da} vs ${dbb}`);
     }
@@ -177,7 +193,27 @@ export function random(seed: number): () => number {
   };
 }
 
-const WRITE_COMMANDS = ['SET', 'APPEND', 'INCRBY', 'INCRBYFLOAT', 'DEL', 'EXPIRE', 'RPUSH', 'LPUSH', 'LPOP', 'HSET', 'HINCRBY', 'HDEL', 'SADD', 'SREM', 'SPOP', 'ZADD', 'ZINCRBY', 'ZREM', 'XADD'];
+const WRITE_COMMANDS = [
+  'SET',
+  'APPEND',
+  'INCRBY',
+  'INCRBYFLOAT',
+  'DEL',
+  'EXPIRE',
+  'RPUSH',
+  'LPUSH',
+  'LPOP',
+  'HSET',
+  'HINCRBY',
+  'HDEL',
+  'SADD',
+  'SREM',
+  'SPOP',
+  'ZADD',
+  'ZINCRBY',
+  'ZREM',
+  'XADD',
+];
 
 /** The commands among `names` that every node knows (for writes a stopped replica will replay later). */
 export async function commonCommands(nodes: Node[], names: string[] = WRITE_COMMANDS): Promise<Set<string>> {

@@ -23,9 +23,9 @@ interface ShownNode {
 
 /** The running nodes as their Stop buttons name them, lowest port first. */
 async function runningNodes(page: Page): Promise<ShownNode[]> {
-  const names = await page.getByRole('button', { name: STOP_BUTTON }).evaluateAll((buttons) =>
-    buttons.map((button) => button.getAttribute('aria-label') ?? ''),
-  );
+  const names = await page
+    .getByRole('button', { name: STOP_BUTTON })
+    .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? ''));
   return names
     .map((name) => {
       const [, nodeName, port] = STOP_BUTTON.exec(name)!;
@@ -64,9 +64,13 @@ async function replicateFrom(page: Page, replica: ShownNode, master: ShownNode):
 /** Real writes for a few seconds (redis-benchmark), so the lag chart has something to draw. */
 function writeLoad(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const bench = spawn('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-t', 'set', '-n', '120000', '-d', '200', '-r', '100000', '-q'], {
-      stdio: 'ignore',
-    });
+    const bench = spawn(
+      'redis-benchmark',
+      ['-h', '127.0.0.1', '-p', String(port), '-t', 'set', '-n', '120000', '-d', '200', '-r', '100000', '-q'],
+      {
+        stdio: 'ignore',
+      },
+    );
     bench.once('error', reject);
     bench.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`redis-benchmark exited with ${code}`))));
   });
@@ -108,8 +112,9 @@ describe('replication in the lab UI', () => {
     await replicateFrom(page, replicaA, master);
     await replicateFrom(page, replicaB, master);
     for (const replica of [replicaA, replicaB]) {
-      await waitUntil(`${replica.name} shows itself a replica with its link up`, async () =>
-        (await cellUnder(page, replica, 'Role')) === `replica of ${master.name} link up`,
+      await waitUntil(
+        `${replica.name} shows itself a replica with its link up`,
+        async () => (await cellUnder(page, replica, 'Role')) === `replica of ${master.name} link up`,
       );
       assert.match(redisCli(replica.port, ['INFO', 'replication']), new RegExp(`master_port:${master.port}\\r?\\n`));
     }
@@ -138,7 +143,8 @@ describe('replication in the lab UI', () => {
     await waitUntil(`${replicaA.name}'s log shows the finished sync`, async () =>
       (await page.getByRole('region', { name: replicaA.label }).innerText()).includes('MASTER <-> REPLICA sync: Finished with success'),
     );
-    const shot = process.env.UPDATE_SCREENSHOT === '1' ? join(ROOT, 'docs', 'screenshot.png') : join(ROOT, 'test-results', 'lab-replication.png');
+    const shot =
+      process.env.UPDATE_SCREENSHOT === '1' ? join(ROOT, 'docs', 'screenshot.png') : join(ROOT, 'test-results', 'lab-replication.png');
     mkdirSync(dirname(shot), { recursive: true });
     await page.screenshot({ path: shot, fullPage: true });
   });
@@ -152,8 +158,9 @@ describe('replication in the lab UI', () => {
     await warning.getByRole('button', { name: `Promote ${master.label} to master to break the loop` }).click();
     await warning.waitFor({ state: 'detached', timeout: 30000 });
     await waitUntil(`${master.name} is a master again`, async () => (await cellUnder(page, master, 'Role')).startsWith('master'));
-    await waitUntil(`${replicaA.name} links up to it again`, async () =>
-      (await cellUnder(page, replicaA, 'Role')) === `replica of ${master.name} link up`,
+    await waitUntil(
+      `${replicaA.name} links up to it again`,
+      async () => (await cellUnder(page, replicaA, 'Role')) === `replica of ${master.name} link up`,
     );
   });
 
@@ -172,8 +179,9 @@ describe('replication in the lab UI', () => {
     // The status cell also says why: "crashed on request: its thread was terminated without saving".
     await waitUntil(`${master.name} shows Crashed`, async () => (await cellUnder(page, master, 'Status')).startsWith('Crashed\n'));
     assert.equal(redisCli(replicaA.port, ['GET', 'ui:key']), 'from the master');
-    await waitUntil(`${replicaA.name} shows its link down`, async () =>
-      (await cellUnder(page, replicaA, 'Role')) === `replica of ${master.name} link down`,
+    await waitUntil(
+      `${replicaA.name} shows its link down`,
+      async () => (await cellUnder(page, replicaA, 'Role')) === `replica of ${master.name} link down`,
     );
     assert.match(await topologyText(page), new RegExp(`${replicaA.name} replicates from ${master.name}, link down\\.`));
     assert.deepEqual(pageErrors, [], 'the page threw no uncaught errors');

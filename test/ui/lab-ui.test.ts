@@ -20,9 +20,9 @@ interface ShownNode {
 
 /** The running nodes, as the Stop buttons name them. */
 async function nodesWithStopButtons(page: Page): Promise<ShownNode[]> {
-  const names = await page.getByRole('button', { name: STOP_BUTTON }).evaluateAll((buttons) =>
-    buttons.map((button) => button.getAttribute('aria-label') ?? ''),
-  );
+  const names = await page
+    .getByRole('button', { name: STOP_BUTTON })
+    .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? ''));
   return names.map((name) => {
     const [, nodeName, port] = STOP_BUTTON.exec(name)!;
     return { label: `${nodeName} (port ${port})`, port: Number(port) };
@@ -106,9 +106,7 @@ describe('the lab UI in browser mode', () => {
   it("shows a node's log under Details", async () => {
     await page.getByRole('button', { name: `Details and log of ${added.label}` }).click();
     const details = page.getByRole('region', { name: added.label });
-    await waitUntil('the log shows the node became ready', async () =>
-      (await details.innerText()).includes('Ready to accept connections'),
-    );
+    await waitUntil('the log shows the node became ready', async () => (await details.innerText()).includes('Ready to accept connections'));
     // A picture to look at after a run; the README's picture comes from lab-replication.test.ts.
     const shot = join(ROOT, 'test-results', 'lab-ui.png');
     mkdirSync(dirname(shot), { recursive: true });

@@ -13,9 +13,27 @@ import type { BinaryString } from '../protocol/request-parser.js';
 
 /** acl.c ACLCommandCategories, in its order (ACL CAT, ACL LIST's category fit). */
 export const ACL_CATEGORIES: readonly AclCategory[] = [
-  'keyspace', 'read', 'write', 'set', 'sortedset', 'list', 'hash', 'string', 'bitmap', 'hyperloglog',
-  'geo', 'stream', 'pubsub', 'admin', 'fast', 'slow', 'blocking', 'dangerous', 'connection',
-  'transaction', 'scripting',
+  'keyspace',
+  'read',
+  'write',
+  'set',
+  'sortedset',
+  'list',
+  'hash',
+  'string',
+  'bitmap',
+  'hyperloglog',
+  'geo',
+  'stream',
+  'pubsub',
+  'admin',
+  'fast',
+  'slow',
+  'blocking',
+  'dangerous',
+  'connection',
+  'transaction',
+  'scripting',
 ];
 
 const R = KEY_READ;
@@ -47,7 +65,8 @@ const KEYS_NEED: Record<number, string> = {
     'blmpop blpop brpop bzmpop bzpopmax bzpopmin decr decrby getdel getex getset hincrby hincrbyfloat ' +
     'incr incrby incrbyfloat lmpop lpop move rpop setbit spop zincrby zmpop zpopmax zpopmin eval ' +
     'evalsha fcall migrate',
-  0: 'exists hexists hlen hstrlen llen object|encoding object|freq object|idletime object|refcount scard ' +
+  0:
+    'exists hexists hlen hstrlen llen object|encoding object|freq object|idletime object|refcount scard ' +
     'sismember strlen touch type watch zcard memory|usage xlen',
 };
 
@@ -224,7 +243,13 @@ export class AclCommands {
     return typeof needs === 'function' ? needs(argv) : needs[nth === 0 ? 0 : 1];
   }
 
-  private register(name: string, parent: AclCommand | null, categories: readonly AclCategory[], flags: readonly string[], needs: Map<string, number>): AclCommand {
+  private register(
+    name: string,
+    parent: AclCommand | null,
+    categories: readonly AclCategory[],
+    flags: readonly string[],
+    needs: Map<string, number>,
+  ): AclCommand {
     const fullName = parent ? `${parent.name}|${name}` : name;
     const command: AclCommand = { name, fullName, parent, subcommandMap: null, served: null };
     if (parent) (parent.subcommandMap ??= new Map()).set(name, command);
@@ -237,7 +262,9 @@ export class AclCommands {
     for (const category of categories) if (ACL_CATEGORIES.includes(category)) bits |= 1 << ACL_CATEGORIES.indexOf(category);
     this.categoryBits.push(bits);
     const need = needs.get(fullName);
-    this.keyNeeds.push(VARIABLE_KEY_NEED[fullName] ?? FIRST_KEY_DIFFERS[fullName] ?? (need === undefined ? defaultNeeds(flags) : [need, need]));
+    this.keyNeeds.push(
+      VARIABLE_KEY_NEED[fullName] ?? FIRST_KEY_DIFFERS[fullName] ?? (need === undefined ? defaultNeeds(flags) : [need, need]),
+    );
     this.channelArgs.push(CHANNEL_ARGS[fullName] ?? ChannelArgs.None);
     this.noAuth.push(flags.includes('no_auth'));
     return command;

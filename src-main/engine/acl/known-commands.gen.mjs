@@ -50,9 +50,7 @@ try {
     .map(describe)
     .sort((a, b) => a.name.localeCompare(b.name));
   const line = (c, indent) => {
-    const subs = c.subcommands.length
-      ? `, subcommands: [\n${c.subcommands.map((s) => line(s, indent + '  ')).join('')}${indent}]`
-      : '';
+    const subs = c.subcommands.length ? `, subcommands: [\n${c.subcommands.map((s) => line(s, indent + '  ')).join('')}${indent}]` : '';
     return `${indent}{ name: '${c.name}', flags: '${c.flags}', categories: '${c.categories}'${subs} },\n`;
   };
   writeFileSync(

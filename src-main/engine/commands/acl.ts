@@ -96,7 +96,11 @@ function aclGenpass(client: Client, argv: BinaryString[]): void {
     );
   }
   const chars = Math.floor((bits + 3) / 4);
-  client.reply.bulk(randomBytes(Math.ceil(chars / 2)).toString('hex').slice(0, chars));
+  client.reply.bulk(
+    randomBytes(Math.ceil(chars / 2))
+      .toString('hex')
+      .slice(0, chars),
+  );
 }
 
 /** ACL GETUSER: a map; in Redis 7.0 an unknown user is a null reply. */
@@ -242,54 +246,66 @@ export function aclCommands(node: NodeServices): CommandSpec[] {
     (client, argv) =>
       handler(node.acl, client, argv);
   return [
-  defineCommand({
-    name: 'acl',
-    arity: -2,
-    flags: [],
-    summary: 'A container for Access List Control commands ',
-    since: '6.0.0',
-    group: 'server',
-    complexity: 'Depends on subcommand.',
-    subcommands: [
-      sub('cat', -2, SUB_FLAGS, 'List the ACL categories or the commands inside a category', '6.0.0', withAcl(aclCat), [
-        { name: 'categoryname', type: 'string', optional: true },
-      ]),
-      sub('deluser', -3, ADMIN_FLAGS, 'Remove the specified ACL users and the associated rules', '6.0.0', withAcl(aclDeluser), [
-        { name: 'username', type: 'string', multiple: true },
-      ]),
-      sub('dryrun', -4, ADMIN_FLAGS, 'Returns whether the user can execute the given command without executing the command.', '7.0.0', withAcl(aclDryrun), [
-        { name: 'username', type: 'string' },
-        { name: 'command', type: 'string' },
-        { name: 'arg', type: 'string', optional: true, multiple: true },
-      ]),
-      sub('genpass', -2, SUB_FLAGS, 'Generate a pseudorandom secure password to use for ACL users', '6.0.0', aclGenpass, [
-        { name: 'bits', type: 'integer', optional: true },
-      ]),
-      sub('getuser', 3, ADMIN_FLAGS, 'Get the rules for a specific ACL user', '6.0.0', withAcl(aclGetuser), [{ name: 'username', type: 'string' }]),
-      sub('help', 2, ['loading', 'stale'], 'Show helpful text about the different subcommands', '6.0.0', (client) => replyHelp(client, ACL_HELP)),
-      sub('list', 2, ADMIN_FLAGS, 'List the current ACL rules in ACL config file format', '6.0.0', withAcl(aclList)),
-      sub('load', 2, ADMIN_FLAGS, 'Reload the ACLs from the configured ACL file', '6.0.0', withAclFile(withAcl(aclLoad))),
-      sub('log', -2, ADMIN_FLAGS, 'List latest events denied because of ACLs in place', '6.0.0', withAcl(aclLog), [
-        {
-          name: 'operation',
-          type: 'oneof',
-          optional: true,
-          arguments: [
-            { name: 'count', type: 'integer' },
-            { name: 'reset', type: 'pure-token', token: 'RESET' },
+    defineCommand({
+      name: 'acl',
+      arity: -2,
+      flags: [],
+      summary: 'A container for Access List Control commands ',
+      since: '6.0.0',
+      group: 'server',
+      complexity: 'Depends on subcommand.',
+      subcommands: [
+        sub('cat', -2, SUB_FLAGS, 'List the ACL categories or the commands inside a category', '6.0.0', withAcl(aclCat), [
+          { name: 'categoryname', type: 'string', optional: true },
+        ]),
+        sub('deluser', -3, ADMIN_FLAGS, 'Remove the specified ACL users and the associated rules', '6.0.0', withAcl(aclDeluser), [
+          { name: 'username', type: 'string', multiple: true },
+        ]),
+        sub(
+          'dryrun',
+          -4,
+          ADMIN_FLAGS,
+          'Returns whether the user can execute the given command without executing the command.',
+          '7.0.0',
+          withAcl(aclDryrun),
+          [
+            { name: 'username', type: 'string' },
+            { name: 'command', type: 'string' },
+            { name: 'arg', type: 'string', optional: true, multiple: true },
           ],
-        },
-      ]),
-      sub('save', 2, ADMIN_FLAGS, 'Save the current ACL rules in the configured ACL file', '6.0.0', withAclFile(withAcl(aclSave))),
-      sub('setuser', -3, ADMIN_FLAGS, 'Modify or create the rules for a specific ACL user', '6.0.0', withAcl(aclSetuser), [
-        { name: 'username', type: 'string' },
-        { name: 'rule', type: 'string', optional: true, multiple: true },
-      ]),
-      sub('users', 2, ADMIN_FLAGS, 'List the username of all the configured ACL rules', '6.0.0', (client) =>
-        client.reply.bulkArray(sortedUsers(node.acl.allUsers()).map((u) => u.name)),
-      ),
-      sub('whoami', 2, SUB_FLAGS, 'Return the name of the user associated to the current connection', '6.0.0', aclWhoami),
-    ],
-  }),
-];
+        ),
+        sub('genpass', -2, SUB_FLAGS, 'Generate a pseudorandom secure password to use for ACL users', '6.0.0', aclGenpass, [
+          { name: 'bits', type: 'integer', optional: true },
+        ]),
+        sub('getuser', 3, ADMIN_FLAGS, 'Get the rules for a specific ACL user', '6.0.0', withAcl(aclGetuser), [
+          { name: 'username', type: 'string' },
+        ]),
+        sub('help', 2, ['loading', 'stale'], 'Show helpful text about the different subcommands', '6.0.0', (client) =>
+          replyHelp(client, ACL_HELP),
+        ),
+        sub('list', 2, ADMIN_FLAGS, 'List the current ACL rules in ACL config file format', '6.0.0', withAcl(aclList)),
+        sub('load', 2, ADMIN_FLAGS, 'Reload the ACLs from the configured ACL file', '6.0.0', withAclFile(withAcl(aclLoad))),
+        sub('log', -2, ADMIN_FLAGS, 'List latest events denied because of ACLs in place', '6.0.0', withAcl(aclLog), [
+          {
+            name: 'operation',
+            type: 'oneof',
+            optional: true,
+            arguments: [
+              { name: 'count', type: 'integer' },
+              { name: 'reset', type: 'pure-token', token: 'RESET' },
+            ],
+          },
+        ]),
+        sub('save', 2, ADMIN_FLAGS, 'Save the current ACL rules in the configured ACL file', '6.0.0', withAclFile(withAcl(aclSave))),
+        sub('setuser', -3, ADMIN_FLAGS, 'Modify or create the rules for a specific ACL user', '6.0.0', withAcl(aclSetuser), [
+          { name: 'username', type: 'string' },
+          { name: 'rule', type: 'string', optional: true, multiple: true },
+        ]),
+        sub('users', 2, ADMIN_FLAGS, 'List the username of all the configured ACL rules', '6.0.0', (client) =>
+          client.reply.bulkArray(sortedUsers(node.acl.allUsers()).map((u) => u.name)),
+        ),
+        sub('whoami', 2, SUB_FLAGS, 'Return the name of the user associated to the current connection', '6.0.0', aclWhoami),
+      ],
+    }),
+  ];
 }

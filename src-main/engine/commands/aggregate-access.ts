@@ -10,11 +10,7 @@ import { ERR } from '../core/replies.js';
 export type AggregateClass<T extends AggregateValue> = abstract new (...args: never[]) => T;
 
 /** lookupKeyRead + checkType: the value, undefined when missing, null after replying WRONGTYPE. */
-export function readAggregate<T extends AggregateValue>(
-  client: Client,
-  key: BinaryString,
-  type: AggregateClass<T>,
-): T | undefined | null {
+export function readAggregate<T extends AggregateValue>(client: Client, key: BinaryString, type: AggregateClass<T>): T | undefined | null {
   return checked(client, client.db.lookupRead(key), type);
 }
 

@@ -59,9 +59,7 @@ function clampRange(start: bigint, end: bigint, byteLength: number, unitIsBit: b
   if (end < 0n) end = 0n;
   if (end >= total) end = total - 1n;
   if (start > end) return { first: 1, last: 0 };
-  return unitIsBit
-    ? { first: Number(start), last: Number(end) }
-    : { first: Number(start) * 8, last: Number(end) * 8 + 7 };
+  return unitIsBit ? { first: Number(start), last: Number(end) } : { first: Number(start) * 8, last: Number(end) * 8 + 7 };
 }
 
 /** The BYTE|BIT argument; null on a syntax error. */
@@ -380,10 +378,15 @@ export const bitCommands: CommandSpec[] = [
         arguments: [
           { name: 'start', type: 'integer' },
           { name: 'end', type: 'integer' },
-          { name: 'index_unit', type: 'oneof', optional: true, arguments: [
-            { name: 'byte', type: 'pure-token', token: 'BYTE' },
-            { name: 'bit', type: 'pure-token', token: 'BIT' },
-          ] },
+          {
+            name: 'index_unit',
+            type: 'oneof',
+            optional: true,
+            arguments: [
+              { name: 'byte', type: 'pure-token', token: 'BYTE' },
+              { name: 'bit', type: 'pure-token', token: 'BIT' },
+            ],
+          },
         ],
       },
     ],
@@ -434,10 +437,15 @@ export const bitCommands: CommandSpec[] = [
       { name: 'bit', type: 'integer' },
       { name: 'start', type: 'integer', optional: true },
       { name: 'end', type: 'integer', optional: true },
-      { name: 'index_unit', type: 'oneof', optional: true, arguments: [
-        { name: 'byte', type: 'pure-token', token: 'BYTE' },
-        { name: 'bit', type: 'pure-token', token: 'BIT' },
-      ] },
+      {
+        name: 'index_unit',
+        type: 'oneof',
+        optional: true,
+        arguments: [
+          { name: 'byte', type: 'pure-token', token: 'BYTE' },
+          { name: 'bit', type: 'pure-token', token: 'BIT' },
+        ],
+      },
     ],
     handler(client, argv) {
       const wanted = parseInteger(argv[2]!);

@@ -123,57 +123,67 @@ const sub = (spec: Omit<Parameters<typeof defineCommand>[0], 'group'>): CommandS
 
 export function configCommands(node: NodeServices): CommandSpec[] {
   return [
-  defineCommand({
-    name: 'config',
-    arity: -2,
-    flags: [],
-    summary: 'A container for server configuration commands',
-    since: '2.0.0',
-    group: 'server',
-    subcommands: [
-      sub({
-        name: 'get',
-        arity: -3,
-        flags: [...ADMIN],
-        summary: 'Get the values of configuration parameters',
-        since: '2.0.0',
-        arguments: [{ name: 'parameter', type: 'string', multiple: true }],
-        handler: configGet,
-      }),
-      sub({
-        name: 'set',
-        arity: -4,
-        flags: [...ADMIN],
-        summary: 'Set configuration parameters to the given values',
-        since: '2.0.0',
-        arguments: [{ name: 'parameter_value', type: 'block', multiple: true, arguments: [{ name: 'parameter', type: 'string' }, { name: 'value', type: 'string' }] }],
-        handler: configSet,
-      }),
-      sub({
-        name: 'resetstat',
-        arity: 2,
-        flags: [...ADMIN],
-        summary: 'Reset the stats returned by INFO',
-        since: '2.0.0',
-        handler: configResetStat,
-      }),
-      sub({
-        name: 'rewrite',
-        arity: 2,
-        flags: [...ADMIN],
-        summary: 'Rewrite the configuration file with the in memory configuration',
-        since: '2.8.0',
-        handler: (client) => configRewrite(node.replication, client),
-      }),
-      sub({
-        name: 'help',
-        arity: 2,
-        flags: ['loading', 'stale'],
-        summary: 'Show helpful text about the different subcommands',
-        since: '5.0.0',
-        handler: (client) => replyHelp(client, CONFIG_HELP),
-      }),
-    ],
-  }),
-];
+    defineCommand({
+      name: 'config',
+      arity: -2,
+      flags: [],
+      summary: 'A container for server configuration commands',
+      since: '2.0.0',
+      group: 'server',
+      subcommands: [
+        sub({
+          name: 'get',
+          arity: -3,
+          flags: [...ADMIN],
+          summary: 'Get the values of configuration parameters',
+          since: '2.0.0',
+          arguments: [{ name: 'parameter', type: 'string', multiple: true }],
+          handler: configGet,
+        }),
+        sub({
+          name: 'set',
+          arity: -4,
+          flags: [...ADMIN],
+          summary: 'Set configuration parameters to the given values',
+          since: '2.0.0',
+          arguments: [
+            {
+              name: 'parameter_value',
+              type: 'block',
+              multiple: true,
+              arguments: [
+                { name: 'parameter', type: 'string' },
+                { name: 'value', type: 'string' },
+              ],
+            },
+          ],
+          handler: configSet,
+        }),
+        sub({
+          name: 'resetstat',
+          arity: 2,
+          flags: [...ADMIN],
+          summary: 'Reset the stats returned by INFO',
+          since: '2.0.0',
+          handler: configResetStat,
+        }),
+        sub({
+          name: 'rewrite',
+          arity: 2,
+          flags: [...ADMIN],
+          summary: 'Rewrite the configuration file with the in memory configuration',
+          since: '2.8.0',
+          handler: (client) => configRewrite(node.replication, client),
+        }),
+        sub({
+          name: 'help',
+          arity: 2,
+          flags: ['loading', 'stale'],
+          summary: 'Show helpful text about the different subcommands',
+          since: '5.0.0',
+          handler: (client) => replyHelp(client, CONFIG_HELP),
+        }),
+      ],
+    }),
+  ];
 }

@@ -182,7 +182,16 @@ export const connectionCommands: CommandSpec[] = [
     group: 'connection',
     arguments: [
       { name: 'protover', type: 'integer', optional: true },
-      { name: 'username_password', type: 'block', token: 'AUTH', optional: true, arguments: [{ name: 'username', type: 'string' }, { name: 'password', type: 'string' }] },
+      {
+        name: 'username_password',
+        type: 'block',
+        token: 'AUTH',
+        optional: true,
+        arguments: [
+          { name: 'username', type: 'string' },
+          { name: 'password', type: 'string' },
+        ],
+      },
       { name: 'clientname', type: 'string', token: 'SETNAME', optional: true },
     ],
     handler: hello,

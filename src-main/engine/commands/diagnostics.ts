@@ -81,10 +81,12 @@ function latencyDoctor(client: Client): void {
     return;
   }
   if (latency.events.size === 0) {
-    client.reply.verbatim('Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sleep better at night.\n');
+    client.reply.verbatim(
+      'Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sleep better at night.\n',
+    );
     return;
   }
-  let text = 'Dave, I have observed latency spikes in this Redis instance. You don\'t mind talking about it, do you Dave?\n\n';
+  let text = "Dave, I have observed latency spikes in this Redis instance. You don't mind talking about it, do you Dave?\n\n";
   let i = 1;
   for (const [name, e] of latency.events) {
     const latest = e.samples[e.samples.length - 1]!;
@@ -95,7 +97,15 @@ function latencyDoctor(client: Client): void {
 
 const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
 const helpSub = (lines: string[], since: string): CommandSpec =>
-  defineCommand({ name: 'help', arity: 2, flags: ['loading', 'stale'], summary: 'Show helpful text about the different subcommands', since, group: 'server', handler: (client) => replyHelp(client, lines) });
+  defineCommand({
+    name: 'help',
+    arity: 2,
+    flags: ['loading', 'stale'],
+    summary: 'Show helpful text about the different subcommands',
+    since,
+    group: 'server',
+    handler: (client) => replyHelp(client, lines),
+  });
 
 export const diagnosticCommands: CommandSpec[] = [
   defineCommand({
@@ -120,8 +130,24 @@ export const diagnosticCommands: CommandSpec[] = [
     since: '2.2.12',
     group: 'server',
     subcommands: [
-      defineCommand({ name: 'get', arity: -2, flags: ['admin', 'loading', 'stale'], summary: 'Get the slow log\'s entries', since: '2.2.12', group: 'server', handler: slowlogGet }),
-      defineCommand({ name: 'len', arity: 2, flags: ['admin', 'loading', 'stale'], summary: 'Get the slow log\'s length', since: '2.2.12', group: 'server', handler: (client) => client.reply.integer(client.server.slowlog.entries.length) }),
+      defineCommand({
+        name: 'get',
+        arity: -2,
+        flags: ['admin', 'loading', 'stale'],
+        summary: "Get the slow log's entries",
+        since: '2.2.12',
+        group: 'server',
+        handler: slowlogGet,
+      }),
+      defineCommand({
+        name: 'len',
+        arity: 2,
+        flags: ['admin', 'loading', 'stale'],
+        summary: "Get the slow log's length",
+        since: '2.2.12',
+        group: 'server',
+        handler: (client) => client.reply.integer(client.server.slowlog.entries.length),
+      }),
       defineCommand({
         name: 'reset',
         arity: 2,
@@ -191,7 +217,15 @@ export const diagnosticCommands: CommandSpec[] = [
         group: 'server',
         handler: (client, argv) => client.reply.integer(client.server.latency.reset(argv.slice(2))),
       }),
-      defineCommand({ name: 'doctor', arity: 2, flags: [...ADMIN], summary: 'Return a human readable latency analysis report.', since: '2.8.13', group: 'server', handler: latencyDoctor }),
+      defineCommand({
+        name: 'doctor',
+        arity: 2,
+        flags: [...ADMIN],
+        summary: 'Return a human readable latency analysis report.',
+        since: '2.8.13',
+        group: 'server',
+        handler: latencyDoctor,
+      }),
       helpSub(LATENCY_HELP, '2.8.13'),
     ],
   }),

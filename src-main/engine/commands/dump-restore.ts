@@ -110,7 +110,9 @@ export const dumpRestoreCommands: CommandSpec[] = [
         return;
       }
       const config = client.server.config;
-      client.reply.bulk(createDumpPayload(toRdbValue(value), { compression: config.bool('rdbcompression'), limits: encodingLimitsFrom(config) }));
+      client.reply.bulk(
+        createDumpPayload(toRdbValue(value), { compression: config.bool('rdbcompression'), limits: encodingLimitsFrom(config) }),
+      );
     },
   }),
   defineCommand({

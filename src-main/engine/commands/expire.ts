@@ -152,10 +152,7 @@ function expireCommand(name: string, unit: Unit, relative: boolean, summary: str
     since,
     group: 'generic',
     complexity: 'O(1)',
-    arguments: EXPIRE_ARGUMENTS(
-      relative ? unit : `unix-time-${unit}`,
-      relative ? 'integer' : 'unix-time',
-    ),
+    arguments: EXPIRE_ARGUMENTS(relative ? unit : `unix-time-${unit}`, relative ? 'integer' : 'unix-time'),
     handler(client, argv) {
       expireGeneric(client, argv, unit, relative);
     },

@@ -224,11 +224,14 @@ export const introspectionCommands: CommandSpec[] = [
         acl: ['connection'],
         summary: 'Get an array of Redis command names',
         handler(client, argv) {
-          let names = client.server.commands.all().flatMap((c) => [c.fullName, ...[...(c.subcommandMap?.values() ?? [])].map((s) => s.fullName)]);
+          let names = client.server.commands
+            .all()
+            .flatMap((c) => [c.fullName, ...[...(c.subcommandMap?.values() ?? [])].map((s) => s.fullName)]);
           if (argv.length === 5 && is(argv[2]!, 'filterby')) {
             const value = argv[4]!;
             if (is(argv[3]!, 'pattern')) names = names.filter((n) => globMatch(value, n, true));
-            else if (is(argv[3]!, 'aclcat')) names = names.filter((n) => findByFullName(client, n)?.categories.includes(value.toLowerCase() as never));
+            else if (is(argv[3]!, 'aclcat'))
+              names = names.filter((n) => findByFullName(client, n)?.categories.includes(value.toLowerCase() as never));
             else if (is(argv[3]!, 'module')) names = [];
             else {
               client.reply.error(ERR.syntax);

@@ -24,7 +24,8 @@ const INT_MAX = 2147483647;
 function intArg(client: Client, arg: BinaryString, error?: string): number | undefined {
   const n = parseInteger(arg);
   if (n === null) client.reply.error(error ?? ERR.notInteger);
-  else if (n < INT_MIN || n > INT_MAX) client.reply.error(error ?? `ERR value is out of range, value must between ${INT_MIN} and ${INT_MAX}`);
+  else if (n < INT_MIN || n > INT_MAX)
+    client.reply.error(error ?? `ERR value is out of range, value must between ${INT_MIN} and ${INT_MAX}`);
   else return n;
   return undefined;
 }

@@ -41,7 +41,13 @@ export function listForPush(client: Client, key: BinaryString): { list: ListValu
 }
 
 /** After pushing `count` elements at `end` (lmoveHandlePush / pushGenericCommand's tail). */
-export function commitPush(client: Client, key: BinaryString, target: { list: ListValue; existed: boolean }, end: End, count: number): void {
+export function commitPush(
+  client: Client,
+  key: BinaryString,
+  target: { list: ListValue; existed: boolean },
+  end: End,
+  count: number,
+): void {
   commitWrite(client.db, key, target.list, target.existed, count);
   notify(client, 'l', end === 'left' ? 'lpush' : 'rpush', key);
 }

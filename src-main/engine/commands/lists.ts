@@ -228,7 +228,8 @@ export const listCommands: CommandSpec[] = [
     summary: 'Return the index of matching elements on a list',
     since: '6.0.6',
     group: 'list',
-    complexity: 'O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.',
+    complexity:
+      'O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.',
     arguments: [
       KEY,
       { name: 'element', type: 'string' },

@@ -2,7 +2,14 @@
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import type { Value } from '../keyspace/value.js';
-import { idleSeconds, isLongInteger, lfuCounter, stringEncoding, stringEncodingHint, STRING_ENCODING_AUTO } from '../keyspace/object-header.js';
+import {
+  idleSeconds,
+  isLongInteger,
+  lfuCounter,
+  stringEncoding,
+  stringEncodingHint,
+  STRING_ENCODING_AUTO,
+} from '../keyspace/object-header.js';
 import { defineCommand, type CommandSpec } from '../core/command-table.js';
 import { replyHelp } from './server.js';
 
@@ -60,7 +67,12 @@ function lookup(client: Client, key: BinaryString): { value: Value; header: numb
   return { value, header: client.db.objectHeader(key)! };
 }
 
-function subcommand(name: string, summary: string, since: string, run: (client: Client, value: Value, header: number) => void): CommandSpec {
+function subcommand(
+  name: string,
+  summary: string,
+  since: string,
+  run: (client: Client, value: Value, header: number) => void,
+): CommandSpec {
   return defineCommand({
     name,
     arity: 3,

@@ -125,7 +125,9 @@ function debugDigestValue(client: Client, argv: BinaryString[]): void {
   client.reply.arrayHeader(argv.length - 2);
   for (const key of argv.slice(2)) {
     const value = db.peek(key);
-    client.reply.simple(value === undefined ? digestValueHex(null, false) : digestValueHex(toRdbValue(value), db.peekExpire(key) !== undefined));
+    client.reply.simple(
+      value === undefined ? digestValueHex(null, false) : digestValueHex(toRdbValue(value), db.peekExpire(key) !== undefined),
+    );
   }
 }
 
@@ -140,45 +142,45 @@ export function persistenceDebugSubcommands(node: NodeServices): DebugSubcommand
 
 export function persistenceCommands(node: NodeServices): CommandSpec[] {
   return [
-  defineCommand({
-    name: 'save',
-    arity: 1,
-    flags: ['admin', 'noscript', 'no_async_loading', 'no_multi'],
-    summary: 'Synchronously save the dataset to disk',
-    since: '1.0.0',
-    group: 'server',
-    handler: (client) => save(node.persistence, client),
-  }),
-  defineCommand({
-    name: 'bgsave',
-    arity: -1,
-    flags: ['admin', 'noscript', 'no_async_loading'],
-    summary: 'Asynchronously save the dataset to disk',
-    since: '1.0.0',
-    group: 'server',
-    arguments: [{ name: 'schedule', type: 'pure-token', token: 'SCHEDULE', optional: true }],
-    handler: (client, argv) => bgsave(node.persistence, client, argv),
-  }),
-  defineCommand({
-    name: 'bgrewriteaof',
-    arity: 1,
-    flags: ['admin', 'noscript', 'no_async_loading'],
-    summary: 'Asynchronously rewrite the append-only file',
-    since: '1.0.0',
-    group: 'server',
-    handler: (client) => bgrewriteaof(node.persistence, client),
-  }),
-  defineCommand({
-    name: 'lastsave',
-    arity: 1,
-    flags: ['loading', 'stale', 'fast'],
-    acl: ['admin', 'dangerous'],
-    summary: 'Get the UNIX time stamp of the last successful save to disk',
-    since: '1.0.0',
-    group: 'server',
-    handler(client) {
-      client.reply.integer(node.persistence.rdb.lastSaveTime);
-    },
-  }),
+    defineCommand({
+      name: 'save',
+      arity: 1,
+      flags: ['admin', 'noscript', 'no_async_loading', 'no_multi'],
+      summary: 'Synchronously save the dataset to disk',
+      since: '1.0.0',
+      group: 'server',
+      handler: (client) => save(node.persistence, client),
+    }),
+    defineCommand({
+      name: 'bgsave',
+      arity: -1,
+      flags: ['admin', 'noscript', 'no_async_loading'],
+      summary: 'Asynchronously save the dataset to disk',
+      since: '1.0.0',
+      group: 'server',
+      arguments: [{ name: 'schedule', type: 'pure-token', token: 'SCHEDULE', optional: true }],
+      handler: (client, argv) => bgsave(node.persistence, client, argv),
+    }),
+    defineCommand({
+      name: 'bgrewriteaof',
+      arity: 1,
+      flags: ['admin', 'noscript', 'no_async_loading'],
+      summary: 'Asynchronously rewrite the append-only file',
+      since: '1.0.0',
+      group: 'server',
+      handler: (client) => bgrewriteaof(node.persistence, client),
+    }),
+    defineCommand({
+      name: 'lastsave',
+      arity: 1,
+      flags: ['loading', 'stale', 'fast'],
+      acl: ['admin', 'dangerous'],
+      summary: 'Get the UNIX time stamp of the last successful save to disk',
+      since: '1.0.0',
+      group: 'server',
+      handler(client) {
+        client.reply.integer(node.persistence.rdb.lastSaveTime);
+      },
+    }),
   ];
 }

@@ -15,8 +15,22 @@ const REPLICAOF_ARGUMENTS: CommandDocArgument[] = [
     name: 'args',
     type: 'oneof',
     arguments: [
-      { name: 'host-port', type: 'block', arguments: [{ name: 'host', type: 'string' }, { name: 'port', type: 'integer' }] },
-      { name: 'no-one', type: 'block', arguments: [{ name: 'no', type: 'pure-token', token: 'NO' }, { name: 'one', type: 'pure-token', token: 'ONE' }] },
+      {
+        name: 'host-port',
+        type: 'block',
+        arguments: [
+          { name: 'host', type: 'string' },
+          { name: 'port', type: 'integer' },
+        ],
+      },
+      {
+        name: 'no-one',
+        type: 'block',
+        arguments: [
+          { name: 'no', type: 'pure-token', token: 'NO' },
+          { name: 'one', type: 'pure-token', token: 'ONE' },
+        ],
+      },
     ],
   },
 ];
@@ -118,118 +132,118 @@ function wait(replication: Replication, client: Client, argv: BinaryString[]): v
 
 export function replicationCommands(node: NodeServices): CommandSpec[] {
   return [
-  defineCommand({
-    name: 'replicaof',
-    arity: 3,
-    flags: ['admin', 'noscript', 'stale', 'no_async_loading'],
-    summary: 'Make the server a replica of another instance, or promote it as master.',
-    since: '5.0.0',
-    group: 'server',
-    complexity: 'O(1)',
-    arguments: REPLICAOF_ARGUMENTS,
-    handler: (client, argv) => replicaof(node.replication, client, argv),
-  }),
-  defineCommand({
-    name: 'slaveof',
-    arity: 3,
-    flags: ['admin', 'noscript', 'stale', 'no_async_loading'],
-    summary: 'Make the server a replica of another instance, or promote it as master.',
-    since: '1.0.0',
-    group: 'server',
-    complexity: 'O(1)',
-    arguments: REPLICAOF_ARGUMENTS,
-    handler: (client, argv) => replicaof(node.replication, client, argv),
-  }),
-  defineCommand({
-    name: 'role',
-    arity: 1,
-    flags: ['noscript', 'loading', 'stale', 'fast'],
-    acl: ['admin', 'dangerous'],
-    summary: 'Return the role of the instance in the context of replication',
-    since: '2.8.12',
-    group: 'server',
-    complexity: 'O(1)',
-    handler: (client) => role(node.replication, client),
-  }),
-  defineCommand({
-    name: 'wait',
-    arity: 3,
-    flags: ['noscript'],
-    acl: ['connection'],
-    summary: 'Wait for the synchronous replication of all the write commands sent in the context of the current connection',
-    since: '3.0.0',
-    group: 'generic',
-    complexity: 'O(1)',
-    arguments: [
-      { name: 'numreplicas', type: 'integer' },
-      { name: 'timeout', type: 'integer' },
-    ],
-    handler: (client, argv) => wait(node.replication, client, argv),
-  }),
-  defineCommand({
-    name: 'failover',
-    arity: -1,
-    flags: ['admin', 'noscript', 'stale'],
-    summary: 'Start a coordinated failover between this server and one of its replicas.',
-    since: '6.2.0',
-    group: 'server',
-    complexity: 'O(1)',
-    arguments: [
-      {
-        name: 'target',
-        type: 'block',
-        token: 'TO',
-        optional: true,
-        arguments: [
-          { name: 'host', type: 'string' },
-          { name: 'port', type: 'integer' },
-          { name: 'force', type: 'pure-token', token: 'FORCE', optional: true },
-        ],
+    defineCommand({
+      name: 'replicaof',
+      arity: 3,
+      flags: ['admin', 'noscript', 'stale', 'no_async_loading'],
+      summary: 'Make the server a replica of another instance, or promote it as master.',
+      since: '5.0.0',
+      group: 'server',
+      complexity: 'O(1)',
+      arguments: REPLICAOF_ARGUMENTS,
+      handler: (client, argv) => replicaof(node.replication, client, argv),
+    }),
+    defineCommand({
+      name: 'slaveof',
+      arity: 3,
+      flags: ['admin', 'noscript', 'stale', 'no_async_loading'],
+      summary: 'Make the server a replica of another instance, or promote it as master.',
+      since: '1.0.0',
+      group: 'server',
+      complexity: 'O(1)',
+      arguments: REPLICAOF_ARGUMENTS,
+      handler: (client, argv) => replicaof(node.replication, client, argv),
+    }),
+    defineCommand({
+      name: 'role',
+      arity: 1,
+      flags: ['noscript', 'loading', 'stale', 'fast'],
+      acl: ['admin', 'dangerous'],
+      summary: 'Return the role of the instance in the context of replication',
+      since: '2.8.12',
+      group: 'server',
+      complexity: 'O(1)',
+      handler: (client) => role(node.replication, client),
+    }),
+    defineCommand({
+      name: 'wait',
+      arity: 3,
+      flags: ['noscript'],
+      acl: ['connection'],
+      summary: 'Wait for the synchronous replication of all the write commands sent in the context of the current connection',
+      since: '3.0.0',
+      group: 'generic',
+      complexity: 'O(1)',
+      arguments: [
+        { name: 'numreplicas', type: 'integer' },
+        { name: 'timeout', type: 'integer' },
+      ],
+      handler: (client, argv) => wait(node.replication, client, argv),
+    }),
+    defineCommand({
+      name: 'failover',
+      arity: -1,
+      flags: ['admin', 'noscript', 'stale'],
+      summary: 'Start a coordinated failover between this server and one of its replicas.',
+      since: '6.2.0',
+      group: 'server',
+      complexity: 'O(1)',
+      arguments: [
+        {
+          name: 'target',
+          type: 'block',
+          token: 'TO',
+          optional: true,
+          arguments: [
+            { name: 'host', type: 'string' },
+            { name: 'port', type: 'integer' },
+            { name: 'force', type: 'pure-token', token: 'FORCE', optional: true },
+          ],
+        },
+        { name: 'abort', type: 'pure-token', token: 'ABORT', optional: true },
+        { name: 'milliseconds', type: 'integer', token: 'TIMEOUT', optional: true },
+      ],
+      handler(client, argv) {
+        node.replication.failover.command(client, argv);
       },
-      { name: 'abort', type: 'pure-token', token: 'ABORT', optional: true },
-      { name: 'milliseconds', type: 'integer', token: 'TIMEOUT', optional: true },
-    ],
-    handler(client, argv) {
-      node.replication.failover.command(client, argv);
-    },
-  }),
-  defineCommand({
-    name: 'sync',
-    arity: 1,
-    flags: ['admin', 'noscript', 'no_async_loading', 'no_multi'],
-    summary: 'Internal command used for replication',
-    since: '1.0.0',
-    group: 'server',
-    handler(client, argv) {
-      node.replication.replicas.sync(client, argv);
-    },
-  }),
-  defineCommand({
-    name: 'psync',
-    arity: -3,
-    flags: ['admin', 'noscript', 'no_async_loading', 'no_multi'],
-    summary: 'Internal command used for replication',
-    since: '2.8.0',
-    group: 'server',
-    arguments: [
-      { name: 'replicationid', type: 'string' },
-      { name: 'offset', type: 'integer' },
-    ],
-    handler(client, argv) {
-      node.replication.replicas.sync(client, argv);
-    },
-  }),
-  defineCommand({
-    name: 'replconf',
-    arity: -1,
-    flags: ['admin', 'noscript', 'loading', 'stale', 'allow_busy'],
-    summary: 'An internal command for configuring the replication stream',
-    since: '3.0.0',
-    group: 'server',
-    complexity: 'O(1)',
-    handler(client, argv) {
-      node.replication.replicas.replconf(client, argv);
-    },
-  }),
-];
+    }),
+    defineCommand({
+      name: 'sync',
+      arity: 1,
+      flags: ['admin', 'noscript', 'no_async_loading', 'no_multi'],
+      summary: 'Internal command used for replication',
+      since: '1.0.0',
+      group: 'server',
+      handler(client, argv) {
+        node.replication.replicas.sync(client, argv);
+      },
+    }),
+    defineCommand({
+      name: 'psync',
+      arity: -3,
+      flags: ['admin', 'noscript', 'no_async_loading', 'no_multi'],
+      summary: 'Internal command used for replication',
+      since: '2.8.0',
+      group: 'server',
+      arguments: [
+        { name: 'replicationid', type: 'string' },
+        { name: 'offset', type: 'integer' },
+      ],
+      handler(client, argv) {
+        node.replication.replicas.sync(client, argv);
+      },
+    }),
+    defineCommand({
+      name: 'replconf',
+      arity: -1,
+      flags: ['admin', 'noscript', 'loading', 'stale', 'allow_busy'],
+      summary: 'An internal command for configuring the replication stream',
+      since: '3.0.0',
+      group: 'server',
+      complexity: 'O(1)',
+      handler(client, argv) {
+        node.replication.replicas.replconf(client, argv);
+      },
+    }),
+  ];
 }

@@ -19,140 +19,168 @@ export function replyHelp(client: Client, lines: string[]): void {
 
 export function serverCommands(node: NodeServices): CommandSpec[] {
   return [
-  defineCommand({
-    name: 'info',
-    arity: -1,
-    flags: ['loading', 'stale'],
-    acl: ['dangerous'],
-    summary: 'Get information and statistics about the server',
-    since: '1.0.0',
-    group: 'server',
-    arguments: [{ name: 'section', type: 'string', optional: true, multiple: true }],
-    handler(client, argv) {
-      client.reply.verbatim(client.server.info.render(argv.slice(1)));
-    },
-  }),
-  defineCommand({
-    name: 'dbsize',
-    arity: 1,
-    flags: ['readonly', 'fast'],
-    acl: ['keyspace'],
-    summary: 'Return the number of keys in the selected database',
-    since: '1.0.0',
-    group: 'server',
-    handler(client) {
-      client.reply.integer(client.db.size);
-    },
-  }),
-  defineCommand({
-    name: 'flushdb',
-    arity: -1,
-    flags: ['write'],
-    acl: ['keyspace', 'dangerous'],
-    summary: 'Remove all keys from the current database',
-    since: '1.0.0',
-    group: 'server',
-    arguments: [{ name: 'flush-type', type: 'oneof', optional: true, arguments: [{ name: 'async', type: 'pure-token', token: 'ASYNC' }, { name: 'sync', type: 'pure-token', token: 'SYNC' }] }],
-    handler(client, argv) {
-      if (!flushModeValid(argv)) {
-        client.reply.error(ERR.syntax);
-        return;
-      }
-      client.server.keyspace.dirty += client.db.flush();
-      // Replicated even when the database was already empty (Redis's forceCommandPropagation).
-      client.server.propagation.force();
-      client.reply.ok();
-    },
-  }),
-  defineCommand({
-    name: 'flushall',
-    arity: -1,
-    flags: ['write'],
-    acl: ['keyspace', 'dangerous'],
-    summary: 'Remove all keys from all databases',
-    since: '1.0.0',
-    group: 'server',
-    arguments: [{ name: 'flush-type', type: 'oneof', optional: true, arguments: [{ name: 'async', type: 'pure-token', token: 'ASYNC' }, { name: 'sync', type: 'pure-token', token: 'SYNC' }] }],
-    handler(client, argv) {
-      if (!flushModeValid(argv)) {
-        client.reply.error(ERR.syntax);
-        return;
-      }
-      const server = client.server;
-      server.keyspace.dirty += server.keyspace.flushAll();
-      node.persistence.rdb.afterFlushAll();
-      // Replicated even when nothing was removed, or the save just reset the counter.
-      server.propagation.force();
-      client.reply.ok();
-    },
-  }),
-  defineCommand({
-    name: 'time',
-    arity: 1,
-    flags: ['loading', 'stale', 'fast'],
-    summary: 'Return the current server time',
-    since: '2.6.0',
-    group: 'server',
-    handler(client) {
-      const nowUs = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
-      client.reply.arrayHeader(2);
-      client.reply.bulk(String(nowUs / 1000000n));
-      client.reply.bulk(String(nowUs % 1000000n));
-    },
-  }),
-  defineCommand({
-    name: 'shutdown',
-    arity: -1,
-    flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
-    summary: 'Synchronously save the dataset to disk and then shut down the server',
-    since: '1.0.0',
-    group: 'server',
-    arguments: [
-      { name: 'nosave-save', type: 'oneof', optional: true, arguments: [{ name: 'nosave', type: 'pure-token', token: 'NOSAVE' }, { name: 'save', type: 'pure-token', token: 'SAVE' }] },
-      { name: 'now', type: 'pure-token', token: 'NOW', optional: true },
-      { name: 'force', type: 'pure-token', token: 'FORCE', optional: true },
-      { name: 'abort', type: 'pure-token', token: 'ABORT', optional: true },
-    ],
-    handler(client, argv) {
-      let saveFlag = false;
-      let nosaveFlag = false;
-      let force = false;
-      let now = false;
-      let abort = false;
-      for (const arg of argv.slice(1)) {
-        if (is(arg, 'nosave')) nosaveFlag = true;
-        else if (is(arg, 'save')) saveFlag = true;
-        else if (is(arg, 'force')) force = true;
-        else if (is(arg, 'now')) now = true;
-        else if (is(arg, 'abort')) abort = true;
-        else {
+    defineCommand({
+      name: 'info',
+      arity: -1,
+      flags: ['loading', 'stale'],
+      acl: ['dangerous'],
+      summary: 'Get information and statistics about the server',
+      since: '1.0.0',
+      group: 'server',
+      arguments: [{ name: 'section', type: 'string', optional: true, multiple: true }],
+      handler(client, argv) {
+        client.reply.verbatim(client.server.info.render(argv.slice(1)));
+      },
+    }),
+    defineCommand({
+      name: 'dbsize',
+      arity: 1,
+      flags: ['readonly', 'fast'],
+      acl: ['keyspace'],
+      summary: 'Return the number of keys in the selected database',
+      since: '1.0.0',
+      group: 'server',
+      handler(client) {
+        client.reply.integer(client.db.size);
+      },
+    }),
+    defineCommand({
+      name: 'flushdb',
+      arity: -1,
+      flags: ['write'],
+      acl: ['keyspace', 'dangerous'],
+      summary: 'Remove all keys from the current database',
+      since: '1.0.0',
+      group: 'server',
+      arguments: [
+        {
+          name: 'flush-type',
+          type: 'oneof',
+          optional: true,
+          arguments: [
+            { name: 'async', type: 'pure-token', token: 'ASYNC' },
+            { name: 'sync', type: 'pure-token', token: 'SYNC' },
+          ],
+        },
+      ],
+      handler(client, argv) {
+        if (!flushModeValid(argv)) {
           client.reply.error(ERR.syntax);
           return;
         }
-      }
-      // ABORT goes alone; SAVE and NOSAVE contradict each other.
-      if ((abort && (saveFlag || nosaveFlag || now || force)) || (saveFlag && nosaveFlag)) {
-        client.reply.error(ERR.syntax);
-        return;
-      }
-      const save = saveFlag ? true : nosaveFlag ? false : undefined;
-      const shutdown = client.server.shutdownControl;
-      if (abort) {
-        if (shutdown.abort()) client.reply.ok();
-        else client.reply.error('ERR No shutdown in progress.');
-        return;
-      }
-      // BLOCKED_SHUTDOWN: no reply while the node waits for its replicas; on success the
-      // connection just closes with the process, as with Redis. If the shutdown is cancelled
-      // (SHUTDOWN ABORT, failed final save) the node keeps running and the client learns it.
-      const failed = () => client.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
-      blockClient(client, { deadline: 0, timedOut: failed });
-      client.server.shutdown({ save, force, now }).catch(() => {
-        if (!isBlocked(client)) return; // CLIENT UNBLOCK already answered it
-        failed();
-        unblockClient(client);
-      });
-    },
-  }),
-];
+        client.server.keyspace.dirty += client.db.flush();
+        // Replicated even when the database was already empty (Redis's forceCommandPropagation).
+        client.server.propagation.force();
+        client.reply.ok();
+      },
+    }),
+    defineCommand({
+      name: 'flushall',
+      arity: -1,
+      flags: ['write'],
+      acl: ['keyspace', 'dangerous'],
+      summary: 'Remove all keys from all databases',
+      since: '1.0.0',
+      group: 'server',
+      arguments: [
+        {
+          name: 'flush-type',
+          type: 'oneof',
+          optional: true,
+          arguments: [
+            { name: 'async', type: 'pure-token', token: 'ASYNC' },
+            { name: 'sync', type: 'pure-token', token: 'SYNC' },
+          ],
+        },
+      ],
+      handler(client, argv) {
+        if (!flushModeValid(argv)) {
+          client.reply.error(ERR.syntax);
+          return;
+        }
+        const server = client.server;
+        server.keyspace.dirty += server.keyspace.flushAll();
+        node.persistence.rdb.afterFlushAll();
+        // Replicated even when nothing was removed, or the save just reset the counter.
+        server.propagation.force();
+        client.reply.ok();
+      },
+    }),
+    defineCommand({
+      name: 'time',
+      arity: 1,
+      flags: ['loading', 'stale', 'fast'],
+      summary: 'Return the current server time',
+      since: '2.6.0',
+      group: 'server',
+      handler(client) {
+        const nowUs = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
+        client.reply.arrayHeader(2);
+        client.reply.bulk(String(nowUs / 1000000n));
+        client.reply.bulk(String(nowUs % 1000000n));
+      },
+    }),
+    defineCommand({
+      name: 'shutdown',
+      arity: -1,
+      flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
+      summary: 'Synchronously save the dataset to disk and then shut down the server',
+      since: '1.0.0',
+      group: 'server',
+      arguments: [
+        {
+          name: 'nosave-save',
+          type: 'oneof',
+          optional: true,
+          arguments: [
+            { name: 'nosave', type: 'pure-token', token: 'NOSAVE' },
+            { name: 'save', type: 'pure-token', token: 'SAVE' },
+          ],
+        },
+        { name: 'now', type: 'pure-token', token: 'NOW', optional: true },
+        { name: 'force', type: 'pure-token', token: 'FORCE', optional: true },
+        { name: 'abort', type: 'pure-token', token: 'ABORT', optional: true },
+      ],
+      handler(client, argv) {
+        let saveFlag = false;
+        let nosaveFlag = false;
+        let force = false;
+        let now = false;
+        let abort = false;
+        for (const arg of argv.slice(1)) {
+          if (is(arg, 'nosave')) nosaveFlag = true;
+          else if (is(arg, 'save')) saveFlag = true;
+          else if (is(arg, 'force')) force = true;
+          else if (is(arg, 'now')) now = true;
+          else if (is(arg, 'abort')) abort = true;
+          else {
+            client.reply.error(ERR.syntax);
+            return;
+          }
+        }
+        // ABORT goes alone; SAVE and NOSAVE contradict each other.
+        if ((abort && (saveFlag || nosaveFlag || now || force)) || (saveFlag && nosaveFlag)) {
+          client.reply.error(ERR.syntax);
+          return;
+        }
+        const save = saveFlag ? true : nosaveFlag ? false : undefined;
+        const shutdown = client.server.shutdownControl;
+        if (abort) {
+          if (shutdown.abort()) client.reply.ok();
+          else client.reply.error('ERR No shutdown in progress.');
+          return;
+        }
+        // BLOCKED_SHUTDOWN: no reply while the node waits for its replicas; on success the
+        // connection just closes with the process, as with Redis. If the shutdown is cancelled
+        // (SHUTDOWN ABORT, failed final save) the node keeps running and the client learns it.
+        const failed = () => client.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
+        blockClient(client, { deadline: 0, timedOut: failed });
+        client.server.shutdown({ save, force, now }).catch(() => {
+          if (!isBlocked(client)) return; // CLIENT UNBLOCK already answered it
+          failed();
+          unblockClient(client);
+        });
+      },
+    }),
+  ];
 }

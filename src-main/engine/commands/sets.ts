@@ -218,10 +218,7 @@ function randomMembers(client: Client, key: BinaryString, countArg: BinaryString
 }
 
 /** SINTERCARD's numkeys and LIMIT, or null after replying. */
-function parseIntersectionCardinality(
-  client: Client,
-  argv: readonly BinaryString[],
-): { keys: BinaryString[]; limit: number } | null {
+function parseIntersectionCardinality(client: Client, argv: readonly BinaryString[]): { keys: BinaryString[]; limit: number } | null {
   const numKeys = parseInteger(argv[1]!);
   if (numKeys === null || numKeys < 1) {
     client.reply.error('ERR numkeys should be greater than 0');
@@ -255,8 +252,7 @@ const MEMBER: CommandDocArgument = { name: 'member', type: 'string' };
 const MEMBERS: CommandDocArgument = { name: 'member', type: 'string', multiple: true };
 const COUNT: CommandDocArgument = { name: 'count', type: 'integer', optional: true };
 const UNION_COMPLEXITY = 'O(N) where N is the total number of elements in all given sets.';
-const INTERSECTION_COMPLEXITY =
-  'O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.';
+const INTERSECTION_COMPLEXITY = 'O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.';
 
 export const setCommands: CommandSpec[] = [
   defineCommand({
@@ -505,11 +501,7 @@ export const setCommands: CommandSpec[] = [
     since: '7.0.0',
     group: 'set',
     complexity: INTERSECTION_COMPLEXITY,
-    arguments: [
-      { name: 'numkeys', type: 'integer' },
-      KEYS,
-      { name: 'limit', type: 'integer', token: 'LIMIT', optional: true },
-    ],
+    arguments: [{ name: 'numkeys', type: 'integer' }, KEYS, { name: 'limit', type: 'integer', token: 'LIMIT', optional: true }],
     getKeys(argv) {
       const numKeys = parseInteger(argv[1] ?? '');
       if (numKeys === null || numKeys < 1 || numKeys > argv.length - 2) return [];

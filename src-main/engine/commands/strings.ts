@@ -80,7 +80,13 @@ function parseStringOptions(argv: BinaryString[], command: 'set' | 'getex'): Str
     else if (opt === 'GET' && isSet) o.get = true;
     else if (opt === 'KEEPTTL' && o.expireUnit === null && isSet) o.keepTtl = true;
     else if (opt === 'PERSIST' && o.expireUnit === null && !isSet) o.persist = true;
-    else if ((opt === 'EX' || opt === 'PX' || opt === 'EXAT' || opt === 'PXAT') && !o.keepTtl && !o.persist && !otherExpire(opt) && hasNext) {
+    else if (
+      (opt === 'EX' || opt === 'PX' || opt === 'EXAT' || opt === 'PXAT') &&
+      !o.keepTtl &&
+      !o.persist &&
+      !otherExpire(opt) &&
+      hasNext
+    ) {
       o.expireUnit = opt;
       o.expireArg = argv[++j]!;
     } else return null;
@@ -135,7 +141,15 @@ function setGeneric(
 /** SETEX and PSETEX: SET with EX / PX. */
 function setWithExpire(client: Client, argv: BinaryString[], unit: 'EX' | 'PX'): void {
   const options = { ...NO_OPTIONS, expireUnit: unit, expireArg: argv[2]! };
-  setGeneric(client, argv, argv[1]!, argv[3]!, options, () => client.reply.ok(), () => client.reply.null());
+  setGeneric(
+    client,
+    argv,
+    argv[1]!,
+    argv[3]!,
+    options,
+    () => client.reply.ok(),
+    () => client.reply.null(),
+  );
 }
 
 /** getexCommand: GET, then apply EX/PX/EXAT/PXAT/PERSIST, propagated as PEXPIREAT, DEL or PERSIST. */
@@ -352,7 +366,15 @@ export const stringCommands: CommandSpec[] = [
         client.reply.error(ERR.syntax);
         return;
       }
-      setGeneric(client, argv, key, value, o, () => client.reply.ok(), () => client.reply.null());
+      setGeneric(
+        client,
+        argv,
+        key,
+        value,
+        o,
+        () => client.reply.ok(),
+        () => client.reply.null(),
+      );
     },
   }),
   command({
@@ -366,7 +388,15 @@ export const stringCommands: CommandSpec[] = [
     arguments: [KEY, VALUE],
     handler(client, argv) {
       const options = { ...NO_OPTIONS, nx: true };
-      setGeneric(client, argv, argv[1]!, argv[2]!, options, () => client.reply.integer(1), () => client.reply.integer(0));
+      setGeneric(
+        client,
+        argv,
+        argv[1]!,
+        argv[2]!,
+        options,
+        () => client.reply.integer(1),
+        () => client.reply.integer(0),
+      );
     },
   }),
   command({
@@ -609,7 +639,8 @@ export const stringCommands: CommandSpec[] = [
     keys: [1, 1, 1],
     summary: 'Append a value to a key',
     since: '2.0.0',
-    complexity: 'O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.',
+    complexity:
+      'O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.',
     arguments: [KEY, VALUE],
     handler(client, argv) {
       const [, key, suffix] = argv as [BinaryString, BinaryString, BinaryString];

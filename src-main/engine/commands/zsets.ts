@@ -3,7 +3,16 @@
 // (zset-setops), pops (zset-pop, and zset-blocking for the B* forms) and sampling (zset-sampling).
 import type { BinaryString } from '../protocol/request-parser.js';
 import { defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
-import { countInRange, zaddGeneric, zcardCommand, zmscoreCommand, zrankGeneric, zremCommand, zremrangeGeneric, zscoreCommand } from './zset-basic.js';
+import {
+  countInRange,
+  zaddGeneric,
+  zcardCommand,
+  zmscoreCommand,
+  zrankGeneric,
+  zremCommand,
+  zremrangeGeneric,
+  zscoreCommand,
+} from './zset-basic.js';
 import { zrangeGeneric } from './zset-range.js';
 import { zsetOpGeneric } from './zset-setops.js';
 import { zmpopCommand, zpopCommand } from './zset-pop.js';
@@ -417,7 +426,8 @@ export const zsetCommands: CommandSpec[] = [
     flags: ['write', 'movablekeys'],
     summary: 'Remove and return members with scores in a sorted set',
     since: '7.0.0',
-    complexity: 'O(K) + O(N*log(M)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.',
+    complexity:
+      'O(K) + O(N*log(M)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.',
     arguments: [...NUMKEYS_KEYS, MIN_MAX, COUNT_OPTION],
     getKeys: (argv) => numkeysKeyPositions(argv, 1),
     handler: zmpopCommand,
@@ -453,7 +463,8 @@ export const zsetCommands: CommandSpec[] = [
     flags: ['write', 'blocking', 'movablekeys'],
     summary: 'Remove and return members with scores in a sorted set or block until one is available',
     since: '7.0.0',
-    complexity: 'O(K) + O(N*log(M)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.',
+    complexity:
+      'O(K) + O(N*log(M)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.',
     arguments: [TIMEOUT, ...NUMKEYS_KEYS, MIN_MAX, COUNT_OPTION],
     getKeys: (argv) => numkeysKeyPositions(argv, 2),
     handler: bzmpopCommand,
@@ -486,7 +497,8 @@ export const zsetCommands: CommandSpec[] = [
     keys: [1, 1, 1],
     summary: 'Incrementally iterate sorted sets elements and associated scores',
     since: '2.8.0',
-    complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..',
+    complexity:
+      'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..',
     arguments: [
       KEY,
       { name: 'cursor', type: 'integer' },

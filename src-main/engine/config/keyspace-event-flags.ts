@@ -13,7 +13,11 @@ export const ALL_CLASSES = 'g$lshzxetd';
  */
 export function canonicalEventFlags(flags: string): string {
   const has = new Set(flags.replace('A', ALL_CLASSES));
-  let out = [...ALL_CLASSES].every((c) => has.has(c)) ? 'A' : ALL_CLASSES.split('').filter((c) => has.has(c)).join('');
+  let out = [...ALL_CLASSES].every((c) => has.has(c))
+    ? 'A'
+    : ALL_CLASSES.split('')
+        .filter((c) => has.has(c))
+        .join('');
   for (const c of 'nKEm') if (has.has(c)) out += c;
   return out;
 }

@@ -18,7 +18,17 @@ export type CommandGuard = (client: Client, command: Command, argv: BinaryString
 /** Commands a client in MULTI runs at once instead of queueing (processCommand). */
 const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 /** Commands a RESP2 client may send while subscribed (processCommand). */
-const PUBSUB_CONTEXT = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+const PUBSUB_CONTEXT = new Set([
+  'ping',
+  'subscribe',
+  'ssubscribe',
+  'unsubscribe',
+  'sunsubscribe',
+  'psubscribe',
+  'punsubscribe',
+  'quit',
+  'reset',
+]);
 
 /**
  * Executes one request from `client`. Replies go to client.reply. `startedAt` is
@@ -151,9 +161,7 @@ function rejectUnknown(client: Client, argv: BinaryString[]): void {
   flagTransaction(client);
   const container = client.server.commands.lookupName(argv[0]!);
   if (container?.subcommandMap) {
-    client.reply.error(
-      `ERR unknown subcommand '${cString(argv[1]!).slice(0, 128)}'. Try ${container.name.toUpperCase()} HELP.`,
-    );
+    client.reply.error(`ERR unknown subcommand '${cString(argv[1]!).slice(0, 128)}'. Try ${container.name.toUpperCase()} HELP.`);
   } else {
     let args = '';
     for (let i = 1; i < argv.length && args.length < 128; i++) {

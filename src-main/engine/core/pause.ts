@@ -80,7 +80,10 @@ export class ClientPause {
     const flags = command.flags;
     if (flags.includes('write') || flags.includes('may_replicate')) return true;
     // EXEC counts as a write when its queue holds one.
-    return command.name === 'exec' && (client.multi ?? []).some((q) => q.command.flags.includes('write') || q.command.flags.includes('may_replicate'));
+    return (
+      command.name === 'exec' &&
+      (client.multi ?? []).some((q) => q.command.flags.includes('write') || q.command.flags.includes('may_replicate'))
+    );
   }
 
   postpone(client: Client, resume: () => void): void {

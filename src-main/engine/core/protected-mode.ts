@@ -10,7 +10,11 @@ export const PROTECTED_MODE_DENIED =
  * Whether a new connection from `remoteAddress` must be refused. Binding to a specific address
  * does not lift protected mode in Redis 7.0: only a password (or `protected-mode no`) does.
  */
-export function refusedByProtectedMode(protectedMode: boolean, defaultUserHasNoPassword: boolean, remoteAddress: string | undefined): boolean {
+export function refusedByProtectedMode(
+  protectedMode: boolean,
+  defaultUserHasNoPassword: boolean,
+  remoteAddress: string | undefined,
+): boolean {
   return protectedMode && defaultUserHasNoPassword && !isLoopback(remoteAddress);
 }
 

@@ -102,7 +102,11 @@ export class PubSub {
       }
     }
     if (this.patterns.size === 0) return receivers;
-    this.patternList ??= [...this.patterns].map(([pattern, clients]) => ({ pattern, matches: compileGlob(pattern), clients: [...clients] }));
+    this.patternList ??= [...this.patterns].map(([pattern, clients]) => ({
+      pattern,
+      matches: compileGlob(pattern),
+      clients: [...clients],
+    }));
     // A subscriber that a delivery closes (output buffer limit) stays in this list until the end
     // of the loop; its socket is gone, so what it is given is dropped.
     for (const { pattern, matches, clients } of this.patternList) {

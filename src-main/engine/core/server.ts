@@ -230,9 +230,7 @@ export class Server {
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT' || code === 'EPROTONOSUPPORT')) continue;
-        this.logger.warning(
-          `Warning: Could not create server TCP listening socket ${address}:${port}: bind: ${strerror(err)}`,
-        );
+        this.logger.warning(`Warning: Could not create server TCP listening socket ${address}:${port}: bind: ${strerror(err)}`);
         await this.closeListeners();
         throw new Error(`Failed listening on port ${port} (TCP), aborting.`);
       }

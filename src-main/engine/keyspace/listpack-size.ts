@@ -25,13 +25,17 @@ export function listpackEntrySize(value: Uint8Array): number {
   } else {
     const v = asInt;
     encoded =
-      v >= 0 && v <= 127 ? 1
-      : v >= -4096 && v <= 4095 ? 2
-      : v >= -32768 && v <= 32767 ? 3
-      : v >= -8388608 && v <= 8388607 ? 4
-      : v >= -2147483648 && v <= 2147483647 ? 5
-      : 9;
+      v >= 0 && v <= 127
+        ? 1
+        : v >= -4096 && v <= 4095
+          ? 2
+          : v >= -32768 && v <= 32767
+            ? 3
+            : v >= -8388608 && v <= 8388607
+              ? 4
+              : v >= -2147483648 && v <= 2147483647
+                ? 5
+                : 9;
   }
   return encoded + backlenSize(encoded);
 }
-

@@ -145,7 +145,8 @@ export class SlotTable {
     const h = hashKey(key);
     if (this.oldBuckets !== null) this.migrateStep();
     let slot = this.removeFrom(this.buckets, this.hashes, this.mask, h, key);
-    if (slot === -1 && this.oldBuckets !== null) slot = this.removeFrom(this.oldBuckets, this.oldHashes, this.oldBuckets.length - 1, h, key);
+    if (slot === -1 && this.oldBuckets !== null)
+      slot = this.removeFrom(this.oldBuckets, this.oldHashes, this.oldBuckets.length - 1, h, key);
     if (slot === -1) return -1;
     this.count--;
     if (this.count === 0) {

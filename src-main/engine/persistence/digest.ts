@@ -35,9 +35,10 @@ function uint32BE(n: number): Buffer {
   return b;
 }
 
-const TYPE_BYTES = Object.fromEntries(
-  Object.entries(OBJECT_TYPE).map(([type, n]) => [type, uint32BE(n)]),
-) as Record<RdbValue['type'], Buffer>;
+const TYPE_BYTES = Object.fromEntries(Object.entries(OBJECT_TYPE).map(([type, n]) => [type, uint32BE(n)])) as Record<
+  RdbValue['type'],
+  Buffer
+>;
 
 /** xorObjectDigest: continues `digest` with the value's type, content and TTL marker. */
 function addObjectDigest(digest: Buffer, value: RdbValue, hasExpire: boolean): void {

@@ -41,7 +41,7 @@ export class TempFile {
   write(chunk: Uint8Array): void {
     const fd = this.fd!;
     step('write', () => {
-      for (let offset = 0; offset < chunk.length; ) offset += writeSync(fd, chunk, offset);
+      for (let offset = 0; offset < chunk.length;) offset += writeSync(fd, chunk, offset);
     });
     this.size += chunk.length;
   }
@@ -55,7 +55,7 @@ export class TempFile {
     const position = this.size;
     this.size += chunk.length;
     try {
-      for (let offset = 0; offset < chunk.length; ) {
+      for (let offset = 0; offset < chunk.length;) {
         const { bytesWritten } = await writeAsync(fd, chunk, offset, chunk.length - offset, position + offset);
         offset += bytesWritten;
       }

@@ -37,8 +37,16 @@ export class NodePersistence {
   private cronTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly server: Server) {
-    this.rdb = new RdbSaves(server, () => this.replicationAux(), () => this.aof.rewriteInProgress);
-    this.aof = new AppendOnlyFile(server, () => this.rdb.inProgress, () => this.replicationAux());
+    this.rdb = new RdbSaves(
+      server,
+      () => this.replicationAux(),
+      () => this.aof.rewriteInProgress,
+    );
+    this.aof = new AppendOnlyFile(
+      server,
+      () => this.rdb.inProgress,
+      () => this.replicationAux(),
+    );
   }
 
   /** Loads the data, then starts the cron, the AOF, the shutdown hook and INFO persistence. */

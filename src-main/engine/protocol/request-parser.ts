@@ -158,7 +158,7 @@ export class RequestParser {
         }
         p++;
         let length = 0;
-        let valid = p < end && buf[p] !== 48 /* leading zero */;
+        let valid = p < end && buf[p] !== 48; /* leading zero */
         while (p < end && buf[p] !== CR) {
           const digit = buf[p]! - 48;
           if (digit < 0 || digit > 9) valid = false;
@@ -183,7 +183,8 @@ export class RequestParser {
         if (length >= BIG_ARG && end - this.pos < length + 2) return this.startBigArg();
       }
       if (end - this.pos < this.bulkLength + 2) return this.keepRest();
-      this.argv[this.argc] = this.argc === 0 ? this.commandName(buf, this.pos, this.bulkLength) : buf.latin1Slice(this.pos, this.pos + this.bulkLength);
+      this.argv[this.argc] =
+        this.argc === 0 ? this.commandName(buf, this.pos, this.bulkLength) : buf.latin1Slice(this.pos, this.pos + this.bulkLength);
       this.argc++;
       this.pos += this.bulkLength + 2;
       this.bulkLength = -1;

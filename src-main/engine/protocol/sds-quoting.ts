@@ -37,14 +37,22 @@ const HEX_ESCAPES: string[] = Array.from({ length: 256 }, (_, b) => '\\x' + b.to
 /** sdscatrepr's escape for a char it does not print as itself. */
 function escapeChar(c: number): string {
   switch (c) {
-    case 0x5c: return '\\\\';
-    case 0x22: return '\\"';
-    case 0x0a: return '\\n';
-    case 0x0d: return '\\r';
-    case 0x09: return '\\t';
-    case 0x07: return '\\a';
-    case 0x08: return '\\b';
-    default: return HEX_ESCAPES[c]!;
+    case 0x5c:
+      return '\\\\';
+    case 0x22:
+      return '\\"';
+    case 0x0a:
+      return '\\n';
+    case 0x0d:
+      return '\\r';
+    case 0x09:
+      return '\\t';
+    case 0x07:
+      return '\\a';
+    case 0x08:
+      return '\\b';
+    default:
+      return HEX_ESCAPES[c]!;
   }
 }
 
@@ -86,8 +94,7 @@ export function needsRepr(s: string, options?: ReprOptions): boolean {
   return false;
 }
 
-const isSpace = (c: string | undefined): boolean =>
-  c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
+const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
 const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
 
 /**
@@ -110,7 +117,7 @@ export function splitArgs(line: string): string[] | null {
     let inDouble = false;
     let inSingle = false;
     let current = '';
-    for (let done = false; !done; ) {
+    for (let done = false; !done;) {
       const c = line[p];
       if (inDouble) {
         if (c === undefined) return null;

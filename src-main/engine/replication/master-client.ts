@@ -82,7 +82,7 @@ export class MasterClient {
     if (initial && initial.length) this.receive(initial);
     // The socket was paused while the RDB loaded, but it may have read on until its stream
     // buffer filled: that comes first, then every later read goes into the shared read buffer.
-    for (let buffered: Buffer | null; !this.closed && (buffered = this.socket.read() as Buffer | null) !== null; ) {
+    for (let buffered: Buffer | null; !this.closed && (buffered = this.socket.read() as Buffer | null) !== null;) {
       this.receive(buffered);
     }
     const onChunk = (chunk: Buffer): void => this.receive(chunk);

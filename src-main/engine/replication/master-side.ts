@@ -244,7 +244,9 @@ export class MasterSide {
     if (!backlog || !backlog.covers(offset)) {
       this.log.notice(`Unable to partial resync with replica ${replica.name} for lack of backlog (Replica request was: ${offset}).`);
       if (offset > this.replication.offset) {
-        this.log.warning(`Warning: replica ${replica.name} tried to PSYNC with an offset that is greater than the master replication offset.`);
+        this.log.warning(
+          `Warning: replica ${replica.name} tried to PSYNC with an offset that is greater than the master replication offset.`,
+        );
       }
       return false;
     }
@@ -395,11 +397,7 @@ export class MasterSide {
     const maxReplicas = config.int('repl-diskless-sync-max-replicas');
     const now = Date.now();
     const maxIdle = Math.max(...waiting.map((r) => Math.floor((now - r.client.lastInteraction) / 1000)));
-    if (
-      !this.disklessSync ||
-      (maxReplicas > 0 && waiting.length >= maxReplicas) ||
-      maxIdle >= config.int('repl-diskless-sync-delay')
-    ) {
+    if (!this.disklessSync || (maxReplicas > 0 && waiting.length >= maxReplicas) || maxIdle >= config.int('repl-diskless-sync-delay')) {
       this.startRdb();
     }
   }
@@ -425,9 +423,7 @@ export class MasterSide {
     const maxLag = config.int('min-replicas-max-lag');
     if (!config.int('min-replicas-to-write') || !maxLag) return;
     const now = Date.now();
-    this.goodReplicas = this.replicas.filter(
-      (r) => r.state === 'online' && Math.floor((now - r.ackTime) / 1000) <= maxLag,
-    ).length;
+    this.goodReplicas = this.replicas.filter((r) => r.state === 'online' && Math.floor((now - r.ackTime) / 1000) <= maxLag).length;
   }
 
   /** checkGoodReplicasStatus: false when min-replicas-to-write forbids writes right now. */
@@ -456,9 +452,7 @@ export class MasterSide {
     // Replicas waiting for their RDB get a newline every second: it keeps the link from timing
     // out and is ignored by the replica. Not during a diskless transfer: it would corrupt it.
     for (const replica of this.replicas) {
-      const presync =
-        replica.state === 'wait_bgsave_start' ||
-        (replica.state === 'wait_bgsave_end' && this.rdbJob?.target !== 'socket');
+      const presync = replica.state === 'wait_bgsave_start' || (replica.state === 'wait_bgsave_end' && this.rdbJob?.target !== 'socket');
       if (presync) replica.write('\n');
     }
     const timeoutMs = config.int('repl-timeout') * 1000;

@@ -106,7 +106,10 @@ export class RdbDownload {
       const newline = chunk.indexOf(10, at);
       if (newline === -1) {
         this.header += chunk.toString('latin1', at);
-        if (this.header.length > 1024) throw new SyncError('Bad protocol from MASTER, the first byte is not \'$\' (we received a too long line), are you sure the host and port are right?');
+        if (this.header.length > 1024)
+          throw new SyncError(
+            "Bad protocol from MASTER, the first byte is not '$' (we received a too long line), are you sure the host and port are right?",
+          );
         return Buffer.alloc(0);
       }
       const line = (this.header + chunk.toString('latin1', at, newline)).replace(/\r$/, '');
@@ -116,7 +119,9 @@ export class RdbDownload {
       if (line === '') continue; // keepalive from a master still preparing the RDB
       if (line[0] === '-') throw new SyncError(`MASTER aborted replication with an error: ${line.slice(1)}`);
       if (line[0] !== '$') {
-        throw new SyncError(`Bad protocol from MASTER, the first byte is not '$' (we received '${line}'), are you sure the host and port are right?`);
+        throw new SyncError(
+          `Bad protocol from MASTER, the first byte is not '$' (we received '${line}'), are you sure the host and port are right?`,
+        );
       }
       this.start(line);
     }

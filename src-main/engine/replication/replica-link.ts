@@ -162,7 +162,12 @@ export class ReplicaLink {
       case 'receive_ping_reply':
         // +PONG, or an authentication error, which AUTH will solve. Old masters said
         // "operation not permitted" instead of using an error code.
-        if (line[0] !== '+' && !line.startsWith('-NOAUTH') && !line.startsWith('-NOPERM') && !line.startsWith('-ERR operation not permitted')) {
+        if (
+          line[0] !== '+' &&
+          !line.startsWith('-NOAUTH') &&
+          !line.startsWith('-NOPERM') &&
+          !line.startsWith('-ERR operation not permitted')
+        ) {
           this.fail(`Error reply to PING from master: '${line}'`);
           return;
         }

@@ -19,7 +19,12 @@ export function ensureElectronSqliteBinding(electronVersion: string, log: (line:
   const require = createRequire(import.meta.url);
   const packageDir = dirname(require.resolve('better-sqlite3/package.json'));
   const modulesDir = dirname(packageDir);
-  const cacheDir = join(modulesDir, '.cache', 'replica-lab', `better-sqlite3-electron-${electronVersion}-${process.platform}-${process.arch}`);
+  const cacheDir = join(
+    modulesDir,
+    '.cache',
+    'replica-lab',
+    `better-sqlite3-electron-${electronVersion}-${process.platform}-${process.arch}`,
+  );
   const binding = join(cacheDir, 'build', 'Release', 'better_sqlite3.node');
   if (existsSync(binding)) return binding;
 
@@ -31,18 +36,37 @@ export function ensureElectronSqliteBinding(electronVersion: string, log: (line:
   const attempts: Array<{ what: string; args: () => string[] }> = [
     {
       what: 'prebuild-install',
-      args: () => [require.resolve('prebuild-install/bin.js'), '--runtime', 'electron', '--target', electronVersion, '--arch', process.arch],
+      args: () => [
+        require.resolve('prebuild-install/bin.js'),
+        '--runtime',
+        'electron',
+        '--target',
+        electronVersion,
+        '--arch',
+        process.arch,
+      ],
     },
     {
       what: 'node-gyp',
-      args: () => [nodeGypScript(), 'rebuild', '--release', '--runtime=electron', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers'],
+      args: () => [
+        nodeGypScript(),
+        'rebuild',
+        '--release',
+        '--runtime=electron',
+        `--target=${electronVersion}`,
+        '--dist-url=https://electronjs.org/headers',
+      ],
     },
   ];
   const failures: string[] = [];
   for (const attempt of attempts) {
     try {
       // nodedir would point node-gyp at the system Node's headers instead of Electron's.
-      const r = spawnSync(process.execPath, attempt.args(), { cwd: cacheDir, encoding: 'utf8', env: { ...process.env, npm_config_nodedir: '' } });
+      const r = spawnSync(process.execPath, attempt.args(), {
+        cwd: cacheDir,
+        encoding: 'utf8',
+        env: { ...process.env, npm_config_nodedir: '' },
+      });
       if (r.status === 0 && existsSync(binding)) return binding;
       failures.push(`${attempt.what}: ${(r.error?.message ?? `${r.stderr}${r.stdout}`).trim().split('\n').slice(-5).join('\n')}`);
     } catch (err) {

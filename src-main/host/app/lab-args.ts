@@ -51,6 +51,7 @@ function splitOption(arg: string): [string, string | undefined] {
 
 function portNumber(text: string): number {
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--http-port must be a port number, not ${JSON.stringify(text)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--http-port must be a port number, not ${JSON.stringify(text)}`);
   return port;
 }

@@ -57,10 +57,12 @@ function attachedReplicas(replication: Array<[string, string]>): AttachedReplica
   const replicas: AttachedReplicaInfo[] = [];
   for (const [field, value] of replication) {
     if (!/^slave\d+$/.test(field)) continue;
-    const parts = new Map(value.split(',').map((part) => {
-      const eq = part.indexOf('=');
-      return [part.slice(0, eq), part.slice(eq + 1)] as const;
-    }));
+    const parts = new Map(
+      value.split(',').map((part) => {
+        const eq = part.indexOf('=');
+        return [part.slice(0, eq), part.slice(eq + 1)] as const;
+      }),
+    );
     replicas.push({
       ip: parts.get('ip') ?? '',
       port: Number(parts.get('port') ?? 0),

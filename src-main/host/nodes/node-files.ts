@@ -42,7 +42,8 @@ export function ensureNodeConfig(files: NodeFiles, node: StoredNode): void {
     ['enable-debug-command', 'local'],
     ...node.directives,
   ];
-  const header = `# ${node.name}: written by ReplicaLab when the node was created. It is this node's own config\n` +
+  const header =
+    `# ${node.name}: written by ReplicaLab when the node was created. It is this node's own config\n` +
     `# from now on, as for redis-server: edit it, or use CONFIG SET + CONFIG REWRITE.\n`;
   writeFileSync(files.configFile, header + lines.map((args) => args.map(quoteConfigArg).join(' ')).join('\n') + '\n');
 }

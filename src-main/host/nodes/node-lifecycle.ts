@@ -147,7 +147,10 @@ export class NodeLifecycle {
   }
 
   private portFor(requested?: number): Promise<number> {
-    return portForNewNode(this.deps.registry.all().map((node) => node.stored), requested);
+    return portForNewNode(
+      this.deps.registry.all().map((node) => node.stored),
+      requested,
+    );
   }
 
   /** Graceful stop if the node runs; its `stopped` event is recorded by onEnd with `reason`. */

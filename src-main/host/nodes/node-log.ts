@@ -34,7 +34,10 @@ function readTail(file: string): string[] {
     const start = Math.max(0, size - SEED_BYTES);
     const buffer = Buffer.alloc(size - start);
     readSync(fd, buffer, 0, buffer.length, start);
-    const lines = buffer.toString('utf8').split('\n').filter((line) => line.length > 0);
+    const lines = buffer
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line.length > 0);
     // A read that starts mid-file starts mid-line: drop the partial first line.
     return start > 0 ? lines.slice(1) : lines;
   } finally {

@@ -97,7 +97,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     const refusedOrigin = origin !== undefined && !origins.has(origin);
     if (refused || refusedOrigin) {
       const [status, reason] = refused ?? [403, 'Foreign origin.'];
-      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => serveLabApi(ws, options.lab));

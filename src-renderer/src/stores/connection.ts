@@ -27,8 +27,7 @@ export const useConnectionStore = defineStore('connection', () => {
       if (push.type === 'nodes') {
         nodes.replaceAll(push.nodes);
         lagHistory.record(push.nodes);
-      }
-      else if (push.type === 'event') events.add(push.event);
+      } else if (push.type === 'event') events.add(push.event);
       else if (push.type === 'log') nodeLog.addLine(push.nodeId, push.line);
     });
 

@@ -97,8 +97,7 @@ export const useNodesStore = defineStore('nodes', () => {
     add,
     start: (node: NodeSummary) =>
       act(node, 'start', `Could not start ${nodeLabel(node)}`, async () => upsert(await lab.startNode(node.id))),
-    stop: (node: NodeSummary) =>
-      act(node, 'stop', `Could not stop ${nodeLabel(node)}`, async () => upsert(await lab.stopNode(node.id))),
+    stop: (node: NodeSummary) => act(node, 'stop', `Could not stop ${nodeLabel(node)}`, async () => upsert(await lab.stopNode(node.id))),
     remove: (node: NodeSummary) =>
       act(node, 'remove', `Could not remove ${nodeLabel(node)}`, async () => {
         await lab.removeNode(node.id);

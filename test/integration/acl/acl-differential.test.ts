@@ -162,7 +162,11 @@ describe('ACL rules and their canonical text', () => {
 
   test('RESP3 GETUSER is a map with a set of flags', async () => {
     const twin = await Twin.open(pair);
-    await twin.same(['HELLO', '3'], (r) => JSON.stringify(r).replace(/"id",\d+/, '').replace(/"version","[^"]+"/, ''));
+    await twin.same(['HELLO', '3'], (r) =>
+      JSON.stringify(r)
+        .replace(/"id",\d+/, '')
+        .replace(/"version","[^"]+"/, ''),
+    );
     await twin.same(['ACL', 'SETUSER', 'r3', 'on', '+get', '(~x +set)']);
     await twin.same(['ACL', 'GETUSER', 'r3'], normaliseRules);
     await twin.same(['ACL', 'GETUSER', 'nobody']);
@@ -239,7 +243,9 @@ describe('what rules allow', () => {
     const lines: string[][] = [];
     for (const info of infos) {
       const subs = (info[9] as unknown[][]) ?? [];
-      const variants = subs.length ? subs.map((s) => [String(s[0]).split('|')[0]!, String(s[0]).split('|')[1]!, Number(s[1])] as const) : [[String(info[0]), null, Number(info[1])] as const];
+      const variants = subs.length
+        ? subs.map((s) => [String(s[0]).split('|')[0]!, String(s[0]).split('|')[1]!, Number(s[1])] as const)
+        : [[String(info[0]), null, Number(info[1])] as const];
       for (const [name, subName, arity] of variants) {
         const base = subName ? [name, subName] : [name];
         const fill = Math.max(Math.abs(arity), base.length) - base.length;
@@ -302,7 +308,21 @@ describe('ACL subcommands', () => {
   });
 
   test('DRYRUN reports refusals without running anything', async () => {
-    await admin.same(['ACL', 'SETUSER', 'dry', 'on', '>pw', '~k*', '%R~r*', '&c*', '+@read', '+publish', '+subscribe', '+psubscribe', '+lpush']);
+    await admin.same([
+      'ACL',
+      'SETUSER',
+      'dry',
+      'on',
+      '>pw',
+      '~k*',
+      '%R~r*',
+      '&c*',
+      '+@read',
+      '+publish',
+      '+subscribe',
+      '+psubscribe',
+      '+lpush',
+    ]);
     for (const argv of [
       ['get', 'k1'],
       ['get', 'x'],
@@ -402,7 +422,22 @@ describe('enforcement', () => {
   });
 
   test('first-arg rules, subcommand rules and selectors', async () => {
-    await admin.same(['ACL', 'SETUSER', 'fa', 'on', '>pw', 'allkeys', '-@all', '+select|0', '+SELECT|2', '+config|get', '+client', '-client|kill', '(+set ~s*)', '(+get ~g*)']);
+    await admin.same([
+      'ACL',
+      'SETUSER',
+      'fa',
+      'on',
+      '>pw',
+      'allkeys',
+      '-@all',
+      '+select|0',
+      '+SELECT|2',
+      '+config|get',
+      '+client',
+      '-client|kill',
+      '(+set ~s*)',
+      '(+get ~g*)',
+    ]);
     await asUser('fa', [
       ['SELECT', '0'],
       ['SELECT', '1'],
@@ -555,9 +590,38 @@ describe('a seeded random stream as a restricted user', () => {
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const keys = ['ra', 'rb', 'wa', 'wb', 'ba', 'xa'];
     const rulePool = [
-      '+@read', '+@write', '-@write', '+@string', '-@string', '+@list', '-@list', '+@hash', '+@set', '+@sortedset',
-      '+@keyspace', '-@keyspace', '+@fast', '-@slow', '+get', '-get', '+set', '-set', '+del', '+lpush', '-lpop',
-      '~r*', '%R~r*', '%W~w*', '~b*', '%RW~x*', 'allkeys', 'resetkeys', '&c*', 'allchannels', 'resetchannels', '+@pubsub',
+      '+@read',
+      '+@write',
+      '-@write',
+      '+@string',
+      '-@string',
+      '+@list',
+      '-@list',
+      '+@hash',
+      '+@set',
+      '+@sortedset',
+      '+@keyspace',
+      '-@keyspace',
+      '+@fast',
+      '-@slow',
+      '+get',
+      '-get',
+      '+set',
+      '-set',
+      '+del',
+      '+lpush',
+      '-lpop',
+      '~r*',
+      '%R~r*',
+      '%W~w*',
+      '~b*',
+      '%RW~x*',
+      'allkeys',
+      'resetkeys',
+      '&c*',
+      'allchannels',
+      'resetchannels',
+      '+@pubsub',
     ];
     const commandPool: (() => Arg[])[] = [
       () => ['GET', pick(keys)],
@@ -602,10 +666,35 @@ describe('a seeded random stream as a restricted user', () => {
 
 describe('users from the configuration', () => {
   test('`user` lines on the command line, with the default user redefined', async () => {
-    const args = ['--user', 'default', 'on', 'nopass', '~*', '&*', '+@all', '-flushall', '--user', 'app', 'on', '>pw', '~app:*', '+@read', '+@write', '--requirepass', 'ignored-by-user-line'];
+    const args = [
+      '--user',
+      'default',
+      'on',
+      'nopass',
+      '~*',
+      '&*',
+      '+@all',
+      '-flushall',
+      '--user',
+      'app',
+      'on',
+      '>pw',
+      '~app:*',
+      '+@read',
+      '+@write',
+      '--requirepass',
+      'ignored-by-user-line',
+    ];
     const cfg = await startPair(args);
     try {
-      for (const argv of [['ACL', 'LIST'], ['FLUSHALL'], ['AUTH', 'app', 'pw'], ['GET', 'app:1'], ['GET', 'other'], ['CONFIG', 'GET', 'requirepass']]) {
+      for (const argv of [
+        ['ACL', 'LIST'],
+        ['FLUSHALL'],
+        ['AUTH', 'app', 'pw'],
+        ['GET', 'app:1'],
+        ['GET', 'other'],
+        ['CONFIG', 'GET', 'requirepass'],
+      ]) {
         await cfg.same(argv, { unordered: false });
       }
     } finally {
@@ -614,7 +703,28 @@ describe('users from the configuration', () => {
   });
 
   test('`user` lines naming commands this node does not serve start fine, and the commands stay unknown', async () => {
-    const args = ['--user', 'app', 'on', '>pw', '~*', '+@all', '-@dangerous', '-eval', '-flushall', '--user', 'streams', 'on', '>pw', '~*', '-@all', '+xadd', '+xread', '+@geo', '+script|load', '+get'];
+    const args = [
+      '--user',
+      'app',
+      'on',
+      '>pw',
+      '~*',
+      '+@all',
+      '-@dangerous',
+      '-eval',
+      '-flushall',
+      '--user',
+      'streams',
+      'on',
+      '>pw',
+      '~*',
+      '-@all',
+      '+xadd',
+      '+xread',
+      '+@geo',
+      '+script|load',
+      '+get',
+    ];
     const cfg = await startPair(args);
     try {
       const twin = await Twin.open(cfg);
@@ -630,7 +740,10 @@ describe('users from the configuration', () => {
       const ours = await RespClient.open(cfg.servers[0]!.port);
       try {
         assert.equal(show(await ours.call('AUTH', 'app', 'pw')), 'OK');
-        for (const argv of [['EVAL', 'return 1', '0'], ['XADD', 's', '*', 'f', 'v']]) {
+        for (const argv of [
+          ['EVAL', 'return 1', '0'],
+          ['XADD', 's', '*', 'f', 'v'],
+        ]) {
           const reply = show(await ours.call(...argv)) as { error?: string };
           assert.match(String(reply.error), new RegExp(`^ERR unknown command '${argv[0]}'`), argv.join(' '));
         }
@@ -658,7 +771,11 @@ describe('users from the configuration', () => {
   test('an unknown command in a `user` line, or users and an aclfile together, stop startup', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'users.acl'), 'user bob on >x ~* +@all\n');
-    for (const args of [['--user', 'alice', 'on', '+nocmd'], ['--user', 'alice', 'on', '--aclfile', join(dir, 'users.acl')], ['--aclfile', join(dir, 'missing.acl')]]) {
+    for (const args of [
+      ['--user', 'alice', 'on', '+nocmd'],
+      ['--user', 'alice', 'on', '--aclfile', join(dir, 'users.acl')],
+      ['--aclfile', join(dir, 'missing.acl')],
+    ]) {
       const outputs = await Promise.all((['ours', 'redis'] as const).map((kind) => failedStart(kind, args)));
       assert.deepEqual(logMessages(outputs[0]!), logMessages(outputs[1]!), `startup log for ${args.join(' ')}`);
     }
@@ -699,7 +816,10 @@ describe('the ACL file', () => {
     const dirs = [tempDir(), tempDir()];
     files = dirs.map((d) => join(d, 'users.acl'));
     for (const f of files) writeFileSync(f, 'user default on nopass ~* &* +@all\nuser bob on >x ~* (+get ~y)\n');
-    const servers = await Promise.all([startServer('ours', ['--aclfile', 'users.acl'], { dir: dirs[0] }), startServer('redis', ['--aclfile', 'users.acl'], { dir: dirs[1] })]);
+    const servers = await Promise.all([
+      startServer('ours', ['--aclfile', 'users.acl'], { dir: dirs[0] }),
+      startServer('redis', ['--aclfile', 'users.acl'], { dir: dirs[1] }),
+    ]);
     const [ours, redis] = await Promise.all(servers.map((s) => RespClient.open(s.port)));
     filePair = {
       ours: ours!,
@@ -708,7 +828,11 @@ describe('the ACL file', () => {
       same: async (argv, opts) => {
         const [a, b] = await Promise.all([ours!.call(...argv), redis!.call(...argv)]);
         const n = (r: Reply) => normaliseRules(show(r));
-        assert.deepEqual(opts?.unordered ? sortedArray(n(a)) : n(a), opts?.unordered ? sortedArray(n(b)) : n(b), `reply to ${argv.join(' ')} differs`);
+        assert.deepEqual(
+          opts?.unordered ? sortedArray(n(a)) : n(a),
+          opts?.unordered ? sortedArray(n(b)) : n(b),
+          `reply to ${argv.join(' ')} differs`,
+        );
         return a;
       },
       close: async () => {

@@ -75,7 +75,11 @@ describe('CLIENT', () => {
   });
 
   test('CLIENT LIST / INFO lines have Redis 7.0 fields in order', async () => {
-    const fields = (line: string) => line.trim().split(' ').map((kv) => kv.split('=')[0]);
+    const fields = (line: string) =>
+      line
+        .trim()
+        .split(' ')
+        .map((kv) => kv.split('=')[0]);
     const [a, b] = await Promise.all([pair.ours.call('CLIENT', 'INFO'), pair.redis.call('CLIENT', 'INFO')]);
     assert.deepEqual(fields(String(a)), fields(String(b)));
     assert.match(String(a), / cmd=client\|info user=default redir=-1 resp=2\n$/);
@@ -156,7 +160,12 @@ describe('SLOWLOG / LATENCY', () => {
     // Ids, times and durations differ; the logged arguments must not.
     const args = (r: unknown) => (show(r as never) as unknown[][]).map((e) => e[3]);
     assert.deepEqual(args(a), args(b));
-    for (const argv of [['SLOWLOG', 'GET', 'abc'], ['SLOWLOG', 'GET', '-2'], ['SLOWLOG', 'GET', '1', '2'], ['SLOWLOG', 'HELP']]) {
+    for (const argv of [
+      ['SLOWLOG', 'GET', 'abc'],
+      ['SLOWLOG', 'GET', '-2'],
+      ['SLOWLOG', 'GET', '1', '2'],
+      ['SLOWLOG', 'HELP'],
+    ]) {
       await pair.same(argv);
     }
     await pair.same(['CONFIG', 'SET', 'slowlog-log-slower-than', '10000']);
@@ -165,14 +174,20 @@ describe('SLOWLOG / LATENCY', () => {
   });
 
   test('LATENCY with the monitor disabled', async () => {
-    for (const argv of [['LATENCY', 'LATEST'], ['LATENCY', 'HISTORY', 'command'], ['LATENCY', 'RESET'], ['LATENCY', 'DOCTOR'], ['LATENCY', 'HELP']]) {
+    for (const argv of [
+      ['LATENCY', 'LATEST'],
+      ['LATENCY', 'HISTORY', 'command'],
+      ['LATENCY', 'RESET'],
+      ['LATENCY', 'DOCTOR'],
+      ['LATENCY', 'HELP'],
+    ]) {
       await pair.same(argv);
     }
   });
 });
 
 describe('MONITOR', () => {
-  test('lines look exactly like Redis\'s', async () => {
+  test("lines look exactly like Redis's", async () => {
     const lines: string[][] = [];
     for (const server of pair.servers) {
       const monitor = await RespClient.open(server.port);

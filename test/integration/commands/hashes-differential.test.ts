@@ -215,19 +215,20 @@ describe('hashes', () => {
     const long = 'x'.repeat(65);
     const limit = 'y'.repeat(64);
     const fields = Array.from({ length: 513 }, (_, i) => [`f${i}`, `${i}`]).flat();
-    await pair.sameAll([
-      ['FLUSHALL'],
-      ['HSET', 'at-limit', limit, limit],
-      ['HSET', 'long-value', 'a', '1', 'b', long],
-      ['HSET', 'long-field', long, '1'],
-      ['HSETNX', 'nx-long', 'a', long],
-      ['HSET', 'incr-long', 'a', '1'],
-      ['HINCRBY', 'incr-long', long, '1'],
-      ['HSET', 'float-long', 'a', '1'],
-      ['HINCRBYFLOAT', 'float-long', long, '1.5'],
-      ['HSET', 'many', ...fields.slice(0, 1024)],
-      ['HSET', 'many', ...fields.slice(1024)],
-      ['HDEL', 'long-value', 'b'],
+    await pair.sameAll(
+      [
+        ['FLUSHALL'],
+        ['HSET', 'at-limit', limit, limit],
+        ['HSET', 'long-value', 'a', '1', 'b', long],
+        ['HSET', 'long-field', long, '1'],
+        ['HSETNX', 'nx-long', 'a', long],
+        ['HSET', 'incr-long', 'a', '1'],
+        ['HINCRBY', 'incr-long', long, '1'],
+        ['HSET', 'float-long', 'a', '1'],
+        ['HINCRBYFLOAT', 'float-long', long, '1.5'],
+        ['HSET', 'many', ...fields.slice(0, 1024)],
+        ['HSET', 'many', ...fields.slice(1024)],
+        ['HDEL', 'long-value', 'b'],
       ],
       mirror,
     );
@@ -293,7 +294,11 @@ describe('hashes', () => {
       } while (cursor !== '0');
       return [...seen.entries()].sort();
     };
-    for (const [count, match] of [['7', undefined], ['1', 'field:1*'], ['1000', undefined]] as const) {
+    for (const [count, match] of [
+      ['7', undefined],
+      ['1', 'field:1*'],
+      ['1000', undefined],
+    ] as const) {
       assert.deepEqual(await scanAll(pair.ours, count, match), await scanAll(pair.redis, count, match));
     }
 

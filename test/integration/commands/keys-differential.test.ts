@@ -26,8 +26,7 @@ async function sameOrClose(argv: Arg[]): Promise<Reply> {
   // Errors, -1 and -2 (no TTL, no key) must match exactly; only real times get the tolerance.
   if (typeof ours !== 'number' || typeof redis !== 'number' || ours < 0 || redis < 0) {
     assert.deepEqual(show(ours), show(redis), message);
-  }
-  else assert.ok(Math.abs((ours as number) - (redis as number)) <= tolerance, message);
+  } else assert.ok(Math.abs((ours as number) - (redis as number)) <= tolerance, message);
   return ours;
 }
 
@@ -83,7 +82,10 @@ describe('keys', () => {
       ['RENAMENX', 'a', 'b', 'c'],
     ]);
     await sameOrClose(['TTL', 'b']);
-    await pair.sameAll([['EXPIRE', 'b', '100'], ['RENAME', 'b', 'big']]);
+    await pair.sameAll([
+      ['EXPIRE', 'b', '100'],
+      ['RENAME', 'b', 'big'],
+    ]);
     await sameOrClose(['TTL', 'big']);
   });
 
@@ -193,7 +195,25 @@ describe('keys', () => {
       ['SET', 'gone', 'x', 'PX', '1'],
     ]);
     await sleep(5);
-    for (const pattern of ['*', 'f*', 'f?o', 'f[ao]*', 'f[^a]*', '[a-c]*', 'a\\*b', '*o', '', 'h\\\\llo', 'h[a-]llo', 'nomatch*', 'g*', 'foo', 'foo2', 'f**', '**']) {
+    for (const pattern of [
+      '*',
+      'f*',
+      'f?o',
+      'f[ao]*',
+      'f[^a]*',
+      '[a-c]*',
+      'a\\*b',
+      '*o',
+      '',
+      'h\\\\llo',
+      'h[a-]llo',
+      'nomatch*',
+      'g*',
+      'foo',
+      'foo2',
+      'f**',
+      '**',
+    ]) {
       await pair.same(['KEYS', pattern], { unordered: true });
     }
     await pair.sameAll([['KEYS'], ['KEYS', 'a', 'b']]);
@@ -215,7 +235,15 @@ describe('keys', () => {
       } while (cursor !== '0');
       return seen.sort();
     };
-    for (const options of [[], ['COUNT', '7'], ['MATCH', 'key:1*'], ['MATCH', '*:5', 'COUNT', '1000'], ['TYPE', 'hash'], ['TYPE', 'STRING', 'MATCH', 'key:2?'], ['TYPE', 'nosuchtype']]) {
+    for (const options of [
+      [],
+      ['COUNT', '7'],
+      ['MATCH', 'key:1*'],
+      ['MATCH', '*:5', 'COUNT', '1000'],
+      ['TYPE', 'hash'],
+      ['TYPE', 'STRING', 'MATCH', 'key:2?'],
+      ['TYPE', 'nosuchtype'],
+    ]) {
       const ours = await fullScan(pair.ours, options);
       assert.equal(new Set(ours).size, ours.length, `SCAN ${options.join(' ')} returned a key twice`);
       assert.deepEqual(ours, await fullScan(pair.redis, options), `SCAN ${options.join(' ')}`);
@@ -293,7 +321,13 @@ describe('keys', () => {
     await pair.sameAll([['SELECT', '0']]);
     if (await serves(pair.ours, 'sadd')) {
       // A copy of an aggregate is independent of its source.
-      await pair.sameAll([['SADD', 'set', 'a', 'b'], ['COPY', 'set', 'set2'], ['SREM', 'set', 'a'], ['SCARD', 'set2'], ['TYPE', 'set2']]);
+      await pair.sameAll([
+        ['SADD', 'set', 'a', 'b'],
+        ['COPY', 'set', 'set2'],
+        ['SREM', 'set', 'a'],
+        ['SCARD', 'set2'],
+        ['TYPE', 'set2'],
+      ]);
     }
   });
 
@@ -351,13 +385,22 @@ describe('keys', () => {
   test('OBJECT IDLETIME counts from the last access; TYPE, TTL, EXISTS and OBJECT do not touch', async () => {
     await pair.sameAll([['FLUSHALL'], ['SET', 'idle', 'v'], ['SET', 'used', 'v'], ['OBJECT', 'IDLETIME', 'idle']]);
     await sleep(2100);
-    await pair.sameAll([['TYPE', 'idle'], ['TTL', 'idle'], ['EXISTS', 'idle'], ['OBJECT', 'ENCODING', 'idle'], ['GET', 'used']]);
+    await pair.sameAll([
+      ['TYPE', 'idle'],
+      ['TTL', 'idle'],
+      ['EXISTS', 'idle'],
+      ['OBJECT', 'ENCODING', 'idle'],
+      ['GET', 'used'],
+    ]);
     for (const client of [pair.ours, pair.redis]) {
       const idle = (await client.call('OBJECT', 'IDLETIME', 'idle')) as number;
       assert.ok(idle >= 2 && idle <= 3, `idle key: ${idle}`);
       assert.equal(await client.call('OBJECT', 'IDLETIME', 'used'), 0);
     }
-    await pair.sameAll([['TOUCH', 'idle'], ['OBJECT', 'IDLETIME', 'idle']]);
+    await pair.sameAll([
+      ['TOUCH', 'idle'],
+      ['OBJECT', 'IDLETIME', 'idle'],
+    ]);
   });
 
   test('keyspace notifications of key and string commands, event for event', async () => {
@@ -366,13 +409,34 @@ describe('keys', () => {
       const subscribers = await Promise.all(events.servers.map((s) => RespClient.open(s.port)));
       for (const subscriber of subscribers) await subscriber.call('PSUBSCRIBE', '__key*__:*');
       for (const argv of [
-        ['SET', 'a', '1'], ['INCR', 'a'], ['INCRBYFLOAT', 'a', '1.5'], ['APPEND', 'a', 'x'], ['SETRANGE', 'a', '0', 'y'],
-        ['SETBIT', 'bits', '3', '1'], ['BITFIELD', 'bits', 'SET', 'u8', '0', '9'], ['BITOP', 'NOT', 'not', 'bits'],
-        ['MSET', 'm1', 'x', 'm2', 'y'], ['GETSET', 'm1', 'z'], ['SETEX', 'ex', '100', 'v'], ['SET', 'px', 'v', 'PX', '100000'],
-        ['GETEX', 'px', 'PERSIST'], ['GETEX', 'px', 'EX', '100'], ['GETEX', 'px', 'PXAT', '1'], ['GETDEL', 'm2'],
-        ['EXPIRE', 'a', '100'], ['PERSIST', 'a'], ['PEXPIRE', 'a', '-1'], ['RENAME', 'm1', 'r'], ['RENAMENX', 'r', 'r2'],
-        ['MOVE', 'r2', '1'], ['COPY', 'bits', 'copy'], ['COPY', 'bits', 'copy', 'DB', '2'], ['DEL', 'copy', 'missing'],
-        ['UNLINK', 'not'], ['BITOP', 'AND', 'bits', 'missing'], ['SWAPDB', '0', '1'],
+        ['SET', 'a', '1'],
+        ['INCR', 'a'],
+        ['INCRBYFLOAT', 'a', '1.5'],
+        ['APPEND', 'a', 'x'],
+        ['SETRANGE', 'a', '0', 'y'],
+        ['SETBIT', 'bits', '3', '1'],
+        ['BITFIELD', 'bits', 'SET', 'u8', '0', '9'],
+        ['BITOP', 'NOT', 'not', 'bits'],
+        ['MSET', 'm1', 'x', 'm2', 'y'],
+        ['GETSET', 'm1', 'z'],
+        ['SETEX', 'ex', '100', 'v'],
+        ['SET', 'px', 'v', 'PX', '100000'],
+        ['GETEX', 'px', 'PERSIST'],
+        ['GETEX', 'px', 'EX', '100'],
+        ['GETEX', 'px', 'PXAT', '1'],
+        ['GETDEL', 'm2'],
+        ['EXPIRE', 'a', '100'],
+        ['PERSIST', 'a'],
+        ['PEXPIRE', 'a', '-1'],
+        ['RENAME', 'm1', 'r'],
+        ['RENAMENX', 'r', 'r2'],
+        ['MOVE', 'r2', '1'],
+        ['COPY', 'bits', 'copy'],
+        ['COPY', 'bits', 'copy', 'DB', '2'],
+        ['DEL', 'copy', 'missing'],
+        ['UNLINK', 'not'],
+        ['BITOP', 'AND', 'bits', 'missing'],
+        ['SWAPDB', '0', '1'],
       ]) {
         await events.same(argv);
       }

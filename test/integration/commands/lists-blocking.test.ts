@@ -110,7 +110,17 @@ describe('blocking list commands', () => {
       const secondPush = await pusher.call('LPUSH', 'k', 'c');
       return { firstPush, exists, secondPush, pops: await Promise.all(pops), left: await pusher.call('EXISTS', 'k') };
     });
-    assert.deepEqual(seen, { firstPush: 2, exists: 0, secondPush: 1, pops: [['k', 'a'], ['k', 'b'], ['k', 'c']], left: 0 });
+    assert.deepEqual(seen, {
+      firstPush: 2,
+      exists: 0,
+      secondPush: 1,
+      pops: [
+        ['k', 'a'],
+        ['k', 'b'],
+        ['k', 'c'],
+      ],
+      left: 0,
+    });
   });
 
   test('BRPOP takes from the tail of whichever of its keys gets data', async () => {
@@ -231,7 +241,13 @@ describe('blocking list commands', () => {
       await other.call('SELECT', '0');
       await other.call('DEL', 'k');
       await other.call('RPUSH', 'k', 'here');
-      return { popped: await popped, db1: await other.pipeline([['SELECT', '1'], ['LLEN', 'k']]) };
+      return {
+        popped: await popped,
+        db1: await other.pipeline([
+          ['SELECT', '1'],
+          ['LLEN', 'k'],
+        ]),
+      };
     });
     assert.deepEqual(seen, { popped: ['k', 'here'], db1: ['OK', 1] });
   });

@@ -75,8 +75,19 @@ describe('lists', () => {
 
   test('LRANGE, LINDEX and LSET with negative and out-of-range indexes', async () => {
     const ranges = [
-      ['0', '-1'], ['0', '0'], ['-1', '-1'], ['-3', '-2'], ['2', '1'], ['-100', '100'], ['5', '100'],
-      ['100', '200'], ['-100', '-50'], ['3', '-1'], ['0', LONG_MAX], [LONG_MIN, LONG_MAX], [LONG_MIN, '-1'],
+      ['0', '-1'],
+      ['0', '0'],
+      ['-1', '-1'],
+      ['-3', '-2'],
+      ['2', '1'],
+      ['-100', '100'],
+      ['5', '100'],
+      ['100', '200'],
+      ['-100', '-50'],
+      ['3', '-1'],
+      ['0', LONG_MAX],
+      [LONG_MIN, LONG_MAX],
+      [LONG_MIN, '-1'],
     ];
     await pair.sameAll([
       ['FLUSHALL'],
@@ -104,7 +115,14 @@ describe('lists', () => {
   });
 
   test('LTRIM keeps a range; out of range or inverted empties and deletes the list', async () => {
-    const trims = [['1', '-2'], ['0', '100'], ['-3', '-1'], ['1', '0'], ['-1', '-1'], ['5', '10']];
+    const trims = [
+      ['1', '-2'],
+      ['0', '100'],
+      ['-3', '-1'],
+      ['1', '0'],
+      ['-1', '-1'],
+      ['5', '10'],
+    ];
     for (const [start, stop] of trims) {
       await pair.sameAll([
         ['DEL', 'l'],
@@ -173,15 +191,33 @@ describe('lists', () => {
 
   test('LPOS with RANK, COUNT and MAXLEN, from both ends', async () => {
     const options = [
-      [], ['RANK', '1'], ['RANK', '2'], ['RANK', '-1'], ['RANK', '-2'], ['RANK', '10'], ['COUNT', '0'],
-      ['COUNT', '2'], ['COUNT', '0', 'RANK', '2'], ['COUNT', '0', 'RANK', '-2'], ['COUNT', '1', 'RANK', '-1'],
-      ['MAXLEN', '3'], ['MAXLEN', '3', 'COUNT', '0'], ['MAXLEN', '2', 'RANK', '-1'], ['MAXLEN', '0', 'COUNT', '0'],
-      ['rank', '1', 'count', '1', 'maxlen', '100'], ['RANK', '1', 'RANK', '2'], ['RANK', LONG_MIN], ['RANK', LONG_MAX],
+      [],
+      ['RANK', '1'],
+      ['RANK', '2'],
+      ['RANK', '-1'],
+      ['RANK', '-2'],
+      ['RANK', '10'],
+      ['COUNT', '0'],
+      ['COUNT', '2'],
+      ['COUNT', '0', 'RANK', '2'],
+      ['COUNT', '0', 'RANK', '-2'],
+      ['COUNT', '1', 'RANK', '-1'],
+      ['MAXLEN', '3'],
+      ['MAXLEN', '3', 'COUNT', '0'],
+      ['MAXLEN', '2', 'RANK', '-1'],
+      ['MAXLEN', '0', 'COUNT', '0'],
+      ['rank', '1', 'count', '1', 'maxlen', '100'],
+      ['RANK', '1', 'RANK', '2'],
+      ['RANK', LONG_MIN],
+      ['RANK', LONG_MAX],
     ];
     await pair.sameAll([
       ['FLUSHALL'],
       ['RPUSH', 'l', 'a', 'b', 'c', 'a', 'b', 'c', 'a'],
-      ...options.flatMap((o) => [['LPOS', 'l', 'a', ...o], ['LPOS', 'l', 'z', ...o]]),
+      ...options.flatMap((o) => [
+        ['LPOS', 'l', 'a', ...o],
+        ['LPOS', 'l', 'z', ...o],
+      ]),
       ['LPOS', 'missing', 'a'],
       ['LPOS', 'missing', 'a', 'COUNT', '0'],
       ['LPOS', 'l', 'a', 'RANK', '0'],
@@ -198,7 +234,12 @@ describe('lists', () => {
   });
 
   test('LMOVE and RPOPLPUSH: all four directions, onto itself, into a new list, errors', async () => {
-    const sides = [['LEFT', 'LEFT'], ['LEFT', 'RIGHT'], ['RIGHT', 'LEFT'], ['right', 'right']];
+    const sides = [
+      ['LEFT', 'LEFT'],
+      ['LEFT', 'RIGHT'],
+      ['RIGHT', 'LEFT'],
+      ['right', 'right'],
+    ];
     for (const [from, to] of sides) {
       await pair.sameAll([
         ['FLUSHALL'],

@@ -66,7 +66,7 @@ describe('MEMORY', () => {
     }
   });
 
-  test('used_memory follows the data as redis-server\'s does: up by the dataset, down again when its keys are deleted', async () => {
+  test("used_memory follows the data as redis-server's does: up by the dataset, down again when its keys are deleted", async () => {
     // Our keys and string values live in pages outside the JS heap (keyspace/slot-strings.ts);
     // a deleted value's block stays in its page for reuse, and used_memory must not count it,
     // as Redis's does not count memory its allocator got back from a DEL.
@@ -93,7 +93,8 @@ describe('MEMORY', () => {
   });
 
   test('STATS has redis-server fields in its order, DOCTOR a report', async () => {
-    const names = async (client: RespClient) => ((await client.call('MEMORY', 'STATS')) as Reply[]).filter((_, i) => i % 2 === 0).map(String);
+    const names = async (client: RespClient) =>
+      ((await client.call('MEMORY', 'STATS')) as Reply[]).filter((_, i) => i % 2 === 0).map(String);
     assert.deepEqual(await names(pair.ours), await names(pair.redis));
     assert.match(String(show(await pair.ours.call('MEMORY', 'DOCTOR'))), /^Hi Sam, /);
   });

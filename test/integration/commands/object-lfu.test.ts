@@ -43,13 +43,22 @@ describe('OBJECT FREQ and IDLETIME under each maxmemory-policy', () => {
 
   test('RESTORE IDLETIME and FREQ set what OBJECT reports, each under the policy that tracks it', async () => {
     // cluster.c restoreCommand -> object.c objectSetLRUOrLFU.
-    await pair.sameAll([['SET', 'src', 'v'], ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru']]);
+    await pair.sameAll([
+      ['SET', 'src', 'v'],
+      ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru'],
+    ]);
     const payload = (await pair.ours.call('DUMP', 'src')) as Buffer;
     /** OBJECT IDLETIME from both; they may read their clocks a second apart. */
     const idleTimes = async (key: string): Promise<number[]> => {
       const replies = await Promise.all([pair.ours.call('OBJECT', 'IDLETIME', key), pair.redis.call('OBJECT', 'IDLETIME', key)]);
-      assert.ok(replies.every((r) => typeof r === 'number'), `OBJECT IDLETIME ${key}: ${JSON.stringify(replies.map(show))}`);
-      assert.ok(Math.abs((replies[0] as number) - (replies[1] as number)) <= 1, `OBJECT IDLETIME ${key} (ours, then redis-server): ${replies.join(', ')}`);
+      assert.ok(
+        replies.every((r) => typeof r === 'number'),
+        `OBJECT IDLETIME ${key}: ${JSON.stringify(replies.map(show))}`,
+      );
+      assert.ok(
+        Math.abs((replies[0] as number) - (replies[1] as number)) <= 1,
+        `OBJECT IDLETIME ${key} (ours, then redis-server): ${replies.join(', ')}`,
+      );
       return replies as number[];
     };
     await pair.sameAll([

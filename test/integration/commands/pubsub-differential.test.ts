@@ -228,7 +228,12 @@ describe('keyspace notifications', () => {
     await subSame(['UNSUBSCRIBE'], 0);
     await subSame(['PUNSUBSCRIBE'], 3);
     await pair.same(['CONFIG', 'SET', 'notify-keyspace-events', '']);
-    await pair.sameAll([['DEL', 'kn', 'kno', 'k'], ['SELECT', '1'], ['DEL', 'kn'], ['SELECT', '0']]);
+    await pair.sameAll([
+      ['DEL', 'kn', 'kno', 'k'],
+      ['SELECT', '1'],
+      ['DEL', 'kn'],
+      ['SELECT', '0'],
+    ]);
   });
 });
 

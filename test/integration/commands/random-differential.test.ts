@@ -68,7 +68,12 @@ class KeyspaceEvents {
     for (;;) {
       const at = this.client.unsolicited.findIndex((r) => isPong(show(r)));
       if (at >= 0) {
-        events.push(...this.client.unsolicited.splice(0, at + 1).slice(0, at).map(show));
+        events.push(
+          ...this.client.unsolicited
+            .splice(0, at + 1)
+            .slice(0, at)
+            .map(show),
+        );
         return events;
       }
       await new Promise((r) => setTimeout(r, 1));
@@ -241,14 +246,16 @@ class StreamRun {
     this.record(['DUMP', key, '(then RESTORE crosswise into)', target]);
     const [ourPayload, theirPayload] = await Promise.all([pair.ours.call('DUMP', key), pair.redis.call('DUMP', key)]);
     if (!Buffer.isBuffer(ourPayload) || !Buffer.isBuffer(theirPayload)) {
-      if (!agree(show(ourPayload), show(theirPayload), 'exact', 'DUMP')) this.fail(`reply to DUMP ${key} differs`, show(ourPayload), show(theirPayload));
+      if (!agree(show(ourPayload), show(theirPayload), 'exact', 'DUMP'))
+        this.fail(`reply to DUMP ${key} differs`, show(ourPayload), show(theirPayload));
       return;
     }
     const [a, b] = await Promise.all([
       pair.ours.call('RESTORE', target, '0', theirPayload, 'REPLACE'),
       pair.redis.call('RESTORE', target, '0', ourPayload, 'REPLACE'),
     ]);
-    if (!agree(show(a), show(b), 'exact', 'RESTORE')) this.fail(`RESTORE ${target} of the other server's DUMP ${key} differs`, show(a), show(b));
+    if (!agree(show(a), show(b), 'exact', 'RESTORE'))
+      this.fail(`RESTORE ${target} of the other server's DUMP ${key} differs`, show(a), show(b));
   }
 
   private async transaction(step: Extract<RandomStep, { kind: 'transaction' }>): Promise<void> {
@@ -289,7 +296,11 @@ class StreamRun {
     const at = a.findIndex((event, i) => JSON.stringify(event) !== JSON.stringify(b[i]));
     if (at >= 0 || a.length !== b.length) {
       const from = Math.max(0, (at >= 0 ? at : Math.min(a.length, b.length)) - 3);
-      this.fail(`keyspace notifications differ from event ${from} of the last ${EVENT_CHECK_EVERY} steps on`, a.slice(from, from + 8), b.slice(from, from + 8));
+      this.fail(
+        `keyspace notifications differ from event ${from} of the last ${EVENT_CHECK_EVERY} steps on`,
+        a.slice(from, from + 8),
+        b.slice(from, from + 8),
+      );
     }
   }
 
@@ -439,7 +450,24 @@ describe('reply comparisons', () => {
     assert.ok(!agree(['a', 'b'], ['b', 'a'], 'exact', 'LRANGE'));
     assert.ok(agree({ set: ['a', 'b'] }, { set: ['b', 'a'] }, 'unordered', 'SMEMBERS'));
     assert.ok(!agree({ set: ['a', 'b'] }, ['b', 'a'], 'unordered', 'SMEMBERS'), 'a RESP3 set is not an array');
-    assert.ok(agree({ map: [['f', '1'], ['g', '2']] }, { map: [['g', '2'], ['f', '1']] }, 'pairs', 'HGETALL'));
+    assert.ok(
+      agree(
+        {
+          map: [
+            ['f', '1'],
+            ['g', '2'],
+          ],
+        },
+        {
+          map: [
+            ['g', '2'],
+            ['f', '1'],
+          ],
+        },
+        'pairs',
+        'HGETALL',
+      ),
+    );
     assert.ok(!agree({ map: [['f', '1']] }, { map: [['f', '2']] }, 'pairs', 'HGETALL'));
   });
 

@@ -71,7 +71,10 @@ describe('sets', () => {
       mirror,
     );
     for (const key of ['mixed', 'padded', 'too-big', 'minus-zero', 'at-limit', 'many']) await sameEncoding(mirror, key);
-    await pair.sameAll([['SMEMBERS', 'at-limit'], ['SSCAN', 'at-limit', '0']]);
+    await pair.sameAll([
+      ['SMEMBERS', 'at-limit'],
+      ['SSCAN', 'at-limit', '0'],
+    ]);
     await pair.same(['SMEMBERS', 'mixed'], { unordered: true });
     await pair.same(['SMEMBERS', 'many'], { unordered: true });
   });

@@ -15,7 +15,7 @@ type Arg = string | Buffer | number;
 /** TTLs read from each server's own clock: equal within a second. */
 async function sameTtl(key: string): Promise<void> {
   const [ours, redis] = (await Promise.all([pair.ours.call('TTL', key), pair.redis.call('TTL', key)])) as number[];
-  assert.ok(Math.abs(ours! - redis!) <= 1 && (ours! < 0) === (redis! < 0), `TTL ${key}: ours ${ours}, redis ${redis}`);
+  assert.ok(Math.abs(ours! - redis!) <= 1 && ours! < 0 === redis! < 0, `TTL ${key}: ours ${ours}, redis ${redis}`);
 }
 
 const bytes = (...values: number[]) => Buffer.from(values);
@@ -147,7 +147,12 @@ describe('strings', () => {
       ['INCR', 'safe-edge'],
     ]);
     for (const bad of ['', ' 1', '1 ', '+1', '01', '-0', '1.0', '1e3', 'abc', '99999999999999999999', '0x10']) {
-      await pair.sameAll([['SET', 'bad', bad], ['INCR', 'bad'], ['INCRBY', 'n', bad], ['DECRBY', 'n', bad]]);
+      await pair.sameAll([
+        ['SET', 'bad', bad],
+        ['INCR', 'bad'],
+        ['INCRBY', 'n', bad],
+        ['DECRBY', 'n', bad],
+      ]);
     }
     await pair.sameAll([
       ['SET', 'ttl', '5', 'EX', '100'],
@@ -182,10 +187,19 @@ describe('strings', () => {
       ['1', '1e4932'],
     ];
     for (const [start, increment] of cases) {
-      await pair.sameAll([['SET', 'f', start], ['INCRBYFLOAT', 'f', increment], ['GET', 'f']]);
+      await pair.sameAll([
+        ['SET', 'f', start],
+        ['INCRBYFLOAT', 'f', increment],
+        ['GET', 'f'],
+      ]);
     }
     for (const bad of ['', 'abc', '1x', ' 1', 'nan', 'inf', '-inf', '1e5000']) {
-      await pair.sameAll([['SET', 'f', '1'], ['INCRBYFLOAT', 'f', bad], ['SET', 'g', bad], ['INCRBYFLOAT', 'g', '1']]);
+      await pair.sameAll([
+        ['SET', 'f', '1'],
+        ['INCRBYFLOAT', 'f', bad],
+        ['SET', 'g', bad],
+        ['INCRBYFLOAT', 'g', '1'],
+      ]);
     }
     await pair.sameAll([
       ['DEL', 'f'],
@@ -224,9 +238,31 @@ describe('strings', () => {
       ['SETRANGE', 'set', '0', 'x'],
     ]);
     await sameTtl('ttl');
-    await pair.sameAll([['SET', 's', 'Hello, World'], ['SET', 'e', '']]);
-    for (const [start, end] of [['0', '4'], ['-5', '-1'], ['-1', '-5'], ['5', '3'], ['0', '100'], ['-100', '2'], ['-100', '-100'], ['3', '-100'], ['0', '-1'], ['11', '11'], ['12', '12'], ['9223372036854775807', '1'], ['-9223372036854775808', '9223372036854775807']]) {
-      await pair.sameAll([['GETRANGE', 's', start!, end!], ['SUBSTR', 's', start!, end!], ['GETRANGE', 'e', start!, end!], ['GETRANGE', 'missing', start!, end!]]);
+    await pair.sameAll([
+      ['SET', 's', 'Hello, World'],
+      ['SET', 'e', ''],
+    ]);
+    for (const [start, end] of [
+      ['0', '4'],
+      ['-5', '-1'],
+      ['-1', '-5'],
+      ['5', '3'],
+      ['0', '100'],
+      ['-100', '2'],
+      ['-100', '-100'],
+      ['3', '-100'],
+      ['0', '-1'],
+      ['11', '11'],
+      ['12', '12'],
+      ['9223372036854775807', '1'],
+      ['-9223372036854775808', '9223372036854775807'],
+    ]) {
+      await pair.sameAll([
+        ['GETRANGE', 's', start!, end!],
+        ['SUBSTR', 's', start!, end!],
+        ['GETRANGE', 'e', start!, end!],
+        ['GETRANGE', 'missing', start!, end!],
+      ]);
     }
     await pair.sameAll([
       ['GETRANGE', 's', 'a', '1'],
@@ -284,7 +320,29 @@ describe('strings', () => {
       ['APPEND', 'incr-raw', '0'],
       ['INCR', 'incr-raw'],
     ]);
-    for (const key of ['int', 'not-int', 'embstr', 'raw', 'counter', 'float-int', 'float-long', 'appended', 'new-appended', 'ranged', 'ranged2', 'bits', 'bits2', 'bitop', 'field', 'm1', 'm2', 'gs', 'se', 'reset', 'incr-raw']) {
+    for (const key of [
+      'int',
+      'not-int',
+      'embstr',
+      'raw',
+      'counter',
+      'float-int',
+      'float-long',
+      'appended',
+      'new-appended',
+      'ranged',
+      'ranged2',
+      'bits',
+      'bits2',
+      'bitop',
+      'field',
+      'm1',
+      'm2',
+      'gs',
+      'se',
+      'reset',
+      'incr-raw',
+    ]) {
       await pair.same(['OBJECT', 'ENCODING', key]);
       await pair.same(['OBJECT', 'REFCOUNT', key]);
     }
@@ -308,10 +366,19 @@ describe('strings', () => {
       ['GET', 'n'],
     ]);
     for (const offset of ['-1', 'abc', '1.5', '4294967296', '9223372036854775807']) {
-      await pair.sameAll([['SETBIT', 'b', offset, '1'], ['GETBIT', 'b', offset]]);
+      await pair.sameAll([
+        ['SETBIT', 'b', offset, '1'],
+        ['GETBIT', 'b', offset],
+      ]);
     }
     for (const bit of ['2', '-1', 'abc', '']) await pair.same(['SETBIT', 'b', '1', bit]);
-    await pair.sameAll([['SADD', 'set', 'm'], ['SETBIT', 'set', '1', '1'], ['GETBIT', 'set', '1'], ['SETBIT', 'b', '1'], ['GETBIT', 'b']]);
+    await pair.sameAll([
+      ['SADD', 'set', 'm'],
+      ['SETBIT', 'set', '1', '1'],
+      ['GETBIT', 'set', '1'],
+      ['SETBIT', 'b', '1'],
+      ['GETBIT', 'b'],
+    ]);
   });
 
   test('BITCOUNT and BITPOS in BYTE and BIT units', async () => {
@@ -324,12 +391,28 @@ describe('strings', () => {
       ['SET', 'e', ''],
       ['SADD', 'set', 'm'],
     ]);
-    const ranges = [[], ['0', '0'], ['1', '1'], ['1', '2', 'BYTE'], ['5', '30', 'BIT'], ['0', '-1', 'bit'], ['-5', '-1', 'BIT'], ['-1', '-5'], ['-100', '-50'], ['100', '200'], ['3', '2'], ['-3', '100', 'BIT'], ['7', '8', 'BIT'], ['12', '15', 'BIT']];
+    const ranges = [
+      [],
+      ['0', '0'],
+      ['1', '1'],
+      ['1', '2', 'BYTE'],
+      ['5', '30', 'BIT'],
+      ['0', '-1', 'bit'],
+      ['-5', '-1', 'BIT'],
+      ['-1', '-5'],
+      ['-100', '-50'],
+      ['100', '200'],
+      ['3', '2'],
+      ['-3', '100', 'BIT'],
+      ['7', '8', 'BIT'],
+      ['12', '15', 'BIT'],
+    ];
     for (const key of ['s', 'p', 'ones', 'zeros', 'e', 'missing']) {
       for (const range of ranges) await pair.same(['BITCOUNT', key, ...range]);
       for (const bit of ['0', '1']) {
         await pair.same(['BITPOS', key, bit]);
-        for (const range of [['1'], ['-1'], ['2'], ['100'], ...ranges.filter((r) => r.length > 0)]) await pair.same(['BITPOS', key, bit, ...range]);
+        for (const range of [['1'], ['-1'], ['2'], ['100'], ...ranges.filter((r) => r.length > 0)])
+          await pair.same(['BITPOS', key, bit, ...range]);
       }
     }
     await pair.sameAll([
@@ -403,10 +486,100 @@ describe('strings', () => {
       ['BITFIELD', 'bf', 'SET', 'i64', '0', '-1', 'GET', 'i64', '0', 'GET', 'u63', '0', 'GET', 'i64', '1'],
       ['BITFIELD', 'bf', 'SET', 'u8', '#1', '7', 'GET', 'u8', '#1', 'GET', 'u8', '8'],
       ['BITFIELD', 'wrap', 'SET', 'u8', '0', '-1', 'SET', 'i8', '8', '-129', 'SET', 'i8', '8', '128', 'GET', 'i8', '8'],
-      ['BITFIELD', 'sat', 'OVERFLOW', 'SAT', 'SET', 'u8', '0', '-1', 'SET', 'i8', '8', '-129', 'SET', 'i8', '8', '128', 'SET', 'u4', '16', '20', 'GET', 'u4', '16'],
-      ['BITFIELD', 'i64', 'INCRBY', 'i64', '0', '9223372036854775807', 'INCRBY', 'i64', '0', '10', 'OVERFLOW', 'SAT', 'INCRBY', 'i64', '0', '-9223372036854775808', 'INCRBY', 'i64', '0', '-9223372036854775808'],
-      ['BITFIELD', 'u63', 'INCRBY', 'u63', '0', '-1', 'INCRBY', 'u63', '0', '5', 'OVERFLOW', 'SAT', 'INCRBY', 'u63', '0', '-10', 'INCRBY', 'u3', '100', '9'],
-      ['BITFIELD', 'fail', 'OVERFLOW', 'FAIL', 'SET', 'u2', '0', '4', 'GET', 'u2', '0', 'INCRBY', 'i4', '4', '-9', 'SET', 'i4', '4', '7', 'INCRBY', 'i4', '4', '1'],
+      [
+        'BITFIELD',
+        'sat',
+        'OVERFLOW',
+        'SAT',
+        'SET',
+        'u8',
+        '0',
+        '-1',
+        'SET',
+        'i8',
+        '8',
+        '-129',
+        'SET',
+        'i8',
+        '8',
+        '128',
+        'SET',
+        'u4',
+        '16',
+        '20',
+        'GET',
+        'u4',
+        '16',
+      ],
+      [
+        'BITFIELD',
+        'i64',
+        'INCRBY',
+        'i64',
+        '0',
+        '9223372036854775807',
+        'INCRBY',
+        'i64',
+        '0',
+        '10',
+        'OVERFLOW',
+        'SAT',
+        'INCRBY',
+        'i64',
+        '0',
+        '-9223372036854775808',
+        'INCRBY',
+        'i64',
+        '0',
+        '-9223372036854775808',
+      ],
+      [
+        'BITFIELD',
+        'u63',
+        'INCRBY',
+        'u63',
+        '0',
+        '-1',
+        'INCRBY',
+        'u63',
+        '0',
+        '5',
+        'OVERFLOW',
+        'SAT',
+        'INCRBY',
+        'u63',
+        '0',
+        '-10',
+        'INCRBY',
+        'u3',
+        '100',
+        '9',
+      ],
+      [
+        'BITFIELD',
+        'fail',
+        'OVERFLOW',
+        'FAIL',
+        'SET',
+        'u2',
+        '0',
+        '4',
+        'GET',
+        'u2',
+        '0',
+        'INCRBY',
+        'i4',
+        '4',
+        '-9',
+        'SET',
+        'i4',
+        '4',
+        '7',
+        'INCRBY',
+        'i4',
+        '4',
+        '1',
+      ],
       ['GET', 'bf'],
       ['GET', 'i64'],
       ['BITFIELD', 'missing', 'GET', 'u8', '0', 'GET', 'i32', '100'],
@@ -434,7 +607,13 @@ describe('strings', () => {
     ]) {
       await pair.same(['BITFIELD', 'bf', ...bad]);
     }
-    await pair.sameAll([['SADD', 'set', 'm'], ['BITFIELD', 'set', 'GET', 'u8', '0'], ['BITFIELD', 'set', 'SET', 'u8', '0', '1'], ['BITFIELD'], ['BITFIELD_RO']]);
+    await pair.sameAll([
+      ['SADD', 'set', 'm'],
+      ['BITFIELD', 'set', 'GET', 'u8', '0'],
+      ['BITFIELD', 'set', 'SET', 'u8', '0', '1'],
+      ['BITFIELD'],
+      ['BITFIELD_RO'],
+    ]);
   });
 
   test('LCS: the subsequence, LEN, and IDX ranges with MINMATCHLEN and WITHMATCHLEN', async () => {
@@ -445,8 +624,22 @@ describe('strings', () => {
       ['SET', 'bin2', bytes(1, 255, 0, 3)],
       ['SADD', 'set', 'm'],
     ]);
-    for (const [x, y] of [['k1', 'k2'], ['a', 'b'], ['b', 'a'], ['bin1', 'bin2'], ['k1', 'missing'], ['missing', 'missing2']]) {
-      for (const options of [[], ['LEN'], ['IDX'], ['IDX', 'WITHMATCHLEN'], ['IDX', 'MINMATCHLEN', '3', 'WITHMATCHLEN'], ['idx', 'minmatchlen', '-5']]) {
+    for (const [x, y] of [
+      ['k1', 'k2'],
+      ['a', 'b'],
+      ['b', 'a'],
+      ['bin1', 'bin2'],
+      ['k1', 'missing'],
+      ['missing', 'missing2'],
+    ]) {
+      for (const options of [
+        [],
+        ['LEN'],
+        ['IDX'],
+        ['IDX', 'WITHMATCHLEN'],
+        ['IDX', 'MINMATCHLEN', '3', 'WITHMATCHLEN'],
+        ['idx', 'minmatchlen', '-5'],
+      ]) {
         await pair.same(['LCS', x!, y!, ...options]);
       }
     }
@@ -503,11 +696,34 @@ describe('strings', () => {
 
   test('wrong number of arguments for every string and bitmap command', async () => {
     for (const argv of [
-      ['GET'], ['SET', 'k'], ['SETNX', 'k'], ['SETEX', 'k', '1'], ['PSETEX', 'k', '1'], ['GETSET', 'k'],
-      ['GETDEL'], ['GETEX'], ['MGET'], ['MSET', 'k'], ['MSETNX', 'k'], ['INCR'], ['DECR'], ['INCRBY', 'k'],
-      ['DECRBY', 'k'], ['INCRBYFLOAT', 'k'], ['APPEND', 'k'], ['STRLEN'], ['GETRANGE', 'k', '0'],
-      ['SUBSTR', 'k', '0'], ['SETRANGE', 'k', '0'], ['SETBIT', 'k', '0'], ['GETBIT', 'k'], ['BITCOUNT'],
-      ['BITPOS', 'k'], ['BITOP', 'AND', 'd'], ['BITFIELD'], ['BITFIELD_RO'],
+      ['GET'],
+      ['SET', 'k'],
+      ['SETNX', 'k'],
+      ['SETEX', 'k', '1'],
+      ['PSETEX', 'k', '1'],
+      ['GETSET', 'k'],
+      ['GETDEL'],
+      ['GETEX'],
+      ['MGET'],
+      ['MSET', 'k'],
+      ['MSETNX', 'k'],
+      ['INCR'],
+      ['DECR'],
+      ['INCRBY', 'k'],
+      ['DECRBY', 'k'],
+      ['INCRBYFLOAT', 'k'],
+      ['APPEND', 'k'],
+      ['STRLEN'],
+      ['GETRANGE', 'k', '0'],
+      ['SUBSTR', 'k', '0'],
+      ['SETRANGE', 'k', '0'],
+      ['SETBIT', 'k', '0'],
+      ['GETBIT', 'k'],
+      ['BITCOUNT'],
+      ['BITPOS', 'k'],
+      ['BITOP', 'AND', 'd'],
+      ['BITFIELD'],
+      ['BITFIELD_RO'],
     ]) {
       await pair.same(argv);
     }
@@ -520,7 +736,9 @@ describe('strings', () => {
     const random = seededRandom(4096);
     const lengths = [0, 1, 7, 8, 9, 48, 49, 255, 256, 257, 4095, 4096, 4097, 9000, 131_072, 131_073, 200_000];
     const blob = (length: number) => Buffer.from(Array.from({ length }, () => random.int(256)));
-    const keys = Array.from({ length: 24 }, (_, i) => Buffer.concat([Buffer.from(`k${i}:`), blob(random.pick([0, 5, 300, 4100, 140_000]))]));
+    const keys = Array.from({ length: 24 }, (_, i) =>
+      Buffer.concat([Buffer.from(`k${i}:`), blob(random.pick([0, 5, 300, 4100, 140_000]))]),
+    );
     const key = () => random.pick(keys);
     const generators: (() => Arg[])[] = [
       () => ['SET', key(), blob(random.pick(lengths))],

@@ -102,13 +102,26 @@ describe('MULTI / EXEC / DISCARD', () => {
   });
 
   test('SELECT inside a transaction', async () => {
-    await pair.sameAll([['MULTI'], ['SELECT', '1'], ['SET', 'db1', 'x'], ['SELECT', '0'], ['EXEC'], ['SELECT', '1'], ['GET', 'db1'], ['DEL', 'db1'], ['SELECT', '0']]);
+    await pair.sameAll([
+      ['MULTI'],
+      ['SELECT', '1'],
+      ['SET', 'db1', 'x'],
+      ['SELECT', '0'],
+      ['EXEC'],
+      ['SELECT', '1'],
+      ['GET', 'db1'],
+      ['DEL', 'db1'],
+      ['SELECT', '0'],
+    ]);
   });
 
   test('RESP3: EXEC aborted by WATCH is a null', async () => {
     // HELLO's reply holds the connection id, which differs between the servers.
     await Promise.all([pair.ours.call('HELLO', '3'), pair.redis.call('HELLO', '3')]);
-    await pair.sameAll([['SET', 'r3', '1'], ['WATCH', 'r3']]);
+    await pair.sameAll([
+      ['SET', 'r3', '1'],
+      ['WATCH', 'r3'],
+    ]);
     await otherSame(['SET', 'r3', '2']);
     await pair.sameAll([['MULTI'], ['PING'], ['EXEC'], ['MULTI'], ['SET', 'r3', '3'], ['GET', 'r3'], ['EXEC']]);
     await Promise.all([pair.ours.call('HELLO', '2'), pair.redis.call('HELLO', '2')]);
@@ -123,7 +136,11 @@ describe('WATCH', () => {
   });
 
   test('reads, writes to other keys and writes before WATCH do not', async () => {
-    await pair.sameAll([['SET', 'wk', '1'], ['WATCH', 'wk', 'missing'], ['GET', 'wk']]);
+    await pair.sameAll([
+      ['SET', 'wk', '1'],
+      ['WATCH', 'wk', 'missing'],
+      ['GET', 'wk'],
+    ]);
     await otherSame(['SET', 'unrelated', '1']);
     await otherSame(['GET', 'wk']);
     await pair.sameAll([['MULTI'], ['INCR', 'wk'], ['EXEC']]);
@@ -138,7 +155,10 @@ describe('WATCH', () => {
     await pair.sameAll([['DEL', 'nk'], ['WATCH', 'nk'], ['MULTI'], ['GET', 'nk']]);
     await otherSame(['SET', 'nk', 'x']);
     await pair.sameAll([['EXEC']]);
-    await pair.sameAll([['DEL', 'nk2'], ['WATCH', 'nk2']]);
+    await pair.sameAll([
+      ['DEL', 'nk2'],
+      ['WATCH', 'nk2'],
+    ]);
     await otherSame(['DEL', 'nk2']); // deleting a missing key is no change
     await pair.sameAll([['MULTI'], ['GET', 'nk2'], ['EXEC']]);
   });
@@ -151,7 +171,10 @@ describe('WATCH', () => {
   });
 
   test('FLUSHALL / FLUSHDB touch watched keys that exist, not missing ones', async () => {
-    await pair.sameAll([['SET', 'f1', '1'], ['WATCH', 'f1']]);
+    await pair.sameAll([
+      ['SET', 'f1', '1'],
+      ['WATCH', 'f1'],
+    ]);
     await otherSame(['FLUSHALL']);
     await pair.sameAll([['MULTI'], ['PING'], ['EXEC']]);
     await pair.sameAll([['WATCH', 'f2']]);
@@ -170,7 +193,11 @@ describe('WATCH', () => {
 
   test('SWAPDB touches a watched key that exists in either database, not one missing from both', async () => {
     // db.c dbSwapDatabases -> touchAllWatchedKeysInDb(db1, db2) and (db2, db1).
-    for (const [where, key] of [['1', 'only1'], ['0', 'only0'], ['2', 'elsewhere']] as const) {
+    for (const [where, key] of [
+      ['1', 'only1'],
+      ['0', 'only0'],
+      ['2', 'elsewhere'],
+    ] as const) {
       await pair.sameAll([['FLUSHALL'], ['SELECT', where], ['SET', key, 'x'], ['SELECT', '0'], ['WATCH', key]]);
       await otherSame(['SWAPDB', '0', '1']);
       await pair.sameAll([['MULTI'], ['GET', key], ['EXEC']]);
@@ -186,7 +213,11 @@ describe('WATCH', () => {
     try {
       /** Stores `key` in database `db` with a TTL that is over by the time it is watched. */
       const storeExpired = async (db: string, key: string) => {
-        await pair.sameAll([['SELECT', db], ['SET', key, 'old', 'PX', '5'], ['SELECT', '0']]);
+        await pair.sameAll([
+          ['SELECT', db],
+          ['SET', key, 'old', 'PX', '5'],
+          ['SELECT', '0'],
+        ]);
       };
       const cases: Array<{ name: string; db0?: 'live' | 'expired'; db1?: 'live' | 'expired' }> = [
         { name: 'expired here, missing there', db0: 'expired' },
@@ -198,7 +229,12 @@ describe('WATCH', () => {
         await pair.sameAll([['FLUSHALL']]);
         if (db0 === 'expired') await storeExpired('0', name);
         if (db1 === 'expired') await storeExpired('1', name);
-        if (db1 === 'live') await pair.sameAll([['SELECT', '1'], ['SET', name, 'new'], ['SELECT', '0']]);
+        if (db1 === 'live')
+          await pair.sameAll([
+            ['SELECT', '1'],
+            ['SET', name, 'new'],
+            ['SELECT', '0'],
+          ]);
         await sleep(20);
         await pair.sameAll([['WATCH', name]]);
         await otherSame(['SWAPDB', '0', '1']);
@@ -210,7 +246,10 @@ describe('WATCH', () => {
   });
 
   test('keys are watched per database', async () => {
-    await pair.sameAll([['SET', 'pd', '1'], ['WATCH', 'pd']]);
+    await pair.sameAll([
+      ['SET', 'pd', '1'],
+      ['WATCH', 'pd'],
+    ]);
     await otherSame(['SELECT', '2']);
     await otherSame(['SET', 'pd', '2']);
     await otherSame(['SELECT', '0']);
@@ -278,7 +317,8 @@ describe('random transaction streams', () => {
         () => ['APPEND', rnd.pick(keys), 'y'],
         () => ['EXPIRE', rnd.pick(keys), '100'],
       ])();
-    const read = (): Arg[] => rnd.pick<() => Arg[]>([() => ['GET', rnd.pick(keys)], () => ['TYPE', rnd.pick(keys)], () => ['EXISTS', ...keys]])();
+    const read = (): Arg[] =>
+      rnd.pick<() => Arg[]>([() => ['GET', rnd.pick(keys)], () => ['TYPE', rnd.pick(keys)], () => ['EXISTS', ...keys]])();
     await pair.sameAll([['FLUSHALL']]);
     for (let i = 0; i < 1500; i++) {
       const r = rnd.next();
@@ -287,7 +327,8 @@ describe('random transaction streams', () => {
       else if (r < 0.28) await pair.sameAll([['EXEC']]);
       else if (r < 0.31) await pair.sameAll([['DISCARD']]);
       else if (r < 0.33) await pair.sameAll([['UNWATCH']]);
-      else if (r < 0.36) await pair.sameAll([[rnd.pick(['NOSUCH', 'GET'])]]); // refused: unknown / wrong arity
+      else if (r < 0.36)
+        await pair.sameAll([[rnd.pick(['NOSUCH', 'GET'])]]); // refused: unknown / wrong arity
       else if (r < 0.5) await otherSame(write());
       else if (r < 0.8) await pair.sameAll([write()]);
       else await pair.sameAll([read()]);

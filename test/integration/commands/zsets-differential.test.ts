@@ -57,10 +57,37 @@ function manyMembers(key: string, n: number, score = (i: number) => String(i)): 
 describe('sorted sets', () => {
   test('scores are parsed like strtod and printed like %.17g', async () => {
     const scores = [
-      '0', '1', '-1', '0.1', '1.5', '-2.25', '1e300', '1E-300', '5e-324', '1.7976931348623157e308',
-      '123456789012345678', '9007199254740993', '0.30000000000000004', '1e16', '1e17', '12345.678e-3',
-      '.5', '5.', '+7', '007', 'inf', '-inf', '+inf', 'Infinity', '-INFINITY', 'INF', '0x10', '0x1p-2',
-      '0X.8', '1e-320', '-0.0',
+      '0',
+      '1',
+      '-1',
+      '0.1',
+      '1.5',
+      '-2.25',
+      '1e300',
+      '1E-300',
+      '5e-324',
+      '1.7976931348623157e308',
+      '123456789012345678',
+      '9007199254740993',
+      '0.30000000000000004',
+      '1e16',
+      '1e17',
+      '12345.678e-3',
+      '.5',
+      '5.',
+      '+7',
+      '007',
+      'inf',
+      '-inf',
+      '+inf',
+      'Infinity',
+      '-INFINITY',
+      'INF',
+      '0x10',
+      '0x1p-2',
+      '0X.8',
+      '1e-320',
+      '-0.0',
     ];
     await pair.same(['FLUSHALL']);
     for (const [i, score] of scores.entries()) {
@@ -71,7 +98,10 @@ describe('sorted sets', () => {
     await pair.same(['ZSCAN', 'z', '0']);
     await pair.same(['ZUNIONSTORE', 'wide', '2', 'z', 'z']);
     await pair.same(['ZADD', 'wide', '0', 'x'.repeat(65)]);
-    const [ours, redis] = await Promise.all([pair.ours.call('ZSCAN', 'wide', '0', 'COUNT', '100'), pair.redis.call('ZSCAN', 'wide', '0', 'COUNT', '100')]);
+    const [ours, redis] = await Promise.all([
+      pair.ours.call('ZSCAN', 'wide', '0', 'COUNT', '100'),
+      pair.redis.call('ZSCAN', 'wide', '0', 'COUNT', '100'),
+    ]);
     assert.deepEqual(pairsOf((ours as Reply[])[1]!), pairsOf((redis as Reply[])[1]!));
     const invalid = ['', ' 1', '1 ', 'abc', 'nan', '-nan', 'NaN', '1e400', '-1e400', '1e-400', '0x', '1e', 'infinit', '1..2', '--1'];
     for (const score of invalid) await pair.same(['ZADD', 'z', score, 'bad']);
@@ -538,7 +568,11 @@ describe('sorted sets', () => {
       } while (cursor !== '0');
       return [...seen.entries()].sort();
     };
-    for (const [count, match] of [['9', undefined], ['1', 'm1*'], ['5000', undefined]] as const) {
+    for (const [count, match] of [
+      ['9', undefined],
+      ['1', 'm1*'],
+      ['5000', undefined],
+    ] as const) {
       assert.deepEqual(await scanAll(pair.ours, count, match), await scanAll(pair.redis, count, match));
     }
     // Redis's promise: a member present for the whole scan is returned, whatever changes meanwhile.
@@ -636,12 +670,19 @@ describe('sorted sets', () => {
       ['ZPOPMIN', 'z'],
     ]);
     // ZMPOP becomes the ZPOPMIN/ZPOPMAX it amounted to, with the count actually popped.
-    assert.equal(node.run('ZMPOP', '2', 'missing', 'z', 'MAX', 'COUNT', '10'), '*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n');
+    assert.equal(
+      node.run('ZMPOP', '2', 'missing', 'z', 'MAX', 'COUNT', '10'),
+      '*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n',
+    );
     node.run('ZMPOP', '1', 'z', 'MIN');
     node.run('ZADD', 'y', '1', 'x');
     node.run('ZMPOP', '1', 'y', 'MIN', 'COUNT', '3');
     node.run('ZUNIONSTORE', 'u', '1', 'missing');
-    assert.deepEqual(node.takeEffects(), [['ZPOPMAX', 'z', '2'], ['ZADD', 'y', '1', 'x'], ['ZPOPMIN', 'y', '1']]);
+    assert.deepEqual(node.takeEffects(), [
+      ['ZPOPMAX', 'z', '2'],
+      ['ZADD', 'y', '1', 'x'],
+      ['ZPOPMIN', 'y', '1'],
+    ]);
   });
 
   test('BZPOPMIN, BZPOPMAX, BZMPOP: at once when a set is there, errors, timeouts', async () => {
@@ -690,7 +731,17 @@ describe('sorted sets', () => {
         await writer!.call('ZADD', 'k2', '1', 'a', '2', 'b', '3', 'c', '4', 'd');
         assert.deepEqual(show(await firstReply), ['k2', 'a', '1'], side);
         assert.deepEqual(show(await secondReply), ['k2', 'd', '4'], side);
-        assert.deepEqual(show(await thirdReply), ['k2', [['c', '3'], ['b', '2']]], side);
+        assert.deepEqual(
+          show(await thirdReply),
+          [
+            'k2',
+            [
+              ['c', '3'],
+              ['b', '2'],
+            ],
+          ],
+          side,
+        );
         assert.deepEqual(show(await writer!.call('EXISTS', 'k2')), 0, side);
         assert.deepEqual(show(await first!.call('BZPOPMIN', 'k3', '0.05')), null, side);
       } finally {
@@ -713,7 +764,11 @@ describe('sorted sets', () => {
     node.run('BZPOPMIN', 'z', '0');
     node.run('BZMPOP', '0', '1', 'z', 'MAX', 'COUNT', '5');
     node.run('BZPOPMAX', 'z', '0.01');
-    assert.deepEqual(node.takeEffects(), [['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c'], ['ZPOPMIN', 'z'], ['ZPOPMAX', 'z', '2']]);
+    assert.deepEqual(node.takeEffects(), [
+      ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c'],
+      ['ZPOPMIN', 'z'],
+      ['ZPOPMAX', 'z', '2'],
+    ]);
   });
 
   test('keyspace notifications: the same events, in the same order', async (t) => {
@@ -785,53 +840,49 @@ describe('sorted sets with small encoding limits', () => {
   });
 
   test('ranges, counts and removals across frequent conversions', async () => {
-    await small.sameAll(
-      [
-        ['FLUSHALL'],
-        ['ZADD', 'z', '1', 'a', '2', 'b', '-0', 'c'],
-        ['ZSCORE', 'z', 'c'],
-        ['ZADD', 'z', '-0', 'd', '3', 'e'],
-        ['ZADD', 'z', '-0', 'f'],
-        ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
-        ['ZADD', 'mixed', '3', 'a', '1', 'b', '2', 'c', '0', 'd'],
-        // A listpack answers lex ranges over unequal scores by scanning it in order.
-        ['ZRANGEBYLEX', 'mixed', '[b', '[c'],
-        ['ZREVRANGEBYLEX', 'mixed', '[c', '[b'],
-        ['ZLEXCOUNT', 'mixed', '[b', '+'],
-        ['ZREMRANGEBYLEX', 'mixed', '[b', '[c'],
-        ['ZRANGE', 'mixed', '0', '-1', 'WITHSCORES'],
-        ['ZUNIONSTORE', 'u', '2', 'z', 'mixed'],
-        ['ZRANGE', 'u', '0', '-1', 'WITHSCORES'],
-        ['ZRANGESTORE', 'r', 'u', '0', '3'],
-        ['ZSCAN', 'r', '0', 'COUNT', '1'],
-      ],
-    );
+    await small.sameAll([
+      ['FLUSHALL'],
+      ['ZADD', 'z', '1', 'a', '2', 'b', '-0', 'c'],
+      ['ZSCORE', 'z', 'c'],
+      ['ZADD', 'z', '-0', 'd', '3', 'e'],
+      ['ZADD', 'z', '-0', 'f'],
+      ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
+      ['ZADD', 'mixed', '3', 'a', '1', 'b', '2', 'c', '0', 'd'],
+      // A listpack answers lex ranges over unequal scores by scanning it in order.
+      ['ZRANGEBYLEX', 'mixed', '[b', '[c'],
+      ['ZREVRANGEBYLEX', 'mixed', '[c', '[b'],
+      ['ZLEXCOUNT', 'mixed', '[b', '+'],
+      ['ZREMRANGEBYLEX', 'mixed', '[b', '[c'],
+      ['ZRANGE', 'mixed', '0', '-1', 'WITHSCORES'],
+      ['ZUNIONSTORE', 'u', '2', 'z', 'mixed'],
+      ['ZRANGE', 'u', '0', '-1', 'WITHSCORES'],
+      ['ZRANGESTORE', 'r', 'u', '0', '3'],
+      ['ZSCAN', 'r', '0', 'COUNT', '1'],
+    ]);
   });
 
   test('-0 survives only what never went through a listpack: ZADD, ZRANGESTORE and ZUNIONSTORE results', async () => {
-    await small.sameAll(
-      [
-        ['FLUSHALL'],
-        ['ZADD', 'built', '-0', 'a', '-0', 'b', '-0', 'c', '-0', 'd', '-0', 'e', '-0', 'f'],
-        ['ZRANGE', 'built', '0', '-1', 'WITHSCORES'],
-        ['ZADD', 'src', '1', 'x1', '1', 'x2', '1', 'x3', '1', 'x4', '1', 'x5'],
-        ['ZADD', 'src', '-0', 'a', '-0', 'b', '-0', 'c', '-0', 'd', '-0', 'e', '-0', 'f'],
-        ['ZREM', 'src', 'x1', 'x2', 'x3', 'x4', 'x5'],
-        ['ZRANGE', 'src', '0', '-1', 'WITHSCORES'],
-        // A range by index knows its length: more than the limit makes a skiplist at once.
-        ['ZRANGESTORE', 'd1', 'src', '0', '-1'],
-        ['ZRANGE', 'd1', '0', '-1', 'WITHSCORES'],
-        ['ZRANGESTORE', 'd2', 'src', '0', '2'],
-        ['ZRANGE', 'd2', '0', '-1', 'WITHSCORES'],
-        // By score it does not: a listpack until the fifth member.
-        ['ZRANGESTORE', 'd3', 'src', '-inf', '+inf', 'BYSCORE'],
-        ['ZRANGE', 'd3', '0', '-1', 'WITHSCORES'],
-        ['ZUNIONSTORE', 'd4', '1', 'src'],
-        ['ZRANGE', 'd4', '0', '-1', 'WITHSCORES'],
-        ['ZINTERSTORE', 'd5', '2', 'src', 'd2'],
-        ['ZRANGE', 'd5', '0', '-1', 'WITHSCORES'],
-      ],
-    );
+    await small.sameAll([
+      ['FLUSHALL'],
+      ['ZADD', 'built', '-0', 'a', '-0', 'b', '-0', 'c', '-0', 'd', '-0', 'e', '-0', 'f'],
+      ['ZRANGE', 'built', '0', '-1', 'WITHSCORES'],
+      ['ZADD', 'src', '1', 'x1', '1', 'x2', '1', 'x3', '1', 'x4', '1', 'x5'],
+      ['ZADD', 'src', '-0', 'a', '-0', 'b', '-0', 'c', '-0', 'd', '-0', 'e', '-0', 'f'],
+      ['ZREM', 'src', 'x1', 'x2', 'x3', 'x4', 'x5'],
+      ['ZRANGE', 'src', '0', '-1', 'WITHSCORES'],
+      // A range by index knows its length: more than the limit makes a skiplist at once.
+      ['ZRANGESTORE', 'd1', 'src', '0', '-1'],
+      ['ZRANGE', 'd1', '0', '-1', 'WITHSCORES'],
+      ['ZRANGESTORE', 'd2', 'src', '0', '2'],
+      ['ZRANGE', 'd2', '0', '-1', 'WITHSCORES'],
+      // By score it does not: a listpack until the fifth member.
+      ['ZRANGESTORE', 'd3', 'src', '-inf', '+inf', 'BYSCORE'],
+      ['ZRANGE', 'd3', '0', '-1', 'WITHSCORES'],
+      ['ZUNIONSTORE', 'd4', '1', 'src'],
+      ['ZRANGE', 'd4', '0', '-1', 'WITHSCORES'],
+      ['ZINTERSTORE', 'd5', '2', 'src', 'd2'],
+      ['ZRANGE', 'd5', '0', '-1', 'WITHSCORES'],
+    ]);
   });
 
   test('a seeded random stream with conversions all the time', async (t) => {
@@ -870,14 +921,28 @@ describe('sorted sets replicated to a real redis-server', () => {
       await settle(master.client);
       await master.ok('ZADD', 'w2', '1', 'a', '2', 'b', '3', 'c', '4', 'd');
       await master.ok('ZADD', 'w3', '-0', 'x', '1e300', 'y');
-      assert.deepEqual(show(await Promise.all(replies)), [['w2', 'a', '1'], ['w2', [['d', '4'], ['c', '3']]], ['w3', 'y', '1.0000000000000001e+300']]);
+      assert.deepEqual(show(await Promise.all(replies)), [
+        ['w2', 'a', '1'],
+        [
+          'w2',
+          [
+            ['d', '4'],
+            ['c', '3'],
+          ],
+        ],
+        ['w3', 'y', '1.0000000000000001e+300'],
+      ]);
     } finally {
       for (const waiter of waiters) waiter.close();
     }
     await waitInSync(master, [replica]);
     for (const key of [...STREAM_KEYS, 'w1', 'w2', 'w3']) {
-      const read = (node: Node) => node.client.pipeline([['TYPE', key], ['ZRANGE', key, '0', '-1', 'WITHSCORES']]);
-      assert.deepEqual(show(await read(master) as Reply), show(await read(replica) as Reply), `key ${key} on the replica`);
+      const read = (node: Node) =>
+        node.client.pipeline([
+          ['TYPE', key],
+          ['ZRANGE', key, '0', '-1', 'WITHSCORES'],
+        ]);
+      assert.deepEqual(show((await read(master)) as Reply), show((await read(replica)) as Reply), `key ${key} on the replica`);
     }
   });
 });
@@ -885,7 +950,14 @@ describe('sorted sets replicated to a real redis-server', () => {
 /** The same range questions over keys 'z' (mixed scores), 'lex' (equal scores) and 'mixed'. */
 async function checkRanges(on: Pair): Promise<void> {
   const indexRanges: [string, string][] = [
-    ['0', '-1'], ['1', '3'], ['-3', '-1'], ['-100', '2'], ['5', '100'], ['3', '1'], ['100', '200'], ['-1', '-100'],
+    ['0', '-1'],
+    ['1', '3'],
+    ['-3', '-1'],
+    ['-100', '2'],
+    ['5', '100'],
+    ['3', '1'],
+    ['100', '200'],
+    ['-1', '-100'],
   ];
   for (const [start, stop] of indexRanges) {
     await on.same(['ZRANGE', 'z', start, stop]);
@@ -894,9 +966,27 @@ async function checkRanges(on: Pair): Promise<void> {
     await on.same(['ZREVRANGE', 'z', start, stop, 'WITHSCORES']);
   }
   const scoreRanges: [string, string][] = [
-    ['-inf', '+inf'], ['2', '2'], ['(2', '3'], ['2', '(3'], ['(2', '(2'], ['3', '1'], ['(1', '(1.5'],
-    ['', ''], ['(', '5'], [' 1', '3'], ['0x1', '0x2'], ['1e0', '2e0'], ['-inf', '-inf'], ['inf', '+inf'],
-    ['(-inf', '(inf'], ['1e999', '-1e999'], ['nan', '1'], ['1', 'x'], ['((1', '2'], ['1 ', '2'], ['[1', '2'],
+    ['-inf', '+inf'],
+    ['2', '2'],
+    ['(2', '3'],
+    ['2', '(3'],
+    ['(2', '(2'],
+    ['3', '1'],
+    ['(1', '(1.5'],
+    ['', ''],
+    ['(', '5'],
+    [' 1', '3'],
+    ['0x1', '0x2'],
+    ['1e0', '2e0'],
+    ['-inf', '-inf'],
+    ['inf', '+inf'],
+    ['(-inf', '(inf'],
+    ['1e999', '-1e999'],
+    ['nan', '1'],
+    ['1', 'x'],
+    ['((1', '2'],
+    ['1 ', '2'],
+    ['[1', '2'],
   ];
   for (const [min, max] of scoreRanges) {
     await on.same(['ZRANGEBYSCORE', 'z', min, max, 'WITHSCORES']);
@@ -905,40 +995,54 @@ async function checkRanges(on: Pair): Promise<void> {
     await on.same(['ZRANGE', 'z', max, min, 'BYSCORE', 'REV', 'WITHSCORES', 'LIMIT', '0', '3']);
     await on.same(['ZCOUNT', 'z', min, max]);
   }
-  await on.sameAll(
-    [
-      ['ZRANGEBYSCORE', 'z', Buffer.from('1\u0000x', 'latin1'), '3'],
-      ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'LIMIT', '2', '-1'],
-      ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'LIMIT', '-1', '2'],
-      ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'LIMIT', '100', '2'],
-      ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'LIMIT', '0', '0'],
-      ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'LIMIT', 'x', '0'],
-      ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'LIMIT', '0'],
-      ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'WITHSCORES', 'LIMIT', '1', '1', 'WITHSCORES'],
-      ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'REV'],
-      ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'BYSCORE'],
-      ['ZRANGEBYSCORE', 'z', 'x', '+inf', 'LIMIT', 'x', '1'],
-      ['ZRANGE', 'z', '0', '-1', 'LIMIT', '0', '1'],
-      ['ZRANGE', 'z', '0', '-1', 'LIMIT', '0', '-1'],
-      ['ZRANGE', 'z', '0', '-1', 'BYLEX', 'WITHSCORES'],
-      ['ZRANGE', 'z', '0', '-1', 'BYSCORE', 'BYLEX'],
-      ['ZRANGE', 'z', '0', '-1', 'REV', 'REV'],
-      ['ZRANGE', 'z', '0', '-1', 'FOO'],
-      ['ZRANGE', 'z', 'x', '-1'],
-      ['ZRANGE', 'z', '0', '1.5'],
-      ['ZRANGE', 'z', '0', '-1', 'WITHSCORES', 'FOO'],
-      ['ZRANGE', 'missing', '0', '-1'],
-      ['ZRANGE', 'missing', 'x', '-1'],
-      ['ZRANGE', 'missing', '(1', '2', 'BYSCORE'],
-      ['ZREVRANGE', 'z', '0', '-1', 'REV'],
-      ['ZREVRANGE', 'z', '0', '-1', 'LIMIT', '0', '1'],
-      ['ZREVRANGEBYLEX', 'lex', '+', '-', 'WITHSCORES'],
-    ],
-  );
+  await on.sameAll([
+    ['ZRANGEBYSCORE', 'z', Buffer.from('1\u0000x', 'latin1'), '3'],
+    ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'LIMIT', '2', '-1'],
+    ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'LIMIT', '-1', '2'],
+    ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'LIMIT', '100', '2'],
+    ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'LIMIT', '0', '0'],
+    ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'LIMIT', 'x', '0'],
+    ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'LIMIT', '0'],
+    ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'WITHSCORES', 'LIMIT', '1', '1', 'WITHSCORES'],
+    ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'REV'],
+    ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'BYSCORE'],
+    ['ZRANGEBYSCORE', 'z', 'x', '+inf', 'LIMIT', 'x', '1'],
+    ['ZRANGE', 'z', '0', '-1', 'LIMIT', '0', '1'],
+    ['ZRANGE', 'z', '0', '-1', 'LIMIT', '0', '-1'],
+    ['ZRANGE', 'z', '0', '-1', 'BYLEX', 'WITHSCORES'],
+    ['ZRANGE', 'z', '0', '-1', 'BYSCORE', 'BYLEX'],
+    ['ZRANGE', 'z', '0', '-1', 'REV', 'REV'],
+    ['ZRANGE', 'z', '0', '-1', 'FOO'],
+    ['ZRANGE', 'z', 'x', '-1'],
+    ['ZRANGE', 'z', '0', '1.5'],
+    ['ZRANGE', 'z', '0', '-1', 'WITHSCORES', 'FOO'],
+    ['ZRANGE', 'missing', '0', '-1'],
+    ['ZRANGE', 'missing', 'x', '-1'],
+    ['ZRANGE', 'missing', '(1', '2', 'BYSCORE'],
+    ['ZREVRANGE', 'z', '0', '-1', 'REV'],
+    ['ZREVRANGE', 'z', '0', '-1', 'LIMIT', '0', '1'],
+    ['ZREVRANGEBYLEX', 'lex', '+', '-', 'WITHSCORES'],
+  ]);
   const lexRanges: [string, string][] = [
-    ['-', '+'], ['[b', '[c'], ['(b', '(c'], ['[b', '(ba'], ['(a', '+'], ['-', '(b'], ['[', '[a'], ['(', '+'],
-    ['+', '-'], ['-', '-'], ['+', '+'], ['[c', '[b'], ['[b', '[b'], ['(b', '[b'], ['a', '+'], ['-x', '+'],
-    ['+x', '+'], ['', '+'], ['[zzz', '[zzzz'],
+    ['-', '+'],
+    ['[b', '[c'],
+    ['(b', '(c'],
+    ['[b', '(ba'],
+    ['(a', '+'],
+    ['-', '(b'],
+    ['[', '[a'],
+    ['(', '+'],
+    ['+', '-'],
+    ['-', '-'],
+    ['+', '+'],
+    ['[c', '[b'],
+    ['[b', '[b'],
+    ['(b', '[b'],
+    ['a', '+'],
+    ['-x', '+'],
+    ['+x', '+'],
+    ['', '+'],
+    ['[zzz', '[zzzz'],
   ];
   for (const [min, max] of lexRanges) {
     await on.same(['ZRANGEBYLEX', 'lex', min, max]);
@@ -949,26 +1053,24 @@ async function checkRanges(on: Pair): Promise<void> {
     await on.same(['ZRANGEBYLEX', 'mixed', min, max]);
     await on.same(['ZLEXCOUNT', 'mixed', min, max]);
   }
-  await on.sameAll(
-    [
-      ['ZRANGEBYLEX', 'lex', Buffer.from('-\u0000x', 'latin1'), '+'],
-      ['ZRANGEBYLEX', 'lex', '[a', Buffer.from('[b\u0000', 'latin1')],
-      ['ZRANGESTORE', 'dst', 'z', '0', '2'],
-      ['ZRANGE', 'dst', '0', '-1', 'WITHSCORES'],
-      ['ZRANGESTORE', 'dst', 'z', '(1', '3', 'BYSCORE', 'REV', 'LIMIT', '0', '2'],
-      ['ZRANGESTORE', 'dst', 'z', '3', '(1', 'BYSCORE', 'REV', 'LIMIT', '0', '2'],
-      ['ZRANGE', 'dst', '0', '-1', 'WITHSCORES'],
-      ['ZRANGESTORE', 'dst', 'lex', '[b', '+', 'BYLEX'],
-      ['ZRANGE', 'dst', '0', '-1'],
-      ['ZRANGESTORE', 'dst', 'z', '5', '2'],
-      ['EXISTS', 'dst'],
-      ['ZRANGESTORE', 'dst', 'missing', '0', '-1'],
-      ['ZRANGESTORE', 'dst', 'z', '0', '-1', 'WITHSCORES'],
-      ['ZRANGESTORE', 'dst', 'z', '0', '-1', 'LIMIT', '0', '1'],
-      ['ZRANGESTORE', 'z', 'z', '1', '2'],
-      ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
-    ],
-  );
+  await on.sameAll([
+    ['ZRANGEBYLEX', 'lex', Buffer.from('-\u0000x', 'latin1'), '+'],
+    ['ZRANGEBYLEX', 'lex', '[a', Buffer.from('[b\u0000', 'latin1')],
+    ['ZRANGESTORE', 'dst', 'z', '0', '2'],
+    ['ZRANGE', 'dst', '0', '-1', 'WITHSCORES'],
+    ['ZRANGESTORE', 'dst', 'z', '(1', '3', 'BYSCORE', 'REV', 'LIMIT', '0', '2'],
+    ['ZRANGESTORE', 'dst', 'z', '3', '(1', 'BYSCORE', 'REV', 'LIMIT', '0', '2'],
+    ['ZRANGE', 'dst', '0', '-1', 'WITHSCORES'],
+    ['ZRANGESTORE', 'dst', 'lex', '[b', '+', 'BYLEX'],
+    ['ZRANGE', 'dst', '0', '-1'],
+    ['ZRANGESTORE', 'dst', 'z', '5', '2'],
+    ['EXISTS', 'dst'],
+    ['ZRANGESTORE', 'dst', 'missing', '0', '-1'],
+    ['ZRANGESTORE', 'dst', 'z', '0', '-1', 'WITHSCORES'],
+    ['ZRANGESTORE', 'dst', 'z', '0', '-1', 'LIMIT', '0', '1'],
+    ['ZRANGESTORE', 'z', 'z', '1', '2'],
+    ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
+  ]);
 }
 
 async function randomStream(on: Pair, seed: number, steps: number, available: Set<string>): Promise<void> {
@@ -1022,19 +1124,31 @@ function randomCommands(seed: number, steps: number, available: Set<string>): Ar
   const limit = () => (rnd.int(3) === 0 ? ['LIMIT', String(rnd.int(6) - 1), String(rnd.int(6) - 1)] : []);
   const options = (candidates: string[]) => candidates.filter(() => rnd.int(4) === 0);
   const storeKey = () => rnd.pick([...zkeys, 'dst', 'str']);
-  const sourceKeys = (n: number) => Array.from({ length: n }, () => (rnd.int(6) === 0 ? rnd.pick(['set', 'missing', 'l0']) : rnd.pick(zkeys)));
+  const sourceKeys = (n: number) =>
+    Array.from({ length: n }, () => (rnd.int(6) === 0 ? rnd.pick(['set', 'missing', 'l0']) : rnd.pick(zkeys)));
   const setOp = (name: string, numkeysIndex: number) => {
     const n = 1 + rnd.int(3);
     const argv = [name, ...(numkeysIndex === 2 ? [storeKey()] : []), String(n), ...sourceKeys(n)];
-    if (!name.startsWith('ZDIFF') && rnd.int(3) === 0) argv.push('WEIGHTS', ...Array.from({ length: n }, () => rnd.pick(['1', '2', '-1', '0.5', '0', 'inf'])));
+    if (!name.startsWith('ZDIFF') && rnd.int(3) === 0)
+      argv.push('WEIGHTS', ...Array.from({ length: n }, () => rnd.pick(['1', '2', '-1', '0.5', '0', 'inf'])));
     if (!name.startsWith('ZDIFF') && rnd.int(3) === 0) argv.push('AGGREGATE', rnd.pick(['SUM', 'MIN', 'MAX']));
     if (numkeysIndex === 1 && rnd.int(2) === 0) argv.push('WITHSCORES');
     return argv;
   };
   // Additions, drawn more often than the rest so that the sets stay populated.
   const additions: Array<() => Arg[]> = [
-    () => ['ZADD', rnd.pick(zkeys), ...options(['NX', 'XX', 'GT', 'LT', 'CH']), ...Array.from({ length: 1 + rnd.int(4) }, () => [score(), member()]).flat()],
-    () => ['ZADD', rnd.pick(lexKeys), ...options(['NX', 'XX', 'CH']), ...Array.from({ length: 1 + rnd.int(4) }, () => ['0', member()]).flat()],
+    () => [
+      'ZADD',
+      rnd.pick(zkeys),
+      ...options(['NX', 'XX', 'GT', 'LT', 'CH']),
+      ...Array.from({ length: 1 + rnd.int(4) }, () => [score(), member()]).flat(),
+    ],
+    () => [
+      'ZADD',
+      rnd.pick(lexKeys),
+      ...options(['NX', 'XX', 'CH']),
+      ...Array.from({ length: 1 + rnd.int(4) }, () => ['0', member()]).flat(),
+    ],
     () => ['ZADD', rnd.pick(zkeys), ...Array.from({ length: 1 + rnd.int(6) }, () => [score(), member()]).flat()],
   ];
   const generators: Array<() => Arg[]> = [

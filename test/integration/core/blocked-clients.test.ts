@@ -66,7 +66,12 @@ describe('blocked clients', () => {
     const seen = await onBoth(pair, async (_port, open) => {
       const [waiter, other, admin] = [await open(), await open(), await open()];
       await admin.call('FLUSHALL');
-      await admin.pipeline([['SELECT', '1'], ['RPUSH', 'q', 'from-db1'], ['ZADD', 'z', '1', 'm'], ['SELECT', '0']]);
+      await admin.pipeline([
+        ['SELECT', '1'],
+        ['RPUSH', 'q', 'from-db1'],
+        ['ZADD', 'z', '1', 'm'],
+        ['SELECT', '0'],
+      ]);
       const popped = waiter.call('BLPOP', 'q', '0');
       const zpopped = other.call('BZPOPMIN', 'z', '0');
       await blockedClients(admin, 2);
@@ -80,7 +85,11 @@ describe('blocked clients', () => {
     await onBoth(pair, async (_port, open) => {
       const [waiter, admin] = [await open(), await open()];
       await admin.call('FLUSHALL');
-      await admin.pipeline([['SELECT', '1'], ['SET', 'q', 'string'], ['SELECT', '0']]);
+      await admin.pipeline([
+        ['SELECT', '1'],
+        ['SET', 'q', 'string'],
+        ['SELECT', '0'],
+      ]);
       const popped = waiter.call('BLPOP', 'q', '1');
       await blockedClients(admin, 1);
       const swapped = await admin.call('SWAPDB', '0', '1');

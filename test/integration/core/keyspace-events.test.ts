@@ -64,7 +64,12 @@ describe('keyspace notifications for new keys (class n)', () => {
           ['MOVE', 'c', '1'],
         ]);
         await new Promise((r) => setTimeout(r, 5));
-        await writer.pipeline([['SET', 'px', 'again'], ['SELECT', '1'], ['SET', 'in1', 'v'], ['CONFIG', 'SET', 'notify-keyspace-events', '']]);
+        await writer.pipeline([
+          ['SET', 'px', 'again'],
+          ['SELECT', '1'],
+          ['SET', 'in1', 'v'],
+          ['CONFIG', 'SET', 'notify-keyspace-events', ''],
+        ]);
         return messagesUntilDone(subscriber, writer);
       });
     });

@@ -26,7 +26,10 @@ for (const kind of ['ours', 'redis'] as const) {
       assert.equal(receivers, 0, 'the stalled subscriber was never dropped');
       assert.deepEqual(await publisher.call('PUBSUB', 'NUMSUB', 'firehose'), [Buffer.from('firehose'), 0]);
       assert.equal(await publisher.call('PING'), 'PONG');
-      assert.match(server.output(), /Client id=\d+ addr=127\.0\.0\.1:\d+ .* scheduled to be closed ASAP for overcoming of output buffer limits\./);
+      assert.match(
+        server.output(),
+        /Client id=\d+ addr=127\.0\.0\.1:\d+ .* scheduled to be closed ASAP for overcoming of output buffer limits\./,
+      );
       publisher.close();
       stalled.destroy();
     } finally {

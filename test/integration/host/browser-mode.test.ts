@@ -287,15 +287,25 @@ describe('browser mode (npm start -- --headless)', () => {
 
   test('the events list has created, started and stopped, newest first', async () => {
     const events = await client.call<LabEvent[]>('listEvents');
-    const kinds = (nodeId: string) => events.filter((e) => e.nodeId === nodeId).map((e) => e.kind).reverse();
+    const kinds = (nodeId: string) =>
+      events
+        .filter((e) => e.nodeId === nodeId)
+        .map((e) => e.kind)
+        .reverse();
     assert.deepEqual(kinds(initialNodes[0]!.id), ['created', 'started']);
     assert.deepEqual(kinds(initialNodes[1]!.id), ['created', 'started', 'stopped']);
-    assert.ok(events.every((e, i) => i === 0 || e.id < events[i - 1]!.id), 'newest first');
+    assert.ok(
+      events.every((e, i) => i === 0 || e.id < events[i - 1]!.id),
+      'newest first',
+    );
   });
 
-  test('nodeLog returns the node\'s own log lines', async () => {
+  test("nodeLog returns the node's own log lines", async () => {
     const lines = await client.call<string[]>('nodeLog', initialNodes[0]!.id);
-    assert.ok(lines.some((line) => line.includes('Ready to accept connections')), lines.join('\n'));
+    assert.ok(
+      lines.some((line) => line.includes('Ready to accept connections')),
+      lines.join('\n'),
+    );
   });
 
   test('refuses methods that are not on the whitelist and malformed parameters', async () => {

@@ -102,7 +102,9 @@ describe('replication through the lab', () => {
     // The node heard REPLICAOF from a client on 127.0.0.1, exactly as if redis-cli had sent it.
     const log = await client.call<string[]>('nodeLog', n2.id);
     assert.ok(
-      log.some((line) => line.includes(`REPLICAOF 127.0.0.1:${n1.port} enabled (user request from 'id=`) && line.includes('addr=127.0.0.1:')),
+      log.some(
+        (line) => line.includes(`REPLICAOF 127.0.0.1:${n1.port} enabled (user request from 'id=`) && line.includes('addr=127.0.0.1:'),
+      ),
       log.slice(-20).join('\n'),
     );
     assert.equal((await eventsOf(n2.id))[0]!.kind, 'linked');

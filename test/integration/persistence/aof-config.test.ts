@@ -31,7 +31,12 @@ async function ok(c: RespClient, ...args: Array<string | Buffer | number>): Prom
 
 async function infoPersistence(c: RespClient): Promise<Map<string, string>> {
   const text = String(await ok(c, 'INFO', 'persistence'));
-  return new Map(text.split('\r\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
+  return new Map(
+    text
+      .split('\r\n')
+      .filter((l) => l.includes(':'))
+      .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
+  );
 }
 
 async function waitUntil(c: RespClient, done: (info: Map<string, string>) => boolean): Promise<Map<string, string>> {
@@ -56,7 +61,12 @@ async function writeSome(c: RespClient, tag: string): Promise<void> {
   await ok(c, 'SELECT', 0);
 }
 
-async function withServer<T>(kind: 'ours' | 'redis', dir: string, args: string[], body: (c: RespClient, s: RunningServer) => Promise<T>): Promise<T> {
+async function withServer<T>(
+  kind: 'ours' | 'redis',
+  dir: string,
+  args: string[],
+  body: (c: RespClient, s: RunningServer) => Promise<T>,
+): Promise<T> {
   const server = await startServer(kind, [...DEBUG, ...args], { dir });
   const c = await RespClient.open(server.port);
   try {

@@ -92,7 +92,12 @@ function snapshotFiles(dir: string): Map<string, Buffer> {
 }
 
 /** Starts a server on `dir` with the AOF on, runs `body`, and always stops it. */
-async function withServer<T>(kind: 'ours' | 'redis', dir: string, body: (c: RespClient, s: RunningServer) => Promise<T>, args: string[] = []): Promise<T> {
+async function withServer<T>(
+  kind: 'ours' | 'redis',
+  dir: string,
+  body: (c: RespClient, s: RunningServer) => Promise<T>,
+  args: string[] = [],
+): Promise<T> {
   const server = await startServer(kind, [...AOF_ON, ...args], { dir });
   const c = await RespClient.open(server.port);
   try {
@@ -175,10 +180,15 @@ test('an old single-file appendonly.aof is upgraded into appendonlydir exactly a
   for (const dir of [oursDir, redisDir]) writeFileSync(join(dir, 'appendonly.aof'), redis6Aof());
   const args = ['--appendfilename', 'appendonly.aof'];
   const theirs = await withServer('redis', redisDir, digest, args);
-  const ours = await withServer('ours', oursDir, async (c, s) => {
-    assert.match(s.output(), /Successfully migrated an old style AOF into the AOF directory/);
-    return digest(c);
-  }, args);
+  const ours = await withServer(
+    'ours',
+    oursDir,
+    async (c, s) => {
+      assert.match(s.output(), /Successfully migrated an old style AOF into the AOF directory/);
+      return digest(c);
+    },
+    args,
+  );
   assert.notEqual(ours, '0'.repeat(40));
   assert.equal(ours, theirs);
   // aofUpgradePrepare moves the file in as the base; a new incr file follows it.
@@ -208,10 +218,14 @@ const INCR = 'appendonly.aof.1.incr.aof';
 async function failedStart(kind: 'ours' | 'redis', dir: string, args: string[] = []): Promise<{ status: number | null; log: string }> {
   const bin = kind === 'ours' ? OUR_SERVER_BIN : 'redis-server';
   const port = await freePort();
-  const run = spawnSync(bin, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--logfile', '', ...AOF_ON, ...args], {
-    encoding: 'utf8',
-    timeout: 15000,
-  });
+  const run = spawnSync(
+    bin,
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--logfile', '', ...AOF_ON, ...args],
+    {
+      encoding: 'utf8',
+      timeout: 15000,
+    },
+  );
   return { status: run.status, log: run.stdout + run.stderr };
 }
 
@@ -266,13 +280,18 @@ test('a truncated last command: refused with aof-load-truncated no, cut back wit
     const copy = tempDir();
     cpSync(dir, copy, { recursive: true });
     digests.push(
-      await withServer(kind, copy, async (c, s) => {
-        assert.match(s.output(), /!!! Warning: short read while loading the AOF file appendonly\.aof\.1\.incr\.aof!!!/);
-        assert.match(s.output(), new RegExp(`!!! Truncating the AOF appendonly\\.aof\\.1\\.incr\\.aof at offset ${lastComplete} !!!`));
-        assert.equal(await c.call('GET', 'b'), null);
-        assert.deepEqual((await c.call('LRANGE', 'l', 0, -1) as Buffer[]).map(String), ['x', 'y']);
-        return digest(c);
-      }, ['--aof-load-truncated', 'yes']),
+      await withServer(
+        kind,
+        copy,
+        async (c, s) => {
+          assert.match(s.output(), /!!! Warning: short read while loading the AOF file appendonly\.aof\.1\.incr\.aof!!!/);
+          assert.match(s.output(), new RegExp(`!!! Truncating the AOF appendonly\\.aof\\.1\\.incr\\.aof at offset ${lastComplete} !!!`));
+          assert.equal(await c.call('GET', 'b'), null);
+          assert.deepEqual(((await c.call('LRANGE', 'l', 0, -1)) as Buffer[]).map(String), ['x', 'y']);
+          return digest(c);
+        },
+        ['--aof-load-truncated', 'yes'],
+      ),
     );
     assert.equal(statSync(join(aofDir(copy), INCR)).size, lastComplete, `${kind} truncates to the last complete command`);
   }

@@ -60,7 +60,13 @@ const CASES: Record<string, Case> = {
   'INCR of a non-number': { setup: [['SET', 'k', 'v']], command: ['INCR', 'k'] },
   SETBIT: { setup: [], command: ['SETBIT', 'k', '7', '1'] },
   'SETBIT to the same value': { setup: [['SET', 'k', '\x01']], command: ['SETBIT', 'k', '7', '1'] },
-  BITOP: { setup: [['SET', 'a', 'x'], ['SET', 'b', 'y']], command: ['BITOP', 'AND', 'd', 'a', 'b'] },
+  BITOP: {
+    setup: [
+      ['SET', 'a', 'x'],
+      ['SET', 'b', 'y'],
+    ],
+    command: ['BITOP', 'AND', 'd', 'a', 'b'],
+  },
   'BITOP with an empty result': { setup: [['SET', 'd', 'x']], command: ['BITOP', 'AND', 'd', 'a', 'b'] },
   'BITFIELD SET and INCRBY': { setup: [], command: ['BITFIELD', 'k', 'SET', 'u8', '0', '1', 'INCRBY', 'u8', '8', '2', 'GET', 'u8', '0'] },
   'BITFIELD GET only': { setup: [['SET', 'k', 'v']], command: ['BITFIELD', 'k', 'GET', 'u8', '0'] },
@@ -78,7 +84,12 @@ const CASES: Record<string, Case> = {
   'RENAMENX onto an existing key': { setup: [['MSET', 'a', '1', 'b', '2']], command: ['RENAMENX', 'a', 'b'] },
   MOVE: { setup: [['SET', 'a', '1', 'EX', '100']], command: ['MOVE', 'a', '1'] },
   'MOVE onto an existing key': {
-    setup: [['SELECT', '1'], ['SET', 'a', '2'], ['SELECT', '0'], ['SET', 'a', '1']],
+    setup: [
+      ['SELECT', '1'],
+      ['SET', 'a', '2'],
+      ['SELECT', '0'],
+      ['SET', 'a', '1'],
+    ],
     command: ['MOVE', 'a', '1'],
   },
   COPY: { setup: [['SET', 'a', '1']], command: ['COPY', 'a', 'b'] },
@@ -89,12 +100,22 @@ const CASES: Record<string, Case> = {
   SWAPDB: { setup: [['MSET', 'a', '1', 'b', '2']], command: ['SWAPDB', '0', '1'] },
   'SWAPDB of a database with itself': { setup: [['SET', 'a', '1']], command: ['SWAPDB', '0', '0'] },
   'FLUSHDB of three keys': {
-    setup: [['MSET', 'a', '1', 'b', '2', 'c', '3'], ['SELECT', '1'], ['SET', 'x', '1'], ['SELECT', '0']],
+    setup: [
+      ['MSET', 'a', '1', 'b', '2', 'c', '3'],
+      ['SELECT', '1'],
+      ['SET', 'x', '1'],
+      ['SELECT', '0'],
+    ],
     command: ['FLUSHDB'],
   },
   'FLUSHDB of an empty database': { setup: [], command: ['FLUSHDB'] },
   'FLUSHALL of keys in two databases': {
-    setup: [['MSET', 'a', '1', 'b', '2'], ['SELECT', '1'], ['SET', 'x', '1'], ['SELECT', '0']],
+    setup: [
+      ['MSET', 'a', '1', 'b', '2'],
+      ['SELECT', '1'],
+      ['SET', 'x', '1'],
+      ['SELECT', '0'],
+    ],
     command: ['FLUSHALL'],
   },
   'FLUSHALL ASYNC': { setup: [['MSET', 'a', '1', 'b', '2']], command: ['FLUSHALL', 'ASYNC'] },
@@ -147,8 +168,20 @@ const CASES: Record<string, Case> = {
   'SPOP of the last member': { setup: [['SADD', 's', 'a']], command: ['SPOP', 's'] },
   'SPOP with a count': { setup: [['SADD', 's', 'a', 'b', 'c', 'd']], command: ['SPOP', 's', '2'], reply: 'random' },
   'SPOP with a count beyond the size': { setup: [['SADD', 's', 'a', 'b']], command: ['SPOP', 's', '5'], reply: 'unordered' },
-  SINTERSTORE: { setup: [['SADD', 's', 'a', 'b'], ['SADD', 't', 'b', 'c']], command: ['SINTERSTORE', 'd', 's', 't'] },
-  'SDIFFSTORE with an empty result': { setup: [['SADD', 's', 'a'], ['SADD', 'd', 'x']], command: ['SDIFFSTORE', 'd', 's', 's'] },
+  SINTERSTORE: {
+    setup: [
+      ['SADD', 's', 'a', 'b'],
+      ['SADD', 't', 'b', 'c'],
+    ],
+    command: ['SINTERSTORE', 'd', 's', 't'],
+  },
+  'SDIFFSTORE with an empty result': {
+    setup: [
+      ['SADD', 's', 'a'],
+      ['SADD', 'd', 'x'],
+    ],
+    command: ['SDIFFSTORE', 'd', 's', 's'],
+  },
   'SUNIONSTORE of nothing': { setup: [], command: ['SUNIONSTORE', 'd', 's', 't'] },
   // sorted sets
   'ZADD of two new members and one update': { setup: [['ZADD', 'z', '1', 'a']], command: ['ZADD', 'z', '2', 'a', '3', 'b', '4', 'c'] },
@@ -159,8 +192,20 @@ const CASES: Record<string, Case> = {
   ZREMRANGEBYSCORE: { setup: [['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c']], command: ['ZREMRANGEBYSCORE', 'z', '1', '2'] },
   ZREMRANGEBYRANK: { setup: [['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c']], command: ['ZREMRANGEBYRANK', 'z', '0', '-1'] },
   'ZPOPMIN with a count': { setup: [['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c']], command: ['ZPOPMIN', 'z', '2'] },
-  ZUNIONSTORE: { setup: [['ZADD', 'z', '1', 'a'], ['ZADD', 'y', '2', 'b']], command: ['ZUNIONSTORE', 'd', '2', 'z', 'y'] },
-  'ZINTERSTORE with an empty result': { setup: [['ZADD', 'z', '1', 'a'], ['ZADD', 'd', '1', 'x']], command: ['ZINTERSTORE', 'd', '2', 'z', 'y'] },
+  ZUNIONSTORE: {
+    setup: [
+      ['ZADD', 'z', '1', 'a'],
+      ['ZADD', 'y', '2', 'b'],
+    ],
+    command: ['ZUNIONSTORE', 'd', '2', 'z', 'y'],
+  },
+  'ZINTERSTORE with an empty result': {
+    setup: [
+      ['ZADD', 'z', '1', 'a'],
+      ['ZADD', 'd', '1', 'x'],
+    ],
+    command: ['ZINTERSTORE', 'd', '2', 'z', 'y'],
+  },
   ZRANGESTORE: { setup: [['ZADD', 'z', '1', 'a', '2', 'b']], command: ['ZRANGESTORE', 'd', 'z', '0', '-1'] },
   'BZPOPMIN of a ready set': { setup: [['ZADD', 'z', '1', 'a']], command: ['BZPOPMIN', 'z', '0'] },
   // others, when served
@@ -200,7 +245,10 @@ function savesSoFar(): Promise<string[]> {
  */
 async function bgsavesDone(before: string[]): Promise<void> {
   for (const [i, client] of [pair.ours, pair.redis].entries()) {
-    while ((await persistenceField(client, 'rdb_saves')) === before[i] || (await persistenceField(client, 'rdb_bgsave_in_progress')) !== '0') {
+    while (
+      (await persistenceField(client, 'rdb_saves')) === before[i] ||
+      (await persistenceField(client, 'rdb_bgsave_in_progress')) !== '0'
+    ) {
       await sleep(20);
     }
   }
@@ -227,7 +275,11 @@ describe('changes counted toward the save points, per command', () => {
       if (reply === 'random') await Promise.all([pair.ours.call(...command), pair.redis.call(...command)]);
       else await pair.same(command, { unordered: reply === 'unordered' });
       const after = await Promise.all([changesSinceSave(pair.ours), changesSinceSave(pair.redis)]);
-      assert.equal(after[0] - before[0], after[1] - before[1], `changes counted for ${command.map(String).join(' ')} (ours, then redis-server)`);
+      assert.equal(
+        after[0] - before[0],
+        after[1] - before[1],
+        `changes counted for ${command.map(String).join(' ')} (ours, then redis-server)`,
+      );
     });
   }
 });

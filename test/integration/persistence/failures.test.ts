@@ -31,7 +31,12 @@ function tempDir(): string {
 
 async function infoPersistence(c: RespClient): Promise<Map<string, string>> {
   const text = String(await c.call('INFO', 'persistence'));
-  return new Map(text.split('\r\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
+  return new Map(
+    text
+      .split('\r\n')
+      .filter((l) => l.includes(':'))
+      .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
+  );
 }
 
 async function bgsaveFinished(c: RespClient): Promise<Map<string, string>> {
@@ -64,7 +69,10 @@ test('BGSAVE into a removed directory: still serving, INFO err, logged, MISCONF,
       assert.equal(await c.call('BGSAVE'), 'Background saving started', kind);
       const info = await bgsaveFinished(c);
       assert.equal(info.get('rdb_last_bgsave_status'), 'err', kind);
-      await logged(server, /Failed opening the temp RDB file temp-(?:bgsave-)?\d+\.rdb \(in server root dir .*\) for saving: No such file or directory/);
+      await logged(
+        server,
+        /Failed opening the temp RDB file temp-(?:bgsave-)?\d+\.rdb \(in server root dir .*\) for saving: No such file or directory/,
+      );
       await logged(server, /Background saving error/);
 
       assert.equal(errorOf(await c.call('SET', 'k2', 'v')), MISCONF, kind);

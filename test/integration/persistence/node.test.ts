@@ -74,7 +74,10 @@ test('a corrupt dump stops the node with exit code 1, names the file and offset,
     timeout: 15000,
   });
   assert.equal(run.status, 1);
-  assert.match(run.stdout, new RegExp(`Internal error in RDB reading offset \\d+, file ${path.replace(/[/.]/g, '\\$&')} -> Wrong RDB checksum`));
+  assert.match(
+    run.stdout,
+    new RegExp(`Internal error in RDB reading offset \\d+, file ${path.replace(/[/.]/g, '\\$&')} -> Wrong RDB checksum`),
+  );
   assert.deepEqual(readFileSync(path), corrupt);
 });
 

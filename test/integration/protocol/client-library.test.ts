@@ -94,20 +94,19 @@ for (const kind of ['ours', 'redis'] as const) {
 
     test('a pipeline sends many commands in one go; an error stays with its own command', async () => {
       const client = await connect();
-      const results = await client
-        .pipeline()
-        .set('pipe:a', '1')
-        .incr('pipe:a')
-        .lpush('pipe:a', 'x')
-        .get('pipe:a')
-        .del('pipe:a')
-        .exec();
+      const results = await client.pipeline().set('pipe:a', '1').incr('pipe:a').lpush('pipe:a', 'x').get('pipe:a').del('pipe:a').exec();
       assert.ok(results);
-      assert.deepEqual(results.map(([, value]) => value), ['OK', 2, undefined, '2', 1]);
+      assert.deepEqual(
+        results.map(([, value]) => value),
+        ['OK', 2, undefined, '2', 1],
+      );
       const failure = results[2]![0];
       assert.ok(failure instanceof ReplyError);
       assert.equal((failure as Error).message, 'WRONGTYPE Operation against a key holding the wrong kind of value');
-      assert.deepEqual(results.map(([err]) => err === null), [true, true, false, true, true]);
+      assert.deepEqual(
+        results.map(([err]) => err === null),
+        [true, true, false, true, true],
+      );
     });
 
     test("multi() runs a transaction; a queued command's syntax error aborts it with EXECABORT", async () => {

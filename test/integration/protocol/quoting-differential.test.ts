@@ -92,7 +92,8 @@ test('CONFIG REWRITE writes string values with quotes, spaces, control and high 
     try {
       let c = await RespClient.open(port);
       for (const [name, value] of values) assert.equal(await ok(c, 'CONFIG', 'SET', name, value), 'OK');
-      const configGet = async (client: RespClient) => Promise.all(values.map(async ([name]) => show(await ok(client, 'CONFIG', 'GET', name))));
+      const configGet = async (client: RespClient) =>
+        Promise.all(values.map(async ([name]) => show(await ok(client, 'CONFIG', 'GET', name))));
       const before = await configGet(c);
       assert.equal(await ok(c, 'CONFIG', 'REWRITE'), 'OK');
       c.close();
@@ -112,7 +113,10 @@ test('CONFIG REWRITE writes string values with quotes, spaces, control and high 
   }
   assert.equal(written.redis.length, values.length, written.redis.join('\n'));
   assert.deepEqual(written.ours, written.redis);
-  assert.equal(written.ours.find((l) => l.startsWith('masteruser ')), 'masteruser "we say \\"hi\\" \\\\ there\\t\\a\\b\\r\\n"');
+  assert.equal(
+    written.ours.find((l) => l.startsWith('masteruser ')),
+    'masteruser "we say \\"hi\\" \\\\ there\\t\\a\\b\\r\\n"',
+  );
 });
 
 // [appendfilename, the manifest's first line redis-server writes for it, whether it reads it back]

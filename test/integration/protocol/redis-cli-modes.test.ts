@@ -106,7 +106,12 @@ describe('redis-cli modes against our node and redis-server', () => {
     assert.deepEqual(all, sorted(cli(redis.port, ['--scan'])));
 
     const users = sorted(cli(ours.port, ['--scan', '--pattern', 'user:1?']));
-    assert.deepEqual(users, range(10).map((i) => `user:1${i}`).sort());
+    assert.deepEqual(
+      users,
+      range(10)
+        .map((i) => `user:1${i}`)
+        .sort(),
+    );
     assert.deepEqual(users, sorted(cli(redis.port, ['--scan', '--pattern', 'user:1?'])));
     assert.deepEqual(sorted(cli(ours.port, ['--scan', '--pattern', 'small-*'])), ['small-hash', 'small-list', 'small-zset']);
     assert.equal(cli(ours.port, ['--scan', '--pattern', 'nothing-matches-*']), '');

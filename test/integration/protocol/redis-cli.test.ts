@@ -93,7 +93,7 @@ test('commands piped into redis-cli, one per line', () => {
 });
 
 test('inline requests over a raw connection, pipelined with multibulk ones', async () => {
-  const bytes = 'PING\r\nSET inl "a b"\r\n*2\r\n$3\r\nGET\r\n$3\r\ninl\r\n\r\nECHO \'it\\\'s\'\nQUIT\r\n';
+  const bytes = "PING\r\nSET inl \"a b\"\r\n*2\r\n$3\r\nGET\r\n$3\r\ninl\r\n\r\nECHO 'it\\'s'\nQUIT\r\n";
   const [a, b] = await Promise.all([rawExchange(ours.port, bytes), rawExchange(redis.port, bytes)]);
   assert.deepEqual(a, b);
   assert.equal(a.reply, "+PONG\r\n+OK\r\n$3\r\na b\r\n$4\r\nit's\r\n+OK\r\n");
@@ -128,7 +128,11 @@ test('INFO has Redis 7.0 sections and fields', () => {
   assert.match(info, /^connected_slaves:0\r?$/m);
   assert.match(info, /^master_replid:[0-9a-f]{40}\r?$/m);
   assert.match(info, /^master_repl_offset:0\r?$/m);
-  const fieldNames = (text: string) => text.split('\n').filter((l) => l.includes(':')).map((l) => l.split(':')[0]);
+  const fieldNames = (text: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.includes(':'))
+      .map((l) => l.split(':')[0]);
   const replication = redisCli(ours.port, ['INFO', 'replication']);
   assert.deepEqual(fieldNames(replication), fieldNames(redisCli(redis.port, ['INFO', 'replication'])));
   redisCli(ours.port, ['SET', 'x', '1']);
@@ -155,10 +159,13 @@ test('redis-cli interactive mode starts without errors (it reads COMMAND DOCS fo
   assert.match(output, /> OK/);
   assert.match(output, /> "yes"/);
   assert.doesNotMatch(output, /ERR|Error/);
-  assert.match(redisCli(ours.port, ['INFO', 'commandstats']), /^cmdstat_command\|docs:calls=[1-9]\d*,.*rejected_calls=0,failed_calls=0\r?$/m);
+  assert.match(
+    redisCli(ours.port, ['INFO', 'commandstats']),
+    /^cmdstat_command\|docs:calls=[1-9]\d*,.*rejected_calls=0,failed_calls=0\r?$/m,
+  );
 });
 
-test('SIGTERM shuts down cleanly with exit code 0 and Redis\'s log lines', async () => {
+test("SIGTERM shuts down cleanly with exit code 0 and Redis's log lines", async () => {
   const node = await startServer('ours');
   assert.equal(await node.stop('SIGTERM'), 0);
   assert.match(node.output(), /Received SIGTERM scheduling shutdown\.\.\./);
@@ -174,7 +181,7 @@ test('SHUTDOWN ends the process with exit code 0', async () => {
   await node.stop();
 });
 
-test('a busy port: Redis\'s message and a non-zero exit code', async () => {
+test("a busy port: Redis's message and a non-zero exit code", async () => {
   const port = redis.port;
   const proc = spawn(OUR_SERVER_BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', ''], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -182,17 +189,20 @@ test('a busy port: Redis\'s message and a non-zero exit code', async () => {
   proc.stderr.on('data', (d) => (out += d));
   const code = await new Promise<number | null>((r) => proc.once('exit', (c) => r(c)));
   assert.notEqual(code, 0);
-  assert.match(out, new RegExp(`# Warning: Could not create server TCP listening socket 127\\.0\\.0\\.1:${port}: bind: Address already in use`));
+  assert.match(
+    out,
+    new RegExp(`# Warning: Could not create server TCP listening socket 127\\.0\\.0\\.1:${port}: bind: Address already in use`),
+  );
   assert.match(out, new RegExp(`# Failed listening on port ${port} \\(TCP\\), aborting\\.`));
 });
 
-test('log lines are in Redis\'s format and end startup with Ready to accept connections', () => {
+test("log lines are in Redis's format and end startup with Ready to accept connections", () => {
   const lines = ours.output().trim().split('\n');
   for (const line of lines) assert.match(line, /^\d+:[MSC] \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2}\.\d{3} [.\-*#] /, line);
   assert.match(lines.at(-1)!, /\* Ready to accept connections$/);
 });
 
-test('a config error stops startup with redis-server\'s report and exit code 1', async () => {
+test("a config error stops startup with redis-server's report and exit code 1", async () => {
   const port = await freePort();
   const run = (bin: string) =>
     new Promise<{ code: number | null; err: string }>((resolve) => {

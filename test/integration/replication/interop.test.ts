@@ -136,7 +136,10 @@ test('INFO replication lists the same fields in the same order as redis-server, 
   assert.deepEqual(await sectionOf(oursMaster), redisMasterFields, 'a master with two replicas');
   // Replicas of a master that is gone: the link is down.
   await stopNode(oursMaster);
-  await waitFor('both down', async () => (await ours.info()).has('master_link_down_since_seconds') && (await redis.info()).has('master_link_down_since_seconds'));
+  await waitFor(
+    'both down',
+    async () => (await ours.info()).has('master_link_down_since_seconds') && (await redis.info()).has('master_link_down_since_seconds'),
+  );
   assert.deepEqual(await sectionOf(ours), await sectionOf(redis), 'a replica whose link is down');
   for (const n of [ours, redis]) await n.ok('REPLICAOF', 'NO', 'ONE');
 });
@@ -154,10 +157,18 @@ test('ROLE in both roles, as redis-server answers it', async () => {
   });
   assert.equal(String(role[0]), 'master');
   assert.equal(role[1], Number((await master.info()).get('master_repl_offset')));
-  assert.deepEqual(role[2].map((e) => e.map(String)), [['127.0.0.1', String(r.port), String(role[1])]]);
+  assert.deepEqual(
+    role[2].map((e) => e.map(String)),
+    [['127.0.0.1', String(r.port), String(role[1])]],
+  );
   const ours = await replica('ours', master);
   const replicaRole = (await ours.ok('ROLE')) as [Buffer, Buffer, number, Buffer, number];
-  assert.deepEqual(replicaRole.map((x) => (Buffer.isBuffer(x) ? String(x) : x)).slice(0, 4), ['slave', '127.0.0.1', master.port, 'connected']);
+  assert.deepEqual(replicaRole.map((x) => (Buffer.isBuffer(x) ? String(x) : x)).slice(0, 4), [
+    'slave',
+    '127.0.0.1',
+    master.port,
+    'connected',
+  ]);
   const theirs = (await r.ok('ROLE')) as unknown[];
   assert.equal(theirs.length, replicaRole.length);
 });
@@ -166,7 +177,9 @@ test('redis-cli --replica against our node shows the full sync and then the live
   const master = await node('ours');
   await master.ok('SET', 'before', '1');
   // stdbuf: redis-cli's stdout is a pipe here, which C would otherwise buffer until exit.
-  const cli = spawn('stdbuf', ['-oL', 'redis-cli', '-h', '127.0.0.1', '-p', String(master.port), '--replica'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const cli = spawn('stdbuf', ['-oL', 'redis-cli', '-h', '127.0.0.1', '-p', String(master.port), '--replica'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   // Its progress lines go to stderr, the commands to stdout.
   cli.stdout.on('data', (d) => (out += d));
@@ -177,7 +190,11 @@ test('redis-cli --replica against our node shows the full sync and then the live
     await waitFor('stream shown', () => out.includes('"SET","live","value"'));
     // A write in another database comes after a SELECT. (The first command after the sync is
     // not shown: redis-cli takes it as the reply to its REPLCONF ACK, with redis-server too.)
-    await master.client.pipeline([['SELECT', 5], ['SET', 'in5', 'x'], ['SELECT', 0]]);
+    await master.client.pipeline([
+      ['SELECT', 5],
+      ['SET', 'in5', 'x'],
+      ['SELECT', 0],
+    ]);
     await waitFor('SELECT shown', () => out.includes('"SELECT","5"\n"SET","in5","x"'));
     assert.equal((await master.info()).get('connected_slaves'), '1');
   } finally {

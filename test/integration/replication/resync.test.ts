@@ -52,7 +52,12 @@ for (const [masterKind, replicaKind] of KINDS) {
     assert.deepEqual(await syncStats(master), { full: 1, ok: 1, err: 0 });
     await assertSameData([master, replica]);
     if (masterKind === 'ours') {
-      assert.match(master.server.output(), new RegExp(`Partial resynchronization request from 127\\.0\\.0\\.1:${replica.port} accepted\\. Sending \\d+ bytes of backlog starting from offset \\d+\\.`));
+      assert.match(
+        master.server.output(),
+        new RegExp(
+          `Partial resynchronization request from 127\\.0\\.0\\.1:${replica.port} accepted\\. Sending \\d+ bytes of backlog starting from offset \\d+\\.`,
+        ),
+      );
     }
     if (replicaKind === 'ours') {
       assert.match(replica.server.output(), /Trying a partial resynchronization \(request [0-9a-f]{40}:\d+\)\./);
@@ -93,7 +98,11 @@ for (const [masterKind, replicaKind] of KINDS) {
     await waitInSync(master, [replica]);
     assert.deepEqual(await syncStats(master), { full: 2, ok: 1, err: 1 });
     await assertSameData([master, replica]);
-    if (masterKind === 'ours') assert.match(master.server.output(), /Unable to partial resync with replica 127\.0\.0\.1:\d+ for lack of backlog \(Replica request was: \d+\)\./);
+    if (masterKind === 'ours')
+      assert.match(
+        master.server.output(),
+        /Unable to partial resync with replica 127\.0\.0\.1:\d+ for lack of backlog \(Replica request was: \d+\)\./,
+      );
     await stopNode(replica);
     await stopNode(master);
   });
@@ -120,7 +129,10 @@ for (const promotedKind of ['ours', 'redis'] as const) {
 
     await sibling.ok('REPLICAOF', '127.0.0.1', promoted.port);
     await master.ok('REPLICAOF', '127.0.0.1', promoted.port);
-    await waitFor('both follow the promoted node', async () => (await master.info()).get('master_link_status') === 'up' && (await sibling.info()).get('master_link_status') === 'up');
+    await waitFor(
+      'both follow the promoted node',
+      async () => (await master.info()).get('master_link_status') === 'up' && (await sibling.info()).get('master_link_status') === 'up',
+    );
     await randomWrites(promoted, 300, 32, [master, sibling]);
     await expireShortKeys(promoted);
     await waitInSync(promoted, [master, sibling]);
@@ -156,7 +168,11 @@ test('a replica moved to a master with another history flushes its data and sync
   await second.ok('SET', 'only-in-second', '2');
   const replica = track(await startReplica('ours', first));
   await replica.ok('REPLICAOF', '127.0.0.1', String(second.port));
-  await waitFor('linked to the second', async () => (await replica.info()).get('master_port') === String(second.port) && (await replica.info()).get('master_link_status') === 'up');
+  await waitFor(
+    'linked to the second',
+    async () =>
+      (await replica.info()).get('master_port') === String(second.port) && (await replica.info()).get('master_link_status') === 'up',
+  );
   assert.equal(await replica.client.call('GET', 'only-in-first'), null);
   assert.equal(String(await replica.client.call('GET', 'only-in-second')), '2');
   assert.deepEqual(await syncStats(second), { full: 1, ok: 0, err: 1 });

@@ -42,7 +42,10 @@ test('MASTERDOWN while the link is down with replica-serve-stale-data no', async
   const theirs = track(await startReplica('redis', master, args));
   await sameReply(ours, theirs, 'GET', 'k');
   await stopNode(master);
-  await waitFor('links down', async () => (await ours.info()).get('master_link_status') === 'down' && (await theirs.info()).get('master_link_status') === 'down');
+  await waitFor(
+    'links down',
+    async () => (await ours.info()).get('master_link_status') === 'down' && (await theirs.info()).get('master_link_status') === 'down',
+  );
   assert.deepEqual(await sameReply(ours, theirs, 'GET', 'k'), {
     error: "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
   });
@@ -83,7 +86,8 @@ test('WAIT counts the replicas that acknowledged, within its timeout', async () 
   assert.equal(await master.client.call('WAIT', '3', '300'), 2);
   assert.ok(Date.now() - started >= 250, 'WAIT waited for its timeout');
   assert.deepEqual(await b.client.call('WAIT', '1', '10'), {
-    error: 'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.',
+    error:
+      'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.',
   });
   const plain = track(await startNode('redis'));
   await sameReply(master, plain, 'WAIT', 'x', '10');
@@ -102,7 +106,11 @@ for (const kind of ['ours', 'redis'] as Kind[]) {
     const other = await RespClient.open(master.port);
     try {
       // Two replicas wanted, one attached: WAIT holds the client for its whole timeout.
-      const replies = master.client.pipeline([['SET', 'k', 'before'], ['WAIT', '2', '1000'], ['GET', 'k']]);
+      const replies = master.client.pipeline([
+        ['SET', 'k', 'before'],
+        ['WAIT', '2', '1000'],
+        ['GET', 'k'],
+      ]);
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(parseInfo(String(await other.call('INFO', 'clients'))).get('blocked_clients'), '1');
       await other.call('SET', 'k', 'during');
@@ -110,7 +118,16 @@ for (const kind of ['ours', 'redis'] as Kind[]) {
       assert.deepEqual(show(await replies), ['OK', 1, 'during']);
       assert.equal(parseInfo(String(await other.call('INFO', 'clients'))).get('blocked_clients'), '0');
       // A WAIT the replica satisfies releases the client as soon as it acknowledged.
-      assert.deepEqual(show(await master.client.pipeline([['SET', 'k', 'x'], ['WAIT', '1', '0'], ['GET', 'k']])), ['OK', 1, 'x']);
+      assert.deepEqual(
+        show(
+          await master.client.pipeline([
+            ['SET', 'k', 'x'],
+            ['WAIT', '1', '0'],
+            ['GET', 'k'],
+          ]),
+        ),
+        ['OK', 1, 'x'],
+      );
     } finally {
       other.close();
     }
@@ -122,7 +139,10 @@ for (const kind of ['ours', 'redis'] as Kind[]) {
     await node.ok('REPLICAOF', '127.0.0.1', String(node.port));
     await new Promise((r) => setTimeout(r, 3500));
     const log = node.server.output();
-    assert.match(log, /Master is currently unable to PSYNC but should be in the future: -NOMASTERLINK Can't SYNC while not connected with my master/);
+    assert.match(
+      log,
+      /Master is currently unable to PSYNC but should be in the future: -NOMASTERLINK Can't SYNC while not connected with my master/,
+    );
     const attempts = count(log, /MASTER <-> REPLICA sync started/);
     assert.ok(attempts >= 2 && attempts <= 6, `${attempts} attempts in 3.5 s`);
     assert.equal((await node.info()).get('master_link_status'), 'down');
@@ -148,7 +168,11 @@ test('repl-timeout: the master drops a replica that stops acking; the replica de
   const replica = track(await startReplica('redis', master));
   replica.server.proc.kill('SIGSTOP');
   try {
-    await waitFor('replica dropped', () => /Disconnecting timedout replica \(streaming sync\): 127\.0\.0\.1:\d+/.test(master.server.output()), 10000);
+    await waitFor(
+      'replica dropped',
+      () => /Disconnecting timedout replica \(streaming sync\): 127\.0\.0\.1:\d+/.test(master.server.output()),
+      10000,
+    );
     assert.equal((await master.info()).get('connected_slaves'), '0');
   } finally {
     replica.server.proc.kill('SIGCONT');
@@ -191,7 +215,15 @@ test('diskless full sync: a replica that stops reading is dropped after repl-tim
   // before that. The master must not wait for it forever: its cron drops it ("full sync"
   // timeout, from the last write the socket could not take), and the transfer goes on.
   const master = track(
-    await startNode('ours', [...LARGE.args, '--repl-timeout', '2', '--repl-diskless-sync-delay', '60', '--repl-diskless-sync-max-replicas', '2']),
+    await startNode('ours', [
+      ...LARGE.args,
+      '--repl-timeout',
+      '2',
+      '--repl-diskless-sync-delay',
+      '60',
+      '--repl-diskless-sync-max-replicas',
+      '2',
+    ]),
   );
   await populateLarge(master);
   const stuck = track(await startNode('redis', ['--replicaof', `127.0.0.1 ${master.port}`]));
@@ -230,9 +262,11 @@ test('our replica gives up on a master that stops sending in the middle of the R
     await waitFor(
       'bulk timeout',
       () =>
-        replica.server.output().includes(
-          "# Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.",
-        ),
+        replica.server
+          .output()
+          .includes(
+            "# Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.",
+          ),
       15000,
     );
     assert.equal((await replica.info()).get('master_link_status'), 'down');
@@ -271,7 +305,9 @@ test('masterauth: the handshake authenticates; a wrong password stops at AUTH wi
   const good = track(await startReplica('ours', master, ['--masterauth', 'secret']));
   assert.equal((await good.info()).get('master_link_status'), 'up');
   const bad = track(await startNode('ours', ['--replicaof', `127.0.0.1 ${master.port}`, '--masterauth', 'wrong']));
-  await waitFor('auth refused', () => bad.server.output().includes('Unable to AUTH to MASTER: -WRONGPASS invalid username-password pair or user is disabled.'));
+  await waitFor('auth refused', () =>
+    bad.server.output().includes('Unable to AUTH to MASTER: -WRONGPASS invalid username-password pair or user is disabled.'),
+  );
   assert.equal((await bad.info()).get('master_link_status'), 'down');
 });
 
@@ -302,7 +338,10 @@ for (const [masterKind, targetKind] of [
     for (let i = 0; i < 50; i++) await master.ok('SET', `k${i}`, String(i));
     await waitInSync(master, [target, other]);
     assert.equal(await master.client.call('FAILOVER', 'TO', '127.0.0.1', String(target.port)), 'OK');
-    await waitFor('roles swapped', async () => (await target.info()).get('role') === 'master' && (await master.info()).get('master_link_status') === 'up');
+    await waitFor(
+      'roles swapped',
+      async () => (await target.info()).get('role') === 'master' && (await master.info()).get('master_link_status') === 'up',
+    );
     assert.equal((await master.info()).get('master_failover_state'), 'no-failover');
     assert.equal((await target.info('stats')).get('sync_full'), '0');
     assert.deepEqual(await master.client.call('SET', 'k', 'v'), { error: "READONLY You can't write against a read only replica." });
@@ -353,7 +392,10 @@ test('INFO and ROLE during a transfer read as redis-server reads them (a master 
       return text.replace(/(master_replid|master_sync_last_io_seconds_ago|master_link_down_since_seconds):.*\r\n/g, '');
     };
     assert.equal(await stable(replicas[0]!), await stable(replicas[1]!));
-    assert.match(await stable(replicas[0]!), /master_sync_in_progress:1\r\n.*master_sync_total_bytes:1000\r\nmaster_sync_read_bytes:500\r\nmaster_sync_left_bytes:500\r\nmaster_sync_perc:50\.00\r\n/s);
+    assert.match(
+      await stable(replicas[0]!),
+      /master_sync_in_progress:1\r\n.*master_sync_total_bytes:1000\r\nmaster_sync_read_bytes:500\r\nmaster_sync_left_bytes:500\r\nmaster_sync_perc:50\.00\r\n/s,
+    );
     await sameReply(replicas[0]!, replicas[1]!, 'ROLE');
     for (const r of replicas) await r.ok('REPLICAOF', 'NO', 'ONE');
   } finally {

@@ -49,7 +49,12 @@ for (const [replicaKind, trigger] of [
     const replica = await laggingReplica(master, replicaKind);
 
     const shutdownReply =
-      trigger === 'SHUTDOWN' ? master.client.call('SHUTDOWN').then((r) => ({ reply: r }), () => 'closed') : null;
+      trigger === 'SHUTDOWN'
+        ? master.client.call('SHUTDOWN').then(
+            (r) => ({ reply: r }),
+            () => 'closed',
+          )
+        : null;
     if (trigger === 'SIGTERM') master.server.proc.kill('SIGTERM');
     await waitFor('waiting for replicas', () => master.server.output().includes('Waiting for replicas before shutting down.'));
 
@@ -67,7 +72,10 @@ for (const [replicaKind, trigger] of [
     assert.equal(await exited(master), 0);
     if (shutdownReply) assert.equal(await shutdownReply, 'closed', 'SHUTDOWN is not answered: the connection closes');
     assert.equal(await heldWrite, 'closed', 'a write paused by the shutdown never ran');
-    assert.match(master.server.output(), /\* 1 of 1 replicas are in sync when shutting down\.\n.*Redis is now ready to exit, bye bye\.\.\./s);
+    assert.match(
+      master.server.output(),
+      /\* 1 of 1 replicas are in sync when shutting down\.\n.*Redis is now ready to exit, bye bye\.\.\./s,
+    );
     assert.doesNotMatch(master.server.output(), /Lagging replica/);
 
     assert.equal(await replica.client.call('DBSIZE'), 301);
@@ -84,7 +92,10 @@ test('SHUTDOWN NOW and shutdown-on-sigterm now do not wait; shutdown-timeout bou
   assert.equal(await exited(master), 0);
   const log = master.server.output();
   assert.doesNotMatch(log, /Waiting for replicas/);
-  assert.match(log, new RegExp(`# Lagging replica 127\\.0\\.0\\.1:${replica.port} reported offset \\d+ behind master, lag=\\d+, state=online\\.`));
+  assert.match(
+    log,
+    new RegExp(`# Lagging replica 127\\.0\\.0\\.1:${replica.port} reported offset \\d+ behind master, lag=\\d+, state=online\\.`),
+  );
   assert.match(log, /\* 0 of 1 replicas are in sync when shutting down\./);
   replica.server.proc.kill('SIGCONT');
 
@@ -93,7 +104,10 @@ test('SHUTDOWN NOW and shutdown-on-sigterm now do not wait; shutdown-timeout bou
   bounded.server.proc.kill('SIGTERM');
   // The replica stays stopped: only the timeout can end the wait.
   assert.equal(await exited(bounded), 0);
-  assert.match(bounded.server.output(), /Waiting for replicas before shutting down\.\n.*# Lagging replica 127\.0\.0\.1:\d+ reported offset \d+ behind master.*\n.*\* 0 of 1 replicas are in sync when shutting down\./s);
+  assert.match(
+    bounded.server.output(),
+    /Waiting for replicas before shutting down\.\n.*# Lagging replica 127\.0\.0\.1:\d+ reported offset \d+ behind master.*\n.*\* 0 of 1 replicas are in sync when shutting down\./s,
+  );
   stopped.server.proc.kill('SIGCONT');
 
   // shutdown-on-sigterm now: SIGTERM means SHUTDOWN NOW.

@@ -69,7 +69,18 @@ test('ACLs know every Redis 7.0 command, with the categories our served commands
     }
   }
   // Commands this node does not serve are known too, so rules may name them.
-  for (const name of ['eval', 'xadd', 'georadius', 'pfadd', 'fcall', 'script|load', 'function|flush', 'cluster|info', 'sort', 'object|encoding']) {
+  for (const name of [
+    'eval',
+    'xadd',
+    'georadius',
+    'pfadd',
+    'fcall',
+    'script|load',
+    'function|flush',
+    'cluster|info',
+    'sort',
+    'object|encoding',
+  ]) {
     assert.ok(commands.lookup(name), name);
     assert.ok(commands.lookup(name.toUpperCase()), name.toUpperCase());
   }

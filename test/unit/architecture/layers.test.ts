@@ -117,7 +117,8 @@ test('the lab host and the Electron shell use the engine only through src-main/e
       for (const spec of importsOf(file)) {
         if (!spec.startsWith('.')) continue;
         const target = resolveSpec(file, spec);
-        if (target.startsWith(ENGINE + sep) && target !== join(ENGINE, 'index.ts')) offenders.push(`${relative(ROOT, file)} imports ${spec}`);
+        if (target.startsWith(ENGINE + sep) && target !== join(ENGINE, 'index.ts'))
+          offenders.push(`${relative(ROOT, file)} imports ${spec}`);
       }
     }
   }
@@ -129,7 +130,8 @@ test('the API shared by the host and the renderer imports nothing but itself', (
   const offenders: string[] = [];
   for (const file of sourceFiles(api)) {
     for (const spec of importsOf(file)) {
-      if (!spec.startsWith('.') || !resolveSpec(file, spec).startsWith(api + sep)) offenders.push(`${relative(ROOT, file)} imports ${spec}`);
+      if (!spec.startsWith('.') || !resolveSpec(file, spec).startsWith(api + sep))
+        offenders.push(`${relative(ROOT, file)} imports ${spec}`);
     }
   }
   assert.deepEqual(offenders, []);

@@ -121,5 +121,8 @@ test('a bad line in a config file reports its file line number and text', () => 
 });
 
 test('a config file that cannot be opened is a fatal error', () => {
-  assert.match(fatalReport(['/nonexistent/redis.conf']), /Fatal error, can't open config file '\/nonexistent\/redis.conf': No such file or directory/);
+  assert.match(
+    fatalReport(['/nonexistent/redis.conf']),
+    /Fatal error, can't open config file '\/nonexistent\/redis.conf': No such file or directory/,
+  );
 });

@@ -20,7 +20,7 @@ function run(client: Client, ...argv: string[]): string {
   return client.reply.take()?.toString('latin1') ?? '';
 }
 
-test('unknown commands get Redis\'s text, quoting at most 128 characters of arguments', () => {
+test("unknown commands get Redis's text, quoting at most 128 characters of arguments", () => {
   const c = newClient();
   assert.equal(run(c, 'foo', 'a', 'b'), "-ERR unknown command 'foo', with args beginning with: 'a' 'b' \r\n");
   assert.equal(run(c, 'foo'), "-ERR unknown command 'foo', with args beginning with: \r\n");

@@ -46,9 +46,9 @@ test('SortedSet agrees with a sorted-array model under random operations', () =>
       const min = rnd.int(40) - 20;
       const max = min + rnd.int(10);
       const range = new ScoreRange(min, max, rnd.int(2) === 0, rnd.int(2) === 0);
-      const expected = [...model].sort(byOrder).filter(([, s]) =>
-        (range.minExclusive ? s > min : s >= min) && (range.maxExclusive ? s < max : s <= max),
-      );
+      const expected = [...model]
+        .sort(byOrder)
+        .filter(([, s]) => (range.minExclusive ? s > min : s >= min) && (range.maxExclusive ? s < max : s <= max));
       assert.deepEqual(plain(set.rangeIn(range, false, 0, -1)), expected);
       assert.deepEqual(plain(set.rangeIn(range, true, 1, 3)), expected.reverse().slice(1, 4));
       assert.equal(set.countIn(range), expected.length);
@@ -67,13 +67,19 @@ test('SortedSet agrees with a sorted-array model under random operations', () =>
 });
 
 test('lex ranges, infinite bounds and removal by lex range', () => {
-  const set = SortedSet.from(['a', 'b', 'ba', 'c', 'd'].map((m) => [m, 0] as const), LIMITS);
+  const set = SortedSet.from(
+    ['a', 'b', 'ba', 'c', 'd'].map((m) => [m, 0] as const),
+    LIMITS,
+  );
   const members = (range: LexRange) => set.rangeIn(range, false, 0, -1).map((e) => e.member);
   assert.deepEqual(members(new LexRange(LEX_MIN, LEX_MAX, true, true)), ['a', 'b', 'ba', 'c', 'd']);
   assert.deepEqual(members(new LexRange('b', 'c', true, false)), ['ba', 'c']);
   assert.deepEqual(members(new LexRange(LEX_MAX, LEX_MIN, true, true)), []);
   assert.equal(set.removeIn(new LexRange('b', 'c', false, true)), 2);
-  assert.deepEqual([...set.entries()].map(([m]) => m), ['a', 'c', 'd']);
+  assert.deepEqual(
+    [...set.entries()].map(([m]) => m),
+    ['a', 'c', 'd'],
+  );
 });
 
 test('encodings: built whole, converted on insertion, -0 kept only by a skiplist', () => {

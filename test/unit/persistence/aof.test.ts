@@ -15,7 +15,10 @@ test('manifest: Redis 7.0 layout parses and formats back identically', () => {
   const m = parseAofManifest(text);
   assert.deepEqual(m.base, { fileName: 'appendonly.aof.2.base.rdb', seq: 2, type: 'b' });
   assert.equal(m.history.length, 1);
-  assert.deepEqual(m.incr.map((f) => f.seq), [3, 4]);
+  assert.deepEqual(
+    m.incr.map((f) => f.seq),
+    [3, 4],
+  );
   assert.equal(formatAofManifest(m), text);
 });
 
@@ -43,7 +46,11 @@ test("manifest: Redis's error for each kind of bad content", () => {
     ['file a seq 1 type x\n', 'Unknown AOF file type'],
   ];
   for (const [text, reason] of cases) {
-    assert.throws(() => parseAofManifest(text), (err: AofManifestError) => err.reason === reason, reason);
+    assert.throws(
+      () => parseAofManifest(text),
+      (err: AofManifestError) => err.reason === reason,
+      reason,
+    );
   }
   assert.equal(parseAofManifest('# comment\nfile a seq 1 type i\n').incr.length, 1);
 });
@@ -83,11 +90,14 @@ test('commands: an unfinished MULTI is reverted to before the MULTI', () => {
 
 test('commands: garbage is a format error with its offset', () => {
   const file = Buffer.concat([set, Buffer.from('garbage\r\n'), set]);
-  assert.throws(() => readAll(file), (err: Error & { offset?: number }) => {
-    assert.match(err.message, /^Bad file format reading the append only file at offset \d+: expected '\*', got 'g'/);
-    assert.equal(err.offset, set.length);
-    return true;
-  });
+  assert.throws(
+    () => readAll(file),
+    (err: Error & { offset?: number }) => {
+      assert.match(err.message, /^Bad file format reading the append only file at offset \d+: expected '\*', got 'g'/);
+      assert.equal(err.offset, set.length);
+      return true;
+    },
+  );
   assert.throws(() => readAll(Buffer.concat([set, Buffer.from('*1\r\nX3\r\n')])), /expected '\$', got 'X'/);
 });
 

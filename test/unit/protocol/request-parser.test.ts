@@ -32,15 +32,7 @@ const pipeline = Buffer.concat([
   Buffer.from('*1\r\n$4\r\nPING\r\n'),
   Buffer.from('*2\r\n$3\r\nGET\r\n$0\r\n\r\n'),
 ]);
-const expected = [
-  ['SET', 'key', binaryValue.toString('latin1')],
-  ['PING'],
-  ['set', 'a b', "c'd", 'A\n'],
-  [],
-  [],
-  ['PING'],
-  ['GET', ''],
-];
+const expected = [['SET', 'key', binaryValue.toString('latin1')], ['PING'], ['set', 'a b', "c'd", 'A\n'], [], [], ['PING'], ['GET', '']];
 
 test('a pipeline of multibulk and inline requests parses the same when split at any byte', () => {
   assert.deepEqual(parseChunks([pipeline]).requests, expected);
@@ -59,7 +51,11 @@ test('a big bulk argument split across many chunks arrives intact', () => {
   const value = Buffer.alloc(200_000, 'x');
   value[0] = 0;
   value[value.length - 1] = 255;
-  const request = Buffer.concat([Buffer.from(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${value.length}\r\n`), value, Buffer.from('\r\n*1\r\n$4\r\nPING\r\n')]);
+  const request = Buffer.concat([
+    Buffer.from(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${value.length}\r\n`),
+    value,
+    Buffer.from('\r\n*1\r\n$4\r\nPING\r\n'),
+  ]);
   for (const size of [1000, 16 * 1024, 65536, 7]) {
     const chunks: Buffer[] = [];
     for (let i = 0; i < request.length; i += size) chunks.push(request.subarray(i, i + size));
@@ -105,7 +101,10 @@ test('*0 and *-1 are empty requests, which Redis skips', () => {
 });
 
 test('inline requests accept a bare LF and a NUL ends the line, as in sdssplitargs', () => {
-  assert.deepEqual(parseChunks([Buffer.from('ECHO a\nECHO b\0 c\r\n')]).requests, [['ECHO', 'a'], ['ECHO', 'b']]);
+  assert.deepEqual(parseChunks([Buffer.from('ECHO a\nECHO b\0 c\r\n')]).requests, [
+    ['ECHO', 'a'],
+    ['ECHO', 'b'],
+  ]);
 });
 
 test('a client that must still authenticate may only send small requests (Redis 7.0)', () => {

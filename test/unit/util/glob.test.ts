@@ -27,7 +27,11 @@ test('a compiled pattern matches what the general matcher matches, for every sma
       for (let split = 0; split <= text.length; split++) {
         const head = text.slice(0, split);
         const tail = text.slice(split);
-        assert.equal(matches(head, tail), expected, `pattern ${JSON.stringify(pattern)}, text ${JSON.stringify(head)} + ${JSON.stringify(tail)}`);
+        assert.equal(
+          matches(head, tail),
+          expected,
+          `pattern ${JSON.stringify(pattern)}, text ${JSON.stringify(head)} + ${JSON.stringify(tail)}`,
+        );
         compared++;
       }
     }

@@ -207,14 +207,22 @@ export class SortedSet implements AggregateValue {
   /** ZREMRANGEBYRANK: removes 0-based ranks start..end (clamped); returns how many. */
   removeRankRange(start: number, end: number): number {
     let left = end - start + 1;
-    return this.order.removeRun(start + 1, () => left-- > 0, (node) => this.forget(node));
+    return this.order.removeRun(
+      start + 1,
+      () => left-- > 0,
+      (node) => this.forget(node),
+    );
   }
 
   /** ZREMRANGEBYSCORE / ZREMRANGEBYLEX: removes the entries inside `range`; returns how many. */
   removeIn(range: OrderRange): number {
     const first = this.order.firstInRange(range, this.compact);
     if (first === null) return 0;
-    return this.order.removeRun(this.order.rankOf(first), (node) => range.belowMax(node), (node) => this.forget(node));
+    return this.order.removeRun(
+      this.order.rankOf(first),
+      (node) => range.belowMax(node),
+      (node) => this.forget(node),
+    );
   }
 
   /** ZPOPMIN / ZPOPMAX: removes and returns the lowest (or highest) entry, or null when empty. */

@@ -117,7 +117,7 @@ async function loadSingleFile(
   let aux: RdbAuxFields | null = null;
   let size = 0;
   try {
-    for (let position = 0; ; ) {
+    for (let position = 0; ;) {
       const chunk = Buffer.allocUnsafe(READ_SIZE);
       const { bytesRead } = await handle.read(chunk, 0, READ_SIZE, position);
       if (bytesRead === 0) break;

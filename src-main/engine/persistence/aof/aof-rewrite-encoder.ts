@@ -40,13 +40,25 @@ export class AofRewriteEncoder {
         this.command(['SET', key, value.value]);
         break;
       case 'list':
-        this.batched('RPUSH', key, value.items.map((item) => [item]));
+        this.batched(
+          'RPUSH',
+          key,
+          value.items.map((item) => [item]),
+        );
         break;
       case 'set':
-        this.batched('SADD', key, value.members.map((member) => [member]));
+        this.batched(
+          'SADD',
+          key,
+          value.members.map((member) => [member]),
+        );
         break;
       case 'zset':
-        this.batched('ZADD', key, value.entries.map(([member, score]) => [formatDouble17g(score), member]));
+        this.batched(
+          'ZADD',
+          key,
+          value.entries.map(([member, score]) => [formatDouble17g(score), member]),
+        );
         break;
       case 'hash':
         this.batched('HMSET', key, value.entries);

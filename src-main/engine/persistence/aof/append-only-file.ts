@@ -148,12 +148,16 @@ export class AppendOnlyFile {
     this.state = 'wait-rewrite';
     if (this.rdbSaveInProgress()) {
       this.rewriteScheduled = true;
-      log.warning('AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.');
+      log.warning(
+        'AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.',
+      );
       return true;
     }
     if (this.startRewrite() === 'failed') {
       this.state = 'off';
-      log.warning("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
+      log.warning(
+        "Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.",
+      );
       return false;
     }
     return true;
@@ -216,7 +220,10 @@ export class AppendOnlyFile {
     const abort = new AbortController();
     const startedAtSec = nowSec();
     const rdbPreamble = this.rdbPreamble;
-    const snapshot = writeSnapshot(server, (chunk) => temp.writeInBackground(chunk), { ...this.baseSnapshotOptions(), signal: abort.signal });
+    const snapshot = writeSnapshot(server, (chunk) => temp.writeInBackground(chunk), {
+      ...this.baseSnapshotOptions(),
+      signal: abort.signal,
+    });
     log.notice(`Background append only file rewriting started by pid ${process.pid}`);
     const done = snapshot
       .then(() => {
@@ -259,9 +266,7 @@ export class AppendOnlyFile {
 
   /** rewriteAppendOnlyFile: rdbSaveRio with aux aof-base 1, or rewriteAppendOnlyFileRio. */
   private baseSnapshotOptions(): SnapshotOptions {
-    return this.rdbPreamble
-      ? { format: 'rdb', aofBase: true, replication: this.replicationAux() }
-      : { format: 'aof-commands' };
+    return this.rdbPreamble ? { format: 'rdb', aofBase: true, replication: this.replicationAux() } : { format: 'aof-commands' };
   }
 
   /** openNewIncrAofForAppend: returns the name the incr file will have once the rewrite is done. */
@@ -370,9 +375,14 @@ export class AppendOnlyFile {
 
   private openWriter(name: string, truncate = false): void {
     const path = this.directory.filePath(name);
-    this.writer = new IncrWriter(path, truncate, () => this.server.config.str('appendfsync') as FsyncPolicy, (err) => {
-      this.server.logger.warning(`Error writing to the AOF file: ${strerror(err)}`);
-    });
+    this.writer = new IncrWriter(
+      path,
+      truncate,
+      () => this.server.config.str('appendfsync') as FsyncPolicy,
+      (err) => {
+        this.server.logger.warning(`Error writing to the AOF file: ${strerror(err)}`);
+      },
+    );
     this.writer.resumeAt(this.directory.fileSize(name));
   }
 

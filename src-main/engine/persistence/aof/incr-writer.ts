@@ -69,7 +69,7 @@ export class IncrWriter {
     if (this.pendingBytes === 0) return;
     const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     try {
-      for (let offset = 0; offset < data.length; ) offset += writeSync(this.fd, data, offset);
+      for (let offset = 0; offset < data.length;) offset += writeSync(this.fd, data, offset);
     } catch (err) {
       // Keep the data: Redis retries the write on the next turn until the disk accepts it.
       this.failed(err as NodeJS.ErrnoException);

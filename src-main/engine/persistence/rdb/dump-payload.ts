@@ -16,10 +16,7 @@ export const DUMP_PAYLOAD_ERROR = 'ERR DUMP payload version or checksum are wron
 /** RESTORE's reply when the payload passes the footer check but does not decode. */
 export const DUMP_BAD_FORMAT_ERROR = 'ERR Bad data format';
 
-export function createDumpPayload(
-  value: RdbValue,
-  options: { compression?: boolean; limits?: EncodingLimits } = {},
-): Buffer {
+export function createDumpPayload(value: RdbValue, options: { compression?: boolean; limits?: EncodingLimits } = {}): Buffer {
   const limits = options.limits ?? DEFAULT_ENCODING_LIMITS;
   const chunks: Buffer[] = [];
   // DUMP always computes its CRC itself (below), regardless of rdbchecksum.

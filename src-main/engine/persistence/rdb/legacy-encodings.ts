@@ -58,7 +58,8 @@ export function ziplistToBuffers(zl: Buffer): Buffer[] {
       const width = ziplistIntegerWidth(enc);
       if (p + width > end) corrupt('ziplist entry runs past the end');
       let n: number | bigint;
-      if (width === 0) n = (enc & 0x0f) - 1; // 1111xxxx: an immediate 0..12
+      if (width === 0)
+        n = (enc & 0x0f) - 1; // 1111xxxx: an immediate 0..12
       else if (width === 8) n = zl.readBigInt64LE(p);
       else n = zl.readIntLE(p, width);
       p += width;

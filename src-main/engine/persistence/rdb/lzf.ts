@@ -26,14 +26,7 @@ let tableBase = 1;
  * Returns the compressed length, or 0 when the result would not fit (Redis then stores the
  * string verbatim, see `rdbSaveLzfStringObject` which allows `len - 4` bytes).
  */
-export function lzfCompress(
-  input: Uint8Array,
-  start: number,
-  end: number,
-  out: Uint8Array,
-  outStart: number,
-  outLimit: number,
-): number {
+export function lzfCompress(input: Uint8Array, start: number, end: number, out: Uint8Array, outStart: number, outLimit: number): number {
   const len = end - start;
   if (len === 0) return 0;
   if (tableBase > 0x3fffffff - len) {

@@ -174,7 +174,11 @@ class StagedLoad {
 }
 
 /** Loads an RDB file, reading it in large pieces so the node keeps answering (-LOADING) meanwhile. */
-export async function loadRdbFile(server: Server, path: string, options: Omit<RdbLoaderOptions, 'source' | 'totalBytes'> = {}): Promise<RdbLoadResult> {
+export async function loadRdbFile(
+  server: Server,
+  path: string,
+  options: Omit<RdbLoaderOptions, 'source' | 'totalBytes'> = {},
+): Promise<RdbLoadResult> {
   const { size } = await stat(path);
   const loader = createRdbLoader(server, { ...options, source: path, totalBytes: size });
   const file = await open(path, 'r');

@@ -11,7 +11,16 @@ import { Crc64 } from './crc64.js';
 import '../../protocol/buffer-latin1.js';
 import { lzfCompress } from './lzf.js';
 import { parseStrictInt64 } from '../../util/number-text.js';
-import { RDB_14BITLEN, RDB_32BITLEN, RDB_64BITLEN, RDB_ENC_INT16, RDB_ENC_INT32, RDB_ENC_INT8, RDB_ENC_LZF, RDB_ENCVAL } from './rdb-format.js';
+import {
+  RDB_14BITLEN,
+  RDB_32BITLEN,
+  RDB_64BITLEN,
+  RDB_ENC_INT16,
+  RDB_ENC_INT32,
+  RDB_ENC_INT8,
+  RDB_ENC_LZF,
+  RDB_ENCVAL,
+} from './rdb-format.js';
 
 export type ChunkSink = (chunk: Buffer) => void;
 

@@ -237,8 +237,7 @@ function readId(input: RdbInput): StreamId {
 function decodeConsumerGroup(input: RdbInput, rdbType: number, stream: StreamValue): StreamConsumerGroup {
   const name = input.string();
   const lastId = readId(input);
-  const entriesRead =
-    rdbType === RdbType.STREAM_LISTPACKS ? estimateEntriesRead(stream, lastId) : input.lengthBig();
+  const entriesRead = rdbType === RdbType.STREAM_LISTPACKS ? estimateEntriesRead(stream, lastId) : input.lengthBig();
   const group: StreamConsumerGroup = { name, lastId, entriesRead, pending: [], consumers: [] };
   const pendingById = new Map<string, number>();
   const pelSize = input.length();
@@ -287,8 +286,7 @@ function estimateEntriesRead(s: StreamValue, id: StreamId): bigint {
   if (cmpLast > 0) return INVALID_ENTRIES_READ;
   const cmpFirst = compareStreamIds(id, s.firstId);
   const noTombstonesAhead =
-    (s.maxDeletedEntryId.ms === 0n && s.maxDeletedEntryId.seq === 0n) ||
-    compareStreamIds(s.maxDeletedEntryId, s.firstId) < 0;
+    (s.maxDeletedEntryId.ms === 0n && s.maxDeletedEntryId.seq === 0n) || compareStreamIds(s.maxDeletedEntryId, s.firstId) < 0;
   if (noTombstonesAhead) {
     if (cmpFirst < 0) return s.entriesAdded - length;
     if (cmpFirst === 0) return s.entriesAdded - length + 1n;

@@ -110,7 +110,14 @@ export class RdbWriter {
    * writeEntry for a string value, straight from the keyspace's binary strings: the same bytes
    * without the per-key Buffers and model objects (snapshots of millions of keys).
    */
-  writeStringEntry(db: number, key: string, value: string, expireAtMs: number | null, lruIdleSeconds?: number, lfuFrequency?: number): void {
+  writeStringEntry(
+    db: number,
+    key: string,
+    value: string,
+    expireAtMs: number | null,
+    lruIdleSeconds?: number,
+    lfuFrequency?: number,
+  ): void {
     this.startEntry(db, expireAtMs, lruIdleSeconds, lfuFrequency);
     this.out.writeByte(RdbType.STRING);
     this.out.writeBinaryString(key);

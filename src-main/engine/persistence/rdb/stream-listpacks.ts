@@ -91,9 +91,7 @@ export function encodeStreamNodes(
   emit: (masterKey: Buffer, listpack: Buffer) => void,
 ): void {
   const maxBytes =
-    limits.streamNodeMaxBytes === 0 || limits.streamNodeMaxBytes > LISTPACK_MAX_SIZE
-      ? LISTPACK_MAX_SIZE
-      : limits.streamNodeMaxBytes;
+    limits.streamNodeMaxBytes === 0 || limits.streamNodeMaxBytes > LISTPACK_MAX_SIZE ? LISTPACK_MAX_SIZE : limits.streamNodeMaxBytes;
   const sizing = new ListpackBuilder();
   const builder = new ListpackBuilder();
   let nodeStart = 0;
@@ -103,8 +101,7 @@ export function encodeStreamNodes(
       let entryBytes = 0;
       for (const part of entry.fieldsAndValues) entryBytes += part.length;
       const full =
-        sizing.byteLength + entryBytes >= maxBytes ||
-        (limits.streamNodeMaxEntries > 0 && i - nodeStart >= limits.streamNodeMaxEntries);
+        sizing.byteLength + entryBytes >= maxBytes || (limits.streamNodeMaxEntries > 0 && i - nodeStart >= limits.streamNodeMaxEntries);
       if (full) {
         emitNode(builder, entries, nodeStart, i, emit);
         nodeStart = i;

@@ -26,7 +26,7 @@ after(async () => {
   await master?.stop();
 });
 
-test('parses a real master\'s INFO', () => {
+test("parses a real master's INFO", () => {
   redisCli(master.port, ['MSET', 'a', '1', 'b', '2']);
   redisCli(master.port, ['-n', '3', 'SET', 'c', '3']);
   const text = redisCli(master.port, ['INFO']);
@@ -45,11 +45,15 @@ test('parses a real master\'s INFO', () => {
     .split(/\r?\n/)
     .filter((line) => line.includes(':'))
     .map((line) => line.slice(0, line.indexOf(':')));
-  assert.deepEqual(info.replication.map(([field]) => field), replicationSection, 'every replication field, in order');
+  assert.deepEqual(
+    info.replication.map(([field]) => field),
+    replicationSection,
+    'every replication field, in order',
+  );
   assert.match(info.replication.find(([field]) => field === 'slave0')![1], /^ip=127\.0\.0\.1,port=\d+,state=online/);
 });
 
-test('parses a real replica\'s INFO', () => {
+test("parses a real replica's INFO", () => {
   const info = parseNodeInfo(redisCli(replica.port, ['INFO']), Date.now());
   assert.equal(info.role, 'slave');
   assert.equal(info.masterHost, '127.0.0.1');

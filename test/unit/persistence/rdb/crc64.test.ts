@@ -9,7 +9,7 @@ test('check value of "123456789" is e9c6d914c4b8d9ca (crc64.c test)', () => {
   assert.equal(crc64(Buffer.from('123456789')).toHex(), 'e9c6d914c4b8d9ca');
 });
 
-test("Redis crc64.c self-test vector: the lorem ipsum text with its NUL (sizeof(li))", () => {
+test('Redis crc64.c self-test vector: the lorem ipsum text with its NUL (sizeof(li))', () => {
   const li =
     'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et ' +
     'dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ' +

@@ -13,9 +13,34 @@ const b = (s: string) => Buffer.from(s);
 
 test('listpack round trip covers every integer width and string length class', () => {
   const values = [
-    '0', '127', '128', '-1', '-4096', '4095', '4096', '-32768', '32767', '40000', '-8388608', '8388607',
-    '2147483647', '-2147483648', '2147483648', '9223372036854775807', '-9223372036854775808',
-    '9223372036854775808', '007', '-0', '+5', '', 'x', 'y'.repeat(63), 'y'.repeat(64), 'z'.repeat(4095), 'z'.repeat(4096), 'w'.repeat(70000),
+    '0',
+    '127',
+    '128',
+    '-1',
+    '-4096',
+    '4095',
+    '4096',
+    '-32768',
+    '32767',
+    '40000',
+    '-8388608',
+    '8388607',
+    '2147483647',
+    '-2147483648',
+    '2147483648',
+    '9223372036854775807',
+    '-9223372036854775808',
+    '9223372036854775808',
+    '007',
+    '-0',
+    '+5',
+    '',
+    'x',
+    'y'.repeat(63),
+    'y'.repeat(64),
+    'z'.repeat(4095),
+    'z'.repeat(4096),
+    'w'.repeat(70000),
   ];
   const lp = new ListpackBuilder();
   let expectedSize = 7;
@@ -98,9 +123,7 @@ test('ziplist entries: strings, 4-bit immediates, int8/16/24/32/64', () => {
     int(0xd0, [0x00, 0xca, 0x9a, 0x3b]), // int32 1000000000
     int(0xe0, [0, 0, 0, 0, 0, 0, 0, 0x80]), // int64 min
   ]);
-  assert.deepEqual(ziplistToBuffers(zl).map(String), [
-    'abc', '0', '12', '-1', '300', '-8388608', '1000000000', '-9223372036854775808',
-  ]);
+  assert.deepEqual(ziplistToBuffers(zl).map(String), ['abc', '0', '12', '-1', '300', '-8388608', '1000000000', '-9223372036854775808']);
   const badTail = Buffer.from(zl);
   badTail.writeUInt32LE(10, 4);
   assert.throws(() => ziplistToBuffers(badTail), /tail/);
@@ -109,11 +132,24 @@ test('ziplist entries: strings, 4-bit immediates, int8/16/24/32/64', () => {
 test('zipmap pairs, including free bytes after a value', () => {
   const zm = Buffer.concat([
     Buffer.from([2]),
-    Buffer.from([1]), b('a'), Buffer.from([2, 0]), b('xy'),
-    Buffer.from([3]), b('key'), Buffer.from([1, 2]), b('v'), Buffer.from([0, 0]),
+    Buffer.from([1]),
+    b('a'),
+    Buffer.from([2, 0]),
+    b('xy'),
+    Buffer.from([3]),
+    b('key'),
+    Buffer.from([1, 2]),
+    b('v'),
+    Buffer.from([0, 0]),
     Buffer.from([0xff]),
   ]);
-  assert.deepEqual(zipmapToPairs(zm).map(([f, v]) => [String(f), String(v)]), [['a', 'xy'], ['key', 'v']]);
+  assert.deepEqual(
+    zipmapToPairs(zm).map(([f, v]) => [String(f), String(v)]),
+    [
+      ['a', 'xy'],
+      ['key', 'v'],
+    ],
+  );
   assert.throws(() => zipmapToPairs(zm.subarray(0, zm.length - 1)), CorruptDataError);
 });
 

@@ -21,10 +21,7 @@ function decompress(data: Buffer, expectedLength: number): Buffer {
 test('decompresses a string redis-server 7.0.15 compressed in its dump.rdb', () => {
   // SET lzf1 <below>; SAVE; the value's bytes after 0xC3 <clen 44> <len 88>.
   const original = 'abcabcabcabcabcabcabcabcabcabc-hello-hello-hello-world-world-world-0123456789-0123456789';
-  const fromRedis = Buffer.from(
-    '0361626361e01102052d68656c6c6fe0040504776f726c64e004050930313233343536373839e0000a013839',
-    'hex',
-  );
+  const fromRedis = Buffer.from('0361626361e01102052d68656c6c6fe0040504776f726c64e004050930313233343536373839e0000a013839', 'hex');
   assert.equal(decompress(fromRedis, 88).toString(), original);
 });
 

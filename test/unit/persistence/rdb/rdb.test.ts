@@ -17,7 +17,10 @@ const id = (ms: number, seq: number) => ({ ms: BigInt(ms), seq: BigInt(seq) });
 function sampleStream(): StreamValue {
   const entries = [];
   for (let i = 1; i <= 250; i++) {
-    entries.push({ id: id(1000 + i, i % 3), fieldsAndValues: i % 10 === 0 ? [b('other'), b(`x${i}`)] : [b('f1'), b(`v${i}`), b('f2'), b(String(i))] });
+    entries.push({
+      id: id(1000 + i, i % 3),
+      fieldsAndValues: i % 10 === 0 ? [b('other'), b(`x${i}`)] : [b('f1'), b(`v${i}`), b('f2'), b(String(i))],
+    });
   }
   return {
     entries,
@@ -41,7 +44,12 @@ function sampleStream(): StreamValue {
 }
 
 function sampleEntries(): RdbEntry[] {
-  const e = (db: number, key: string, value: RdbValue, expireAtMs: number | null = null): RdbEntry => ({ db, key: b(key), value, expireAtMs });
+  const e = (db: number, key: string, value: RdbValue, expireAtMs: number | null = null): RdbEntry => ({
+    db,
+    key: b(key),
+    value,
+    expireAtMs,
+  });
   return [
     e(0, 'str', { type: 'string', value: b('hello') }),
     e(0, 'int', { type: 'string', value: b('-12345') }),
@@ -55,9 +63,29 @@ function sampleEntries(): RdbEntry[] {
     e(0, 'intset', { type: 'set', members: [b('3'), b('-1'), b('5000000000')] }),
     e(0, 'strset', { type: 'set', members: [b('a'), b('b'), b('3')] }),
     e(0, 'bigset', { type: 'set', members: Array.from({ length: 600 }, (_, i) => b(String(i))) }),
-    e(0, 'zset', { type: 'zset', entries: [[b('a'), 1.5], [b('b'), -Infinity], [b('c'), Infinity], [b('d'), 0.1], [b('e'), 3]] }),
+    e(0, 'zset', {
+      type: 'zset',
+      entries: [
+        [b('a'), 1.5],
+        [b('b'), -Infinity],
+        [b('c'), Infinity],
+        [b('d'), 0.1],
+        [b('e'), 3],
+      ],
+    }),
     e(0, 'bigzset', { type: 'zset', entries: Array.from({ length: 200 }, (_, i) => [b(`m${i}`), i / 7] as [Buffer, number]) }),
-    e(0, 'hash', { type: 'hash', entries: [[b('f'), b('v')], [b('n'), b('42')]] }, 4102444800000),
+    e(
+      0,
+      'hash',
+      {
+        type: 'hash',
+        entries: [
+          [b('f'), b('v')],
+          [b('n'), b('42')],
+        ],
+      },
+      4102444800000,
+    ),
     e(0, 'bighash', { type: 'hash', entries: [[b('long'), b('v'.repeat(65))]] }),
     e(0, 'stream', { type: 'stream', stream: sampleStream() }),
     e(7, 'other-db', { type: 'string', value: b('x') }),
@@ -87,7 +115,10 @@ test('every type round trips through writer and reader, with the aux fields', ()
   assert.equal(result.version, 10);
   assert.equal(result.checksum, 'verified');
   assert.equal(result.bytesConsumed, file.length);
-  assert.deepEqual([...result.aux.keys()], ['redis-ver', 'redis-bits', 'ctime', 'used-mem', 'repl-stream-db', 'repl-id', 'repl-offset', 'aof-base']);
+  assert.deepEqual(
+    [...result.aux.keys()],
+    ['redis-ver', 'redis-bits', 'ctime', 'used-mem', 'repl-stream-db', 'repl-id', 'repl-offset', 'aof-base'],
+  );
   assert.equal(result.aux.get('repl-id'), 'a'.repeat(40));
   assert.equal(result.aux.get('repl-offset'), '777');
   assert.deepEqual(normalise(read), normalise(entries));
@@ -155,11 +186,14 @@ test('corruption: a flipped byte is a checksum error naming both checksums and t
   const damaged = Buffer.from(file);
   const at = damaged.indexOf(b('some value'));
   damaged[at] ^= 0x20;
-  assert.throws(() => readRdbBuffer(damaged, () => {}), (err: Error & { offset?: number }) => {
-    assert.match(err.message, /^Wrong RDB checksum expected: \([0-9a-f]+\) but got \([0-9a-f]+\)\. Aborting now\./);
-    assert.equal(err.offset, file.length - 8);
-    return true;
-  });
+  assert.throws(
+    () => readRdbBuffer(damaged, () => {}),
+    (err: Error & { offset?: number }) => {
+      assert.match(err.message, /^Wrong RDB checksum expected: \([0-9a-f]+\) but got \([0-9a-f]+\)\. Aborting now\./);
+      assert.equal(err.offset, file.length - 8);
+      return true;
+    },
+  );
 });
 
 test('corruption: truncation anywhere is a short read with the offset, never a partial success', () => {
@@ -219,27 +253,48 @@ test('reads a version 6 file with the old encodings (ziplist, zipmap, quicklist,
     b('REDIS0006'),
     Buffer.from([0xfe, 0]),
     Buffer.from([0xfd, 0x00, 0xe1, 0xf5, 0x05]), // expire at 100000000 s
-    Buffer.from([10, 2]), b('zl'), rdbString(ziplist(['a', 'b'])),
-    Buffer.from([13, 2]), b('hz'), rdbString(ziplist(['f1', 'v1'])),
-    Buffer.from([12, 2]), b('zz'), rdbString(ziplist(['m', '2.5'])),
-    Buffer.from([9, 2]), b('zm'), rdbString(zipmap),
-    Buffer.from([11, 2]), b('is'), rdbString(intset),
-    Buffer.from([14, 2]), b('ql', ), Buffer.from([1]), rdbString(ziplist(['x', 'y'])),
-    Buffer.from([3, 2]), b('z3'), Buffer.from([1, 1]), b('m'), Buffer.from([3]), b('1.5'),
+    Buffer.from([10, 2]),
+    b('zl'),
+    rdbString(ziplist(['a', 'b'])),
+    Buffer.from([13, 2]),
+    b('hz'),
+    rdbString(ziplist(['f1', 'v1'])),
+    Buffer.from([12, 2]),
+    b('zz'),
+    rdbString(ziplist(['m', '2.5'])),
+    Buffer.from([9, 2]),
+    b('zm'),
+    rdbString(zipmap),
+    Buffer.from([11, 2]),
+    b('is'),
+    rdbString(intset),
+    Buffer.from([14, 2]),
+    b('ql'),
+    Buffer.from([1]),
+    rdbString(ziplist(['x', 'y'])),
+    Buffer.from([3, 2]),
+    b('z3'),
+    Buffer.from([1, 1]),
+    b('m'),
+    Buffer.from([3]),
+    b('1.5'),
     Buffer.from([0xff]),
   ]);
   const file = Buffer.concat([body, new Crc64().update(body).toLittleEndian()]);
   const read: RdbEntry[] = [];
   assert.equal(readRdbBuffer(file, (e) => read.push(e)).checksum, 'verified');
-  assert.deepEqual(normalise(read), normalise([
-    { db: 0, key: b('zl'), value: { type: 'list', items: [b('a'), b('b')] }, expireAtMs: 100000000000 },
-    { db: 0, key: b('hz'), value: { type: 'hash', entries: [[b('f1'), b('v1')]] }, expireAtMs: null },
-    { db: 0, key: b('zz'), value: { type: 'zset', entries: [[b('m'), 2.5]] }, expireAtMs: null },
-    { db: 0, key: b('zm'), value: { type: 'hash', entries: [[b('f'), b('v')]] }, expireAtMs: null },
-    { db: 0, key: b('is'), value: { type: 'set', members: [b('1'), b('9')] }, expireAtMs: null },
-    { db: 0, key: b('ql'), value: { type: 'list', items: [b('x'), b('y')] }, expireAtMs: null },
-    { db: 0, key: b('z3'), value: { type: 'zset', entries: [[b('m'), 1.5]] }, expireAtMs: null },
-  ]));
+  assert.deepEqual(
+    normalise(read),
+    normalise([
+      { db: 0, key: b('zl'), value: { type: 'list', items: [b('a'), b('b')] }, expireAtMs: 100000000000 },
+      { db: 0, key: b('hz'), value: { type: 'hash', entries: [[b('f1'), b('v1')]] }, expireAtMs: null },
+      { db: 0, key: b('zz'), value: { type: 'zset', entries: [[b('m'), 2.5]] }, expireAtMs: null },
+      { db: 0, key: b('zm'), value: { type: 'hash', entries: [[b('f'), b('v')]] }, expireAtMs: null },
+      { db: 0, key: b('is'), value: { type: 'set', members: [b('1'), b('9')] }, expireAtMs: null },
+      { db: 0, key: b('ql'), value: { type: 'list', items: [b('x'), b('y')] }, expireAtMs: null },
+      { db: 0, key: b('z3'), value: { type: 'zset', entries: [[b('m'), 1.5]] }, expireAtMs: null },
+    ]),
+  );
 });
 
 test('DUMP payload: round trip, footer checks, and a payload from another implementation', () => {
@@ -261,7 +316,10 @@ test('DUMP payload: round trip, footer checks, and a payload from another implem
   );
   const newer = createDumpPayload({ type: 'string', value: b('x') });
   newer.writeUInt16LE(11, newer.length - 10);
-  assert.equal((parseDumpPayload(newer, { skipChecksum: true }) as { error: string }).error, 'ERR DUMP payload version or checksum are wrong');
+  assert.equal(
+    (parseDumpPayload(newer, { skipChecksum: true }) as { error: string }).error,
+    'ERR DUMP payload version or checksum are wrong',
+  );
   const garbage = Buffer.concat([Buffer.from([42, 1, 2]), Buffer.from([10, 0])]);
   const withCrc = Buffer.concat([garbage, new Crc64().update(garbage).toLittleEndian()]);
   assert.equal((parseDumpPayload(withCrc) as { error: string }).error, 'ERR Bad data format');
