@@ -6,35 +6,9 @@
 // rules may name them and category rules and ACL LIST's category fit count them, as in Redis;
 // calling one still gets "unknown command", since the executor looks commands up in its own table.
 import { KEY_READ, KEY_WRITE } from './user.js';
-import { commandKeys } from '../core/command-table.js';
+import { ACL_CATEGORIES, commandKeys, type AclCategory, type Command, type CommandTable } from '../core/command-table.js';
 import { KNOWN_COMMANDS, type KnownCommand } from './known-commands.js';
-import type { AclCategory, Command, CommandTable } from '../core/command-table.js';
 import type { BinaryString } from '../protocol/request-parser.js';
-
-/** acl.c ACLCommandCategories, in its order (ACL CAT, ACL LIST's category fit). */
-export const ACL_CATEGORIES: readonly AclCategory[] = [
-  'keyspace',
-  'read',
-  'write',
-  'set',
-  'sortedset',
-  'list',
-  'hash',
-  'string',
-  'bitmap',
-  'hyperloglog',
-  'geo',
-  'stream',
-  'pubsub',
-  'admin',
-  'fast',
-  'slow',
-  'blocking',
-  'dangerous',
-  'connection',
-  'transaction',
-  'scripting',
-];
 
 const R = KEY_READ;
 const W = KEY_WRITE;

@@ -2,7 +2,8 @@
 // ACLDescribeSelectorCommandRules): what ACL LIST, ACL GETUSER, ACL SAVE and CONFIG REWRITE
 // print, in Redis 7.0's order and canonical form, so that applying the text again rebuilds the
 // same user.
-import { ACL_CATEGORIES, type AclCommands } from './command-index.js';
+import type { AclCommands } from './command-index.js';
+import { ACL_CATEGORIES } from '../core/command-table.js';
 import { applySelectorRule, changeCommand, setCategory, type RuleContext } from './rules.js';
 import { AclSelector, KEY_ALL, KEY_READ, type AclUser, type KeyPattern } from './user.js';
 

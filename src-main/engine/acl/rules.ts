@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { splitArgs } from '../protocol/sds-quoting.js';
 import type { BinaryString } from '../protocol/request-parser.js';
-import { ACL_CATEGORIES, type AclCommands } from './command-index.js';
+import type { AclCommands } from './command-index.js';
+import { ACL_CATEGORIES } from '../core/command-table.js';
 import { AclSelector, KEY_READ, KEY_WRITE, KEY_ALL, type AclUser } from './user.js';
 
 /** Why a rule was refused (the errno ACLSetUser sets). */

@@ -1,10 +1,16 @@
 // ACL and its subcommands (acl.c aclCommand): users, their rules, the security log and the ACL
 // file. The users and the checks themselves live in ../acl/.
 import { randomBytes } from 'node:crypto';
-import { arityMatches, defineCommand, type CommandFlag, type CommandHandler, type CommandSpec } from '../core/command-table.js';
+import {
+  ACL_CATEGORIES,
+  arityMatches,
+  defineCommand,
+  type CommandFlag,
+  type CommandHandler,
+  type CommandSpec,
+} from '../core/command-table.js';
 import { integerArg, is } from '../core/replies.js';
 import { replyHelp } from './server.js';
-import { ACL_CATEGORIES } from '../acl/command-index.js';
 import { describeChannels, describeCommandRules, describeKeys, describeUser, userFlags } from '../acl/describe.js';
 import { sortedUsers } from '../acl/acl-file.js';
 import type { AclSelector } from '../acl/user.js';

@@ -216,8 +216,11 @@ const FLAG_ORDER: CommandFlag[] = [
   'allow_busy',
 ];
 
-/** Categories in Redis's bit order (acl.c ACLCommandCategories), which COMMAND INFO follows. */
-const CATEGORY_ORDER: AclCategory[] = [
+/**
+ * acl.c ACLCommandCategories, in its bit order: the order COMMAND INFO lists categories in, and the
+ * order ACL CAT and ACL LIST's category fit follow (../acl/).
+ */
+export const ACL_CATEGORIES: readonly AclCategory[] = [
   'keyspace',
   'read',
   'write',
@@ -256,7 +259,7 @@ function deriveCategories(spec: CommandSpec): AclCategory[] {
   if (flags.has('fast')) cats.add('fast');
   if (flags.has('blocking')) cats.add('blocking');
   if (!cats.has('fast')) cats.add('slow');
-  return CATEGORY_ORDER.filter((c) => cats.has(c));
+  return ACL_CATEGORIES.filter((c) => cats.has(c));
 }
 
 /** Redis's "wrong number of arguments" check (arity N: exactly N; -N: at least N). */
