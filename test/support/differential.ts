@@ -5,6 +5,10 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { startServer, type RunningServer } from './servers.js';
 import { RespClient, show, type Reply } from './resp-client.js';
+import { redisVersionOf } from './peers.mjs';
+
+/** The redis-server the replies are compared with, named in every difference reported. */
+export const REDIS_SERVER_VERSION = redisVersionOf('redis-server') ?? 'of an unknown version';
 
 export interface Pair {
   ours: RespClient;
@@ -47,7 +51,7 @@ export async function startPair(args: string[] = []): Promise<Pair> {
       assert.deepEqual(
         canonical(a, !!opts.unordered),
         canonical(b, !!opts.unordered),
-        `reply to ${argv.map(String).join(' ')} differs (ours, then redis-server)`,
+        `reply to ${argv.map(String).join(' ')} differs (ours, then redis-server ${REDIS_SERVER_VERSION})`,
       );
       return a;
     },
@@ -111,7 +115,7 @@ export async function onBoth<T>(pair: Pair, scenario: (port: number, open: () =>
   };
   try {
     const [ours, redis] = await Promise.all(pair.servers.map(run));
-    assert.deepEqual(plain(ours), plain(redis), 'ours, then redis-server');
+    assert.deepEqual(plain(ours), plain(redis), `ours, then redis-server ${REDIS_SERVER_VERSION}`);
     return plain(ours) as T;
   } finally {
     for (const client of opened) client.close();
