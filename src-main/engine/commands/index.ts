@@ -27,6 +27,7 @@ import { dumpRestoreCommands } from './dump-restore.js';
 import { replicationCommands } from './replication.js';
 import { aclCommands } from './acl.js';
 import { memoryCommands } from './memory.js';
+import { hyperloglogCommands } from './hyperloglog.js';
 
 export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] {
   return [
@@ -53,5 +54,6 @@ export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] 
     replicationCommands(node),
     aclCommands(node),
     memoryCommands,
+    hyperloglogCommands,
   ];
 }
