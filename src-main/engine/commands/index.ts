@@ -28,6 +28,7 @@ import { replicationCommands } from './replication.js';
 import { aclCommands } from './acl.js';
 import { memoryCommands } from './memory.js';
 import { hyperloglogCommands } from './hyperloglog.js';
+import { sortCommands } from './sort.js';
 
 export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] {
   return [
@@ -55,5 +56,6 @@ export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] 
     aclCommands(node),
     memoryCommands,
     hyperloglogCommands,
+    sortCommands,
   ];
 }
