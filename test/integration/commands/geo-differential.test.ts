@@ -52,6 +52,9 @@ describe('geo', () => {
       ['GEOADD', 'g', '10', '85.05112879', 'a'],
       ['GEOADD', 'g', '-180.0000001', '-85.05112878', 'a'],
       ['GEOADD', 'g', '1e300', '1', 'a'],
+      // A tie at the sixth decimal: glibc's %f rounds it to even (0.007812), not up.
+      ['GEOADD', 'g', '200', '0.0078125', 'a'],
+      ['GEOADD', 'g', '-0.0000005', '-85.0511287805', 'a'],
       ['GEOADD', 'g', '-inf', '1', 'a'],
       ['GEOADD', 'g', '1', 'nan', 'a'],
       ['GEOADD', 'g', 'x', '1', 'a'],
