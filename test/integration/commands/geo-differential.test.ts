@@ -6,8 +6,8 @@
 // what is propagated, COMMAND INFO and GETKEYS, and a seeded random workload.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pairForFile } from '../../support/differential.js';
-import { show } from '../../support/resp-client.js';
+import { onBoth, pairForFile, plain } from '../../support/differential.js';
+import { show, type RespClient } from '../../support/resp-client.js';
 import { InProcessNode, seededRandom, serves } from '../../support/command-families.js';
 
 const pair = pairForFile();
@@ -15,6 +15,17 @@ const pair = pairForFile();
 type Arg = string | number;
 
 const SICILY: Arg[] = ['13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania', '12.758489', '38.788135', 'edge1'];
+
+/** What a subscriber received until a PUBLISH done, which the server sends after everything before. */
+async function messagesUntilDone(subscriber: RespClient, publisher: RespClient): Promise<unknown[]> {
+  await publisher.call('PUBLISH', 'done', '.');
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const last = plain(subscriber.unsolicited.at(-1)) as string[] | undefined;
+    if (last?.[1] === 'done') return plain(subscriber.unsolicited.slice(0, -1)) as unknown[];
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('the subscriber never received the done message');
+}
 
 describe('geo', () => {
   test('GEOADD stores the 52-bit geohash as the score; NX, XX and CH as ZADD has them', async () => {
@@ -377,6 +388,27 @@ describe('geo', () => {
       ['GEOSEARCHSTORE', 'd2', 'g', 'FROMMEMBER', 'Palermo', 'BYRADIUS', '1', 'km', 'STOREDIST'],
       ['GEORADIUS', 'g', '0', '0', '1', 'km', 'STORE', 'dst'],
     ]);
+  });
+
+  test('keyspace events: GEOADD is a zadd, stores are georadiusstore / geosearchstore, empty stores del', async () => {
+    await onBoth(pair, async (_port, open) => {
+      const [subscriber, writer] = [await open(), await open()];
+      await writer.call('FLUSHALL');
+      await writer.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
+      await subscriber.call('PSUBSCRIBE', '__key*__:*');
+      await subscriber.call('SUBSCRIBE', 'done');
+      await writer.pipeline([
+        ['GEOADD', 'g', ...SICILY],
+        ['GEOADD', 'g', 'NX', ...SICILY],
+        ['GEORADIUS', 'g', '15', '37', '200', 'km', 'STORE', 'st'],
+        ['GEOSEARCHSTORE', 'st2', 'g', 'FROMMEMBER', 'Palermo', 'BYRADIUS', '500', 'km', 'STOREDIST'],
+        ['GEORADIUSBYMEMBER', 'g', 'Palermo', '1', 'm', 'STOREDIST', 'st3'],
+        ['GEORADIUS', 'g', '0', '0', '1', 'km', 'STORE', 'st'],
+        ['GEORADIUS', 'missing', '0', '0', '1', 'km', 'STORE', 'st2'],
+        ['CONFIG', 'SET', 'notify-keyspace-events', ''],
+      ]);
+      return messagesUntilDone(subscriber, writer);
+    });
   });
 
   test('COMMAND INFO and COMMAND GETKEYS for each geo command', async () => {
