@@ -21,6 +21,7 @@ import { hashCommands } from './hashes.js';
 import { listCommands } from './lists.js';
 import { setCommands } from './sets.js';
 import { zsetCommands } from './zsets.js';
+import { geoCommands } from './geo.js';
 import { persistenceCommands } from './persistence.js';
 import { debugCommands } from './debug.js';
 import { dumpRestoreCommands } from './dump-restore.js';
@@ -49,6 +50,7 @@ export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] 
     listCommands,
     setCommands,
     zsetCommands,
+    geoCommands,
     persistenceCommands(node),
     debugCommands(node),
     dumpRestoreCommands,

@@ -7,10 +7,13 @@ import { globMatch } from '../util/glob.js';
 import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
-/** Key spec flags by command kind, in Redis's vocabulary (COMMAND INFO element 9). */
+/**
+ * Key spec flags by command kind, in Redis's vocabulary (COMMAND INFO element 9). Redis 7.0 spells
+ * the access kinds in lowercase ("access", "update", "delete": server.c addReplyFlagsForKeyArgs).
+ */
 function keySpecFlags(command: Command): string[] {
-  if (command.flags.includes('write')) return command.name === 'del' || command.name === 'unlink' ? ['RM', 'DELETE'] : ['RW', 'UPDATE'];
-  return ['RO', 'ACCESS'];
+  if (command.flags.includes('write')) return command.name === 'del' || command.name === 'unlink' ? ['RM', 'delete'] : ['RW', 'update'];
+  return ['RO', 'access'];
 }
 
 /** server.c addReplyCommandInfo. */

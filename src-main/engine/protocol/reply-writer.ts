@@ -130,6 +130,15 @@ export class ReplyWriter {
     else this.bulk(text);
   }
 
+  /**
+   * A double already printed (addReplyHumanLongDouble, GEOPOS coordinates): `,` in RESP3, a bulk
+   * in RESP2.
+   */
+  doubleText(text: string): void {
+    if (this.protocol === 3) this.ascii(`,${text}\r\n`);
+    else this.bulk(text);
+  }
+
   /** `#t`/`#f` in RESP3, the integers 1/0 in RESP2. */
   bool(value: boolean): void {
     if (this.protocol === 3) this.ascii(value ? '#t\r\n' : '#f\r\n');

@@ -1,0 +1,327 @@
+// Geo commands (geo.c): points kept in a sorted set, scored by their 52-bit geohash
+// (../util/geohash.ts). GEOADD is ZADD with computed scores, and is propagated as that ZADD; the
+// searches live in geo-search.ts.
+import type { BinaryString } from '../protocol/request-parser.js';
+import type { Client } from '../core/client.js';
+import { defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
+import { ERR, is } from '../core/replies.js';
+import { SortedSet } from '../keyspace/types/zset.js';
+import { decodeScore, geoDistance, pointScoreText, standardGeohash } from '../util/geohash.js';
+import { formatHuman } from '../util/fixed-point-text.js';
+import { readAggregate } from './aggregate-access.js';
+import { longLatArg, replyDistance, unitArg } from './geo-args.js';
+import { geoSearchGeneric, type GeoSearchKind } from './geo-search.js';
+import { zaddGeneric } from './zset-basic.js';
+
+/**
+ * geoaddCommand: GEOADD key [NX|XX] [CH] longitude latitude member [...], turned into
+ * ZADD key [NX|XX] [CH] score member [...] and run as ZADD (replaceClientCommandVector), so the
+ * reply, the "zadd" event and what replicas and the AOF receive are ZADD's.
+ */
+function geoaddCommand(client: Client, argv: BinaryString[]): void {
+  let xx = false;
+  let nx = false;
+  let longIdx = 2;
+  for (; longIdx < argv.length; longIdx++) {
+    const opt = argv[longIdx]!;
+    if (is(opt, 'nx')) nx = true;
+    else if (is(opt, 'xx')) xx = true;
+    else if (!is(opt, 'ch')) break;
+  }
+  if ((argv.length - longIdx) % 3 !== 0 || (xx && nx)) return client.reply.error(ERR.syntax);
+
+  const zaddArgv: BinaryString[] = ['zadd', ...argv.slice(1, longIdx)];
+  for (let i = longIdx; i < argv.length; i += 3) {
+    const xy = longLatArg(client, argv, i);
+    if (xy === null) return;
+    zaddArgv.push(pointScoreText(xy[0], xy[1])!, argv[i + 2]!);
+  }
+  const keyspace = client.server.keyspace;
+  const dirtyBefore = keyspace.dirty;
+  zaddGeneric(client, zaddArgv, false);
+  // The rewritten vector is what call() propagates, when ZADD changed something.
+  if (keyspace.dirty !== dirtyBefore) client.server.propagation.propagate(client.db.id, zaddArgv);
+}
+
+/** geodistCommand: GEODIST key member1 member2 [unit]. */
+function geodistCommand(client: Client, argv: BinaryString[]): void {
+  let toMeter = 1;
+  if (argv.length === 5) {
+    const unit = unitArg(client, argv[4]!);
+    if (unit === null) return;
+    toMeter = unit;
+  } else if (argv.length > 5) {
+    return client.reply.error(ERR.syntax);
+  }
+  const zset = readAggregate(client, argv[1]!, SortedSet);
+  if (zset === null) return;
+  const score1 = zset?.score(argv[2]!);
+  const score2 = zset?.score(argv[3]!);
+  if (score1 === undefined || score2 === undefined) return client.reply.null();
+  const [lon1, lat1] = decodeScore(score1);
+  const [lon2, lat2] = decodeScore(score2);
+  replyDistance(client, geoDistance(lon1, lat1, lon2, lat2) / toMeter);
+}
+
+/** geohashCommand: GEOHASH key member [...], a null bulk for each missing member. */
+function geohashCommand(client: Client, argv: BinaryString[]): void {
+  const zset = readAggregate(client, argv[1]!, SortedSet);
+  if (zset === null) return;
+  client.reply.arrayHeader(argv.length - 2);
+  for (let j = 2; j < argv.length; j++) {
+    const score = zset?.score(argv[j]!);
+    if (score === undefined) client.reply.null();
+    else client.reply.bulk(standardGeohash(score));
+  }
+}
+
+/**
+ * geoposCommand: GEOPOS key member [...], the centre of each member's cell as
+ * addReplyHumanLongDouble prints it ("%.17Lf", trailing zeros dropped; a RESP3 double), a null
+ * array for each missing member.
+ */
+function geoposCommand(client: Client, argv: BinaryString[]): void {
+  const zset = readAggregate(client, argv[1]!, SortedSet);
+  if (zset === null) return;
+  const reply = client.reply;
+  reply.arrayHeader(argv.length - 2);
+  for (let j = 2; j < argv.length; j++) {
+    const score = zset?.score(argv[j]!);
+    if (score === undefined) {
+      reply.nullArray();
+      continue;
+    }
+    const [lon, lat] = decodeScore(score);
+    reply.arrayHeader(2);
+    reply.doubleText(formatHuman(lon));
+    reply.doubleText(formatHuman(lat));
+  }
+}
+
+/**
+ * The key positions of GEORADIUS and GEORADIUSBYMEMBER as Redis 7.0 finds them through their key
+ * specs: the source, then the key after the first STORE and the key after the first STOREDIST,
+ * each keyword searched from `startFrom` up to the last-but-one argument.
+ */
+function storeKeyPositions(startFrom: number): (argv: BinaryString[]) => number[] {
+  return (argv) => {
+    const keys = [1];
+    for (const keyword of ['store', 'storedist']) {
+      for (let i = startFrom; i < argv.length - 1; i++) {
+        if (is(argv[i]!, keyword)) {
+          keys.push(i + 1);
+          break;
+        }
+      }
+    }
+    return keys;
+  };
+}
+
+const KEY: CommandDocArgument = { name: 'key', type: 'key' };
+const MEMBER: CommandDocArgument = { name: 'member', type: 'string' };
+const LONGITUDE_LATITUDE: CommandDocArgument[] = [
+  { name: 'longitude', type: 'double' },
+  { name: 'latitude', type: 'double' },
+];
+const UNIT: CommandDocArgument = {
+  name: 'unit',
+  type: 'oneof',
+  arguments: ['m', 'km', 'ft', 'mi'].map((u) => ({ name: u, type: 'pure-token' as const, token: u })),
+};
+const RADIUS_OPTIONS: CommandDocArgument[] = [
+  { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
+  { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
+  { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
+  {
+    name: 'count',
+    type: 'block',
+    optional: true,
+    arguments: [
+      { name: 'count', type: 'integer', token: 'COUNT' },
+      { name: 'any', type: 'pure-token', token: 'ANY', optional: true },
+    ],
+  },
+  {
+    name: 'order',
+    type: 'oneof',
+    optional: true,
+    arguments: [
+      { name: 'asc', type: 'pure-token', token: 'ASC' },
+      { name: 'desc', type: 'pure-token', token: 'DESC' },
+    ],
+  },
+];
+const STORE_OPTIONS: CommandDocArgument[] = [
+  { name: 'key', type: 'key', token: 'STORE', optional: true },
+  { name: 'key', type: 'key', token: 'STOREDIST', optional: true },
+];
+const SEARCH_FROM_BY: CommandDocArgument[] = [
+  {
+    name: 'from',
+    type: 'oneof',
+    arguments: [
+      { name: 'member', type: 'string', token: 'FROMMEMBER' },
+      { name: 'fromlonlat', type: 'block', token: 'FROMLONLAT', arguments: LONGITUDE_LATITUDE },
+    ],
+  },
+  {
+    name: 'by',
+    type: 'oneof',
+    arguments: [
+      { name: 'circle', type: 'block', arguments: [{ name: 'radius', type: 'double', token: 'BYRADIUS' }, UNIT] },
+      {
+        name: 'box',
+        type: 'block',
+        arguments: [{ name: 'width', type: 'double', token: 'BYBOX' }, { name: 'height', type: 'double' }, UNIT],
+      },
+    ],
+  },
+];
+
+const family = { group: 'geo', acl: ['geo' as const] };
+const SEARCH_COMPLEXITY =
+  'O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.';
+
+function searchCommand(
+  name: string,
+  arity: number,
+  since: string,
+  summary: string,
+  kind: GeoSearchKind,
+  args: CommandDocArgument[],
+  store: 'none' | 'optional' | 'destination',
+): CommandSpec {
+  return defineCommand({
+    ...family,
+    name,
+    arity,
+    flags: store === 'none' ? ['readonly'] : store === 'optional' ? ['write', 'denyoom', 'movablekeys'] : ['write', 'denyoom'],
+    keys: store === 'destination' ? [1, 2, 1] : [1, 1, 1],
+    summary,
+    since,
+    complexity: SEARCH_COMPLEXITY,
+    arguments: args,
+    ...(store === 'optional' ? { getKeys: storeKeyPositions(kind.from === 'coords' ? 6 : 5) } : {}),
+    handler: (client, argv) => geoSearchGeneric(client, argv, kind),
+  });
+}
+
+const RADIUS_ARGS = [KEY, ...LONGITUDE_LATITUDE, { name: 'radius', type: 'double' } as const, UNIT, ...RADIUS_OPTIONS];
+const BYMEMBER_ARGS = [KEY, MEMBER, { name: 'radius', type: 'double' } as const, UNIT, ...RADIUS_OPTIONS];
+
+export const geoCommands: CommandSpec[] = [
+  defineCommand({
+    ...family,
+    name: 'geoadd',
+    arity: -5,
+    flags: ['write', 'denyoom'],
+    keys: [1, 1, 1],
+    summary: 'Add one or more geospatial items in the geospatial index represented using a sorted set',
+    since: '3.2.0',
+    complexity: 'O(log(N)) for each item added, where N is the number of elements in the sorted set.',
+    arguments: [
+      KEY,
+      {
+        name: 'condition',
+        type: 'oneof',
+        optional: true,
+        arguments: [
+          { name: 'nx', type: 'pure-token', token: 'NX' },
+          { name: 'xx', type: 'pure-token', token: 'XX' },
+        ],
+      },
+      { name: 'change', type: 'pure-token', token: 'CH', optional: true },
+      { name: 'longitude_latitude_member', type: 'block', multiple: true, arguments: [...LONGITUDE_LATITUDE, MEMBER] },
+    ],
+    handler: geoaddCommand,
+  }),
+  defineCommand({
+    ...family,
+    name: 'geodist',
+    arity: -4,
+    flags: ['readonly'],
+    keys: [1, 1, 1],
+    summary: 'Returns the distance between two members of a geospatial index',
+    since: '3.2.0',
+    complexity: 'O(log(N))',
+    arguments: [KEY, { name: 'member1', type: 'string' }, { name: 'member2', type: 'string' }, { ...UNIT, optional: true }],
+    handler: geodistCommand,
+  }),
+  defineCommand({
+    ...family,
+    name: 'geohash',
+    arity: -2,
+    flags: ['readonly'],
+    keys: [1, 1, 1],
+    summary: 'Returns members of a geospatial index as standard geohash strings',
+    since: '3.2.0',
+    complexity: 'O(log(N)) for each member requested, where N is the number of elements in the sorted set.',
+    arguments: [KEY, { ...MEMBER, optional: true, multiple: true }],
+    handler: geohashCommand,
+  }),
+  defineCommand({
+    ...family,
+    name: 'geopos',
+    arity: -2,
+    flags: ['readonly'],
+    keys: [1, 1, 1],
+    summary: 'Returns longitude and latitude of members of a geospatial index',
+    since: '3.2.0',
+    complexity: 'O(N) where N is the number of members requested.',
+    arguments: [KEY, { ...MEMBER, optional: true, multiple: true }],
+    handler: geoposCommand,
+  }),
+  searchCommand(
+    'georadius',
+    -6,
+    '3.2.0',
+    'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point',
+    { from: 'coords' },
+    [...RADIUS_ARGS, ...STORE_OPTIONS],
+    'optional',
+  ),
+  searchCommand('georadius_ro', -6, '3.2.10', 'A read-only variant for GEORADIUS', { from: 'coords', noStore: true }, RADIUS_ARGS, 'none'),
+  searchCommand(
+    'georadiusbymember',
+    -5,
+    '3.2.0',
+    'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member',
+    { from: 'member' },
+    [...BYMEMBER_ARGS, ...STORE_OPTIONS],
+    'optional',
+  ),
+  searchCommand(
+    'georadiusbymember_ro',
+    -5,
+    '3.2.10',
+    'A read-only variant for GEORADIUSBYMEMBER',
+    { from: 'member', noStore: true },
+    BYMEMBER_ARGS,
+    'none',
+  ),
+  searchCommand(
+    'geosearch',
+    -7,
+    '6.2.0',
+    'Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle.',
+    { from: 'search' },
+    [KEY, ...SEARCH_FROM_BY, ...RADIUS_OPTIONS],
+    'none',
+  ),
+  searchCommand(
+    'geosearchstore',
+    -8,
+    '6.2.0',
+    'Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle, and store the result in another key.',
+    { from: 'search', searchStore: true },
+    [
+      { name: 'destination', type: 'key' },
+      { name: 'source', type: 'key' },
+      ...SEARCH_FROM_BY,
+      ...RADIUS_OPTIONS.filter((a) => !a.name.startsWith('with')),
+      { name: 'storedist', type: 'pure-token', token: 'STOREDIST', optional: true },
+    ],
+    'destination',
+  ),
+];
