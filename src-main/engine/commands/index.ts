@@ -30,6 +30,7 @@ import { aclCommands } from './acl.js';
 import { memoryCommands } from './memory.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { sortCommands } from './sort.js';
+import { streamCommands } from './streams.js';
 
 export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] {
   return [
@@ -59,5 +60,6 @@ export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] 
     memoryCommands,
     hyperloglogCommands,
     sortCommands,
+    streamCommands,
   ];
 }

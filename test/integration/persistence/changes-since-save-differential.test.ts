@@ -212,6 +212,29 @@ const CASES: Record<string, Case> = {
   'SORT ... STORE': { setup: [['RPUSH', 'l', '3', '1', '2']], command: ['SORT', 'l', 'STORE', 'd'] },
   PFADD: { setup: [], command: ['PFADD', 'p', 'a', 'b'] },
   XADD: { setup: [], command: ['XADD', 'x', '1-1', 'f', 'v'] },
+  'XADD with trimming': {
+    setup: [
+      ['XADD', 'x', '1-1', 'f', 'v'],
+      ['XADD', 'x', '1-2', 'f', 'v'],
+    ],
+    command: ['XADD', 'x', 'MAXLEN', '1', '1-3', 'f', 'v'],
+  },
+  XDEL: {
+    setup: [
+      ['XADD', 'x', '1-1', 'f', 'v'],
+      ['XADD', 'x', '1-2', 'f', 'v'],
+    ],
+    command: ['XDEL', 'x', '1-1', '1-2', '1-3'],
+  },
+  XTRIM: {
+    setup: [
+      ['XADD', 'x', '1-1', 'f', 'v'],
+      ['XADD', 'x', '1-2', 'f', 'v'],
+      ['XADD', 'x', '1-3', 'f', 'v'],
+    ],
+    command: ['XTRIM', 'x', 'MAXLEN', '0'],
+  },
+  XSETID: { setup: [['XADD', 'x', '1-1', 'f', 'v']], command: ['XSETID', 'x', '5-5'] },
 };
 
 /** One field of INFO persistence. */
