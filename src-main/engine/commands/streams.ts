@@ -430,11 +430,13 @@ function xreadCommand(client: Client, argv: BinaryString[]): void {
     keys,
     deadline: args.timeout,
     type: 'stream',
-    // serveClientsBlockedOnStreamKey: only an entry past the ID waited after serves the client.
+    // serveClientsBlockedOnStreamKey serves when the stream's last ID passed the one waited
+    // after, but only XADD signals a stream key: here every change does, so the test is for a
+    // live entry past it, which only an XADD makes (XSETID moves the last ID without one).
     serve: (key) => {
       const s = client.db.peekLive(key);
       const after = waitAfter.get(key)!;
-      if (!(s instanceof StreamValue) || compareIds(s.lastId, after) <= 0) return false;
+      if (!(s instanceof StreamValue) || compareIds(s.lastValidId(), after) <= 0) return false;
       replyStreamsHeader(client, 1);
       replyStreamKey(client, key);
       replyRange(client, s, incrId(after)!, MAX_ID, count, false);
