@@ -31,6 +31,9 @@ import { memoryCommands } from './memory.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { sortCommands } from './sort.js';
 import { streamCommands } from './streams.js';
+import { streamGroupCommands } from './stream-groups.js';
+import { streamReadGroupCommands } from './stream-readgroup.js';
+import { streamInfoCommands } from './stream-info.js';
 
 export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] {
   return [
@@ -61,5 +64,8 @@ export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] 
     hyperloglogCommands,
     sortCommands,
     streamCommands,
+    streamGroupCommands,
+    streamReadGroupCommands,
+    streamInfoCommands,
   ];
 }

@@ -313,7 +313,6 @@ export interface XreadArgs {
 /** xreadCommand's option loop, shared with XREADGROUP. Null after replying. */
 export function parseXreadArgs(client: Client, argv: BinaryString[], xreadgroup: boolean): XreadArgs | null {
   const args: XreadArgs = { timeout: null, count: 0, streamsIndex: 0, streamCount: 0, group: null, noAck: false };
-  const name = xreadgroup ? 'XREADGROUP' : 'XREAD';
   for (let i = 1; i < argv.length; i++) {
     const moreArgs = argv.length - i - 1;
     const opt = argv[i]!;
@@ -334,8 +333,8 @@ export function parseXreadArgs(client: Client, argv: BinaryString[], xreadgroup:
       args.streamsIndex = i + 1;
       const rest = argv.length - args.streamsIndex;
       if (rest % 2 !== 0) {
-        const what = xreadgroup ? "'>'" : "'$'";
-        client.reply.error(`ERR Unbalanced ${name} list of streams: for each stream key an ID or ${what} must be specified.`);
+        // 7.0 says XREAD and '$' for XREADGROUP too.
+        client.reply.error("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
         return null;
       }
       args.streamCount = rest / 2;

@@ -49,6 +49,14 @@ export function decrId(id: StreamId): StreamId | null {
   return null;
 }
 
+/** The 128-bit big-endian key of a node in Redis's radix tree (streamEncodeID). */
+export function encodeIdKey(id: StreamId): Buffer {
+  const out = Buffer.allocUnsafe(16);
+  out.writeBigUInt64BE(id.ms, 0);
+  out.writeBigUInt64BE(id.seq, 8);
+  return out;
+}
+
 /** One entry of a node's listpack. */
 export interface NodeEntry {
   readonly id: StreamId;
