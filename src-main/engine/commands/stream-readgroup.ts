@@ -199,8 +199,9 @@ function xreadgroupCommand(client: Client, argv: BinaryString[]): void {
     } else if (s.length && compareIds(s.lastValidId(), group.lastId) > 0) {
       start = incrId(group.lastId)!;
     }
-    const consumer = consumerFor(client, keys[i]!, group, consumerName, args.noAck, true);
-    if (start !== null) served.push({ i, s, consumer, start, history });
+    // Only a stream served now makes (or refreshes) the consumer.
+    if (start !== null)
+      served.push({ i, s, consumer: consumerFor(client, keys[i]!, group, consumerName, args.noAck, true), start, history });
   }
   if (served.length) {
     replyStreamsHeader(client, served.length);

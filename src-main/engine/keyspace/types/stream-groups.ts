@@ -69,6 +69,8 @@ export function groupsInOrder(s: StreamValue): ConsumerGroup[] {
 /** streamRangeHasTombstones: whether max_deleted_entry_id lies within [start, end]. */
 export function rangeHasTombstones(s: StreamValue, start: StreamId | null, end: StreamId | null): boolean {
   if (!s.length || isZeroId(s.maxDeletedEntryId)) return false;
+  // The latest tombstone is before the first entry: none is left in the stream.
+  if (compareIds(s.firstId, s.maxDeletedEntryId) > 0) return false;
   return compareIds(start ?? MIN_ID, s.maxDeletedEntryId) <= 0 && compareIds(s.maxDeletedEntryId, end ?? MAX_ID) <= 0;
 }
 
