@@ -316,6 +316,7 @@ function claimant(client: Client, key: BinaryString, group: ConsumerGroup, name:
   let consumer = group.consumers.get(name);
   if (!consumer) {
     consumer = createConsumer(group, name, Date.now())!;
+    client.db.changed(key);
     notifyStream(client, 'xgroup-createconsumer', key);
   }
   consumer.seenTime = Date.now();

@@ -235,6 +235,46 @@ const CASES: Record<string, Case> = {
     command: ['XTRIM', 'x', 'MAXLEN', '0'],
   },
   XSETID: { setup: [['XADD', 'x', '1-1', 'f', 'v']], command: ['XSETID', 'x', '5-5'] },
+  'XGROUP CREATE MKSTREAM': { setup: [], command: ['XGROUP', 'CREATE', 'x', 'g', '$', 'MKSTREAM'] },
+  'XREADGROUP of a new consumer': {
+    setup: [
+      ['XADD', 'x', '1-1', 'f', 'v'],
+      ['XADD', 'x', '1-2', 'f', 'v'],
+      ['XGROUP', 'CREATE', 'x', 'g', '0'],
+    ],
+    command: ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'x', '>'],
+  },
+  XACK: {
+    setup: [
+      ['XADD', 'x', '1-1', 'f', 'v'],
+      ['XADD', 'x', '1-2', 'f', 'v'],
+      ['XGROUP', 'CREATE', 'x', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'x', '>'],
+    ],
+    command: ['XACK', 'x', 'g', '1-1', '1-2', '1-3'],
+  },
+  'XCLAIM to a new consumer': {
+    setup: [
+      ['XADD', 'x', '1-1', 'f', 'v'],
+      ['XADD', 'x', '1-2', 'f', 'v'],
+      ['XGROUP', 'CREATE', 'x', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'x', '>'],
+    ],
+    command: ['XCLAIM', 'x', 'g', 'd', '0', '1-1', '1-2', 'JUSTID'],
+  },
+  'XAUTOCLAIM to a new consumer': {
+    setup: [
+      ['XADD', 'x', '1-1', 'f', 'v'],
+      ['XADD', 'x', '1-2', 'f', 'v'],
+      ['XGROUP', 'CREATE', 'x', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'x', '>'],
+    ],
+    command: ['XAUTOCLAIM', 'x', 'g', 'd', '0', '0', 'JUSTID'],
+  },
+  'XGROUP CREATECONSUMER': {
+    setup: [['XGROUP', 'CREATE', 'x', 'g', '$', 'MKSTREAM']],
+    command: ['XGROUP', 'CREATECONSUMER', 'x', 'g', 'c'],
+  },
 };
 
 /** One field of INFO persistence. */
