@@ -522,11 +522,19 @@ function xautoclaimCommand(client: Client, argv: BinaryString[]): void {
 
 // --- the specs --------------------------------------------------------------------------------------
 
-function xgroupSub(name: string, arity: number, summary: string, since: string, flags: CommandSpec['flags']): CommandSpec {
+function xgroupSub(
+  name: string,
+  arity: number,
+  summary: string,
+  since: string,
+  flags: CommandSpec['flags'],
+  keySpecFlags: string[],
+): CommandSpec {
   return defineCommand({
     name,
     arity,
     flags,
+    keySpec: { flags: keySpecFlags },
     keys: [2, 2, 1],
     acl: ['stream'],
     summary,
@@ -545,11 +553,11 @@ export const streamGroupCommands: CommandSpec[] = [
     since: '5.0.0',
     group: 'stream',
     subcommands: [
-      xgroupSub('create', -5, 'Create a consumer group.', '5.0.0', ['write', 'denyoom']),
-      xgroupSub('setid', -5, 'Set a consumer group to an arbitrary last delivered ID value.', '5.0.0', ['write']),
-      xgroupSub('destroy', 4, 'Destroy a consumer group.', '5.0.0', ['write']),
-      xgroupSub('createconsumer', 5, 'Create a consumer in a consumer group.', '6.2.0', ['write', 'denyoom']),
-      xgroupSub('delconsumer', 5, 'Delete a consumer from a consumer group.', '5.0.0', ['write']),
+      xgroupSub('create', -5, 'Create a consumer group.', '5.0.0', ['write', 'denyoom'], ['RW', 'insert']),
+      xgroupSub('setid', -5, 'Set a consumer group to an arbitrary last delivered ID value.', '5.0.0', ['write'], ['RW', 'update']),
+      xgroupSub('destroy', 4, 'Destroy a consumer group.', '5.0.0', ['write'], ['RW', 'delete']),
+      xgroupSub('createconsumer', 5, 'Create a consumer in a consumer group.', '6.2.0', ['write', 'denyoom'], ['RW', 'insert']),
+      xgroupSub('delconsumer', 5, 'Delete a consumer from a consumer group.', '5.0.0', ['write'], ['RW', 'delete']),
       defineCommand({
         name: 'help',
         arity: 2,
@@ -578,6 +586,7 @@ export const streamGroupCommands: CommandSpec[] = [
   defineCommand({
     name: 'xpending',
     arity: -3,
+    tips: ['nondeterministic_output'],
     flags: ['readonly'],
     keys: [1, 1, 1],
     acl: ['stream'],
@@ -592,6 +601,7 @@ export const streamGroupCommands: CommandSpec[] = [
   defineCommand({
     name: 'xclaim',
     arity: -6,
+    tips: ['nondeterministic_output'],
     flags: ['write', 'fast'],
     keys: [1, 1, 1],
     acl: ['stream'],
@@ -604,6 +614,8 @@ export const streamGroupCommands: CommandSpec[] = [
   defineCommand({
     name: 'xautoclaim',
     arity: -6,
+    tips: ['nondeterministic_output'],
+    keySpec: { flags: ['RW', 'delete'] },
     flags: ['write', 'fast'],
     keys: [1, 1, 1],
     acl: ['stream'],

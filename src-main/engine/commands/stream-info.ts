@@ -233,7 +233,7 @@ function subcommandSyntaxError(client: Client, argv: BinaryString[]): void {
   client.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]!.slice(0, 128)}'. Try XINFO HELP.`);
 }
 
-function xinfoSub(name: string, arity: number, summary: string, since: string): CommandSpec {
+function xinfoSub(name: string, arity: number, summary: string, since: string, tips?: string[]): CommandSpec {
   return defineCommand({
     name,
     arity,
@@ -243,6 +243,7 @@ function xinfoSub(name: string, arity: number, summary: string, since: string): 
     summary,
     since,
     group: 'stream',
+    tips,
     handler: xinfo,
   });
 }
@@ -256,7 +257,7 @@ export const streamInfoCommands: CommandSpec[] = [
     since: '5.0.0',
     group: 'stream',
     subcommands: [
-      xinfoSub('consumers', 4, 'List the consumers in a consumer group', '5.0.0'),
+      xinfoSub('consumers', 4, 'List the consumers in a consumer group', '5.0.0', ['nondeterministic_output']),
       xinfoSub('groups', 3, 'List the consumer groups of a stream', '5.0.0'),
       xinfoSub('stream', -3, 'Get information about a stream', '5.0.0'),
       defineCommand({

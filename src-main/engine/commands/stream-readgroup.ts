@@ -246,6 +246,7 @@ export const streamReadGroupCommands: CommandSpec[] = [
   defineCommand({
     name: 'xreadgroup',
     arity: -7,
+    keySpec: { flags: ['RO', 'access'], keyword: { keyword: 'STREAMS', startFrom: 4 } },
     flags: ['write', 'blocking', 'movablekeys'],
     keys: [0, 0, 0],
     acl: ['stream'],

@@ -462,6 +462,8 @@ export const streamCommands: CommandSpec[] = [
   defineCommand({
     name: 'xadd',
     arity: -5,
+    tips: ['nondeterministic_output'],
+    keySpec: { notes: 'UPDATE instead of INSERT because of the optional trimming feature' },
     flags: ['write', 'denyoom', 'fast'],
     keys: [1, 1, 1],
     acl: STREAM_ACL,
@@ -474,6 +476,8 @@ export const streamCommands: CommandSpec[] = [
   defineCommand({
     name: 'xtrim',
     arity: -4,
+    tips: ['nondeterministic_output'],
+    keySpec: { flags: ['RW', 'delete'] },
     flags: ['write'],
     keys: [1, 1, 1],
     acl: STREAM_ACL,
@@ -486,6 +490,7 @@ export const streamCommands: CommandSpec[] = [
   defineCommand({
     name: 'xdel',
     arity: -3,
+    keySpec: { flags: ['RW', 'delete'] },
     flags: ['write', 'fast'],
     keys: [1, 1, 1],
     acl: STREAM_ACL,
@@ -499,6 +504,7 @@ export const streamCommands: CommandSpec[] = [
   defineCommand({
     name: 'xlen',
     arity: 2,
+    keySpec: { flags: ['RO'] },
     flags: ['readonly', 'fast'],
     keys: [1, 1, 1],
     acl: STREAM_ACL,
@@ -550,6 +556,7 @@ export const streamCommands: CommandSpec[] = [
   defineCommand({
     name: 'xread',
     arity: -4,
+    keySpec: { keyword: { keyword: 'STREAMS', startFrom: 1 } },
     flags: ['readonly', 'blocking', 'movablekeys'],
     keys: [0, 0, 0],
     acl: STREAM_ACL,

@@ -382,6 +382,22 @@ describe('streams', () => {
   });
 });
 
+describe('stream commands in COMMAND INFO', () => {
+  test("flags, key positions, tips and key specs (XREAD's keyword search) as redis-server gives them", async () => {
+    // Subcommands come in the order of Redis's dict: compared as a set.
+    const normal = (reply: unknown): unknown => {
+      const rows = show(reply as never) as unknown[][];
+      for (const row of rows) (row[9] as unknown[][]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+      return rows;
+    };
+    const names = ['xadd', 'xtrim', 'xdel', 'xlen', 'xsetid', 'xrange', 'xrevrange', 'xread', 'xreadgroup'];
+    names.push('xgroup', 'xack', 'xpending', 'xclaim', 'xautoclaim', 'xinfo');
+    const [ours, theirs] = await Promise.all([pair.ours.call('COMMAND', 'INFO', ...names), pair.redis.call('COMMAND', 'INFO', ...names)]);
+    assert.deepEqual(normal(ours), normal(theirs));
+    await pair.same(['COMMAND', 'GETKEYS', 'XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', '1', 'STREAMS', 'a', 'b', '>', '>']);
+  });
+});
+
 describe('stream propagation', () => {
   test('XADD goes out with the ID it generated, "~" trimming as "=" with what is left', () => {
     const node = new InProcessNode(['--stream-node-max-entries', '4']);
