@@ -232,7 +232,7 @@ function xreadgroupCommand(client: Client, argv: BinaryString[]): void {
       }
       // Only an entry past the group's last delivered one serves (see XREAD's serve).
       if (compareIds(s.lastValidId(), group.lastId) <= 0) return false;
-      const consumer = consumerFor(client, key, group, consumerName, args.noAck, false);
+      const consumer = consumerFor(client, key, group, consumerName, args.noAck, true);
       replyStreamsHeader(client, 1);
       replyStreamKey(client, key);
       deliverNew(client, key, s, group, consumer, incrId(group.lastId)!, count, args.noAck);

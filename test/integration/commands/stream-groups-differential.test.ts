@@ -330,6 +330,42 @@ describe('consumer groups', () => {
   });
 });
 
+test('what a served waiting XREADGROUP propagates, NOACK with a new consumer included', async () => {
+  await setup([['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM']]);
+  const run = async (port: number, dir: string) => {
+    const [waiter, writer] = await Promise.all([RespClient.open(port), RespClient.open(port)]);
+    try {
+      const first = waiter.call('XREADGROUP', 'GROUP', 'g', 'newc', 'NOACK', 'BLOCK', '0', 'STREAMS', 's', '>');
+      await blockedCount(writer, 1);
+      await writer.call('XADD', 's', '1-0', 'f', 'v');
+      const second = waiter.call('XREADGROUP', 'GROUP', 'g', 'other', 'BLOCK', '0', 'STREAMS', 's', '>');
+      await blockedCount(writer, 1);
+      await writer.call('XADD', 's', '2-0', 'f', 'v');
+      const replies = [show(await first), show(await second)];
+      await writer.call('SET', 'done', '1');
+      return { replies, aof: await readAofAfterFlush(dir) };
+    } finally {
+      waiter.close();
+      writer.close();
+    }
+  };
+  const [ours, theirs] = await Promise.all(pair.servers.map((s) => run(s.port, s.dir)));
+  const timeless = (commands: string[][]) => commands.map((argv) => argv.map((a, i) => (argv[i - 1] === 'TIME' ? '<time>' : a)));
+  assert.deepEqual(ours.replies, theirs.replies);
+  assert.deepEqual(timeless(ours.aof), timeless(theirs.aof), 'propagated commands differ (ours, then redis-server)');
+  assert.deepEqual(timeless(theirs.aof), [
+    ['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM'],
+    ['XADD', 's', '1-0', 'f', 'v'],
+    ['MULTI'],
+    ['XGROUP', 'CREATECONSUMER', 's', 'g', 'newc'],
+    ['XGROUP', 'SETID', 's', 'g', '1-0', 'ENTRIESREAD', '1'],
+    ['EXEC'],
+    ['XADD', 's', '2-0', 'f', 'v'],
+    ['XCLAIM', 's', 'g', 'other', '0', '2-0', 'TIME', '<time>', 'RETRYCOUNT', '1', 'FORCE', 'JUSTID', 'LASTID', '2-0'],
+    ['SET', 'done', '1'],
+  ]);
+});
+
 async function blockedCount(client: RespClient, count: number): Promise<void> {
   for (let attempt = 0; attempt < 500; attempt++) {
     const info = String(show(await client.call('INFO', 'clients')));
