@@ -291,7 +291,7 @@ describe('streams', () => {
       ['XSETID', 'missing', 'bad'],
       ['XSETID', 'missing', '1', 'ENTRIESADDED', '-2'],
       ['XADD', 's', '9-0', 'f', 'v'],
-      ['XADD', 's', '*', 'f', 'v'],
+      ['XADD', 's', '12-*', 'f', 'v'],
       ['XDEL', 's', '5-0'],
       ['XSETID', 'e', '1'],
       ['XADD', 'e', 'MAXLEN', '0', '3-0', 'f', 'v'],
