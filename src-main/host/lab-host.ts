@@ -41,7 +41,7 @@ export class LabHost implements LabApi {
   ) {}
 
   /**
-   * Opens the lab in `dataDir`. A brand-new lab gets three nodes from port 6379 up; an existing lab
+   * Opens the lab in `dataDir`. A brand-new lab gets a master and two replicas from port 6379 up; an existing lab
    * starts the nodes that were meant to be running when it last closed. Resolves once they are up
    * (or have failed, which the events record).
    */
@@ -71,7 +71,7 @@ export class LabHost implements LabApi {
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
       : await lifecycle.createInitialNodes();
-    await Promise.allSettled(toStart.map((node) => lifecycle.start(node.stored.id)));
+    await lifecycle.startInOrder(toStart);
     return host;
   }
 

@@ -18,8 +18,8 @@ import type { NodeSummaries } from './node-summary.js';
 import { portForNewNode } from './ports.js';
 import { SerialQueue } from './serial-queue.js';
 
-/** How many nodes a brand-new lab starts with: enough for a master and two replicas. */
-const INITIAL_NODE_COUNT = 3;
+/** A brand-new lab's master has this many replicas: enough to fail over and still have a replica. */
+const INITIAL_REPLICA_COUNT = 2;
 
 export interface NodeLifecycleDeps {
   dataDir: string;
@@ -45,11 +45,37 @@ export class NodeLifecycle {
     return node;
   }
 
-  /** A brand-new lab's first nodes, on the first free ports from 6379 up; not started yet. */
+  /**
+   * A brand-new lab's first nodes, on the first free ports from 6379 up, not started yet: a master
+   * and two replicas linked to it in the lab (stored like any link made with the controls), so the
+   * first thing a user sees is replication working, and every later action (cut a link, crash the
+   * master, fail over) starts from there.
+   */
   async createInitialNodes(): Promise<LabNode[]> {
-    const created: LabNode[] = [];
-    for (let i = 0; i < INITIAL_NODE_COUNT; i++) created.push(this.create({ port: await this.portFor() }));
+    const master = this.create({ port: await this.portFor() });
+    const created = [master];
+    for (let i = 0; i < INITIAL_REPLICA_COUNT; i++) {
+      const replica = this.create({ port: await this.portFor() });
+      this.deps.store.setReplicaOf(replica.stored.id, master.stored.id);
+      replica.stored.replicaOf = master.stored.id;
+      created.push(replica);
+    }
     return created;
+  }
+
+  /**
+   * Starts nodes masters first: a replica started together with its master would find the port
+   * closed and retry a second later, so the lab would come up with its links down for a moment.
+   * Resolves when every start has ended either way (failures are recorded as events).
+   */
+  async startInOrder(nodes: readonly LabNode[]): Promise<void> {
+    const starting = new Set(nodes);
+    const waitsForMaster = (node: LabNode): boolean => {
+      const master = this.deps.links.storedMaster(node);
+      return master !== undefined && starting.has(master);
+    };
+    await Promise.allSettled(nodes.filter((node) => !waitsForMaster(node)).map((node) => this.start(node.stored.id)));
+    await Promise.allSettled(nodes.filter(waitsForMaster).map((node) => this.start(node.stored.id)));
   }
 
   async add(options: AddNodeOptions = {}): Promise<NodeSummary> {
