@@ -5,10 +5,12 @@
 //   replication/  links made in the lab, and the topology and REPLICAOF loops read from INFO
 //   metrics/      INFO polling (every 500 ms) and parsing
 //   events/       the push stream, and events recorded in the store and pushed
-//   store/        lab.db: nodes and events across restarts
+//   store/        lab.db: nodes, events and settings across restarts
+//   access/       browser mode's token (stored, rotatable) and last HTTP port
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
 import type { AddNodeOptions, LabApi, LabEvent, LabPush, NodeSummary } from '../api/index.js';
+import { BrowserAccess } from './access/browser-access.js';
 import { EventRecorder } from './events/event-recorder.js';
 import { LabPushes } from './events/lab-pushes.js';
 import { InfoPoller } from './metrics/info-poller.js';
@@ -38,6 +40,8 @@ export class LabHost implements LabApi {
     private readonly info: InfoPoller,
     private readonly links: ReplicationLinks,
     private readonly lifecycle: NodeLifecycle,
+    /** Browser mode's token and port; browser mode's server reads and watches it. */
+    readonly access: BrowserAccess,
   ) {}
 
   /**
@@ -67,7 +71,7 @@ export class LabHost implements LabApi {
     });
     for (const stored of store.nodes.list()) lifecycle.track(stored);
     info.start();
-    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle);
+    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle, new BrowserAccess(store.settings));
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
       : await lifecycle.createInitialNodes();
@@ -115,6 +119,10 @@ export class LabHost implements LabApi {
 
   crashNode(id: string): Promise<NodeSummary> {
     return this.lifecycle.crash(id);
+  }
+
+  async rotateToken(): Promise<{ token: string }> {
+    return { token: this.access.rotate() };
   }
 
   /** Stops every node gracefully and closes the store. Nodes keep their "should run" flag for next time. */

@@ -36,6 +36,12 @@ const MIGRATIONS: readonly string[] = [
    INSERT INTO events_v2 SELECT id, time, node_id, node_name, kind, message FROM events;
    DROP TABLE events;
    ALTER TABLE events_v2 RENAME TO events;`,
+  // 2 -> 3: lab-wide settings, one text value per key (browser mode's token and HTTP port first),
+  // so what belongs to a lab stays with its data directory.
+  `CREATE TABLE settings (
+     key    TEXT PRIMARY KEY,
+     value  TEXT NOT NULL
+   );`,
 ];
 
 /** Brings the database to the newest schema in one transaction; refuses a lab.db from a newer ReplicaLab. */
