@@ -1,5 +1,5 @@
 // The lab's nodes: what the renderer sees of each one and the calls that create, start, stop,
-// crash and remove them.
+// restart, crash and remove them.
 import type { NodeLiveInfo } from './metrics.js';
 import { isRecord, nodeId, type ParamChecks } from './param-checks.js';
 import type { MasterPointer } from './replication.js';
@@ -54,7 +54,10 @@ export interface NodesApi {
   listNodes(): Promise<NodeSummary[]>;
   addNode(options?: AddNodeOptions): Promise<NodeSummary>;
   startNode(id: string): Promise<NodeSummary>;
+  /** Graceful stop (SHUTDOWN as configured: with save points the node saves its RDB first). */
   stopNode(id: string): Promise<NodeSummary>;
+  /** A graceful stop of the running node, then a start from the same config and files. */
+  restartNode(id: string): Promise<NodeSummary>;
   removeNode(id: string): Promise<void>;
   /** Terminates the node's thread at once, as a power cut would: no final save, connections just drop. */
   crashNode(id: string): Promise<NodeSummary>;
@@ -71,6 +74,7 @@ export const NODES_PARAM_CHECKS = {
   addNode: (params) => [addNodeOptions(params[0])],
   startNode: (params) => [nodeId(params[0])],
   stopNode: (params) => [nodeId(params[0])],
+  restartNode: (params) => [nodeId(params[0])],
   removeNode: (params) => [nodeId(params[0])],
   crashNode: (params) => [nodeId(params[0])],
 } satisfies ParamChecks<NodesApi>;

@@ -100,6 +100,10 @@ export class LabHost implements LabApi {
     return this.lifecycle.stop(id);
   }
 
+  restartNode(id: string): Promise<NodeSummary> {
+    return this.lifecycle.restart(id);
+  }
+
   /** Stops the node if it runs, forgets it and deletes its directory (data, config and log). */
   removeNode(id: string): Promise<void> {
     return this.lifecycle.remove(id);

@@ -92,35 +92,53 @@ export class NodeLifecycle {
   }
 
   async start(id: string): Promise<NodeSummary> {
-    const { registry, store, backend, events, links, info, summaries } = this.deps;
-    const node = registry.get(id);
+    const node = this.deps.registry.get(id);
+    return node.queue.run(() => this.startNow(node));
+  }
+
+  /**
+   * A graceful stop (SHUTDOWN as the node is configured: with save points it saves its RDB first),
+   * then a start from the same config and files, as `redis-cli shutdown` followed by redis-server
+   * would. Both halves run in one turn of the node's queue, so no other click lands in between.
+   */
+  async restart(id: string): Promise<NodeSummary> {
+    const node = this.deps.registry.get(id);
     return node.queue.run(async () => {
-      store.setShouldRun(id, true);
-      node.stored.shouldRun = true;
-      if (node.running) return summaries.of(node);
-      this.setStatus(node, 'starting');
-      const master = links.storedMaster(node);
-      try {
-        ensureNodeConfig(node.files, node.stored);
-        node.running = await backend.start({
-          // Later directives win, so the lab's link overrides a `replicaof` in the node's own config.
-          argv: master ? [node.files.configFile, '--replicaof', '127.0.0.1', String(master.stored.port)] : [node.files.configFile],
-          onLog: (line) => this.onLog(node, line),
-          onEnd: (end) => this.onEnd(node, end),
-        });
-      } catch (error) {
-        node.lastError = messageOf(error);
-        events.record(node.stored, 'error', `could not start: ${node.lastError}`);
-        this.setStatus(node, 'stopped');
-        throw new Error(`${node.stored.name} could not start: ${node.lastError}`);
-      }
-      node.lastError = null;
-      const asReplica = master ? `, replicating from ${master.stored.name} (--replicaof 127.0.0.1 ${master.stored.port})` : '';
-      events.record(node.stored, 'started', `listening on 127.0.0.1:${node.running.port}${asReplica}`);
-      this.setStatus(node, 'running');
-      await info.refresh(node);
-      return summaries.of(node);
+      if (!node.running) throw new Error(`${node.stored.name} is not running; start it instead`);
+      await this.stopRunning(node, 'stopped to restart');
+      return this.startNow(node);
     });
+  }
+
+  /** Starts the node now; the caller holds its queue. */
+  private async startNow(node: LabNode): Promise<NodeSummary> {
+    const { store, backend, events, links, info, summaries } = this.deps;
+    const id = node.stored.id;
+    store.setShouldRun(id, true);
+    node.stored.shouldRun = true;
+    if (node.running) return summaries.of(node);
+    this.setStatus(node, 'starting');
+    const master = links.storedMaster(node);
+    try {
+      ensureNodeConfig(node.files, node.stored);
+      node.running = await backend.start({
+        // Later directives win, so the lab's link overrides a `replicaof` in the node's own config.
+        argv: master ? [node.files.configFile, '--replicaof', '127.0.0.1', String(master.stored.port)] : [node.files.configFile],
+        onLog: (line) => this.onLog(node, line),
+        onEnd: (end) => this.onEnd(node, end),
+      });
+    } catch (error) {
+      node.lastError = messageOf(error);
+      events.record(node.stored, 'error', `could not start: ${node.lastError}`);
+      this.setStatus(node, 'stopped');
+      throw new Error(`${node.stored.name} could not start: ${node.lastError}`);
+    }
+    node.lastError = null;
+    const asReplica = master ? `, replicating from ${master.stored.name} (--replicaof 127.0.0.1 ${master.stored.port})` : '';
+    events.record(node.stored, 'started', `listening on 127.0.0.1:${node.running.port}${asReplica}`);
+    this.setStatus(node, 'running');
+    await info.refresh(node);
+    return summaries.of(node);
   }
 
   async stop(id: string): Promise<NodeSummary> {

@@ -7,7 +7,7 @@ import { lab } from '../api/lab-client.js';
 import { nodeLabel, STATUS_TEXT } from '../format/node-labels.js';
 import { useNoticesStore } from './notices.js';
 
-export type NodeAction = 'start' | 'stop' | 'remove' | 'link' | 'promote' | 'crash';
+export type NodeAction = 'start' | 'stop' | 'restart' | 'remove' | 'link' | 'promote' | 'crash';
 
 export const useNodesStore = defineStore('nodes', () => {
   const notices = useNoticesStore();
@@ -98,6 +98,8 @@ export const useNodesStore = defineStore('nodes', () => {
     start: (node: NodeSummary) =>
       act(node, 'start', `Could not start ${nodeLabel(node)}`, async () => upsert(await lab.startNode(node.id))),
     stop: (node: NodeSummary) => act(node, 'stop', `Could not stop ${nodeLabel(node)}`, async () => upsert(await lab.stopNode(node.id))),
+    restart: (node: NodeSummary) =>
+      act(node, 'restart', `Could not restart ${nodeLabel(node)}`, async () => upsert(await lab.restartNode(node.id))),
     remove: (node: NodeSummary) =>
       act(node, 'remove', `Could not remove ${nodeLabel(node)}`, async () => {
         await lab.removeNode(node.id);

@@ -1,0 +1,132 @@
+// The node controls as a user clicks them, in a 1024x700 window: each found by its accessible name,
+// each a real process action checked on the nodes with Debian's redis-cli. Restart is a graceful
+// stop (the RDB saved as configured) and a start, so data survives it; Crash saves nothing. Run
+// after `npm run build`.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { redisCli } from '../support/servers.js';
+
+const STOP_BUTTON = /^Stop node (.+) \(port (\d+)\)$/;
+
+interface ShownNode {
+  name: string;
+  label: string;
+  port: number;
+}
+
+/** The running nodes as their Stop buttons name them, lowest port first. */
+async function runningNodes(page: Page): Promise<ShownNode[]> {
+  const names = await page
+    .getByRole('button', { name: STOP_BUTTON })
+    .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? ''));
+  return names
+    .map((name) => {
+      const [, nodeName, port] = STOP_BUTTON.exec(name)!;
+      return { name: nodeName!, label: `${nodeName} (port ${port})`, port: Number(port) };
+    })
+    .sort((a, b) => a.port - b.port);
+}
+
+function nodesTable(page: Page): Locator {
+  return page.getByRole('table', { name: /^Nodes of the lab/ });
+}
+
+async function cellUnder(page: Page, node: ShownNode, header: string): Promise<string> {
+  const headers = (await nodesTable(page).getByRole('columnheader').allInnerTexts()).map((h) => h.trim());
+  const column = headers.indexOf(header);
+  assert.notEqual(column, -1, `no "${header}" column in ${JSON.stringify(headers)}`);
+  const row = nodesTable(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('button', { name: `Details and log of ${node.label}` }) });
+  return (await row.locator('th, td').nth(column).innerText()).trim();
+}
+
+function infoField(port: number, field: string): string | undefined {
+  const line = redisCli(port, ['INFO'])
+    .split(/\r?\n/)
+    .find((l) => l.startsWith(`${field}:`));
+  return line?.slice(field.length + 1);
+}
+
+describe('node controls in the lab UI', () => {
+  let lab: BrowserModeLab | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  const pageErrors: string[] = [];
+  let master: ShownNode;
+  let replicas: ShownNode[];
+
+  before(async () => {
+    lab = await startBrowserMode();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(lab.url);
+    await waitUntil('three nodes are running', async () => (await runningNodes(page)).length === 3);
+    [master, ...replicas] = await runningNodes(page);
+    for (const replica of replicas) {
+      await waitUntil(
+        `${replica.name} is linked`,
+        async () => (await cellUnder(page, replica, 'Role')) === `replica of ${master.name} link up`,
+      );
+    }
+  });
+
+  after(async () => {
+    await browser?.close();
+    const code = await lab?.stop();
+    assert.equal(code, 0, `browser mode should exit cleanly on SIGTERM:\n${lab?.stderr()}`);
+  });
+
+  it('Restart stops the master gracefully and starts it again with its data; its replicas link up again', async () => {
+    assert.equal(redisCli(master.port, ['SET', 'ui:restart', 'kept']), 'OK');
+    const before = Number(infoField(master.port, 'uptime_in_seconds'));
+    const pid = infoField(master.port, 'run_id');
+    await page.getByRole('button', { name: `Restart node ${master.label}`, exact: true }).click();
+    await waitUntil(`${master.name} has a new run id`, () => {
+      try {
+        const runId = infoField(master.port, 'run_id');
+        return runId !== undefined && runId !== pid;
+      } catch {
+        return false;
+      }
+    });
+    await waitUntil(`${master.name} shows Running`, async () => (await cellUnder(page, master, 'Status')) === 'Running');
+    assert.equal(redisCli(master.port, ['GET', 'ui:restart']), 'kept', 'the RDB saved at the stop was loaded');
+    assert.ok(Number(infoField(master.port, 'uptime_in_seconds')) <= before + 1);
+    for (const replica of replicas) {
+      // The row may still show the link as it was before the restart: wait for the node first.
+      await waitUntil(`${replica.name} links up again`, () => infoField(replica.port, 'master_link_status') === 'up');
+      await waitUntil(
+        `${replica.name} shows its link up`,
+        async () => (await cellUnder(page, replica, 'Role')) === `replica of ${master.name} link up`,
+      );
+      assert.equal(redisCli(replica.port, ['GET', 'ui:restart']), 'kept');
+    }
+  });
+
+  it('Crash saves nothing: an unsaved write on a new node is gone after Start; Stop refuses connections', async () => {
+    await page.getByRole('button', { name: 'Add node', exact: true }).click();
+    await waitUntil('a fourth node runs', async () => (await runningNodes(page)).length === 4);
+    const added = (await runningNodes(page)).find((node) => ![master, ...replicas].some((n) => n.port === node.port))!;
+    await waitUntil(`${added.name} shows Running`, async () => (await cellUnder(page, added, 'Status')) === 'Running');
+    assert.equal(redisCli(added.port, ['SET', 'ui:unsaved', '1']), 'OK');
+
+    await page.getByRole('button', { name: `Crash node ${added.label}`, exact: true }).click();
+    await page
+      .getByRole('dialog', { name: `Crash ${added.label}?` })
+      .getByRole('button', { name: 'Crash node', exact: true })
+      .click();
+    await waitUntil(`${added.name} shows Crashed`, async () => (await cellUnder(page, added, 'Status')).startsWith('Crashed'));
+    await page.getByRole('button', { name: `Start node ${added.label}`, exact: true }).click();
+    await waitUntil(`${added.name} shows Running`, async () => (await cellUnder(page, added, 'Status')) === 'Running');
+    assert.equal(redisCli(added.port, ['EXISTS', 'ui:unsaved']), '0');
+
+    await page.getByRole('button', { name: `Stop node ${added.label}`, exact: true }).click();
+    await waitUntil(`${added.name} shows Stopped`, async () => (await cellUnder(page, added, 'Status')) === 'Stopped');
+    assert.notEqual(redisCli(added.port, ['PING']), 'PONG', 'a stopped node does not answer');
+    assert.deepEqual(pageErrors, [], 'the page threw no uncaught errors');
+  });
+});
