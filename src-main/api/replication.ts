@@ -1,5 +1,5 @@
-// Replication between lab nodes: the one call that links a node to a master (or promotes it), and
-// how a replica's master is reported.
+// Replication between lab nodes: the call that links a node to a master (or promotes it), FAILOVER
+// and its abort, and how a replica's master is reported.
 import type { NodeSummary } from './nodes.js';
 import { nodeId, type ParamChecks } from './param-checks.js';
 
@@ -21,6 +21,15 @@ export interface ReplicationApi {
    * so the lab applies it again whenever it starts the node. Rejects with the node's own error.
    */
   linkNode(id: string, masterId: string | null): Promise<NodeSummary>;
+  /**
+   * Sends the running master `FAILOVER TO 127.0.0.1 <port of replicaId>` and resolves once it
+   * accepted. The master then goes through master_failover_state (waiting-for-sync,
+   * failover-in-progress, no-failover) in its INFO, ending as a replica of the target; each state is
+   * recorded as a `failover` event, and the lab's stored links follow the switch.
+   */
+  failover(masterId: string, replicaId: string): Promise<NodeSummary>;
+  /** Sends the master `FAILOVER ABORT`: it stays (or becomes again) a master. Rejects with the node's own error. */
+  abortFailover(masterId: string): Promise<NodeSummary>;
 }
 
 export const REPLICATION_PARAM_CHECKS = {
@@ -29,4 +38,6 @@ export const REPLICATION_PARAM_CHECKS = {
     if (params[1] !== null && typeof params[1] !== 'string') throw new Error('linkNode needs a master node id, or null to promote');
     return [nodeId(params[0]), params[1] === null ? null : nodeId(params[1])];
   },
+  failover: (params) => [nodeId(params[0]), nodeId(params[1])],
+  abortFailover: (params) => [nodeId(params[0])],
 } satisfies ParamChecks<ReplicationApi>;

@@ -2,7 +2,8 @@
 // services with one job each:
 //   nodes/        the node registry, their lifecycle (start, stop, crash, remove), files and logs,
 //                 run through a NodeBackend (today: one worker thread per node, nodes/worker-thread/)
-//   replication/  links made in the lab, and the topology and REPLICAOF loops read from INFO
+//   replication/  links made in the lab, FAILOVER and its progress, and the topology and REPLICAOF
+//                 loops read from INFO
 //   metrics/      INFO polling (every 500 ms) and parsing
 //   events/       the push stream, and events recorded in the store and pushed
 //   store/        lab.db: nodes, events and settings across restarts
@@ -18,6 +19,7 @@ import { NodeLifecycle } from './nodes/node-lifecycle.js';
 import { NodeRegistry } from './nodes/node-registry.js';
 import { NodeSummaries } from './nodes/node-summary.js';
 import { WorkerThreadBackend } from './nodes/worker-thread/worker-thread-backend.js';
+import { Failovers } from './replication/failover.js';
 import { ReplicationLinks } from './replication/replication-links.js';
 import { LabStore } from './store/lab-store.js';
 
@@ -40,6 +42,7 @@ export class LabHost implements LabApi {
     private readonly info: InfoPoller,
     private readonly links: ReplicationLinks,
     private readonly lifecycle: NodeLifecycle,
+    private readonly failovers: Failovers,
     /** Browser mode's token and port; browser mode's server reads and watches it. */
     readonly access: BrowserAccess,
   ) {}
@@ -71,7 +74,9 @@ export class LabHost implements LabApi {
     });
     for (const stored of store.nodes.list()) lifecycle.track(stored);
     info.start();
-    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle, new BrowserAccess(store.settings));
+    const failovers = new Failovers(registry, store.nodes, events, info, summaries);
+    const access = new BrowserAccess(store.settings);
+    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle, failovers, access);
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
       : await lifecycle.createInitialNodes();
@@ -119,6 +124,14 @@ export class LabHost implements LabApi {
 
   linkNode(id: string, masterId: string | null): Promise<NodeSummary> {
     return this.links.link(id, masterId);
+  }
+
+  failover(masterId: string, replicaId: string): Promise<NodeSummary> {
+    return this.failovers.failover(masterId, replicaId);
+  }
+
+  abortFailover(masterId: string): Promise<NodeSummary> {
+    return this.failovers.abort(masterId);
   }
 
   crashNode(id: string): Promise<NodeSummary> {

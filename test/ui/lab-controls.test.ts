@@ -1,9 +1,11 @@
 // The node controls as a user clicks them, in a 1024x700 window: each found by its accessible name,
 // each a real process action checked on the nodes with Debian's redis-cli. Restart is a graceful
 // stop (the RDB saved as configured) and a start, so data survives it; Crash saves nothing. Run
-// after `npm run build`.
+// after `npm run build`. Fail over sends the master FAILOVER TO the chosen replica, and the old
+// master ends as its replica; Abort failover sends FAILOVER ABORT while the master waits.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
 import { redisCli } from '../support/servers.js';
@@ -127,6 +129,60 @@ describe('node controls in the lab UI', () => {
     await page.getByRole('button', { name: `Stop node ${added.label}`, exact: true }).click();
     await waitUntil(`${added.name} shows Stopped`, async () => (await cellUnder(page, added, 'Status')) === 'Stopped');
     assert.notEqual(redisCli(added.port, ['PING']), 'PONG', 'a stopped node does not answer');
+    assert.deepEqual(pageErrors, [], 'the page threw no uncaught errors');
+  });
+  it('"Fail over" on a replica makes it the master and the old master its replica, without losing a write', async () => {
+    const [target, other] = replicas as [ShownNode, ShownNode];
+    assert.equal(redisCli(master.port, ['SET', 'ui:before-failover', '1']), 'OK');
+    await page.getByRole('button', { name: `Fail over ${master.label} to ${target.label}`, exact: true }).click();
+    await waitUntil(
+      `${master.name} shows itself a replica of ${target.name}`,
+      async () => (await cellUnder(page, master, 'Role')) === `replica of ${target.name} link up`,
+    );
+    await waitUntil(`${target.name} shows role master`, async () => (await cellUnder(page, target, 'Role')).startsWith('master'));
+    const oldMaster = redisCli(master.port, ['INFO', 'replication']);
+    assert.match(oldMaster, /^role:slave\r?$/m);
+    assert.match(oldMaster, new RegExp(`^master_port:${target.port}\\r?$`, 'm'));
+    assert.match(redisCli(target.port, ['INFO', 'replication']), /^role:master\r?$/m);
+    assert.equal(redisCli(target.port, ['GET', 'ui:before-failover']), '1');
+    assert.equal(redisCli(target.port, ['SET', 'ui:after-failover', '1']), 'OK');
+    await waitUntil(
+      `${other.name} gets the new master's writes through ${master.name}`,
+      () => redisCli(other.port, ['GET', 'ui:after-failover']) === '1',
+    );
+    const events = page.getByRole('region', { name: /^Events/ });
+    await waitUntil('the events list shows the failover done', async () =>
+      (await events.innerText()).includes(`done: ${target.name} is the master`),
+    );
+  });
+
+  it('"Abort failover" stops a failover waiting for a lagging replica; the master stays a master', async () => {
+    const [newMaster] = replicas as [ShownNode];
+    // The old master sleeps, so it cannot acknowledge the next write and the failover to it waits.
+    const sleeping = new Promise((resolve) =>
+      execFile('redis-cli', ['-p', String(master.port), 'DEBUG', 'SLEEP', '8'], { timeout: 30_000 }, resolve),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(redisCli(newMaster.port, ['SET', 'ui:unacknowledged', '1']), 'OK');
+    await page.getByRole('button', { name: `Fail over ${newMaster.label} to ${master.label}`, exact: true }).click();
+    const state = nodesTable(page).getByRole('status').filter({ hasText: 'master_failover_state: waiting-for-sync' });
+    await state.waitFor({ timeout: 10000 });
+    assert.match(redisCli(newMaster.port, ['INFO', 'replication']), /^master_failover_state:waiting-for-sync\r?$/m);
+    await page.getByRole('button', { name: `Abort the failover of ${newMaster.label}`, exact: true }).click();
+    await state.waitFor({ state: 'detached', timeout: 10000 });
+    const info = redisCli(newMaster.port, ['INFO', 'replication']);
+    assert.match(info, /^master_failover_state:no-failover\r?$/m);
+    assert.match(info, /^role:master\r?$/m);
+    assert.equal(redisCli(newMaster.port, ['SET', 'ui:writable', '1']), 'OK');
+    await sleeping;
+  });
+
+  it('"Promote" turns a replica into a master with REPLICAOF NO ONE', async () => {
+    const [, other] = replicas as [ShownNode, ShownNode];
+    await page.getByRole('button', { name: `Promote ${other.label} to master`, exact: true }).click();
+    await waitUntil(`${other.name} shows role master`, async () => (await cellUnder(page, other, 'Role')) === 'master');
+    assert.match(redisCli(other.port, ['INFO', 'replication']), /^role:master\r?$/m);
+    assert.equal(redisCli(other.port, ['SET', 'ui:promoted', '1']), 'OK');
     assert.deepEqual(pageErrors, [], 'the page threw no uncaught errors');
   });
 });

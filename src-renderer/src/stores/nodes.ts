@@ -7,7 +7,7 @@ import { lab } from '../api/lab-client.js';
 import { nodeLabel, STATUS_TEXT } from '../format/node-labels.js';
 import { useNoticesStore } from './notices.js';
 
-export type NodeAction = 'start' | 'stop' | 'restart' | 'remove' | 'link' | 'promote' | 'crash';
+export type NodeAction = 'start' | 'stop' | 'restart' | 'remove' | 'link' | 'promote' | 'crash' | 'failover' | 'abort-failover';
 
 export const useNodesStore = defineStore('nodes', () => {
   const notices = useNoticesStore();
@@ -111,6 +111,15 @@ export const useNodesStore = defineStore('nodes', () => {
       ),
     promote: (node: NodeSummary) =>
       act(node, 'promote', `Could not promote ${nodeLabel(node)} to master`, async () => upsert(await lab.linkNode(node.id, null))),
+    /** Marked pending on the master: FAILOVER is its command, and it is the node whose state changes first. */
+    failover: (master: NodeSummary, replica: NodeSummary) =>
+      act(master, 'failover', `Could not fail ${nodeLabel(master)} over to ${nodeLabel(replica)}`, async () =>
+        upsert(await lab.failover(master.id, replica.id)),
+      ),
+    abortFailover: (master: NodeSummary) =>
+      act(master, 'abort-failover', `Could not abort the failover of ${nodeLabel(master)}`, async () =>
+        upsert(await lab.abortFailover(master.id)),
+      ),
     crash: (node: NodeSummary) =>
       act(node, 'crash', `Could not crash ${nodeLabel(node)}`, async () => upsert(await lab.crashNode(node.id))),
   };
