@@ -10,7 +10,7 @@
 //   access/       browser mode's token (stored, rotatable) and last HTTP port
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
-import type { AddNodeOptions, LabApi, LabEvent, LabPush, NodeSummary } from '../api/index.js';
+import type { AddNodeOptions, LabApi, LabEvent, LabPush, NodeSummary, RemoveNodeOptions } from '../api/index.js';
 import { BrowserAccess } from './access/browser-access.js';
 import { EventRecorder } from './events/event-recorder.js';
 import { LabPushes } from './events/lab-pushes.js';
@@ -109,9 +109,8 @@ export class LabHost implements LabApi {
     return this.lifecycle.restart(id);
   }
 
-  /** Stops the node if it runs, forgets it and deletes its directory (data, config and log). */
-  removeNode(id: string): Promise<void> {
-    return this.lifecycle.remove(id);
+  removeNode(id: string, options: RemoveNodeOptions): Promise<void> {
+    return this.lifecycle.remove(id, options);
   }
 
   async listEvents(limit = DEFAULT_EVENT_LIMIT): Promise<LabEvent[]> {

@@ -6,6 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
 import { redisCli } from '../support/servers.js';
@@ -183,6 +184,42 @@ describe('node controls in the lab UI', () => {
     await waitUntil(`${other.name} shows role master`, async () => (await cellUnder(page, other, 'Role')) === 'master');
     assert.match(redisCli(other.port, ['INFO', 'replication']), /^role:master\r?$/m);
     assert.equal(redisCli(other.port, ['SET', 'ui:promoted', '1']), 'OK');
+    assert.deepEqual(pageErrors, [], 'the page threw no uncaught errors');
+  });
+
+  it('Remove asks whether to delete the directory: unticked it stays, ticked it goes', async () => {
+    const remove = async (node: ShownNode, deleteDir: boolean): Promise<string> => {
+      await page.getByRole('button', { name: `Remove node ${node.label}`, exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: `Remove ${node.label}?` });
+      const checkbox = dialog.getByRole('checkbox', { name: 'Also delete its directory (otherwise it stays on disk)' });
+      assert.equal(await checkbox.isChecked(), false, 'deleting is never the default');
+      if (deleteDir) await checkbox.check();
+      const dir = (await dialog.locator('code').innerText()).trim();
+      await dialog.getByRole('button', { name: 'Remove node', exact: true }).click();
+      await waitUntil(
+        `${node.name} leaves the table`,
+        async () => (await page.getByRole('button', { name: `Remove node ${node.label}` }).count()) === 0,
+      );
+      return dir;
+    };
+    const add = async (): Promise<ShownNode> => {
+      const before = new Set((await runningNodes(page)).map((n) => n.port));
+      await page.getByRole('button', { name: 'Add node', exact: true }).click();
+      await waitUntil('a new node runs', async () => (await runningNodes(page)).some((n) => !before.has(n.port)));
+      const added = (await runningNodes(page)).find((n) => !before.has(n.port))!;
+      await waitUntil(`${added.name} shows Running`, async () => (await cellUnder(page, added, 'Status')) === 'Running');
+      return added;
+    };
+
+    const keep = await add();
+    assert.equal(redisCli(keep.port, ['SET', 'ui:kept', '1']), 'OK');
+    const keptDir = await remove(keep, false);
+    assert.notEqual(redisCli(keep.port, ['PING']), 'PONG');
+    assert.ok(existsSync(keptDir), `${keptDir} stays`);
+
+    const drop = await add();
+    const droppedDir = await remove(drop, true);
+    assert.ok(!existsSync(droppedDir), `${droppedDir} is deleted`);
     assert.deepEqual(pageErrors, [], 'the page threw no uncaught errors');
   });
 });

@@ -2,7 +2,7 @@
 // Every operation on a node runs on that node's queue, so clicks that arrive together act in order
 // instead of racing over the same node; addNode calls run one at a time on their own queue so that
 // two of them never pick the same free port.
-import type { AddNodeOptions, NodeStatus, NodeSummary } from '../../api/index.js';
+import type { AddNodeOptions, NodeStatus, NodeSummary, RemoveNodeOptions } from '../../api/index.js';
 import { messageOf } from '../error-message.js';
 import type { EventRecorder } from '../events/event-recorder.js';
 import type { LabPushes } from '../events/lab-pushes.js';
@@ -151,8 +151,8 @@ export class NodeLifecycle {
     });
   }
 
-  /** Stops the node if it runs, forgets it and deletes its directory (data, config and log). */
-  async remove(id: string): Promise<void> {
+  /** Stops the node if it runs and forgets it; deletes its directory (data, config and log) if asked to. */
+  async remove(id: string, options: RemoveNodeOptions): Promise<void> {
     const { registry, store, links, events, summaries } = this.deps;
     const node = registry.get(id);
     return node.queue.run(async () => {
@@ -160,8 +160,12 @@ export class NodeLifecycle {
       store.delete(id);
       registry.delete(id);
       links.forgetMaster(id);
-      removeNodeDir(this.deps.dataDir, node.files.dir);
-      events.record(node.stored, 'removed', `removed with its directory ${node.files.dir}`);
+      if (options.deleteDir) {
+        removeNodeDir(this.deps.dataDir, node.files.dir);
+        events.record(node.stored, 'removed', `removed with its directory ${node.files.dir}`);
+      } else {
+        events.record(node.stored, 'removed', `removed; its directory ${node.files.dir} was kept`);
+      }
       summaries.push();
     });
   }

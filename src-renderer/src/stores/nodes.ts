@@ -100,9 +100,9 @@ export const useNodesStore = defineStore('nodes', () => {
     stop: (node: NodeSummary) => act(node, 'stop', `Could not stop ${nodeLabel(node)}`, async () => upsert(await lab.stopNode(node.id))),
     restart: (node: NodeSummary) =>
       act(node, 'restart', `Could not restart ${nodeLabel(node)}`, async () => upsert(await lab.restartNode(node.id))),
-    remove: (node: NodeSummary) =>
+    remove: (node: NodeSummary, deleteDir: boolean) =>
       act(node, 'remove', `Could not remove ${nodeLabel(node)}`, async () => {
-        await lab.removeNode(node.id);
+        await lab.removeNode(node.id, { deleteDir });
         replaceAll(nodes.value.filter((existing) => existing.id !== node.id));
       }),
     replicateFrom: (node: NodeSummary, master: NodeSummary) =>

@@ -7,6 +7,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabEvent, NodeSummary } from '../../../src-main/api/index.js';
 import { LabHost } from '../../../src-main/host/lab-host.js';
+import { dispatchLabRequest } from '../../../src-main/host/transport/api-dispatch.js';
 import { waitUntil } from '../../support/browser.js';
 import { redisCli, ROOT, tempDir } from '../../support/servers.js';
 
@@ -68,7 +69,7 @@ describe('node controls', () => {
     const extra = await lab.addNode({ name: 'restart-stopped' });
     await lab.stopNode(extra.id);
     await assert.rejects(lab.restartNode(extra.id), /not running; start it instead/);
-    await lab.removeNode(extra.id);
+    await lab.removeNode(extra.id, { deleteDir: true });
   });
 
   test('Stop saves as configured, Crash does not: a write after the last save survives only the stop', async () => {
@@ -83,5 +84,27 @@ describe('node controls', () => {
     await lab.startNode(node.id);
     assert.equal(redisCli(node.port, ['GET', 'before-stop']), '1');
     assert.equal(redisCli(node.port, ['EXISTS', 'before-crash']), '0', 'Crash lost the unsaved write');
+  });
+
+  test('Remove keeps the directory unless asked to delete it, and a request must say which', async () => {
+    const kept = await lab.addNode({ name: 'remove-keep' });
+    assert.equal(redisCli(kept.port, ['SET', 'k', 'v']), 'OK');
+    const refused = await dispatchLabRequest(lab, { id: 1, method: 'removeNode', params: [kept.id] });
+    assert.deepEqual(refused, { id: 1, ok: false, error: 'removeNode needs { deleteDir: true | false }' });
+    assert.ok(
+      (await lab.listNodes()).some((n) => n.id === kept.id),
+      'a request without the choice removes nothing',
+    );
+
+    await lab.removeNode(kept.id, { deleteDir: false });
+    assert.ok(!(await lab.listNodes()).some((n) => n.id === kept.id));
+    assert.notEqual(redisCli(kept.port, ['PING']), 'PONG');
+    assert.ok(existsSync(join(kept.dir, 'redis.conf')), 'the directory stays');
+    assert.ok(existsSync(join(kept.dir, 'dump.rdb')), 'with the data saved at the stop');
+    assert.match((await eventsOf(kept.id))[0]!.message, /was kept$/);
+
+    const deleted = await lab.addNode({ name: 'remove-delete' });
+    await lab.removeNode(deleted.id, { deleteDir: true });
+    assert.ok(!existsSync(deleted.dir), 'the directory is gone');
   });
 });
