@@ -131,6 +131,26 @@ describe('replication in the lab UI', () => {
     assert.match(redisCli(replicaB.port, ['INFO', 'replication']), new RegExp(`master_port:${master.port}\\r?\\n`));
   });
 
+  it('makes a replica of another node by dragging it onto that node in the topology, and back', async () => {
+    const box = (node: ShownNode): Locator =>
+      page.getByRole('img', { name: 'Replication topology' }).locator('g.vertex', { hasText: node.name });
+    await box(replicaB).dragTo(box(replicaA));
+    await waitUntil(
+      `${replicaB.name} shows itself a replica of ${replicaA.name}`,
+      async () => (await cellUnder(page, replicaB, 'Role')) === `replica of ${replicaA.name} link up`,
+    );
+    assert.match(redisCli(replicaB.port, ['INFO', 'replication']), new RegExp(`master_port:${replicaA.port}\\r?\\n`));
+    await waitUntil('the topology draws the chain', async () =>
+      (await topologyText(page)).includes(`${replicaB.name} replicates from ${replicaA.name}, link up.`),
+    );
+    await box(replicaB).dragTo(box(master));
+    await waitUntil(
+      `${replicaB.name} shows itself a replica of ${master.name} again`,
+      async () => (await cellUnder(page, replicaB, 'Role')) === `replica of ${master.name} link up`,
+    );
+    assert.match(redisCli(replicaB.port, ['INFO', 'replication']), new RegExp(`master_port:${master.port}\\r?\\n`));
+  });
+
   it('replicates a write made with redis-cli, and charts the lag of both replicas', async () => {
     assert.equal(redisCli(master.port, ['SET', 'ui:key', 'from the master']), 'OK');
     for (const replica of [replicaA, replicaB]) {
