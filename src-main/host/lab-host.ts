@@ -2,15 +2,24 @@
 // services with one job each:
 //   nodes/        the node registry, their lifecycle (start, stop, crash, remove), files and logs,
 //                 run through a NodeBackend (today: one worker thread per node, nodes/worker-thread/)
-//   replication/  links made in the lab, FAILOVER and its progress, and the topology and REPLICAOF
-//                 loops read from INFO
+//   replication/  links made in the lab, FAILOVER and its progress, the stale-master warning, and
+//                 the topology and REPLICAOF loops read from INFO
 //   metrics/      INFO polling (every 500 ms) and parsing
 //   events/       the push stream, and events recorded in the store and pushed
 //   store/        lab.db: nodes, events and settings across restarts
 //   access/       browser mode's token (stored, rotatable) and last HTTP port
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
-import type { AddNodeOptions, LabApi, LabEvent, LabPush, NodeSummary, RemoveNodeOptions } from '../api/index.js';
+import type {
+  AddNodeOptions,
+  LabApi,
+  LabEvent,
+  LabPush,
+  NodeSummary,
+  RemoveNodeOptions,
+  StaleStartWarning,
+  StartAction,
+} from '../api/index.js';
 import { BrowserAccess } from './access/browser-access.js';
 import { EventRecorder } from './events/event-recorder.js';
 import { LabPushes } from './events/lab-pushes.js';
@@ -21,6 +30,7 @@ import { NodeSummaries } from './nodes/node-summary.js';
 import { WorkerThreadBackend } from './nodes/worker-thread/worker-thread-backend.js';
 import { Failovers } from './replication/failover.js';
 import { ReplicationLinks } from './replication/replication-links.js';
+import { StaleMasterCheck } from './replication/stale-master.js';
 import { LabStore } from './store/lab-store.js';
 
 export interface LabHostOptions {
@@ -43,6 +53,7 @@ export class LabHost implements LabApi {
     private readonly links: ReplicationLinks,
     private readonly lifecycle: NodeLifecycle,
     private readonly failovers: Failovers,
+    private readonly staleMaster: StaleMasterCheck,
     /** Browser mode's token and port; browser mode's server reads and watches it. */
     readonly access: BrowserAccess,
   ) {}
@@ -75,8 +86,9 @@ export class LabHost implements LabApi {
     for (const stored of store.nodes.list()) lifecycle.track(stored);
     info.start();
     const failovers = new Failovers(registry, store.nodes, events, info, summaries);
+    const staleMaster = new StaleMasterCheck(registry, store.nodes, summaries, links, lifecycle, events);
     const access = new BrowserAccess(store.settings);
-    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle, failovers, access);
+    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle, failovers, staleMaster, access);
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
       : await lifecycle.createInitialNodes();
@@ -131,6 +143,14 @@ export class LabHost implements LabApi {
 
   abortFailover(masterId: string): Promise<NodeSummary> {
     return this.failovers.abort(masterId);
+  }
+
+  startWarning(id: string, action: StartAction): Promise<StaleStartWarning | null> {
+    return this.staleMaster.warning(id, action);
+  }
+
+  promoteInstead(id: string, replicaId: string, action: StartAction): Promise<NodeSummary> {
+    return this.staleMaster.promoteInstead(id, replicaId, action);
   }
 
   crashNode(id: string): Promise<NodeSummary> {

@@ -30,6 +30,8 @@ test('the whitelist is exactly the methods the lab offers', () => {
     'linkNode',
     'failover',
     'abortFailover',
+    'startWarning',
+    'promoteInstead',
     'crashNode',
     'listEvents',
     'nodeLog',
