@@ -3,6 +3,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { AddNodeOptions, NodeSummary } from '@api/nodes.js';
+import type { StaleStartWarning, StartAction } from '@api/replication.js';
 import { lab } from '../api/lab-client.js';
 import { nodeLabel, STATUS_TEXT } from '../format/node-labels.js';
 import { useNoticesStore } from './notices.js';
@@ -16,6 +17,8 @@ export const useNodesStore = defineStore('nodes', () => {
   const loaded = ref(false);
   const pending = ref<Record<string, NodeAction>>({});
   const adding = ref(false);
+  /** Set when a Start or Restart was held back because the node would come back with older data than its replicas. */
+  const staleStart = ref<{ node: NodeSummary; action: StartAction; warning: StaleStartWarning } | null>(null);
 
   const runningCount = computed(() => nodes.value.filter((node) => node.status === 'running').length);
 
@@ -85,21 +88,52 @@ export const useNodesStore = defineStore('nodes', () => {
     }
   }
 
+  /**
+   * Start or Restart, asking the host first whether the node would come back with older data than
+   * its replicas hold; if so the action waits in `staleStart` for the user's choice. The check is
+   * advice: if it cannot be made, the action goes ahead as asked.
+   */
+  function startChecked(node: NodeSummary, action: StartAction): Promise<void> {
+    const verb = action === 'start' ? 'start' : 'restart';
+    return act(node, action, `Could not ${verb} ${nodeLabel(node)}`, async () => {
+      const warning = await lab.startWarning(node.id, action).catch(() => null);
+      if (warning) staleStart.value = { node, action, warning };
+      else upsert(await (action === 'start' ? lab.startNode(node.id) : lab.restartNode(node.id)));
+    });
+  }
+
+  /** The user's answer to `staleStart`: go ahead anyway, promote the replica instead, or (null) neither. */
+  function answerStaleStart(choice: 'anyway' | 'promote' | null): void {
+    const held = staleStart.value;
+    staleStart.value = null;
+    if (!held || choice === null) return;
+    const { node, action, warning } = held;
+    if (choice === 'anyway') {
+      void act(node, action, `Could not ${action} ${nodeLabel(node)}`, async () =>
+        upsert(await (action === 'start' ? lab.startNode(node.id) : lab.restartNode(node.id))),
+      );
+    } else {
+      void act(node, action, `Could not promote ${warning.promote.name} and start ${nodeLabel(node)} as its replica`, async () =>
+        upsert(await lab.promoteInstead(node.id, warning.promote.id, action)),
+      );
+    }
+  }
+
   return {
     nodes,
     loaded,
     pending,
+    staleStart,
+    answerStaleStart,
     adding,
     runningCount,
     byId,
     replaceAll,
     load,
     add,
-    start: (node: NodeSummary) =>
-      act(node, 'start', `Could not start ${nodeLabel(node)}`, async () => upsert(await lab.startNode(node.id))),
+    start: (node: NodeSummary) => startChecked(node, 'start'),
     stop: (node: NodeSummary) => act(node, 'stop', `Could not stop ${nodeLabel(node)}`, async () => upsert(await lab.stopNode(node.id))),
-    restart: (node: NodeSummary) =>
-      act(node, 'restart', `Could not restart ${nodeLabel(node)}`, async () => upsert(await lab.restartNode(node.id))),
+    restart: (node: NodeSummary) => startChecked(node, 'restart'),
     remove: (node: NodeSummary, deleteDir: boolean) =>
       act(node, 'remove', `Could not remove ${nodeLabel(node)}`, async () => {
         await lab.removeNode(node.id, { deleteDir });
