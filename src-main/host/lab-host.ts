@@ -2,13 +2,25 @@
 // services with one job each:
 //   nodes/        the node registry, their lifecycle (start, stop, crash, remove), files and logs,
 //                 run through a NodeBackend (today: one worker thread per node, nodes/worker-thread/)
-//   replication/  links made in the lab, and the topology and REPLICAOF loops read from INFO
+//   replication/  links made in the lab, FAILOVER and its progress, the stale-master warning, and
+//                 the topology and REPLICAOF loops read from INFO
 //   metrics/      INFO polling (every 500 ms) and parsing
 //   events/       the push stream, and events recorded in the store and pushed
-//   store/        lab.db: nodes and events across restarts
+//   store/        lab.db: nodes, events and settings across restarts
+//   access/       browser mode's token (stored, rotatable) and last HTTP port
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
-import type { AddNodeOptions, LabApi, LabEvent, LabPush, NodeSummary } from '../api/index.js';
+import type {
+  AddNodeOptions,
+  LabApi,
+  LabEvent,
+  LabPush,
+  NodeSummary,
+  RemoveNodeOptions,
+  StaleStartWarning,
+  StartAction,
+} from '../api/index.js';
+import { BrowserAccess } from './access/browser-access.js';
 import { EventRecorder } from './events/event-recorder.js';
 import { LabPushes } from './events/lab-pushes.js';
 import { InfoPoller } from './metrics/info-poller.js';
@@ -16,7 +28,9 @@ import { NodeLifecycle } from './nodes/node-lifecycle.js';
 import { NodeRegistry } from './nodes/node-registry.js';
 import { NodeSummaries } from './nodes/node-summary.js';
 import { WorkerThreadBackend } from './nodes/worker-thread/worker-thread-backend.js';
+import { Failovers } from './replication/failover.js';
 import { ReplicationLinks } from './replication/replication-links.js';
+import { StaleMasterCheck } from './replication/stale-master.js';
 import { LabStore } from './store/lab-store.js';
 
 export interface LabHostOptions {
@@ -38,10 +52,14 @@ export class LabHost implements LabApi {
     private readonly info: InfoPoller,
     private readonly links: ReplicationLinks,
     private readonly lifecycle: NodeLifecycle,
+    private readonly failovers: Failovers,
+    private readonly staleMaster: StaleMasterCheck,
+    /** Browser mode's token and port; browser mode's server reads and watches it. */
+    readonly access: BrowserAccess,
   ) {}
 
   /**
-   * Opens the lab in `dataDir`. A brand-new lab gets three nodes from port 6379 up; an existing lab
+   * Opens the lab in `dataDir`. A brand-new lab gets a master and two replicas from port 6379 up; an existing lab
    * starts the nodes that were meant to be running when it last closed. Resolves once they are up
    * (or have failed, which the events record).
    */
@@ -67,11 +85,14 @@ export class LabHost implements LabApi {
     });
     for (const stored of store.nodes.list()) lifecycle.track(stored);
     info.start();
-    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle);
+    const failovers = new Failovers(registry, store.nodes, events, info, summaries);
+    const staleMaster = new StaleMasterCheck(registry, store.nodes, summaries, links, lifecycle, events);
+    const access = new BrowserAccess(store.settings);
+    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle, failovers, staleMaster, access);
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
       : await lifecycle.createInitialNodes();
-    await Promise.allSettled(toStart.map((node) => lifecycle.start(node.stored.id)));
+    await lifecycle.startInOrder(toStart);
     return host;
   }
 
@@ -96,9 +117,12 @@ export class LabHost implements LabApi {
     return this.lifecycle.stop(id);
   }
 
-  /** Stops the node if it runs, forgets it and deletes its directory (data, config and log). */
-  removeNode(id: string): Promise<void> {
-    return this.lifecycle.remove(id);
+  restartNode(id: string): Promise<NodeSummary> {
+    return this.lifecycle.restart(id);
+  }
+
+  removeNode(id: string, options: RemoveNodeOptions): Promise<void> {
+    return this.lifecycle.remove(id, options);
   }
 
   async listEvents(limit = DEFAULT_EVENT_LIMIT): Promise<LabEvent[]> {
@@ -113,8 +137,28 @@ export class LabHost implements LabApi {
     return this.links.link(id, masterId);
   }
 
+  failover(masterId: string, replicaId: string): Promise<NodeSummary> {
+    return this.failovers.failover(masterId, replicaId);
+  }
+
+  abortFailover(masterId: string): Promise<NodeSummary> {
+    return this.failovers.abort(masterId);
+  }
+
+  startWarning(id: string, action: StartAction): Promise<StaleStartWarning | null> {
+    return this.staleMaster.warning(id, action);
+  }
+
+  promoteInstead(id: string, replicaId: string, action: StartAction): Promise<NodeSummary> {
+    return this.staleMaster.promoteInstead(id, replicaId, action);
+  }
+
   crashNode(id: string): Promise<NodeSummary> {
     return this.lifecycle.crash(id);
+  }
+
+  async rotateToken(): Promise<{ token: string }> {
+    return { token: this.access.rotate() };
   }
 
   /** Stops every node gracefully and closes the store. Nodes keep their "should run" flag for next time. */
