@@ -8,6 +8,7 @@ import { access } from 'node:fs/promises';
 import type { Server } from '../core/server.js';
 import type { ShutdownOptions } from '../core/shutdown.js';
 import type { RdbAuxFields } from './value-model.js';
+import type { BinaryString } from '../protocol/request-parser.js';
 import type { ReplicationAux } from './rdb/snapshot.js';
 import { RdbSaves } from './rdb/rdb-save.js';
 import { AppendOnlyFile } from './aof/append-only-file.js';
@@ -34,6 +35,11 @@ export class NodePersistence {
   replicationAux: () => ReplicationAux | null = () => null;
   /** The aux fields of the RDB (or AOF base) loaded at start, for replication to resume from. */
   startupAux: RdbAuxFields | null = null;
+  /**
+   * Installed by replication: receives the keys a master drops at start because they expired
+   * while it was down (loadDataFromDisk's RDBFLAGS_FEED_REPL), to put their DELs in its stream.
+   */
+  expiredAtStartup: ((dbIndex: number, key: BinaryString) => void) | null = null;
   private cronTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly server: Server) {
@@ -96,7 +102,8 @@ export class NodePersistence {
       return; // no dump yet: start empty, as Redis does on ENOENT
     }
     try {
-      const result = await loadRdbFile(server, path);
+      const onExpired = this.expiredAtStartup ?? undefined;
+      const result = await loadRdbFile(server, path, { onExpired });
       this.rdb.lastLoad = { keysLoaded: result.keysLoaded, keysExpired: result.keysExpired };
       this.startupAux = result.aux;
     } catch (err) {

@@ -34,6 +34,13 @@ export interface RdbLoaderOptions {
    * this load until its end, where the staged dataset is swapped in at once.
    */
   inBackground?: boolean;
+  /**
+   * Called for each key a master drops because its TTL passed while the file was on disk
+   * (rdbLoadRioWithLoadingCtx with RDBFLAGS_FEED_REPL): a master restarted from its own RDB puts
+   * a DEL for it in its replication stream, so that its replicas, which still hold the key,
+   * delete it too.
+   */
+  onExpired?: (dbIndex: number, key: BinaryString) => void;
 }
 
 export interface RdbLoader {
@@ -91,12 +98,13 @@ class StagedLoad {
     const now = Date.now();
     this.reader = new RdbReader(
       (entry) => {
+        const key = entry.key.latin1Slice(0, entry.key.length);
         if (!keepExpired && entry.expireAtMs !== null && entry.expireAtMs < now) {
           this.keysExpired++;
+          options.onExpired?.(entry.db, key);
           return;
         }
         const db = this.staging.dbs[entry.db]!;
-        const key = entry.key.latin1Slice(0, entry.key.length);
         // A duplicate shows as a set that did not add a key: one hash lookup per key, not two
         // (the lookups into a table of millions of keys are most of the load time).
         const sizeBefore = db.size;
@@ -114,6 +122,7 @@ class StagedLoad {
         onStringEntry: (dbIndex, key, value, expireAtMs, lruIdleSeconds, lfuFrequency) => {
           if (!keepExpired && expireAtMs !== null && expireAtMs < now) {
             this.keysExpired++;
+            options.onExpired?.(dbIndex, key);
             return;
           }
           const db = this.staging.dbs[dbIndex]!;
