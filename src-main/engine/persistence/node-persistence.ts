@@ -15,6 +15,7 @@ import { AppendOnlyFile } from './aof/append-only-file.js';
 import { describeLoadFailure, loadRdbFile } from './rdb/rdb-load.js';
 import { persistenceInfoSection } from './persistence-info.js';
 import { LOADING_ERROR } from '../core/loading-state.js';
+import { CorruptDataError } from './corrupt-data.js';
 
 /** shared.bgsaveerr (server.c createSharedObjects). */
 export const MISCONF_RDB_ERROR =
@@ -107,9 +108,11 @@ export class NodePersistence {
       this.rdb.lastLoad = { keysLoaded: result.keysLoaded, keysExpired: result.keysExpired };
       this.startupAux = result.aux;
     } catch (err) {
-      server.logger.warning(describeLoadFailure(path, err));
-      server.logger.warning('Terminating server after rdb file reading failure.');
-      throw new Error(`Fatal error loading the DB: ${(err as Error).message}. Exiting.`);
+      // Nothing was swapped in (the load is all or nothing) and the file is untouched: the node
+      // exits with status 1, as redis-server does from rdbReportError, whose lines these are.
+      if (!(err instanceof CorruptDataError)) throw new Error(describeLoadFailure(err)[0]);
+      for (const line of describeLoadFailure(err)) server.logger.warning(line);
+      throw new Error('Terminating server after rdb file reading failure.'); // startNode logs it
     }
     server.logger.notice(`DB loaded from disk: ${seconds()} seconds`);
   }

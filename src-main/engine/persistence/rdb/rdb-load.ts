@@ -176,6 +176,8 @@ class StagedLoad {
   }
 
   private fail(err: unknown): never {
+    // Redis logs these as it reads them, so they come before the error whatever it is.
+    if (this.failure === null) logAuxFields(this.server, { aux: this.reader.aux });
     this.failure = err;
     this.loading.end();
     throw err;
@@ -220,7 +222,7 @@ export async function loadRdbFile(
 }
 
 /** The notices rdbLoadRioWithLoadingCtx logs while reading the aux fields. */
-function logAuxFields(server: Server, read: RdbReadResult): void {
+function logAuxFields(server: Server, read: Pick<RdbReadResult, 'aux'>): void {
   const aux = read.aux;
   const version = aux.get('redis-ver');
   if (version !== undefined) server.logger.notice(`Loading RDB produced by version ${version}`);
@@ -235,10 +237,24 @@ function logAuxFields(server: Server, read: RdbReadResult): void {
   if (aux.get('aof-base') === '1') server.logger.notice('RDB is base AOF');
 }
 
-/** rdbReportError's line, naming the file as well, for a load that failed on corrupt data. */
-export function describeLoadFailure(source: string, err: unknown): string {
+/** server.loading_process_events_interval_bytes (config.c's default, 2 MB). */
+const LOADING_PROCESS_EVENTS_INTERVAL_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The warnings redis-server logs when an RDB file cannot be loaded (rdbLoadRioWithLoadingCtx and
+ * rdbReportError), before "Terminating server after rdb file reading failure.": the checksum or
+ * short-read warning if there is one, then "Internal error in RDB reading offset N, function at
+ * rdb.c:L -> reason". N is not where the problem is but server.loading_loaded_bytes, which the
+ * loading progress callback only moves each time the reads cross another 2 MB: 0 for a smaller
+ * file, and otherwise the last such mark (redis-server's N is the start of the read that crossed
+ * it, a few bytes lower at most). The exact offset is in the error for those who need it.
+ */
+export function describeLoadFailure(err: unknown): string[] {
   if (err instanceof CorruptDataError) {
-    return `Internal error in RDB reading offset ${err.offset ?? 0}, file ${source} -> ${err.message}`;
+    const { preface, reason, redisLine } = err.report;
+    const progress = Math.floor((err.offset ?? 0) / LOADING_PROCESS_EVENTS_INTERVAL_BYTES) * LOADING_PROCESS_EVENTS_INTERVAL_BYTES;
+    const line = `Internal error in RDB reading offset ${progress}, function at rdb.c:${redisLine} -> ${reason}`;
+    return preface ? [preface, line] : [line];
   }
-  return `Fatal error loading the DB (${source}): ${(err as Error).message}. Exiting.`;
+  return [`Fatal error loading the DB: ${(err as Error).message}. Exiting.`];
 }

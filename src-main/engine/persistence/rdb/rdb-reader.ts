@@ -64,7 +64,8 @@ export class RdbReader {
   private pendingExpire: number | null = null;
   private pendingIdle: number | undefined;
   private pendingFreq: number | undefined;
-  private readonly aux: RdbAuxFields = new Map();
+  /** The aux fields read so far (all of them once the file is read). */
+  readonly aux: RdbAuxFields = new Map();
   private readonly functionLibraries: Buffer[] = [];
   private checksumStatus: RdbLoadResult['checksum'] = 'absent';
   private keysRead = 0;
@@ -205,7 +206,7 @@ export class RdbReader {
       case RdbOpcode.FUNCTION_PRE_GA:
         return this.parsePreGaFunction();
       default:
-        if (!isObjectType(type)) input.corrupt(`Unknown RDB encoding type ${type}`, input.pos - 1);
+        if (!isObjectType(type)) input.corrupt(`Unknown RDB encoding type ${type}`, input.pos - 1, 2681); // rdbLoadObject
         return this.parseKeyValue(type);
     }
   }
@@ -237,11 +238,12 @@ export class RdbReader {
       this.checksumStatus = 'verified';
     } else {
       const offset = input.base + at;
-      throw new CorruptDataError(
-        `Wrong RDB checksum expected: (${this.crc.toHex()}) but got (${littleEndianHex(stored, 0)}). Aborting now. ` +
-          `(checksum stored at offset ${offset})`,
-        offset,
-      );
+      const wrong = `Wrong RDB checksum expected: (${this.crc.toHex()}) but got (${littleEndianHex(stored, 0)}). Aborting now.`;
+      throw new CorruptDataError(`${wrong} (checksum stored at offset ${offset})`, offset, {
+        preface: wrong,
+        reason: 'RDB CRC error',
+        redisLine: 3225,
+      });
     }
   }
 
