@@ -212,3 +212,63 @@ for (const kind of ['ours', 'redis'] as const) {
     await stopNode(master);
   });
 }
+
+/** What INFO replication says after a restart of `kind` from `dir` that `prepare` left behind. */
+async function afterRestart(kind: Kind, args: string[], prepare: (master: Node) => Promise<void>): Promise<Map<string, string>> {
+  const dir = tempDir('replicalab-master-');
+  dirs.push(dir);
+  const master = track(await startNode(kind, args, { dir }));
+  await prepare(master);
+  await stopNode(master);
+  const restarted = track(await startNode(kind, args, { dir, port: master.port }));
+  const info = await restarted.info();
+  await stopNode(restarted);
+  return info;
+}
+
+test('an RDB saved without a backlog records no history: the DELs of expired keys still move the offset, as in redis-server', async () => {
+  const fields = ['master_repl_offset', 'master_replid2', 'second_repl_offset', 'repl_backlog_active'];
+  const results = [];
+  for (const kind of ['ours', 'redis'] as const) {
+    const info = await afterRestart(kind, MASTER_ARGS, async (master) => {
+      await master.ok('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+      await master.client.pipeline(Array.from({ length: 10 }, (_, j) => ['SET', `exp:${j}`, 'v', 'PX', 10]));
+      await new Promise((r) => setTimeout(r, 30));
+    });
+    results.push(Object.fromEntries(fields.map((f) => [f, info.get(f)])));
+  }
+  // loadDataFromDisk frees the backlog the DELs went to, but master_repl_offset keeps their bytes.
+  assert.deepEqual(results[0], results[1]);
+  assert.deepEqual(results[0], {
+    master_repl_offset: '263',
+    master_replid2: '0'.repeat(40),
+    second_repl_offset: '-1',
+    repl_backlog_active: '0',
+  });
+});
+
+for (const [masterKind, replicaKind] of [
+  ['ours', 'redis'],
+  ['redis', 'ours'],
+] as Array<[Kind, Kind]>) {
+  test(`${masterKind} master restarted from its AOF (appendonly yes) starts a new history: its ${replicaKind} replica syncs in full`, async () => {
+    // Redis 7.0's loadDataFromDisk restores replication info from an RDB only, not from an AOF.
+    const dir = tempDir('replicalab-master-');
+    dirs.push(dir);
+    const args = ['--repl-ping-replica-period', '3600', '--appendonly', 'yes'];
+    let master = track(await startNode(masterKind, args, { dir }));
+    const replica = track(await startReplica(replicaKind, master));
+    await randomWrites(master, 200, 71, [replica]);
+    await expireShortKeys(master);
+    await waitInSync(master, [replica]);
+    await stopNode(master);
+    master = track(await startNode(masterKind, args, { dir, port: master.port }));
+    await waitInSync(master, [replica]);
+    const info = await master.info();
+    assert.equal(info.get('master_replid2'), '0'.repeat(40));
+    assert.deepEqual(await stats(master), { full: 1, ok: 0, err: 1 });
+    await assertSameData([master, replica]);
+    await stopNode(replica);
+    await stopNode(master);
+  });
+}
