@@ -272,3 +272,31 @@ for (const [masterKind, replicaKind] of [
     await stopNode(master);
   });
 }
+
+for (const [masterKind, replicaKind] of [
+  ['ours', 'redis'],
+  ['redis', 'ours'],
+] as Array<[Kind, Kind]>) {
+  test(`${masterKind} master with lazyfree-lazy-expire: the keys that expired while it was down reach its ${replicaKind} replica as UNLINK`, async () => {
+    const dir = tempDir('replicalab-master-');
+    dirs.push(dir);
+    const args = [...MASTER_ARGS, '--lazyfree-lazy-expire', 'yes'];
+    let master = track(await startNode(masterKind, args, { dir }));
+    const replica = track(await startReplica(replicaKind, master));
+    await master.ok('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+    await master.client.pipeline(Array.from({ length: 20 }, (_, j) => ['SET', `exp:${j}`, 'v', 'PX', 10]));
+    await new Promise((r) => setTimeout(r, 30));
+    await waitInSync(master, [replica]);
+    await replica.ok('CONFIG', 'RESETSTAT');
+    await stopNode(master);
+    master = track(await startNode(masterKind, args, { dir, port: master.port }));
+    await waitInSync(master, [replica]);
+    assert.deepEqual(await stats(master), { full: 0, ok: 1, err: 0 });
+    const commandstats = await replica.info('commandstats');
+    assert.match(commandstats.get('cmdstat_unlink') ?? '', /^calls=20,/);
+    assert.equal(commandstats.get('cmdstat_del'), undefined);
+    assert.equal((await replica.info('keyspace')).get('db0'), undefined, 'the replica deleted them all');
+    await stopNode(replica);
+    await stopNode(master);
+  });
+}
