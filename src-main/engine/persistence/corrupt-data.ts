@@ -13,6 +13,13 @@ export interface CorruptReport {
    * "function at rdb.c:N"; 0 where no single Redis check corresponds.
    */
   redisLine?: number;
+  /**
+   * Whether redis-server then logs "Terminating server after rdb file reading failure.": it runs
+   * redis-check-rdb on the file first, which exits by itself (without that line) when its own
+   * checks find the problem (the checksum, an early end, an unknown type byte), and reaches
+   * rdbReportError's last line only when the problem is inside a value it decodes.
+   */
+  terminatingLine?: boolean;
 }
 
 export class CorruptDataError extends Error {
@@ -25,7 +32,12 @@ export class CorruptDataError extends Error {
   ) {
     super(message);
     this.name = 'CorruptDataError';
-    this.report = { reason: report.reason ?? message, preface: report.preface, redisLine: report.redisLine ?? 0 };
+    this.report = {
+      reason: report.reason ?? message,
+      preface: report.preface,
+      redisLine: report.redisLine ?? 0,
+      terminatingLine: report.terminatingLine ?? true,
+    };
   }
 }
 

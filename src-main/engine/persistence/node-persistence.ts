@@ -16,6 +16,7 @@ import { describeLoadFailure, loadRdbFile } from './rdb/rdb-load.js';
 import { persistenceInfoSection } from './persistence-info.js';
 import { LOADING_ERROR } from '../core/loading-state.js';
 import { CorruptDataError } from './corrupt-data.js';
+import { AlreadyLogged } from '../util/logger.js';
 
 /** shared.bgsaveerr (server.c createSharedObjects). */
 export const MISCONF_RDB_ERROR =
@@ -112,7 +113,8 @@ export class NodePersistence {
       // exits with status 1, as redis-server does from rdbReportError, whose lines these are.
       if (!(err instanceof CorruptDataError)) throw new Error(describeLoadFailure(err)[0]);
       for (const line of describeLoadFailure(err)) server.logger.warning(line);
-      throw new Error('Terminating server after rdb file reading failure.'); // startNode logs it
+      if (err.report.terminatingLine) server.logger.warning('Terminating server after rdb file reading failure.');
+      throw new AlreadyLogged('Terminating server after rdb file reading failure.');
     }
     server.logger.notice(`DB loaded from disk: ${seconds()} seconds`);
   }

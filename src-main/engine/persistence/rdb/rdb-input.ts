@@ -48,9 +48,13 @@ export class RdbInput {
   }
 
   /** rdbReportCorruptRDB: "Internal error in RDB reading offset N -> reason". */
-  corrupt(reason: string, at = this.pos, redisLine = 0): never {
+  corrupt(reason: string, at = this.pos, redisLine = 0, terminatingLine = true): never {
     const offset = this.base + at;
-    throw new CorruptDataError(`Internal error in RDB reading offset ${offset} -> ${reason}`, offset, { reason, redisLine });
+    throw new CorruptDataError(`Internal error in RDB reading offset ${offset} -> ${reason}`, offset, {
+      reason,
+      redisLine,
+      terminatingLine,
+    });
   }
 
   need(n: number): void {
@@ -69,6 +73,7 @@ export class RdbInput {
         preface: 'Short read or OOM loading DB. Unrecoverable error, aborting now.',
         reason: 'Unexpected EOF reading RDB file',
         redisLine: 3249,
+        terminatingLine: false,
       },
     );
   }

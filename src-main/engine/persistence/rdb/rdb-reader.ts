@@ -206,7 +206,7 @@ export class RdbReader {
       case RdbOpcode.FUNCTION_PRE_GA:
         return this.parsePreGaFunction();
       default:
-        if (!isObjectType(type)) input.corrupt(`Unknown RDB encoding type ${type}`, input.pos - 1, 2681); // rdbLoadObject
+        if (!isObjectType(type)) input.corrupt(`Unknown RDB encoding type ${type}`, input.pos - 1, 2681, false); // rdbLoadObject
         return this.parseKeyValue(type);
     }
   }
@@ -243,6 +243,7 @@ export class RdbReader {
         preface: wrong,
         reason: 'RDB CRC error',
         redisLine: 3225,
+        terminatingLine: false,
       });
     }
   }
