@@ -300,3 +300,37 @@ for (const [masterKind, replicaKind] of [
     await stopNode(master);
   });
 }
+
+for (const [top, middle, leaf] of [
+  ['ours', 'redis', 'ours'],
+  ['redis', 'ours', 'redis'],
+] as Array<[Kind, Kind, Kind]>) {
+  test(`a chain ${top} -> ${middle} -> ${leaf}: after the top restarts, both below continue with +CONTINUE`, async () => {
+    const dir = tempDir('replicalab-master-');
+    dirs.push(dir);
+    let master = track(await startNode(top, MASTER_ARGS, { dir }));
+    const replica = track(await startReplica(middle, master));
+    const subReplica = track(await startReplica(leaf, replica));
+    await randomWrites(master, 300, 81, [replica, subReplica]);
+    await expireShortKeys(master);
+    await waitInSync(master, [replica]);
+    await waitInSync(replica, [subReplica]);
+    const replid = (await master.info()).get('master_replid');
+    await stopNode(master);
+    master = track(await startNode(top, MASTER_ARGS, { dir, port: master.port }));
+    await waitInSync(master, [replica]);
+    await waitInSync(replica, [subReplica]);
+    const info = await master.info();
+    assert.equal(info.get('master_replid2'), replid);
+    // The middle node learns the new replid from +CONTINUE and makes its replica reconnect, which
+    // continues too (replicationCron's "Master replication ID changed" path): no full sync anywhere.
+    assert.deepEqual(await stats(master), { full: 0, ok: 1, err: 0 });
+    assert.deepEqual(await stats(replica), { full: 1, ok: 1, err: 0 });
+    assert.equal((await subReplica.info()).get('master_replid'), info.get('master_replid'));
+    await randomWrites(master, 100, 82, [replica, subReplica]);
+    await expireShortKeys(master);
+    await waitInSync(master, [replica]);
+    await waitInSync(replica, [subReplica]);
+    await assertSameData([master, replica, subReplica]);
+  });
+}
