@@ -20,10 +20,16 @@ export interface CorruptReport {
    * rdbReportError's last line only when the problem is inside a value it decodes.
    */
   terminatingLine?: boolean;
+  /**
+   * Set where Redis does not call rdbReportError but logs `reason` alone and has rdbLoad fail
+   * with this errno (strerror's text), which loadDataFromDisk reports as "Fatal error loading the
+   * DB: <errno>. Exiting." (the header checks: signature and version).
+   */
+  errno?: string;
 }
 
 export class CorruptDataError extends Error {
-  readonly report: Required<Omit<CorruptReport, 'preface'>> & Pick<CorruptReport, 'preface'>;
+  readonly report: Required<Omit<CorruptReport, 'preface' | 'errno'>> & Pick<CorruptReport, 'preface' | 'errno'>;
 
   constructor(
     message: string,
@@ -37,6 +43,7 @@ export class CorruptDataError extends Error {
       preface: report.preface,
       redisLine: report.redisLine ?? 0,
       terminatingLine: report.terminatingLine ?? true,
+      errno: report.errno,
     };
   }
 }

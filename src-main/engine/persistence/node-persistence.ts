@@ -113,7 +113,8 @@ export class NodePersistence {
       // exits with status 1, as redis-server does from rdbReportError, whose lines these are.
       if (!(err instanceof CorruptDataError)) throw new Error(describeLoadFailure(err)[0]);
       for (const line of describeLoadFailure(err)) server.logger.warning(line);
-      if (err.report.terminatingLine) server.logger.warning('Terminating server after rdb file reading failure.');
+      if (err.report.terminatingLine && err.report.errno === undefined)
+        server.logger.warning('Terminating server after rdb file reading failure.');
       throw new AlreadyLogged('Terminating server after rdb file reading failure.');
     }
     server.logger.notice(`DB loaded from disk: ${seconds()} seconds`);

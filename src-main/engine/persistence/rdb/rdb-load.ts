@@ -251,7 +251,8 @@ const LOADING_PROCESS_EVENTS_INTERVAL_BYTES = 2 * 1024 * 1024;
  */
 export function describeLoadFailure(err: unknown): string[] {
   if (err instanceof CorruptDataError) {
-    const { preface, reason, redisLine } = err.report;
+    const { preface, reason, redisLine, errno } = err.report;
+    if (errno !== undefined) return [reason, `Fatal error loading the DB: ${errno}. Exiting.`];
     const progress = Math.floor((err.offset ?? 0) / LOADING_PROCESS_EVENTS_INTERVAL_BYTES) * LOADING_PROCESS_EVENTS_INTERVAL_BYTES;
     const line = `Internal error in RDB reading offset ${progress}, function at rdb.c:${redisLine} -> ${reason}`;
     return preface ? [preface, line] : [line];

@@ -215,10 +215,18 @@ export class RdbReader {
     const input = this.input;
     input.need(9);
     const magic = input.buf.toString('latin1', input.pos, input.pos + 9);
-    if (!magic.startsWith('REDIS')) input.corrupt('Wrong signature trying to load DB from file');
+    // rdbLoadRioWithLoadingCtx logs these two and returns C_ERR with errno EINVAL (no
+    // rdbReportError): loadDataFromDisk then exits with "Fatal error loading the DB: Invalid argument."
+    const refuse = (reason: string): never => {
+      throw new CorruptDataError(`Internal error in RDB reading offset ${input.offset} -> ${reason}`, input.offset, {
+        reason,
+        errno: 'Invalid argument',
+      });
+    };
+    if (!magic.startsWith('REDIS')) refuse('Wrong signature trying to load DB from file');
     // atoi(buf+5): leading digits only.
     const version = Number(/^\d*/.exec(magic.slice(5))![0] || '0');
-    if (version < 1 || version > RDB_VERSION_MAX_READ) input.corrupt(`Can't handle RDB format version ${version}`);
+    if (version < 1 || version > RDB_VERSION_MAX_READ) refuse(`Can't handle RDB format version ${version}`);
     input.pos += 9;
     this.version = version;
     this.state = 'body';
