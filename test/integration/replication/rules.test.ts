@@ -94,6 +94,8 @@ for (const kind of ['ours', 'redis'] as const) {
     // (refreshGoodSlavesCount in the setting's apply function), not at the next cron tick.
     const replica = track(await startReplica(kind === 'ours' ? 'redis' : 'ours', master, ['--replica-read-only', 'no']));
     await waitInSync(master, [replica]);
+    // After a diskless sync redis-server counts the replica online at its first ACK only.
+    await waitFor('replica online on the master', async () => /state=online/.test((await master.info()).get('slave0') ?? ''));
     assert.equal(await setThenWrite('min-replicas-to-write', '1'), 'OK');
     assert.equal((await master.info()).get('min_slaves_good_slaves'), '1');
     assert.deepEqual(await setThenWrite('min-replicas-to-write', '2'), NOREPLICAS);
