@@ -158,3 +158,34 @@ test('a dump the node saved itself, corrupted, is refused the same way', async (
   assert.equal(run.status, 1);
   assert.ok(run.lines.includes('# Internal error in RDB reading offset 0, function at rdb.c:3225 -> RDB CRC error'), run.lines.join('\n'));
 });
+
+test('DEBUG RELOAD of a damaged file: the same error and warnings as redis-server, and the node keeps running', async () => {
+  const logs: string[][] = [];
+  for (const kind of ['ours', 'redis'] as const) {
+    const dir = newDir();
+    const server = await startServer(kind, ['--enable-debug-command', 'yes'], { dir });
+    const c = await RespClient.open(server.port);
+    await c.call('SET', 'before', '1');
+    for (const [, corrupt] of CORRUPTIONS) {
+      writeFileSync(join(dir, 'dump.rdb'), corrupt(dump));
+      assert.deepEqual(await c.call('DEBUG', 'RELOAD', 'NOSAVE'), { error: 'ERR Error trying to load the RDB dump' });
+    }
+    // redis-server keeps the keys it read before the damage; ours keeps the dataset it had (the
+    // load is all or nothing), so there the key set before is still all there is.
+    if (kind === 'ours') assert.equal(await c.call('DBSIZE'), 1);
+    assert.equal(await c.call('PING'), 'PONG');
+    c.close();
+    await server.stop();
+    const lines = server
+      .output()
+      .split('\n')
+      .map((l) => /^\d+:[A-Z] \d+ \w+ \d+ [\d:.]+ ([*#] .*)$/.exec(l)?.[1]);
+    logs.push(
+      aboutTheFile(lines.filter((l): l is string => l !== undefined && !/RDB age|RDB memory/.test(l))).filter(
+        (l) => !/Ready to accept|SIGTERM|shutdown|Shutting|Removing|exiting|bye/i.test(l),
+      ),
+    );
+  }
+  assert.deepEqual(logs[0], logs[1]);
+  assert.equal(logs[0]!.filter((l) => l.startsWith('# ')).length, CORRUPTIONS.length, logs[0]!.join('\n'));
+});

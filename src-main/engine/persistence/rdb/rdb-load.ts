@@ -259,3 +259,20 @@ export function describeLoadFailure(err: unknown): string[] {
   }
   return [`Fatal error loading the DB: ${(err as Error).message}. Exiting.`];
 }
+
+/**
+ * The same failure during DEBUG RELOAD, which runs in a client's context: there rdbReportError
+ * logs its line at verbose level only and returns (as for RESTORE), so what is left at warning
+ * level is the checksum or header warning, or else the "Short read" line of the eoferr label the
+ * load falls through to.
+ */
+export function describeReloadFailure(err: unknown): Array<{ verbose: boolean; text: string }> {
+  if (!(err instanceof CorruptDataError)) return [{ verbose: false, text: `Fatal error loading the DB: ${(err as Error).message}.` }];
+  const { reason, preface, errno } = err.report;
+  if (errno !== undefined) return [{ verbose: false, text: reason }];
+  const [line] = describeLoadFailure(err).slice(-1);
+  return [
+    { verbose: false, text: preface ?? 'Short read or OOM loading DB. Unrecoverable error, aborting now.' },
+    { verbose: true, text: line! },
+  ];
+}
