@@ -35,7 +35,7 @@ export class NodePersistence {
    * (rdbPopulateSaveInfo), or null when the node has no replication state to record.
    */
   replicationAux: () => ReplicationAux | null = () => null;
-  /** The aux fields of the RDB (or AOF base) loaded at start, for replication to resume from. */
+  /** The aux fields of the RDB loaded at start (not of an AOF's base), for replication to resume from. */
   startupAux: RdbAuxFields | null = null;
   /**
    * Installed by replication: receives the keys a master drops at start because they expired
@@ -50,11 +50,7 @@ export class NodePersistence {
       () => this.replicationAux(),
       () => this.aof.rewriteInProgress,
     );
-    this.aof = new AppendOnlyFile(
-      server,
-      () => this.rdb.inProgress,
-      () => this.replicationAux(),
-    );
+    this.aof = new AppendOnlyFile(server, () => this.rdb.inProgress);
   }
 
   /** Loads the data, then starts the cron, the AOF, the shutdown hook and INFO persistence. */
@@ -93,7 +89,9 @@ export class NodePersistence {
     if (server.config.bool('appendonly')) {
       const result = await this.aof.loadAtStart();
       if (result.found) server.logger.notice(`DB loaded from append only file: ${seconds()} seconds`);
-      this.startupAux = result.aux;
+      // loadDataFromDisk restores a replication position from an RDB only: an AOF's commands
+      // moved the data past whatever position its base might record (a master starts a new
+      // history; a replica syncs in full).
       this.aof.openAtStart();
       return;
     }

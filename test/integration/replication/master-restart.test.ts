@@ -8,7 +8,8 @@
 // replication and stats, the log lines, and DEBUG DIGEST.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { tempDir } from '../../support/servers.js';
 import {
   assertSameData,
@@ -259,6 +260,16 @@ for (const [masterKind, replicaKind] of [
     let master = track(await startNode(masterKind, args, { dir }));
     const replica = track(await startReplica(replicaKind, master));
     await randomWrites(master, 200, 71, [replica]);
+    // A base rewritten while the replica is attached, then more writes in the incr file: the
+    // base records no replication position (rdbSaveRio without rdbSaveInfo), and nothing in
+    // the AOF is used as one.
+    await master.ok('BGREWRITEAOF');
+    await waitFor('rewrite done', async () => (await master.info('persistence')).get('aof_rewrite_in_progress') === '0');
+    await waitFor('rewrite done', async () => (await master.info('persistence')).get('aof_rewrite_scheduled') === '0');
+    const bases = readdirSync(join(dir, 'appendonlydir')).filter((f) => f.endsWith('.base.rdb'));
+    assert.ok(bases.length > 0);
+    for (const base of bases) assert.equal(readFileSync(join(dir, 'appendonlydir', base)).includes('repl-id'), false, `repl-id in ${base}`);
+    await randomWrites(master, 200, 72, [replica]);
     await expireShortKeys(master);
     await waitInSync(master, [replica]);
     await stopNode(master);
