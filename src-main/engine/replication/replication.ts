@@ -44,6 +44,7 @@ export class Replication {
   /** Since when no replica is attached, ms: the backlog's time to live counts from here. */
   noReplicasSince = Date.now();
   private cronTimer: NodeJS.Timeout | null = null;
+  private firstCron: NodeJS.Immediate | null = null;
   private getAckScheduled = false;
   /** The AOF could not restart after a sync: the cron tries again every second. */
   private aofRestartPending = false;
@@ -87,12 +88,13 @@ export class Replication {
     // serverCron first runs as soon as the event loop starts, with replication_cron_loops at 0:
     // a configured replica connects at once, and the PING of loop 0 finds no replica yet (a
     // restarted master's first PING comes repl-ping-replica-period seconds later).
-    setImmediate(() => this.cron());
+    this.firstCron = setImmediate(() => this.cron());
     this.cronTimer = setInterval(() => this.cron(), 1000);
     this.cronTimer.unref();
   }
 
   private stop(): void {
+    if (this.firstCron) clearImmediate(this.firstCron);
     if (this.cronTimer) clearInterval(this.cronTimer);
     this.link?.close();
     // flushSlavesOutputBuffers: what the replicas are owed goes to their sockets before the
