@@ -5,7 +5,7 @@
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/config.js';
 import { ConfigError } from './config/errors.js';
-import { Logger, type LogLevel } from './util/logger.js';
+import { AlreadyLogged, Logger, type LogLevel } from './util/logger.js';
 import { Server } from './core/server.js';
 import { signalShutdownOptions } from './core/shutdown.js';
 import { Acl } from './acl/acl.js';
@@ -101,7 +101,7 @@ export async function startNode(opts: StartOptions): Promise<NodeHandle> {
   } catch (err) {
     // One place logs why the node could not start (Redis logs the fatal line, then exits), and
     // frees the port, so a lab worker that outlives the failure does not keep it bound.
-    logger.warning((err as Error).message);
+    if (!(err instanceof AlreadyLogged)) logger.warning((err as Error).message);
     await server.closeListeners();
     throw err;
   }

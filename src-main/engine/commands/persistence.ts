@@ -9,7 +9,7 @@ import { ERR, is } from '../core/replies.js';
 import type { NodePersistence } from '../persistence/node-persistence.js';
 import type { NodeServices } from './node-services.js';
 import type { DebugSubcommand } from './debug-subcommand.js';
-import { loadRdbBufferSync } from '../persistence/rdb/rdb-load.js';
+import { describeReloadFailure, loadRdbBufferSync } from '../persistence/rdb/rdb-load.js';
 import { DatasetDigest, digestValueHex } from '../persistence/digest.js';
 import { toRdbValue } from '../persistence/value-adapters.js';
 
@@ -96,7 +96,9 @@ function debugReload(persistence: NodePersistence, client: Client, argv: BinaryS
     const result = loadRdbBufferSync(server, readFileSync(rdb.filePath), { source: rdb.filePath });
     rdb.lastLoad = { keysLoaded: result.keysLoaded, keysExpired: result.keysExpired };
   } catch (err) {
-    server.logger.warning(`Error loading ${rdb.filePath}: ${(err as Error).message}`);
+    // The dataset stays as it was (the load is all or nothing); redis-server would be left
+    // with the keys read before the damage.
+    for (const { verbose, text } of describeReloadFailure(err)) server.logger[verbose ? 'verbose' : 'warning'](text);
     client.reply.error('ERR Error trying to load the RDB dump');
     return;
   }

@@ -8,12 +8,15 @@ import { access } from 'node:fs/promises';
 import type { Server } from '../core/server.js';
 import type { ShutdownOptions } from '../core/shutdown.js';
 import type { RdbAuxFields } from './value-model.js';
+import type { BinaryString } from '../protocol/request-parser.js';
 import type { ReplicationAux } from './rdb/snapshot.js';
 import { RdbSaves } from './rdb/rdb-save.js';
 import { AppendOnlyFile } from './aof/append-only-file.js';
 import { describeLoadFailure, loadRdbFile } from './rdb/rdb-load.js';
 import { persistenceInfoSection } from './persistence-info.js';
 import { LOADING_ERROR } from '../core/loading-state.js';
+import { CorruptDataError } from './corrupt-data.js';
+import { AlreadyLogged } from '../util/logger.js';
 
 /** shared.bgsaveerr (server.c createSharedObjects). */
 export const MISCONF_RDB_ERROR =
@@ -32,8 +35,13 @@ export class NodePersistence {
    * (rdbPopulateSaveInfo), or null when the node has no replication state to record.
    */
   replicationAux: () => ReplicationAux | null = () => null;
-  /** The aux fields of the RDB (or AOF base) loaded at start, for replication to resume from. */
+  /** The aux fields of the RDB loaded at start (not of an AOF's base), for replication to resume from. */
   startupAux: RdbAuxFields | null = null;
+  /**
+   * Installed by replication: receives the keys a master drops at start because they expired
+   * while it was down (loadDataFromDisk's RDBFLAGS_FEED_REPL), to put their DELs in its stream.
+   */
+  expiredAtStartup: ((dbIndex: number, key: BinaryString) => void) | null = null;
   private cronTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly server: Server) {
@@ -42,11 +50,7 @@ export class NodePersistence {
       () => this.replicationAux(),
       () => this.aof.rewriteInProgress,
     );
-    this.aof = new AppendOnlyFile(
-      server,
-      () => this.rdb.inProgress,
-      () => this.replicationAux(),
-    );
+    this.aof = new AppendOnlyFile(server, () => this.rdb.inProgress);
   }
 
   /** Loads the data, then starts the cron, the AOF, the shutdown hook and INFO persistence. */
@@ -85,7 +89,9 @@ export class NodePersistence {
     if (server.config.bool('appendonly')) {
       const result = await this.aof.loadAtStart();
       if (result.found) server.logger.notice(`DB loaded from append only file: ${seconds()} seconds`);
-      this.startupAux = result.aux;
+      // loadDataFromDisk restores a replication position from an RDB only: an AOF's commands
+      // moved the data past whatever position its base might record (a master starts a new
+      // history; a replica syncs in full).
       this.aof.openAtStart();
       return;
     }
@@ -96,13 +102,18 @@ export class NodePersistence {
       return; // no dump yet: start empty, as Redis does on ENOENT
     }
     try {
-      const result = await loadRdbFile(server, path);
+      const onExpired = this.expiredAtStartup ?? undefined;
+      const result = await loadRdbFile(server, path, { onExpired });
       this.rdb.lastLoad = { keysLoaded: result.keysLoaded, keysExpired: result.keysExpired };
       this.startupAux = result.aux;
     } catch (err) {
-      server.logger.warning(describeLoadFailure(path, err));
-      server.logger.warning('Terminating server after rdb file reading failure.');
-      throw new Error(`Fatal error loading the DB: ${(err as Error).message}. Exiting.`);
+      // Nothing was swapped in (the load is all or nothing) and the file is untouched: the node
+      // exits with status 1, as redis-server does from rdbReportError, whose lines these are.
+      if (!(err instanceof CorruptDataError)) throw new Error(describeLoadFailure(err)[0]);
+      for (const line of describeLoadFailure(err)) server.logger.warning(line);
+      if (err.report.terminatingLine && err.report.errno === undefined)
+        server.logger.warning('Terminating server after rdb file reading failure.');
+      throw new AlreadyLogged('Terminating server after rdb file reading failure.');
     }
     server.logger.notice(`DB loaded from disk: ${seconds()} seconds`);
   }

@@ -60,6 +60,14 @@ export class ReplicationBacklog {
     this.trim();
   }
 
+  /**
+   * The stream held so far comes `delta` bytes later in the history than it was fed at
+   * (loadDataFromDisk: the DELs a restarted master fed while loading follow its RDB's offset).
+   */
+  rebase(delta: number): void {
+    this.firstByteOffset += delta;
+  }
+
   /** CONFIG SET repl-backlog-size: keeps the history, trimming it if the backlog shrank. */
   resize(size: number): void {
     this.size = size;

@@ -42,6 +42,9 @@ export class MasterSide {
     server.onConfigSet('client-output-buffer-limit', () => {
       this.outputLimit = replicaOutputLimit(server.config.str('client-output-buffer-limit'));
     });
+    // config.c's updateGoodSlaves: the count is only kept while the rule is on, so turning it on
+    // (or changing the lag) must count at once, or the next write would be judged by a stale 0.
+    for (const name of ['min-replicas-to-write', 'min-replicas-max-lag']) server.onConfigSet(name, () => this.refreshGoodReplicas());
   }
 
   private get server() {

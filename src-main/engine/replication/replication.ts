@@ -44,6 +44,7 @@ export class Replication {
   /** Since when no replica is attached, ms: the backlog's time to live counts from here. */
   noReplicasSince = Date.now();
   private cronTimer: NodeJS.Timeout | null = null;
+  private firstCron: NodeJS.Immediate | null = null;
   private getAckScheduled = false;
   /** The AOF could not restart after a sync: the cron tries again every second. */
   private aofRestartPending = false;
@@ -56,6 +57,8 @@ export class Replication {
     this.waiters = new ReplicaAckWaiters(this.replicas);
     this.failover = new Failover(this);
     server.info.set('replication', () => replicationInfoFields(this));
+    // Installed now: the dataset loads before start() runs.
+    persistence.expiredAtStartup = (dbIndex, key) => this.feedExpiredAtStartup(dbIndex, key);
   }
 
   get isReplica(): boolean {
@@ -81,12 +84,17 @@ export class Replication {
       // Like redis-server with `replicaof` in its configuration: the cron makes the first attempt.
       this.becomeReplica(target.host, target.port);
     }
-    if (this.persistence.startupAux) this.resumeFromRdb(this.persistence.startupAux);
+    this.resumeFromRdb(this.persistence.startupAux);
+    // serverCron first runs as soon as the event loop starts, with replication_cron_loops at 0:
+    // a configured replica connects at once, and the PING of loop 0 finds no replica yet (a
+    // restarted master's first PING comes repl-ping-replica-period seconds later).
+    this.firstCron = setImmediate(() => this.cron());
     this.cronTimer = setInterval(() => this.cron(), 1000);
     this.cronTimer.unref();
   }
 
   private stop(): void {
+    if (this.firstCron) clearImmediate(this.firstCron);
     if (this.cronTimer) clearInterval(this.cronTimer);
     this.link?.close();
     // flushSlavesOutputBuffers: what the replicas are owed goes to their sockets before the
@@ -278,15 +286,31 @@ export class Replication {
   }
 
   /**
-   * loadDataFromDisk's replication part: the RDB the node started from recorded where in its
-   * history it was. A replica resumes from there with PSYNC; a master keeps it as replid2, so
-   * its replicas can resume too.
+   * rdbLoad with RDBFLAGS_FEED_REPL: a key that expired while the master was down is not loaded,
+   * and its DEL (UNLINK with lazyfree-lazy-expire) goes to a backlog made for it, so the replicas
+   * that still hold the key delete it when they continue. The offset counts these bytes from 0;
+   * resumeFromRdb puts them after the RDB's offset.
    */
-  private resumeFromRdb(aux: Map<string, string>): void {
-    const replid = aux.get('repl-id');
-    const offset = Number(aux.get('repl-offset') ?? -1);
-    const streamDb = Number(aux.get('repl-stream-db') ?? -1);
-    if (!replid || replid.length !== 40 || offset === -1 || streamDb === -1 || !Number.isSafeInteger(offset)) return;
+  private feedExpiredAtStartup(dbIndex: number, key: BinaryString): void {
+    if (!this.backlog) this.createBacklog();
+    this.feedCommand(dbIndex, [this.server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]);
+  }
+
+  /**
+   * loadDataFromDisk's replication part: the RDB the node started from recorded where in its
+   * history it was. A replica resumes from there with PSYNC; a master keeps it as replid2 (with
+   * a new replid), so its replicas can continue with +CONTINUE.
+   */
+  private resumeFromRdb(aux: Map<string, string> | null): void {
+    const replid = aux?.get('repl-id');
+    const offset = Number(aux?.get('repl-offset') ?? -1);
+    const streamDb = Number(aux?.get('repl-stream-db') ?? -1);
+    if (!replid || replid.length !== 40 || offset === -1 || streamDb === -1 || !Number.isSafeInteger(offset)) {
+      // No history to continue (no RDB, or one saved without a backlog): the backlog the expired
+      // keys' DELs went to serves nobody. As in Redis, the offset keeps counting their bytes.
+      if (!this.link) this.backlog = null;
+      return;
+    }
     if (this.link) {
       this.ids.replid = replid;
       this.offset = offset;
@@ -294,8 +318,11 @@ export class Replication {
     } else {
       this.ids.replid2 = replid;
       this.ids.secondReplOffset = offset + 1;
-      this.offset = offset;
-      this.createBacklog();
+      // Rebased on the RDB's offset: the DELs fed while loading come right after it, and a
+      // replica that had everything up to it gets them from the backlog with its +CONTINUE.
+      this.offset += offset;
+      if (this.backlog) this.backlog.rebase(offset);
+      else this.createBacklog();
       this.noReplicasSince = Date.now();
     }
   }

@@ -70,3 +70,9 @@ export class Logger {
     this.options.sink?.(line);
   }
 }
+
+/**
+ * An error whose lines were already logged where it happened (in redis-server's own words and
+ * number): whoever catches it must not log it again, only act on it (e.g. exit with status 1).
+ */
+export class AlreadyLogged extends Error {}

@@ -189,3 +189,44 @@ test('repl-backlog-ttl: a master left without replicas frees its backlog and sta
   assert.notEqual((await master.info()).get('master_replid'), replid);
   assert.match(master.server.output(), /Replication backlog freed after 1 seconds without connected replicas\./);
 });
+
+/**
+ * After each full sync a replica with appendonly yes rewrites its AOF; until that is in place
+ * redis-server refuses to exit ("Writing initial AOF, can't exit."), so a SIGTERM then is lost.
+ */
+async function initialAofWritten(replica: Node): Promise<void> {
+  if (replica.kind !== 'redis') return;
+  const count = (pattern: string) => replica.server.output().split(pattern).length - 1;
+  await waitFor('initial AOF written', () => {
+    const started = count('Background append only file rewriting started');
+    return started > 0 && count('Background AOF rewrite finished successfully') === started;
+  });
+}
+
+for (const [masterKind, replicaKind] of [
+  ['redis', 'ours'],
+  ['ours', 'redis'],
+] as Array<[Kind, Kind]>) {
+  test(`${replicaKind} replica with appendonly yes restarted: its AOF holds no position, it asks for a full sync (PSYNC ? -1)`, async () => {
+    // loadDataFromDisk takes a replication position from an RDB only.
+    const master = track(await startNode(masterKind));
+    const dir = tempDir('replicalab-replica-');
+    dirs.push(dir);
+    const args = ['--replicaof', `127.0.0.1 ${master.port}`, '--appendonly', 'yes'];
+    let replica = track(await startNode(replicaKind, args, { dir }));
+    await randomWrites(master, 200, 91, await commonCommands([master, replica]));
+    await expireShortKeys(master);
+    await waitInSync(master, [replica]);
+    await initialAofWritten(replica);
+    const port = replica.port;
+    await stopNode(replica);
+    await master.ok('SET', 'while-away', '1');
+    replica = track(await startNode(replicaKind, args, { dir, port }));
+    await waitInSync(master, [replica]);
+    assert.deepEqual(await syncStats(master), { full: 2, ok: 0, err: 0 });
+    await assertSameData([master, replica]);
+    await initialAofWritten(replica);
+    await stopNode(replica);
+    await stopNode(master);
+  });
+}

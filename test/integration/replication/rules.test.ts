@@ -75,6 +75,45 @@ test('min-replicas-to-write: NOREPLICAS until enough replicas acknowledge, again
   assert.equal(await ours.client.call('SET', 'k', 'w'), 'OK');
 });
 
+for (const kind of ['ours', 'redis'] as const) {
+  test(`${kind}: CONFIG SET min-replicas-to-write / min-replicas-max-lag count the good replicas at once; a replica ignores them`, async () => {
+    const NOREPLICAS = { error: 'NOREPLICAS Not enough good replicas to write.' };
+    const master = track(await startNode(kind));
+    // Each setting and the write right after it go in one pipeline: no cron tick in between.
+    const setThenWrite = async (name: string, value: string) =>
+      (
+        await master.client.pipeline([
+          ['CONFIG', 'SET', name, value],
+          ['SET', 'k', value],
+        ])
+      )[1];
+    assert.deepEqual(await setThenWrite('min-replicas-to-write', '1'), NOREPLICAS);
+    assert.equal(await setThenWrite('min-replicas-to-write', '0'), 'OK');
+
+    // A replica that came while the rule was off is counted the moment it is turned on
+    // (refreshGoodSlavesCount in the setting's apply function), not at the next cron tick.
+    const replica = track(await startReplica(kind === 'ours' ? 'redis' : 'ours', master, ['--replica-read-only', 'no']));
+    await waitInSync(master, [replica]);
+    // After a diskless sync redis-server counts the replica online at its first ACK only.
+    await waitFor('replica online on the master', async () => /state=online/.test((await master.info()).get('slave0') ?? ''));
+    assert.equal(await setThenWrite('min-replicas-to-write', '1'), 'OK');
+    assert.equal((await master.info()).get('min_slaves_good_slaves'), '1');
+    assert.deepEqual(await setThenWrite('min-replicas-to-write', '2'), NOREPLICAS);
+    assert.equal(await setThenWrite('min-replicas-max-lag', '0'), 'OK', 'a max lag of 0 turns the rule off');
+    assert.deepEqual(await setThenWrite('min-replicas-max-lag', '10'), NOREPLICAS);
+    assert.equal(await setThenWrite('min-replicas-to-write', '1'), 'OK');
+
+    // A replica ignores both: its own writes (replica-read-only no) are never refused for them.
+    assert.deepEqual(
+      await replica.client.pipeline([
+        ['CONFIG', 'SET', 'min-replicas-to-write', '3'],
+        ['SET', 'local', '1'],
+      ]),
+      ['OK', 'OK'],
+    );
+  });
+}
+
 test('WAIT counts the replicas that acknowledged, within its timeout', async () => {
   const master = track(await startNode('ours'));
   const a = track(await startReplica('redis', master));

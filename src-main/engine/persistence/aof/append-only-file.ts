@@ -8,7 +8,7 @@ import type { BinaryString } from '../../protocol/request-parser.js';
 import { strerror } from '../../config/errors.js';
 import type { AofManifest } from './aof-manifest.js';
 import { TempFile, renameDurably } from '../durable-file.js';
-import { writeSnapshot, writeSnapshotSync, type ReplicationAux, type SnapshotOptions } from '../rdb/snapshot.js';
+import { writeSnapshot, writeSnapshotSync, type SnapshotOptions } from '../rdb/snapshot.js';
 import { AofDirectory, nextSeq } from './aof-directory.js';
 import { loadAppendOnlyFiles, type AofLoadResult } from './aof-load.js';
 import { IncrWriter, type FsyncPolicy } from './incr-writer.js';
@@ -47,7 +47,6 @@ export class AppendOnlyFile {
   constructor(
     private readonly server: Server,
     private readonly rdbSaveInProgress: () => boolean,
-    private readonly replicationAux: () => ReplicationAux | null,
   ) {
     this.state = server.config.bool('appendonly') ? 'on' : 'off';
     this.directory = new AofDirectory(server.config);
@@ -264,9 +263,13 @@ export class AppendOnlyFile {
     return this.server.config.bool('aof-use-rdb-preamble');
   }
 
-  /** rewriteAppendOnlyFile: rdbSaveRio with aux aof-base 1, or rewriteAppendOnlyFileRio. */
+  /**
+   * rewriteAppendOnlyFile: rdbSaveRio with aux aof-base 1, or rewriteAppendOnlyFileRio. The RDB
+   * base records no replication position (rdbSaveRio gets a NULL rdbSaveInfo): the incr files
+   * after it change the data without moving any offset, so no position in it would be true.
+   */
   private baseSnapshotOptions(): SnapshotOptions {
-    return this.rdbPreamble ? { format: 'rdb', aofBase: true, replication: this.replicationAux() } : { format: 'aof-commands' };
+    return this.rdbPreamble ? { format: 'rdb', aofBase: true, replication: null } : { format: 'aof-commands' };
   }
 
   /** openNewIncrAofForAppend: returns the name the incr file will have once the rewrite is done. */

@@ -48,9 +48,13 @@ export class RdbInput {
   }
 
   /** rdbReportCorruptRDB: "Internal error in RDB reading offset N -> reason". */
-  corrupt(reason: string, at = this.pos): never {
+  corrupt(reason: string, at = this.pos, redisLine = 0, terminatingLine = true): never {
     const offset = this.base + at;
-    throw new CorruptDataError(`Internal error in RDB reading offset ${offset} -> ${reason}`, offset);
+    throw new CorruptDataError(`Internal error in RDB reading offset ${offset} -> ${reason}`, offset, {
+      reason,
+      redisLine,
+      terminatingLine,
+    });
   }
 
   need(n: number): void {
@@ -64,6 +68,13 @@ export class RdbInput {
       `Short read or OOM loading DB. Unrecoverable error, aborting now. ` +
         `(Unexpected EOF reading ${this.sourceName} at offset ${offset}, ${requiredPos - this.end} more bytes expected)`,
       offset,
+      // rdbLoadRioWithLoadingCtx's eoferr label.
+      {
+        preface: 'Short read or OOM loading DB. Unrecoverable error, aborting now.',
+        reason: 'Unexpected EOF reading RDB file',
+        redisLine: 3249,
+        terminatingLine: false,
+      },
     );
   }
 
@@ -187,7 +198,7 @@ export class RdbInput {
       case RDB_ENC_LZF:
         return this.lzfString();
       default:
-        return this.corrupt(`Unknown RDB string encoding type ${enc}`, this.pos - 1);
+        return this.corrupt(`Unknown RDB string encoding type ${enc}`, this.pos - 1, 529); // rdbGenericLoadStringObject
     }
   }
 

@@ -34,6 +34,13 @@ export interface RdbLoaderOptions {
    * this load until its end, where the staged dataset is swapped in at once.
    */
   inBackground?: boolean;
+  /**
+   * Called for each key a master drops because its TTL passed while the file was on disk
+   * (rdbLoadRioWithLoadingCtx with RDBFLAGS_FEED_REPL): a master restarted from its own RDB puts
+   * a DEL for it in its replication stream, so that its replicas, which still hold the key,
+   * delete it too.
+   */
+  onExpired?: (dbIndex: number, key: BinaryString) => void;
 }
 
 export interface RdbLoader {
@@ -91,12 +98,13 @@ class StagedLoad {
     const now = Date.now();
     this.reader = new RdbReader(
       (entry) => {
+        const key = entry.key.latin1Slice(0, entry.key.length);
         if (!keepExpired && entry.expireAtMs !== null && entry.expireAtMs < now) {
           this.keysExpired++;
+          options.onExpired?.(entry.db, key);
           return;
         }
         const db = this.staging.dbs[entry.db]!;
-        const key = entry.key.latin1Slice(0, entry.key.length);
         // A duplicate shows as a set that did not add a key: one hash lookup per key, not two
         // (the lookups into a table of millions of keys are most of the load time).
         const sizeBefore = db.size;
@@ -114,6 +122,7 @@ class StagedLoad {
         onStringEntry: (dbIndex, key, value, expireAtMs, lruIdleSeconds, lfuFrequency) => {
           if (!keepExpired && expireAtMs !== null && expireAtMs < now) {
             this.keysExpired++;
+            options.onExpired?.(dbIndex, key);
             return;
           }
           const db = this.staging.dbs[dbIndex]!;
@@ -167,6 +176,8 @@ class StagedLoad {
   }
 
   private fail(err: unknown): never {
+    // Redis logs these as it reads them, so they come before the error whatever it is.
+    if (this.failure === null) logAuxFields(this.server, { aux: this.reader.aux });
     this.failure = err;
     this.loading.end();
     throw err;
@@ -211,7 +222,7 @@ export async function loadRdbFile(
 }
 
 /** The notices rdbLoadRioWithLoadingCtx logs while reading the aux fields. */
-function logAuxFields(server: Server, read: RdbReadResult): void {
+function logAuxFields(server: Server, read: Pick<RdbReadResult, 'aux'>): void {
   const aux = read.aux;
   const version = aux.get('redis-ver');
   if (version !== undefined) server.logger.notice(`Loading RDB produced by version ${version}`);
@@ -226,10 +237,42 @@ function logAuxFields(server: Server, read: RdbReadResult): void {
   if (aux.get('aof-base') === '1') server.logger.notice('RDB is base AOF');
 }
 
-/** rdbReportError's line, naming the file as well, for a load that failed on corrupt data. */
-export function describeLoadFailure(source: string, err: unknown): string {
+/** server.loading_process_events_interval_bytes (config.c's default, 2 MB). */
+const LOADING_PROCESS_EVENTS_INTERVAL_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The warnings redis-server logs when an RDB file cannot be loaded (rdbLoadRioWithLoadingCtx and
+ * rdbReportError), before "Terminating server after rdb file reading failure.": the checksum or
+ * short-read warning if there is one, then "Internal error in RDB reading offset N, function at
+ * rdb.c:L -> reason". N is not where the problem is but server.loading_loaded_bytes, which the
+ * loading progress callback only moves each time the reads cross another 2 MB: 0 for a smaller
+ * file, and otherwise the last such mark (redis-server's N is the start of the read that crossed
+ * it, a few bytes lower at most). The exact offset is in the error for those who need it.
+ */
+export function describeLoadFailure(err: unknown): string[] {
   if (err instanceof CorruptDataError) {
-    return `Internal error in RDB reading offset ${err.offset ?? 0}, file ${source} -> ${err.message}`;
+    const { preface, reason, redisLine, errno } = err.report;
+    if (errno !== undefined) return [reason, `Fatal error loading the DB: ${errno}. Exiting.`];
+    const progress = Math.floor((err.offset ?? 0) / LOADING_PROCESS_EVENTS_INTERVAL_BYTES) * LOADING_PROCESS_EVENTS_INTERVAL_BYTES;
+    const line = `Internal error in RDB reading offset ${progress}, function at rdb.c:${redisLine} -> ${reason}`;
+    return preface ? [preface, line] : [line];
   }
-  return `Fatal error loading the DB (${source}): ${(err as Error).message}. Exiting.`;
+  return [`Fatal error loading the DB: ${(err as Error).message}. Exiting.`];
+}
+
+/**
+ * The same failure during DEBUG RELOAD, which runs in a client's context: there rdbReportError
+ * logs its line at verbose level only and returns (as for RESTORE), so what is left at warning
+ * level is the checksum or header warning, or else the "Short read" line of the eoferr label the
+ * load falls through to.
+ */
+export function describeReloadFailure(err: unknown): Array<{ verbose: boolean; text: string }> {
+  if (!(err instanceof CorruptDataError)) return [{ verbose: false, text: `Fatal error loading the DB: ${(err as Error).message}.` }];
+  const { reason, preface, errno } = err.report;
+  if (errno !== undefined) return [{ verbose: false, text: reason }];
+  const [line] = describeLoadFailure(err).slice(-1);
+  return [
+    { verbose: false, text: preface ?? 'Short read or OOM loading DB. Unrecoverable error, aborting now.' },
+    { verbose: true, text: line! },
+  ];
 }

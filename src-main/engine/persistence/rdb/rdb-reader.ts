@@ -64,7 +64,8 @@ export class RdbReader {
   private pendingExpire: number | null = null;
   private pendingIdle: number | undefined;
   private pendingFreq: number | undefined;
-  private readonly aux: RdbAuxFields = new Map();
+  /** The aux fields read so far (all of them once the file is read). */
+  readonly aux: RdbAuxFields = new Map();
   private readonly functionLibraries: Buffer[] = [];
   private checksumStatus: RdbLoadResult['checksum'] = 'absent';
   private keysRead = 0;
@@ -205,7 +206,7 @@ export class RdbReader {
       case RdbOpcode.FUNCTION_PRE_GA:
         return this.parsePreGaFunction();
       default:
-        if (!isObjectType(type)) input.corrupt(`Unknown RDB encoding type ${type}`, input.pos - 1);
+        if (!isObjectType(type)) input.corrupt(`Unknown RDB encoding type ${type}`, input.pos - 1, 2681, false); // rdbLoadObject
         return this.parseKeyValue(type);
     }
   }
@@ -214,10 +215,18 @@ export class RdbReader {
     const input = this.input;
     input.need(9);
     const magic = input.buf.toString('latin1', input.pos, input.pos + 9);
-    if (!magic.startsWith('REDIS')) input.corrupt('Wrong signature trying to load DB from file');
+    // rdbLoadRioWithLoadingCtx logs these two and returns C_ERR with errno EINVAL (no
+    // rdbReportError): loadDataFromDisk then exits with "Fatal error loading the DB: Invalid argument."
+    const refuse = (reason: string): never => {
+      throw new CorruptDataError(`Internal error in RDB reading offset ${input.offset} -> ${reason}`, input.offset, {
+        reason,
+        errno: 'Invalid argument',
+      });
+    };
+    if (!magic.startsWith('REDIS')) refuse('Wrong signature trying to load DB from file');
     // atoi(buf+5): leading digits only.
     const version = Number(/^\d*/.exec(magic.slice(5))![0] || '0');
-    if (version < 1 || version > RDB_VERSION_MAX_READ) input.corrupt(`Can't handle RDB format version ${version}`);
+    if (version < 1 || version > RDB_VERSION_MAX_READ) refuse(`Can't handle RDB format version ${version}`);
     input.pos += 9;
     this.version = version;
     this.state = 'body';
@@ -237,11 +246,13 @@ export class RdbReader {
       this.checksumStatus = 'verified';
     } else {
       const offset = input.base + at;
-      throw new CorruptDataError(
-        `Wrong RDB checksum expected: (${this.crc.toHex()}) but got (${littleEndianHex(stored, 0)}). Aborting now. ` +
-          `(checksum stored at offset ${offset})`,
-        offset,
-      );
+      const wrong = `Wrong RDB checksum expected: (${this.crc.toHex()}) but got (${littleEndianHex(stored, 0)}). Aborting now.`;
+      throw new CorruptDataError(`${wrong} (checksum stored at offset ${offset})`, offset, {
+        preface: wrong,
+        reason: 'RDB CRC error',
+        redisLine: 3225,
+        terminatingLine: false,
+      });
     }
   }
 
