@@ -5,12 +5,14 @@
 //   replication/  links made in the lab, and the topology and REPLICAOF loops read from INFO
 //   metrics/      INFO polling (every 500 ms) and parsing
 //   events/       the push stream, and events recorded in the store and pushed
-//   store/        lab.db: nodes and events across restarts
+//   store/        lab.db: nodes, events and history across restarts
+//   history/      every node's INFO once a second in lab.db, lag in bytes and seconds, sync spans
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
-import type { AddNodeOptions, LabApi, LabEvent, LabPush, NodeSummary } from '../api/index.js';
+import type { AddNodeOptions, HistoryData, HistoryRange, LabApi, LabEvent, LabPush, NodeSummary } from '../api/index.js';
 import { EventRecorder } from './events/event-recorder.js';
 import { LabPushes } from './events/lab-pushes.js';
+import { HistoryRecorder } from './history/history-recorder.js';
 import { InfoPoller } from './metrics/info-poller.js';
 import { NodeLifecycle } from './nodes/node-lifecycle.js';
 import { NodeRegistry } from './nodes/node-registry.js';
@@ -38,6 +40,7 @@ export class LabHost implements LabApi {
     private readonly info: InfoPoller,
     private readonly links: ReplicationLinks,
     private readonly lifecycle: NodeLifecycle,
+    private readonly recorder: HistoryRecorder,
   ) {}
 
   /**
@@ -66,8 +69,13 @@ export class LabHost implements LabApi {
       links,
     });
     for (const stored of store.nodes.list()) lifecycle.track(stored);
+    const recorder = new HistoryRecorder(store.history, registry, info, (push) => pushes.emit(push));
+    pushes.subscribe((push) => {
+      if (push.type === 'log') recorder.logLine(push.nodeId, push.line);
+    });
+    recorder.start();
     info.start();
-    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle);
+    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle, recorder);
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
       : await lifecycle.createInitialNodes();
@@ -117,12 +125,17 @@ export class LabHost implements LabApi {
     return this.lifecycle.crash(id);
   }
 
+  async history(range: HistoryRange): Promise<HistoryData> {
+    return this.recorder.history(range.since, range.until);
+  }
+
   /** Stops every node gracefully and closes the store. Nodes keep their "should run" flag for next time. */
   async close(): Promise<void> {
     if (this.registry.isClosing) return;
     this.registry.markClosing();
     this.info.stop();
     await this.lifecycle.stopAll('stopped because the lab is closing');
+    this.recorder.stop();
     this.pushes.clear();
     this.store.close();
   }

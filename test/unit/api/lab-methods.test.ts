@@ -5,11 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isLabMethod, LAB_METHODS } from '../../../src-main/api/index.js';
 import { EVENTS_PARAM_CHECKS } from '../../../src-main/api/events.js';
+import { HISTORY_PARAM_CHECKS } from '../../../src-main/api/history.js';
 import { LOGS_PARAM_CHECKS } from '../../../src-main/api/logs.js';
 import { NODES_PARAM_CHECKS } from '../../../src-main/api/nodes.js';
 import { REPLICATION_PARAM_CHECKS } from '../../../src-main/api/replication.js';
 
-const SLICES = { NODES_PARAM_CHECKS, REPLICATION_PARAM_CHECKS, EVENTS_PARAM_CHECKS, LOGS_PARAM_CHECKS };
+const SLICES = { NODES_PARAM_CHECKS, REPLICATION_PARAM_CHECKS, EVENTS_PARAM_CHECKS, LOGS_PARAM_CHECKS, HISTORY_PARAM_CHECKS };
 
 test('the whitelist is exactly the methods of the API slices, each once', () => {
   const fromSlices = Object.values(SLICES).flatMap((checks) => Object.keys(checks));
@@ -19,7 +20,18 @@ test('the whitelist is exactly the methods of the API slices, each once', () => 
 });
 
 test('the methods the lab has always offered are all on the whitelist', () => {
-  const expected = ['listNodes', 'addNode', 'startNode', 'stopNode', 'removeNode', 'linkNode', 'crashNode', 'listEvents', 'nodeLog'];
+  const expected = [
+    'listNodes',
+    'addNode',
+    'startNode',
+    'stopNode',
+    'removeNode',
+    'linkNode',
+    'crashNode',
+    'listEvents',
+    'nodeLog',
+    'history',
+  ];
   assert.deepEqual([...LAB_METHODS].sort(), expected.sort());
 });
 
