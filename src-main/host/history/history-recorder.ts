@@ -9,7 +9,7 @@ import type { LabNode } from '../nodes/lab-node.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 import type { HistoryStore, NodeSampleRow, ReplicaSampleRow } from '../store/history-store.js';
 import { OffsetHistory } from './offset-history.js';
-import { sampleRows } from './history-sample.js';
+import { infoFields, sampleRows } from './history-sample.js';
 import { SyncTimeline } from './sync-timeline.js';
 
 export const HISTORY_WRITE_INTERVAL_MS = 1000;
@@ -75,6 +75,7 @@ export class HistoryRecorder {
       return onPort ? Number(onPort.stored.id) : null;
     });
     this.pending.set(id, rows);
+    if (node.running) this.timeline.reading(id, node.running, time, inputBytes(text));
   }
 
   /** Writes the pending readings in one transaction and pushes them. */
@@ -134,4 +135,8 @@ function replicaPoint(row: ReplicaSampleRow): ReplicaHistory {
     secondsBehind: [row.secondsBehind],
     ackLag: [row.ackLag],
   };
+}
+
+function inputBytes(text: string): number {
+  return Number(infoFields(text).get('total_net_repl_input_bytes') ?? 0) || 0;
 }

@@ -6,6 +6,10 @@
 //   replica: "MASTER <-> REPLICA sync: Finished with success"       the full sync ended
 //   replica: "Successful partial resynchronization with master."    a partial sync, done at once
 //   master:  "Partial resynchronization request from IP:PORT accepted. Sending N bytes of backlog"
+// With a diskless master (repl-diskless-sync yes, the default) the RDB is streamed and no line
+// gives its size; then the span's bytes are what the replica's own INFO counter
+// total_net_repl_input_bytes grew by from the reading before the sync to the first after it: the
+// RDB plus the few commands streamed meanwhile.
 // An attempt that never gets as far as a full or partial sync (the master is down, say) is not a
 // sync and leaves no span; a full sync followed by a new attempt before it finished failed.
 import type { SyncSpan } from '../../api/index.js';
@@ -27,6 +31,17 @@ export function parseLogLine(line: string): { time: number; message: string } | 
 interface ReplicaState {
   attemptStartedAt: number | null;
   open: SyncSpan | null;
+  /** total_net_repl_input_bytes when the open streamed sync began, and of which run (null: a fresh start, 0). */
+  inputBefore: { bytes: number; run: object | null } | null;
+  /** A streamed sync that ended, waiting for the next INFO reading to know its bytes. */
+  awaitingInput: { span: SyncSpan; inputBefore: { bytes: number; run: object | null } } | null;
+}
+
+interface InputReading {
+  /** Identifies one run of the node: counters start again from 0 when it restarts. */
+  run: object;
+  time: number;
+  inputBytes: number;
 }
 
 /** How long after a partial sync the master's "Sending N bytes" line may still be matched to it. */
@@ -38,6 +53,8 @@ export class SyncTimeline {
   private readonly partialsAwaitingBytes = new Map<number, SyncSpan>();
   /** Bytes the master logged before the replica logged its success, by the replica's port. */
   private readonly bytesAwaitingPartial = new Map<number, { bytes: number; time: number }>();
+  /** Each node's latest total_net_repl_input_bytes reading. */
+  private readonly inputs = new Map<string, InputReading>();
 
   constructor(
     private readonly store: HistoryStore,
@@ -51,8 +68,10 @@ export class SyncTimeline {
     const parsed = parseLogLine(line);
     if (!parsed) return;
     const { time, message } = parsed;
+    // A node that just started counts its traffic from 0 again.
+    if (message === 'Ready to accept connections' || message.startsWith('Ready to accept connections ')) this.inputs.delete(nodeId);
     if (!message.includes('MASTER <-> REPLICA') && !message.includes('artial resynchronization')) return;
-    const state = this.replicas.get(nodeId) ?? { attemptStartedAt: null, open: null };
+    const state = this.state(nodeId);
     this.replicas.set(nodeId, state);
 
     if (message === 'MASTER <-> REPLICA sync started') {
@@ -71,11 +90,17 @@ export class SyncTimeline {
         bytes: full[1] === undefined ? null : Number(full[1]),
       });
       state.open = span;
+      // The reading before the sync, if it is of this run of the node (else the counter began at 0).
+      const before = this.inputs.get(nodeId);
+      state.inputBefore = span.bytes === null ? (before ? { bytes: before.inputBytes, run: before.run } : { bytes: 0, run: null }) : null;
       this.emit(span);
       return;
     }
     if (message === 'MASTER <-> REPLICA sync: Finished with success' && state.open) {
-      this.emit(this.store.endSync(state.open.id, time, 'ok'));
+      const ended = this.store.endSync(state.open.id, time, 'ok');
+      if (state.inputBefore !== null) state.awaitingInput = { span: ended, inputBefore: state.inputBefore };
+      state.inputBefore = null;
+      this.emit(ended);
       state.open = null;
       state.attemptStartedAt = null;
       return;
@@ -101,6 +126,24 @@ export class SyncTimeline {
       if (waiting && Math.abs((waiting.endedAt ?? time) - time) < PARTIAL_MATCH_MS) this.emit(this.store.setSyncBytes(waiting.id, bytes));
       else this.bytesAwaitingPartial.set(replicaPort, { bytes, time });
     }
+  }
+
+  /** An INFO reading of node `nodeId` (a run of it is identified by `run`). */
+  reading(nodeId: string, run: object, time: number, inputBytes: number): void {
+    this.inputs.set(nodeId, { run, time, inputBytes });
+    const state = this.replicas.get(nodeId);
+    const waiting = state?.awaitingInput;
+    if (!state || !waiting || time < (waiting.span.endedAt ?? 0)) return;
+    state.awaitingInput = null;
+    // Counters start again from 0 when a node restarts: a difference across two runs means nothing.
+    const before = waiting.inputBefore;
+    if (before.run === null || before.run === run) this.emit(this.store.setSyncBytes(waiting.span.id, inputBytes - before.bytes));
+  }
+
+  private state(nodeId: string): ReplicaState {
+    let state = this.replicas.get(nodeId);
+    if (!state) this.replicas.set(nodeId, (state = { attemptStartedAt: null, open: null, inputBefore: null, awaitingInput: null }));
+    return state;
   }
 
   private emit(span: SyncSpan): void {
