@@ -7,11 +7,23 @@
 //   events/       the push stream, and events recorded in the store and pushed
 //   store/        lab.db: nodes, events and history across restarts
 //   history/      every node's INFO once a second in lab.db, lag in bytes and seconds, sync spans
+//   export/       the log archive of a time range (also `replica-lab export` for a stopped lab)
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
-import type { AddNodeOptions, HistoryData, HistoryRange, LabApi, LabEvent, LabPush, NodeSummary } from '../api/index.js';
+import type {
+  AddNodeOptions,
+  ExportedArchive,
+  ExportRequest,
+  HistoryData,
+  HistoryRange,
+  LabApi,
+  LabEvent,
+  LabPush,
+  NodeSummary,
+} from '../api/index.js';
 import { EventRecorder } from './events/event-recorder.js';
 import { LabPushes } from './events/lab-pushes.js';
+import { ExportService } from './export/export-service.js';
 import { HistoryRecorder } from './history/history-recorder.js';
 import { InfoPoller } from './metrics/info-poller.js';
 import { NodeLifecycle } from './nodes/node-lifecycle.js';
@@ -26,6 +38,8 @@ export interface LabHostOptions {
   dataDir: string;
   /** The bundled worker entry, out/main/node-worker.js (the caller knows where the bundle is). */
   workerScript: string;
+  /** Browser mode: exported archives are offered as downloads (else they stay in <dataDir>/exports). */
+  offersDownloads?: boolean;
 }
 
 const DEFAULT_EVENT_LIMIT = 100;
@@ -41,7 +55,13 @@ export class LabHost implements LabApi {
     private readonly links: ReplicationLinks,
     private readonly lifecycle: NodeLifecycle,
     private readonly recorder: HistoryRecorder,
+    private readonly exports: ExportService,
   ) {}
+
+  /** Where exported archives are written (browser mode serves its downloads from here). */
+  get exportsDir(): string {
+    return this.exports.dir;
+  }
 
   /**
    * Opens the lab in `dataDir`. A brand-new lab gets three nodes from port 6379 up; an existing lab
@@ -75,7 +95,12 @@ export class LabHost implements LabApi {
     });
     recorder.start();
     info.start();
-    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle, recorder);
+    const exports = new ExportService(
+      options.dataDir,
+      () => options.offersDownloads === true,
+      () => recorder.flush(),
+    );
+    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle, recorder, exports);
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
       : await lifecycle.createInitialNodes();
@@ -127,6 +152,10 @@ export class LabHost implements LabApi {
 
   async history(range: HistoryRange): Promise<HistoryData> {
     return this.recorder.history(range.since, range.until);
+  }
+
+  exportLogs(request?: ExportRequest): Promise<ExportedArchive> {
+    return this.exports.export(request);
   }
 
   /** Stops every node gracefully and closes the store. Nodes keep their "should run" flag for next time. */

@@ -14,8 +14,8 @@ export async function runBrowserMode(argv: readonly string[], mainDir: string): 
     const args = parseLabArgs(argv, true);
     const dataDir = args.dataDir ?? defaultBrowserDataDir();
     const paths = bundlePaths(mainDir);
-    lab = await LabHost.open({ dataDir, workerScript: paths.workerScript });
-    const server = await startBrowserServer({ lab, rendererDir: paths.rendererDir, port: args.httpPort });
+    lab = await LabHost.open({ dataDir, workerScript: paths.workerScript, offersDownloads: true });
+    const server = await startBrowserServer({ lab, rendererDir: paths.rendererDir, port: args.httpPort, exportsDir: lab.exportsDir });
     process.stderr.write(`ReplicaLab: browser mode; lab data in ${dataDir}\n`);
     process.stdout.write(`UI: ${server.url}\n`);
     const openLab = lab;

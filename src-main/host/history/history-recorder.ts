@@ -21,6 +21,8 @@ export class HistoryRecorder {
   private readonly pending = new Map<string, { node: NodeSampleRow; replicas: ReplicaSampleRow[] }>();
   private readonly pendingSpans: SyncSpan[] = [];
   private readonly timeline: SyncTimeline;
+  /** The run_id last recorded per node, so a run is written once, not every second. */
+  private readonly runs = new Map<string, string>();
   private writeTimer: NodeJS.Timeout | null = null;
   private compactTimer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -75,11 +77,21 @@ export class HistoryRecorder {
       return onPort ? Number(onPort.stored.id) : null;
     });
     this.pending.set(id, rows);
-    if (node.running) this.timeline.reading(id, node.running, time, inputBytes(text));
+    const fields = infoFields(text);
+    if (node.running) this.timeline.reading(id, node.running, time, Number(fields.get('total_net_repl_input_bytes') ?? 0) || 0);
+    const runId = fields.get('run_id');
+    if (runId && this.runs.get(id) !== runId) {
+      this.runs.set(id, runId);
+      try {
+        this.store.recordRun(Number(id), runId, fields.get('redis_version') ?? '', time);
+      } catch (error) {
+        console.error(`history: could not record a node run: ${(error as Error).message}`);
+      }
+    }
   }
 
   /** Writes the pending readings in one transaction and pushes them. */
-  private flush(): void {
+  flush(): void {
     if (this.pending.size === 0 && this.pendingSpans.length === 0) return;
     const readings = [...this.pending.values()];
     this.pending.clear();
@@ -135,8 +147,4 @@ function replicaPoint(row: ReplicaSampleRow): ReplicaHistory {
     secondsBehind: [row.secondsBehind],
     ackLag: [row.ackLag],
   };
-}
-
-function inputBytes(text: string): number {
-  return Number(infoFields(text).get('total_net_repl_input_bytes') ?? 0) || 0;
 }

@@ -85,6 +85,11 @@ export class HistoryStore {
     });
   }
 
+  /** Remembers a run of a node (its INFO's run_id) and the version it reported; once per run. */
+  recordRun(nodeId: number, runId: string, redisVersion: string, time: number): void {
+    this.db.prepare('INSERT OR IGNORE INTO node_runs VALUES (?, ?, ?, ?)').run(nodeId, runId, redisVersion, time);
+  }
+
   /** Writes one second's samples in one transaction (one fsync-free WAL commit). */
   write(nodes: NodeSampleRow[], replicas: ReplicaSampleRow[]): void {
     if (nodes.length + replicas.length > 0) this.writeBatch(nodes, replicas);

@@ -86,7 +86,14 @@ const MIGRATIONS: readonly string[] = [
      bytes       INTEGER,                              -- RDB size (full) or backlog sent (partial), from the logs
      outcome     TEXT                                  -- 'ok' | 'failed' | NULL while running
    );
-   CREATE INDEX sync_spans_by_time ON sync_spans (started_at);`,
+   CREATE INDEX sync_spans_by_time ON sync_spans (started_at);
+   CREATE TABLE node_runs (                          -- one row per run of a node, from its INFO server
+     node_id        INTEGER NOT NULL,
+     run_id         TEXT    NOT NULL,
+     redis_version  TEXT    NOT NULL,
+     first_seen     INTEGER NOT NULL,
+     PRIMARY KEY (node_id, run_id)
+   ) WITHOUT ROWID;`,
 ];
 
 /** Brings the database to the newest schema in one transaction; refuses a lab.db from a newer ReplicaLab. */

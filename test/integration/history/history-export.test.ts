@@ -1,11 +1,13 @@
 // The lab's history as a user relies on it: a real lab (LabHost in this process, nodes in worker
 // threads) with two replicas under write load from Debian's redis-benchmark, closed and opened again,
 // and what lab.db then holds checked against the nodes' own INFO and logs. The host's event-loop
-// delay is measured while it records, and lab.db's size per node-hour is reported.
+// delay is measured while it records, and lab.db's size per node-hour is reported. Then the lab is
+// exported (the API on the running lab, and the `replica-lab` command on the running and on the
+// stopped lab), each archive unpacked with tar and compared with lab.db and the nodes' files.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
@@ -97,10 +99,85 @@ describe('history in lab.db across a restart', () => {
     });
   });
 
+  const outDir = tempDir('replicalab-export-');
   after(async () => {
     await lab?.close();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(outDir, { recursive: true, force: true });
   });
+
+  /** Unpacks an archive with tar into a fresh directory; returns it. */
+  const unpack = (archive: string): string => {
+    const dir = join(outDir, `unpacked-${readdirSync(outDir).length}`);
+    mkdirSync(dir);
+    execFileSync('tar', ['-xzf', archive, '-C', dir]);
+    return dir;
+  };
+  const ndjson = (file: string): Array<Record<string, unknown>> =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  /** What every archive of this lab must hold, checked against lab.db and the node files. */
+  const checkArchive = (dir: string, since: number, until: number, withData: boolean): void => {
+    assert.ok(readFileSync(join(dir, 'README.md'), 'utf8').includes('manifest.json'));
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    assert.equal(manifest.range.since, since);
+    assert.equal(manifest.lab.version, JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+    assert.deepEqual(
+      manifest.nodes.map((n: { id: string; port: number }) => [n.id, n.port]),
+      nodes.map((n) => [n.id, n.port]),
+    );
+    for (const n of manifest.nodes) assert.equal(n.version, '7.0.15', 'redis_version from INFO server');
+    // The topology: node-1 the master of the other two, as linked and as its last sample listed.
+    const top = manifest.topology as Array<{
+      id: string;
+      linkedTo: string | null;
+      lastSample: { role: string };
+      replicas: Array<{ replica_id: number }>;
+    }>;
+    assert.equal(top[0]!.lastSample.role, 'master');
+    assert.deepEqual(top[0]!.replicas.map((r) => String(r.replica_id)).sort(), [nodes[1]!.id, nodes[2]!.id].sort());
+    assert.deepEqual(
+      top.slice(1).map((t) => t.linkedTo),
+      [nodes[0]!.id, nodes[0]!.id],
+    );
+
+    const d = db();
+    const ids = (sql: string): unknown[] => (d.prepare(sql).all(since, until) as Array<{ k: unknown }>).map((r) => r.k);
+    // Events and samples: exactly lab.db's rows of the range, in NDJSON and CSV alike.
+    const events = ndjson(join(dir, 'events.ndjson'));
+    assert.deepEqual(
+      events.map((e) => e.id),
+      ids('SELECT id AS k FROM events WHERE time >= ? AND time < ? ORDER BY id'),
+    );
+    assert.equal(readFileSync(join(dir, 'events.csv'), 'utf8').trim().split('\n').length, events.length + 1);
+    assert.ok(events.some((e) => e.kind === 'linked'));
+    const samples = ndjson(join(dir, 'node-samples.ndjson'));
+    assert.deepEqual(
+      samples.map((r) => `${r.node_id}@${r.time}`),
+      ids("SELECT node_id || '@' || time AS k FROM node_samples WHERE time >= ? AND time < ? ORDER BY time, node_id"),
+    );
+    const replicaSamples = ndjson(join(dir, 'replica-samples.ndjson'));
+    assert.equal(replicaSamples.length, ids('SELECT time AS k FROM replica_samples WHERE time >= ? AND time < ?').length);
+    d.close();
+    // Samples from before the restart and after it.
+    assert.ok(samples.some((r) => (r.time as number) < restartedAt) && samples.some((r) => (r.time as number) > reopenedAt));
+    assert.ok(ndjson(join(dir, 'syncs.ndjson')).some((s) => s.kind === 'full'));
+
+    for (const node of nodes) {
+      const [folder] = readdirSync(join(dir, 'nodes')).filter((f) => f.startsWith(`${node.id}-`));
+      const files = join(dir, 'nodes', folder!);
+      // The whole log (not the in-memory tail): byte for byte what the file held, from its first line.
+      const archived = readFileSync(join(files, 'node.log'));
+      const onDisk = readFileSync(join(dataDir, 'nodes', node.id, 'node.log'));
+      assert.ok(archived.length > 0 && onDisk.subarray(0, archived.length).equals(archived), `${node.name}'s log`);
+      assert.ok(archived.toString().split('Ready to accept connections').length - 1 >= 2, 'both runs are in the log');
+      assert.equal(readFileSync(join(files, 'redis.conf'), 'utf8'), readFileSync(join(dataDir, 'nodes', node.id, 'redis.conf'), 'utf8'));
+      assert.equal(existsSync(join(files, 'dump.rdb')), withData, `${node.name}: dump.rdb only when asked for`);
+    }
+  };
 
   test(`records ${LOAD_SECONDS} s of write load without stalling the host`, async () => {
     loadStart = Date.now();
@@ -218,5 +295,58 @@ describe('history in lab.db across a restart', () => {
         `${((perNodeRow * 3600) / 1e6).toFixed(2)} MB per node-hour at 1 s; a day of 10 nodes (9 replicas): ${(dayOfTen / 1e6).toFixed(1)} MB`,
     );
     assert.ok(dayOfTen < 100e6);
+  });
+
+  test('exportLogs on the running lab writes an archive of the whole history', async () => {
+    const archive = await lab!.exportLogs({ since: 0 });
+    assert.equal(archive.download, null, 'only browser mode offers downloads');
+    assert.match(archive.name, /^replica-lab-\d{8}-\d{6}\.tar\.gz$/);
+    checkArchive(
+      unpack(archive.file),
+      0,
+      JSON.parse(execFileSync('tar', ['-xzOf', archive.file, 'manifest.json'], { encoding: 'utf8' })).range.until,
+      false,
+    );
+  });
+
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'replica-lab.cjs'), ...args], { encoding: 'utf8' });
+
+  test('`replica-lab export` works on the running lab, and on the stopped lab with its data files', async () => {
+    const running = join(outDir, 'running.tar.gz');
+    const since = loadStart - 60_000;
+    const until = Date.now();
+    const result = cli('export', '--data-dir', dataDir, '--out', running, '--since', String(since), '--until', String(until));
+    assert.equal(result.status, 0, result.stderr);
+    checkArchive(unpack(running), since, until, false);
+
+    await lab!.close();
+    lab = undefined;
+    const stopped = join(outDir, 'stopped.tar.gz');
+    const again = cli('export', '--data-dir', dataDir, '--out', stopped, '--since', '1d', '--include-data');
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /stopped\.tar\.gz: \d+ bytes/);
+    const dir = unpack(stopped);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    checkArchive(dir, manifest.range.since, manifest.range.until, true);
+  });
+
+  test('a failed export leaves no file behind and says why', () => {
+    // A full disk, for real: the kernel answers every write to /dev/full with ENOSPC. The export's
+    // temporary file is named after the destination and this process; make it lead there.
+    const out = join(outDir, 'full.tar.gz');
+    const bad = cli('export', '--data-dir', dataDir, '--out', join(outDir, 'no-such-dir', 'x.tar.gz'));
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /cannot write in .*no-such-dir/);
+    assert.equal(existsSync(join(outDir, 'no-such-dir')), false);
+    return (async () => {
+      const { writeLabArchive } = await import('../../../src-main/host/export/lab-archive.js');
+      symlinkSync('/dev/full', join(outDir, `.full.tar.gz.partial-${process.pid}`));
+      await assert.rejects(writeLabArchive({ dataDir, out }), /export failed: the disk is full/);
+      assert.deepEqual(
+        readdirSync(outDir).filter((f) => f.includes('full')),
+        [],
+        'neither the archive nor its temporary file or staging folder remains',
+      );
+    })();
   });
 });
