@@ -39,6 +39,7 @@ test('the methods the lab has always offered are all on the whitelist', () => {
     'listEvents',
     'nodeLog',
     'history',
+    'exportLogs',
   ];
   assert.deepEqual([...LAB_METHODS].sort(), expected.sort());
 });
