@@ -3,11 +3,12 @@
 // host for another range at another resolution, and the export button downloads the archive.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
-import { redisCli, ROOT } from '../support/servers.js';
+import { redisCli, ROOT, tempDir } from '../support/servers.js';
 
 function chart(page: Page, title: string): Locator {
   return page.getByRole('figure', { name: title });
@@ -53,10 +54,13 @@ describe('the history charts in browser mode', () => {
   });
 
   it('shows the recorded history right after a reload', async () => {
+    const first = async (): Promise<number> => Number(await chart(page, 'Memory used').locator('.plot').getAttribute('data-first'));
     const before = await points(page, 'Memory used');
+    const firstBefore = await first();
     await page.reload();
     await waitUntil('the memory chart has points again', async () => (await points(page, 'Memory used')) > 0);
-    // A page that kept history in its own memory would start again from one point a line.
+    // A page that kept history in its own memory would start again from its first push.
+    assert.ok((await first()) <= firstBefore, `the chart starts at ${await first()}, it started at ${firstBefore}`);
     assert.ok(
       (await points(page, 'Memory used')) >= before,
       `${await points(page, 'Memory used')} points after the reload, ${before} before`,
@@ -78,6 +82,30 @@ describe('the history charts in browser mode', () => {
     const shot = join(ROOT, 'test-results', 'history-ui.png');
     mkdirSync(dirname(shot), { recursive: true });
     await page.locator('section.history').screenshot({ path: shot });
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('"Export logs" downloads the archive, and the lab keeps no copy', async () => {
+    const download = page.waitForEvent('download', { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Export logs', exact: true }).click();
+    const file = await download;
+    assert.match(file.suggestedFilename(), /^replica-lab-\d{8}-\d{6}\.tar\.gz$/);
+    const dir = tempDir('replicalab-download-');
+    try {
+      const saved = join(dir, file.suggestedFilename());
+      await file.saveAs(saved);
+      const listing = execFileSync('tar', ['-tzf', saved], { encoding: 'utf8' }).split('\n');
+      for (const name of ['README.md', 'manifest.json', 'events.ndjson', 'events.csv', 'node-samples.ndjson', 'node-samples.csv']) {
+        assert.ok(listing.includes(name), `${name} in ${listing.join(' ')}`);
+      }
+      assert.equal(listing.filter((name) => /^nodes\/\d+-node-\d\/node\.log$/.test(name)).length, 3);
+      assert.ok(!listing.some((name) => name.endsWith('dump.rdb')), 'no data files unless ticked');
+      // In browser mode the exports folder only hands the file over: the download took it.
+      const exports = join(lab!.dataDir, 'exports');
+      await waitUntil('the handed-over file is gone', () => !existsSync(exports) || readdirSync(exports).length === 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -145,6 +145,9 @@ export class HistoryStore {
   /** The range, aggregated into equal buckets (at least 1 s) so that no series exceeds MAX_POINTS. */
   query(since: number, until: number): HistoryData {
     const bucketMs = Math.max(1000, Math.ceil((until - since) / MAX_POINTS / 1000) * 1000);
+    // At 1 s every row is its own point: the recorder writes about one a second per node, but not
+    // on the second, so grouping by whole seconds would merge some neighbours and leave gaps.
+    const groupMs = bucketMs === 1000 ? 1 : bucketMs;
     const nodes = new Map<string, NodeHistory>();
     const nodeRows = this.db
       .prepare(
@@ -153,7 +156,7 @@ export class HistoryStore {
          FROM node_samples WHERE time >= ? AND time < ? GROUP BY node_id, time / CAST(? AS INTEGER) ORDER BY node_id, t`,
       )
       .raw()
-      .iterate(since, until, bucketMs) as IterableIterator<[number, number, number, number, number, number, number]>;
+      .iterate(since, until, groupMs) as IterableIterator<[number, number, number, number, number, number, number]>;
     for (const [nodeId, t, ops, mem, clients, keys, offset] of nodeRows) {
       const id = String(nodeId);
       let series = nodes.get(id);
@@ -176,7 +179,7 @@ export class HistoryStore {
          FROM replica_samples WHERE time >= ? AND time < ? GROUP BY master_id, replica_port, time / CAST(? AS INTEGER) ORDER BY 1, 2, t`,
       )
       .raw()
-      .iterate(since, until, bucketMs) as IterableIterator<[number, number, number | null, number, number, number, number | null, number]>;
+      .iterate(since, until, groupMs) as IterableIterator<[number, number, number | null, number, number, number, number | null, number]>;
     for (const [masterId, port, replicaId, t, acked, lagBytes, behind, ackLag] of replicaRows) {
       const key = `${masterId}:${port}`;
       let series = replicas.get(key);
