@@ -2,7 +2,7 @@
 // each second's `history` push is appended, so the charts follow the lab live and show the same
 // history after a page reload or a lab restart (it is the host's lab.db, not this page's memory).
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { ref, shallowRef } from 'vue';
 import type { HistoryData, HistoryPush, NodeHistory, ReplicaHistory, SyncSpan } from '@api/history.js';
 import { lab } from '../api/lab-client.js';
 import { useNoticesStore } from './notices.js';
@@ -20,7 +20,9 @@ export const HISTORY_RANGES: ReadonlyArray<{ name: HistoryRangeName; label: stri
 export const useHistoryStore = defineStore('history', () => {
   const notices = useNoticesStore();
   const range = ref<HistoryRangeName>('15m');
-  const data = ref<HistoryData | null>(null);
+  // Shallow: thousands of numbers per series need no proxies; `version` says when they changed (a
+  // deep ref made every splice of a second's trimming a storm of reactive index writes).
+  const data = shallowRef<HistoryData | null>(null);
   const loading = ref(false);
   /** Bumped on every change, so charts redraw once per change instead of deep-watching big arrays. */
   const version = ref(0);

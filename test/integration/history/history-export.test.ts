@@ -298,7 +298,12 @@ describe('history in lab.db across a restart', () => {
   });
 
   test('exportLogs on the running lab writes an archive of the whole history', async () => {
+    // The export runs in the host's own thread: measure what it costs the event loop.
+    const exportDelay = monitorEventLoopDelay({ resolution: 1 });
+    exportDelay.enable();
     const archive = await lab!.exportLogs({ since: 0 });
+    exportDelay.disable();
+    console.log(`host event-loop delay during the export: max ${(exportDelay.max / 1e6).toFixed(1)} ms (${archive.bytes} bytes)`);
     assert.equal(archive.download, null, 'only browser mode offers downloads');
     assert.match(archive.name, /^replica-lab-\d{8}-\d{6}\.tar\.gz$/);
     checkArchive(
