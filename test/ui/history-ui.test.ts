@@ -53,6 +53,25 @@ describe('the history charts in browser mode', () => {
     for (const name of ['node-1', 'node-2', 'node-3']) assert.ok(legend.includes(name), legend);
   });
 
+  it("charts a replica's lag in bytes and seconds, and lists its full sync", async () => {
+    const ports = (await page.getByRole('button', { name: /^Stop node / }).evaluateAll((b) => b.map((x) => x.getAttribute('aria-label'))))
+      .map((name) => Number(/\(port (\d+)\)/.exec(name ?? '')?.[1]))
+      .sort((a, b) => a - b);
+    // As a user would from redis-cli: the lab reads the new topology from the nodes' INFO.
+    assert.equal(redisCli(ports[1]!, ['REPLICAOF', '127.0.0.1', String(ports[0])]), 'OK');
+    for (let i = 0; i < 50; i++) redisCli(ports[0]!, ['SET', `lag${i}`, 'x'.repeat(1000)]);
+    await waitUntil('the lag chart has points', async () => (await points(page, 'Replication lag (bytes)')) >= 3);
+    // Seconds: behind master and Redis's own ACK lag, each its own line, labelled as such.
+    const legend = await chart(page, 'Replication lag (seconds)').locator('.u-legend').innerText();
+    assert.match(legend, /node-2 ← node-1: behind master/);
+    assert.match(legend, /node-2 ← node-1: since last ACK \(Redis lag\)/);
+    const syncs = page.getByRole('figure', { name: 'Sync timeline' });
+    await waitUntil('the full sync is listed', async () => /node-2\s+full\s+.*\s+ok/.test(await syncs.innerText()));
+    const shot = join(ROOT, 'test-results', 'history-lag.png');
+    mkdirSync(dirname(shot), { recursive: true });
+    await page.locator('section.history').screenshot({ path: shot });
+  });
+
   it('shows the recorded history right after a reload', async () => {
     const first = async (): Promise<number> => Number(await chart(page, 'Memory used').locator('.plot').getAttribute('data-first'));
     const before = await points(page, 'Memory used');
