@@ -2,7 +2,17 @@
 // and pushed as it happens.
 import { optionalCount, type ParamChecks } from './param-checks.js';
 
-export type LabEventKind = 'created' | 'started' | 'stopped' | 'crashed' | 'removed' | 'linked' | 'promoted' | 'error';
+export type LabEventKind =
+  | 'created'
+  | 'started'
+  | 'stopped'
+  | 'crashed'
+  | 'removed'
+  | 'linked'
+  | 'promoted'
+  /** FAILOVER TO, each master_failover_state the master went through, its end, or FAILOVER ABORT. */
+  | 'failover'
+  | 'error';
 
 export interface LabEvent {
   id: number;

@@ -1,5 +1,5 @@
 // The one typed API between the renderer and the lab host, composed from one slice per feature
-// (nodes, replication, events, logs, history, export; metrics and wire carry types and constants only).
+// (nodes, replication, events, logs, access, history, export; metrics and wire carry types and constants only).
 //
 // The renderer calls `LabApi` methods and subscribes to `LabPush` messages. It never knows the
 // transport: in the Electron window the calls travel over IPC through the preload whitelist
@@ -9,6 +9,7 @@
 // the compiler (see oneCheckPerMethod below).
 //
 // This folder must stay free of Node, Electron and Vue imports: both sides import it.
+import { ACCESS_PARAM_CHECKS, type AccessApi } from './access.js';
 import { EVENTS_PARAM_CHECKS, type EventPush, type EventsApi } from './events.js';
 import { EXPORT_PARAM_CHECKS, type ExportApi } from './export.js';
 import { HISTORY_PARAM_CHECKS, type HistoryApi, type HistoryPush } from './history.js';
@@ -17,6 +18,7 @@ import { NODES_PARAM_CHECKS, type NodesApi, type NodesPush } from './nodes.js';
 import type { ParamChecks } from './param-checks.js';
 import { REPLICATION_PARAM_CHECKS, type ReplicationApi } from './replication.js';
 
+export type * from './access.js';
 export type * from './events.js';
 export type * from './history.js';
 export * from './export.js';
@@ -27,7 +29,7 @@ export type * from './replication.js';
 export * from './wire.js';
 
 /** What the renderer may ask of the host. Every method resolves or rejects with an Error whose message is for people. */
-export interface LabApi extends NodesApi, ReplicationApi, EventsApi, LogsApi, HistoryApi, ExportApi {}
+export interface LabApi extends NodesApi, ReplicationApi, EventsApi, LogsApi, AccessApi, HistoryApi, ExportApi {}
 
 export type LabMethod = keyof LabApi;
 
@@ -52,6 +54,7 @@ export const LAB_PARAM_CHECKS: LabParamChecks = oneCheckPerMethod({
   ...REPLICATION_PARAM_CHECKS,
   ...EVENTS_PARAM_CHECKS,
   ...LOGS_PARAM_CHECKS,
+  ...ACCESS_PARAM_CHECKS,
   ...HISTORY_PARAM_CHECKS,
   ...EXPORT_PARAM_CHECKS,
 });

@@ -1,5 +1,5 @@
 // The lab's nodes: what the renderer sees of each one and the calls that create, start, stop,
-// crash and remove them.
+// restart, crash and remove them.
 import type { NodeLiveInfo } from './metrics.js';
 import { isRecord, nodeId, type ParamChecks } from './param-checks.js';
 import type { MasterPointer } from './replication.js';
@@ -50,12 +50,23 @@ export interface AddNodeOptions {
   port?: number;
 }
 
+export interface RemoveNodeOptions {
+  deleteDir: boolean;
+}
+
 export interface NodesApi {
   listNodes(): Promise<NodeSummary[]>;
   addNode(options?: AddNodeOptions): Promise<NodeSummary>;
   startNode(id: string): Promise<NodeSummary>;
+  /** Graceful stop (SHUTDOWN as configured: with save points the node saves its RDB first). */
   stopNode(id: string): Promise<NodeSummary>;
-  removeNode(id: string): Promise<void>;
+  /** A graceful stop of the running node, then a start from the same config and files. */
+  restartNode(id: string): Promise<NodeSummary>;
+  /**
+   * Stops the node if it runs and forgets it. Its directory (data, config, log) is deleted only with
+   * `deleteDir: true`; kept, it stays on disk under the lab's nodes/ folder (ids are never reused).
+   */
+  removeNode(id: string, options: RemoveNodeOptions): Promise<void>;
   /** Terminates the node's thread at once, as a power cut would: no final save, connections just drop. */
   crashNode(id: string): Promise<NodeSummary>;
 }
@@ -71,7 +82,13 @@ export const NODES_PARAM_CHECKS = {
   addNode: (params) => [addNodeOptions(params[0])],
   startNode: (params) => [nodeId(params[0])],
   stopNode: (params) => [nodeId(params[0])],
-  removeNode: (params) => [nodeId(params[0])],
+  restartNode: (params) => [nodeId(params[0])],
+  // The choice must be explicit: a dropped parameter must neither delete data nor keep it by surprise.
+  removeNode: (params) => {
+    const options = params[1];
+    if (!isRecord(options) || typeof options.deleteDir !== 'boolean') throw new Error('removeNode needs { deleteDir: true | false }');
+    return [nodeId(params[0]), { deleteDir: options.deleteDir }];
+  },
   crashNode: (params) => [nodeId(params[0])],
 } satisfies ParamChecks<NodesApi>;
 

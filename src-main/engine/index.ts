@@ -6,3 +6,6 @@ export type { LogSink, StartOptions, NodeHandle } from './node.js';
 export { startNode, ConfigError, ShutdownInsisted } from './node.js';
 // Redis's quoting (sdscatrepr / sdsneedsrepr), for whoever writes a redis.conf a node will read.
 export { catRepr, needsRepr } from './protocol/sds-quoting.js';
+// Reading an RDB file without a node (its aux fields: repl-id, repl-offset, ...), for the lab host
+// to tell what a stopped node would load if it started.
+export { readRdbFile } from './persistence/rdb/rdb-reader.js';

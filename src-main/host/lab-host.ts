@@ -2,10 +2,12 @@
 // services with one job each:
 //   nodes/        the node registry, their lifecycle (start, stop, crash, remove), files and logs,
 //                 run through a NodeBackend (today: one worker thread per node, nodes/worker-thread/)
-//   replication/  links made in the lab, and the topology and REPLICAOF loops read from INFO
+//   replication/  links made in the lab, FAILOVER and its progress, the stale-master warning, and
+//                 the topology and REPLICAOF loops read from INFO
 //   metrics/      INFO polling (every 500 ms) and parsing
 //   events/       the push stream, and events recorded in the store and pushed
-//   store/        lab.db: nodes, events and history across restarts
+//   store/        lab.db: nodes, events, settings and history across restarts
+//   access/       browser mode's token (stored, rotatable) and last HTTP port
 //   history/      every node's INFO once a second in lab.db, lag in bytes and seconds, sync spans
 //   export/       the log archive of a time range (also `replica-lab export` for a stopped lab)
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
@@ -20,7 +22,11 @@ import type {
   LabEvent,
   LabPush,
   NodeSummary,
+  RemoveNodeOptions,
+  StaleStartWarning,
+  StartAction,
 } from '../api/index.js';
+import { BrowserAccess } from './access/browser-access.js';
 import { EventRecorder } from './events/event-recorder.js';
 import { LabPushes } from './events/lab-pushes.js';
 import { ExportService } from './export/export-service.js';
@@ -30,7 +36,9 @@ import { NodeLifecycle } from './nodes/node-lifecycle.js';
 import { NodeRegistry } from './nodes/node-registry.js';
 import { NodeSummaries } from './nodes/node-summary.js';
 import { WorkerThreadBackend } from './nodes/worker-thread/worker-thread-backend.js';
+import { Failovers } from './replication/failover.js';
 import { ReplicationLinks } from './replication/replication-links.js';
+import { StaleMasterCheck } from './replication/stale-master.js';
 import { LabStore } from './store/lab-store.js';
 
 export interface LabHostOptions {
@@ -54,6 +62,10 @@ export class LabHost implements LabApi {
     private readonly info: InfoPoller,
     private readonly links: ReplicationLinks,
     private readonly lifecycle: NodeLifecycle,
+    private readonly failovers: Failovers,
+    private readonly staleMaster: StaleMasterCheck,
+    /** Browser mode's token and port; browser mode's server reads and watches it. */
+    readonly access: BrowserAccess,
     private readonly recorder: HistoryRecorder,
     private readonly exports: ExportService,
   ) {}
@@ -64,7 +76,7 @@ export class LabHost implements LabApi {
   }
 
   /**
-   * Opens the lab in `dataDir`. A brand-new lab gets three nodes from port 6379 up; an existing lab
+   * Opens the lab in `dataDir`. A brand-new lab gets a master and two replicas from port 6379 up; an existing lab
    * starts the nodes that were meant to be running when it last closed. Resolves once they are up
    * (or have failed, which the events record).
    */
@@ -95,16 +107,19 @@ export class LabHost implements LabApi {
     });
     recorder.start();
     info.start();
+    const failovers = new Failovers(registry, store.nodes, events, info, summaries);
+    const staleMaster = new StaleMasterCheck(registry, store.nodes, summaries, links, lifecycle, events);
+    const access = new BrowserAccess(store.settings);
     const exports = new ExportService(
       options.dataDir,
       () => options.offersDownloads === true,
       () => recorder.flush(),
     );
-    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle, recorder, exports);
+    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle, failovers, staleMaster, access, recorder, exports);
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
       : await lifecycle.createInitialNodes();
-    await Promise.allSettled(toStart.map((node) => lifecycle.start(node.stored.id)));
+    await lifecycle.startInOrder(toStart);
     return host;
   }
 
@@ -129,9 +144,12 @@ export class LabHost implements LabApi {
     return this.lifecycle.stop(id);
   }
 
-  /** Stops the node if it runs, forgets it and deletes its directory (data, config and log). */
-  removeNode(id: string): Promise<void> {
-    return this.lifecycle.remove(id);
+  restartNode(id: string): Promise<NodeSummary> {
+    return this.lifecycle.restart(id);
+  }
+
+  removeNode(id: string, options: RemoveNodeOptions): Promise<void> {
+    return this.lifecycle.remove(id, options);
   }
 
   async listEvents(limit = DEFAULT_EVENT_LIMIT): Promise<LabEvent[]> {
@@ -146,6 +164,22 @@ export class LabHost implements LabApi {
     return this.links.link(id, masterId);
   }
 
+  failover(masterId: string, replicaId: string): Promise<NodeSummary> {
+    return this.failovers.failover(masterId, replicaId);
+  }
+
+  abortFailover(masterId: string): Promise<NodeSummary> {
+    return this.failovers.abort(masterId);
+  }
+
+  startWarning(id: string, action: StartAction): Promise<StaleStartWarning | null> {
+    return this.staleMaster.warning(id, action);
+  }
+
+  promoteInstead(id: string, replicaId: string, action: StartAction): Promise<NodeSummary> {
+    return this.staleMaster.promoteInstead(id, replicaId, action);
+  }
+
   crashNode(id: string): Promise<NodeSummary> {
     return this.lifecycle.crash(id);
   }
@@ -156,6 +190,10 @@ export class LabHost implements LabApi {
 
   exportLogs(request?: ExportRequest): Promise<ExportedArchive> {
     return this.exports.export(request);
+  }
+
+  async rotateToken(): Promise<{ token: string }> {
+    return { token: this.access.rotate() };
   }
 
   /** Stops every node gracefully and closes the store. Nodes keep their "should run" flag for next time. */

@@ -13,19 +13,29 @@ export interface BrowserModeLab {
   proc: ChildProcess;
   /** Everything the lab wrote to stderr so far, for failure messages. */
   stderr(): string;
-  /** SIGTERM, wait for the exit (SIGKILL if it hangs), delete the data dir; resolves with the exit code. */
-  stop(): Promise<number | null>;
+  /**
+   * SIGTERM, wait for the exit (SIGKILL if it hangs), delete the data dir unless `keepData` (to
+   * start the same lab again); resolves with the exit code.
+   */
+  stop(opts?: { keepData?: boolean }): Promise<number | null>;
 }
 
 const UI_LINE = /^UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m;
 
-/** `node out/main/launcher.js --headless …` from the built app (`npm run build` first). */
-export async function startBrowserMode(opts: { timeoutMs?: number } = {}): Promise<BrowserModeLab> {
-  const httpPort = await freePort();
-  const dataDir = tempDir('replicalab-ui-');
+/**
+ * `node out/main/launcher.js --headless …` from the built app (`npm run build` first). By default a
+ * new data dir and a free HTTP port; `dataDir` starts an existing lab again, `httpPort: null` leaves
+ * the port to the lab, `args` adds options.
+ */
+export async function startBrowserMode(
+  opts: { timeoutMs?: number; dataDir?: string; httpPort?: number | null; args?: string[] } = {},
+): Promise<BrowserModeLab> {
+  const httpPort = opts.httpPort === undefined ? await freePort() : opts.httpPort;
+  const dataDir = opts.dataDir ?? tempDir('replicalab-ui-');
+  const portArgs = httpPort === null ? [] : ['--http-port', String(httpPort)];
   const proc = spawn(
     process.execPath,
-    [join(ROOT, 'out', 'main', 'launcher.js'), '--headless', '--http-port', String(httpPort), '--data-dir', dataDir],
+    [join(ROOT, 'out', 'main', 'launcher.js'), '--headless', ...portArgs, '--data-dir', dataDir, ...(opts.args ?? [])],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
@@ -33,13 +43,13 @@ export async function startBrowserMode(opts: { timeoutMs?: number } = {}): Promi
   proc.stderr!.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
 
-  const stop = async (): Promise<number | null> => {
+  const stop = async (stopOpts: { keepData?: boolean } = {}): Promise<number | null> => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
     // The lab stops its nodes before exiting; give it time, but never leave it behind.
     const killer = setTimeout(() => proc.kill('SIGKILL'), 20000);
     const code = await exited;
     clearTimeout(killer);
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!stopOpts.keepData) rmSync(dataDir, { recursive: true, force: true });
     return code;
   };
 
@@ -64,7 +74,7 @@ export async function startBrowserMode(opts: { timeoutMs?: number } = {}): Promi
     });
     return { url, dataDir, proc, stderr: () => stderr, stop };
   } catch (error) {
-    await stop();
+    await stop({ keepData: opts.dataDir !== undefined });
     throw error;
   }
 }

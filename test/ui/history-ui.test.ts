@@ -75,8 +75,9 @@ describe('the history charts in browser mode', () => {
     const ports = (await page.getByRole('button', { name: /^Stop node / }).evaluateAll((b) => b.map((x) => x.getAttribute('aria-label'))))
       .map((name) => Number(/\(port (\d+)\)/.exec(name ?? '')?.[1]))
       .sort((a, b) => a - b);
-    // As a user would from redis-cli: the lab reads the new topology from the nodes' INFO.
-    assert.equal(redisCli(ports[1]!, ['REPLICAOF', '127.0.0.1', String(ports[0])]), 'OK');
+    // As a user would from redis-cli (a lab whose default topology already made it one answers
+    // "OK Already connected ..."): the lab reads the topology from the nodes' INFO.
+    assert.match(redisCli(ports[1]!, ['REPLICAOF', '127.0.0.1', String(ports[0])]), /^OK/);
     for (let i = 0; i < 50; i++) redisCli(ports[0]!, ['SET', `lag${i}`, 'x'.repeat(1000)]);
     await waitUntil('the lag chart has points', async () => (await points(page, 'Replication lag (bytes)')) >= 3);
     // Seconds: behind master and Redis's own ACK lag, each its own line, labelled as such.
@@ -163,16 +164,17 @@ describe('the history charts in browser mode', () => {
     const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
     const legend = await chart(page, 'Operations per second').locator('.u-legend').innerText();
     assert.ok(legend.includes('node-10'), legend);
-    const redraws = await page
-      .locator('section.history .plot')
-      .evaluateAll((plots) => plots.map((p) => Number(p.getAttribute('data-redraw-ms'))));
+    const plots = page.locator('section.history .plot');
+    const medians = await plots.evaluateAll((ps) => ps.map((p) => Number(p.getAttribute('data-redraw-median-ms'))));
+    const maxima = await plots.evaluateAll((ps) => ps.map((p) => Number(p.getAttribute('data-redraw-max-ms'))));
     console.log(
-      `10 nodes under load, 15 s: slowest chart redraw ${Math.max(...redraws).toFixed(1)} ms; ` +
+      `10 nodes under load, 15 s: chart redraw median ${Math.max(...medians).toFixed(1)} ms (worst chart), slowest ${Math.max(...maxima).toFixed(1)} ms; ` +
         `page long tasks (any cause, on a shared 2-core machine): ${longTasks.length}, max ${Math.max(0, ...longTasks).toFixed(0)} ms`,
     );
-    // A redraw of all five charts each second must fit well inside a frame budget of a few frames;
-    // the bound is generous because the 10 nodes and their load share the machine with the page.
-    assert.ok(Math.max(...redraws) < 150, `a chart redraw took ${Math.max(...redraws)} ms`);
+    // Each chart redraws once a second; its typical redraw must be a small part of a frame. The
+    // median, not the maximum: the 10 nodes and their load share two cores with the page, and a
+    // starved moment can stretch any single redraw.
+    assert.ok(Math.max(...medians) < 50, `a chart's median redraw took ${Math.max(...medians)} ms`);
   });
 
   it('"Export logs" downloads the archive, and the lab keeps no copy', async () => {

@@ -1,6 +1,6 @@
-// Replication as a user does it in the lab: browser mode in Debian's Chromium, links made by
-// choosing a master in a node's "Replicate from…" list, the topology and roles read off the page,
-// data written on the master with Debian's redis-cli and read back on the replicas, a REPLICAOF loop
+// Replication as a user does it in the lab: browser mode in Debian's Chromium, a new lab's master
+// and two replicas, a link moved by choosing a master in a node's "Replicate from…" list, the
+// topology and roles read off the page, data written on the master with Debian's redis-cli and read back on the replicas, a REPLICAOF loop
 // warned about and broken, a promotion, and a crash. Run after `npm run build`.
 // With UPDATE_SCREENSHOT=1 it also replaces the README's docs/screenshot.png (a master, two replicas
 // and their lag chart); otherwise the picture goes to test-results/ only.
@@ -98,19 +98,10 @@ describe('replication in the lab UI', () => {
     assert.equal(code, 0, `browser mode should exit cleanly on SIGTERM:\n${lab?.stderr()}`);
   });
 
-  it('starts with three masters and no replicas', async () => {
+  it('starts with a master and two replicas of it, both links up', async () => {
     await page.goto(lab!.url);
     await waitUntil('three nodes are running', async () => (await runningNodes(page)).length === 3);
     [master, replicaA, replicaB] = (await runningNodes(page)) as [ShownNode, ShownNode, ShownNode];
-    for (const node of [master, replicaA, replicaB]) {
-      await waitUntil(`${node.name} shows its role`, async () => (await cellUnder(page, node, 'Role')) === 'master');
-    }
-    assert.match(await topologyText(page), /^No node replicates from another/);
-  });
-
-  it('links two replicas to a master by choosing it in "Replicate from…"', async () => {
-    await replicateFrom(page, replicaA, master);
-    await replicateFrom(page, replicaB, master);
     for (const replica of [replicaA, replicaB]) {
       await waitUntil(
         `${replica.name} shows itself a replica with its link up`,
@@ -123,6 +114,41 @@ describe('replication in the lab UI', () => {
       return [replicaA, replicaB].every((replica) => text.includes(`${replica.name} replicates from ${master.name}, link up.`));
     });
     await waitUntil(`${master.name} counts its replicas`, async () => (await cellUnder(page, master, 'Role')) === 'master · 2 replicas');
+  });
+
+  it('moves a replica to another master by choosing it in "Replicate from…", and back', async () => {
+    await replicateFrom(page, replicaB, replicaA);
+    await waitUntil(
+      `${replicaB.name} shows itself a replica of ${replicaA.name}`,
+      async () => (await cellUnder(page, replicaB, 'Role')) === `replica of ${replicaA.name} link up`,
+    );
+    assert.match(redisCli(replicaB.port, ['INFO', 'replication']), new RegExp(`master_port:${replicaA.port}\\r?\\n`));
+    await replicateFrom(page, replicaB, master);
+    await waitUntil(
+      `${replicaB.name} shows itself a replica of ${master.name} again`,
+      async () => (await cellUnder(page, replicaB, 'Role')) === `replica of ${master.name} link up`,
+    );
+    assert.match(redisCli(replicaB.port, ['INFO', 'replication']), new RegExp(`master_port:${master.port}\\r?\\n`));
+  });
+
+  it('makes a replica of another node by dragging it onto that node in the topology, and back', async () => {
+    const box = (node: ShownNode): Locator =>
+      page.getByRole('img', { name: 'Replication topology' }).locator('g.vertex', { hasText: node.name });
+    await box(replicaB).dragTo(box(replicaA));
+    await waitUntil(
+      `${replicaB.name} shows itself a replica of ${replicaA.name}`,
+      async () => (await cellUnder(page, replicaB, 'Role')) === `replica of ${replicaA.name} link up`,
+    );
+    assert.match(redisCli(replicaB.port, ['INFO', 'replication']), new RegExp(`master_port:${replicaA.port}\\r?\\n`));
+    await waitUntil('the topology draws the chain', async () =>
+      (await topologyText(page)).includes(`${replicaB.name} replicates from ${replicaA.name}, link up.`),
+    );
+    await box(replicaB).dragTo(box(master));
+    await waitUntil(
+      `${replicaB.name} shows itself a replica of ${master.name} again`,
+      async () => (await cellUnder(page, replicaB, 'Role')) === `replica of ${master.name} link up`,
+    );
+    assert.match(redisCli(replicaB.port, ['INFO', 'replication']), new RegExp(`master_port:${master.port}\\r?\\n`));
   });
 
   it('replicates a write made with redis-cli, and charts the lag of both replicas', async () => {

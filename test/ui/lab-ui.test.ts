@@ -90,6 +90,28 @@ describe('the lab UI in browser mode', () => {
     }
   });
 
+  it('shows a guide whose redis-cli lines work on the real master and replica, and stays dismissed', async () => {
+    const guide = page.getByRole('region', { name: 'Try this' });
+    await guide.waitFor({ timeout: 30000 });
+    // The guide names the master and a replica by the ports the nodes really listen on.
+    const commands = await guide.locator('code').allInnerTexts();
+    const write = commands.find((c) => c.endsWith(' SET greeting hello'));
+    const read = commands.find((c) => c.endsWith(' GET greeting'));
+    assert.ok(write && read, JSON.stringify(commands));
+    const port = (command: string): number => Number(/^redis-cli -p (\d+) /.exec(command)![1]);
+    assert.match(redisCli(port(write), ['INFO', 'replication']), /^role:master\r?$/m);
+    assert.match(redisCli(port(read), ['INFO', 'replication']), new RegExp(`^master_port:${port(write)}\\r?$`, 'm'));
+    assert.equal(redisCli(port(write), ['SET', 'greeting', 'hello']), 'OK');
+    await waitUntil('the replica serves the write', () => redisCli(port(read), ['GET', 'greeting']) === 'hello');
+    for (const step of ['Cut a link', 'Crash the master', 'Fail over']) assert.ok((await guide.innerText()).includes(step), step);
+
+    await guide.getByRole('button', { name: 'Dismiss the guide' }).click();
+    await guide.waitFor({ state: 'detached' });
+    await page.reload();
+    await waitUntil('the nodes are back after the reload', async () => (await nodesWithStopButtons(page)).length === 3);
+    assert.equal(await page.getByRole('region', { name: 'Try this' }).count(), 0, 'a dismissed guide stays away');
+  });
+
   it('adds a node with the "Add node" button, and redis-cli can use it', async () => {
     const before = new Set((await nodesWithStopButtons(page)).map((node) => node.port));
     await page.getByRole('button', { name: 'Add node', exact: true }).click();

@@ -30,6 +30,10 @@ import { aclCommands } from './acl.js';
 import { memoryCommands } from './memory.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { sortCommands } from './sort.js';
+import { streamCommands } from './streams.js';
+import { streamGroupCommands } from './stream-groups.js';
+import { streamReadGroupCommands } from './stream-readgroup.js';
+import { streamInfoCommands } from './stream-info.js';
 
 export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] {
   return [
@@ -59,5 +63,9 @@ export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] 
     memoryCommands,
     hyperloglogCommands,
     sortCommands,
+    streamCommands,
+    streamGroupCommands,
+    streamReadGroupCommands,
+    streamInfoCommands,
   ];
 }

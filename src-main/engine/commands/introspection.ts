@@ -12,6 +12,7 @@ import type { BinaryString } from '../protocol/request-parser.js';
  * the access kinds in lowercase ("access", "update", "delete": server.c addReplyFlagsForKeyArgs).
  */
 function keySpecFlags(command: Command): string[] {
+  if (command.keySpec?.flags) return command.keySpec.flags;
   if (command.flags.includes('write')) return command.name === 'del' || command.name === 'unlink' ? ['RM', 'delete'] : ['RW', 'update'];
   return ['RO', 'access'];
 }
@@ -29,10 +30,18 @@ function replyCommandInfo(client: Client, command: Command): void {
   r.integer(command.keyStep);
   r.setHeader(command.categories.length);
   for (const cat of command.categories) r.simple(`@${cat}`);
-  r.setHeader(0); // tips
-  if (command.firstKey > 0) {
+  const tips = command.tips ?? [];
+  r.setHeader(tips.length);
+  for (const tip of tips) r.simple(tip);
+  const keyword = command.keySpec?.keyword;
+  if (command.firstKey > 0 || keyword) {
+    const notes = command.keySpec?.notes;
     r.arrayHeader(1);
-    r.mapHeader(3);
+    r.mapHeader(notes ? 4 : 3);
+    if (notes) {
+      r.bulk('notes');
+      r.bulk(notes);
+    }
     r.bulk('flags');
     const flags = keySpecFlags(command);
     r.setHeader(flags.length);
@@ -40,11 +49,19 @@ function replyCommandInfo(client: Client, command: Command): void {
     r.bulk('begin_search');
     r.mapHeader(2);
     r.bulk('type');
-    r.bulk('index');
+    r.bulk(keyword ? 'keyword' : 'index');
     r.bulk('spec');
-    r.mapHeader(1);
-    r.bulk('index');
-    r.integer(command.firstKey);
+    if (keyword) {
+      r.mapHeader(2);
+      r.bulk('keyword');
+      r.bulk(keyword.keyword);
+      r.bulk('startfrom');
+      r.integer(keyword.startFrom);
+    } else {
+      r.mapHeader(1);
+      r.bulk('index');
+      r.integer(command.firstKey);
+    }
     r.bulk('find_keys');
     r.mapHeader(2);
     r.bulk('type');
@@ -52,11 +69,11 @@ function replyCommandInfo(client: Client, command: Command): void {
     r.bulk('spec');
     r.mapHeader(3);
     r.bulk('lastkey');
-    r.integer(command.lastKey < 0 ? command.lastKey : command.lastKey - command.firstKey);
+    r.integer(keyword ? -1 : command.lastKey < 0 ? command.lastKey : command.lastKey - command.firstKey);
     r.bulk('keystep');
-    r.integer(command.keyStep);
+    r.integer(keyword ? 1 : command.keyStep);
     r.bulk('limit');
-    r.integer(0);
+    r.integer(keyword ? 2 : 0);
   } else {
     r.arrayHeader(0);
   }

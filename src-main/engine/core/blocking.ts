@@ -55,9 +55,11 @@ export interface BlockRequest extends BlockingWait {
    * Serves the client from `key`, which holds a non-empty value of `type`: reply, change the
    * value through the Database API, notify, and propagate the effect. Called at most once; the
    * client is unblocked right after, whatever serve() replied (even an error, e.g. BLMOVE
-   * finding a destination of the wrong type).
+   * finding a destination of the wrong type), unless serve() returns false: it found nothing for
+   * this client and replied nothing (a stream changed without an entry past the one an XREAD
+   * waits after), so the client keeps waiting.
    */
-  serve(key: BinaryString): void;
+  serve(key: BinaryString): void | boolean;
 }
 
 interface BlockedClient {
@@ -280,15 +282,16 @@ export class BlockedClients {
         continue;
       }
       const frame = propagation.begin();
+      let keepWaiting = false;
       try {
-        blocked.request.serve!(key);
+        keepWaiting = blocked.request.serve!(key) === false;
       } catch (err) {
         // As in call(): a bug in serving one client must not take the node down.
         this.server.logger.warning(`Error serving a blocked client: ${(err as Error).stack ?? err}`);
         blocked.client.reply.error(`ERR internal error serving a blocked client: ${(err as Error).message}`);
       } finally {
         propagation.end(frame, db.id, [], 0);
-        this.unblock(blocked);
+        if (!keepWaiting) this.unblock(blocked);
       }
     }
   }

@@ -68,6 +68,8 @@ export class Client {
   // --- roles and modes shown by CLIENT LIST and used for output buffer limits ---
   /** This connection is our master's link (flag M). */
   isMaster = false;
+  /** The client that replays the AOF (Redis's CLIENT_ID_AOF): some commands trust its arguments. */
+  isAofReplay = false;
   /** A replica attached to us (flag S). */
   isReplica = false;
   /** In MONITOR mode (flag O). */

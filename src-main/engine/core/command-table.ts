@@ -95,6 +95,14 @@ export interface CommandSpec {
   protectedBy?: 'enable-debug-command';
   /** Present on container commands; the handler is then only used when argv[1] is HELP-like. */
   subcommands?: CommandSpec[];
+  /** COMMAND INFO's command tips (nondeterministic_output...), for commands Redis gives some. */
+  tips?: string[];
+  /**
+   * The key spec where it is not what the command's kind implies (see commands/introspection.ts):
+   * Redis's own flags or notes, or keys found after a keyword (XREAD's STREAMS: a range to the
+   * last argument, keystep 1, limit 2, i.e. the first half of what follows).
+   */
+  keySpec?: { flags?: string[]; notes?: string; keyword?: { keyword: string; startFrom: number } };
   /** Returns the key positions for movable-key commands (COMMAND GETKEYS, ACL key checks). */
   getKeys?: (argv: BinaryString[]) => number[];
   /**

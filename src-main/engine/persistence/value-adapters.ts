@@ -13,7 +13,8 @@ import { SetValue } from '../keyspace/types/set.js';
 import { SortedSet } from '../keyspace/types/zset.js';
 import { ListValue } from '../keyspace/types/list.js';
 import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from './rdb/rdb-format.js';
-import { StoredStream } from './rdb/stored-stream.js';
+import { StreamValue } from '../keyspace/types/stream.js';
+import { streamFromModel, streamToModel } from './stream-adapter.js';
 import type { RdbValue } from './value-model.js';
 
 const bytes = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -30,7 +31,7 @@ export function toRdbValue(value: Value): RdbValue {
   if (aggregate instanceof HashValue) {
     return { type: 'hash', entries: Array.from(aggregate.entries(), ([field, v]) => [bytes(field), bytes(v)]) };
   }
-  if (aggregate instanceof StoredStream) return { type: 'stream', stream: aggregate.stream };
+  if (aggregate instanceof StreamValue) return { type: 'stream', stream: streamToModel(aggregate) };
   throw new Error(`toRdbValue: no adapter for a value of type ${aggregate.type}`);
 }
 
@@ -53,7 +54,7 @@ export function fromRdbValue(model: RdbValue, limits: EncodingLimits = DEFAULT_E
         { maxListpackEntries: limits.hashMaxListpackEntries, maxListpackValue: limits.hashMaxListpackValue },
       );
     case 'stream':
-      return new StoredStream(model.stream);
+      return streamFromModel(model.stream, { maxBytes: limits.streamNodeMaxBytes, maxEntries: limits.streamNodeMaxEntries });
   }
 }
 
@@ -70,6 +71,8 @@ export function encodingLimitsFrom(config: Config): EncodingLimits {
     zsetMaxListpackValue: config.int('zset-max-listpack-value'),
     hashMaxListpackEntries: config.int('hash-max-listpack-entries'),
     hashMaxListpackValue: config.int('hash-max-listpack-value'),
+    streamNodeMaxBytes: config.int('stream-node-max-bytes'),
+    streamNodeMaxEntries: config.int('stream-node-max-entries'),
   };
 }
 

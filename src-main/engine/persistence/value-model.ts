@@ -52,6 +52,18 @@ export interface StreamValue {
   /** All entries ever added (XINFO STREAM entries-added). */
   entriesAdded: bigint;
   groups: StreamConsumerGroup[];
+  /**
+   * The listpack nodes as they are (tombstones and SAMEFIELDS flags included), when known: the
+   * RDB writer then writes them as they are, as Redis writes its radix tree, instead of
+   * re-splitting `entries`.
+   */
+  nodes?: StreamNodeModel[];
+}
+
+export interface StreamNodeModel {
+  masterId: StreamId;
+  masterFields: Buffer[];
+  entries: Array<StreamEntry & { deleted: boolean; sameFields: boolean }>;
 }
 
 export interface StreamConsumerGroup {

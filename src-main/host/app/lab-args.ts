@@ -2,6 +2,7 @@
 //   --headless        browser mode even where Electron is installed
 //   --http-port N     browser mode's HTTP port (default: any free port)
 //   --data-dir DIR    where the lab keeps lab.db and its nodes' directories
+//   --rotate-token    browser mode: replace the lab's stored token with a new one before serving
 // Both `--opt value` and `--opt=value` are accepted.
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,16 +11,17 @@ export interface LabArgs {
   headless: boolean;
   httpPort: number;
   dataDir: string | null;
+  rotateToken: boolean;
 }
 
-const LAB_USAGE = 'usage: npm start -- [--headless] [--http-port N] [--data-dir DIR]';
+const LAB_USAGE = 'usage: npm start -- [--headless] [--http-port N] [--data-dir DIR] [--rotate-token]';
 
 /**
  * Parses the lab's options. `strict` (browser mode) rejects anything else; the Electron shell is
  * not strict because Electron and Chromium add switches of their own to its command line.
  */
 export function parseLabArgs(argv: readonly string[], strict: boolean): LabArgs {
-  const args: LabArgs = { headless: false, httpPort: 0, dataDir: null };
+  const args: LabArgs = { headless: false, httpPort: 0, dataDir: null, rotateToken: false };
   for (let i = 0; i < argv.length; i++) {
     const [name, inlineValue] = splitOption(argv[i]!);
     const value = (): string => {
@@ -30,6 +32,7 @@ export function parseLabArgs(argv: readonly string[], strict: boolean): LabArgs 
     if (name === '--headless') args.headless = true;
     else if (name === '--http-port') args.httpPort = portNumber(value());
     else if (name === '--data-dir') args.dataDir = resolve(value());
+    else if (name === '--rotate-token') args.rotateToken = true;
     else if (strict) throw new Error(`unknown option ${argv[i]}\n${LAB_USAGE}`);
   }
   return args;

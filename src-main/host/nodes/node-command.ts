@@ -48,3 +48,56 @@ export function sendNodeCommand(port: number, args: readonly string[]): Promise<
 function encodeRequest(args: readonly string[]): string {
   return `*${args.length}\r\n` + args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('');
 }
+
+/**
+ * Like sendNodeCommand, for commands whose reply is an array of bulk strings (CONFIG GET): resolves
+ * with the strings; rejects with the node's own text for an error reply.
+ */
+export function queryNode(port: number, args: readonly string[]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let received = Buffer.alloc(0);
+    const finish = (error: Error | null, reply?: string[]): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      if (error) reject(error);
+      else resolve(reply!);
+    };
+    const timer = setTimeout(
+      () => finish(new Error(`${args.join(' ')}: no reply from port ${port} within ${COMMAND_TIMEOUT_MS / 1000} s`)),
+      COMMAND_TIMEOUT_MS,
+    );
+    socket.on('connect', () => socket.write(encodeRequest(args)));
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const parsed = parseBulkArray(received);
+      if (parsed instanceof Error) finish(parsed);
+      else if (parsed) finish(null, parsed);
+    });
+    socket.on('error', (error) => finish(new Error(`could not reach port ${port}: ${error.message}`)));
+    socket.on('close', () => finish(new Error(`port ${port} closed the connection without replying to ${args.join(' ')}`)));
+  });
+}
+
+/** An array of bulk strings from the start of `data`, null while incomplete, an Error for an error reply. */
+function parseBulkArray(data: Buffer): string[] | Error | null {
+  const line = (from: number): [string, number] | null => {
+    const end = data.indexOf('\r\n', from);
+    return end === -1 ? null : [data.toString('utf8', from, end), end + 2];
+  };
+  const head = line(0);
+  if (!head) return null;
+  if (head[0].startsWith('-')) return new Error(head[0].slice(1));
+  if (!head[0].startsWith('*')) return new Error(`unexpected reply ${JSON.stringify(head[0])}`);
+  const items: string[] = [];
+  let at = head[1];
+  for (let i = 0; i < Number(head[0].slice(1)); i++) {
+    const size = line(at);
+    if (!size) return null;
+    const length = Number(size[0].slice(1));
+    if (data.length < size[1] + length + 2) return null;
+    items.push(data.toString('utf8', size[1], size[1] + length));
+    at = size[1] + length + 2;
+  }
+  return items;
+}

@@ -9,6 +9,9 @@ import { isAbsolute, join, relative } from 'node:path';
 import type { StoredNode } from '../store/lab-store.js';
 import { catRepr, needsRepr } from '../../engine/index.js';
 
+/** `save 3600 1 300 100 60 10000`: redis.conf's default (after 1 h and 1 change, 5 min and 100, 1 min and 10000). */
+export const REDIS_DEFAULT_SAVE_POINTS = ['3600', '1', '300', '100', '60', '10000'] as const;
+
 export interface NodeFiles {
   dir: string;
   configFile: string;
@@ -40,6 +43,9 @@ export function ensureNodeConfig(files: NodeFiles, node: StoredNode): void {
     // DEBUG DIGEST is how people check that a replica holds its master's data; Redis 7.0 turns
     // DEBUG off by default, so a lab node allows it for local connections only.
     ['enable-debug-command', 'local'],
+    // Redis's own default save points, written out so the file says when the node snapshots (and a
+    // graceful stop saves) and a real redis-server given this file behaves the same.
+    ['save', ...REDIS_DEFAULT_SAVE_POINTS],
     ...node.directives,
   ];
   const header =

@@ -2,7 +2,7 @@
 // Every operation on a node runs on that node's queue, so clicks that arrive together act in order
 // instead of racing over the same node; addNode calls run one at a time on their own queue so that
 // two of them never pick the same free port.
-import type { AddNodeOptions, NodeStatus, NodeSummary } from '../../api/index.js';
+import type { AddNodeOptions, NodeStatus, NodeSummary, RemoveNodeOptions } from '../../api/index.js';
 import { messageOf } from '../error-message.js';
 import type { EventRecorder } from '../events/event-recorder.js';
 import type { LabPushes } from '../events/lab-pushes.js';
@@ -18,8 +18,8 @@ import type { NodeSummaries } from './node-summary.js';
 import { portForNewNode } from './ports.js';
 import { SerialQueue } from './serial-queue.js';
 
-/** How many nodes a brand-new lab starts with: enough for a master and two replicas. */
-const INITIAL_NODE_COUNT = 3;
+/** A brand-new lab's master has this many replicas: enough to fail over and still have a replica. */
+const INITIAL_REPLICA_COUNT = 2;
 
 export interface NodeLifecycleDeps {
   dataDir: string;
@@ -45,11 +45,37 @@ export class NodeLifecycle {
     return node;
   }
 
-  /** A brand-new lab's first nodes, on the first free ports from 6379 up; not started yet. */
+  /**
+   * A brand-new lab's first nodes, on the first free ports from 6379 up, not started yet: a master
+   * and two replicas linked to it in the lab (stored like any link made with the controls), so the
+   * first thing a user sees is replication working, and every later action (cut a link, crash the
+   * master, fail over) starts from there.
+   */
   async createInitialNodes(): Promise<LabNode[]> {
-    const created: LabNode[] = [];
-    for (let i = 0; i < INITIAL_NODE_COUNT; i++) created.push(this.create({ port: await this.portFor() }));
+    const master = this.create({ port: await this.portFor() });
+    const created = [master];
+    for (let i = 0; i < INITIAL_REPLICA_COUNT; i++) {
+      const replica = this.create({ port: await this.portFor() });
+      this.deps.store.setReplicaOf(replica.stored.id, master.stored.id);
+      replica.stored.replicaOf = master.stored.id;
+      created.push(replica);
+    }
     return created;
+  }
+
+  /**
+   * Starts nodes masters first: a replica started together with its master would find the port
+   * closed and retry a second later, so the lab would come up with its links down for a moment.
+   * Resolves when every start has ended either way (failures are recorded as events).
+   */
+  async startInOrder(nodes: readonly LabNode[]): Promise<void> {
+    const starting = new Set(nodes);
+    const waitsForMaster = (node: LabNode): boolean => {
+      const master = this.deps.links.storedMaster(node);
+      return master !== undefined && starting.has(master);
+    };
+    await Promise.allSettled(nodes.filter((node) => !waitsForMaster(node)).map((node) => this.start(node.stored.id)));
+    await Promise.allSettled(nodes.filter(waitsForMaster).map((node) => this.start(node.stored.id)));
   }
 
   async add(options: AddNodeOptions = {}): Promise<NodeSummary> {
@@ -66,35 +92,53 @@ export class NodeLifecycle {
   }
 
   async start(id: string): Promise<NodeSummary> {
-    const { registry, store, backend, events, links, info, summaries } = this.deps;
-    const node = registry.get(id);
+    const node = this.deps.registry.get(id);
+    return node.queue.run(() => this.startNow(node));
+  }
+
+  /**
+   * A graceful stop (SHUTDOWN as the node is configured: with save points it saves its RDB first),
+   * then a start from the same config and files, as `redis-cli shutdown` followed by redis-server
+   * would. Both halves run in one turn of the node's queue, so no other click lands in between.
+   */
+  async restart(id: string): Promise<NodeSummary> {
+    const node = this.deps.registry.get(id);
     return node.queue.run(async () => {
-      store.setShouldRun(id, true);
-      node.stored.shouldRun = true;
-      if (node.running) return summaries.of(node);
-      this.setStatus(node, 'starting');
-      const master = links.storedMaster(node);
-      try {
-        ensureNodeConfig(node.files, node.stored);
-        node.running = await backend.start({
-          // Later directives win, so the lab's link overrides a `replicaof` in the node's own config.
-          argv: master ? [node.files.configFile, '--replicaof', '127.0.0.1', String(master.stored.port)] : [node.files.configFile],
-          onLog: (line) => this.onLog(node, line),
-          onEnd: (end) => this.onEnd(node, end),
-        });
-      } catch (error) {
-        node.lastError = messageOf(error);
-        events.record(node.stored, 'error', `could not start: ${node.lastError}`);
-        this.setStatus(node, 'stopped');
-        throw new Error(`${node.stored.name} could not start: ${node.lastError}`);
-      }
-      node.lastError = null;
-      const asReplica = master ? `, replicating from ${master.stored.name} (--replicaof 127.0.0.1 ${master.stored.port})` : '';
-      events.record(node.stored, 'started', `listening on 127.0.0.1:${node.running.port}${asReplica}`);
-      this.setStatus(node, 'running');
-      await info.refresh(node);
-      return summaries.of(node);
+      if (!node.running) throw new Error(`${node.stored.name} is not running; start it instead`);
+      await this.stopRunning(node, 'stopped to restart');
+      return this.startNow(node);
     });
+  }
+
+  /** Starts the node now; the caller holds its queue. */
+  private async startNow(node: LabNode): Promise<NodeSummary> {
+    const { store, backend, events, links, info, summaries } = this.deps;
+    const id = node.stored.id;
+    store.setShouldRun(id, true);
+    node.stored.shouldRun = true;
+    if (node.running) return summaries.of(node);
+    this.setStatus(node, 'starting');
+    const master = links.storedMaster(node);
+    try {
+      ensureNodeConfig(node.files, node.stored);
+      node.running = await backend.start({
+        // Later directives win, so the lab's link overrides a `replicaof` in the node's own config.
+        argv: master ? [node.files.configFile, '--replicaof', '127.0.0.1', String(master.stored.port)] : [node.files.configFile],
+        onLog: (line) => this.onLog(node, line),
+        onEnd: (end) => this.onEnd(node, end),
+      });
+    } catch (error) {
+      node.lastError = messageOf(error);
+      events.record(node.stored, 'error', `could not start: ${node.lastError}`);
+      this.setStatus(node, 'stopped');
+      throw new Error(`${node.stored.name} could not start: ${node.lastError}`);
+    }
+    node.lastError = null;
+    const asReplica = master ? `, replicating from ${master.stored.name} (--replicaof 127.0.0.1 ${master.stored.port})` : '';
+    events.record(node.stored, 'started', `listening on 127.0.0.1:${node.running.port}${asReplica}`);
+    this.setStatus(node, 'running');
+    await info.refresh(node);
+    return summaries.of(node);
   }
 
   async stop(id: string): Promise<NodeSummary> {
@@ -107,8 +151,8 @@ export class NodeLifecycle {
     });
   }
 
-  /** Stops the node if it runs, forgets it and deletes its directory (data, config and log). */
-  async remove(id: string): Promise<void> {
+  /** Stops the node if it runs and forgets it; deletes its directory (data, config and log) if asked to. */
+  async remove(id: string, options: RemoveNodeOptions): Promise<void> {
     const { registry, store, links, events, summaries } = this.deps;
     const node = registry.get(id);
     return node.queue.run(async () => {
@@ -116,8 +160,12 @@ export class NodeLifecycle {
       store.delete(id);
       registry.delete(id);
       links.forgetMaster(id);
-      removeNodeDir(this.deps.dataDir, node.files.dir);
-      events.record(node.stored, 'removed', `removed with its directory ${node.files.dir}`);
+      if (options.deleteDir) {
+        removeNodeDir(this.deps.dataDir, node.files.dir);
+        events.record(node.stored, 'removed', `removed with its directory ${node.files.dir}`);
+      } else {
+        events.record(node.stored, 'removed', `removed; its directory ${node.files.dir} was kept`);
+      }
       summaries.push();
     });
   }

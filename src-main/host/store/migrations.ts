@@ -36,7 +36,26 @@ const MIGRATIONS: readonly string[] = [
    INSERT INTO events_v2 SELECT id, time, node_id, node_name, kind, message FROM events;
    DROP TABLE events;
    ALTER TABLE events_v2 RENAME TO events;`,
-  // 2 -> 3: history (host/history/). One row per node per sample and one per replica a master
+  // 2 -> 3: lab-wide settings, one text value per key (browser mode's token and HTTP port first),
+  // so what belongs to a lab stays with its data directory.
+  `CREATE TABLE settings (
+     key    TEXT PRIMARY KEY,
+     value  TEXT NOT NULL
+   );`,
+  // 3 -> 4: failover events (FAILOVER TO, each master_failover_state it went through, ABORT). As in
+  // 1 -> 2, events is rebuilt because SQLite cannot change a CHECK constraint in place.
+  `CREATE TABLE events_v4 (
+     id         INTEGER PRIMARY KEY AUTOINCREMENT,
+     time       INTEGER NOT NULL,
+     node_id    TEXT    NOT NULL,
+     node_name  TEXT    NOT NULL,
+     kind       TEXT    NOT NULL CHECK (kind IN ('created','started','stopped','crashed','removed','linked','promoted','failover','error')),
+     message    TEXT    NOT NULL
+   );
+   INSERT INTO events_v4 SELECT id, time, node_id, node_name, kind, message FROM events;
+   DROP TABLE events;
+   ALTER TABLE events_v4 RENAME TO events;`,
+  // 4 -> 5: history (host/history/). One row per node per sample and one per replica a master
   // lists, each in a resolution tier: 0 = every second, 1 = 10 s buckets, 2 = 1 min buckets (the
   // compaction job moves rows down a tier as they age). No foreign keys: history outlives removed
   // nodes. WITHOUT ROWID keeps each row in the primary key's b-tree once, not twice.

@@ -2,11 +2,13 @@
 // only, and only for whoever holds the token the lab printed (the `UI:` line). Any other local
 // program or web page gets 401: without the token a page on another site cannot drive the lab, even
 // though it can reach 127.0.0.1. After the first page load the token travels in an HttpOnly,
-// SameSite=Strict cookie, so the page's assets and WebSocket need no token in their URLs.
+// SameSite=Strict cookie, so the page's assets and WebSocket need no token in their URLs. The token
+// is the lab's own (stored in lab.db, host/access/), so it survives a restart of the lab; when it
+// is rotated the server switches to the new one at once and closes every open socket.
 import { createReadStream, existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import {
@@ -26,8 +28,18 @@ export interface PushingLabApi extends LabApi {
   onPush(listener: (push: LabPush) => void): () => void;
 }
 
+/** The lab's token, stored with the lab (host/access/), and word when it is rotated. */
+export interface TokenSource {
+  token(): string;
+  onRotate(listener: (token: string) => void): () => void;
+}
+
+/** The close code a socket gets when the token it was opened with is rotated away. */
+export const TOKEN_ROTATED_CLOSE_CODE = 4001;
+
 export interface BrowserServerOptions {
   lab: PushingLabApi;
+  access: TokenSource;
   rendererDir: string;
   /** 0 = any free port. */
   port: number;
@@ -36,7 +48,9 @@ export interface BrowserServerOptions {
 }
 
 export interface BrowserServer {
-  /** The URL to open, token included. */
+  /** The port it listens on. */
+  readonly port: number;
+  /** The URL to open, with the current token. */
   readonly url: string;
   close(): Promise<void>;
 }
@@ -46,7 +60,7 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const MAX_FRAME_BYTES = 1024 * 1024;
 
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
-  const token = randomBytes(32).toString('hex');
+  let token = options.access.token();
   const http = createServer();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
@@ -62,6 +76,15 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const origins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
   const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const csp = rendererCsp([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]);
+
+  // A rotated token shuts out everyone who held the old one, including open sockets. They are closed
+  // on the next turn, so the rotateToken reply (sent when the call's promise settles) goes first.
+  const stopWatchingToken = options.access.onRotate((next) => {
+    token = next;
+    setImmediate(() => {
+      for (const client of wss.clients) client.close(TOKEN_ROTATED_CLOSE_CODE, 'token rotated');
+    });
+  });
 
   /** null when allowed, else the status and reason to refuse with. */
   const refusal = (req: IncomingMessage): [number, string] | null => {
@@ -119,8 +142,12 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   });
 
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    get url() {
+      return `http://127.0.0.1:${port}/?token=${token}`;
+    },
     async close() {
+      stopWatchingToken();
       for (const client of wss.clients) client.terminate();
       wss.close();
       http.closeAllConnections();

@@ -13,6 +13,8 @@ declare global {
 }
 
 const electronBridge = window.replicaLab;
+/** True in a browser tab served by browser mode (token-protected), false in the Electron window. */
+export const inBrowserMode = electronBridge === undefined;
 const bridge: LabBridge | WebSocketBridge = electronBridge ?? createWebSocketBridge(labSocketUrl(window.location));
 
 /**

@@ -3,11 +3,12 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { AddNodeOptions, NodeSummary } from '@api/nodes.js';
+import type { StaleStartWarning, StartAction } from '@api/replication.js';
 import { lab } from '../api/lab-client.js';
 import { nodeLabel, STATUS_TEXT } from '../format/node-labels.js';
 import { useNoticesStore } from './notices.js';
 
-export type NodeAction = 'start' | 'stop' | 'remove' | 'link' | 'promote' | 'crash';
+export type NodeAction = 'start' | 'stop' | 'restart' | 'remove' | 'link' | 'promote' | 'crash' | 'failover' | 'abort-failover';
 
 export const useNodesStore = defineStore('nodes', () => {
   const notices = useNoticesStore();
@@ -16,6 +17,8 @@ export const useNodesStore = defineStore('nodes', () => {
   const loaded = ref(false);
   const pending = ref<Record<string, NodeAction>>({});
   const adding = ref(false);
+  /** Set when a Start or Restart was held back because the node would come back with older data than its replicas. */
+  const staleStart = ref<{ node: NodeSummary; action: StartAction; warning: StaleStartWarning } | null>(null);
 
   const runningCount = computed(() => nodes.value.filter((node) => node.status === 'running').length);
 
@@ -85,22 +88,55 @@ export const useNodesStore = defineStore('nodes', () => {
     }
   }
 
+  /**
+   * Start or Restart, asking the host first whether the node would come back with older data than
+   * its replicas hold; if so the action waits in `staleStart` for the user's choice. The check is
+   * advice: if it cannot be made, the action goes ahead as asked.
+   */
+  function startChecked(node: NodeSummary, action: StartAction): Promise<void> {
+    const verb = action === 'start' ? 'start' : 'restart';
+    return act(node, action, `Could not ${verb} ${nodeLabel(node)}`, async () => {
+      const warning = await lab.startWarning(node.id, action).catch(() => null);
+      if (warning) staleStart.value = { node, action, warning };
+      else upsert(await (action === 'start' ? lab.startNode(node.id) : lab.restartNode(node.id)));
+    });
+  }
+
+  /** The user's answer to `staleStart`: go ahead anyway, promote the replica instead, or (null) neither. */
+  function answerStaleStart(choice: 'anyway' | 'promote' | null): void {
+    const held = staleStart.value;
+    staleStart.value = null;
+    if (!held || choice === null) return;
+    const { node, action, warning } = held;
+    if (choice === 'anyway') {
+      void act(node, action, `Could not ${action} ${nodeLabel(node)}`, async () =>
+        upsert(await (action === 'start' ? lab.startNode(node.id) : lab.restartNode(node.id))),
+      );
+    } else {
+      void act(node, action, `Could not promote ${warning.promote.name} and start ${nodeLabel(node)} as its replica`, async () =>
+        upsert(await lab.promoteInstead(node.id, warning.promote.id, action)),
+      );
+    }
+  }
+
   return {
     nodes,
     loaded,
     pending,
+    staleStart,
+    answerStaleStart,
     adding,
     runningCount,
     byId,
     replaceAll,
     load,
     add,
-    start: (node: NodeSummary) =>
-      act(node, 'start', `Could not start ${nodeLabel(node)}`, async () => upsert(await lab.startNode(node.id))),
+    start: (node: NodeSummary) => startChecked(node, 'start'),
     stop: (node: NodeSummary) => act(node, 'stop', `Could not stop ${nodeLabel(node)}`, async () => upsert(await lab.stopNode(node.id))),
-    remove: (node: NodeSummary) =>
+    restart: (node: NodeSummary) => startChecked(node, 'restart'),
+    remove: (node: NodeSummary, deleteDir: boolean) =>
       act(node, 'remove', `Could not remove ${nodeLabel(node)}`, async () => {
-        await lab.removeNode(node.id);
+        await lab.removeNode(node.id, { deleteDir });
         replaceAll(nodes.value.filter((existing) => existing.id !== node.id));
       }),
     replicateFrom: (node: NodeSummary, master: NodeSummary) =>
@@ -109,6 +145,15 @@ export const useNodesStore = defineStore('nodes', () => {
       ),
     promote: (node: NodeSummary) =>
       act(node, 'promote', `Could not promote ${nodeLabel(node)} to master`, async () => upsert(await lab.linkNode(node.id, null))),
+    /** Marked pending on the master: FAILOVER is its command, and it is the node whose state changes first. */
+    failover: (master: NodeSummary, replica: NodeSummary) =>
+      act(master, 'failover', `Could not fail ${nodeLabel(master)} over to ${nodeLabel(replica)}`, async () =>
+        upsert(await lab.failover(master.id, replica.id)),
+      ),
+    abortFailover: (master: NodeSummary) =>
+      act(master, 'abort-failover', `Could not abort the failover of ${nodeLabel(master)}`, async () =>
+        upsert(await lab.abortFailover(master.id)),
+      ),
     crash: (node: NodeSummary) =>
       act(node, 'crash', `Could not crash ${nodeLabel(node)}`, async () => upsert(await lab.crashNode(node.id))),
   };

@@ -735,6 +735,10 @@ describe('users from the configuration', () => {
       await twin.same(['FLUSHALL']);
       await twin.same(['CONFIG', 'GET', 'port']); // refused by -@dangerous
       await twin.same(['ACL', 'WHOAMI']);
+      // Served now, and allowed by +xadd / +xread.
+      await twin.same(['XADD', 's', '1-1', 'f', 'v']);
+      await twin.same(['XREAD', 'STREAMS', 's', '0']);
+      await twin.same(['XLEN', 's']); // refused: not in the rules
       twin.close();
       // Not served here: still an unknown command (Redis runs it), whatever the rules say.
       const ours = await RespClient.open(cfg.servers[0]!.port);
@@ -742,7 +746,7 @@ describe('users from the configuration', () => {
         assert.equal(show(await ours.call('AUTH', 'app', 'pw')), 'OK');
         for (const argv of [
           ['EVAL', 'return 1', '0'],
-          ['XADD', 's', '*', 'f', 'v'],
+          ['SCRIPT', 'LOAD', 'return 1'],
         ]) {
           const reply = show(await ours.call(...argv)) as { error?: string };
           assert.match(String(reply.error), new RegExp(`^ERR unknown command '${argv[0]}'`), argv.join(' '));

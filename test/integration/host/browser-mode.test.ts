@@ -318,7 +318,7 @@ describe('browser mode (npm start -- --headless)', () => {
 
   test('removeNode stops the node and deletes its directory', async () => {
     const extra = (await client.call<NodeSummary[]>('listNodes')).find((n) => n.name === 'extra')!;
-    await client.call('removeNode', extra.id);
+    await client.call('removeNode', extra.id, { deleteDir: true });
     assert.equal(await tryConnect(extra.port), 'ECONNREFUSED');
     assert.ok(!existsSync(extra.dir), extra.dir);
     assert.ok(!(await client.call<NodeSummary[]>('listNodes')).some((n) => n.id === extra.id));

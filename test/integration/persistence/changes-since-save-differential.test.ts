@@ -212,6 +212,69 @@ const CASES: Record<string, Case> = {
   'SORT ... STORE': { setup: [['RPUSH', 'l', '3', '1', '2']], command: ['SORT', 'l', 'STORE', 'd'] },
   PFADD: { setup: [], command: ['PFADD', 'p', 'a', 'b'] },
   XADD: { setup: [], command: ['XADD', 'x', '1-1', 'f', 'v'] },
+  'XADD with trimming': {
+    setup: [
+      ['XADD', 'x', '1-1', 'f', 'v'],
+      ['XADD', 'x', '1-2', 'f', 'v'],
+    ],
+    command: ['XADD', 'x', 'MAXLEN', '1', '1-3', 'f', 'v'],
+  },
+  XDEL: {
+    setup: [
+      ['XADD', 'x', '1-1', 'f', 'v'],
+      ['XADD', 'x', '1-2', 'f', 'v'],
+    ],
+    command: ['XDEL', 'x', '1-1', '1-2', '1-3'],
+  },
+  XTRIM: {
+    setup: [
+      ['XADD', 'x', '1-1', 'f', 'v'],
+      ['XADD', 'x', '1-2', 'f', 'v'],
+      ['XADD', 'x', '1-3', 'f', 'v'],
+    ],
+    command: ['XTRIM', 'x', 'MAXLEN', '0'],
+  },
+  XSETID: { setup: [['XADD', 'x', '1-1', 'f', 'v']], command: ['XSETID', 'x', '5-5'] },
+  'XGROUP CREATE MKSTREAM': { setup: [], command: ['XGROUP', 'CREATE', 'x', 'g', '$', 'MKSTREAM'] },
+  'XREADGROUP of a new consumer': {
+    setup: [
+      ['XADD', 'x', '1-1', 'f', 'v'],
+      ['XADD', 'x', '1-2', 'f', 'v'],
+      ['XGROUP', 'CREATE', 'x', 'g', '0'],
+    ],
+    command: ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'x', '>'],
+  },
+  XACK: {
+    setup: [
+      ['XADD', 'x', '1-1', 'f', 'v'],
+      ['XADD', 'x', '1-2', 'f', 'v'],
+      ['XGROUP', 'CREATE', 'x', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'x', '>'],
+    ],
+    command: ['XACK', 'x', 'g', '1-1', '1-2', '1-3'],
+  },
+  'XCLAIM to a new consumer': {
+    setup: [
+      ['XADD', 'x', '1-1', 'f', 'v'],
+      ['XADD', 'x', '1-2', 'f', 'v'],
+      ['XGROUP', 'CREATE', 'x', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'x', '>'],
+    ],
+    command: ['XCLAIM', 'x', 'g', 'd', '0', '1-1', '1-2', 'JUSTID'],
+  },
+  'XAUTOCLAIM to a new consumer': {
+    setup: [
+      ['XADD', 'x', '1-1', 'f', 'v'],
+      ['XADD', 'x', '1-2', 'f', 'v'],
+      ['XGROUP', 'CREATE', 'x', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'x', '>'],
+    ],
+    command: ['XAUTOCLAIM', 'x', 'g', 'd', '0', '0', 'JUSTID'],
+  },
+  'XGROUP CREATECONSUMER': {
+    setup: [['XGROUP', 'CREATE', 'x', 'g', '$', 'MKSTREAM']],
+    command: ['XGROUP', 'CREATECONSUMER', 'x', 'g', 'c'],
+  },
 };
 
 /** One field of INFO persistence. */

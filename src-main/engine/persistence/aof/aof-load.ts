@@ -207,6 +207,7 @@ class CommandReplay {
   ) {
     this.client = new Client(server, null);
     this.client.authenticated = true;
+    this.client.isAofReplay = true;
   }
 
   reader(startOffset: number): AofCommandReader {

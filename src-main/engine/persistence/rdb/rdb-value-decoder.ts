@@ -8,7 +8,7 @@ import { parseDoubleText } from '../../util/number-text.js';
 import { QUICKLIST_NODE_CONTAINER_PACKED, QUICKLIST_NODE_CONTAINER_PLAIN, RdbType, moduleTypeNameById } from './rdb-format.js';
 import type { RdbInput } from './rdb-input.js';
 import { compareStreamIds, decodeStreamId, decodeStreamNode } from './stream-listpacks.js';
-import type { RdbValue, StreamConsumerGroup, StreamEntry, StreamId, StreamValue } from '../value-model.js';
+import type { RdbValue, StreamConsumerGroup, StreamEntry, StreamId, StreamNodeModel, StreamValue } from '../value-model.js';
 
 const UINT64_MAX = (1n << 64n) - 1n;
 /** t_stream.c SCG_INVALID_ENTRIES_READ (-1) as the unsigned value rdbSaveLen writes. */
@@ -187,6 +187,7 @@ function decodeQuicklist(input: RdbInput, rdbType: number): RdbValue | null {
 function decodeStream(input: RdbInput, rdbType: number): StreamValue {
   const nodeCount = input.length();
   const entries: StreamEntry[] = [];
+  const nodes: StreamNodeModel[] = [];
   const nodeKeys = new Set<string>();
   for (let n = 0; n < nodeCount; n++) {
     const at = input.pos;
@@ -196,7 +197,7 @@ function decodeStream(input: RdbInput, rdbType: number): StreamValue {
     const lpAt = input.pos;
     const lp = input.string();
     try {
-      decodeStreamNode(key, lp, entries);
+      decodeStreamNode(key, lp, entries, nodes);
     } catch (err) {
       if (err instanceof CorruptDataError) input.corrupt(`Stream listpack integrity check failed: ${err.message}`, lpAt);
       throw err;
@@ -222,7 +223,8 @@ function decodeStream(input: RdbInput, rdbType: number): StreamValue {
     maxDeletedEntryId = readId(input);
     entriesAdded = input.lengthBig();
   }
-  const stream: StreamValue = { entries, lastId, firstId, maxDeletedEntryId, entriesAdded, groups: [] };
+  nodes.sort((a, b) => compareStreamIds(a.masterId, b.masterId));
+  const stream: StreamValue = { entries, lastId, firstId, maxDeletedEntryId, entriesAdded, groups: [], nodes };
 
   const groupCount = input.length();
   for (let g = 0; g < groupCount; g++) stream.groups.push(decodeConsumerGroup(input, rdbType, stream));

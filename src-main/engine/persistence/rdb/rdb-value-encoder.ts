@@ -7,7 +7,7 @@ import { listpackEntrySize } from '../../keyspace/listpack-size.js';
 import { formatScore } from '../../util/number-text.js';
 import { QUICKLIST_NODE_CONTAINER_PACKED, QUICKLIST_NODE_CONTAINER_PLAIN, RdbType, type EncodingLimits } from './rdb-format.js';
 import type { RdbOutput } from './rdb-output.js';
-import { encodeStreamId, encodeStreamNodes } from './stream-listpacks.js';
+import { encodeStreamId, encodeStreamNode, encodeStreamNodes } from './stream-listpacks.js';
 import type { RdbValue, StreamValue } from '../value-model.js';
 
 /** quicklist.c packed_threshold: elements this large get a plain node of their own. */
@@ -133,7 +133,11 @@ function writeZsetListpack(out: RdbOutput, entries: Array<[Buffer, number]>): vo
 /** RDB_TYPE_STREAM_LISTPACKS_2, field by field as rdbSaveObject writes OBJ_STREAM. */
 function writeStream(out: RdbOutput, s: StreamValue, limits: EncodingLimits): void {
   const nodes: Array<[Buffer, Buffer]> = [];
-  encodeStreamNodes(s.entries, limits, (key, lp) => nodes.push([key, Buffer.from(lp)]));
+  if (s.nodes) {
+    for (const node of s.nodes) nodes.push([encodeStreamId(node.masterId), Buffer.from(encodeStreamNode(node, listpack))]);
+  } else {
+    encodeStreamNodes(s.entries, limits, (key, lp) => nodes.push([key, Buffer.from(lp)]));
+  }
   out.writeLength(nodes.length);
   for (const [key, lp] of nodes) {
     out.writeString(key);

@@ -7,7 +7,7 @@
 import { corrupt } from '../corrupt-data.js';
 import { ListpackBuilder, ListpackCursor } from './listpack.js';
 import type { EncodingLimits } from './rdb-format.js';
-import type { StreamEntry, StreamId } from '../value-model.js';
+import type { StreamEntry, StreamId, StreamNodeModel } from '../value-model.js';
 
 const FLAG_DELETED = 1;
 const FLAG_SAMEFIELDS = 2;
@@ -33,10 +33,10 @@ export function compareStreamIds(a: StreamId, b: StreamId): number {
 }
 
 /**
- * Appends the live entries of one node to `out` (tombstones are dropped), validating the node
- * as streamValidateListpackIntegrity(deep) does.
+ * Appends the live entries of one node to `out` (tombstones are dropped), and the node as it is
+ * to `nodes`, validating the node as streamValidateListpackIntegrity(deep) does.
  */
-export function decodeStreamNode(masterKey: Buffer, listpack: Buffer, out: StreamEntry[]): void {
+export function decodeStreamNode(masterKey: Buffer, listpack: Buffer, out: StreamEntry[], nodes?: StreamNodeModel[]): void {
   const master = decodeStreamId(masterKey);
   const lp = new ListpackCursor(listpack);
   const declaredLive = toSafeNumber(lp.nextInteger());
@@ -45,6 +45,8 @@ export function decodeStreamNode(masterKey: Buffer, listpack: Buffer, out: Strea
   const masterFields: Buffer[] = [];
   for (let i = 0; i < masterFieldCount; i++) masterFields.push(lp.nextBuffer());
   if (lp.nextInteger() !== 0) corrupt('stream master entry not terminated by 0');
+  const node: StreamNodeModel = { masterId: master, masterFields, entries: [] };
+  nodes?.push(node);
 
   let live = 0;
   let tombstones = 0;
@@ -64,6 +66,7 @@ export function decodeStreamNode(masterKey: Buffer, listpack: Buffer, out: Strea
       expectedLpCount = 4 + fieldCount * 2;
     }
     if (lp.nextInteger() !== expectedLpCount) corrupt('stream entry lp-count mismatch');
+    node.entries.push({ id, fieldsAndValues, deleted: (flags & FLAG_DELETED) !== 0, sameFields: (flags & FLAG_SAMEFIELDS) !== 0 });
     if (flags & FLAG_DELETED) {
       tombstones++;
     } else {
@@ -154,4 +157,28 @@ function emitNode(
   startNode(lp.reset(), master, to - from);
   for (let i = from; i < to; i++) appendEntry(lp, master, entries[i]!);
   emit(encodeStreamId(master.id), lp.finish());
+}
+
+/** One node written as it is (streamAppendItem's layout, tombstones and flags kept). */
+export function encodeStreamNode(node: StreamNodeModel, lp: ListpackBuilder): Buffer {
+  lp.reset();
+  let live = 0;
+  for (const entry of node.entries) if (!entry.deleted) live++;
+  lp.appendInteger(live).appendInteger(node.entries.length - live);
+  lp.appendInteger(node.masterFields.length);
+  for (const field of node.masterFields) lp.append(field);
+  lp.appendInteger(0);
+  for (const entry of node.entries) {
+    const fieldCount = entry.fieldsAndValues.length / 2;
+    lp.appendInteger((entry.deleted ? FLAG_DELETED : 0) | (entry.sameFields ? FLAG_SAMEFIELDS : 0));
+    lp.appendInteger(BigInt.asIntN(64, entry.id.ms - node.masterId.ms));
+    lp.appendInteger(BigInt.asIntN(64, entry.id.seq - node.masterId.seq));
+    if (!entry.sameFields) lp.appendInteger(fieldCount);
+    for (let f = 0; f < fieldCount; f++) {
+      if (!entry.sameFields) lp.append(entry.fieldsAndValues[f * 2]!);
+      lp.append(entry.fieldsAndValues[f * 2 + 1]!);
+    }
+    lp.appendInteger(entry.sameFields ? 3 + fieldCount : 4 + fieldCount * 2);
+  }
+  return lp.finish();
 }

@@ -101,6 +101,8 @@ function normalise(entries: RdbEntry[]): unknown[] {
     if (v.type === 'set') value = { type: 'set', members: v.members.map(String).sort() };
     if (v.type === 'zset') value = { type: 'zset', entries: v.entries.map(([m, s]) => `${m}=${s}`).sort() };
     if (v.type === 'hash') value = { type: 'hash', entries: v.entries.map(([f, x]) => `${f}=${x.toString('hex')}`).sort() };
+    // The reader also reports the listpack nodes it read; the sample gives live entries only.
+    if (v.type === 'stream') value = { type: 'stream', stream: { ...v.stream, nodes: undefined } };
     return { db: e.db, key: e.key.toString('hex'), value, expireAtMs: e.expireAtMs };
   });
 }
