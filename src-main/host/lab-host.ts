@@ -6,12 +6,18 @@
 //                 the topology and REPLICAOF loops read from INFO
 //   metrics/      INFO polling (every 500 ms) and parsing
 //   events/       the push stream, and events recorded in the store and pushed
-//   store/        lab.db: nodes, events and settings across restarts
+//   store/        lab.db: nodes, events, settings and history across restarts
 //   access/       browser mode's token (stored, rotatable) and last HTTP port
+//   history/      every node's INFO once a second in lab.db, lag in bytes and seconds, sync spans
+//   export/       the log archive of a time range (also `replica-lab export` for a stopped lab)
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
 import type {
   AddNodeOptions,
+  ExportedArchive,
+  ExportRequest,
+  HistoryData,
+  HistoryRange,
   LabApi,
   LabEvent,
   LabPush,
@@ -23,6 +29,8 @@ import type {
 import { BrowserAccess } from './access/browser-access.js';
 import { EventRecorder } from './events/event-recorder.js';
 import { LabPushes } from './events/lab-pushes.js';
+import { ExportService } from './export/export-service.js';
+import { HistoryRecorder } from './history/history-recorder.js';
 import { InfoPoller } from './metrics/info-poller.js';
 import { NodeLifecycle } from './nodes/node-lifecycle.js';
 import { NodeRegistry } from './nodes/node-registry.js';
@@ -38,6 +46,8 @@ export interface LabHostOptions {
   dataDir: string;
   /** The bundled worker entry, out/main/node-worker.js (the caller knows where the bundle is). */
   workerScript: string;
+  /** Browser mode: exported archives are offered as downloads (else they stay in <dataDir>/exports). */
+  offersDownloads?: boolean;
 }
 
 const DEFAULT_EVENT_LIMIT = 100;
@@ -56,7 +66,14 @@ export class LabHost implements LabApi {
     private readonly staleMaster: StaleMasterCheck,
     /** Browser mode's token and port; browser mode's server reads and watches it. */
     readonly access: BrowserAccess,
+    private readonly recorder: HistoryRecorder,
+    private readonly exports: ExportService,
   ) {}
+
+  /** Where exported archives are written (browser mode serves its downloads from here). */
+  get exportsDir(): string {
+    return this.exports.dir;
+  }
 
   /**
    * Opens the lab in `dataDir`. A brand-new lab gets a master and two replicas from port 6379 up; an existing lab
@@ -84,11 +101,21 @@ export class LabHost implements LabApi {
       links,
     });
     for (const stored of store.nodes.list()) lifecycle.track(stored);
+    const recorder = new HistoryRecorder(store.history, registry, info, (push) => pushes.emit(push));
+    pushes.subscribe((push) => {
+      if (push.type === 'log') recorder.logLine(push.nodeId, push.line);
+    });
+    recorder.start();
     info.start();
     const failovers = new Failovers(registry, store.nodes, events, info, summaries);
     const staleMaster = new StaleMasterCheck(registry, store.nodes, summaries, links, lifecycle, events);
     const access = new BrowserAccess(store.settings);
-    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle, failovers, staleMaster, access);
+    const exports = new ExportService(
+      options.dataDir,
+      () => options.offersDownloads === true,
+      () => recorder.flush(),
+    );
+    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle, failovers, staleMaster, access, recorder, exports);
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
       : await lifecycle.createInitialNodes();
@@ -157,6 +184,14 @@ export class LabHost implements LabApi {
     return this.lifecycle.crash(id);
   }
 
+  async history(range: HistoryRange): Promise<HistoryData> {
+    return this.recorder.history(range.since, range.until);
+  }
+
+  exportLogs(request?: ExportRequest): Promise<ExportedArchive> {
+    return this.exports.export(request);
+  }
+
   async rotateToken(): Promise<{ token: string }> {
     return { token: this.access.rotate() };
   }
@@ -167,6 +202,7 @@ export class LabHost implements LabApi {
     this.registry.markClosing();
     this.info.stop();
     await this.lifecycle.stopAll('stopped because the lab is closing');
+    this.recorder.stop();
     this.pushes.clear();
     this.store.close();
   }

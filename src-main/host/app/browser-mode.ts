@@ -15,10 +15,10 @@ export async function runBrowserMode(argv: readonly string[], mainDir: string): 
     const args = parseLabArgs(argv, true);
     const dataDir = args.dataDir ?? defaultBrowserDataDir();
     const paths = bundlePaths(mainDir);
-    lab = await LabHost.open({ dataDir, workerScript: paths.workerScript });
+    lab = await LabHost.open({ dataDir, workerScript: paths.workerScript, offersDownloads: true });
     if (args.rotateToken) lab.access.rotate();
     const server = await serveOnStablePort(
-      { lab, access: lab.access, rendererDir: paths.rendererDir, port: args.httpPort },
+      { lab, access: lab.access, rendererDir: paths.rendererDir, port: args.httpPort, exportsDir: lab.exportsDir },
       lab.access.lastHttpPort(),
     );
     lab.access.rememberHttpPort(server.port);

@@ -14,6 +14,8 @@ export class InfoPoller {
   private timer: NodeJS.Timeout | null = null;
   /** Nodes with an INFO request outstanding. */
   private readonly inFlight = new Set<LabNode>();
+  /** Who else wants each reading's full text (the history keeps fields the node list does not show). */
+  private readonly sampleListeners = new Set<(node: LabNode, text: string, sampledAt: number) => void>();
 
   constructor(
     private readonly registry: NodeRegistry,
@@ -30,6 +32,12 @@ export class InfoPoller {
     this.timer = null;
   }
 
+  /** Calls `listener` with every INFO text read, after the node's sample is updated; returns the unsubscribe function. */
+  onSample(listener: (node: LabNode, text: string, sampledAt: number) => void): () => void {
+    this.sampleListeners.add(listener);
+    return () => this.sampleListeners.delete(listener);
+  }
+
   /** Asks the node for INFO now and stores the sample; resolves (never rejects) when done. */
   async refresh(node: LabNode): Promise<void> {
     const running = node.running;
@@ -37,7 +45,11 @@ export class InfoPoller {
     this.inFlight.add(node);
     try {
       const text = await running.info();
-      if (node.running === running) node.info = parseNodeInfo(text, Date.now());
+      if (node.running === running) {
+        const sampledAt = Date.now();
+        node.info = parseNodeInfo(text, sampledAt);
+        for (const listener of this.sampleListeners) listener(node, text, sampledAt);
+      }
     } catch {
       // No answer in time (the node is blocked) or it just ended: the last sample stays, and its
       // sampledAt shows how old it is; an end is reported by the node lifecycle.

@@ -55,6 +55,64 @@ const MIGRATIONS: readonly string[] = [
    INSERT INTO events_v4 SELECT id, time, node_id, node_name, kind, message FROM events;
    DROP TABLE events;
    ALTER TABLE events_v4 RENAME TO events;`,
+  // 4 -> 5: history (host/history/). One row per node per sample and one per replica a master
+  // lists, each in a resolution tier: 0 = every second, 1 = 10 s buckets, 2 = 1 min buckets (the
+  // compaction job moves rows down a tier as they age). No foreign keys: history outlives removed
+  // nodes. WITHOUT ROWID keeps each row in the primary key's b-tree once, not twice.
+  `CREATE TABLE node_samples (
+     node_id            INTEGER NOT NULL,
+     tier               INTEGER NOT NULL,
+     time               INTEGER NOT NULL,              -- ms since the epoch (a bucket's start in tiers 1-2)
+     role               TEXT    NOT NULL,              -- 'master' | 'slave'
+     ops_per_sec        REAL    NOT NULL,              -- instantaneous_ops_per_sec (bucket: mean)
+     used_memory        REAL    NOT NULL,              -- bytes (bucket: mean)
+     clients            REAL    NOT NULL,              -- connected_clients (bucket: mean)
+     keys               REAL    NOT NULL,              -- sum of keys= over the keyspace (bucket: mean)
+     master_repl_offset INTEGER NOT NULL,              -- (bucket: last, i.e. max)
+     link_up            INTEGER,                       -- replica: master_link_status up=1/down=0; master: NULL
+     sync_full          INTEGER NOT NULL,              -- stats counters (bucket: last)
+     sync_partial_ok    INTEGER NOT NULL,
+     sync_partial_err   INTEGER NOT NULL,
+     aof_enabled        INTEGER NOT NULL,
+     aof_rewriting      INTEGER NOT NULL,              -- aof_rewrite_in_progress (bucket: any)
+     rdb_saving         INTEGER NOT NULL,              -- rdb_bgsave_in_progress (bucket: any)
+     rdb_changes        INTEGER NOT NULL,              -- rdb_changes_since_last_save (bucket: max)
+     persistence_ok     INTEGER NOT NULL,              -- last bgsave and last AOF write ok (bucket: all)
+     PRIMARY KEY (node_id, tier, time)
+   ) WITHOUT ROWID;
+   CREATE INDEX node_samples_by_time ON node_samples (tier, time);
+   CREATE TABLE replica_samples (
+     master_id      INTEGER NOT NULL,
+     replica_port   INTEGER NOT NULL,                  -- as the master lists it (its listening port)
+     tier           INTEGER NOT NULL,
+     time           INTEGER NOT NULL,
+     replica_id     INTEGER,                           -- the lab node on that port, if any
+     state          TEXT    NOT NULL,                  -- wait_bgsave | send_bulk | online (bucket: last)
+     acked_offset   INTEGER NOT NULL,                  -- offset= of the slaveN line (bucket: last)
+     lag_bytes      INTEGER NOT NULL,                  -- master_repl_offset - acked_offset (bucket: max)
+     seconds_behind REAL,                              -- how long ago the master was at acked_offset (bucket: max)
+     ack_lag        REAL    NOT NULL,                  -- Redis's lag=: seconds since the last ACK (bucket: max)
+     PRIMARY KEY (master_id, replica_port, tier, time)
+   ) WITHOUT ROWID;
+   CREATE INDEX replica_samples_by_time ON replica_samples (tier, time);
+   CREATE TABLE sync_spans (
+     id          INTEGER PRIMARY KEY AUTOINCREMENT,
+     replica_id  INTEGER NOT NULL,
+     master_port INTEGER,                              -- the master it synced from, per the replica's INFO
+     kind        TEXT,                                 -- 'full' | 'partial', NULL until the replica's log says
+     started_at  INTEGER NOT NULL,
+     ended_at    INTEGER,                              -- NULL while running, or if it never finished
+     bytes       INTEGER,                              -- RDB size (full) or backlog sent (partial), from the logs
+     outcome     TEXT                                  -- 'ok' | 'failed' | NULL while running
+   );
+   CREATE INDEX sync_spans_by_time ON sync_spans (started_at);
+   CREATE TABLE node_runs (                          -- one row per run of a node, from its INFO server
+     node_id        INTEGER NOT NULL,
+     run_id         TEXT    NOT NULL,
+     redis_version  TEXT    NOT NULL,
+     first_seen     INTEGER NOT NULL,
+     PRIMARY KEY (node_id, run_id)
+   ) WITHOUT ROWID;`,
 ];
 
 /** Brings the database to the newest schema in one transaction; refuses a lab.db from a newer ReplicaLab. */

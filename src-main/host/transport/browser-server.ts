@@ -5,12 +5,21 @@
 // SameSite=Strict cookie, so the page's assets and WebSocket need no token in their URLs. The token
 // is the lab's own (stored in lab.db, host/access/), so it survives a restart of the lab; when it
 // is rotated the server switches to the new one at once and closes every open socket.
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
-import { BROWSER_TOKEN_COOKIE, BROWSER_WS_PATH, type LabApi, type LabPush, type LabServerFrame } from '../../api/index.js';
+import {
+  BROWSER_TOKEN_COOKIE,
+  BROWSER_WS_PATH,
+  EXPORT_DOWNLOAD_PATH,
+  EXPORT_NAME,
+  type LabApi,
+  type LabPush,
+  type LabServerFrame,
+} from '../../api/index.js';
 import { dispatchLabRequest } from './api-dispatch.js';
 import { rendererCsp, resolveRendererFile } from './renderer-files.js';
 
@@ -34,6 +43,8 @@ export interface BrowserServerOptions {
   rendererDir: string;
   /** 0 = any free port. */
   port: number;
+  /** Where the lab writes exported archives: each is downloadable once at /exports/<name>. */
+  exportsDir?: string;
 }
 
 export interface BrowserServer {
@@ -91,6 +102,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Only GET and HEAD.');
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     if (url.pathname === BROWSER_WS_PATH) return sendText(res, 426, 'This path is a WebSocket.');
+    if (url.pathname.startsWith(EXPORT_DOWNLOAD_PATH) && options.exportsDir)
+      return sendExport(res, options.exportsDir, url.pathname.slice(EXPORT_DOWNLOAD_PATH.length), req.method === 'HEAD');
     const file = resolveRendererFile(options.rendererDir, url.pathname);
     if (!file) return sendText(res, 404, 'Not found.');
 
@@ -163,6 +176,25 @@ function serveLabApi(ws: WebSocket, lab: PushingLabApi): void {
     }
     void dispatchLabRequest(lab, request).then((response) => send({ kind: 'response', ...response }));
   });
+}
+
+/**
+ * An archive the lab exported, as a download. Only names the host makes (no path can be smuggled
+ * in), and the file is deleted once sent: in browser mode the exports folder is a hand-over point,
+ * and the user's copy is the download.
+ */
+function sendExport(res: ServerResponse, dir: string, name: string, headOnly: boolean): void {
+  const path = join(dir, name);
+  if (!EXPORT_NAME.test(name) || !existsSync(path)) return sendText(res, 404, 'No such export (each is downloadable once).');
+  res.setHeader('Content-Type', 'application/gzip');
+  res.setHeader('Content-Length', String(statSync(path).size));
+  res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+  res.setHeader('Cache-Control', 'no-store');
+  if (headOnly) return void res.end();
+  createReadStream(path)
+    .on('error', () => res.destroy())
+    .on('end', () => rmSync(path, { force: true }))
+    .pipe(res);
 }
 
 /** Constant-time comparison, so response timing does not reveal how much of a guess was right. */

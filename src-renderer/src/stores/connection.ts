@@ -5,6 +5,7 @@ import { ref } from 'vue';
 import type { ConnectionStatus } from '../api/connection-state.js';
 import { onConnectionChange, onLabPush } from '../api/lab-client.js';
 import { useEventsStore } from './events.js';
+import { useHistoryStore } from './history.js';
 import { useLagHistoryStore } from './lag-history.js';
 import { useNodeLogStore } from './node-log.js';
 import { useNodesStore } from './nodes.js';
@@ -22,6 +23,7 @@ export const useConnectionStore = defineStore('connection', () => {
     const nodeLog = useNodeLogStore();
     const notices = useNoticesStore();
     const lagHistory = useLagHistoryStore();
+    const history = useHistoryStore();
 
     onLabPush((push) => {
       if (push.type === 'nodes') {
@@ -29,6 +31,7 @@ export const useConnectionStore = defineStore('connection', () => {
         lagHistory.record(push.nodes);
       } else if (push.type === 'event') events.add(push.event);
       else if (push.type === 'log') nodeLog.addLine(push.nodeId, push.line);
+      else if (push.type === 'history') history.add(push);
     });
 
     onConnectionChange((next) => {
@@ -39,6 +42,9 @@ export const useConnectionStore = defineStore('connection', () => {
         void nodes.load();
         void events.load();
         void nodeLog.reload();
+        // The range from lab.db: on the first connection, and again after a reconnection, because
+        // the samples written meanwhile came in no push.
+        void history.load();
       } else if (previous === 'connected') {
         notices.announce('Disconnected from the lab host; reconnecting.');
       }

@@ -6,11 +6,21 @@ import assert from 'node:assert/strict';
 import { isLabMethod, LAB_METHODS } from '../../../src-main/api/index.js';
 import { ACCESS_PARAM_CHECKS } from '../../../src-main/api/access.js';
 import { EVENTS_PARAM_CHECKS } from '../../../src-main/api/events.js';
+import { EXPORT_PARAM_CHECKS } from '../../../src-main/api/export.js';
+import { HISTORY_PARAM_CHECKS } from '../../../src-main/api/history.js';
 import { LOGS_PARAM_CHECKS } from '../../../src-main/api/logs.js';
 import { NODES_PARAM_CHECKS } from '../../../src-main/api/nodes.js';
 import { REPLICATION_PARAM_CHECKS } from '../../../src-main/api/replication.js';
 
-const SLICES = { NODES_PARAM_CHECKS, REPLICATION_PARAM_CHECKS, EVENTS_PARAM_CHECKS, LOGS_PARAM_CHECKS, ACCESS_PARAM_CHECKS };
+const SLICES = {
+  NODES_PARAM_CHECKS,
+  REPLICATION_PARAM_CHECKS,
+  EVENTS_PARAM_CHECKS,
+  LOGS_PARAM_CHECKS,
+  ACCESS_PARAM_CHECKS,
+  HISTORY_PARAM_CHECKS,
+  EXPORT_PARAM_CHECKS,
+};
 
 test('the whitelist is exactly the methods of the API slices, each once', () => {
   const fromSlices = Object.values(SLICES).flatMap((checks) => Object.keys(checks));
@@ -36,6 +46,8 @@ test('the whitelist is exactly the methods the lab offers', () => {
     'listEvents',
     'nodeLog',
     'rotateToken',
+    'history',
+    'exportLogs',
   ];
   assert.deepEqual([...LAB_METHODS].sort(), expected.sort());
 });
