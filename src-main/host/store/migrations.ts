@@ -115,14 +115,17 @@ const MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID;`,
 ];
 
-/** Brings the database to the newest schema in one transaction; refuses a lab.db from a newer ReplicaLab. */
-export function migrate(db: Database.Database): void {
+/**
+ * Brings the database to the newest schema (or to `target`, for tests that make a lab.db as an
+ * older ReplicaLab wrote it) in one transaction; refuses a lab.db from a newer ReplicaLab.
+ */
+export function migrate(db: Database.Database, target: number = MIGRATIONS.length): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) {
     throw new Error(`lab.db has schema version ${version}, newer than this ReplicaLab understands (${MIGRATIONS.length})`);
   }
   db.transaction(() => {
-    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
+    for (let v = version; v < target; v++) db.exec(MIGRATIONS[v]!);
+    if (target > version) db.pragma(`user_version = ${target}`);
   })();
 }

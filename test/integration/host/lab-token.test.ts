@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { WebSocket } from 'ws';
 import { startBrowserMode, type BrowserModeLab } from '../../support/browser.js';
 import { tempDir } from '../../support/servers.js';
+import { migrate } from '../../../src-main/host/store/migrations.js';
 
 const tokenOf = (url: string): string => new URL(url).searchParams.get('token')!;
 const portOf = (url: string): number => Number(new URL(url).port);
@@ -92,13 +93,19 @@ describe("browser mode's token", () => {
 
   test('a lab made before tokens were stored opens and gets one', async () => {
     assert.equal(await lab!.stop({ keepData: true }), 0, lab!.stderr());
-    // Back to schema version 2: no settings table (migration 3 added only that).
-    const db = new Database(join(dataDir, 'lab.db'));
-    db.exec('DROP TABLE settings');
-    db.pragma('user_version = 2');
+    // A lab.db at schema version 2, as ReplicaLab wrote it before the settings table existed.
+    const oldDir = tempDir('replicalab-token-old-');
+    const db = new Database(join(oldDir, 'lab.db'));
+    migrate(db, 2);
     db.close();
-    lab = await startBrowserMode({ dataDir });
-    assert.match(tokenOf(lab.url), /^[0-9a-f]{64}$/);
-    assert.equal(await pageStatus(portOf(lab.url), tokenOf(lab.url)), 200);
+    try {
+      lab = await startBrowserMode({ dataDir: oldDir });
+      assert.match(tokenOf(lab.url), /^[0-9a-f]{64}$/);
+      assert.equal(await pageStatus(portOf(lab.url), tokenOf(lab.url)), 200);
+      assert.equal(await lab.stop(), 0, lab.stderr());
+      lab = undefined;
+    } finally {
+      rmSync(oldDir, { recursive: true, force: true });
+    }
   });
 });
