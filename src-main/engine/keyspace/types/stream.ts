@@ -8,6 +8,7 @@
 // are in ../../commands/stream-groups.ts.
 import type { BinaryString } from '../../protocol/request-parser.js';
 import type { AggregateValue } from '../value.js';
+import { intEntrySize, stringEntrySize } from '../listpack-size.js';
 
 /** A stream ID: both parts are unsigned 64-bit, hence bigint. */
 export interface StreamId {
@@ -452,46 +453,4 @@ function cloneGroup(group: ConsumerGroup): ConsumerGroup {
     owner.pending.set(clone);
   }
   return copy;
-}
-
-// --- listpack entry sizes (listpack.c lpEncodeGetType + lpEncodeBacklen) ----------------------------
-
-function backlenSize(len: number): number {
-  if (len <= 127) return 1;
-  if (len < 16383) return 2;
-  if (len < 2097151) return 3;
-  if (len < 268435455) return 4;
-  return 5;
-}
-
-/** Bytes of an integer entry, backlen included. */
-export function intEntrySize(value: number | bigint): number {
-  const v = Number(value);
-  const encoded =
-    v >= 0 && v <= 127
-      ? 1
-      : v >= -4096 && v <= 4095
-        ? 2
-        : v >= -32768 && v <= 32767
-          ? 3
-          : v >= -8388608 && v <= 8388607
-            ? 4
-            : v >= -2147483648 && v <= 2147483647
-              ? 5
-              : 9;
-  return encoded + backlenSize(encoded);
-}
-
-const INT64_MIN = -(1n << 63n);
-const INT64_MAX = (1n << 63n) - 1n;
-
-/** Bytes of a string entry: stored as an integer when lpStringToInt64 accepts it. */
-export function stringEntrySize(s: BinaryString): number {
-  if (s.length !== 0 && s.length <= 20 && /^(?:0|-?[1-9][0-9]*)$/.test(s)) {
-    const n = BigInt(s);
-    if (n >= INT64_MIN && n <= INT64_MAX) return intEntrySize(n);
-  }
-  const len = s.length;
-  const encoded = (len < 64 ? 1 : len < 4096 ? 2 : 5) + len;
-  return encoded + backlenSize(encoded);
 }
