@@ -8,10 +8,10 @@
 // servers by a few ms: they are compared for their shape only.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pairForFile, type Pair } from '../../support/differential.js';
 import { RespClient, show, type Reply } from '../../support/resp-client.js';
+import { readAofIncrements } from '../../support/blocking-pair.js';
 
 const pair = pairForFile(['--appendonly', 'yes', '--appendfsync', 'always']);
 
@@ -379,37 +379,11 @@ async function blockedCount(client: RespClient, count: number): Promise<void> {
 async function readAofAfterFlush(dir: string): Promise<string[][]> {
   const aofDir = join(dir, 'appendonlydir');
   for (let attempt = 0; attempt < 200; attempt++) {
-    const files = readdirSync(aofDir)
-      .filter((name) => name.endsWith('.incr.aof'))
-      .sort((x, y) => Number(/\.(\d+)\.incr/.exec(x)![1]) - Number(/\.(\d+)\.incr/.exec(y)![1]));
-    const commands = files.flatMap((name) => parseCommands(readFileSync(join(aofDir, name))));
+    const commands = readAofIncrements(aofDir);
     const flush = commands.findLastIndex((argv) => argv[0]!.toUpperCase() === 'FLUSHALL');
     const after = commands.slice(flush + 1).filter((argv) => argv[0]!.toUpperCase() !== 'SELECT');
     if (after.at(-1)?.[0] === 'SET') return after;
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error(`${dir}: the AOF never got the final SET`);
-}
-
-/** RESP multibulk commands, as the AOF stores them. */
-function parseCommands(data: Buffer): string[][] {
-  const commands: string[][] = [];
-  let pos = 0;
-  const line = (): string => {
-    const end = data.indexOf('\r\n', pos);
-    const text = data.toString('latin1', pos, end);
-    pos = end + 2;
-    return text;
-  };
-  while (pos < data.length) {
-    const count = Number(line().slice(1));
-    const argv: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const length = Number(line().slice(1));
-      argv.push(data.toString('latin1', pos, pos + length));
-      pos += length + 2;
-    }
-    commands.push(argv);
-  }
-  return commands;
 }

@@ -4,82 +4,13 @@
 // consumed), changes that add no entry (XDEL, XTRIM, XSETID, a key of another type) leaving
 // waiters blocked, several keys, COUNT, deadlines, and what stream writes propagate, read back
 // from each server's AOF (generated IDs, "~" trimming rewritten as "=").
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startServer, type RunningServer } from '../../support/servers.js';
-import { RespClient, show, type Reply } from '../../support/resp-client.js';
+import { blockingPairForFile, readAofAfterFlush } from '../../support/blocking-pair.js';
+import { show } from '../../support/resp-client.js';
 
-interface Node {
-  kind: 'ours' | 'redis';
-  server: RunningServer;
-  /** A connection closed at the end of the test. */
-  open(): Promise<RespClient>;
-  /** Waits until INFO says exactly `count` clients are blocked. */
-  blocked(count: number): Promise<void>;
-}
-
-let nodes: Node[] = [];
-let opened: RespClient[] = [];
-
-before(async () => {
-  // An AOF written at every command shows what each server propagated.
-  const args = ['--appendonly', 'yes', '--appendfsync', 'always'];
-  const servers = await Promise.all([startServer('ours', args), startServer('redis', args)]);
-  nodes = await Promise.all(servers.map((server, i) => makeNode(i === 0 ? 'ours' : 'redis', server)));
-});
-afterEach(() => {
-  for (const client of opened) client.close();
-  opened = [];
-});
-after(async () => {
-  await Promise.all(nodes.map((node) => node.server.stop()));
-});
-
-async function makeNode(kind: Node['kind'], server: RunningServer): Promise<Node> {
-  const admin = await RespClient.open(server.port);
-  return {
-    kind,
-    server,
-    async open() {
-      const client = await RespClient.open(server.port);
-      opened.push(client);
-      return client;
-    },
-    async blocked(count) {
-      for (let attempt = 0; attempt < 500; attempt++) {
-        const info = String(show(await admin.call('INFO', 'clients')));
-        const seen = Number(/blocked_clients:(\d+)/.exec(info)?.[1]);
-        if (seen === count) return;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error(`${kind}: never saw ${count} blocked clients`);
-    },
-  };
-}
-
-/** Runs `scenario` against both servers; what it returns must be the same. Returns ours, shown. */
-async function onBoth(scenario: (node: Node) => Promise<unknown>): Promise<unknown> {
-  const results = await Promise.all(
-    nodes.map(async (node) => {
-      const admin = await node.open();
-      await admin.call('FLUSHALL');
-      return showDeep(await scenario(node));
-    }),
-  );
-  assert.deepEqual(results[0], results[1], 'what the clients saw differs (ours, then redis-server)');
-  return results[0];
-}
-
-/** Replies inside plain objects and arrays, as readable values. */
-function showDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(showDeep);
-  if (value && typeof value === 'object' && !Buffer.isBuffer(value) && !('error' in value) && !('map' in value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, showDeep(v)]));
-  }
-  return show(value as Reply);
-}
+const pair = blockingPairForFile();
+const onBoth = pair.onBoth;
 
 describe('XREAD BLOCK', () => {
   test('"$" waits for the next entry; every waiter of the stream gets it', async () => {
@@ -159,7 +90,7 @@ describe('XREAD BLOCK', () => {
 
   test('what stream writes propagate, as Redis writes them to its AOF', async () => {
     const effects = await Promise.all(
-      nodes.map(async (node) => {
+      pair.nodes.map(async (node) => {
         const [a, b] = [await node.open(), await node.open()];
         await b.call('FLUSHALL');
         await b.call('CONFIG', 'SET', 'stream-node-max-entries', '3');
@@ -197,42 +128,3 @@ describe('XREAD BLOCK', () => {
     ]);
   });
 });
-
-/** The commands in a server's AOF increment files after the last FLUSHALL, once SET done arrived. */
-async function readAofAfterFlush(node: Node): Promise<string[][]> {
-  const dir = join(node.server.dir, 'appendonlydir');
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const files = readdirSync(dir)
-      .filter((name) => name.endsWith('.incr.aof'))
-      .sort((x, y) => Number(/\.(\d+)\.incr/.exec(x)![1]) - Number(/\.(\d+)\.incr/.exec(y)![1]));
-    const commands = files.flatMap((name) => parseCommands(readFileSync(join(dir, name))));
-    const flush = commands.findLastIndex((argv) => argv[0]!.toUpperCase() === 'FLUSHALL');
-    const after = commands.slice(flush + 1).filter((argv) => argv[0]!.toUpperCase() !== 'SELECT');
-    if (after.at(-1)?.[0] === 'SET') return after;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`${node.kind}: the AOF never got the final SET`);
-}
-
-/** RESP multibulk commands, as the AOF stores them. */
-function parseCommands(data: Buffer): string[][] {
-  const commands: string[][] = [];
-  let pos = 0;
-  const line = (): string => {
-    const end = data.indexOf('\r\n', pos);
-    const text = data.toString('latin1', pos, end);
-    pos = end + 2;
-    return text;
-  };
-  while (pos < data.length) {
-    const count = Number(line().slice(1));
-    const argv: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const length = Number(line().slice(1));
-      argv.push(data.toString('latin1', pos, pos + length));
-      pos += length + 2;
-    }
-    commands.push(argv);
-  }
-  return commands;
-}
