@@ -23,6 +23,8 @@ export class AofRewriteEncoder {
   private parts: Buffer[] = [];
   private partsBytes = 0;
   bytesWritten = 0;
+  /** Keys written so far. */
+  entriesWritten = 0;
 
   constructor(private readonly sink: (chunk: Buffer) => void) {}
 
@@ -34,6 +36,7 @@ export class AofRewriteEncoder {
   }
 
   writeEntry(entry: RdbEntry): void {
+    this.entriesWritten++;
     const { key, value } = entry;
     switch (value.type) {
       case 'string':

@@ -102,6 +102,20 @@ export class AppendOnlyFile {
   }
 
   /**
+   * DEBUG LOADAOF (debug.c): the buffer written out, the dataset emptied, the manifest read again
+   * from disk, history files removed, and every AOF file loaded again. The incr file being
+   * appended to stays open: new writes go on after what was just loaded. A failure leaves the
+   * node with what was loaded up to it, as Redis does.
+   */
+  async reloadForDebug(): Promise<void> {
+    this.writer?.flush();
+    this.server.keyspace.flushAll();
+    const result = await loadAppendOnlyFiles(this.server, this.directory);
+    if (result.manifest) this.manifest = result.manifest;
+    this.directory.deleteHistory(this.manifest, (line) => this.server.logger.notice(line));
+  }
+
+  /**
    * aofOpenIfNeededOnServerStart: a node starting with the AOF on and no AOF yet writes a base
    * of its (empty or RDB-loaded) dataset first; then it appends to the last incr file, or a new one.
    */
@@ -385,6 +399,7 @@ export class AppendOnlyFile {
       (err) => {
         this.server.logger.warning(`Error writing to the AOF file: ${strerror(err)}`);
       },
+      () => this.server.debugKnobs.aofFlushSleepMicros,
     );
     this.writer.resumeAt(this.directory.fileSize(name));
   }

@@ -95,6 +95,7 @@ export async function writeSnapshot(
       else everyChunkAwaited = false;
     }
   });
+  const pacing = keyPacing(server, view);
   try {
     writer.begin(auxFields(server, options));
     for (;;) {
@@ -104,7 +105,10 @@ export async function writeSnapshot(
       options.signal?.throwIfAborted();
       // Replies to what clients sent during the last slice go out before this one starts.
       server.output.flushNow();
-      if (view.writeUntil(writer, performance.now() + SLICE_MS)) break;
+      const entriesBefore = writer.entriesWritten;
+      const done = view.writeUntil(writer, pacing ? 0 : performance.now() + SLICE_MS);
+      if (pacing) await pacing.wait(writer.entriesWritten - entriesBefore);
+      if (done) break;
       writer.flush();
       if (pending.length !== 0) await Promise.all(pending.splice(0));
       if (everyChunkAwaited) writer.chunksReleased();
@@ -130,7 +134,17 @@ export function writeSnapshotSync(server: Server, sink: (chunk: Buffer) => void,
       writer.chunksReleased();
     });
     writer.begin(auxFields(server, options));
-    view.writeUntil(writer, Infinity);
+    const pacing = keyPacing(server, view);
+    if (pacing) {
+      for (;;) {
+        const entriesBefore = writer.entriesWritten;
+        const done = view.writeUntil(writer, 0);
+        pacing.waitSync(writer.entriesWritten - entriesBefore);
+        if (done) break;
+      }
+    } else {
+      view.writeUntil(writer, Infinity);
+    }
     writer.end();
     return { bytes: writer.bytesWritten };
   } finally {
@@ -138,9 +152,46 @@ export function writeSnapshotSync(server: Server, sink: (chunk: Buffer) => void,
   }
 }
 
+/**
+ * rdb-key-save-delay (rdbSaveKeyValuePair's debugDelay): each key written costs that many
+ * microseconds, a negative -n meaning 1 microsecond one time in n. Redis sleeps in its fork child,
+ * so the save lasts longer while the server keeps serving; here the view writes one slot at a
+ * time and the snapshot waits between slots (an asynchronous save) or sleeps (SAVE, which
+ * blocks the node in Redis too). Waits shorter than a millisecond add up until they reach one.
+ */
+function keyPacing(server: Server, view: PointInTimeView): { wait(keys: number): Promise<void>; waitSync(keys: number): void } | null {
+  const setting = server.config.int('rdb-key-save-delay');
+  if (setting === 0) return null;
+  view.slotsPerCheck = 1;
+  const microsPerKey = setting > 0 ? setting : 1 / -setting;
+  let owedMs = 0;
+  const due = (keys: number): number => {
+    owedMs += (keys * microsPerKey) / 1000;
+    if (owedMs < 1) return 0;
+    const ms = owedMs;
+    owedMs = 0;
+    return ms;
+  };
+  return {
+    async wait(keys) {
+      const ms = due(keys);
+      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    },
+    waitSync(keys) {
+      const ms = due(keys);
+      if (ms > 0) Atomics.wait(PACING_CELL, 0, 0, ms);
+    },
+  };
+}
+
+/** What Atomics.wait blocks on for a paced SAVE (nothing ever notifies it). */
+const PACING_CELL = new Int32Array(new SharedArrayBuffer(4));
+
 /** What the view drives: the RdbWriter, or the AofRewriteEncoder for a RESP AOF base. */
 interface SnapshotEncoder {
   readonly bytesWritten: number;
+  /** Keys written so far. */
+  readonly entriesWritten: number;
   begin(aux: RdbAuxFields): void;
   startDb(db: number, keyCount: number, expiresCount: number): void;
   writeEntry(entry: RdbEntry): void;
@@ -221,6 +272,11 @@ class PointInTimeView implements KeyspaceObserver {
   /** Views in the order they are written (ascending db id; Redis skips empty databases). */
   private readonly order: DatabaseView[] = [];
   private current = 0;
+  /**
+   * Slots walked (or kept entries written) between two clock reads; 1 while rdb-key-save-delay
+   * paces the save key by key (see keyPacing).
+   */
+  slotsPerCheck = SLOTS_PER_CLOCK_CHECK;
   /** Kept entries holding a value by reference that SWAPDB left live in another database. */
   private readonly shared = new Map<AggregateValue, KeptEntry>();
   private readonly removeObserver: () => void;
@@ -297,7 +353,7 @@ class PointInTimeView implements KeyspaceObserver {
     for (;;) {
       // The slot table shrinks when a database empties; no key of ours is above its end then.
       const end = Math.min(view.end, db.slotCount);
-      const stop = Math.min(end, view.next + SLOTS_PER_CLOCK_CHECK);
+      const stop = Math.min(end, view.next + this.slotsPerCheck);
       // Without kept keys and TTLs to look up, a string entry is encoded from the keyspace's
       // stored bytes: no string made for the key or the value (SAVE of 1M keys: 276-328 ms,
       // against 354-391 ms when the keyspace held JS strings, docs/benchmarks.md).
@@ -329,7 +385,7 @@ class PointInTimeView implements KeyspaceObserver {
       const entry = view.kept.pop()!;
       if (typeof entry.value !== 'string') this.shared.delete(entry.value);
       writeEntry(writer, view.db.id, entry.key, entry.value, entry.expireAt, this.recordHistory?.(entry.header));
-      if (++written % SLOTS_PER_CLOCK_CHECK === 0 && performance.now() >= deadline) return view.kept.length === 0;
+      if (++written % this.slotsPerCheck === 0 && performance.now() >= deadline) return view.kept.length === 0;
     }
     return true;
   }
