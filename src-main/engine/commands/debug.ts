@@ -39,6 +39,10 @@ function debugPopulate(client: Client, argv: BinaryString[]): void {
     size = n;
   }
   const db = client.db;
+  // Redis's populate adds keys with dbAdd, counting no change: nothing is propagated to replicas
+  // or the AOF, and the change counter save points read stays where it was.
+  const keyspace = client.server.keyspace;
+  const dirtyBefore = keyspace.dirty;
   for (let i = 0; i < count; i++) {
     const key = `${prefix}:${i}`;
     if (db.exists(key)) continue;
@@ -46,6 +50,7 @@ function debugPopulate(client: Client, argv: BinaryString[]): void {
     if (size > 0) value = value.length >= size ? value.slice(0, size) : value + '\0'.repeat(size - value.length);
     db.set(key, value);
   }
+  keyspace.dirty = dirtyBefore;
   client.reply.ok();
 }
 

@@ -8,7 +8,7 @@ import type { BinaryString } from '../../protocol/request-parser.js';
 import { strerror } from '../../config/errors.js';
 import type { AofManifest } from './aof-manifest.js';
 import { TempFile, renameDurably } from '../durable-file.js';
-import { writeSnapshot, writeSnapshotSync, type SnapshotOptions } from '../rdb/snapshot.js';
+import { writeSnapshot, writeSnapshotSync, type SnapshotOptions, type SnapshotProgress } from '../rdb/snapshot.js';
 import { AofDirectory, nextSeq } from './aof-directory.js';
 import { loadAppendOnlyFiles, type AofLoadResult } from './aof-load.js';
 import { IncrWriter, type FsyncPolicy } from './incr-writer.js';
@@ -43,6 +43,8 @@ export class AppendOnlyFile {
   private closedFilesSize = 0;
   private writer: IncrWriter | null = null;
   private rewrite: Rewrite | null = null;
+  /** The running rewrite's progress (INFO current_save_keys_*), null when none runs. */
+  rewriteProgress: SnapshotProgress | null = null;
 
   constructor(
     private readonly server: Server,
@@ -233,9 +235,12 @@ export class AppendOnlyFile {
     const abort = new AbortController();
     const startedAtSec = nowSec();
     const rdbPreamble = this.rdbPreamble;
+    const progress: SnapshotProgress = { keysTotal: 0, keysProcessed: 0 };
+    this.rewriteProgress = progress;
     const snapshot = writeSnapshot(server, (chunk) => temp.writeInBackground(chunk), {
       ...this.baseSnapshotOptions(),
       signal: abort.signal,
+      progress,
     });
     log.notice(`Background append only file rewriting started by pid ${process.pid}`);
     const done = snapshot
@@ -267,6 +272,7 @@ export class AppendOnlyFile {
       .finally(() => {
         this.lastRewriteDurationSec = nowSec() - startedAtSec;
         this.rewrite = null;
+        this.rewriteProgress = null;
       });
     this.rewrite = { startedAtSec, abort, done };
     return 'started';

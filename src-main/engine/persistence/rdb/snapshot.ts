@@ -52,7 +52,18 @@ export interface ReplicationAux {
   replStreamDb: number;
 }
 
+/**
+ * How far a snapshot is (INFO persistence's current_save_keys_processed / _total, which Redis's
+ * fork child reports): the keys it has to write, and those written so far.
+ */
+export interface SnapshotProgress {
+  keysTotal: number;
+  keysProcessed: number;
+}
+
 export interface SnapshotOptions {
+  /** Kept up to date while the snapshot runs. */
+  progress?: SnapshotProgress;
   replication?: ReplicationAux | null;
   /** The RDB preamble of an AOF base file (aux aof-base 1). */
   aofBase?: boolean;
@@ -96,6 +107,11 @@ export async function writeSnapshot(
     }
   });
   const pacing = keyPacing(server, view);
+  const progress = options.progress;
+  if (progress) {
+    progress.keysTotal = view.keysTotal;
+    progress.keysProcessed = 0;
+  }
   try {
     writer.begin(auxFields(server, options));
     for (;;) {
@@ -107,6 +123,7 @@ export async function writeSnapshot(
       server.output.flushNow();
       const entriesBefore = writer.entriesWritten;
       const done = view.writeUntil(writer, pacing ? 0 : performance.now() + SLICE_MS);
+      if (progress) progress.keysProcessed = writer.entriesWritten;
       if (pacing) await pacing.wait(writer.entriesWritten - entriesBefore);
       if (done) break;
       writer.flush();
@@ -272,6 +289,8 @@ class PointInTimeView implements KeyspaceObserver {
   /** Views in the order they are written (ascending db id; Redis skips empty databases). */
   private readonly order: DatabaseView[] = [];
   private current = 0;
+  /** Keys in the view (the databases' sizes at the start). */
+  keysTotal = 0;
   /**
    * Slots walked (or kept entries written) between two clock reads; 1 while rdb-key-save-delay
    * paces the save key by key (see keyPacing).
@@ -288,6 +307,7 @@ class PointInTimeView implements KeyspaceObserver {
     for (const db of keyspace.dbs) {
       if (db.size === 0) continue;
       const view = new DatabaseView(db);
+      this.keysTotal += view.keyCount;
       this.views.set(db, view);
       this.order.push(view);
     }
