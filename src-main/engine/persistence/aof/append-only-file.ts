@@ -8,6 +8,7 @@ import type { BinaryString } from '../../protocol/request-parser.js';
 import { strerror } from '../../config/errors.js';
 import type { AofManifest } from './aof-manifest.js';
 import { TempFile, renameDurably } from '../durable-file.js';
+import { timestampAnnotation } from './aof-rewrite-encoder.js';
 import { writeSnapshot, writeSnapshotSync, type SnapshotOptions, type SnapshotProgress } from '../rdb/snapshot.js';
 import { AofDirectory, nextSeq } from './aof-directory.js';
 import { loadAppendOnlyFiles, type AofLoadResult } from './aof-load.js';
@@ -43,6 +44,8 @@ export class AppendOnlyFile {
   private closedFilesSize = 0;
   private writer: IncrWriter | null = null;
   private rewrite: Rewrite | null = null;
+  /** The second of the last `#TS:` annotation written (server.aof_cur_timestamp). */
+  private lastTimestamp = 0;
   /** The running rewrite's progress (INFO current_save_keys_*), null when none runs. */
   rewriteProgress: SnapshotProgress | null = null;
 
@@ -289,7 +292,9 @@ export class AppendOnlyFile {
    * after it change the data without moving any offset, so no position in it would be true.
    */
   private baseSnapshotOptions(): SnapshotOptions {
-    return this.rdbPreamble ? { format: 'rdb', aofBase: true, replication: null } : { format: 'aof-commands' };
+    return this.rdbPreamble
+      ? { format: 'rdb', aofBase: true, replication: null }
+      : { format: 'aof-commands', timestamped: this.server.config.bool('aof-timestamp-enabled') };
   }
 
   /** openNewIncrAofForAppend: returns the name the incr file will have once the rewrite is done. */
@@ -396,6 +401,19 @@ export class AppendOnlyFile {
     this.closeWriter();
   }
 
+  /**
+   * genAofTimestampAnnotationIfNeeded: with aof-timestamp-enabled, a `#TS:` line before the first
+   * command of each new second, so that redis-check-aof --truncate-to-timestamp can cut the file
+   * at a point in time. The second last annotated is the node's, across incr files.
+   */
+  private timestampIfNeeded(): string | null {
+    if (!this.server.config.bool('aof-timestamp-enabled')) return null;
+    const now = Math.floor(Date.now() / 1000);
+    if (now <= this.lastTimestamp) return null;
+    this.lastTimestamp = now;
+    return timestampAnnotation(now);
+  }
+
   private openWriter(name: string, truncate = false): void {
     const path = this.directory.filePath(name);
     this.writer = new IncrWriter(
@@ -406,6 +424,7 @@ export class AppendOnlyFile {
         this.server.logger.warning(`Error writing to the AOF file: ${strerror(err)}`);
       },
       () => this.server.debugKnobs.aofFlushSleepMicros,
+      () => this.timestampIfNeeded(),
     );
     this.writer.resumeAt(this.directory.fileSize(name));
   }

@@ -38,6 +38,8 @@ export class IncrWriter {
     private readonly onError: (err: NodeJS.ErrnoException) => void,
     /** DEBUG AOF-FLUSH-SLEEP: microseconds to wait before each write (a slow disk, for tests). */
     private readonly sleepBeforeWrite: () => number = () => 0,
+    /** aof-timestamp-enabled: the `#TS:` line to write before the next command, if one is due. */
+    private readonly timestampIfNeeded: () => string | null = () => null,
   ) {
     this.fd = openSync(path, truncate ? 'w' : 'a', 0o644);
     this.size = 0;
@@ -54,6 +56,8 @@ export class IncrWriter {
 
   /** A write feed listener: (dbIndex, argv) in stream order; NO_DB for MULTI/EXEC. */
   append(dbIndex: number, argv: BinaryString[]): void {
+    const timestamp = this.timestampIfNeeded();
+    if (timestamp !== null) this.queue(Buffer.from(timestamp, 'latin1'));
     if (dbIndex !== NO_DB && dbIndex !== this.selectedDb) {
       this.queue(encodeSelect(dbIndex));
       this.selectedDb = dbIndex;

@@ -69,6 +69,8 @@ export interface SnapshotOptions {
   aofBase?: boolean;
   /** 'aof-commands': an AOF base of RESP commands instead of an RDB (aof-use-rdb-preamble no). */
   format?: 'rdb' | 'aof-commands';
+  /** An 'aof-commands' base starts with a timestamp annotation (aof-timestamp-enabled). */
+  timestamped?: boolean;
   /** Aborting stops the snapshot at the next slice; the promise rejects with the abort reason. */
   signal?: AbortSignal;
 }
@@ -219,7 +221,7 @@ interface SnapshotEncoder {
 }
 
 function createEncoder(server: Server, options: SnapshotOptions, sink: (chunk: Buffer) => void): SnapshotEncoder {
-  if (options.format === 'aof-commands') return new AofRewriteEncoder(sink);
+  if (options.format === 'aof-commands') return new AofRewriteEncoder(sink, options.timestamped);
   const config = server.config;
   return new RdbWriter(sink, {
     compression: config.bool('rdbcompression'),
