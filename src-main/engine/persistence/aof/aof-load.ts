@@ -13,6 +13,7 @@ import { arityMatches } from '../../core/command-table.js';
 import { call } from '../../core/executor.js';
 import type { BinaryString } from '../../protocol/request-parser.js';
 import { strerror } from '../../config/errors.js';
+import { AlreadyLogged } from '../../util/logger.js';
 import { AofCommandReader, startsWithRdbPreamble } from './aof-commands.js';
 import { AofManifestError, type AofFileInfo, type AofManifest } from './aof-manifest.js';
 import { CorruptDataError } from '../corrupt-data.js';
@@ -23,8 +24,8 @@ import type { AofDirectory } from './aof-directory.js';
 
 const READ_SIZE = 4 << 20;
 
-/** A failure that stops the node; its lines are already logged. */
-export class AofLoadError extends Error {}
+/** A failure that stops the node; its lines are already logged (so nothing more is, as in Redis). */
+export class AofLoadError extends AlreadyLogged {}
 
 export interface AofLoadResult {
   /** False when there was no AOF at all (the node starts empty). */
@@ -144,7 +145,12 @@ async function loadSingleFile(
     if (size === 0) return { empty: true, aux };
     if (rdb && !rdb.complete) await rdb.end(); // throws: the preamble is truncated
     const outcome = (reader ?? replay.reader(size)).end();
-    if (outcome.status === 'truncated') await acceptTruncation(server, file, path, isLast, outcome.validUpTo);
+    if (outcome.status === 'truncated') {
+      // revert_incomplete_multi: the file ends inside MULTI; the transaction is dropped, and the file
+      // is then treated as cut short before its MULTI.
+      if (outcome.revertedMulti) log.warning(`Revert incomplete MULTI/EXEC transaction in AOF file ${file.fileName}`);
+      await acceptTruncation(server, file, path, isLast, outcome.validUpTo);
+    }
   } catch (err) {
     rdb?.abort();
     if (err instanceof AofLoadError) throw err;
