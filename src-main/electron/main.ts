@@ -27,7 +27,8 @@ app.enableSandbox();
 protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 // --data-dir overrides the userData folder (tests use a temporary one).
-const dataDir = parseLabArgs(process.argv.slice(1), false).dataDir ?? app.getPath('userData');
+const labArgs = parseLabArgs(process.argv.slice(1), false);
+const dataDir = labArgs.dataDir ?? app.getPath('userData');
 let lab: Promise<LabHost> | null = null;
 /** Set once the nodes have stopped: the app.quit() that follows must not wait for them again. */
 let labClosed = false;
@@ -43,7 +44,7 @@ app.whenReady().then(() => {
   protocol.handle(SCHEME, serveRenderer);
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 
-  const labReady = LabHost.open({ dataDir, workerScript: paths.workerScript });
+  const labReady = LabHost.open({ dataDir, workerScript: paths.workerScript, logRotation: labArgs.logRotation });
   lab = labReady;
   // Requests that arrive while the lab is still starting its nodes wait for it.
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, request: unknown): Promise<LabResponse> => {

@@ -32,6 +32,7 @@ import { LabPushes } from './events/lab-pushes.js';
 import { ExportService } from './export/export-service.js';
 import { HistoryRecorder } from './history/history-recorder.js';
 import { InfoPoller } from './metrics/info-poller.js';
+import { DEFAULT_LOG_ROTATION, type LogRotationOptions } from './nodes/log-rotation.js';
 import { NodeLifecycle } from './nodes/node-lifecycle.js';
 import { NodeRegistry } from './nodes/node-registry.js';
 import { NodeSummaries } from './nodes/node-summary.js';
@@ -48,6 +49,8 @@ export interface LabHostOptions {
   workerScript: string;
   /** Browser mode: exported archives are offered as downloads (else they stay in <dataDir>/exports). */
   offersDownloads?: boolean;
+  /** When node logs rotate and how many parts are kept (default: DEFAULT_LOG_ROTATION). */
+  logRotation?: Partial<LogRotationOptions>;
 }
 
 const DEFAULT_EVENT_LIMIT = 100;
@@ -99,6 +102,7 @@ export class LabHost implements LabApi {
       summaries,
       info,
       links,
+      logRotation: { ...DEFAULT_LOG_ROTATION, ...options.logRotation },
     });
     for (const stored of store.nodes.list()) lifecycle.track(stored);
     const recorder = new HistoryRecorder(store.history, registry, info, (push) => pushes.emit(push));

@@ -15,7 +15,7 @@ export async function runBrowserMode(argv: readonly string[], mainDir: string): 
     const args = parseLabArgs(argv, true);
     const dataDir = args.dataDir ?? defaultBrowserDataDir();
     const paths = bundlePaths(mainDir);
-    lab = await LabHost.open({ dataDir, workerScript: paths.workerScript, offersDownloads: true });
+    lab = await LabHost.open({ dataDir, workerScript: paths.workerScript, offersDownloads: true, logRotation: args.logRotation });
     if (args.rotateToken) lab.access.rotate();
     const server = await serveOnStablePort(
       { lab, access: lab.access, rendererDir: paths.rendererDir, port: args.httpPort, exportsDir: lab.exportsDir },

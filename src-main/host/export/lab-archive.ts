@@ -10,7 +10,17 @@
 // renamed into place only when complete; on any error (a full disk, a file that vanished) both the
 // temporary file and the staging directory are removed and the error says what failed.
 import Database from 'better-sqlite3';
-import { createReadStream, createWriteStream, existsSync, readdirSync, statSync, type WriteStream } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  statSync,
+  type WriteStream,
+} from 'node:fs';
 import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
@@ -19,6 +29,7 @@ import { createGzip } from 'node:zlib';
 import { pack as tarPack, type Pack } from 'tar-stream';
 import { labVersion } from './lab-version.js';
 import { ARCHIVE_README } from './archive-readme.js';
+import { logPartsInOrder } from '../nodes/log-rotation.js';
 
 export interface ExportOptions {
   /** The lab's data directory (lab.db and nodes/). */
@@ -68,6 +79,9 @@ export async function writeLabArchive(options: ExportOptions): Promise<ExportRes
   // Its own connection: the host's may be writing; WAL lets this one read a consistent snapshot.
   const db = new Database(dbFile, { fileMustExist: true });
   db.pragma('busy_timeout = 5000');
+  // The node files, opened when listed: a log rotating meanwhile renames node.log.1 to node.log.2,
+  // but an open file stays the one listed, so each part is archived under the name it had.
+  const entries: PinnedFile[] = [];
   try {
     const counts: Record<string, number> = {};
     const nodes = db.prepare('SELECT * FROM nodes ORDER BY id').all() as StoredNodeRow[];
@@ -100,18 +114,18 @@ export async function writeLabArchive(options: ExportOptions): Promise<ExportRes
     }
 
     // 2. The archive: generated files from the stage, node files from their directories.
-    const entries: Array<{ name: string; path: string; size?: number }> = [];
     const nodeFiles: Array<{ id: number; name: string; files: string[] }> = [];
     for (const node of nodes) {
       const dir = join(options.dataDir, 'nodes', String(node.id));
       const files: string[] = [];
       const add = (path: string, as: string): void => {
-        if (!existsSync(path)) return;
-        // The size now: a log still being written grows, and a tar entry's size is fixed up front.
-        entries.push({ name: `nodes/${node.id}-${node.name}/${as}`, path, size: statSync(path).size });
+        const opened = openPinned(path);
+        if (!opened) return;
+        entries.push({ name: `nodes/${node.id}-${node.name}/${as}`, ...opened });
         files.push(as);
       };
-      add(join(dir, 'node.log'), 'node.log');
+      // The whole log, oldest part first: node.log.N … node.log.1, node.log (log-rotation.ts).
+      for (const part of logPartsInOrder(join(dir, 'node.log'))) add(part, basename(part));
       add(join(dir, 'redis.conf'), 'redis.conf');
       if (options.includeData) {
         add(join(dir, 'dump.rdb'), 'dump.rdb');
@@ -150,7 +164,7 @@ export async function writeLabArchive(options: ExportOptions): Promise<ExportRes
       addText(tar, 'README.md', ARCHIVE_README);
       addText(tar, 'manifest.json', JSON.stringify(manifest, null, 2) + '\n');
       for (const name of generated) await addFile(tar, name, join(stage, name));
-      for (const entry of entries) await addFile(tar, entry.name, entry.path, entry.size);
+      for (const entry of entries) await addPinnedFile(tar, entry);
       tar.finalize();
     })();
     // Whichever fails first (a read or the disk) rejects; the other is stopped by destroy().
@@ -168,8 +182,28 @@ export async function writeLabArchive(options: ExportOptions): Promise<ExportRes
     await rm(partial, { force: true });
     throw new Error(`export failed: ${describe(error)}`);
   } finally {
+    for (const entry of entries) closeSync(entry.fd);
     await rm(stage, { recursive: true, force: true });
   }
+}
+
+interface PinnedFile {
+  name: string;
+  fd: number;
+  /** The size when opened: a log still being written grows, and a tar entry's size is fixed up front. */
+  size: number;
+}
+
+/** Opens a file to archive later; undefined if it does not exist. */
+function openPinned(path: string): Omit<PinnedFile, 'name'> | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return { fd, size: fstatSync(fd).size };
 }
 
 function describe(error: unknown): string {
@@ -223,12 +257,18 @@ function addText(tar: Pack, name: string, text: string): void {
   tar.entry({ name, mtime: new Date() }, text);
 }
 
-async function addFile(tar: Pack, name: string, path: string, size?: number): Promise<void> {
-  const bytes = size ?? statSync(path).size;
+async function addFile(tar: Pack, name: string, path: string): Promise<void> {
+  const bytes = statSync(path).size;
   if (bytes === 0) return addText(tar, name, '');
-  const entry = tar.entry({ name, size: bytes, mtime: new Date() });
-  // Exactly `bytes`: what the file held when the export began, even if it grows meanwhile.
-  await pipeline(createReadStream(path, { start: 0, end: bytes - 1 }), entry);
+  await pipeline(createReadStream(path), tar.entry({ name, size: bytes, mtime: new Date() }));
+}
+
+async function addPinnedFile(tar: Pack, file: PinnedFile): Promise<void> {
+  if (file.size === 0) return addText(tar, file.name, '');
+  const entry = tar.entry({ name: file.name, size: file.size, mtime: new Date() });
+  // Exactly `size`: what the file held when the export began, even if it grows meanwhile. The
+  // descriptor is closed by writeLabArchive, once, whatever happens.
+  await pipeline(createReadStream('', { fd: file.fd, autoClose: false, start: 0, end: file.size - 1 }), entry);
 }
 
 /** The redis_version the node's INFO reported in its latest run the lab saw. */

@@ -11,6 +11,7 @@ import type { ReplicationLinks } from '../replication/replication-links.js';
 import type { StoredNode } from '../store/lab-store.js';
 import type { NodeStore } from '../store/node-store.js';
 import { labNode, type LabNode } from './lab-node.js';
+import type { LogRotationOptions } from './log-rotation.js';
 import type { NodeBackend, NodeEnd } from './node-backend.js';
 import { ensureNodeConfig, removeNodeDir } from './node-files.js';
 import type { NodeRegistry } from './node-registry.js';
@@ -31,6 +32,7 @@ export interface NodeLifecycleDeps {
   summaries: NodeSummaries;
   info: InfoPoller;
   links: ReplicationLinks;
+  logRotation: LogRotationOptions;
 }
 
 export class NodeLifecycle {
@@ -40,7 +42,7 @@ export class NodeLifecycle {
 
   /** Registers a node found in the store, stopped. */
   track(stored: StoredNode): LabNode {
-    const node = labNode(stored, this.deps.dataDir);
+    const node = labNode(stored, this.deps.dataDir, this.deps.logRotation);
     this.deps.registry.add(node);
     return node;
   }
@@ -210,6 +212,13 @@ export class NodeLifecycle {
   }
 
   private onLog(node: LabNode, line: string): void {
+    try {
+      node.logRotator.written(line);
+    } catch (error) {
+      // A log that cannot be rotated (a read-only directory, a file held open elsewhere) keeps
+      // growing; the node and the lab carry on.
+      this.deps.events.record(node.stored, 'error', `could not rotate ${node.files.logFile}: ${messageOf(error)}`);
+    }
     node.log.add(line);
     this.deps.pushes.emit({ type: 'log', nodeId: node.stored.id, line });
   }
