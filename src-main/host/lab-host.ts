@@ -200,12 +200,17 @@ export class LabHost implements LabApi {
     return { token: this.access.rotate() };
   }
 
-  /** Stops every node gracefully and closes the store. Nodes keep their "should run" flag for next time. */
+  /**
+   * Stops every node gracefully (masters before their replicas, with `closing` pushes as it goes)
+   * and closes the store. Nodes keep their "should run" flag for next time.
+   */
   async close(): Promise<void> {
     if (this.registry.isClosing) return;
     this.registry.markClosing();
     this.info.stop();
-    await this.lifecycle.stopAll('stopped because the lab is closing');
+    await this.lifecycle.stopAll('stopped because the lab is closing', ({ total, stopped, stopping }) =>
+      this.pushes.emit({ type: 'closing', total, stopped, stopping: stopping.map((node) => node.stored.name) }),
+    );
     this.recorder.stop();
     this.pushes.clear();
     this.store.close();

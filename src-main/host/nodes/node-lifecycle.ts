@@ -17,6 +17,7 @@ import { ensureNodeConfig, removeNodeDir } from './node-files.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { NodeSummaries } from './node-summary.js';
 import { portForNewNode } from './ports.js';
+import { shutdownOrder, type StopProgress } from './shutdown-order.js';
 import { SerialQueue } from './serial-queue.js';
 
 /** A brand-new lab's master has this many replicas: enough to fail over and still have a replica. */
@@ -182,9 +183,24 @@ export class NodeLifecycle {
     });
   }
 
-  /** Stops every node gracefully, each after whatever its queue already holds. */
-  async stopAll(reason: string): Promise<void> {
+  /**
+   * Stops every node gracefully, each after whatever its queue already holds: masters first, then
+   * their replicas, then theirs (stopShutdownOrder). A master's SHUTDOWN waits, up to its
+   * shutdown-timeout, for replicas that have not acknowledged everything; stopping the replicas
+   * meanwhile would leave them without the last writes. `progress` hears each step.
+   */
+  async stopAll(reason: string, progress?: (step: StopProgress) => void): Promise<void> {
+    const steps = shutdownOrder(this.deps.registry.all().filter((node) => node.running));
+    const total = steps.reduce((n, step) => n + step.length, 0);
+    let stopped = 0;
+    for (const step of steps) {
+      progress?.({ total, stopped, stopping: step });
+      await Promise.allSettled(step.map((node) => node.queue.run(() => this.stopRunning(node, reason))));
+      stopped += step.length;
+    }
+    // Nodes that were starting when the lab began to close: after their queue's start, stop them too.
     await Promise.allSettled(this.deps.registry.all().map((node) => node.queue.run(() => this.stopRunning(node, reason))));
+    progress?.({ total, stopped, stopping: [] });
   }
 
   private create(settings: { name?: string; port: number }): LabNode {
