@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { LogRotator, logPartsInOrder } from '../../../src-main/host/nodes/log-rotation.js';
+import { NodeLog } from '../../../src-main/host/nodes/node-log.js';
 import { tempDir } from '../../support/servers.js';
 
 /** Appends a line as the node does, then tells the rotator, as the host does when the line arrives. */
@@ -45,6 +46,19 @@ test('a lab reopened counts what node.log already holds', () => {
     const rotator = new LogRotator(file, { maxBytes: 100, keep: 2 });
     write(rotator, file, 'more');
     assert.ok(existsSync(`${file}.1`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the log view reopened just after a rotation still shows the tail, from node.log.1 and node.log', () => {
+  const dir = tempDir('replicalab-rotator-');
+  try {
+    const file = join(dir, 'node.log');
+    appendFileSync(`${file}.2`, 'oldest\n');
+    appendFileSync(`${file}.1`, 'older 1\nolder 2\n');
+    appendFileSync(file, 'newest\n');
+    assert.deepEqual(new NodeLog(file).tail(10), ['older 1', 'older 2', 'newest']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
