@@ -28,9 +28,10 @@ export async function runBrowserMode(argv: readonly string[], mainDir: string): 
       if (stopping) return;
       stopping = true;
       process.stderr.write(`ReplicaLab: ${signal}: stopping the nodes\n`);
-      void server
+      // The lab first, while the tabs are still connected: they show its progress (closing pushes).
+      void openLab
         .close()
-        .then(() => openLab.close())
+        .then(() => server.close())
         .then(
           () => process.exit(0),
           (error: unknown) => {
