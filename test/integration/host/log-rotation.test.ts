@@ -11,6 +11,7 @@ import type { NodeSummary } from '../../../src-main/api/index.js';
 import { LabHost } from '../../../src-main/host/lab-host.js';
 import { logPartsInOrder } from '../../../src-main/host/nodes/log-rotation.js';
 import { waitUntil } from '../../support/browser.js';
+import { nodesOnFreePorts } from '../../support/lab-nodes.js';
 import { ROOT, tempDir } from '../../support/servers.js';
 
 const WORKER = join(ROOT, 'out', 'main', 'node-worker.js');
@@ -26,7 +27,7 @@ describe('node log rotation', () => {
 
   before(async () => {
     lab = await LabHost.open({ dataDir, workerScript: WORKER, logRotation: { maxBytes: MAX_BYTES, keep: 100 } });
-    master = (await lab.listNodes())[0]!;
+    [master] = (await nodesOnFreePorts(lab, 1)) as [NodeSummary];
     lab.onPush((push) => {
       if (push.type === 'log' && push.nodeId === master.id) seen.push(push.line);
     });

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import type { LabClosingPush, NodeSummary } from '../../../src-main/api/index.js';
 import { LabHost } from '../../../src-main/host/lab-host.js';
 import { LabStore } from '../../../src-main/host/store/lab-store.js';
-import { waitUntil } from '../../support/browser.js';
+import { nodesOnFreePorts } from '../../support/lab-nodes.js';
 import { redisCli, ROOT, tempDir } from '../../support/servers.js';
 
 const WORKER = join(ROOT, 'out', 'main', 'node-worker.js');
@@ -24,11 +24,7 @@ describe('closing the lab', () => {
 
   before(async () => {
     lab = await LabHost.open({ dataDir, workerScript: WORKER });
-    [master, ...replicas] = (await lab.listNodes()) as NodeSummary[];
-    await waitUntil('both replicas are online', async () => {
-      const m = (await lab.listNodes()).find((n) => n.id === master.id)!;
-      return m.info?.replicas.filter((r) => r.state === 'online').length === 2;
-    });
+    [master, ...replicas] = (await nodesOnFreePorts(lab, 3, { linked: true })) as NodeSummary[];
     lab.onPush((push) => {
       if (push.type === 'closing') closing.push(push);
       if (push.type === 'log') logs.set(push.nodeId, [...(logs.get(push.nodeId) ?? []), push.line]);
@@ -52,7 +48,9 @@ describe('closing the lab', () => {
 
   test('the stopped events agree: the master’s comes before its replicas’, and the replicas saw it go', () => {
     const db = new Database(LabStore.file(dataDir), { readonly: true });
-    const stopped = db.prepare("SELECT node_id FROM events WHERE kind = 'stopped' ORDER BY id").all() as Array<{ node_id: string }>;
+    const stopped = db
+      .prepare("SELECT node_id FROM events WHERE kind = 'stopped' AND message LIKE '%lab is closing%' ORDER BY id")
+      .all() as Array<{ node_id: string }>;
     db.close();
     assert.equal(stopped[0]?.node_id, master.id);
     assert.deepEqual(
