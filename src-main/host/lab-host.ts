@@ -32,6 +32,7 @@ import { LabPushes } from './events/lab-pushes.js';
 import { ExportService } from './export/export-service.js';
 import { HistoryRecorder } from './history/history-recorder.js';
 import { InfoPoller } from './metrics/info-poller.js';
+import { DEFAULT_LOG_ROTATION, type LogRotationOptions } from './nodes/log-rotation.js';
 import { NodeLifecycle } from './nodes/node-lifecycle.js';
 import { NodeRegistry } from './nodes/node-registry.js';
 import { NodeSummaries } from './nodes/node-summary.js';
@@ -48,6 +49,8 @@ export interface LabHostOptions {
   workerScript: string;
   /** Browser mode: exported archives are offered as downloads (else they stay in <dataDir>/exports). */
   offersDownloads?: boolean;
+  /** When node logs rotate and how many parts are kept (default: DEFAULT_LOG_ROTATION). */
+  logRotation?: Partial<LogRotationOptions>;
 }
 
 const DEFAULT_EVENT_LIMIT = 100;
@@ -99,6 +102,7 @@ export class LabHost implements LabApi {
       summaries,
       info,
       links,
+      logRotation: { ...DEFAULT_LOG_ROTATION, ...options.logRotation },
     });
     for (const stored of store.nodes.list()) lifecycle.track(stored);
     const recorder = new HistoryRecorder(store.history, registry, info, (push) => pushes.emit(push));
@@ -196,12 +200,17 @@ export class LabHost implements LabApi {
     return { token: this.access.rotate() };
   }
 
-  /** Stops every node gracefully and closes the store. Nodes keep their "should run" flag for next time. */
+  /**
+   * Stops every node gracefully (masters before their replicas, with `closing` pushes as it goes)
+   * and closes the store. Nodes keep their "should run" flag for next time.
+   */
   async close(): Promise<void> {
     if (this.registry.isClosing) return;
     this.registry.markClosing();
     this.info.stop();
-    await this.lifecycle.stopAll('stopped because the lab is closing');
+    await this.lifecycle.stopAll('stopped because the lab is closing', ({ total, stopped, stopping }) =>
+      this.pushes.emit({ type: 'closing', total, stopped, stopping: stopping.map((node) => node.stored.name) }),
+    );
     this.recorder.stop();
     this.pushes.clear();
     this.store.close();

@@ -4,6 +4,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ConnectionStatus } from '../api/connection-state.js';
 import { onConnectionChange, onLabPush } from '../api/lab-client.js';
+import { closingProgress } from '../format/closing.js';
 import { useEventsStore } from './events.js';
 import { useHistoryStore } from './history.js';
 import { useLagHistoryStore } from './lag-history.js';
@@ -32,6 +33,12 @@ export const useConnectionStore = defineStore('connection', () => {
       } else if (push.type === 'event') events.add(push.event);
       else if (push.type === 'log') nodeLog.addLine(push.nodeId, push.line);
       else if (push.type === 'history') history.add(push);
+      else if (push.type === 'closing') {
+        // The app is quitting: say what it is waiting for (a master may wait for its replicas).
+        const text = closingProgress(push);
+        notices.inform('Quitting: stopping the nodes', text);
+        notices.announce(text);
+      }
     });
 
     onConnectionChange((next) => {
