@@ -42,7 +42,15 @@ export async function loadAppendOnlyFiles(server: Server, directory: AofDirector
     manifest = directory.readManifest() ?? (await upgradeLegacyAof(server, directory));
   } catch (err) {
     if (err instanceof AofManifestError) {
-      log.warning(`${err.message} in ${directory.filePath(directory.manifestName)}`);
+      // aofLoadManifestFromFile's loaderr, line for line (each message ends in a newline of its
+      // own there), then the file's path, which Redis leaves out.
+      log.warning('\n*** FATAL AOF MANIFEST FILE ERROR ***\n');
+      if (err.lineNumber !== null) {
+        log.warning(`Reading the manifest file, at line ${err.lineNumber}\n`);
+        log.warning(`>>> '${err.line}'\n`);
+      }
+      log.warning(`${err.reason}\n`);
+      log.warning(`The AOF manifest is ${directory.filePath(directory.manifestName)}`);
       throw new AofLoadError(err.message);
     }
     throw err;

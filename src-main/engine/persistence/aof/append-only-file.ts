@@ -128,6 +128,9 @@ export class AppendOnlyFile {
     const log = this.server.logger;
     const directory = this.directory;
     directory.ensureExists();
+    // persistAofManifest writes the manifest only when it changed (am->dirty): one that names its
+    // files already stays exactly as it is, comments and unknown keys included.
+    let changed = false;
     if (!this.manifest.base && this.manifest.incr.length === 0) {
       const name = directory.baseName(1, this.rdbPreamble);
       const temp = new TempFile(directory.filePath(`${TEMP_INCR_PREFIX}${name}`));
@@ -140,6 +143,7 @@ export class AppendOnlyFile {
       }
       this.manifest.base = { fileName: name, seq: 1, type: 'b' };
       log.notice(`Creating AOF base file ${name} on server start`);
+      changed = true;
     }
     const last = this.manifest.incr[this.manifest.incr.length - 1];
     if (last) {
@@ -150,8 +154,9 @@ export class AppendOnlyFile {
       this.manifest.incr.push({ fileName: name, seq: nextSeq(this.manifest.incr), type: 'i' });
       this.openWriter(name);
       log.notice(`Creating AOF incr file ${name} on server start`);
+      changed = true;
     }
-    directory.writeManifest(this.manifest);
+    if (changed) directory.writeManifest(this.manifest);
     this.closedFilesSize = this.sizeOfFilesExceptOpenIncr();
     this.baseSize = this.currentSize;
     directory.deleteHistory(this.manifest, (line) => log.notice(line));
