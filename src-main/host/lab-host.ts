@@ -10,6 +10,7 @@
 //   access/       browser mode's token (stored, rotatable) and last HTTP port
 //   history/      every node's INFO once a second in lab.db, lag in bytes and seconds, sync spans
 //   export/       the log archive of a time range (also `replica-lab export` for a stopped lab)
+//   links/        the lab-owned TCP relay on each link the lab makes, and the faults applied there
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
 import type {
@@ -23,6 +24,7 @@ import type {
   LabPush,
   NodeSummary,
   RemoveNodeOptions,
+  SlowLinkLimits,
   StaleStartWarning,
   StartAction,
 } from '../api/index.js';
@@ -31,6 +33,8 @@ import { EventRecorder } from './events/event-recorder.js';
 import { LabPushes } from './events/lab-pushes.js';
 import { ExportService } from './export/export-service.js';
 import { HistoryRecorder } from './history/history-recorder.js';
+import { LinkFaults } from './links/link-faults.js';
+import { LinkRelays } from './links/link-relays.js';
 import { InfoPoller } from './metrics/info-poller.js';
 import { NodeLifecycle } from './nodes/node-lifecycle.js';
 import { NodeRegistry } from './nodes/node-registry.js';
@@ -68,6 +72,8 @@ export class LabHost implements LabApi {
     readonly access: BrowserAccess,
     private readonly recorder: HistoryRecorder,
     private readonly exports: ExportService,
+    private readonly relays: LinkRelays,
+    private readonly faults: LinkFaults,
   ) {}
 
   /** Where exported archives are written (browser mode serves its downloads from here). */
@@ -86,9 +92,11 @@ export class LabHost implements LabApi {
     const registry = new NodeRegistry();
     const pushes = new LabPushes();
     const events = new EventRecorder(store.events, pushes);
-    const summaries = new NodeSummaries(registry, pushes);
+    const relays = new LinkRelays(registry);
+    const summaries = new NodeSummaries(registry, pushes, relays);
     const info = new InfoPoller(registry, () => summaries.push());
-    const links = new ReplicationLinks(registry, store.nodes, events, info, summaries);
+    const links = new ReplicationLinks(registry, store.nodes, events, info, summaries, relays);
+    const faults = new LinkFaults(registry, relays, events, info, summaries);
     const lifecycle = new NodeLifecycle({
       dataDir: options.dataDir,
       backend: new WorkerThreadBackend(options.workerScript),
@@ -107,7 +115,7 @@ export class LabHost implements LabApi {
     });
     recorder.start();
     info.start();
-    const failovers = new Failovers(registry, store.nodes, events, info, summaries);
+    const failovers = new Failovers(registry, store.nodes, events, info, summaries, relays);
     const staleMaster = new StaleMasterCheck(registry, store.nodes, summaries, links, lifecycle, events);
     const access = new BrowserAccess(store.settings);
     const exports = new ExportService(
@@ -115,7 +123,22 @@ export class LabHost implements LabApi {
       () => options.offersDownloads === true,
       () => recorder.flush(),
     );
-    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle, failovers, staleMaster, access, recorder, exports);
+    const host = new LabHost(
+      store,
+      registry,
+      pushes,
+      summaries,
+      info,
+      links,
+      lifecycle,
+      failovers,
+      staleMaster,
+      access,
+      recorder,
+      exports,
+      relays,
+      faults,
+    );
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
       : await lifecycle.createInitialNodes();
@@ -192,6 +215,22 @@ export class LabHost implements LabApi {
     return this.exports.export(request);
   }
 
+  cutLink(replicaId: string): Promise<NodeSummary> {
+    return this.faults.cut(replicaId);
+  }
+
+  restoreLink(replicaId: string): Promise<NodeSummary> {
+    return this.faults.restore(replicaId);
+  }
+
+  stallLink(replicaId: string): Promise<NodeSummary> {
+    return this.faults.stall(replicaId);
+  }
+
+  slowLink(replicaId: string, limits: SlowLinkLimits): Promise<NodeSummary> {
+    return this.faults.slow(replicaId, limits);
+  }
+
   async rotateToken(): Promise<{ token: string }> {
     return { token: this.access.rotate() };
   }
@@ -202,6 +241,7 @@ export class LabHost implements LabApi {
     this.registry.markClosing();
     this.info.stop();
     await this.lifecycle.stopAll('stopped because the lab is closing');
+    await this.relays.closeAll();
     this.recorder.stop();
     this.pushes.clear();
     this.store.close();
