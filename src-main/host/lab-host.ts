@@ -111,7 +111,10 @@ export class LabHost implements LabApi {
     for (const stored of store.nodes.list()) lifecycle.track(stored);
     const recorder = new HistoryRecorder(store.history, registry, info, (push) => pushes.emit(push));
     pushes.subscribe((push) => {
-      if (push.type === 'log') recorder.logLine(push.nodeId, push.line);
+      if (push.type === 'log') {
+        recorder.logLine(push.nodeId, push.line);
+        faults.logLine(push.nodeId, push.line);
+      }
     });
     recorder.start();
     info.start();

@@ -1,7 +1,9 @@
 // LabApi's link faults: cut, stall, slow and restore, applied at the relay of a replica's link
 // (link-relay.ts) and recorded as `link-fault` events that say what the relay did and what the
 // replica will see. The nodes are never told anything: the effects (a link down, repl-timeout, a
-// partial or full resync, lag) show up in their own INFO and logs.
+// partial or full resync, lag) show up in their own INFO and logs. From a fault until the replica
+// has synchronised again after it, the replica's own log lines about its link (a timeout, the
+// resync it got) are recorded as events too, word for word, so the event list tells the story.
 import type { LinkFault, NodeSummary, SlowLinkLimits } from '../../api/index.js';
 import type { EventRecorder } from '../events/event-recorder.js';
 import type { InfoPoller } from '../metrics/info-poller.js';
@@ -11,7 +13,14 @@ import type { NodeSummaries } from '../nodes/node-summary.js';
 import type { LinkRelay } from './link-relay.js';
 import type { LinkRelays } from './link-relays.js';
 
+/** Replica log lines worth an event while a fault is, or just was, on its link; the last ones end the watch. */
+const LINK_LOG_LINES = ['MASTER timeout: no data nor PING received', 'Timeout connecting to the MASTER', 'Full resync from master'];
+const RESYNCED_LOG_LINES = ['Successful partial resynchronization with master', 'MASTER <-> REPLICA sync: Finished with success'];
+
 export class LinkFaults {
+  /** Replicas whose log is watched: a fault was applied, and they have not resynchronised since it was lifted. */
+  private readonly watched = new Map<string, { restored: boolean }>();
+
   constructor(
     private readonly registry: NodeRegistry,
     private readonly relays: LinkRelays,
@@ -66,6 +75,7 @@ export class LinkFaults {
     const before = relay.currentFault;
     const count = relay.connections.size;
     relay.setFault(fault);
+    this.watched.set(replicaId, { restored: fault.kind === 'none' });
     const master = this.registry.find(replica.stored.replicaOf ?? '');
     const connections = `${count} connection${count === 1 ? '' : 's'}`;
     this.events.record(
@@ -75,6 +85,20 @@ export class LinkFaults {
     );
     await this.info.refresh(replica);
     return this.summaries.of(replica);
+  }
+
+  /** A log line of a node (every node's lines come here): recorded if it tells what a fault did to a link. */
+  logLine(nodeId: string, line: string): void {
+    const watch = this.watched.get(nodeId);
+    if (!watch) return;
+    const resynced = RESYNCED_LOG_LINES.some((text) => line.includes(text));
+    if (!resynced && !LINK_LOG_LINES.some((text) => line.includes(text))) return;
+    const replica = this.registry.find(nodeId);
+    if (!replica) return;
+    // The message as the node logged it, without its pid, role and time stamp.
+    const message = line.replace(/^\d+:[A-Z] \d+ \w+ \d+ [\d:.]+ . /, '');
+    this.events.record(replica.stored, 'link-fault', `the replica logged: ${message}`);
+    if (resynced && watch.restored) this.watched.delete(nodeId);
   }
 
   private relayOf(replica: LabNode): LinkRelay {
