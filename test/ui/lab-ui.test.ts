@@ -102,7 +102,9 @@ describe('the lab UI in browser mode', () => {
     assert.match(redisCli(port(write), ['INFO', 'replication']), /^role:master\r?$/m);
     // The replica reaches the master through the lab's relay on its link: master_link_status up, and
     // the master lists it.
-    assert.match(redisCli(port(read), ['INFO', 'replication']), /^master_link_status:up\r?$/m);
+    await waitUntil('the replica reports its link up', () =>
+      /^master_link_status:up\r?$/m.test(redisCli(port(read), ['INFO', 'replication'])),
+    );
     assert.match(redisCli(port(write), ['INFO', 'replication']), new RegExp(`^slave\\d+:ip=127\\.0\\.0\\.1,port=${port(read)},`, 'm'));
     assert.equal(redisCli(port(write), ['SET', 'greeting', 'hello']), 'OK');
     await waitUntil('the replica serves the write', () => redisCli(port(read), ['GET', 'greeting']) === 'hello');
