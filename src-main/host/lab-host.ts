@@ -11,8 +11,10 @@
 //   history/      every node's INFO once a second in lab.db, lag in bytes and seconds, sync spans
 //   export/       the log archive of a time range (also `replica-lab export` for a stopped lab)
 //   links/        the lab-owned TCP relay on each link the lab makes, and the faults applied there
+//   load/         the write load generator: a worker thread per master under load
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type {
   AddNodeOptions,
   ExportedArchive,
@@ -22,6 +24,8 @@ import type {
   LabApi,
   LabEvent,
   LabPush,
+  LoadOptions,
+  LoadStatus,
   NodeSummary,
   RemoveNodeOptions,
   SlowLinkLimits,
@@ -35,6 +39,7 @@ import { ExportService } from './export/export-service.js';
 import { HistoryRecorder } from './history/history-recorder.js';
 import { LinkFaults } from './links/link-faults.js';
 import { LinkRelays } from './links/link-relays.js';
+import { LoadGenerators } from './load/load-generators.js';
 import { InfoPoller } from './metrics/info-poller.js';
 import { NodeLifecycle } from './nodes/node-lifecycle.js';
 import { NodeRegistry } from './nodes/node-registry.js';
@@ -50,6 +55,8 @@ export interface LabHostOptions {
   dataDir: string;
   /** The bundled worker entry, out/main/node-worker.js (the caller knows where the bundle is). */
   workerScript: string;
+  /** The load generator's worker entry; by default load-worker.js beside `workerScript`. */
+  loadWorkerScript?: string;
   /** Browser mode: exported archives are offered as downloads (else they stay in <dataDir>/exports). */
   offersDownloads?: boolean;
 }
@@ -74,6 +81,7 @@ export class LabHost implements LabApi {
     private readonly exports: ExportService,
     private readonly relays: LinkRelays,
     private readonly faults: LinkFaults,
+    private readonly loads: LoadGenerators,
   ) {}
 
   /** Where exported archives are written (browser mode serves its downloads from here). */
@@ -97,6 +105,12 @@ export class LabHost implements LabApi {
     const info = new InfoPoller(registry, () => summaries.push());
     const links = new ReplicationLinks(registry, store.nodes, events, info, summaries, relays);
     const faults = new LinkFaults(registry, relays, events, info, summaries);
+    const loads = new LoadGenerators(
+      options.loadWorkerScript ?? join(dirname(options.workerScript), 'load-worker.js'),
+      registry,
+      events,
+      pushes,
+    );
     const lifecycle = new NodeLifecycle({
       dataDir: options.dataDir,
       backend: new WorkerThreadBackend(options.workerScript),
@@ -141,6 +155,7 @@ export class LabHost implements LabApi {
       exports,
       relays,
       faults,
+      loads,
     );
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
@@ -234,6 +249,18 @@ export class LabHost implements LabApi {
     return this.faults.slow(replicaId, limits);
   }
 
+  startLoad(masterId: string, options: LoadOptions): Promise<LoadStatus> {
+    return this.loads.start(masterId, options);
+  }
+
+  stopLoad(masterId: string): Promise<LoadStatus | null> {
+    return this.loads.stop(masterId);
+  }
+
+  async listLoads(): Promise<LoadStatus[]> {
+    return this.loads.list();
+  }
+
   async rotateToken(): Promise<{ token: string }> {
     return { token: this.access.rotate() };
   }
@@ -243,6 +270,7 @@ export class LabHost implements LabApi {
     if (this.registry.isClosing) return;
     this.registry.markClosing();
     this.info.stop();
+    await this.loads.stopAll();
     await this.lifecycle.stopAll('stopped because the lab is closing');
     await this.relays.closeAll();
     this.recorder.stop();
