@@ -7,6 +7,7 @@ import { onConnectionChange, onLabPush } from '../api/lab-client.js';
 import { useEventsStore } from './events.js';
 import { useHistoryStore } from './history.js';
 import { useLagHistoryStore } from './lag-history.js';
+import { useLoadStore } from './load.js';
 import { useNodeLogStore } from './node-log.js';
 import { useNodesStore } from './nodes.js';
 import { useNoticesStore } from './notices.js';
@@ -24,6 +25,7 @@ export const useConnectionStore = defineStore('connection', () => {
     const notices = useNoticesStore();
     const lagHistory = useLagHistoryStore();
     const history = useHistoryStore();
+    const load = useLoadStore();
 
     onLabPush((push) => {
       if (push.type === 'nodes') {
@@ -32,6 +34,7 @@ export const useConnectionStore = defineStore('connection', () => {
       } else if (push.type === 'event') events.add(push.event);
       else if (push.type === 'log') nodeLog.addLine(push.nodeId, push.line);
       else if (push.type === 'history') history.add(push);
+      else if (push.type === 'load') load.replaceAll(push.loads);
     });
 
     onConnectionChange((next) => {
@@ -42,6 +45,7 @@ export const useConnectionStore = defineStore('connection', () => {
         void nodes.load();
         void events.load();
         void nodeLog.reload();
+        void load.load();
         // The range from lab.db: on the first connection, and again after a reconnection, because
         // the samples written meanwhile came in no push.
         void history.load();
