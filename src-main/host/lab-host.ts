@@ -189,7 +189,8 @@ export class LabHost implements LabApi {
     return this.lifecycle.restart(id);
   }
 
-  removeNode(id: string, options: RemoveNodeOptions): Promise<void> {
+  async removeNode(id: string, options: RemoveNodeOptions): Promise<void> {
+    await this.loads.forget(id);
     return this.lifecycle.remove(id, options);
   }
 

@@ -19,7 +19,7 @@ const RESYNCED_LOG_LINES = ['Successful partial resynchronization with master', 
 
 export class LinkFaults {
   /** Replicas whose log is watched: a fault was applied, and they have not resynchronised since it was lifted. */
-  private readonly watched = new Map<string, { restored: boolean }>();
+  private readonly watched = new Map<string, { restored: boolean; recorded: Set<string> }>();
 
   constructor(
     private readonly registry: NodeRegistry,
@@ -75,7 +75,7 @@ export class LinkFaults {
     const before = relay.currentFault;
     const count = relay.connections.size;
     relay.setFault(fault);
-    this.watched.set(replicaId, { restored: fault.kind === 'none' });
+    this.watched.set(replicaId, { restored: fault.kind === 'none', recorded: new Set() });
     const master = this.registry.find(replica.stored.replicaOf ?? '');
     const connections = `${count} connection${count === 1 ? '' : 's'}`;
     this.events.record(
@@ -97,6 +97,10 @@ export class LinkFaults {
     if (!replica) return;
     // The message as the node logged it, without its pid, role and time stamp.
     const message = line.replace(/^\d+:[A-Z] \d+ \w+ \d+ [\d:.]+ . /, '');
+    // A replica retries on its own schedule: each kind of line once per fault is the story, not a flood.
+    const kind = message.replace(/[\d:a-f]{8,}.*$/, '');
+    if (watch.recorded.has(kind)) return;
+    watch.recorded.add(kind);
     this.events.record(replica.stored, 'link-fault', `the replica logged: ${message}`);
     if (resynced && watch.restored) this.watched.delete(nodeId);
   }

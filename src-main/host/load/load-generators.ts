@@ -10,6 +10,9 @@ import type { LabPushes } from '../events/lab-pushes.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 import type { LoadReport, LoadWorkerData } from './load-protocol.js';
 
+/** How long Stop waits for the worker's last report before terminating it anyway. */
+const STOP_REPORT_TIMEOUT_MS = 1000;
+
 interface Generator {
   worker: Worker;
   status: LoadStatus;
@@ -83,6 +86,11 @@ export class LoadGenerators {
     return last;
   }
 
+  /** The node is being removed: its generator stops with it (nothing could reach it any more). */
+  async forget(masterId: string): Promise<void> {
+    if (await this.stopWorker(masterId)) this.push();
+  }
+
   list(): LoadStatus[] {
     return [...this.generators.values()].map((generator) => ({ ...generator.status }));
   }
@@ -96,6 +104,13 @@ export class LoadGenerators {
     const generator = this.generators.get(masterId);
     if (!generator) return null;
     this.generators.delete(masterId);
+    // The worker answers 'stop' with a last report (its message handler above updates the status).
+    const lastReport = new Promise<void>((resolve) => {
+      generator.worker.once('message', () => resolve());
+      setTimeout(resolve, STOP_REPORT_TIMEOUT_MS);
+    });
+    generator.worker.postMessage('stop');
+    await lastReport;
     await generator.worker.terminate();
     return { ...generator.status, state: generator.status.state, achievedRate: 0 };
   }

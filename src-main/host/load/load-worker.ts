@@ -108,5 +108,11 @@ function report(): void {
 }
 
 open();
-setInterval(tick, TICK_MS);
+const ticking = setInterval(tick, TICK_MS);
 setInterval(report, REPORT_MS);
+// Stop: no more writes; a last report with every reply counted so far, then the host terminates the thread.
+parentPort!.on('message', (message: unknown) => {
+  if (message !== 'stop') return;
+  clearInterval(ticking);
+  report();
+});
