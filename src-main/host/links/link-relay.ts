@@ -27,7 +27,7 @@ class RelayedConnection {
     private readonly relay: LinkRelay,
   ) {
     downstream.on('error', () => this.destroy());
-    downstream.on('close', () => this.destroy());
+    downstream.on('close', (hadError) => this.onClose(hadError));
   }
 
   /** Connects to the master and starts both pipes in `mode` (a stalled relay waits for restore first). */
@@ -37,7 +37,7 @@ class RelayedConnection {
     this.upstream = upstream;
     upstream.setNoDelay(true);
     upstream.on('error', () => this.destroy());
-    upstream.on('close', () => this.destroy());
+    upstream.on('close', (hadError) => this.onClose(hadError));
     this.pipes.push(
       new RelayPipe(upstream, this.downstream, (n) => (this.relay.bytesToReplica += n)),
       new RelayPipe(this.downstream, upstream, (n) => (this.relay.bytesToMaster += n)),
@@ -53,13 +53,28 @@ class RelayedConnection {
     for (const pipe of this.pipes) pipe.setMode(mode);
   }
 
-  /** Either side closed or failed, or the link is cut: both sockets go. */
+  /** Either side failed, or the link is cut: both sockets go at once, whatever is in flight. */
   destroy(): void {
+    if (this.gone) return;
+    this.downstream.destroy();
+    this.upstream?.destroy();
+    this.forget();
+  }
+
+  /**
+   * A socket closed. After an error the other goes too; after a graceful close (FIN both ways) the
+   * other is left to its pipe, which ends it once everything queued for it is written: a master's
+   * last bytes before it closes still reach the replica, as they would directly.
+   */
+  private onClose(hadError: boolean): void {
+    if (hadError) this.destroy();
+    else if (this.downstream.destroyed && (this.upstream === null || this.upstream.destroyed)) this.forget();
+  }
+
+  private forget(): void {
     if (this.gone) return;
     this.gone = true;
     for (const pipe of this.pipes) pipe.close();
-    this.downstream.destroy();
-    this.upstream?.destroy();
     this.relay.connections.delete(this);
   }
 }
