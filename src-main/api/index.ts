@@ -1,5 +1,5 @@
 // The one typed API between the renderer and the lab host, composed from one slice per feature
-// (nodes, replication, events, logs, access, history, export; metrics and wire carry types and constants only).
+// (nodes, replication, events, logs, access, history, export, links, load; metrics and wire carry types and constants only).
 //
 // The renderer calls `LabApi` methods and subscribes to `LabPush` messages. It never knows the
 // transport: in the Electron window the calls travel over IPC through the preload whitelist
@@ -13,6 +13,8 @@ import { ACCESS_PARAM_CHECKS, type AccessApi } from './access.js';
 import { EVENTS_PARAM_CHECKS, type EventPush, type EventsApi } from './events.js';
 import { EXPORT_PARAM_CHECKS, type ExportApi } from './export.js';
 import { HISTORY_PARAM_CHECKS, type HistoryApi, type HistoryPush } from './history.js';
+import { LINKS_PARAM_CHECKS, type LinksApi } from './links.js';
+import { LOAD_PARAM_CHECKS, type LoadApi, type LoadPush } from './load.js';
 import { LOGS_PARAM_CHECKS, type LogPush, type LogsApi } from './logs.js';
 import { NODES_PARAM_CHECKS, type NodesApi, type NodesPush } from './nodes.js';
 import type { ParamChecks } from './param-checks.js';
@@ -22,6 +24,8 @@ export type * from './access.js';
 export type * from './events.js';
 export type * from './history.js';
 export * from './export.js';
+export * from './links.js';
+export * from './load.js';
 export type * from './logs.js';
 export type * from './metrics.js';
 export type * from './nodes.js';
@@ -29,12 +33,12 @@ export type * from './replication.js';
 export * from './wire.js';
 
 /** What the renderer may ask of the host. Every method resolves or rejects with an Error whose message is for people. */
-export interface LabApi extends NodesApi, ReplicationApi, EventsApi, LogsApi, AccessApi, HistoryApi, ExportApi {}
+export interface LabApi extends NodesApi, ReplicationApi, EventsApi, LogsApi, AccessApi, HistoryApi, ExportApi, LinksApi, LoadApi {}
 
 export type LabMethod = keyof LabApi;
 
 /** Pushed by the host, unrequested. */
-export type LabPush = NodesPush | EventPush | LogPush | HistoryPush;
+export type LabPush = NodesPush | EventPush | LogPush | HistoryPush | LoadPush;
 
 type LabParamChecks = ParamChecks<LabApi>;
 
@@ -57,6 +61,8 @@ export const LAB_PARAM_CHECKS: LabParamChecks = oneCheckPerMethod({
   ...ACCESS_PARAM_CHECKS,
   ...HISTORY_PARAM_CHECKS,
   ...EXPORT_PARAM_CHECKS,
+  ...LINKS_PARAM_CHECKS,
+  ...LOAD_PARAM_CHECKS,
 });
 
 /** The whitelist: the only method names either transport forwards. */

@@ -10,8 +10,11 @@
 //   access/       browser mode's token (stored, rotatable) and last HTTP port
 //   history/      every node's INFO once a second in lab.db, lag in bytes and seconds, sync spans
 //   export/       the log archive of a time range (also `replica-lab export` for a stopped lab)
+//   links/        the lab-owned TCP relay on each link the lab makes, and the faults applied there
+//   load/         the write load generator: a worker thread per master under load
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type {
   AddNodeOptions,
   ExportedArchive,
@@ -21,8 +24,11 @@ import type {
   LabApi,
   LabEvent,
   LabPush,
+  LoadOptions,
+  LoadStatus,
   NodeSummary,
   RemoveNodeOptions,
+  SlowLinkLimits,
   StaleStartWarning,
   StartAction,
 } from '../api/index.js';
@@ -31,6 +37,9 @@ import { EventRecorder } from './events/event-recorder.js';
 import { LabPushes } from './events/lab-pushes.js';
 import { ExportService } from './export/export-service.js';
 import { HistoryRecorder } from './history/history-recorder.js';
+import { LinkFaults } from './links/link-faults.js';
+import { LinkRelays } from './links/link-relays.js';
+import { LoadGenerators } from './load/load-generators.js';
 import { InfoPoller } from './metrics/info-poller.js';
 import { DEFAULT_LOG_ROTATION, type LogRotationOptions } from './nodes/log-rotation.js';
 import { NodeLifecycle } from './nodes/node-lifecycle.js';
@@ -47,6 +56,8 @@ export interface LabHostOptions {
   dataDir: string;
   /** The bundled worker entry, out/main/node-worker.js (the caller knows where the bundle is). */
   workerScript: string;
+  /** The load generator's worker entry; by default load-worker.js beside `workerScript`. */
+  loadWorkerScript?: string;
   /** Browser mode: exported archives are offered as downloads (else they stay in <dataDir>/exports). */
   offersDownloads?: boolean;
   /** When node logs rotate and how many parts are kept (default: DEFAULT_LOG_ROTATION). */
@@ -71,6 +82,9 @@ export class LabHost implements LabApi {
     readonly access: BrowserAccess,
     private readonly recorder: HistoryRecorder,
     private readonly exports: ExportService,
+    private readonly relays: LinkRelays,
+    private readonly faults: LinkFaults,
+    private readonly loads: LoadGenerators,
   ) {}
 
   /** Where exported archives are written (browser mode serves its downloads from here). */
@@ -89,9 +103,17 @@ export class LabHost implements LabApi {
     const registry = new NodeRegistry();
     const pushes = new LabPushes();
     const events = new EventRecorder(store.events, pushes);
-    const summaries = new NodeSummaries(registry, pushes);
+    const relays = new LinkRelays(registry);
+    const summaries = new NodeSummaries(registry, pushes, relays);
     const info = new InfoPoller(registry, () => summaries.push());
-    const links = new ReplicationLinks(registry, store.nodes, events, info, summaries);
+    const links = new ReplicationLinks(registry, store.nodes, events, info, summaries, relays);
+    const faults = new LinkFaults(registry, relays, events, info, summaries);
+    const loads = new LoadGenerators(
+      options.loadWorkerScript ?? join(dirname(options.workerScript), 'load-worker.js'),
+      registry,
+      events,
+      pushes,
+    );
     const lifecycle = new NodeLifecycle({
       dataDir: options.dataDir,
       backend: new WorkerThreadBackend(options.workerScript),
@@ -107,11 +129,14 @@ export class LabHost implements LabApi {
     for (const stored of store.nodes.list()) lifecycle.track(stored);
     const recorder = new HistoryRecorder(store.history, registry, info, (push) => pushes.emit(push));
     pushes.subscribe((push) => {
-      if (push.type === 'log') recorder.logLine(push.nodeId, push.line);
+      if (push.type === 'log') {
+        recorder.logLine(push.nodeId, push.line);
+        faults.logLine(push.nodeId, push.line);
+      }
     });
     recorder.start();
     info.start();
-    const failovers = new Failovers(registry, store.nodes, events, info, summaries);
+    const failovers = new Failovers(registry, store.nodes, events, info, summaries, relays);
     const staleMaster = new StaleMasterCheck(registry, store.nodes, summaries, links, lifecycle, events);
     const access = new BrowserAccess(store.settings);
     const exports = new ExportService(
@@ -119,7 +144,23 @@ export class LabHost implements LabApi {
       () => options.offersDownloads === true,
       () => recorder.flush(),
     );
-    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle, failovers, staleMaster, access, recorder, exports);
+    const host = new LabHost(
+      store,
+      registry,
+      pushes,
+      summaries,
+      info,
+      links,
+      lifecycle,
+      failovers,
+      staleMaster,
+      access,
+      recorder,
+      exports,
+      relays,
+      faults,
+      loads,
+    );
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
       : await lifecycle.createInitialNodes();
@@ -152,7 +193,8 @@ export class LabHost implements LabApi {
     return this.lifecycle.restart(id);
   }
 
-  removeNode(id: string, options: RemoveNodeOptions): Promise<void> {
+  async removeNode(id: string, options: RemoveNodeOptions): Promise<void> {
+    await this.loads.forget(id);
     return this.lifecycle.remove(id, options);
   }
 
@@ -196,6 +238,34 @@ export class LabHost implements LabApi {
     return this.exports.export(request);
   }
 
+  cutLink(replicaId: string): Promise<NodeSummary> {
+    return this.faults.cut(replicaId);
+  }
+
+  restoreLink(replicaId: string): Promise<NodeSummary> {
+    return this.faults.restore(replicaId);
+  }
+
+  stallLink(replicaId: string): Promise<NodeSummary> {
+    return this.faults.stall(replicaId);
+  }
+
+  slowLink(replicaId: string, limits: SlowLinkLimits): Promise<NodeSummary> {
+    return this.faults.slow(replicaId, limits);
+  }
+
+  startLoad(masterId: string, options: LoadOptions): Promise<LoadStatus> {
+    return this.loads.start(masterId, options);
+  }
+
+  stopLoad(masterId: string): Promise<LoadStatus | null> {
+    return this.loads.stop(masterId);
+  }
+
+  async listLoads(): Promise<LoadStatus[]> {
+    return this.loads.list();
+  }
+
   async rotateToken(): Promise<{ token: string }> {
     return { token: this.access.rotate() };
   }
@@ -208,9 +278,11 @@ export class LabHost implements LabApi {
     if (this.registry.isClosing) return;
     this.registry.markClosing();
     this.info.stop();
+    await this.loads.stopAll();
     await this.lifecycle.stopAll('stopped because the lab is closing', ({ total, stopped, stopping }) =>
       this.pushes.emit({ type: 'closing', total, stopped, stopping: stopping.map((node) => node.stored.name) }),
     );
+    await this.relays.closeAll();
     this.recorder.stop();
     this.pushes.clear();
     this.store.close();

@@ -121,12 +121,13 @@ export class NodeLifecycle {
     node.stored.shouldRun = true;
     if (node.running) return summaries.of(node);
     this.setStatus(node, 'starting');
-    const master = links.storedMaster(node);
+    let link: Awaited<ReturnType<ReplicationLinks['startArgs']>> = null;
     try {
+      link = await links.startArgs(node);
       ensureNodeConfig(node.files, node.stored);
       node.running = await backend.start({
         // Later directives win, so the lab's link overrides a `replicaof` in the node's own config.
-        argv: master ? [node.files.configFile, '--replicaof', '127.0.0.1', String(master.stored.port)] : [node.files.configFile],
+        argv: [node.files.configFile, ...(link?.argv ?? [])],
         onLog: (line) => this.onLog(node, line),
         onEnd: (end) => this.onEnd(node, end),
       });
@@ -137,7 +138,9 @@ export class NodeLifecycle {
       throw new Error(`${node.stored.name} could not start: ${node.lastError}`);
     }
     node.lastError = null;
-    const asReplica = master ? `, replicating from ${master.stored.name} (--replicaof 127.0.0.1 ${master.stored.port})` : '';
+    const asReplica = link
+      ? `, replicating from ${link.master.stored.name} (port ${link.master.stored.port}) through the lab's relay (${link.argv.join(' ')})`
+      : '';
     events.record(node.stored, 'started', `listening on 127.0.0.1:${node.running.port}${asReplica}`);
     this.setStatus(node, 'running');
     await info.refresh(node);

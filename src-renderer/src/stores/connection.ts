@@ -8,6 +8,7 @@ import { closingProgress } from '../format/closing.js';
 import { useEventsStore } from './events.js';
 import { useHistoryStore } from './history.js';
 import { useLagHistoryStore } from './lag-history.js';
+import { useLoadStore } from './load.js';
 import { useNodeLogStore } from './node-log.js';
 import { useNodesStore } from './nodes.js';
 import { useNoticesStore } from './notices.js';
@@ -25,6 +26,7 @@ export const useConnectionStore = defineStore('connection', () => {
     const notices = useNoticesStore();
     const lagHistory = useLagHistoryStore();
     const history = useHistoryStore();
+    const load = useLoadStore();
 
     onLabPush((push) => {
       if (push.type === 'nodes') {
@@ -38,7 +40,7 @@ export const useConnectionStore = defineStore('connection', () => {
         const text = closingProgress(push);
         notices.inform('Quitting: stopping the nodes', text);
         notices.announce(text);
-      }
+      } else if (push.type === 'load') load.replaceAll(push.loads);
     });
 
     onConnectionChange((next) => {
@@ -49,6 +51,7 @@ export const useConnectionStore = defineStore('connection', () => {
         void nodes.load();
         void events.load();
         void nodeLog.reload();
+        void load.load();
         // The range from lab.db: on the first connection, and again after a reconnection, because
         // the samples written meanwhile came in no push.
         void history.load();
