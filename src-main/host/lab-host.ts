@@ -124,6 +124,7 @@ export class LabHost implements LabApi {
       summaries,
       info,
       links,
+      relays,
       logRotation: { ...DEFAULT_LOG_ROTATION, ...options.logRotation },
     });
     for (const stored of store.nodes.list()) lifecycle.track(stored);

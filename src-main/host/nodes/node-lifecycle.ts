@@ -18,6 +18,7 @@ import type { NodeRegistry } from './node-registry.js';
 import type { NodeSummaries } from './node-summary.js';
 import { portForNewNode } from './ports.js';
 import { shutdownOrder, type StopProgress } from './shutdown-order.js';
+import type { RelayLookup } from '../replication/topology.js';
 import { SerialQueue } from './serial-queue.js';
 
 /** A brand-new lab's master has this many replicas: enough to fail over and still have a replica. */
@@ -33,6 +34,8 @@ export interface NodeLifecycleDeps {
   summaries: NodeSummaries;
   info: InfoPoller;
   links: ReplicationLinks;
+  /** The lab's link relays: a replica's master_port may be one (see shutdownOrder). */
+  relays: RelayLookup;
   logRotation: LogRotationOptions;
 }
 
@@ -193,7 +196,7 @@ export class NodeLifecycle {
    * meanwhile would leave them without the last writes. `progress` hears each step.
    */
   async stopAll(reason: string, progress?: (step: StopProgress) => void): Promise<void> {
-    const steps = shutdownOrder(this.deps.registry.all().filter((node) => node.running));
+    const steps = shutdownOrder(this.deps.registry.all().filter((node) => node.running), this.deps.relays);
     const total = steps.reduce((n, step) => n + step.length, 0);
     let stopped = 0;
     for (const step of steps) {

@@ -2,7 +2,7 @@
 // SHUTDOWN can wait for them to catch up (Redis's shutdown-timeout) while they are still connected,
 // and each replica stops only after it has received all its master had. Who replicates from whom
 // is read from the nodes' INFO (a REPLICAOF typed into redis-cli counts), else from the lab's link.
-import { masterPointer } from '../replication/topology.js';
+import { masterPointer, type RelayLookup } from '../replication/topology.js';
 import type { LabNode } from './lab-node.js';
 
 export interface StopProgress {
@@ -12,12 +12,15 @@ export interface StopProgress {
   stopping: LabNode[];
 }
 
-/** The nodes in steps: first those with no master among them, then their replicas, and so on. */
-export function shutdownOrder(nodes: readonly LabNode[]): LabNode[][] {
+/**
+ * The nodes in steps: first those with no master among them, then their replicas, and so on. A
+ * replica that reaches its master through a lab relay names the relay's port; `relays` maps it back.
+ */
+export function shutdownOrder(nodes: readonly LabNode[], relays?: RelayLookup): LabNode[][] {
   const topology = nodes.map((node) => ({ id: node.stored.id, port: node.stored.port, info: node.info }));
   const masterOf = new Map<LabNode, LabNode>();
   for (const node of nodes) {
-    const masterId = masterPointer(node.info, topology)?.nodeId ?? (node.info ? null : node.stored.replicaOf);
+    const masterId = masterPointer(node.info, topology, relays)?.nodeId ?? (node.info ? null : node.stored.replicaOf);
     const master = nodes.find((other) => other.stored.id === masterId && other !== node);
     if (master) masterOf.set(node, master);
   }
