@@ -196,7 +196,10 @@ export class NodeLifecycle {
    * meanwhile would leave them without the last writes. `progress` hears each step.
    */
   async stopAll(reason: string, progress?: (step: StopProgress) => void): Promise<void> {
-    const steps = shutdownOrder(this.deps.registry.all().filter((node) => node.running), this.deps.relays);
+    const steps = shutdownOrder(
+      this.deps.registry.all().filter((node) => node.running),
+      this.deps.relays,
+    );
     const total = steps.reduce((n, step) => n + step.length, 0);
     let stopped = 0;
     for (const step of steps) {
