@@ -40,6 +40,8 @@ export class AppendOnlyFile {
   /** Size of the AOF right after the last rewrite or load (aof_rewrite_base_size). */
   baseSize = 0;
   private manifest: AofManifest = { base: null, history: [], incr: [] };
+  /** The last incr file number handed out (am->curr_incr_file_seq). */
+  private incrSeq = 0;
   /** Bytes of the base and of incr files no longer written to (aof_current_size minus the open incr). */
   private closedFilesSize = 0;
   private writer: IncrWriter | null = null;
@@ -102,7 +104,7 @@ export class AppendOnlyFile {
 
   async loadAtStart(): Promise<AofLoadResult> {
     const result = await loadAppendOnlyFiles(this.server, this.directory);
-    if (result.manifest) this.manifest = result.manifest;
+    if (result.manifest) this.useManifest(result.manifest);
     return result;
   }
 
@@ -116,8 +118,23 @@ export class AppendOnlyFile {
     this.writer?.flush();
     this.server.keyspace.flushAll();
     const result = await loadAppendOnlyFiles(this.server, this.directory);
-    if (result.manifest) this.manifest = result.manifest;
+    if (result.manifest) this.useManifest(result.manifest);
     this.directory.deleteHistory(this.manifest, (line) => this.server.logger.notice(line));
+  }
+
+  private useManifest(manifest: AofManifest): void {
+    this.manifest = manifest;
+    // am->curr_incr_file_seq, as aofLoadManifestFromFile leaves it: the last incr file's number.
+    this.incrSeq = manifest.incr.at(-1)?.seq ?? 0;
+  }
+
+  /**
+   * getNewIncrAofName's ++am->curr_incr_file_seq: numbers keep rising even after every incr file
+   * went to history (a rewrite with the AOF off), so a new file never reuses an old name.
+   */
+  private nextIncrSeq(): number {
+    this.incrSeq = Math.max(this.incrSeq, ...this.manifest.incr.map((f) => f.seq)) + 1;
+    return this.incrSeq;
   }
 
   /**
@@ -150,8 +167,9 @@ export class AppendOnlyFile {
       this.openWriter(last.fileName);
       log.notice(`Opening AOF incr file ${last.fileName} on server start`);
     } else {
-      const name = directory.incrName(nextSeq(this.manifest.incr));
-      this.manifest.incr.push({ fileName: name, seq: nextSeq(this.manifest.incr), type: 'i' });
+      const seq = this.nextIncrSeq();
+      const name = directory.incrName(seq);
+      this.manifest.incr.push({ fileName: name, seq, type: 'i' });
       this.openWriter(name);
       log.notice(`Creating AOF incr file ${name} on server start`);
       changed = true;
@@ -314,7 +332,7 @@ export class AppendOnlyFile {
       log.notice(`Creating AOF incr file ${tempName} on background rewrite`);
       return tempName;
     }
-    const seq = nextSeq(this.manifest.incr);
+    const seq = this.nextIncrSeq();
     const name = directory.incrName(seq);
     this.closeWriter();
     this.openWriter(name, true);
@@ -325,7 +343,7 @@ export class AppendOnlyFile {
     return name;
   }
 
-  /** backgroundRewriteDoneHandler: the new base replaces the old one and every incr but the newest. */
+  /** backgroundRewriteDoneHandler: the new base replaces the old one and every incr but the one being written. */
   private finishRewrite(tempName: string, baseName: string, incrName: string | null): void {
     const log = this.server.logger;
     const directory = this.directory;
@@ -335,16 +353,19 @@ export class AppendOnlyFile {
     try {
       log.notice(`Successfully renamed the temporary AOF base file ${tempName} into ${baseName}`);
       if (this.state === 'wait-rewrite' && incrName) {
-        const finalIncr = directory.incrName(nextSeq(manifest.incr));
+        const finalSeq = this.nextIncrSeq();
+        const finalIncr = directory.incrName(finalSeq);
         this.writer!.fsyncNow();
         renameDurably(directory.filePath(incrName), directory.filePath(finalIncr));
         this.reopenWriterAs(finalIncr);
-        manifest.incr.push({ fileName: finalIncr, seq: nextSeq(manifest.incr), type: 'i' });
+        manifest.incr.push({ fileName: finalIncr, seq: finalSeq, type: 'i' });
         log.notice(`Successfully renamed the temporary AOF incr file ${incrName} into ${finalIncr}`);
       }
       if (manifest.base) manifest.history.push({ ...manifest.base, type: 'h' });
       manifest.base = { fileName: baseName, seq: baseSeq, type: 'b' };
-      const kept = manifest.incr.pop();
+      // markRewrittenIncrAofAsHistory: the incr file being written stays; with the AOF off none is
+      // being written, and every incr file goes to history.
+      const kept = this.state === 'off' ? undefined : manifest.incr.pop();
       manifest.history.push(...manifest.incr.map((f) => ({ ...f, type: 'h' as const })));
       manifest.incr = kept ? [kept] : [];
       directory.writeManifest(manifest);
