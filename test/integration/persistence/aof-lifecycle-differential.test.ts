@@ -137,3 +137,46 @@ test('empty files in the set (an empty base, an empty incr between two) load', a
     return node;
   });
 });
+
+const setCommand = (k: string): string => `*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$1\r\nv\r\n`;
+
+test('an old appendonly.aof in both the server directory and the AOF directory: nothing is overwritten', async () => {
+  // redis-server 7.0 stops on an assertion (aof.c '!aofFileExist(server.aof_filename)'); ours
+  // refuses to start with a message naming both files. Neither touches a file.
+  for (const kind of ['ours', 'redis'] as Kind[]) {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'appendonly.aof'), setCommand('from-server-dir'));
+    mkdirSync(join(dir, 'appendonlydir'));
+    writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof'), setCommand('from-aof-dir'));
+    await assert.rejects(startNode(kind, AOF, { dir }), /exited/, kind);
+    assert.equal(readFileSync(join(dir, 'appendonly.aof'), 'latin1'), setCommand('from-server-dir'), kind);
+    assert.equal(readFileSync(join(dir, 'appendonlydir', 'appendonly.aof'), 'latin1'), setCommand('from-aof-dir'), kind);
+    assert.deepEqual(readdirSync(join(dir, 'appendonlydir')), ['appendonly.aof'], kind);
+  }
+});
+
+test('an upgrade interrupted after its manifest was written is finished at the next start', async () => {
+  await sameOnBoth(async (kind, dir) => {
+    writeFileSync(join(dir, 'appendonly.aof'), setCommand('old'));
+    mkdirSync(join(dir, 'appendonlydir'));
+    writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'file appendonly.aof seq 1 type b\n');
+    const node = nodes.track(await startNode(kind, AOF, { dir }));
+    assert.equal(await node.client.call('EXISTS', 'old'), 1, kind);
+    return node;
+  });
+});
+
+test('two servers sharing one directory, each with its own appenddirname, keep apart', async () => {
+  for (const kind of ['ours', 'redis'] as Kind[]) {
+    const dir = tempDir();
+    const args = (name: string) => [...AOF, '--appenddirname', name, '--dbfilename', `${name}.rdb`];
+    const [a, b] = [nodes.track(await startNode(kind, args('a'), { dir })), nodes.track(await startNode(kind, args('b'), { dir }))];
+    await a.ok('SET', 'only-a', '1');
+    await b.ok('SET', 'only-b', '1');
+    await Promise.all([nodes.stop(a), nodes.stop(b)]);
+    const [a2, b2] = [nodes.track(await startNode(kind, args('a'), { dir })), nodes.track(await startNode(kind, args('b'), { dir }))];
+    assert.deepEqual([await a2.client.call('EXISTS', 'only-a'), await a2.client.call('EXISTS', 'only-b')], [1, 0], kind);
+    assert.deepEqual([await b2.client.call('EXISTS', 'only-a'), await b2.client.call('EXISTS', 'only-b')], [0, 1], kind);
+    await Promise.all([nodes.stop(a2), nodes.stop(b2)]);
+  }
+});
