@@ -92,7 +92,11 @@ export async function loadAppendOnlyFiles(server: Server, directory: AofDirector
  * only file and it is not in the AOF directory yet (an upgrade interrupted between writing the
  * manifest and moving the file). aofUpgradePrepare writes the manifest first, then moves the file.
  */
-async function upgradeLegacyAofIfNeeded(server: Server, directory: AofDirectory, manifest: AofManifest | null): Promise<AofManifest | null> {
+async function upgradeLegacyAofIfNeeded(
+  server: Server,
+  directory: AofDirectory,
+  manifest: AofManifest | null,
+): Promise<AofManifest | null> {
   const legacy = directory.legacyFilePath;
   if (!existsSync(legacy)) return manifest;
   const name = directory.prefix;
