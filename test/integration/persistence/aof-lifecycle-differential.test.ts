@@ -180,3 +180,29 @@ test('two servers sharing one directory, each with its own appenddirname, keep a
     await Promise.all([nodes.stop(a2), nodes.stop(b2)]);
   }
 });
+
+test('CONFIG SET appendonly yes during a BGSAVE waits for it, then rewrites; writes made meanwhile are kept', async () => {
+  const phases: Record<string, unknown>[] = [];
+  for (const kind of ['ours', 'redis'] as Kind[]) {
+    const dir = tempDir();
+    const node = nodes.track(await startNode(kind, [], { dir }));
+    await node.ok('DEBUG', 'POPULATE', '40');
+    await node.ok('CONFIG', 'SET', 'rdb-key-save-delay', '25000'); // 1 s of BGSAVE
+    await node.ok('BGSAVE');
+    await node.ok('CONFIG', 'SET', 'appendonly', 'yes');
+    await node.ok('SET', 'during-bgsave', '1');
+    const duringBgsave = { files: filesOf(dir).files, scheduled: (await node.info('persistence')).get('aof_rewrite_scheduled') };
+    await waitFor(`${kind} starts the rewrite`, async () => (await node.info('persistence')).get('aof_rewrite_in_progress') === '1', 20000);
+    await node.ok('SET', 'during-rewrite', '1');
+    const duringRewrite = filesOf(dir).files;
+    await node.ok('CONFIG', 'SET', 'rdb-key-save-delay', '0');
+    await rewriteDone(node);
+    await node.ok('SET', 'after', '1');
+    const done = filesOf(dir);
+    phases.push({ duringBgsave, duringRewrite, done, digest: await node.ok('DEBUG', 'DIGEST') });
+    const log = node.server.output();
+    assert.equal(log.match(/AOF was enabled but there is already another background operation/g)?.length, 1, kind);
+    await nodes.stop(node);
+  }
+  assert.deepEqual(phases[0], phases[1], `ours, then redis-server ${REDIS_SERVER_VERSION}`);
+});

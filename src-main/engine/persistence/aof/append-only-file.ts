@@ -252,7 +252,9 @@ export class AppendOnlyFile {
     const tempName = `temp-rewriteaof-bg-${process.pid}.aof`;
     let temp: TempFile;
     try {
-      temp = new TempFile(directory.filePath(tempName));
+      // In the server directory, as Redis's child writes it (its working directory); the rename
+      // moves it into the AOF directory once complete.
+      temp = new TempFile(server.config.path(tempName));
     } catch (err) {
       log.warning(`Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): ${strerror(err)}`);
       this.lastRewriteOk = false;
