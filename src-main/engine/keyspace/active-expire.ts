@@ -8,6 +8,8 @@ import type { Keyspace } from './keyspace.js';
 const KEYS_PER_LOOP = 20;
 const ACCEPTABLE_STALE_PERCENT = 10;
 const SLOW_TIME_PERCENT = 25;
+/** Keys of a writable replica's own examined per tick (expireSlaveKeys' bounded loop). */
+const REPLICA_KEYS_PER_TICK = 64;
 
 export class ActiveExpireCycle {
   private nextDb = 0;
@@ -17,7 +19,10 @@ export class ActiveExpireCycle {
    * @param effort  `active-expire-effort` 1..10: more keys per round and less tolerated staleness
    */
   run(keyspace: Keyspace, hz: number, effort: number): void {
-    if (keyspace.isReplica) return; // replicas wait for their master's DELs
+    // databasesCron: a replica waits for its master's DELs, except for the keys its own writes
+    // gave a TTL (a writable replica), which it expires itself.
+    keyspace.expireReplicaOwnKeys(REPLICA_KEYS_PER_TICK);
+    if (keyspace.isReplica) return;
     const extra = effort - 1;
     const keysPerLoop = KEYS_PER_LOOP + (KEYS_PER_LOOP / 4) * extra;
     const acceptableStale = ACCEPTABLE_STALE_PERCENT - extra;

@@ -190,8 +190,10 @@ export class Database {
       // A new object, except that an LFU counter survives an overwrite (db.c dbSetValue).
       this.headers.set(slot, this.keyspace.lfu === null ? newHeader(null) : accessedHeader(this.headers.get(slot), this.keyspace.lfu));
     }
-    if (typeof ttl === 'number') this.expires.set(key, ttl);
-    else if (ttl === undefined && this.expires.size !== 0) this.expires.delete(key);
+    if (typeof ttl === 'number') {
+      this.expires.set(key, ttl);
+      if (this.keyspace.isReplica && !this.keyspace.applyingMasterStream) this.keyspace.rememberReplicaKeyWithExpire(this, key);
+    } else if (ttl === undefined && this.expires.size !== 0) this.expires.delete(key);
     this.changed(key);
     if (created && this.keyspace.onKeyCreated !== null) this.keyspace.onKeyCreated(this, key);
   }
@@ -227,7 +229,15 @@ export class Database {
   setExpire(key: BinaryString, atMs: number): void {
     this.keyspace.beforeChange(this, key);
     this.expires.set(key, atMs);
+    if (this.keyspace.isReplica && !this.keyspace.applyingMasterStream) this.keyspace.rememberReplicaKeyWithExpire(this, key);
     this.changed(key);
+  }
+
+  /** Deletes `key` as expired if its TTL has passed, on a master or a replica alike; true if it did. */
+  expireNow(key: BinaryString): boolean {
+    if (!this.isExpired(key)) return false;
+    this.deleteExpired(key);
+    return true;
   }
 
   /** Removes the TTL; false if the key had none. */

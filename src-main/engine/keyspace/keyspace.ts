@@ -49,6 +49,14 @@ export class Keyspace {
    * creating a key costs one null check otherwise.
    */
   onKeyCreated: ((db: Database, key: BinaryString) => void) | null = null;
+  /**
+   * expire.c's slaveKeysWithExpire: keys a writable replica (replica-read-only no) gave a TTL by
+   * its own writes, not its master's. Its master never sends a DEL for them, so the replica
+   * expires them itself (expireReplicaOwnKeys); every other key waits for the master's DEL.
+   */
+  private readonly replicaOwnExpires = new Map<Database, Set<BinaryString>>();
+  private replicaOwnCursor: { db: Database; keys: Iterator<BinaryString> } | null = null;
+
   /** Called when a master removes an expired key; the server propagates it as DEL and notifies. */
   onExpired: (db: Database, key: BinaryString) => void = () => {};
 
@@ -98,6 +106,46 @@ export class Keyspace {
 
   beforeFlush(db: Database, replacedWith: Database | null): void {
     for (const o of this.observers) o.beforeFlush?.(db, replacedWith);
+  }
+
+  /** rememberSlaveKeyWithExpire: a replica's own write set a TTL on `key` (see Database.setExpire). */
+  rememberReplicaKeyWithExpire(db: Database, key: BinaryString): void {
+    let keys = this.replicaOwnExpires.get(db);
+    if (!keys) this.replicaOwnExpires.set(db, (keys = new Set()));
+    keys.add(key);
+  }
+
+  /**
+   * expireSlaveKeys: on a replica, removes the keys of its own writes whose TTL passed, examining
+   * at most `budget` of them per call (the cron calls it each tick); keys that lost their TTL or
+   * are gone are forgotten. A node that stops being a replica forgets them all (it then expires
+   * every key itself).
+   */
+  expireReplicaOwnKeys(budget: number): void {
+    if (!this.isReplica) {
+      this.replicaOwnExpires.clear();
+      this.replicaOwnCursor = null;
+      return;
+    }
+    for (let examined = 0; examined < budget; examined++) {
+      if (!this.replicaOwnCursor) {
+        const next = [...this.replicaOwnExpires.entries()].find(([, keys]) => keys.size > 0);
+        if (!next) return;
+        this.replicaOwnCursor = { db: next[0], keys: next[1].values() };
+      }
+      const { db, keys } = this.replicaOwnCursor;
+      const step = keys.next();
+      if (step.done) {
+        this.replicaOwnCursor = null;
+        // One pass over this database's keys per turn, then the next database gets its turn.
+        const set = this.replicaOwnExpires.get(db)!;
+        this.replicaOwnExpires.delete(db);
+        if (set.size > 0) this.replicaOwnExpires.set(db, set);
+        continue;
+      }
+      const key = step.value;
+      if (db.peekExpire(key) === undefined || db.expireNow(key)) this.replicaOwnExpires.get(db)!.delete(key);
+    }
   }
 
   expired(db: Database, key: BinaryString): void {
