@@ -1,5 +1,5 @@
 // The one typed API between the renderer and the lab host, composed from one slice per feature
-// (nodes, replication, events, logs, access, history, export; metrics and wire carry types and constants only).
+// (nodes, replication, events, logs, access, history, export, console; metrics and wire carry types and constants only).
 //
 // The renderer calls `LabApi` methods and subscribes to `LabPush` messages. It never knows the
 // transport: in the Electron window the calls travel over IPC through the preload whitelist
@@ -10,6 +10,7 @@
 //
 // This folder must stay free of Node, Electron and Vue imports: both sides import it.
 import { ACCESS_PARAM_CHECKS, type AccessApi } from './access.js';
+import { CONSOLE_PARAM_CHECKS, type ConsoleApi, type ConsolePush } from './console.js';
 import { EVENTS_PARAM_CHECKS, type EventPush, type EventsApi } from './events.js';
 import { EXPORT_PARAM_CHECKS, type ExportApi } from './export.js';
 import { HISTORY_PARAM_CHECKS, type HistoryApi, type HistoryPush } from './history.js';
@@ -19,6 +20,7 @@ import type { ParamChecks } from './param-checks.js';
 import { REPLICATION_PARAM_CHECKS, type ReplicationApi } from './replication.js';
 
 export type * from './access.js';
+export * from './console.js';
 export type * from './events.js';
 export type * from './history.js';
 export * from './export.js';
@@ -29,12 +31,12 @@ export type * from './replication.js';
 export * from './wire.js';
 
 /** What the renderer may ask of the host. Every method resolves or rejects with an Error whose message is for people. */
-export interface LabApi extends NodesApi, ReplicationApi, EventsApi, LogsApi, AccessApi, HistoryApi, ExportApi {}
+export interface LabApi extends NodesApi, ReplicationApi, EventsApi, LogsApi, AccessApi, HistoryApi, ExportApi, ConsoleApi {}
 
 export type LabMethod = keyof LabApi;
 
 /** Pushed by the host, unrequested. */
-export type LabPush = NodesPush | EventPush | LogPush | HistoryPush;
+export type LabPush = NodesPush | EventPush | LogPush | HistoryPush | ConsolePush;
 
 type LabParamChecks = ParamChecks<LabApi>;
 
@@ -57,6 +59,7 @@ export const LAB_PARAM_CHECKS: LabParamChecks = oneCheckPerMethod({
   ...ACCESS_PARAM_CHECKS,
   ...HISTORY_PARAM_CHECKS,
   ...EXPORT_PARAM_CHECKS,
+  ...CONSOLE_PARAM_CHECKS,
 });
 
 /** The whitelist: the only method names either transport forwards. */

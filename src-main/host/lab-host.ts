@@ -10,10 +10,12 @@
 //   access/       browser mode's token (stored, rotatable) and last HTTP port
 //   history/      every node's INFO once a second in lab.db, lag in bytes and seconds, sync spans
 //   export/       the log archive of a time range (also `replica-lab export` for a stopped lab)
+//   console/      a redis-cli-like console per node, over a client connection of its own
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
 import type {
   AddNodeOptions,
+  ConsoleReplyLines,
   ExportedArchive,
   ExportRequest,
   HistoryData,
@@ -27,6 +29,7 @@ import type {
   StartAction,
 } from '../api/index.js';
 import { BrowserAccess } from './access/browser-access.js';
+import { ConsoleService } from './console/console-service.js';
 import { EventRecorder } from './events/event-recorder.js';
 import { LabPushes } from './events/lab-pushes.js';
 import { ExportService } from './export/export-service.js';
@@ -68,6 +71,7 @@ export class LabHost implements LabApi {
     readonly access: BrowserAccess,
     private readonly recorder: HistoryRecorder,
     private readonly exports: ExportService,
+    private readonly consoles: ConsoleService,
   ) {}
 
   /** Where exported archives are written (browser mode serves its downloads from here). */
@@ -115,7 +119,22 @@ export class LabHost implements LabApi {
       () => options.offersDownloads === true,
       () => recorder.flush(),
     );
-    const host = new LabHost(store, registry, pushes, summaries, info, links, lifecycle, failovers, staleMaster, access, recorder, exports);
+    const consoles = new ConsoleService(registry, (push) => pushes.emit(push));
+    const host = new LabHost(
+      store,
+      registry,
+      pushes,
+      summaries,
+      info,
+      links,
+      lifecycle,
+      failovers,
+      staleMaster,
+      access,
+      recorder,
+      exports,
+      consoles,
+    );
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
       : await lifecycle.createInitialNodes();
@@ -192,6 +211,14 @@ export class LabHost implements LabApi {
     return this.exports.export(request);
   }
 
+  consoleRun(id: string, line: string): Promise<ConsoleReplyLines> {
+    return this.consoles.run(id, line);
+  }
+
+  consoleCancel(id: string): Promise<{ cancelled: boolean }> {
+    return this.consoles.cancel(id);
+  }
+
   async rotateToken(): Promise<{ token: string }> {
     return { token: this.access.rotate() };
   }
@@ -201,6 +228,7 @@ export class LabHost implements LabApi {
     if (this.registry.isClosing) return;
     this.registry.markClosing();
     this.info.stop();
+    this.consoles.closeAll();
     await this.lifecycle.stopAll('stopped because the lab is closing');
     this.recorder.stop();
     this.pushes.clear();

@@ -4,6 +4,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ConnectionStatus } from '../api/connection-state.js';
 import { onConnectionChange, onLabPush } from '../api/lab-client.js';
+import { useConsoleStore } from './console.js';
 import { useEventsStore } from './events.js';
 import { useHistoryStore } from './history.js';
 import { useLagHistoryStore } from './lag-history.js';
@@ -24,6 +25,7 @@ export const useConnectionStore = defineStore('connection', () => {
     const notices = useNoticesStore();
     const lagHistory = useLagHistoryStore();
     const history = useHistoryStore();
+    const consoles = useConsoleStore();
 
     onLabPush((push) => {
       if (push.type === 'nodes') {
@@ -32,6 +34,7 @@ export const useConnectionStore = defineStore('connection', () => {
       } else if (push.type === 'event') events.add(push.event);
       else if (push.type === 'log') nodeLog.addLine(push.nodeId, push.line);
       else if (push.type === 'history') history.add(push);
+      else if (push.type === 'console') consoles.streamed(push.nodeId, push.lines, push.ended);
     });
 
     onConnectionChange((next) => {

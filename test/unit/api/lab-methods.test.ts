@@ -48,6 +48,8 @@ test('the whitelist is exactly the methods the lab offers', () => {
     'rotateToken',
     'history',
     'exportLogs',
+    'consoleRun',
+    'consoleCancel',
   ];
   assert.deepEqual([...LAB_METHODS].sort(), expected.sort());
 });
