@@ -137,7 +137,7 @@ describe('the node console', () => {
     // Sanity: the shapes the comparison is about did occur.
     assert.equal(await console_.run('GET esc'), '"A\\x00\\n\\xff\\"\\\\ \\xc3\\xa9"');
     assert.match(await console_.run('LRANGE list 0 -1'), /^ 1\) "1"\n 2\) "2"\n[^]*\n11\) "11"$/);
-    assert.match(await console_.run('COMMAND INFO get'), /^1\)  1\) "get"\n    2\) \(integer\) 2\n    3\) 1\) readonly\n       2\) fast/);
+    assert.match(await console_.run('COMMAND INFO get'), /^1\) {2}1\) "get"\n {4}2\) \(integer\) 2\n {4}3\) 1\) readonly\n {7}2\) fast/);
     assert.match(await console_.run('BOGUS x'), /^\(error\) ERR unknown command 'BOGUS'/);
   });
 

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isLabMethod, LAB_METHODS } from '../../../src-main/api/index.js';
 import { ACCESS_PARAM_CHECKS } from '../../../src-main/api/access.js';
+import { CONSOLE_PARAM_CHECKS } from '../../../src-main/api/console.js';
 import { EVENTS_PARAM_CHECKS } from '../../../src-main/api/events.js';
 import { EXPORT_PARAM_CHECKS } from '../../../src-main/api/export.js';
 import { HISTORY_PARAM_CHECKS } from '../../../src-main/api/history.js';
@@ -20,6 +21,7 @@ const SLICES = {
   ACCESS_PARAM_CHECKS,
   HISTORY_PARAM_CHECKS,
   EXPORT_PARAM_CHECKS,
+  CONSOLE_PARAM_CHECKS,
 };
 
 test('the whitelist is exactly the methods of the API slices, each once', () => {
