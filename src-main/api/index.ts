@@ -1,5 +1,5 @@
 // The one typed API between the renderer and the lab host, composed from one slice per feature
-// (nodes, replication, events, logs, access, history, export, console; metrics and wire carry types and constants only).
+// (nodes, replication, events, logs, access, history, export, console, node panel, backlog; metrics and wire carry types and constants only).
 //
 // The renderer calls `LabApi` methods and subscribes to `LabPush` messages. It never knows the
 // transport: in the Electron window the calls travel over IPC through the preload whitelist
@@ -10,16 +10,20 @@
 //
 // This folder must stay free of Node, Electron and Vue imports: both sides import it.
 import { ACCESS_PARAM_CHECKS, type AccessApi } from './access.js';
+import { BACKLOG_PARAM_CHECKS, type BacklogApi } from './backlog.js';
 import { CONSOLE_PARAM_CHECKS, type ConsoleApi, type ConsolePush } from './console.js';
 import { EVENTS_PARAM_CHECKS, type EventPush, type EventsApi } from './events.js';
 import { EXPORT_PARAM_CHECKS, type ExportApi } from './export.js';
 import { HISTORY_PARAM_CHECKS, type HistoryApi, type HistoryPush } from './history.js';
 import { LOGS_PARAM_CHECKS, type LogPush, type LogsApi } from './logs.js';
+import { NODE_PANEL_PARAM_CHECKS, type NodePanelApi } from './node-panel.js';
 import { NODES_PARAM_CHECKS, type NodesApi, type NodesPush } from './nodes.js';
 import type { ParamChecks } from './param-checks.js';
 import { REPLICATION_PARAM_CHECKS, type ReplicationApi } from './replication.js';
 
 export type * from './access.js';
+export type * from './backlog.js';
+export type * from './node-panel.js';
 export * from './console.js';
 export type * from './events.js';
 export type * from './history.js';
@@ -31,7 +35,8 @@ export type * from './replication.js';
 export * from './wire.js';
 
 /** What the renderer may ask of the host. Every method resolves or rejects with an Error whose message is for people. */
-export interface LabApi extends NodesApi, ReplicationApi, EventsApi, LogsApi, AccessApi, HistoryApi, ExportApi, ConsoleApi {}
+export interface LabApi
+  extends NodesApi, ReplicationApi, EventsApi, LogsApi, AccessApi, HistoryApi, ExportApi, ConsoleApi, NodePanelApi, BacklogApi {}
 
 export type LabMethod = keyof LabApi;
 
@@ -60,6 +65,8 @@ export const LAB_PARAM_CHECKS: LabParamChecks = oneCheckPerMethod({
   ...HISTORY_PARAM_CHECKS,
   ...EXPORT_PARAM_CHECKS,
   ...CONSOLE_PARAM_CHECKS,
+  ...NODE_PANEL_PARAM_CHECKS,
+  ...BACKLOG_PARAM_CHECKS,
 });
 
 /** The whitelist: the only method names either transport forwards. */

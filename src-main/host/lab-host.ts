@@ -11,10 +11,13 @@
 //   history/      every node's INFO once a second in lab.db, lag in bytes and seconds, sync spans
 //   export/       the log archive of a time range (also `replica-lab export` for a stopped lab)
 //   console/      a redis-cli-like console per node, over a client connection of its own
+//   node-panel/   a node's INFO everything and the files in its directory, on request
+//   backlog/      a master's backlog range, its replicas' offsets in it and whether each could resume
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
 import type {
   AddNodeOptions,
+  BacklogView,
   ConsoleReplyLines,
   ExportedArchive,
   ExportRequest,
@@ -23,18 +26,21 @@ import type {
   LabApi,
   LabEvent,
   LabPush,
+  NodePanelData,
   NodeSummary,
   RemoveNodeOptions,
   StaleStartWarning,
   StartAction,
 } from '../api/index.js';
 import { BrowserAccess } from './access/browser-access.js';
+import { BacklogService } from './backlog/backlog-service.js';
 import { ConsoleService } from './console/console-service.js';
 import { EventRecorder } from './events/event-recorder.js';
 import { LabPushes } from './events/lab-pushes.js';
 import { ExportService } from './export/export-service.js';
 import { HistoryRecorder } from './history/history-recorder.js';
 import { InfoPoller } from './metrics/info-poller.js';
+import { NodePanelService } from './node-panel/node-panel-service.js';
 import { NodeLifecycle } from './nodes/node-lifecycle.js';
 import { NodeRegistry } from './nodes/node-registry.js';
 import { NodeSummaries } from './nodes/node-summary.js';
@@ -72,6 +78,8 @@ export class LabHost implements LabApi {
     private readonly recorder: HistoryRecorder,
     private readonly exports: ExportService,
     private readonly consoles: ConsoleService,
+    private readonly panels: NodePanelService,
+    private readonly backlogs: BacklogService,
   ) {}
 
   /** Where exported archives are written (browser mode serves its downloads from here). */
@@ -134,6 +142,8 @@ export class LabHost implements LabApi {
       recorder,
       exports,
       consoles,
+      new NodePanelService(registry),
+      new BacklogService(registry, recorder),
     );
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
@@ -217,6 +227,14 @@ export class LabHost implements LabApi {
 
   consoleCancel(id: string): Promise<{ cancelled: boolean }> {
     return this.consoles.cancel(id);
+  }
+
+  nodePanel(id: string): Promise<NodePanelData> {
+    return this.panels.panel(id);
+  }
+
+  backlog(masterId: string): Promise<BacklogView> {
+    return this.backlogs.backlog(masterId);
   }
 
   async rotateToken(): Promise<{ token: string }> {
