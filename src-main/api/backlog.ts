@@ -27,7 +27,7 @@ export interface BacklogReplica {
   canResume: boolean;
   /** Why, in words. */
   reason: string;
-  /** Bytes the master can still write before this replica's position leaves the backlog; null if it cannot resume now. */
+  /** Bytes the master can surely still write before this replica's position leaves the backlog (Redis trims in blocks, so often a little more); null if it cannot resume now. */
   bytesLeft: number | null;
   /** The same at the current write rate, in seconds; null when nothing is written (it lasts while that holds) or it cannot resume. */
   secondsLeft: number | null;

@@ -60,7 +60,9 @@ export function resumeVerdict(master: MasterBacklog, replid: string | null, offs
     );
   }
   if (asked > last) return no(`it is ${asked - last} bytes ahead of the master (master_repl_offset ${master.masterReplOffset})`);
-  // Once the backlog is full its first byte moves up with every byte written: size - (bytes the replica is behind) remain.
+  // Once the backlog is full its first byte moves up with every byte written: size - (bytes the replica
+  // is behind) remain. Redis 7.0 trims its backlog in whole blocks of the shared replication buffer,
+  // so repl_backlog_histlen can exceed repl_backlog_size for a while: this is the least that remains.
   const behind = master.masterReplOffset - offset;
   return {
     canResume: true,

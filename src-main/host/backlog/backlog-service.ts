@@ -81,7 +81,11 @@ export class BacklogService {
       if (!/^slave\d+$/.test(field)) continue;
       const parts = new Map(value.split(',').map((part) => part.split('=') as [string, string]));
       const port = Number(parts.get('port'));
-      place(byPort.get(port), port, parts.get('state') ?? '', 'ack', backlog.replid, Number(parts.get('offset')));
+      const state = parts.get('state') ?? '';
+      // Until its first sync is done a replica has no position of its own: cut off now, it would start over.
+      const syncing =
+        state === 'online' ? undefined : `it is still in its first sync (${state}): cut off now, it would ask for a full sync again`;
+      place(byPort.get(port), port, state, 'ack', backlog.replid, Number(parts.get('offset')), syncing);
     }
     // Lab nodes that replicate from this master but are not attached: link down, or stopped.
     const masterPort = master.running!.port;
