@@ -7,10 +7,9 @@
 // `npm run build`. With UPDATE_SCREENSHOT=1 it also replaces docs/backlog.png.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { launchChromium, screenshotDetails, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
 import { redisCli, ROOT } from '../support/servers.js';
 
 const STOP_BUTTON = /^Stop node (.+) \(port (\d+)\)$/;
@@ -146,9 +145,10 @@ describe('the backlog view', () => {
       'its offset is before the backlog',
     );
 
+    // The other replica, online again after its partial resync, still could.
+    await waitUntil('the online replica could resume', async () => /^Yes/.test(await verdict(replicas[0]!)));
     const shot = process.env.UPDATE_SCREENSHOT === '1' ? join(ROOT, 'docs', 'backlog.png') : join(ROOT, 'test-results', 'backlog.png');
-    mkdirSync(dirname(shot), { recursive: true });
-    await page.locator('#node-details').screenshot({ path: shot });
+    await screenshotDetails(page, shot);
 
     const before = info(master.port, 'stats');
     await page.getByRole('button', { name: `Start node ${replica!.label}`, exact: true }).click();

@@ -6,10 +6,9 @@
 // UPDATE_SCREENSHOT=1 it also replaces docs/console.png.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { launchChromium, screenshotDetails, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
 import { redisCli, ROOT } from '../support/servers.js';
 
 const STOP_BUTTON = /^Stop node (.+) \(port (\d+)\)$/;
@@ -192,8 +191,7 @@ describe('the node console', () => {
     assert.equal(redisCli(master.port, ['PUBLISH', 'news', 'hello there']), '1');
     await waitUntil('the message is printed', async () => (await console_.text()).endsWith('1) "message"\n2) "news"\n3) "hello there"'));
     const shot = process.env.UPDATE_SCREENSHOT === '1' ? join(ROOT, 'docs', 'console.png') : join(ROOT, 'test-results', 'console.png');
-    mkdirSync(dirname(shot), { recursive: true });
-    await page.locator('#node-details').screenshot({ path: shot });
+    await screenshotDetails(page, shot);
     await stop.click();
     await page.getByRole('button', { name: `Run the command on ${master.label}` }).waitFor();
     await waitUntil('nobody is subscribed any more', () => redisCli(master.port, ['PUBSUB', 'NUMSUB', 'news']) === 'news\n0');

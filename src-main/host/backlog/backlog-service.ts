@@ -85,7 +85,16 @@ export class BacklogService {
       // Until its first sync is done a replica has no position of its own: cut off now, it would start over.
       const syncing =
         state === 'online' ? undefined : `it is still in its first sync (${state}): cut off now, it would ask for a full sync again`;
-      place(byPort.get(port), port, state, 'ack', backlog.replid, Number(parts.get('offset')), syncing);
+      const node = byPort.get(port);
+      const acked = Number(parts.get('offset'));
+      // A replica acknowledges once a second; until its first ACK on this link the master shows 0.
+      // Then the position it has is the one in its own INFO.
+      const own = node?.running ? node.info : null;
+      if (acked === 0 && !syncing && own?.role === 'slave' && own.masterReplid === backlog.replid) {
+        place(node, port, state, 'replica-info', own.masterReplid, own.masterReplOffset);
+      } else {
+        place(node, port, state, 'ack', backlog.replid, acked, syncing);
+      }
     }
     // Lab nodes that replicate from this master but are not attached: link down, or stopped.
     const masterPort = master.running!.port;
