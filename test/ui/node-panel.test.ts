@@ -134,13 +134,15 @@ describe('the node panel', () => {
         const overflow = await page.evaluate(`(() => {
           const panel = document.querySelector('#node-details [role="tabpanel"]');
           const inPanel = panel ? [panel, ...panel.querySelectorAll('*')] : [];
+          const table = document.querySelector('.table-wrap');
           const page = document.scrollingElement;
           return {
             page: page.scrollWidth > page.clientWidth + 1,
+            nodeTable: table.scrollWidth > table.clientWidth + 1 ? [table.scrollWidth, table.clientWidth, [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim() + ':' + th.offsetWidth).join(' ')] : false,
             panel: inPanel.filter((el) => getComputedStyle(el).overflowX !== 'visible' && !el.classList.contains('visually-hidden') && el.scrollWidth > el.clientWidth + 1).map((el) => el.className),
           };
         })()`);
-        assert.deepEqual(overflow, { page: false, panel: [] }, `${tab} at ${viewport.width}x${viewport.height}`);
+        assert.deepEqual(overflow, { page: false, nodeTable: false, panel: [] }, `${tab} at ${viewport.width}x${viewport.height}`);
       }
     }
     await page.getByRole('tablist', { name: 'Node details' }).getByRole('tab', { name: 'INFO', exact: true }).click();
