@@ -30,10 +30,20 @@ export interface NodePanelData {
   files: NodeFileEntry[];
 }
 
+/** One line of CLIENT LIST, its `field=value` pairs in the node's order (id, addr, name, age, idle, flags, db, cmd, user...). */
+export type ClientListEntry = Array<[string, string]>;
+
 export interface NodePanelApi {
   nodePanel(id: string): Promise<NodePanelData>;
+  /**
+   * The node's CLIENT LIST, sent as a client like any other (so it lists itself, and a node with
+   * requirepass answers NOAUTH, which is the rejection's message). On request only: a connection
+   * every poll would show in the node's own connection counters.
+   */
+  nodeClients(id: string): Promise<ClientListEntry[]>;
 }
 
 export const NODE_PANEL_PARAM_CHECKS = {
   nodePanel: (params) => [nodeId(params[0])],
+  nodeClients: (params) => [nodeId(params[0])],
 } satisfies ParamChecks<NodePanelApi>;

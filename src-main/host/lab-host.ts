@@ -18,6 +18,7 @@ import { mkdirSync } from 'node:fs';
 import type {
   AddNodeOptions,
   BacklogView,
+  ClientListEntry,
   ConsoleReplyLines,
   ExportedArchive,
   ExportRequest,
@@ -231,6 +232,10 @@ export class LabHost implements LabApi {
 
   nodePanel(id: string): Promise<NodePanelData> {
     return this.panels.panel(id);
+  }
+
+  nodeClients(id: string): Promise<ClientListEntry[]> {
+    return this.panels.clients(id);
   }
 
   backlog(masterId: string): Promise<BacklogView> {

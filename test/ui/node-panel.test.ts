@@ -120,6 +120,24 @@ describe('the node panel', () => {
     assert.deepEqual(pageErrors, []);
   });
 
+  it("lists the node's clients with CLIENT LIST, as a client that AUTH applies to", async () => {
+    await panel.getByRole('button', { name: `List the clients of ${node.label} (CLIENT LIST)` }).click();
+    const table = panel.getByRole('table', { name: `CLIENT LIST of ${node.label}` });
+    await table.waitFor();
+    const flags = await table.locator('tbody tr td:nth-child(6)').allInnerTexts();
+    // The replicas are clients with flag S, as many as the node's INFO says it has.
+    assert.equal(flags.filter((f) => f.trim() === 'S').length, Number(cliInfo(node.port, 'connected_slaves')));
+    assert.ok((await table.innerText()).includes('client|list'), 'the request lists itself');
+
+    assert.equal(redisCli(node.port, ['CONFIG', 'SET', 'requirepass', 'pw']), 'OK');
+    try {
+      await panel.getByRole('button', { name: `List the clients of ${node.label} (CLIENT LIST)` }).click();
+      await panel.getByRole('alert').filter({ hasText: 'NOAUTH Authentication required.' }).waitFor();
+    } finally {
+      redisCli(node.port, ['-a', 'pw', '--no-auth-warning', 'CONFIG', 'SET', 'requirepass', '']);
+    }
+  });
+
   it('fits the window without sideways scrolling at 1024x700 and 1920x1080, on every details tab', async () => {
     for (const viewport of [
       { width: 1024, height: 700 },

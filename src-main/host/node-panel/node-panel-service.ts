@@ -1,9 +1,11 @@
 // The node panel's data: the node's own `INFO everything` (through the host's INFO channel, as the
-// poller reads it, so it shows even when requirepass is set) and the files in its directory.
+// poller reads it, so it shows even when requirepass is set), the files in its directory, and on
+// request its CLIENT LIST (over TCP, as any client asks).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NodeFileEntry, NodePanelData } from '../../api/index.js';
+import type { ClientListEntry, NodeFileEntry, NodePanelData } from '../../api/index.js';
 import { infoSections } from '../metrics/info-parser.js';
+import { queryNodeText } from '../nodes/node-command.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 
 export class NodePanelService {
@@ -28,6 +30,27 @@ export class NodePanelService {
       files: listFiles(node.files.dir),
     };
   }
+
+  async clients(id: string): Promise<ClientListEntry[]> {
+    const node = this.registry.get(id);
+    if (!node.running) throw new Error(`${node.stored.name} is not running`);
+    const text = await queryNodeText(node.running.port, ['CLIENT', 'LIST']);
+    return parseClientList(text);
+  }
+}
+
+/** CLIENT LIST's lines of space-separated `field=value` pairs (no value holds a space: CLIENT SETNAME refuses them). */
+export function parseClientList(text: string): ClientListEntry[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0)
+    .map((line) =>
+      line.split(' ').map((pair) => {
+        const eq = pair.indexOf('=');
+        return eq === -1 ? ([pair, ''] as [string, string]) : ([pair.slice(0, eq), pair.slice(eq + 1)] as [string, string]);
+      }),
+    );
 }
 
 /** The files of `dir` and of its subfolders one level down (the AOF's appendonlydir), sorted by path. */

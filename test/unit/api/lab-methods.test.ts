@@ -57,6 +57,7 @@ test('the whitelist is exactly the methods the lab offers', () => {
     'consoleRun',
     'consoleCancel',
     'nodePanel',
+    'nodeClients',
     'backlog',
   ];
   assert.deepEqual([...LAB_METHODS].sort(), expected.sort());
