@@ -38,6 +38,8 @@ export class ConsoleSession {
   /** The arguments of the last AUTH that succeeded, repeated on a fresh connection. */
   private authArgs: Buffer[] | null = null;
   private db = 0;
+  /** The last attempt to connect failed: redis-cli's prompt says `not connected>` until one succeeds. */
+  private notConnected = false;
 
   constructor(
     private readonly port: () => number,
@@ -63,8 +65,14 @@ export class ConsoleSession {
       this.disconnect();
       return this.result([]);
     }
+    // Busy from here, so that a second line sent meanwhile is refused rather than interleaved.
+    this.state = 'waiting';
     const failure = await this.ensureConnected();
-    if (failure) return this.result([failure]);
+    if (failure) {
+      this.state = 'idle';
+      return this.result([failure]);
+    }
+    if (!this.socket) return this.result([]); // cancelled while connecting
 
     if (STREAMING_COMMANDS.has(name)) {
       this.state = 'streaming';
@@ -101,8 +109,9 @@ export class ConsoleSession {
     return { lines, streaming: this.state === 'streaming', prompt: this.prompt() };
   }
 
-  /** redis-cli's prompt: `127.0.0.1:6379>`, with `[n]` for a database other than 0. */
+  /** redis-cli's prompt: `127.0.0.1:6379>`, with `[n]` for a database other than 0, or `not connected>`. */
   prompt(): string {
+    if (this.notConnected) return 'not connected>';
     return `127.0.0.1:${this.port()}${this.db === 0 ? '' : `[${this.db}]`}>`;
   }
 
@@ -123,16 +132,15 @@ export class ConsoleSession {
       socket.once('connect', () => resolve(null));
       socket.once('error', resolve);
     });
+    this.notConnected = connected !== null;
     if (connected) {
       socket.destroy();
       return `Could not connect to Redis at 127.0.0.1:${port}: ${systemMessage(connected)}`;
     }
     this.attach(socket);
     // cliConnect: AUTH, then SELECT; their replies are not printed (a failed AUTH shows on the next command).
-    this.state = 'waiting';
     if (this.authArgs) await this.send(this.authArgs);
     if (this.db !== 0 && this.socket) await this.send([Buffer.from('SELECT'), Buffer.from(String(this.db))]);
-    this.state = 'idle';
     return this.socket ? null : `Could not connect to Redis at 127.0.0.1:${port}: Connection reset by peer`;
   }
 
