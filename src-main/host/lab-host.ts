@@ -178,8 +178,9 @@ export class LabHost implements LabApi {
     return this.lifecycle.restart(id);
   }
 
-  removeNode(id: string, options: RemoveNodeOptions): Promise<void> {
-    return this.lifecycle.remove(id, options);
+  async removeNode(id: string, options: RemoveNodeOptions): Promise<void> {
+    await this.lifecycle.remove(id, options);
+    this.consoles.forget(id);
   }
 
   async listEvents(limit = DEFAULT_EVENT_LIMIT): Promise<LabEvent[]> {

@@ -20,6 +20,12 @@ export class ConsoleService {
     return { cancelled: this.sessions.get(id)?.cancel() ?? false };
   }
 
+  /** Closes a removed node's console. */
+  forget(id: string): void {
+    this.sessions.get(id)?.close();
+    this.sessions.delete(id);
+  }
+
   /** Closes every console (the lab is closing). */
   closeAll(): void {
     for (const session of this.sessions.values()) session.close();
