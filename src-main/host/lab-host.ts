@@ -128,7 +128,7 @@ export class LabHost implements LabApi {
       () => options.offersDownloads === true,
       () => recorder.flush(),
     );
-    const consoles = new ConsoleService(registry, (push) => pushes.emit(push));
+    const consoles = new ConsoleService(registry, pushes);
     const host = new LabHost(
       store,
       registry,
@@ -178,9 +178,8 @@ export class LabHost implements LabApi {
     return this.lifecycle.restart(id);
   }
 
-  async removeNode(id: string, options: RemoveNodeOptions): Promise<void> {
-    await this.lifecycle.remove(id, options);
-    this.consoles.forget(id);
+  removeNode(id: string, options: RemoveNodeOptions): Promise<void> {
+    return this.lifecycle.remove(id, options);
   }
 
   async listEvents(limit = DEFAULT_EVENT_LIMIT): Promise<LabEvent[]> {

@@ -1,6 +1,8 @@
 // The consoles of the lab's nodes: one session per node, opened on first use, closed when the node
-// is removed or the lab closes. Streamed output goes out as `console` pushes.
-import type { ConsoleReplyLines, LabPush } from '../../api/index.js';
+// is removed (it is gone from the next node list pushed) or the lab closes. Streamed output goes
+// out as `console` pushes.
+import type { ConsoleReplyLines } from '../../api/index.js';
+import type { LabPushes } from '../events/lab-pushes.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 import { ConsoleSession } from './console-session.js';
 
@@ -9,8 +11,14 @@ export class ConsoleService {
 
   constructor(
     private readonly registry: NodeRegistry,
-    private readonly emit: (push: LabPush) => void,
-  ) {}
+    private readonly pushes: LabPushes,
+  ) {
+    pushes.subscribe((push) => {
+      if (push.type !== 'nodes') return;
+      const ids = new Set(push.nodes.map((node) => node.id));
+      for (const id of this.sessions.keys()) if (!ids.has(id)) this.forget(id);
+    });
+  }
 
   run(id: string, line: string): Promise<ConsoleReplyLines> {
     return this.session(id).run(line);
@@ -40,7 +48,7 @@ export class ConsoleService {
       // The port the node listens on now, or the one it is configured with (a stopped node refuses, as redis-cli reports).
       session = new ConsoleSession(
         () => node.running?.port ?? node.stored.port,
-        (lines, ended) => this.emit({ type: 'console', nodeId: id, lines, ended }),
+        (lines, ended) => this.pushes.emit({ type: 'console', nodeId: id, lines, ended }),
       );
       this.sessions.set(id, session);
     }
