@@ -106,6 +106,7 @@ export async function screenshotDetails(page: Page, path: string): Promise<void>
   mkdirSync(dirname(path), { recursive: true });
   const style = await page.addStyleTag({
     content: [
+      '.app, .workspace { height: auto !important; overflow: visible !important; }',
       '.lower { flex: none !important; height: auto !important; align-items: start !important; }',
       '#node-details { height: auto !important; max-height: none !important; overflow: visible !important; }',
       '#node-details [role="tabpanel"], #node-details [role="tabpanel"] > * { overflow: visible !important; flex: none !important; height: auto !important; max-height: none !important; }',

@@ -190,8 +190,6 @@ describe('the node console', () => {
     assert.ok((await console_.text()).includes('Reading messages... (press Ctrl-C to quit)'));
     assert.equal(redisCli(master.port, ['PUBLISH', 'news', 'hello there']), '1');
     await waitUntil('the message is printed', async () => (await console_.text()).endsWith('1) "message"\n2) "news"\n3) "hello there"'));
-    const shot = process.env.UPDATE_SCREENSHOT === '1' ? join(ROOT, 'docs', 'console.png') : join(ROOT, 'test-results', 'console.png');
-    await screenshotDetails(page, shot);
     await stop.click();
     await page.getByRole('button', { name: `Run the command on ${master.label}` }).waitFor();
     await waitUntil('nobody is subscribed any more', () => redisCli(master.port, ['PUBSUB', 'NUMSUB', 'news']) === 'news\n0');
@@ -202,6 +200,23 @@ describe('the node console', () => {
     await waitUntil('MONITOR answered OK', async () => (await console_.text()).endsWith('MONITOR\nOK'));
     redisCli(master.port, ['SET', 'watched', 'value 1']);
     await waitUntil('the SET is shown', async () => /\] "SET" "watched" "value 1"$/.test(await console_.text()));
+    await stop.click();
+    await page.getByRole('button', { name: `Run the command on ${master.label}` }).waitFor();
+  });
+
+  it('makes a picture of a short session', async () => {
+    await page.getByRole('button', { name: `Clear the console of ${master.label}` }).click();
+    await console_.run('SET greeting "hello world"');
+    await console_.run('GET greeting');
+    await console_.run('HGETALL h');
+    await console_.run('LRANGE list 0 2');
+    await console_.run('GET "unbalanced');
+    const stop = await console_.start('SUBSCRIBE news', 'Stop streaming');
+    await waitUntil('subscribed', async () => (await console_.text()).endsWith('3) (integer) 1'));
+    redisCli(master.port, ['PUBLISH', 'news', 'replica-2 is back']);
+    await waitUntil('the message is printed', async () => (await console_.text()).endsWith('3) "replica-2 is back"'));
+    const shot = process.env.UPDATE_SCREENSHOT === '1' ? join(ROOT, 'docs', 'console.png') : join(ROOT, 'test-results', 'console.png');
+    await screenshotDetails(page, shot);
     await stop.click();
     await page.getByRole('button', { name: `Run the command on ${master.label}` }).waitFor();
   });

@@ -164,7 +164,7 @@ describe('the node panel', () => {
       }
     }
     await page.getByRole('tablist', { name: 'Node details' }).getByRole('tab', { name: 'INFO', exact: true }).click();
-    await page.getByRole('searchbox', { name: `Filter INFO fields of ${node.label}` }).fill('repl');
+    await page.getByRole('searchbox', { name: `Filter INFO fields of ${node.label}` }).fill('offset');
     await page.waitForTimeout(300);
     await panel.locator('#node-panel-info').scrollIntoViewIfNeeded();
     const shot =
