@@ -1,7 +1,7 @@
 // Build configuration for the three parts of ReplicaLab (read by electron-vite):
 //  - main:     everything that runs in Node. Several entries, because the same engine and host are
 //              started in different ways: the Electron shell, browser mode, the launcher that picks
-//              one of the two, the `replica-lab-server` CLI, the worker thread that hosts a node, and
+//              one of the two, the `replica-lab-server` CLI, the worker thread that hosts a node, the load generator's worker, and
 //              the `replica-lab` command (export of a lab's logs).
 //  - preload:  the Electron preload script (CommonJS, because sandboxed preloads cannot be ES modules).
 //  - renderer: the Vue app, served by Electron from disk or by the browser-mode HTTP server.
@@ -34,6 +34,7 @@ export default defineConfig({
           launcher: resolve(here, 'src-main/host/app/launcher.ts'),
           'browser-main': resolve(here, 'src-main/host/app/browser-main.ts'),
           'node-worker': resolve(here, 'src-main/host/nodes/worker-thread/node-worker.ts'),
+          'load-worker': resolve(here, 'src-main/host/load/load-worker.ts'),
           cli: resolve(here, 'src-main/engine/cli.ts'),
           'replica-lab': resolve(here, 'src-main/host/export/replica-lab-main.ts'),
         },

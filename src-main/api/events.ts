@@ -12,6 +12,10 @@ export type LabEventKind =
   | 'promoted'
   /** FAILOVER TO, each master_failover_state the master went through, its end, or FAILOVER ABORT. */
   | 'failover'
+  /** A fault applied to a link at its relay (cut, stall, slow) or lifted (restore). */
+  | 'link-fault'
+  /** The write load generator started or stopped on a master. */
+  | 'load'
   | 'error';
 
 export interface LabEvent {

@@ -15,7 +15,7 @@ export interface ExportRequest {
 export interface ExportedArchive {
   /** The archive's file name (replica-lab-YYYYMMDD-HHMMSS.tar.gz). */
   name: string;
-  /** Where the host wrote it. */
+  /** Where it is: where the host wrote it, or in the Electron window where the user chose to save it. */
   file: string;
   bytes: number;
   /** Browser mode's URL path that downloads it once (the file is then deleted); null in the Electron window. */

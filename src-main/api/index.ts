@@ -1,5 +1,6 @@
 // The one typed API between the renderer and the lab host, composed from one slice per feature
-// (nodes, replication, events, logs, access, history, export, console, node panel, backlog; metrics and wire carry types and constants only).
+// (nodes, replication, events, logs, access, history, export, links, load, console, node panel, backlog; metrics and wire
+// carry types and constants only).
 //
 // The renderer calls `LabApi` methods and subscribes to `LabPush` messages. It never knows the
 // transport: in the Electron window the calls travel over IPC through the preload whitelist
@@ -15,6 +16,8 @@ import { CONSOLE_PARAM_CHECKS, type ConsoleApi, type ConsolePush } from './conso
 import { EVENTS_PARAM_CHECKS, type EventPush, type EventsApi } from './events.js';
 import { EXPORT_PARAM_CHECKS, type ExportApi } from './export.js';
 import { HISTORY_PARAM_CHECKS, type HistoryApi, type HistoryPush } from './history.js';
+import { LINKS_PARAM_CHECKS, type LinksApi } from './links.js';
+import { LOAD_PARAM_CHECKS, type LoadApi, type LoadPush } from './load.js';
 import { LOGS_PARAM_CHECKS, type LogPush, type LogsApi } from './logs.js';
 import { NODE_PANEL_PARAM_CHECKS, type NodePanelApi } from './node-panel.js';
 import { NODES_PARAM_CHECKS, type NodesApi, type NodesPush } from './nodes.js';
@@ -28,6 +31,8 @@ export * from './console.js';
 export type * from './events.js';
 export type * from './history.js';
 export * from './export.js';
+export * from './links.js';
+export * from './load.js';
 export type * from './logs.js';
 export type * from './metrics.js';
 export type * from './nodes.js';
@@ -36,12 +41,24 @@ export * from './wire.js';
 
 /** What the renderer may ask of the host. Every method resolves or rejects with an Error whose message is for people. */
 export interface LabApi
-  extends NodesApi, ReplicationApi, EventsApi, LogsApi, AccessApi, HistoryApi, ExportApi, ConsoleApi, NodePanelApi, BacklogApi {}
+  extends
+    NodesApi,
+    ReplicationApi,
+    EventsApi,
+    LogsApi,
+    AccessApi,
+    HistoryApi,
+    ExportApi,
+    LinksApi,
+    LoadApi,
+    ConsoleApi,
+    NodePanelApi,
+    BacklogApi {}
 
 export type LabMethod = keyof LabApi;
 
 /** Pushed by the host, unrequested. */
-export type LabPush = NodesPush | EventPush | LogPush | HistoryPush | ConsolePush;
+export type LabPush = NodesPush | EventPush | LogPush | HistoryPush | LoadPush | ConsolePush;
 
 type LabParamChecks = ParamChecks<LabApi>;
 
@@ -64,6 +81,8 @@ export const LAB_PARAM_CHECKS: LabParamChecks = oneCheckPerMethod({
   ...ACCESS_PARAM_CHECKS,
   ...HISTORY_PARAM_CHECKS,
   ...EXPORT_PARAM_CHECKS,
+  ...LINKS_PARAM_CHECKS,
+  ...LOAD_PARAM_CHECKS,
   ...CONSOLE_PARAM_CHECKS,
   ...NODE_PANEL_PARAM_CHECKS,
   ...BACKLOG_PARAM_CHECKS,

@@ -75,7 +75,21 @@ export interface NodesApi {
  * The whole node list, pushed after every INFO poll (every 500 ms, whether or not a node runs) and
  * whenever a node is created, removed or changes status.
  */
-export type NodesPush = { type: 'nodes'; nodes: NodeSummary[] };
+export type NodesPush = { type: 'nodes'; nodes: NodeSummary[] } | LabClosingPush;
+
+/**
+ * The lab is closing (the app quits): its nodes stop gracefully, masters before their replicas so
+ * that a master's SHUTDOWN can wait for its replicas to catch up. Pushed when each step begins and
+ * once more when every node has stopped (`stopping` empty, `stopped === total`).
+ */
+export interface LabClosingPush {
+  type: 'closing';
+  /** Nodes that were running when the lab began to close. */
+  total: number;
+  stopped: number;
+  /** Names of the nodes stopping now. */
+  stopping: string[];
+}
 
 export const NODES_PARAM_CHECKS = {
   listNodes: () => [],

@@ -1,5 +1,6 @@
 // Replication between lab nodes: the call that links a node to a master (or promotes it), FAILOVER
 // and its abort, and how a replica's master is reported.
+import type { LinkRelayInfo } from './links.js';
 import type { NodeSummary } from './nodes.js';
 import { nodeId, type ParamChecks } from './param-checks.js';
 
@@ -12,6 +13,11 @@ export interface MasterPointer {
   port: number;
   nodeId: string | null;
   linkStatus: 'up' | 'down';
+  /**
+   * Set when master_host:master_port is one of the lab's link relays rather than the master itself:
+   * the replica reaches `nodeId` through it, and `port` above is the relay's.
+   */
+  relay: LinkRelayInfo | null;
 }
 
 /** Start a stopped node, or restart a running one. */

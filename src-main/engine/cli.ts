@@ -27,7 +27,20 @@ if (argv[0] === '-h' || argv[0] === '--help') {
   process.exit(0);
 }
 
-const starting = startNode({ argv, logToStdout: true, onExit: (code) => process.exit(code) });
+// A node that crashed on purpose (DEBUG SEGFAULT, PANIC, ASSERT, OOM) reports the status of a
+// process killed by that signal; the process then dies by the signal itself, as redis-server does,
+// so a supervisor sees the same end.
+const CRASH_SIGNALS: Record<number, NodeJS.Signals> = { 134: 'SIGABRT', 139: 'SIGSEGV' };
+
+const starting = startNode({
+  argv,
+  logToStdout: true,
+  onExit(code) {
+    const signal = CRASH_SIGNALS[code];
+    if (signal) process.kill(process.pid, signal);
+    process.exit(code);
+  },
+});
 
 // Handlers go in before startup completes: a signal right after "Ready to accept connections"
 // must still get a clean shutdown, not Node's default termination.

@@ -10,3 +10,5 @@ export { catRepr, needsRepr, splitArgs } from './protocol/sds-quoting.js';
 // Reading an RDB file without a node (its aux fields: repl-id, repl-offset, ...), for the lab host
 // to tell what a stopped node would load if it started.
 export { readRdbFile } from './persistence/rdb/rdb-reader.js';
+// The Redis version the nodes answer as (the desktop app's About box shows it).
+export { REDIS_VERSION } from './util/version.js';

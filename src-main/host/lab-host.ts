@@ -10,11 +10,14 @@
 //   access/       browser mode's token (stored, rotatable) and last HTTP port
 //   history/      every node's INFO once a second in lab.db, lag in bytes and seconds, sync spans
 //   export/       the log archive of a time range (also `replica-lab export` for a stopped lab)
+//   links/        the lab-owned TCP relay on each link the lab makes, and the faults applied there
+//   load/         the write load generator: a worker thread per master under load
 //   console/      a redis-cli-like console per node, over a client connection of its own
 //   node-panel/   a node's INFO everything and the files in its directory, on request
 //   backlog/      a master's backlog range, its replicas' offsets in it and whether each could resume
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type {
   AddNodeOptions,
   BacklogView,
@@ -28,8 +31,11 @@ import type {
   LabEvent,
   LabPush,
   NodePanelData,
+  LoadOptions,
+  LoadStatus,
   NodeSummary,
   RemoveNodeOptions,
+  SlowLinkLimits,
   StaleStartWarning,
   StartAction,
 } from '../api/index.js';
@@ -40,8 +46,12 @@ import { EventRecorder } from './events/event-recorder.js';
 import { LabPushes } from './events/lab-pushes.js';
 import { ExportService } from './export/export-service.js';
 import { HistoryRecorder } from './history/history-recorder.js';
+import { LinkFaults } from './links/link-faults.js';
+import { LinkRelays } from './links/link-relays.js';
+import { LoadGenerators } from './load/load-generators.js';
 import { InfoPoller } from './metrics/info-poller.js';
 import { NodePanelService } from './node-panel/node-panel-service.js';
+import { DEFAULT_LOG_ROTATION, type LogRotationOptions } from './nodes/log-rotation.js';
 import { NodeLifecycle } from './nodes/node-lifecycle.js';
 import { NodeRegistry } from './nodes/node-registry.js';
 import { NodeSummaries } from './nodes/node-summary.js';
@@ -56,8 +66,12 @@ export interface LabHostOptions {
   dataDir: string;
   /** The bundled worker entry, out/main/node-worker.js (the caller knows where the bundle is). */
   workerScript: string;
+  /** The load generator's worker entry; by default load-worker.js beside `workerScript`. */
+  loadWorkerScript?: string;
   /** Browser mode: exported archives are offered as downloads (else they stay in <dataDir>/exports). */
   offersDownloads?: boolean;
+  /** When node logs rotate and how many parts are kept (default: DEFAULT_LOG_ROTATION). */
+  logRotation?: Partial<LogRotationOptions>;
 }
 
 const DEFAULT_EVENT_LIMIT = 100;
@@ -81,6 +95,9 @@ export class LabHost implements LabApi {
     private readonly consoles: ConsoleService,
     private readonly panels: NodePanelService,
     private readonly backlogs: BacklogService,
+    private readonly relays: LinkRelays,
+    private readonly faults: LinkFaults,
+    private readonly loads: LoadGenerators,
   ) {}
 
   /** Where exported archives are written (browser mode serves its downloads from here). */
@@ -99,9 +116,17 @@ export class LabHost implements LabApi {
     const registry = new NodeRegistry();
     const pushes = new LabPushes();
     const events = new EventRecorder(store.events, pushes);
-    const summaries = new NodeSummaries(registry, pushes);
+    const relays = new LinkRelays(registry);
+    const summaries = new NodeSummaries(registry, pushes, relays);
     const info = new InfoPoller(registry, () => summaries.push());
-    const links = new ReplicationLinks(registry, store.nodes, events, info, summaries);
+    const links = new ReplicationLinks(registry, store.nodes, events, info, summaries, relays);
+    const faults = new LinkFaults(registry, relays, events, info, summaries);
+    const loads = new LoadGenerators(
+      options.loadWorkerScript ?? join(dirname(options.workerScript), 'load-worker.js'),
+      registry,
+      events,
+      pushes,
+    );
     const lifecycle = new NodeLifecycle({
       dataDir: options.dataDir,
       backend: new WorkerThreadBackend(options.workerScript),
@@ -112,15 +137,20 @@ export class LabHost implements LabApi {
       summaries,
       info,
       links,
+      relays,
+      logRotation: { ...DEFAULT_LOG_ROTATION, ...options.logRotation },
     });
     for (const stored of store.nodes.list()) lifecycle.track(stored);
     const recorder = new HistoryRecorder(store.history, registry, info, (push) => pushes.emit(push));
     pushes.subscribe((push) => {
-      if (push.type === 'log') recorder.logLine(push.nodeId, push.line);
+      if (push.type === 'log') {
+        recorder.logLine(push.nodeId, push.line);
+        faults.logLine(push.nodeId, push.line);
+      }
     });
     recorder.start();
     info.start();
-    const failovers = new Failovers(registry, store.nodes, events, info, summaries);
+    const failovers = new Failovers(registry, store.nodes, events, info, summaries, relays);
     const staleMaster = new StaleMasterCheck(registry, store.nodes, summaries, links, lifecycle, events);
     const access = new BrowserAccess(store.settings);
     const exports = new ExportService(
@@ -145,6 +175,9 @@ export class LabHost implements LabApi {
       consoles,
       new NodePanelService(registry),
       new BacklogService(registry, recorder),
+      relays,
+      faults,
+      loads,
     );
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
@@ -178,7 +211,8 @@ export class LabHost implements LabApi {
     return this.lifecycle.restart(id);
   }
 
-  removeNode(id: string, options: RemoveNodeOptions): Promise<void> {
+  async removeNode(id: string, options: RemoveNodeOptions): Promise<void> {
+    await this.loads.forget(id);
     return this.lifecycle.remove(id, options);
   }
 
@@ -242,17 +276,52 @@ export class LabHost implements LabApi {
     return this.backlogs.backlog(masterId);
   }
 
+  cutLink(replicaId: string): Promise<NodeSummary> {
+    return this.faults.cut(replicaId);
+  }
+
+  restoreLink(replicaId: string): Promise<NodeSummary> {
+    return this.faults.restore(replicaId);
+  }
+
+  stallLink(replicaId: string): Promise<NodeSummary> {
+    return this.faults.stall(replicaId);
+  }
+
+  slowLink(replicaId: string, limits: SlowLinkLimits): Promise<NodeSummary> {
+    return this.faults.slow(replicaId, limits);
+  }
+
+  startLoad(masterId: string, options: LoadOptions): Promise<LoadStatus> {
+    return this.loads.start(masterId, options);
+  }
+
+  stopLoad(masterId: string): Promise<LoadStatus | null> {
+    return this.loads.stop(masterId);
+  }
+
+  async listLoads(): Promise<LoadStatus[]> {
+    return this.loads.list();
+  }
+
   async rotateToken(): Promise<{ token: string }> {
     return { token: this.access.rotate() };
   }
 
-  /** Stops every node gracefully and closes the store. Nodes keep their "should run" flag for next time. */
+  /**
+   * Stops every node gracefully (masters before their replicas, with `closing` pushes as it goes)
+   * and closes the store. Nodes keep their "should run" flag for next time.
+   */
   async close(): Promise<void> {
     if (this.registry.isClosing) return;
     this.registry.markClosing();
     this.info.stop();
     this.consoles.closeAll();
-    await this.lifecycle.stopAll('stopped because the lab is closing');
+    await this.loads.stopAll();
+    await this.lifecycle.stopAll('stopped because the lab is closing', ({ total, stopped, stopping }) =>
+      this.pushes.emit({ type: 'closing', total, stopped, stopping: stopping.map((node) => node.stored.name) }),
+    );
+    await this.relays.closeAll();
     this.recorder.stop();
     this.pushes.clear();
     this.store.close();

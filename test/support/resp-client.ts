@@ -16,6 +16,7 @@ export type Reply =
   | { set: Reply[] }
   | { push: Reply[] }
   | { double: string }
+  | { attributes: Array<[Reply, Reply]>; reply: Reply }
   | boolean;
 
 class Incomplete extends Error {}
@@ -76,6 +77,14 @@ function parseReply(buf: Buffer, pos: number): [Reply, number] {
       const map: Array<[Reply, Reply]> = [];
       for (let i = 0; i < items.length; i += 2) map.push([items[i]!, items[i + 1]!]);
       return [{ map }, p];
+    }
+    case '|': {
+      // Attributes describe the reply that follows them; they come back together.
+      const [items, p] = aggregate(Number(line) * 2, next);
+      const attributes: Array<[Reply, Reply]> = [];
+      for (let i = 0; i < items.length; i += 2) attributes.push([items[i]!, items[i + 1]!]);
+      const [reply, end] = parseReply(buf, p);
+      return [{ attributes, reply }, end];
     }
     default:
       throw new Error(`unexpected RESP type byte ${JSON.stringify(type)} in ${JSON.stringify(buf.toString('latin1', pos, pos + 40))}`);
@@ -182,6 +191,7 @@ export function show(r: Reply): unknown {
     if ('map' in r) return { map: r.map.map(([k, v]) => [show(k), show(v)]) };
     if ('set' in r) return { set: r.set.map(show) };
     if ('push' in r) return { push: r.push.map(show) };
+    if ('attributes' in r) return { attributes: r.attributes.map(([k, v]) => [show(k), show(v)]), reply: show(r.reply) };
   }
   return r;
 }

@@ -44,13 +44,14 @@ export interface RunningServer {
 export async function startServer(
   kind: 'ours' | 'redis',
   args: string[] = [],
-  opts: { port?: number; dir?: string; timeoutMs?: number } = {},
+  opts: { port?: number; dir?: string; timeoutMs?: number; configFile?: string } = {},
 ): Promise<RunningServer> {
   const port = opts.port ?? (await freePort());
   const dir = opts.dir ?? tempDir();
   const bin = kind === 'ours' ? OUR_SERVER_BIN : 'redis-server';
   const base = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--logfile', ''];
-  const proc = spawn(bin, [...base, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A config file comes first, as redis-server requires; the arguments after it override it.
+  const proc = spawn(bin, [...(opts.configFile ? [opts.configFile] : []), ...base, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));

@@ -100,7 +100,12 @@ describe('the lab UI in browser mode', () => {
     assert.ok(write && read, JSON.stringify(commands));
     const port = (command: string): number => Number(/^redis-cli -p (\d+) /.exec(command)![1]);
     assert.match(redisCli(port(write), ['INFO', 'replication']), /^role:master\r?$/m);
-    assert.match(redisCli(port(read), ['INFO', 'replication']), new RegExp(`^master_port:${port(write)}\\r?$`, 'm'));
+    // The replica reaches the master through the lab's relay on its link: master_link_status up, and
+    // the master lists it.
+    await waitUntil('the replica reports its link up', () =>
+      /^master_link_status:up\r?$/m.test(redisCli(port(read), ['INFO', 'replication'])),
+    );
+    assert.match(redisCli(port(write), ['INFO', 'replication']), new RegExp(`^slave\\d+:ip=127\\.0\\.0\\.1,port=${port(read)},`, 'm'));
     assert.equal(redisCli(port(write), ['SET', 'greeting', 'hello']), 'OK');
     await waitUntil('the replica serves the write', () => redisCli(port(read), ['GET', 'greeting']) === 'hello');
     for (const step of ['Cut a link', 'Crash the master', 'Fail over']) assert.ok((await guide.innerText()).includes(step), step);

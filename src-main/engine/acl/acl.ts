@@ -14,7 +14,8 @@ import { checkCommand, channelAllowed, Denial, type Denied } from './check.js';
 import { AclLog, type AclLogContext, type AclLogReason } from './acl-log.js';
 import { AclUser } from './user.js';
 import { applyUserRule, hashPassword, hasSpaces, mergeSelectorArguments, RULE_ERROR_TEXT, type RuleContext } from './rules.js';
-import { loadAclFile, saveAclFile, type Users } from './acl-file.js';
+import { loadAclFile, saveAclFile, sortedUsers, type Users } from './acl-file.js';
+import { describeUser } from './describe.js';
 import { clientInfoString, clientTypeName } from '../core/client-info.js';
 
 export const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
@@ -186,6 +187,15 @@ export class Acl implements AccessControl {
   // --- managing users ----------------------------------------------------------------------
 
   /** Users in name order (ACL LIST, ACL USERS). */
+  /**
+   * The users as CONFIG REWRITE writes them (rewriteConfigUserOption): ACL LIST's lines, or null
+   * when an aclfile holds them.
+   */
+  configUserLines(): string[] | null {
+    if (this.server.config.str('aclfile') !== '') return null;
+    return sortedUsers(this.users).map((u) => `user ${u.name} ${describeUser(u, this.commands)}`);
+  }
+
   allUsers(): Users {
     return this.users;
   }

@@ -5,19 +5,23 @@ import { replyHelp } from './server.js';
 import { Config } from '../config/config.js';
 import { findDirective } from '../config/directives.js';
 import { globMatch } from '../util/glob.js';
-import { rewriteConfigFile } from '../core/config-rewrite.js';
-import type { Replication } from '../replication/replication.js';
+import { rewriteConfigFile, type RuntimeState } from '../core/config-rewrite.js';
 import type { NodeServices } from './node-services.js';
 import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
+import type { DebugSubcommand } from './debug-subcommand.js';
+import { strerror } from '../config/errors.js';
 
 function configGet(client: Client, argv: BinaryString[]): void {
   const matched: [string, string][] = [];
   const seen = new Set<string>();
   const config = client.server.config;
   for (const pattern of argv.slice(2)) {
+    // Hidden (debugging) directives answer their exact name only, not a pattern.
+    const isPattern = /[[*?]/.test(pattern);
     for (const name of Config.names()) {
       if (seen.has(name) || !globMatch(pattern, name, true)) continue;
+      if (isPattern && findDirective(name)?.hidden) continue;
       seen.add(name);
       matched.push([name, config.render(name)]);
     }
@@ -86,15 +90,42 @@ function configResetStat(client: Client): void {
   client.reply.ok();
 }
 
-function configRewrite(replication: Replication, client: Client): void {
+/** DEBUG CONFIG-REWRITE-FORCE-ALL: CONFIG REWRITE writing every directive, defaults included. */
+export function configDebugSubcommands(node: NodeServices): DebugSubcommand[] {
+  return [
+    {
+      name: 'config-rewrite-force-all',
+      argc: 2,
+      handler(client) {
+        const server = client.server;
+        try {
+          // Without a config file Redis's rewriteConfig(NULL) fails with EFAULT.
+          if (server.configFile === null) throw Object.assign(new Error('Bad address'), { code: 'EFAULT' });
+          rewriteConfigFile(server.configFile, server.config, runtimeState(node), { forceAll: true });
+        } catch (err) {
+          client.reply.error(`ERR CONFIG-REWRITE-FORCE-ALL failed: ${strerror(err)}`);
+          return;
+        }
+        client.reply.ok();
+      },
+    },
+  ];
+}
+
+/** What CONFIG REWRITE writes besides the directive table: the master of the moment, the ACL users. */
+function runtimeState(node: NodeServices): RuntimeState {
+  const link = node.replication.link;
+  return { master: link ? { host: link.host, port: link.port } : null, users: node.acl.configUserLines() };
+}
+
+function configRewrite(node: NodeServices, client: Client): void {
   const server = client.server;
   if (server.configFile === null) {
     client.reply.error('ERR The server is running without a config file');
     return;
   }
   try {
-    const link = replication.link;
-    rewriteConfigFile(server.configFile, server.config, { master: link ? { host: link.host, port: link.port } : null });
+    rewriteConfigFile(server.configFile, server.config, runtimeState(node));
   } catch (err) {
     server.logger.warning(`CONFIG REWRITE failed: ${(err as Error).message}`);
     client.reply.error(`ERR Rewriting config file: ${(err as Error).message}`);
@@ -173,7 +204,7 @@ export function configCommands(node: NodeServices): CommandSpec[] {
           flags: [...ADMIN],
           summary: 'Rewrite the configuration file with the in memory configuration',
           since: '2.8.0',
-          handler: (client) => configRewrite(node.replication, client),
+          handler: (client) => configRewrite(node, client),
         }),
         sub({
           name: 'help',

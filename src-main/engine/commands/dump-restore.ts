@@ -63,7 +63,7 @@ function restore(client: Client, argv: BinaryString[]): void {
     client.reply.error('ERR Invalid TTL value, must be >= 0');
     return;
   }
-  const parsed = parseDumpPayload(Buffer.from(argv[3]!, 'latin1'));
+  const parsed = parseDumpPayload(Buffer.from(argv[3]!, 'latin1'), { skipChecksum: client.server.debugKnobs.skipChecksumValidation });
   if (!parsed.ok) {
     client.reply.error(parsed.error);
     return;

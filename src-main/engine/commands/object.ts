@@ -44,7 +44,7 @@ export function objectEncoding(value: Value, header: number): string {
  * OBJECT REFCOUNT: only the shared integers 0..9999 (which tryObjectEncoding hands out unless an
  * LRU/LFU policy with a maxmemory limit needs a clock per key) have more than one reference.
  */
-function refCount(client: Client, value: Value, header: number): number {
+export function refCount(client: Client, value: Value, header: number): number {
   if (typeof value !== 'string' || stringEncodingHint(header) !== STRING_ENCODING_AUTO) return 1;
   const config = client.server.config;
   const perKeyClock = config.int('maxmemory') !== 0 && /lru|lfu/.test(config.str('maxmemory-policy'));

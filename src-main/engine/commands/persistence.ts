@@ -9,7 +9,10 @@ import { ERR, is } from '../core/replies.js';
 import type { NodePersistence } from '../persistence/node-persistence.js';
 import type { NodeServices } from './node-services.js';
 import type { DebugSubcommand } from './debug-subcommand.js';
-import { describeReloadFailure, loadRdbBufferSync } from '../persistence/rdb/rdb-load.js';
+import { describeReloadFailure, DuplicateKeyError, loadRdbBufferSync } from '../persistence/rdb/rdb-load.js';
+import { blockClient, blockingDenied, unblockClient } from '../core/blocking.js';
+import { AofLoadError } from '../persistence/aof/aof-load.js';
+import { crashNode, panicLines, SIGABRT_STATUS } from './debug-crash.js';
 import { DatasetDigest, digestValueHex } from '../persistence/digest.js';
 import { toRdbValue } from '../persistence/value-adapters.js';
 
@@ -72,16 +75,20 @@ function bgrewriteaof(persistence: NodePersistence, client: Client): void {
   }
 }
 
-/** DEBUG RELOAD [NOSAVE]: save, then load the file back in place of the dataset. */
+/**
+ * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save (unless NOSAVE), empty the dataset (unless NOFLUSH),
+ * and load the file back. With NOFLUSH the file's keys are added to the dataset: MERGE lets the
+ * file's value win for a key in both; without MERGE such a key is fatal, as in Redis.
+ */
 function debugReload(persistence: NodePersistence, client: Client, argv: BinaryString[]): void {
   let saveFirst = true;
+  let flush = true;
+  let merge = false;
   for (const option of argv.slice(2)) {
     if (is(option, 'nosave')) saveFirst = false;
-    else if (is(option, 'merge') || is(option, 'noflush')) {
-      // Loading is all-or-nothing into a fresh keyspace here (load.ts), so merging is not offered.
-      client.reply.error('ERR DEBUG RELOAD MERGE and NOFLUSH are not supported by this server.');
-      return;
-    } else {
+    else if (is(option, 'noflush')) flush = false;
+    else if (is(option, 'merge')) merge = true;
+    else {
       client.reply.error('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
       return;
     }
@@ -93,9 +100,17 @@ function debugReload(persistence: NodePersistence, client: Client, argv: BinaryS
     return;
   }
   try {
-    const result = loadRdbBufferSync(server, readFileSync(rdb.filePath), { source: rdb.filePath });
+    const result = loadRdbBufferSync(server, readFileSync(rdb.filePath), {
+      source: rdb.filePath,
+      mergeDuplicates: flush ? undefined : merge ? 'replace' : 'refuse',
+    });
     rdb.lastLoad = { keysLoaded: result.keysLoaded, keysExpired: result.keysExpired };
   } catch (err) {
+    if (err instanceof DuplicateKeyError) {
+      server.logger.warning(err.message);
+      crashNode(client, panicLines('Duplicated key found in RDB file #rdb.c:3088'), SIGABRT_STATUS);
+      return;
+    }
     // The dataset stays as it was (the load is all or nothing); redis-server would be left
     // with the keys read before the damage.
     for (const { verbose, text } of describeReloadFailure(err)) server.logger[verbose ? 'verbose' : 'warning'](text);
@@ -106,12 +121,51 @@ function debugReload(persistence: NodePersistence, client: Client, argv: BinaryS
   client.reply.ok();
 }
 
-/** computeDatasetDigest over every stored key, logically expired ones included. */
-function debugDigest(client: Client, argv: BinaryString[]): void {
-  if (argv.length !== 2) {
-    client.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try DEBUG HELP.`);
+/**
+ * DEBUG LOADAOF: write out the AOF buffer, empty the dataset and load the AOF files again from
+ * their manifest. Redis serves other clients -LOADING meanwhile (it processes events while
+ * loading) and answers the caller at the end; so does this node, whose AOF load is asynchronous.
+ */
+function debugLoadAof(persistence: NodePersistence, client: Client): void {
+  const server = client.server;
+  if (!server.config.bool('appendonly')) {
+    // Redis 7.0 dereferences a missing manifest here and crashes; refusing is the useful answer.
+    client.reply.error('ERR Error trying to load the AOF files, check server logs.');
+    server.logger.warning('DEBUG LOADAOF: appendonly is off, there are no AOF files to load.');
     return;
   }
+  if (blockingDenied(client)) {
+    client.reply.error('ERR DEBUG LOADAOF cannot run inside MULTI or a script on this node.');
+    return;
+  }
+  // The caller waits for the end of the load (CLIENT UNBLOCK or a disconnect end only its wait).
+  let waiting = true;
+  blockClient(client, { deadline: 0, ended: () => (waiting = false) });
+  const answer = (reply: () => void): void => {
+    if (!waiting) return;
+    reply();
+    unblockClient(client);
+  };
+  persistence.aof.reloadForDebug().then(
+    () => {
+      server.logger.warning('Append Only File loaded by DEBUG LOADAOF');
+      answer(() => client.reply.ok());
+    },
+    (err: unknown) => {
+      // A damaged AOF is fatal in Redis here as at start (loadSingleAppendOnlyFile exits): the
+      // loader logged why; the node ends with status 1, answering no one.
+      if (err instanceof AofLoadError) {
+        server.onExit(1);
+        return;
+      }
+      server.logger.warning(`DEBUG LOADAOF failed: ${(err as Error).message}`);
+      answer(() => client.reply.error('ERR Error trying to load the AOF files, check server logs.'));
+    },
+  );
+}
+
+/** computeDatasetDigest over every stored key, logically expired ones included. */
+function debugDigest(client: Client): void {
   const digest = new DatasetDigest();
   for (const db of client.server.keyspace.dbs) {
     for (const [key, value, expireAt] of db.entries()) {
@@ -137,8 +191,9 @@ function debugDigestValue(client: Client, argv: BinaryString[]): void {
 export function persistenceDebugSubcommands(node: NodeServices): DebugSubcommand[] {
   return [
     { name: 'reload', handler: (client, argv) => debugReload(node.persistence, client, argv) },
-    { name: 'digest', handler: debugDigest },
-    { name: 'digest-value', handler: debugDigestValue },
+    { name: 'loadaof', argc: 2, handler: (client) => debugLoadAof(node.persistence, client) },
+    { name: 'digest', argc: 2, handler: debugDigest },
+    { name: 'digest-value', argc: [2, Infinity], handler: debugDigestValue },
   ];
 }
 

@@ -9,6 +9,7 @@ import type { Replication } from '../replication/replication.js';
 import type { NodeServices } from './node-services.js';
 import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
+import type { DebugSubcommand } from './debug-subcommand.js';
 
 const REPLICAOF_ARGUMENTS: CommandDocArgument[] = [
   {
@@ -128,6 +129,33 @@ function wait(replication: Replication, client: Client, argv: BinaryString[]): v
   }
   replication.waiters.add(client, offset, replicas, timeout);
   replication.requestAcks();
+}
+
+/** The DEBUG subcommands about replication (debug.ts lists them under DEBUG). */
+export function replicationDebugSubcommands(node: NodeServices): DebugSubcommand[] {
+  return [
+    {
+      // A new replication history: no replica may continue the old one with a partial resync.
+      name: 'change-repl-id',
+      argc: 2,
+      handler(client) {
+        client.server.logger.warning('Changing replication IDs after receiving DEBUG change-repl-id');
+        node.replication.ids.change();
+        node.replication.ids.clearSecondary();
+        client.reply.ok();
+      },
+    },
+    {
+      // The command goes to the replicas (and the backlog) only: the master's own data and AOF do
+      // not change, so the two diverge on purpose.
+      name: 'replicate',
+      argc: [3, Infinity],
+      handler(client, argv) {
+        node.replication.replicateForDebug(argv.slice(2));
+        client.reply.ok();
+      },
+    },
+  ];
 }
 
 export function replicationCommands(node: NodeServices): CommandSpec[] {

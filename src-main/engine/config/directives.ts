@@ -18,6 +18,11 @@ interface Common {
   mutable: boolean;
   /** False when we accept the directive only so real redis.conf files load. */
   applies?: boolean;
+  /**
+   * Redis's HIDDEN_CONFIG (its debugging directives): CONFIG GET shows it only when asked by its
+   * exact name, never for a pattern such as `*`.
+   */
+  hidden?: boolean;
 }
 
 export type Directive = Common &
@@ -163,6 +168,18 @@ export const DIRECTIVES: Directive[] = [
   bool('rdb-del-sync-files', false),
   special('dir', '', 'dir'),
   bool('rdb-save-incremental-fsync', true),
+  // Debugging directives (hidden): slow down saving and loading per key, in microseconds (a
+  // negative value -n sleeps 1 microsecond with probability 1/n), and how many bytes a load reads
+  // between two turns of serving clients.
+  int('rdb-key-save-delay', 0, -INT_MAX - 1, INT_MAX, true, { hidden: true }),
+  int('key-load-delay', 0, -INT_MAX - 1, INT_MAX, true, { hidden: true }),
+  int('loading-process-events-interval-bytes', 2 * 1024 * 1024, 1024, INT_MAX, true, { hidden: true }),
+  // Redis's software watchdog (SIGALRM stack traces of a blocked event loop) and exit() instead of
+  // abort() on a panic: accepted and shown; a node here reports a blocked loop through LATENCY.
+  int('watchdog-period', 0, 0, INT_MAX, true, { hidden: true, applies: false }),
+  bool('use-exit-on-panic', false, true, { hidden: true, applies: false }),
+  // 7.0.15's switch for Lua's deprecated getfenv/setfenv/newproxy; fixed at start.
+  bool('lua-enable-deprecated-api', false, false, { hidden: true }),
 
   // Replication
   special('replicaof', '', 'replicaof', false, { aliases: ['slaveof'] }),

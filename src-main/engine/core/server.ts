@@ -59,7 +59,8 @@ export class Server {
   readonly commands: CommandTable;
   readonly propagation = new Propagation();
   /** Every write, as the commands that reproduce it: what the AOF and the replicas record. */
-  readonly writeFeed = new WriteFeed(this.propagation);
+  /** Nothing done while a dataset loads is propagated (Redis's shouldPropagate: the AOF replay of DEBUG LOADAOF). */
+  readonly writeFeed = new WriteFeed(this.propagation, () => this.loading.current === null);
   readonly clients = new Map<number, Client>();
   readonly info = new InfoRegistry(this);
   readonly keyspaceEvents = new KeyspaceEvents();
@@ -129,6 +130,20 @@ export class Server {
   private lastMetricsSample = 0;
   /** DEBUG SET-ACTIVE-EXPIRE. */
   activeExpireEnabled = true;
+  /** The switches DEBUG's knobs set (debug.c's server.* debugging fields); see commands/debug-knobs.ts. */
+  readonly debugKnobs = {
+    /** DEBUG PAUSE-CRON: the periodic jobs (this cron, persistence's, replication's) skip their turns. */
+    cronPaused: false,
+    /** DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE payloads and RDB files load without their CRC checked. */
+    skipChecksumValidation: false,
+    /** DEBUG AOF-FLUSH-SLEEP: microseconds the AOF waits before each write of its buffer. */
+    aofFlushSleepMicros: 0,
+    /** DEBUG SET-DISABLE-DENY-SCRIPTS: commands flagged noscript may run from scripts. */
+    disableDenyScripts: false,
+    /** DEBUG REPLYBUFFER PEAK-RESET-TIME (ms, -1 never) and RESIZING: kept for CLIENT/INFO parity. */
+    replyBufferPeakResetTime: 5000,
+    replyBufferResizing: true,
+  };
   private readonly activeExpire = new ActiveExpireCycle();
 
   constructor(
@@ -277,6 +292,7 @@ export class Server {
    * shutdown waiting for its replicas.
    */
   private cron(): void {
+    if (this.debugKnobs.cronPaused) return;
     this.shutdownControl.cron();
     if (this.activeExpireEnabled) {
       this.activeExpire.run(this.keyspace, this.config.int('hz'), this.config.int('active-expire-effort'));

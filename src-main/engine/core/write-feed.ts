@@ -26,9 +26,17 @@ const EXEC: BinaryString[] = ['EXEC'];
 export class WriteFeed {
   private listeners: WriteListener[] = [];
 
-  constructor(propagation: Propagation) {
-    propagation.onPropagate = (dbIndex, argv) => this.publish(dbIndex, argv);
-    propagation.onPropagateUnit = (effects) => this.publishUnit(effects);
+  constructor(
+    propagation: Propagation,
+    /** False while nothing may enter the feed (a dataset is loading). */
+    private readonly open: () => boolean = () => true,
+  ) {
+    propagation.onPropagate = (dbIndex, argv) => {
+      if (this.open()) this.publish(dbIndex, argv);
+    };
+    propagation.onPropagateUnit = (effects) => {
+      if (this.open()) this.publishUnit(effects);
+    };
   }
 
   /** Adds a subscriber; returns the function that removes it. */

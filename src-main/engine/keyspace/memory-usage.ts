@@ -54,8 +54,13 @@ export function allocationSize(n: number): number {
   return Math.ceil(n / step) * step;
 }
 
+/** DEBUG STRUCTSIZE: the sizes of Redis's C structures this model counts with. */
+export function structSizes(): string {
+  return `bits:64 robj:${ROBJ} dictentry:${DICT_ENTRY} sdshdr5:1 sdshdr8:3 sdshdr16:5 sdshdr32:9 sdshdr64:17 `;
+}
+
 /** sdsZmallocSize of an sds made for `length` bytes (sdsnewlen's header type, plus the NUL). */
-function sdsSize(length: number): number {
+export function sdsSize(length: number): number {
   const header = length < 32 ? 1 : length < 256 ? 3 : length < 65536 ? 5 : length < 2 ** 32 ? 9 : 17;
   return allocationSize(header + length + 1);
 }

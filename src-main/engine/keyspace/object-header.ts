@@ -123,6 +123,11 @@ export function withAccessHistory(header: number, lfu: LfuSettings | null, histo
   return hint | (((lru % 2 ** 24) + 2 ** 24) % 2 ** 24);
 }
 
+/** The object's 24-bit lru field (an LRU clock in seconds, or LFU's minutes and counter), as DEBUG OBJECT prints it. */
+export function lruField(header: number): number {
+  return header & LRU_MASK;
+}
+
 /** estimateObjectIdleTime in seconds, as OBJECT IDLETIME reports it. */
 export function idleSeconds(header: number): number {
   const clock = lruClock();

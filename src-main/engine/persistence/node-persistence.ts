@@ -119,6 +119,7 @@ export class NodePersistence {
   }
 
   private cron(): void {
+    if (this.server.debugKnobs.cronPaused) return; // serverCron runs these; DEBUG PAUSE-CRON stops it
     this.rdb.cron();
     this.aof.cron();
   }

@@ -8,15 +8,17 @@ import type { NodePersistence } from './node-persistence.js';
 export function persistenceInfoSection(server: Server, persistence: NodePersistence): InfoFields {
   const { rdb, aof } = persistence;
   const loading = server.loading.current;
+  // The job Redis would have forked for, if one runs (a BGSAVE or an AOF rewrite).
+  const job = rdb.progress ?? aof.rewriteProgress;
   const fields: InfoFields = [
     ['loading', loading ? 1 : 0],
     ['async_loading', 0],
     ['current_cow_peak', 0],
     ['current_cow_size', 0],
     ['current_cow_size_age', 0],
-    ['current_fork_perc', '0.00'],
-    ['current_save_keys_processed', 0],
-    ['current_save_keys_total', 0],
+    ['current_fork_perc', job && job.keysTotal > 0 ? ((job.keysProcessed / job.keysTotal) * 100).toFixed(2) : '0.00'],
+    ['current_save_keys_processed', job?.keysProcessed ?? 0],
+    ['current_save_keys_total', job?.keysTotal ?? 0],
     ['rdb_changes_since_last_save', server.keyspace.dirty],
     ['rdb_bgsave_in_progress', rdb.inProgress ? 1 : 0],
     ['rdb_last_save_time', rdb.lastSaveTime],

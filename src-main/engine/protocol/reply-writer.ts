@@ -139,6 +139,20 @@ export class ReplyWriter {
     else this.bulk(text);
   }
 
+  /** A big number (addReplyBigNum): `(` in RESP3, a bulk of its digits in RESP2. */
+  bigNumber(digits: string): void {
+    if (this.protocol === 3) this.ascii(`(${digits}\r\n`);
+    else this.bulk(digits);
+  }
+
+  /**
+   * Attributes of the reply that follows (addReplyAttributeLen): `|n` then n key/value pairs.
+   * RESP3 only; a RESP2 client has no way to receive them, so callers skip them there.
+   */
+  attributeHeader(pairs: number): void {
+    this.ascii(`|${pairs}\r\n`);
+  }
+
   /** `#t`/`#f` in RESP3, the integers 1/0 in RESP2. */
   bool(value: boolean): void {
     if (this.protocol === 3) this.ascii(value ? '#t\r\n' : '#f\r\n');

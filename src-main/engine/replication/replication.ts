@@ -117,6 +117,11 @@ export class Replication {
     this.feedEncoded(argv);
   }
 
+  /** DEBUG REPLICATE: a command into the stream without running it here (replicationFeedSlaves, dictid -1). */
+  replicateForDebug(argv: BinaryString[]): void {
+    this.feedCommand(NO_DB, argv);
+  }
+
   private feedEncoded(argv: readonly BinaryString[]): void {
     const length = this.encoder.encode(argv); // before reading .bytes: a big command gets its own
     this.feedStream(this.encoder.bytes, length);
@@ -331,6 +336,7 @@ export class Replication {
 
   /** replicationCron, once per second. */
   private cron(): void {
+    if (this.server.debugKnobs.cronPaused) return; // serverCron runs replicationCron; DEBUG PAUSE-CRON stops it
     const config = this.server.config;
     this.failover.cron();
     if (this.aofRestartPending) this.restartAof();

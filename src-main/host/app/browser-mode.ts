@@ -15,7 +15,7 @@ export async function runBrowserMode(argv: readonly string[], mainDir: string): 
     const args = parseLabArgs(argv, true);
     const dataDir = args.dataDir ?? defaultBrowserDataDir();
     const paths = bundlePaths(mainDir);
-    lab = await LabHost.open({ dataDir, workerScript: paths.workerScript, offersDownloads: true });
+    lab = await LabHost.open({ dataDir, workerScript: paths.workerScript, offersDownloads: true, logRotation: args.logRotation });
     if (args.rotateToken) lab.access.rotate();
     const server = await serveOnStablePort(
       { lab, access: lab.access, rendererDir: paths.rendererDir, port: args.httpPort, exportsDir: lab.exportsDir },
@@ -28,9 +28,10 @@ export async function runBrowserMode(argv: readonly string[], mainDir: string): 
       if (stopping) return;
       stopping = true;
       process.stderr.write(`ReplicaLab: ${signal}: stopping the nodes\n`);
-      void server
+      // The lab first, while the tabs are still connected: they show its progress (closing pushes).
+      void openLab
         .close()
-        .then(() => openLab.close())
+        .then(() => server.close())
         .then(
           () => process.exit(0),
           (error: unknown) => {

@@ -1,7 +1,11 @@
+// For `npm start` in a checkout only: the packaged app (`npm run dist`) has better-sqlite3 rebuilt
+// for Electron by electron-builder and loads it normally, without any of this.
+//
 // better-sqlite3 is a native addon, and a native addon is built for one ABI: `npm install` builds it
 // for the Node that ran npm, which is what browser mode, the CLI and the tests use. Electron embeds
 // a different Node ABI, so the Electron window needs its own build of the same addon. Rebuilding
-// node_modules in place (what @electron/rebuild does) would break browser mode and the tests, so
+// node_modules in place (what @electron/rebuild and electron-builder's install-app-deps do) would
+// break browser mode and the tests, so
 // the launcher keeps the Electron build beside it, in node_modules/.cache, and tells Electron's main
 // process where it is (REPLICALAB_SQLITE_BINDING, read by store/lab-store.ts as better-sqlite3's
 // `nativeBinding`). It is made once per Electron version: first from better-sqlite3's published

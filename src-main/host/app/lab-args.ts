@@ -3,8 +3,11 @@
 //   --http-port N     browser mode's HTTP port (default: any free port)
 //   --data-dir DIR    where the lab keeps lab.db and its nodes' directories
 //   --rotate-token    browser mode: replace the lab's stored token with a new one before serving
+//   --log-max-mb N    a node's node.log is rotated at N MB (default 10)
+//   --log-files N     rotated parts kept per node, node.log.1 … .N (default 5)
 // Both `--opt value` and `--opt=value` are accepted.
 import { homedir } from 'node:os';
+import type { LogRotationOptions } from '../nodes/log-rotation.js';
 import { join, resolve } from 'node:path';
 
 export interface LabArgs {
@@ -12,16 +15,18 @@ export interface LabArgs {
   httpPort: number;
   dataDir: string | null;
   rotateToken: boolean;
+  /** Only what was given; the lab's defaults fill the rest. */
+  logRotation: Partial<LogRotationOptions>;
 }
 
-const LAB_USAGE = 'usage: npm start -- [--headless] [--http-port N] [--data-dir DIR] [--rotate-token]';
+const LAB_USAGE = 'usage: npm start -- [--headless] [--http-port N] [--data-dir DIR] [--rotate-token] [--log-max-mb N] [--log-files N]';
 
 /**
  * Parses the lab's options. `strict` (browser mode) rejects anything else; the Electron shell is
  * not strict because Electron and Chromium add switches of their own to its command line.
  */
 export function parseLabArgs(argv: readonly string[], strict: boolean): LabArgs {
-  const args: LabArgs = { headless: false, httpPort: 0, dataDir: null, rotateToken: false };
+  const args: LabArgs = { headless: false, httpPort: 0, dataDir: null, rotateToken: false, logRotation: {} };
   for (let i = 0; i < argv.length; i++) {
     const [name, inlineValue] = splitOption(argv[i]!);
     const value = (): string => {
@@ -33,6 +38,8 @@ export function parseLabArgs(argv: readonly string[], strict: boolean): LabArgs 
     else if (name === '--http-port') args.httpPort = portNumber(value());
     else if (name === '--data-dir') args.dataDir = resolve(value());
     else if (name === '--rotate-token') args.rotateToken = true;
+    else if (name === '--log-max-mb') args.logRotation.maxBytes = Math.round(positiveNumber(name, value(), false) * 1024 * 1024);
+    else if (name === '--log-files') args.logRotation.keep = positiveNumber(name, value(), true);
     else if (strict) throw new Error(`unknown option ${argv[i]}\n${LAB_USAGE}`);
   }
   return args;
@@ -57,4 +64,11 @@ function portNumber(text: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--http-port must be a port number, not ${JSON.stringify(text)}`);
   return port;
+}
+
+function positiveNumber(option: string, text: string, integer: boolean): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+    throw new Error(`${option} must be a positive ${integer ? 'integer' : 'number'}, not ${JSON.stringify(text)}`);
+  return n;
 }

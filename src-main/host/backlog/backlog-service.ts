@@ -101,7 +101,9 @@ export class BacklogService {
     for (const node of this.registry.all()) {
       if (node === master || seen.has(node)) continue;
       const info = node.running ? node.info : null;
-      if (info && info.role === 'slave' && info.masterPort === masterPort) {
+      // Linked in the lab (through the lab's relay, so its master_port is the relay's), or by a REPLICAOF typed to this port.
+      const replicatesHere = node.stored.replicaOf === master.stored.id || info?.masterPort === masterPort;
+      if (info && info.role === 'slave' && replicatesHere) {
         place(node, node.running!.port, 'link down', 'replica-info', info.masterReplid, info.masterReplOffset);
       } else if (!node.running && node.stored.replicaOf === master.stored.id) {
         if (configHasAof(node)) {

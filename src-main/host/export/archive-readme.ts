@@ -11,7 +11,7 @@ Times are milliseconds since the Unix epoch (UTC) unless a field ends in \`Iso\`
 | node-samples.ndjson, .csv | each node's INFO, one row a second (tier 0), or 10 s (tier 1) and 1 min (tier 2) buckets for older history: ops/s, memory, clients, keys, master_repl_offset, link status, sync counters, AOF/RDB state |
 | replica-samples.ndjson, .csv | each replica as its master listed it: acknowledged offset, lag in bytes (master_repl_offset minus acknowledged offset), seconds behind master (how long ago the master was at the acknowledged offset), and ack_lag, which is Redis's own lag= (seconds since the last ACK) |
 | syncs.ndjson, .csv | each full or partial resynchronization of a replica, with its start, end, bytes and outcome, read from the nodes' logs |
-| nodes/<id>-<name>/node.log | the node's whole log file, as it was when the export began |
+| nodes/<id>-<name>/node.log.N … node.log.1, node.log | the node's whole log as it was when the export began: the parts the lab rotated out (node.log.N the oldest) and the current file; read in that order they are one log |
 | nodes/<id>-<name>/redis.conf | the node's own config file |
 | nodes/<id>-<name>/dump.rdb, appendonlydir/ | the node's data files, only if they were asked for |
 

@@ -10,7 +10,17 @@
 // renamed into place only when complete; on any error (a full disk, a file that vanished) both the
 // temporary file and the staging directory are removed and the error says what failed.
 import Database from 'better-sqlite3';
-import { createReadStream, createWriteStream, existsSync, readdirSync, statSync, type WriteStream } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  statSync,
+  type WriteStream,
+} from 'node:fs';
 import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
@@ -19,6 +29,8 @@ import { createGzip } from 'node:zlib';
 import { pack as tarPack, type Pack } from 'tar-stream';
 import { labVersion } from './lab-version.js';
 import { ARCHIVE_README } from './archive-readme.js';
+import { logPartsInOrder } from '../nodes/log-rotation.js';
+import { TIERS } from '../store/history-store.js';
 
 export interface ExportOptions {
   /** The lab's data directory (lab.db and nodes/). */
@@ -41,8 +53,11 @@ export interface ExportResult {
   counts: Record<string, number>;
 }
 
-/** Rows read between two yields to the event loop. */
-const SLICE = 2000;
+/** Rows read between two yields to the event loop: about 5 ms of JSON and CSV on a slow machine. */
+const SLICE = 500;
+
+/** History tiers from the oldest rows (the coarsest buckets) to the newest (tier 0, 1 s). */
+const TIERS_OLDEST_FIRST = [...TIERS.map((t) => t.tier)].reverse().concat(0);
 
 interface StoredNodeRow {
   id: number;
@@ -68,50 +83,57 @@ export async function writeLabArchive(options: ExportOptions): Promise<ExportRes
   // Its own connection: the host's may be writing; WAL lets this one read a consistent snapshot.
   const db = new Database(dbFile, { fileMustExist: true });
   db.pragma('busy_timeout = 5000');
+  // The node files, opened when listed: a log rotating meanwhile renames node.log.1 to node.log.2,
+  // but an open file stays the one listed, so each part is archived under the name it had.
+  const entries: PinnedFile[] = [];
   try {
     const counts: Record<string, number> = {};
     const nodes = db.prepare('SELECT * FROM nodes ORDER BY id').all() as StoredNodeRow[];
     const hasHistory = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'node_samples'").get() !== undefined;
 
     // 1. Stage the generated files, streamed from lab.db.
-    counts.events = await dumpRows(db, stage, 'events', 'SELECT * FROM events WHERE time >= ? AND time < ? ORDER BY id', [since, until]);
+    counts.events = await dumpRows(db, stage, 'events', 'SELECT * FROM events WHERE time >= ? AND time < ? ORDER BY id', [[since, until]]);
     if (hasHistory) {
+      // Tier by tier, oldest tier first, which is chronological (downsampling moves whole aligned
+      // buckets up a tier), and in the order of the (tier, time) index: a single ORDER BY time
+      // over every tier would make SQLite sort a day of rows before returning the first one,
+      // holding the event loop for as long (about 100 ms for 10 nodes).
       counts.node_samples = await dumpRows(
         db,
         stage,
         'node-samples',
-        'SELECT * FROM node_samples WHERE time >= ? AND time < ? ORDER BY time, node_id',
-        [since, until],
+        'SELECT * FROM node_samples WHERE tier = ? AND time >= ? AND time < ? ORDER BY time, node_id',
+        TIERS_OLDEST_FIRST.map((tier) => [tier, since, until]),
       );
       counts.replica_samples = await dumpRows(
         db,
         stage,
         'replica-samples',
-        'SELECT * FROM replica_samples WHERE time >= ? AND time < ? ORDER BY time, master_id, replica_port',
-        [since, until],
+        'SELECT * FROM replica_samples WHERE tier = ? AND time >= ? AND time < ? ORDER BY time, master_id, replica_port',
+        TIERS_OLDEST_FIRST.map((tier) => [tier, since, until]),
       );
       counts.sync_spans = await dumpRows(
         db,
         stage,
         'syncs',
         'SELECT * FROM sync_spans WHERE started_at < ? AND (ended_at IS NULL OR ended_at >= ?) ORDER BY started_at, id',
-        [until, since],
+        [[until, since]],
       );
     }
 
     // 2. The archive: generated files from the stage, node files from their directories.
-    const entries: Array<{ name: string; path: string; size?: number }> = [];
     const nodeFiles: Array<{ id: number; name: string; files: string[] }> = [];
     for (const node of nodes) {
       const dir = join(options.dataDir, 'nodes', String(node.id));
       const files: string[] = [];
       const add = (path: string, as: string): void => {
-        if (!existsSync(path)) return;
-        // The size now: a log still being written grows, and a tar entry's size is fixed up front.
-        entries.push({ name: `nodes/${node.id}-${node.name}/${as}`, path, size: statSync(path).size });
+        const opened = openPinned(path);
+        if (!opened) return;
+        entries.push({ name: `nodes/${node.id}-${node.name}/${as}`, ...opened });
         files.push(as);
       };
-      add(join(dir, 'node.log'), 'node.log');
+      // The whole log, oldest part first: node.log.N … node.log.1, node.log (log-rotation.ts).
+      for (const part of logPartsInOrder(join(dir, 'node.log'))) add(part, basename(part));
       add(join(dir, 'redis.conf'), 'redis.conf');
       if (options.includeData) {
         add(join(dir, 'dump.rdb'), 'dump.rdb');
@@ -120,6 +142,9 @@ export async function writeLabArchive(options: ExportOptions): Promise<ExportRes
       }
       nodeFiles.push({ id: node.id, name: node.name, files });
     }
+    const versions = new Map<number, string | null>();
+    for (const node of nodes) versions.set(node.id, hasHistory ? lastVersion(db, node.id) : null);
+    const links = hasHistory ? await topology(db, nodes) : null;
     const manifest = {
       format: 'replica-lab-export/1',
       exportedAt: new Date().toISOString(),
@@ -131,13 +156,13 @@ export async function writeLabArchive(options: ExportOptions): Promise<ExportRes
         id: String(node.id),
         name: node.name,
         port: node.port,
-        version: hasHistory ? lastVersion(db, node.id) : null,
+        version: versions.get(node.id) ?? null,
         directives: JSON.parse(node.directives) as unknown,
         createdAt: new Date(node.created_at).toISOString(),
         shouldRun: node.should_run === 1,
         files: nodeFiles.find((f) => f.id === node.id)!.files,
       })),
-      topology: hasHistory ? topology(db, nodes) : null,
+      topology: links,
     };
     db.close();
 
@@ -150,7 +175,7 @@ export async function writeLabArchive(options: ExportOptions): Promise<ExportRes
       addText(tar, 'README.md', ARCHIVE_README);
       addText(tar, 'manifest.json', JSON.stringify(manifest, null, 2) + '\n');
       for (const name of generated) await addFile(tar, name, join(stage, name));
-      for (const entry of entries) await addFile(tar, entry.name, entry.path, entry.size);
+      for (const entry of entries) await addPinnedFile(tar, entry);
       tar.finalize();
     })();
     // Whichever fails first (a read or the disk) rejects; the other is stopped by destroy().
@@ -168,8 +193,28 @@ export async function writeLabArchive(options: ExportOptions): Promise<ExportRes
     await rm(partial, { force: true });
     throw new Error(`export failed: ${describe(error)}`);
   } finally {
+    for (const entry of entries) closeSync(entry.fd);
     await rm(stage, { recursive: true, force: true });
   }
+}
+
+interface PinnedFile {
+  name: string;
+  fd: number;
+  /** The size when opened: a log still being written grows, and a tar entry's size is fixed up front. */
+  size: number;
+}
+
+/** Opens a file to archive later; undefined if it does not exist. */
+function openPinned(path: string): Omit<PinnedFile, 'name'> | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return { fd, size: fstatSync(fd).size };
 }
 
 function describe(error: unknown): string {
@@ -180,8 +225,8 @@ function describe(error: unknown): string {
   return e.message ?? String(error);
 }
 
-/** Writes the rows of a query as `<base>.ndjson` and `<base>.csv` in `dir`; returns the row count. */
-async function dumpRows(db: Database.Database, dir: string, base: string, sql: string, params: unknown[]): Promise<number> {
+/** Writes the rows of a query, run once per parameter list, as `<base>.ndjson` and `<base>.csv` in `dir`; returns the row count. */
+async function dumpRows(db: Database.Database, dir: string, base: string, sql: string, runs: unknown[][]): Promise<number> {
   const ndjson = createWriteStream(join(dir, `${base}.ndjson`));
   const csv = createWriteStream(join(dir, `${base}.csv`));
   const statement = db.prepare(sql);
@@ -193,17 +238,23 @@ async function dumpRows(db: Database.Database, dir: string, base: string, sql: s
   );
   let rows = 0;
   try {
-    for (const row of statement.iterate(...params) as IterableIterator<Record<string, unknown>>) {
-      const a = ndjson.write(JSON.stringify(row) + '\n');
-      const b = csv.write(Object.values(row).map(csvField).join(',') + '\n');
-      if (!a) await once(ndjson, 'drain');
-      if (!b) await once(csv, 'drain');
-      if (++rows % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const params of runs) {
+      for (const row of statement.iterate(...params) as IterableIterator<Record<string, unknown>>) {
+        const a = ndjson.write(JSON.stringify(row) + '\n');
+        const b = csv.write(Object.values(row).map(csvField).join(',') + '\n');
+        if (!a) await once(ndjson, 'drain');
+        if (!b) await once(csv, 'drain');
+        if (++rows % SLICE === 0) await yieldToEventLoop();
+      }
     }
   } finally {
     await Promise.all([end(ndjson), end(csv)]);
   }
   return rows;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function end(stream: WriteStream): Promise<void> {
@@ -223,12 +274,18 @@ function addText(tar: Pack, name: string, text: string): void {
   tar.entry({ name, mtime: new Date() }, text);
 }
 
-async function addFile(tar: Pack, name: string, path: string, size?: number): Promise<void> {
-  const bytes = size ?? statSync(path).size;
+async function addFile(tar: Pack, name: string, path: string): Promise<void> {
+  const bytes = statSync(path).size;
   if (bytes === 0) return addText(tar, name, '');
-  const entry = tar.entry({ name, size: bytes, mtime: new Date() });
-  // Exactly `bytes`: what the file held when the export began, even if it grows meanwhile.
-  await pipeline(createReadStream(path, { start: 0, end: bytes - 1 }), entry);
+  await pipeline(createReadStream(path), tar.entry({ name, size: bytes, mtime: new Date() }));
+}
+
+async function addPinnedFile(tar: Pack, file: PinnedFile): Promise<void> {
+  if (file.size === 0) return addText(tar, file.name, '');
+  const entry = tar.entry({ name: file.name, size: file.size, mtime: new Date() });
+  // Exactly `size`: what the file held when the export began, even if it grows meanwhile. The
+  // descriptor is closed by writeLabArchive, once, whatever happens.
+  await pipeline(createReadStream('', { fd: file.fd, autoClose: false, start: 0, end: file.size - 1 }), entry);
 }
 
 /** The redis_version the node's INFO reported in its latest run the lab saw. */
@@ -238,18 +295,38 @@ function lastVersion(db: Database.Database, nodeId: number): string | null {
   return row?.redis_version ?? null;
 }
 
-/** Who replicated from whom, as each node's latest sample and its master's latest replica lines say. */
-function topology(db: Database.Database, nodes: StoredNodeRow[]): unknown[] {
+/**
+ * Who replicated from whom, as each node's latest sample and its master's latest replica lines say.
+ * The latest row is looked for tier by tier, newest tier first, so that each query is an index seek
+ * (the tables' keys lead with the node, then the tier), with a yield between nodes.
+ */
+async function topology(db: Database.Database, nodes: StoredNodeRow[]): Promise<unknown[]> {
   const latest = db.prepare(
-    'SELECT role, link_up, master_repl_offset, time FROM node_samples WHERE node_id = ? ORDER BY time DESC LIMIT 1',
+    'SELECT role, link_up, master_repl_offset, time FROM node_samples WHERE node_id = ? AND tier = ? ORDER BY time DESC LIMIT 1',
   );
-  const replicasOf = db.prepare(
-    `SELECT replica_port, replica_id, state, acked_offset FROM replica_samples
-     WHERE master_id = ? AND time = (SELECT MAX(time) FROM replica_samples WHERE master_id = ?)`,
+  const latestReplicaTime = db.prepare('SELECT time FROM replica_samples WHERE tier = ? AND master_id = ? ORDER BY time DESC LIMIT 1');
+  const replicasAt = db.prepare(
+    'SELECT replica_port, replica_id, state, acked_offset FROM replica_samples WHERE tier = ? AND time = ? AND master_id = ? ORDER BY replica_port',
   );
-  return nodes.map((node) => {
-    const sample = latest.get(node.id) as { role: string; link_up: number | null; master_repl_offset: number; time: number } | undefined;
-    return {
+  const newestFirst = [...TIERS_OLDEST_FIRST].reverse();
+  const result: unknown[] = [];
+  for (const node of nodes) {
+    let sample: { role: string; link_up: number | null; master_repl_offset: number; time: number } | undefined;
+    for (const tier of newestFirst) {
+      sample = latest.get(node.id, tier) as typeof sample;
+      if (sample) break;
+    }
+    let replicas: unknown[] = [];
+    if (sample?.role === 'master') {
+      for (const tier of newestFirst) {
+        const row = latestReplicaTime.get(tier, node.id) as { time: number } | undefined;
+        if (row) {
+          replicas = replicasAt.all(tier, row.time, node.id);
+          break;
+        }
+      }
+    }
+    result.push({
       id: String(node.id),
       name: node.name,
       port: node.port,
@@ -262,7 +339,9 @@ function topology(db: Database.Database, nodes: StoredNodeRow[]): unknown[] {
             offset: sample.master_repl_offset,
           }
         : null,
-      replicas: sample?.role === 'master' ? replicasOf.all(node.id, node.id) : [],
-    };
-  });
+      replicas,
+    });
+    await yieldToEventLoop();
+  }
+  return result;
 }

@@ -3,6 +3,7 @@ import type { NodeLiveInfo, NodeStatus } from '../../api/index.js';
 import type { StoredNode } from '../store/lab-store.js';
 import type { RunningNode } from './node-backend.js';
 import { nodeFiles, type NodeFiles } from './node-files.js';
+import { LogRotator, type LogRotationOptions } from './log-rotation.js';
 import { NodeLog } from './node-log.js';
 import { SerialQueue } from './serial-queue.js';
 
@@ -16,6 +17,8 @@ export interface LabNode {
   info: NodeLiveInfo | null;
   lastError: string | null;
   log: NodeLog;
+  /** Keeps node.log bounded on disk (node.log.1 … .N). */
+  logRotator: LogRotator;
   /** Start/stop/remove/link/crash of this node, one at a time. */
   queue: SerialQueue;
   /** Why the host is stopping it, for the `stopped` event. */
@@ -23,7 +26,7 @@ export interface LabNode {
 }
 
 /** A node as the lab finds it in the store: stopped until something starts it. */
-export function labNode(stored: StoredNode, dataDir: string): LabNode {
+export function labNode(stored: StoredNode, dataDir: string, logRotation: LogRotationOptions): LabNode {
   const files = nodeFiles(dataDir, stored.id);
   return {
     stored,
@@ -33,6 +36,7 @@ export function labNode(stored: StoredNode, dataDir: string): LabNode {
     info: null,
     lastError: null,
     log: new NodeLog(files.logFile),
+    logRotator: new LogRotator(files.logFile, logRotation),
     queue: new SerialQueue(),
     stopReason: 'stopped',
   };

@@ -11,11 +11,14 @@ import type { ReplicationLinks } from '../replication/replication-links.js';
 import type { StoredNode } from '../store/lab-store.js';
 import type { NodeStore } from '../store/node-store.js';
 import { labNode, type LabNode } from './lab-node.js';
+import type { LogRotationOptions } from './log-rotation.js';
 import type { NodeBackend, NodeEnd } from './node-backend.js';
 import { ensureNodeConfig, removeNodeDir } from './node-files.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { NodeSummaries } from './node-summary.js';
 import { portForNewNode } from './ports.js';
+import { shutdownOrder, type StopProgress } from './shutdown-order.js';
+import type { RelayLookup } from '../replication/topology.js';
 import { SerialQueue } from './serial-queue.js';
 
 /** A brand-new lab's master has this many replicas: enough to fail over and still have a replica. */
@@ -31,6 +34,9 @@ export interface NodeLifecycleDeps {
   summaries: NodeSummaries;
   info: InfoPoller;
   links: ReplicationLinks;
+  /** The lab's link relays: a replica's master_port may be one (see shutdownOrder). */
+  relays: RelayLookup;
+  logRotation: LogRotationOptions;
 }
 
 export class NodeLifecycle {
@@ -40,7 +46,7 @@ export class NodeLifecycle {
 
   /** Registers a node found in the store, stopped. */
   track(stored: StoredNode): LabNode {
-    const node = labNode(stored, this.deps.dataDir);
+    const node = labNode(stored, this.deps.dataDir, this.deps.logRotation);
     this.deps.registry.add(node);
     return node;
   }
@@ -118,12 +124,13 @@ export class NodeLifecycle {
     node.stored.shouldRun = true;
     if (node.running) return summaries.of(node);
     this.setStatus(node, 'starting');
-    const master = links.storedMaster(node);
+    let link: Awaited<ReturnType<ReplicationLinks['startArgs']>> = null;
     try {
+      link = await links.startArgs(node);
       ensureNodeConfig(node.files, node.stored);
       node.running = await backend.start({
         // Later directives win, so the lab's link overrides a `replicaof` in the node's own config.
-        argv: master ? [node.files.configFile, '--replicaof', '127.0.0.1', String(master.stored.port)] : [node.files.configFile],
+        argv: [node.files.configFile, ...(link?.argv ?? [])],
         onLog: (line) => this.onLog(node, line),
         onEnd: (end) => this.onEnd(node, end),
       });
@@ -134,7 +141,9 @@ export class NodeLifecycle {
       throw new Error(`${node.stored.name} could not start: ${node.lastError}`);
     }
     node.lastError = null;
-    const asReplica = master ? `, replicating from ${master.stored.name} (--replicaof 127.0.0.1 ${master.stored.port})` : '';
+    const asReplica = link
+      ? `, replicating from ${link.master.stored.name} (port ${link.master.stored.port}) through the lab's relay (${link.argv.join(' ')})`
+      : '';
     events.record(node.stored, 'started', `listening on 127.0.0.1:${node.running.port}${asReplica}`);
     this.setStatus(node, 'running');
     await info.refresh(node);
@@ -180,9 +189,27 @@ export class NodeLifecycle {
     });
   }
 
-  /** Stops every node gracefully, each after whatever its queue already holds. */
-  async stopAll(reason: string): Promise<void> {
+  /**
+   * Stops every node gracefully, each after whatever its queue already holds: masters first, then
+   * their replicas, then theirs (stopShutdownOrder). A master's SHUTDOWN waits, up to its
+   * shutdown-timeout, for replicas that have not acknowledged everything; stopping the replicas
+   * meanwhile would leave them without the last writes. `progress` hears each step.
+   */
+  async stopAll(reason: string, progress?: (step: StopProgress) => void): Promise<void> {
+    const steps = shutdownOrder(
+      this.deps.registry.all().filter((node) => node.running),
+      this.deps.relays,
+    );
+    const total = steps.reduce((n, step) => n + step.length, 0);
+    let stopped = 0;
+    for (const step of steps) {
+      progress?.({ total, stopped, stopping: step });
+      await Promise.allSettled(step.map((node) => node.queue.run(() => this.stopRunning(node, reason))));
+      stopped += step.length;
+    }
+    // Nodes that were starting when the lab began to close: after their queue's start, stop them too.
     await Promise.allSettled(this.deps.registry.all().map((node) => node.queue.run(() => this.stopRunning(node, reason))));
+    progress?.({ total, stopped, stopping: [] });
   }
 
   private create(settings: { name?: string; port: number }): LabNode {
@@ -210,6 +237,13 @@ export class NodeLifecycle {
   }
 
   private onLog(node: LabNode, line: string): void {
+    try {
+      node.logRotator.written(line);
+    } catch (error) {
+      // A log that cannot be rotated (a read-only directory, a file held open elsewhere) keeps
+      // growing; the node and the lab carry on.
+      this.deps.events.record(node.stored, 'error', `could not rotate ${node.files.logFile}: ${messageOf(error)}`);
+    }
     node.log.add(line);
     this.deps.pushes.emit({ type: 'log', nodeId: node.stored.id, line });
   }

@@ -2,6 +2,7 @@
 // (its `logfile`); this keeps only the tail in memory, seeded from that file so that the view still
 // shows the last run's lines after the lab restarts.
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { logPartsInOrder } from './log-rotation.js';
 
 const KEPT_LINES = 1000;
 /** Enough bytes for KEPT_LINES typical Redis log lines without reading a huge log whole. */
@@ -11,7 +12,11 @@ export class NodeLog {
   private lines: string[];
 
   constructor(logFile: string) {
-    this.lines = readTail(logFile).slice(-KEPT_LINES);
+    // Just after a rotation node.log holds a few lines: the rest of the tail is in node.log.1.
+    const parts = logPartsInOrder(logFile);
+    let lines = parts.length > 0 ? readTail(parts.at(-1)!) : [];
+    if (lines.length < KEPT_LINES && parts.length > 1) lines = [...readTail(parts.at(-2)!), ...lines];
+    this.lines = lines.slice(-KEPT_LINES);
   }
 
   add(line: string): void {

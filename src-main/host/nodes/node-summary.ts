@@ -4,7 +4,7 @@
 import type { NodeSummary } from '../../api/index.js';
 import type { LabPushes } from '../events/lab-pushes.js';
 import { findReplicationCycles } from '../replication/replication-cycles.js';
-import { masterPointer, type TopologyNode } from '../replication/topology.js';
+import { masterPointer, type RelayLookup, type TopologyNode } from '../replication/topology.js';
 import type { LabNode } from './lab-node.js';
 import type { NodeRegistry } from './node-registry.js';
 
@@ -12,6 +12,8 @@ export class NodeSummaries {
   constructor(
     private readonly registry: NodeRegistry,
     private readonly pushes: LabPushes,
+    /** The lab's link relays: a replica whose master_port is a relay's reaches the node behind it. */
+    private readonly relays: RelayLookup,
   ) {}
 
   all(): NodeSummary[] {
@@ -33,7 +35,7 @@ export class NodeSummaries {
       dir: node.files.dir,
       cliCommand: `redis-cli -p ${node.stored.port}`,
       info: node.info,
-      master: masterPointer(node.running ? node.info : null, this.topologyNodes()),
+      master: masterPointer(node.running ? node.info : null, this.topologyNodes(), this.relays),
       replicaOf: node.stored.replicaOf,
       replicationCycle: cycles.get(node.stored.id) ?? null,
       lastError: node.lastError,
@@ -50,6 +52,6 @@ export class NodeSummaries {
   }
 
   private replicationCycles(): Map<string, string[]> {
-    return findReplicationCycles(this.topologyNodes());
+    return findReplicationCycles(this.topologyNodes(), this.relays);
   }
 }

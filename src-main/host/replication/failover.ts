@@ -7,6 +7,7 @@
 import type { NodeSummary } from '../../api/index.js';
 import { messageOf } from '../error-message.js';
 import type { EventRecorder } from '../events/event-recorder.js';
+import type { LinkRelays } from '../links/link-relays.js';
 import type { InfoPoller } from '../metrics/info-poller.js';
 import type { LabNode } from '../nodes/lab-node.js';
 import { sendNodeCommand } from '../nodes/node-command.js';
@@ -37,6 +38,7 @@ export class Failovers {
     private readonly events: EventRecorder,
     private readonly info: InfoPoller,
     private readonly summaries: NodeSummaries,
+    private readonly relays: LinkRelays,
   ) {}
 
   /** LabApi.failover: FAILOVER TO the replica, sent to the master; resolves once the master accepted it. */
@@ -119,6 +121,10 @@ export class Failovers {
     target.stored.replicaOf = null;
     this.store.setReplicaOf(master.stored.id, target.stored.id);
     master.stored.replicaOf = target.stored.id;
+    // The target's relay to the old master is no link any more. The old master replicates from the
+    // target directly (FAILOVER named its port); the lab routes that link through a relay the next
+    // time it starts the node.
+    this.relays.prune();
     this.events.record(
       master.stored,
       'failover',

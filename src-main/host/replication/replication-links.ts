@@ -5,8 +5,11 @@
 // every time the lab starts it, as one would start redis-server, so a restarted replica comes back
 // as a replica and can resume with a partial resync from its RDB. What the screen shows as the
 // topology is always what the nodes' INFO says (topology.ts), not what was stored here.
+// The REPLICAOF names the link's relay (host/links/), not the master itself: a lab-owned TCP relay
+// that passes every byte on unchanged, so that the link can be cut, stalled or slowed.
 import type { NodeSummary } from '../../api/index.js';
 import type { EventRecorder } from '../events/event-recorder.js';
+import type { LinkRelays } from '../links/link-relays.js';
 import type { InfoPoller } from '../metrics/info-poller.js';
 import { messageOf } from '../error-message.js';
 import type { LabNode } from '../nodes/lab-node.js';
@@ -22,28 +25,52 @@ export class ReplicationLinks {
     private readonly events: EventRecorder,
     private readonly info: InfoPoller,
     private readonly summaries: NodeSummaries,
+    private readonly relays: LinkRelays,
   ) {}
 
-  /** LabApi.linkNode: REPLICAOF over a client connection, as redis-cli would, then stored. */
+  /** LabApi.linkNode: REPLICAOF (to the link's relay) over a client connection, as redis-cli would, then stored. */
   async link(id: string, masterId: string | null): Promise<NodeSummary> {
     const node = this.registry.get(id);
     const master = masterId === null ? null : this.registry.get(masterId);
     return node.queue.run(async () => {
       if (!node.running) throw new Error(`${node.stored.name} is not running; start it first`);
-      const command = master ? ['REPLICAOF', '127.0.0.1', String(master.stored.port)] : ['REPLICAOF', 'NO', 'ONE'];
+      const relay = master ? await this.relays.relayFor(id, master.stored.id) : null;
+      const command = relay ? ['REPLICAOF', '127.0.0.1', String(relay.port)] : ['REPLICAOF', 'NO', 'ONE'];
       let reply: string;
       try {
         reply = await sendNodeCommand(node.running.port, command);
       } catch (error) {
+        if (relay) this.relays.discard(relay);
         throw new Error(`${node.stored.name} answered ${command.join(' ')} with: ${messageOf(error)}`);
       }
       this.store.setReplicaOf(id, masterId);
       node.stored.replicaOf = masterId;
-      if (master) this.events.record(node.stored, 'linked', `replicates from ${master.stored.name}: ${command.join(' ')} -> ${reply}`);
-      else this.events.record(node.stored, 'promoted', `promoted to master: ${command.join(' ')} -> ${reply}`);
+      if (master && relay) {
+        this.relays.adopt(id, master.stored.id, relay);
+        this.events.record(
+          node.stored,
+          'linked',
+          `replicates from ${master.stored.name} (port ${master.stored.port}) through the lab's relay on port ${relay.port}: ${command.join(' ')} -> ${reply}`,
+        );
+      } else {
+        this.relays.drop(id);
+        this.events.record(node.stored, 'promoted', `promoted to master: ${command.join(' ')} -> ${reply}`);
+      }
       await this.info.refresh(node);
       return this.summaries.of(node);
     });
+  }
+
+  /**
+   * The `--replicaof` arguments the lab starts `node` with: its stored master, reached through the
+   * link's relay (opened now if the link has none yet); none for a node the lab leaves to its config.
+   */
+  async startArgs(node: LabNode): Promise<{ master: LabNode; relayPort: number; argv: string[] } | null> {
+    const master = this.storedMaster(node);
+    if (!master) return null;
+    const relay = await this.relays.relayFor(node.stored.id, master.stored.id);
+    this.relays.adopt(node.stored.id, master.stored.id, relay);
+    return { master, relayPort: relay.port, argv: ['--replicaof', '127.0.0.1', String(relay.port)] };
   }
 
   /** The lab node this one is linked to, if that node still exists: the lab starts it as its replica. */
@@ -54,5 +81,6 @@ export class ReplicationLinks {
   /** A removed node is nobody's master any more (the store drops the same links in its delete). */
   forgetMaster(removedId: string): void {
     for (const other of this.registry.all()) if (other.stored.replicaOf === removedId) other.stored.replicaOf = null;
+    this.relays.prune();
   }
 }

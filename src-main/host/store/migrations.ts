@@ -113,6 +113,19 @@ const MIGRATIONS: readonly string[] = [
      first_seen     INTEGER NOT NULL,
      PRIMARY KEY (node_id, run_id)
    ) WITHOUT ROWID;`,
+  // 5 -> 6: link faults applied at a link's relay (host/links/) and the write load generator's
+  // start and stop (host/load/). Events is rebuilt again for its CHECK constraint, as in 3 -> 4.
+  `CREATE TABLE events_v6 (
+     id         INTEGER PRIMARY KEY AUTOINCREMENT,
+     time       INTEGER NOT NULL,
+     node_id    TEXT    NOT NULL,
+     node_name  TEXT    NOT NULL,
+     kind       TEXT    NOT NULL CHECK (kind IN ('created','started','stopped','crashed','removed','linked','promoted','failover','link-fault','load','error')),
+     message    TEXT    NOT NULL
+   );
+   INSERT INTO events_v6 SELECT id, time, node_id, node_name, kind, message FROM events;
+   DROP TABLE events;
+   ALTER TABLE events_v6 RENAME TO events;`,
 ];
 
 /**

@@ -3,6 +3,7 @@
 // outside the lab that a lab master lists in its `slaveN` lines (a real redis-server, say). Masters
 // outside the lab appear too, so an interop setup is drawn as it really is.
 import type { NodeStatus, NodeSummary } from '@api/nodes.js';
+import { faultText } from '../format/link-fault.js';
 
 export interface TopologyVertex {
   /** A lab node id, or `ext:<host>:<port>` for a server outside the lab. */
@@ -23,6 +24,10 @@ export interface TopologyEdge {
   linkUp: boolean;
   /** Part of a REPLICAOF cycle (including a node replicating from itself). */
   inCycle: boolean;
+  /** The lab's relay the replica reaches its master through (its INFO's master_port), if any. */
+  relayPort: number | null;
+  /** The fault on that relay in words, when there is one. */
+  fault: string | null;
 }
 
 export interface Topology {
@@ -51,14 +56,22 @@ export function buildTopology(nodes: readonly NodeSummary[]): Topology {
     if (master) {
       const masterKey = master.nodeId ?? externalKey(master.host, master.port);
       if (!master.nodeId) vertices.set(masterKey, external(masterKey, master.host, master.port));
-      edges.push({ masterKey, replicaKey: node.id, linkUp: master.linkStatus === 'up', inCycle: node.replicationCycle !== null });
+      const relay = master.relay;
+      edges.push({
+        masterKey,
+        replicaKey: node.id,
+        linkUp: master.linkStatus === 'up',
+        inCycle: node.replicationCycle !== null,
+        relayPort: relay?.port ?? null,
+        fault: relay && relay.fault.kind !== 'none' ? faultText(relay.fault) : null,
+      });
     }
     if (node.status !== 'running') continue;
     for (const replica of node.info?.replicas ?? []) {
       if (labReplicaOf(node, replica.port, nodes)) continue;
       const replicaKey = externalKey(replica.ip, replica.port);
       vertices.set(replicaKey, external(replicaKey, replica.ip, replica.port));
-      edges.push({ masterKey: node.id, replicaKey, linkUp: replica.state === 'online', inCycle: false });
+      edges.push({ masterKey: node.id, replicaKey, linkUp: replica.state === 'online', inCycle: false, relayPort: null, fault: null });
     }
   }
   return { ...place([...vertices.values()], edges), edges };

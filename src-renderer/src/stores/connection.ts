@@ -5,9 +5,11 @@ import { ref } from 'vue';
 import type { ConnectionStatus } from '../api/connection-state.js';
 import { onConnectionChange, onLabPush } from '../api/lab-client.js';
 import { useConsoleStore } from './console.js';
+import { closingProgress } from '../format/closing.js';
 import { useEventsStore } from './events.js';
 import { useHistoryStore } from './history.js';
 import { useLagHistoryStore } from './lag-history.js';
+import { useLoadStore } from './load.js';
 import { useNodeLogStore } from './node-log.js';
 import { useNodesStore } from './nodes.js';
 import { useNoticesStore } from './notices.js';
@@ -26,6 +28,7 @@ export const useConnectionStore = defineStore('connection', () => {
     const lagHistory = useLagHistoryStore();
     const history = useHistoryStore();
     const consoles = useConsoleStore();
+    const load = useLoadStore();
 
     onLabPush((push) => {
       if (push.type === 'nodes') {
@@ -34,6 +37,12 @@ export const useConnectionStore = defineStore('connection', () => {
       } else if (push.type === 'event') events.add(push.event);
       else if (push.type === 'log') nodeLog.addLine(push.nodeId, push.line);
       else if (push.type === 'history') history.add(push);
+      else if (push.type === 'closing') {
+        // The app is quitting: say what it is waiting for (a master may wait for its replicas).
+        const text = closingProgress(push);
+        notices.inform('Quitting: stopping the nodes', text);
+        notices.announce(text);
+      } else if (push.type === 'load') load.replaceAll(push.loads);
       else if (push.type === 'console') consoles.streamed(push.nodeId, push.lines, push.ended);
     });
 
@@ -45,6 +54,7 @@ export const useConnectionStore = defineStore('connection', () => {
         void nodes.load();
         void events.load();
         void nodeLog.reload();
+        void load.load();
         // The range from lab.db: on the first connection, and again after a reconnection, because
         // the samples written meanwhile came in no push.
         void history.load();

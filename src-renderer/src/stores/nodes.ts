@@ -3,12 +3,24 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { AddNodeOptions, NodeSummary } from '@api/nodes.js';
+import type { SlowLinkLimits } from '@api/links.js';
 import type { StaleStartWarning, StartAction } from '@api/replication.js';
 import { lab } from '../api/lab-client.js';
 import { nodeLabel, STATUS_TEXT } from '../format/node-labels.js';
 import { useNoticesStore } from './notices.js';
 
-export type NodeAction = 'start' | 'stop' | 'restart' | 'remove' | 'link' | 'promote' | 'crash' | 'failover' | 'abort-failover';
+export type NodeAction =
+  | 'start'
+  | 'stop'
+  | 'restart'
+  | 'remove'
+  | 'link'
+  | 'promote'
+  | 'crash'
+  | 'failover'
+  | 'abort-failover'
+  /** A fault applied to (or lifted from) the replica's link at its relay. */
+  | 'link-fault';
 
 export const useNodesStore = defineStore('nodes', () => {
   const notices = useNoticesStore();
@@ -156,5 +168,18 @@ export const useNodesStore = defineStore('nodes', () => {
       ),
     crash: (node: NodeSummary) =>
       act(node, 'crash', `Could not crash ${nodeLabel(node)}`, async () => upsert(await lab.crashNode(node.id))),
+    /** Link faults, marked pending on the replica: the link is its own (one master each). */
+    cutLink: (replica: NodeSummary) =>
+      act(replica, 'link-fault', `Could not cut the link of ${nodeLabel(replica)}`, async () => upsert(await lab.cutLink(replica.id))),
+    stallLink: (replica: NodeSummary) =>
+      act(replica, 'link-fault', `Could not stall the link of ${nodeLabel(replica)}`, async () => upsert(await lab.stallLink(replica.id))),
+    slowLink: (replica: NodeSummary, limits: SlowLinkLimits) =>
+      act(replica, 'link-fault', `Could not slow the link of ${nodeLabel(replica)}`, async () =>
+        upsert(await lab.slowLink(replica.id, limits)),
+      ),
+    restoreLink: (replica: NodeSummary) =>
+      act(replica, 'link-fault', `Could not restore the link of ${nodeLabel(replica)}`, async () =>
+        upsert(await lab.restoreLink(replica.id)),
+      ),
   };
 });

@@ -45,7 +45,10 @@ describe('a new lab', () => {
     for (const replica of replicas) {
       const info = replicationInfo(replica.port);
       assert.equal(info.get('role'), 'slave');
-      assert.equal(info.get('master_port'), String(master!.port));
+      // Through the lab's relay for that link, which leads to the master's port.
+      const relay = (await lab.listNodes()).find((node) => node.id === replica.id)!.master!.relay!;
+      assert.equal(relay.masterPort, master!.port);
+      assert.equal(info.get('master_port'), String(relay.port));
     }
   });
 

@@ -76,8 +76,11 @@ describe('failover through the lab', () => {
   });
 
   test('the stored links keep the new roles when the lab restarts node-1', async () => {
-    await lab.restartNode(n1.id);
-    assert.equal(replicationInfo(n1.port).get('master_port'), String(n2.port));
+    const restarted = await lab.restartNode(n1.id);
+    // Started by the lab, its link now runs through the lab's relay to node-2.
+    assert.equal(restarted.master?.nodeId, n2.id);
+    assert.equal(restarted.master!.relay!.masterPort, n2.port);
+    assert.equal(replicationInfo(n1.port).get('master_port'), String(restarted.master!.relay!.port));
     await waitUntil('node-1 links up to node-2 again', () => replicationInfo(n1.port).get('master_link_status') === 'up');
   });
 

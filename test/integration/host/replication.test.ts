@@ -92,11 +92,15 @@ describe('replication through the lab', () => {
       const info = replicationInfo(replica.port);
       assert.equal(info.get('role'), 'slave');
       assert.equal(info.get('master_host'), '127.0.0.1');
-      assert.equal(info.get('master_port'), String(n1.port));
+      // The lab's link goes through its relay: master_port is the relay's, which leads to node-1.
+      const relay = (await node(replica.id)).master!.relay!;
+      assert.equal(relay.masterPort, n1.port);
+      assert.equal(relay.masterId, n1.id);
+      assert.equal(info.get('master_port'), String(relay.port));
       assert.equal(info.get('master_link_status'), 'up');
       assert.match(
         (await eventsOf(replica.id)).find((e) => e.kind === 'started')!.message,
-        new RegExp(`--replicaof 127\\.0\\.0\\.1 ${n1.port}`),
+        new RegExp(`--replicaof 127\\.0\\.0\\.1 ${relay.port}`),
       );
     }
     assert.equal(redisCli(n1.port, ['SET', 'lab:greeting', 'hello from node-1']), 'OK');
@@ -110,14 +114,16 @@ describe('replication through the lab', () => {
     const linked = await client.call<NodeSummary>('linkNode', n3.id, n2.id);
     assert.equal(linked.replicaOf, n2.id);
     await waitUntil('node-3 reports its link to node-2 up', linkUp(n3, n2));
-    assert.equal(replicationInfo(n3.port).get('master_port'), String(n2.port));
+    const relay = (await node(n3.id)).master!.relay!;
+    assert.equal(relay.masterPort, n2.port);
+    assert.equal(replicationInfo(n3.port).get('master_port'), String(relay.port));
     assert.equal(redisCli(n3.port, ['GET', 'lab:greeting']), 'hello from node-1');
 
     // The node heard REPLICAOF from a client on 127.0.0.1, exactly as if redis-cli had sent it.
     const log = await client.call<string[]>('nodeLog', n3.id);
     assert.ok(
       log.some(
-        (line) => line.includes(`REPLICAOF 127.0.0.1:${n2.port} enabled (user request from 'id=`) && line.includes('addr=127.0.0.1:'),
+        (line) => line.includes(`REPLICAOF 127.0.0.1:${relay.port} enabled (user request from 'id=`) && line.includes('addr=127.0.0.1:'),
       ),
       log.slice(-20).join('\n'),
     );
@@ -144,8 +150,10 @@ describe('replication through the lab', () => {
     const started = await client.call<NodeSummary>('startNode', n2.id);
     assert.equal(started.replicaOf, n1.id);
     assert.equal(replicationInfo(n2.port).get('role'), 'slave');
-    assert.equal(replicationInfo(n2.port).get('master_port'), String(n1.port));
-    assert.match((await eventsOf(n2.id))[0]!.message, new RegExp(`--replicaof 127\\.0\\.0\\.1 ${n1.port}`));
+    const relay = started.master!.relay!;
+    assert.equal(relay.masterPort, n1.port);
+    assert.equal(replicationInfo(n2.port).get('master_port'), String(relay.port));
+    assert.match((await eventsOf(n2.id))[0]!.message, new RegExp(`--replicaof 127\\.0\\.0\\.1 ${relay.port}`));
     assert.equal(redisCli(n1.port, ['SET', 'lab:after-restart', 'yes']), 'OK');
     await waitUntil('the restarted replica catches up', () => redisCli(n2.port, ['GET', 'lab:after-restart']) === 'yes');
   });

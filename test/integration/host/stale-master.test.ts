@@ -75,7 +75,9 @@ describe('starting a master with older data than its replicas', () => {
     const started = await lab.promoteInstead(n1.id, promoted.id, 'start');
     assert.equal(started.replicaOf, promoted.id);
     assert.equal(replicationInfo(promoted.port).get('role'), 'master');
-    assert.equal(replicationInfo(n1.port).get('master_port'), String(promoted.port));
+    assert.equal(started.master?.nodeId, promoted.id);
+    assert.equal(started.master!.relay!.masterPort, promoted.port);
+    assert.equal(replicationInfo(n1.port).get('master_port'), String(started.master!.relay!.port));
     await waitUntil(
       'the old master gets the newer data from the promoted replica',
       () => redisCli(n1.port, ['GET', 'kept:by-promotion']) === 'v',

@@ -184,7 +184,10 @@ test('an old single-file appendonly.aof is upgraded into appendonlydir exactly a
     'ours',
     oursDir,
     async (c, s) => {
-      assert.match(s.output(), /Successfully migrated an old style AOF into the AOF directory/);
+      assert.match(
+        s.output(),
+        /Successfully migrated an old-style AOF file \(appendonly\.aof\) into the AOF directory \(appendonlydir\)\./,
+      );
       return digest(c);
     },
     args,

@@ -11,6 +11,8 @@ import { NODE_PANEL_PARAM_CHECKS } from '../../../src-main/api/node-panel.js';
 import { EVENTS_PARAM_CHECKS } from '../../../src-main/api/events.js';
 import { EXPORT_PARAM_CHECKS } from '../../../src-main/api/export.js';
 import { HISTORY_PARAM_CHECKS } from '../../../src-main/api/history.js';
+import { LINKS_PARAM_CHECKS } from '../../../src-main/api/links.js';
+import { LOAD_PARAM_CHECKS } from '../../../src-main/api/load.js';
 import { LOGS_PARAM_CHECKS } from '../../../src-main/api/logs.js';
 import { NODES_PARAM_CHECKS } from '../../../src-main/api/nodes.js';
 import { REPLICATION_PARAM_CHECKS } from '../../../src-main/api/replication.js';
@@ -23,6 +25,8 @@ const SLICES = {
   ACCESS_PARAM_CHECKS,
   HISTORY_PARAM_CHECKS,
   EXPORT_PARAM_CHECKS,
+  LINKS_PARAM_CHECKS,
+  LOAD_PARAM_CHECKS,
   CONSOLE_PARAM_CHECKS,
   NODE_PANEL_PARAM_CHECKS,
   BACKLOG_PARAM_CHECKS,
@@ -54,6 +58,13 @@ test('the whitelist is exactly the methods the lab offers', () => {
     'rotateToken',
     'history',
     'exportLogs',
+    'cutLink',
+    'restoreLink',
+    'stallLink',
+    'slowLink',
+    'startLoad',
+    'stopLoad',
+    'listLoads',
     'consoleRun',
     'consoleCancel',
     'nodePanel',

@@ -15,6 +15,11 @@ export class AofDirectory {
     return this.config.path(this.config.str('appenddirname'));
   }
 
+  /** appenddirname as configured (how Redis names the directory in its log lines). */
+  get dirName(): string {
+    return this.config.str('appenddirname');
+  }
+
   /** appendfilename: the prefix of every file name, and the name of an old single-file AOF in dir. */
   get prefix(): string {
     return this.config.str('appendfilename');

@@ -5,7 +5,7 @@
 // Failures stop the node with Redis's log lines and leave the files as they are, except the one
 // repair Redis makes itself: with `aof-load-truncated yes`, a last file that ends in the middle
 // of a command is cut back to its last complete command.
-import { renameSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import type { Server } from '../../core/server.js';
 import { Client } from '../../core/client.js';
@@ -13,6 +13,7 @@ import { arityMatches } from '../../core/command-table.js';
 import { call } from '../../core/executor.js';
 import type { BinaryString } from '../../protocol/request-parser.js';
 import { strerror } from '../../config/errors.js';
+import { AlreadyLogged } from '../../util/logger.js';
 import { AofCommandReader, startsWithRdbPreamble } from './aof-commands.js';
 import { AofManifestError, type AofFileInfo, type AofManifest } from './aof-manifest.js';
 import { CorruptDataError } from '../corrupt-data.js';
@@ -23,8 +24,8 @@ import type { AofDirectory } from './aof-directory.js';
 
 const READ_SIZE = 4 << 20;
 
-/** A failure that stops the node; its lines are already logged. */
-export class AofLoadError extends Error {}
+/** A failure that stops the node; its lines are already logged (so nothing more is, as in Redis). */
+export class AofLoadError extends AlreadyLogged {}
 
 export interface AofLoadResult {
   /** False when there was no AOF at all (the node starts empty). */
@@ -38,10 +39,18 @@ export async function loadAppendOnlyFiles(server: Server, directory: AofDirector
   const log = server.logger;
   let manifest: AofManifest | null;
   try {
-    manifest = directory.readManifest() ?? (await upgradeLegacyAof(server, directory));
+    manifest = await upgradeLegacyAofIfNeeded(server, directory, directory.readManifest());
   } catch (err) {
     if (err instanceof AofManifestError) {
-      log.warning(`${err.message} in ${directory.filePath(directory.manifestName)}`);
+      // aofLoadManifestFromFile's loaderr, line for line (each message ends in a newline of its
+      // own there), then the file's path, which Redis leaves out.
+      log.warning('\n*** FATAL AOF MANIFEST FILE ERROR ***\n');
+      if (err.lineNumber !== null) {
+        log.warning(`Reading the manifest file, at line ${err.lineNumber}\n`);
+        log.warning(`>>> '${err.line}'\n`);
+      }
+      log.warning(`${err.reason}\n`);
+      log.warning(`The AOF manifest is ${directory.filePath(directory.manifestName)}`);
       throw new AofLoadError(err.message);
     }
     throw err;
@@ -78,21 +87,36 @@ export async function loadAppendOnlyFiles(server: Server, directory: AofDirector
 }
 
 /**
- * aofUpgradePrepare: an `appendonly.aof` in `dir` and no manifest (a Redis < 7 AOF) becomes the
- * base of a new multi-part AOF: moved into appenddirname, with a manifest naming it.
+ * loadAppendOnlyFiles' upgrade check: an `appendonly.aof` in `dir` (a Redis < 7 AOF) becomes the
+ * base of a multi-part AOF when there is no manifest yet, or when the manifest names it as its
+ * only file and it is not in the AOF directory yet (an upgrade interrupted between writing the
+ * manifest and moving the file). aofUpgradePrepare writes the manifest first, then moves the file.
  */
-async function upgradeLegacyAof(server: Server, directory: AofDirectory): Promise<AofManifest | null> {
+async function upgradeLegacyAofIfNeeded(
+  server: Server,
+  directory: AofDirectory,
+  manifest: AofManifest | null,
+): Promise<AofManifest | null> {
   const legacy = directory.legacyFilePath;
-  try {
-    await stat(legacy);
-  } catch {
-    return null;
+  if (!existsSync(legacy)) return manifest;
+  const name = directory.prefix;
+  const target = directory.filePath(name);
+  const interrupted = manifest?.base?.fileName === name && manifest.incr.length === 0 && !existsSync(target);
+  if (manifest && (manifest.base || manifest.incr.length > 0) && !interrupted) return manifest;
+  if (existsSync(target)) {
+    // Redis asserts here (aof.c: '!aofFileExist(server.aof_filename)') and crashes; moving the old
+    // file in would overwrite the one already there, so the node refuses to start instead.
+    server.logger.warning(
+      `Can't migrate the old-style AOF file ${legacy} into the AOF directory: ${target} already exists. ` +
+        'Move one of the two away, then start again.',
+    );
+    throw new AofLoadError('both the server directory and the AOF directory hold an old-style AOF');
   }
-  const manifest: AofManifest = { base: { fileName: directory.prefix, seq: 1, type: 'b' }, history: [], incr: [] };
-  directory.writeManifest(manifest);
-  renameSync(legacy, directory.filePath(directory.prefix));
-  server.logger.notice('Successfully migrated an old style AOF into the AOF directory');
-  return manifest;
+  const upgraded: AofManifest = { base: { fileName: name, seq: 1, type: 'b' }, history: [], incr: [] };
+  directory.writeManifest(upgraded);
+  renameSync(legacy, target);
+  server.logger.notice(`Successfully migrated an old-style AOF file (${name}) into the AOF directory (${directory.dirName}).`);
+  return upgraded;
 }
 
 async function loadSingleFile(
@@ -144,7 +168,12 @@ async function loadSingleFile(
     if (size === 0) return { empty: true, aux };
     if (rdb && !rdb.complete) await rdb.end(); // throws: the preamble is truncated
     const outcome = (reader ?? replay.reader(size)).end();
-    if (outcome.status === 'truncated') await acceptTruncation(server, file, path, isLast, outcome.validUpTo);
+    if (outcome.status === 'truncated') {
+      // revert_incomplete_multi: the file ends inside MULTI; the transaction is dropped, and the file
+      // is then treated as cut short before its MULTI.
+      if (outcome.revertedMulti) log.warning(`Revert incomplete MULTI/EXEC transaction in AOF file ${file.fileName}`);
+      await acceptTruncation(server, file, path, isLast, outcome.validUpTo);
+    }
   } catch (err) {
     rdb?.abort();
     if (err instanceof AofLoadError) throw err;

@@ -23,17 +23,26 @@ export class AofRewriteEncoder {
   private parts: Buffer[] = [];
   private partsBytes = 0;
   bytesWritten = 0;
+  /** Keys written so far. */
+  entriesWritten = 0;
 
-  constructor(private readonly sink: (chunk: Buffer) => void) {}
+  constructor(
+    private readonly sink: (chunk: Buffer) => void,
+    /** aof-timestamp-enabled: the base starts with a `#TS:` annotation (rewriteAppendOnlyFileRio). */
+    private readonly timestamped = false,
+  ) {}
 
-  /** A RESP base has no header: the aux fields of an RDB have no command form. */
-  begin(): void {}
+  /** A RESP base has no header (the aux fields of an RDB have no command form), only its timestamp. */
+  begin(): void {
+    if (this.timestamped) this.raw(Buffer.from(timestampAnnotation(Math.floor(Date.now() / 1000)), 'latin1'));
+  }
 
   startDb(db: number): void {
     this.command(['SELECT', String(db)]);
   }
 
   writeEntry(entry: RdbEntry): void {
+    this.entriesWritten++;
     const { key, value } = entry;
     switch (value.type) {
       case 'string':
@@ -138,12 +147,20 @@ export class AofRewriteEncoder {
   }
 
   private command(argv: Arg[]): void {
-    const encoded = formatAofCommand(argv);
+    this.raw(formatAofCommand(argv));
+  }
+
+  private raw(encoded: Buffer): void {
     this.parts.push(encoded);
     this.partsBytes += encoded.length;
     this.bytesWritten += encoded.length;
     if (this.partsBytes >= CHUNK_SIZE) this.flush();
   }
+}
+
+/** genAofTimestampAnnotationIfNeeded's line: `#TS:<unix seconds>`, which loading skips. */
+export function timestampAnnotation(unixSeconds: number): string {
+  return `#TS:${unixSeconds}\r\n`;
 }
 
 function streamId(id: StreamId): string {

@@ -8,7 +8,8 @@ import type { BinaryString } from '../../protocol/request-parser.js';
 import { strerror } from '../../config/errors.js';
 import type { AofManifest } from './aof-manifest.js';
 import { TempFile, renameDurably } from '../durable-file.js';
-import { writeSnapshot, writeSnapshotSync, type SnapshotOptions } from '../rdb/snapshot.js';
+import { timestampAnnotation } from './aof-rewrite-encoder.js';
+import { writeSnapshot, writeSnapshotSync, type SnapshotOptions, type SnapshotProgress } from '../rdb/snapshot.js';
 import { AofDirectory, nextSeq } from './aof-directory.js';
 import { loadAppendOnlyFiles, type AofLoadResult } from './aof-load.js';
 import { IncrWriter, type FsyncPolicy } from './incr-writer.js';
@@ -39,10 +40,16 @@ export class AppendOnlyFile {
   /** Size of the AOF right after the last rewrite or load (aof_rewrite_base_size). */
   baseSize = 0;
   private manifest: AofManifest = { base: null, history: [], incr: [] };
+  /** The last incr file number handed out (am->curr_incr_file_seq). */
+  private incrSeq = 0;
   /** Bytes of the base and of incr files no longer written to (aof_current_size minus the open incr). */
   private closedFilesSize = 0;
   private writer: IncrWriter | null = null;
   private rewrite: Rewrite | null = null;
+  /** The second of the last `#TS:` annotation written (server.aof_cur_timestamp). */
+  private lastTimestamp = 0;
+  /** The running rewrite's progress (INFO current_save_keys_*), null when none runs. */
+  rewriteProgress: SnapshotProgress | null = null;
 
   constructor(
     private readonly server: Server,
@@ -97,8 +104,37 @@ export class AppendOnlyFile {
 
   async loadAtStart(): Promise<AofLoadResult> {
     const result = await loadAppendOnlyFiles(this.server, this.directory);
-    if (result.manifest) this.manifest = result.manifest;
+    if (result.manifest) this.useManifest(result.manifest);
     return result;
+  }
+
+  /**
+   * DEBUG LOADAOF (debug.c): the buffer written out, the dataset emptied, the manifest read again
+   * from disk, history files removed, and every AOF file loaded again. The incr file being
+   * appended to stays open: new writes go on after what was just loaded. A failure leaves the
+   * node with what was loaded up to it, as Redis does.
+   */
+  async reloadForDebug(): Promise<void> {
+    this.writer?.flush();
+    this.server.keyspace.flushAll();
+    const result = await loadAppendOnlyFiles(this.server, this.directory);
+    if (result.manifest) this.useManifest(result.manifest);
+    this.directory.deleteHistory(this.manifest, (line) => this.server.logger.notice(line));
+  }
+
+  private useManifest(manifest: AofManifest): void {
+    this.manifest = manifest;
+    // am->curr_incr_file_seq, as aofLoadManifestFromFile leaves it: the last incr file's number.
+    this.incrSeq = manifest.incr.at(-1)?.seq ?? 0;
+  }
+
+  /**
+   * getNewIncrAofName's ++am->curr_incr_file_seq: numbers keep rising even after every incr file
+   * went to history (a rewrite with the AOF off), so a new file never reuses an old name.
+   */
+  private nextIncrSeq(): number {
+    this.incrSeq = Math.max(this.incrSeq, ...this.manifest.incr.map((f) => f.seq)) + 1;
+    return this.incrSeq;
   }
 
   /**
@@ -109,6 +145,9 @@ export class AppendOnlyFile {
     const log = this.server.logger;
     const directory = this.directory;
     directory.ensureExists();
+    // persistAofManifest writes the manifest only when it changed (am->dirty): one that names its
+    // files already stays exactly as it is, comments and unknown keys included.
+    let changed = false;
     if (!this.manifest.base && this.manifest.incr.length === 0) {
       const name = directory.baseName(1, this.rdbPreamble);
       const temp = new TempFile(directory.filePath(`${TEMP_INCR_PREFIX}${name}`));
@@ -121,18 +160,21 @@ export class AppendOnlyFile {
       }
       this.manifest.base = { fileName: name, seq: 1, type: 'b' };
       log.notice(`Creating AOF base file ${name} on server start`);
+      changed = true;
     }
     const last = this.manifest.incr[this.manifest.incr.length - 1];
     if (last) {
       this.openWriter(last.fileName);
       log.notice(`Opening AOF incr file ${last.fileName} on server start`);
     } else {
-      const name = directory.incrName(nextSeq(this.manifest.incr));
-      this.manifest.incr.push({ fileName: name, seq: nextSeq(this.manifest.incr), type: 'i' });
+      const seq = this.nextIncrSeq();
+      const name = directory.incrName(seq);
+      this.manifest.incr.push({ fileName: name, seq, type: 'i' });
       this.openWriter(name);
       log.notice(`Creating AOF incr file ${name} on server start`);
+      changed = true;
     }
-    directory.writeManifest(this.manifest);
+    if (changed) directory.writeManifest(this.manifest);
     this.closedFilesSize = this.sizeOfFilesExceptOpenIncr();
     this.baseSize = this.currentSize;
     directory.deleteHistory(this.manifest, (line) => log.notice(line));
@@ -219,9 +261,12 @@ export class AppendOnlyFile {
     const abort = new AbortController();
     const startedAtSec = nowSec();
     const rdbPreamble = this.rdbPreamble;
+    const progress: SnapshotProgress = { keysTotal: 0, keysProcessed: 0 };
+    this.rewriteProgress = progress;
     const snapshot = writeSnapshot(server, (chunk) => temp.writeInBackground(chunk), {
       ...this.baseSnapshotOptions(),
       signal: abort.signal,
+      progress,
     });
     log.notice(`Background append only file rewriting started by pid ${process.pid}`);
     const done = snapshot
@@ -253,6 +298,7 @@ export class AppendOnlyFile {
       .finally(() => {
         this.lastRewriteDurationSec = nowSec() - startedAtSec;
         this.rewrite = null;
+        this.rewriteProgress = null;
       });
     this.rewrite = { startedAtSec, abort, done };
     return 'started';
@@ -269,7 +315,9 @@ export class AppendOnlyFile {
    * after it change the data without moving any offset, so no position in it would be true.
    */
   private baseSnapshotOptions(): SnapshotOptions {
-    return this.rdbPreamble ? { format: 'rdb', aofBase: true, replication: null } : { format: 'aof-commands' };
+    return this.rdbPreamble
+      ? { format: 'rdb', aofBase: true, replication: null }
+      : { format: 'aof-commands', timestamped: this.server.config.bool('aof-timestamp-enabled') };
   }
 
   /** openNewIncrAofForAppend: returns the name the incr file will have once the rewrite is done. */
@@ -284,7 +332,7 @@ export class AppendOnlyFile {
       log.notice(`Creating AOF incr file ${tempName} on background rewrite`);
       return tempName;
     }
-    const seq = nextSeq(this.manifest.incr);
+    const seq = this.nextIncrSeq();
     const name = directory.incrName(seq);
     this.closeWriter();
     this.openWriter(name, true);
@@ -295,7 +343,7 @@ export class AppendOnlyFile {
     return name;
   }
 
-  /** backgroundRewriteDoneHandler: the new base replaces the old one and every incr but the newest. */
+  /** backgroundRewriteDoneHandler: the new base replaces the old one and every incr but the one being written. */
   private finishRewrite(tempName: string, baseName: string, incrName: string | null): void {
     const log = this.server.logger;
     const directory = this.directory;
@@ -305,16 +353,19 @@ export class AppendOnlyFile {
     try {
       log.notice(`Successfully renamed the temporary AOF base file ${tempName} into ${baseName}`);
       if (this.state === 'wait-rewrite' && incrName) {
-        const finalIncr = directory.incrName(nextSeq(manifest.incr));
+        const finalSeq = this.nextIncrSeq();
+        const finalIncr = directory.incrName(finalSeq);
         this.writer!.fsyncNow();
         renameDurably(directory.filePath(incrName), directory.filePath(finalIncr));
         this.reopenWriterAs(finalIncr);
-        manifest.incr.push({ fileName: finalIncr, seq: nextSeq(manifest.incr), type: 'i' });
+        manifest.incr.push({ fileName: finalIncr, seq: finalSeq, type: 'i' });
         log.notice(`Successfully renamed the temporary AOF incr file ${incrName} into ${finalIncr}`);
       }
       if (manifest.base) manifest.history.push({ ...manifest.base, type: 'h' });
       manifest.base = { fileName: baseName, seq: baseSeq, type: 'b' };
-      const kept = manifest.incr.pop();
+      // markRewrittenIncrAofAsHistory: the incr file being written stays; with the AOF off none is
+      // being written, and every incr file goes to history.
+      const kept = this.state === 'off' ? undefined : manifest.incr.pop();
       manifest.history.push(...manifest.incr.map((f) => ({ ...f, type: 'h' as const })));
       manifest.incr = kept ? [kept] : [];
       directory.writeManifest(manifest);
@@ -376,6 +427,19 @@ export class AppendOnlyFile {
     this.closeWriter();
   }
 
+  /**
+   * genAofTimestampAnnotationIfNeeded: with aof-timestamp-enabled, a `#TS:` line before the first
+   * command of each new second, so that redis-check-aof --truncate-to-timestamp can cut the file
+   * at a point in time. The second last annotated is the node's, across incr files.
+   */
+  private timestampIfNeeded(): string | null {
+    if (!this.server.config.bool('aof-timestamp-enabled')) return null;
+    const now = Math.floor(Date.now() / 1000);
+    if (now <= this.lastTimestamp) return null;
+    this.lastTimestamp = now;
+    return timestampAnnotation(now);
+  }
+
   private openWriter(name: string, truncate = false): void {
     const path = this.directory.filePath(name);
     this.writer = new IncrWriter(
@@ -385,6 +449,8 @@ export class AppendOnlyFile {
       (err) => {
         this.server.logger.warning(`Error writing to the AOF file: ${strerror(err)}`);
       },
+      () => this.server.debugKnobs.aofFlushSleepMicros,
+      () => this.timestampIfNeeded(),
     );
     this.writer.resumeAt(this.directory.fileSize(name));
   }

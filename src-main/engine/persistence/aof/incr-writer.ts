@@ -12,6 +12,9 @@ import { encodeCommand, encodeSelect, NO_DB } from '../../core/write-feed.js';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
 
+/** What Atomics.wait blocks on for DEBUG AOF-FLUSH-SLEEP (nothing ever notifies it). */
+const SLEEP_CELL = new Int32Array(new SharedArrayBuffer(4));
+
 export class IncrWriter {
   private fd: number;
   private selectedDb = NO_DB;
@@ -33,6 +36,10 @@ export class IncrWriter {
     truncate: boolean,
     private readonly policy: () => FsyncPolicy,
     private readonly onError: (err: NodeJS.ErrnoException) => void,
+    /** DEBUG AOF-FLUSH-SLEEP: microseconds to wait before each write (a slow disk, for tests). */
+    private readonly sleepBeforeWrite: () => number = () => 0,
+    /** aof-timestamp-enabled: the `#TS:` line to write before the next command, if one is due. */
+    private readonly timestampIfNeeded: () => string | null = () => null,
   ) {
     this.fd = openSync(path, truncate ? 'w' : 'a', 0o644);
     this.size = 0;
@@ -49,6 +56,8 @@ export class IncrWriter {
 
   /** A write feed listener: (dbIndex, argv) in stream order; NO_DB for MULTI/EXEC. */
   append(dbIndex: number, argv: BinaryString[]): void {
+    const timestamp = this.timestampIfNeeded();
+    if (timestamp !== null) this.queue(Buffer.from(timestamp, 'latin1'));
     if (dbIndex !== NO_DB && dbIndex !== this.selectedDb) {
       this.queue(encodeSelect(dbIndex));
       this.selectedDb = dbIndex;
@@ -67,6 +76,8 @@ export class IncrWriter {
   flush(): void {
     this.flushScheduled = false;
     if (this.pendingBytes === 0) return;
+    const sleepMicros = this.sleepBeforeWrite();
+    if (sleepMicros > 0) Atomics.wait(SLEEP_CELL, 0, 0, sleepMicros / 1000);
     const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     try {
       for (let offset = 0; offset < data.length;) offset += writeSync(this.fd, data, offset);

@@ -41,6 +41,22 @@ export interface RdbLoaderOptions {
    * delete it too.
    */
   onExpired?: (dbIndex: number, key: BinaryString) => void;
+  /**
+   * DEBUG RELOAD NOFLUSH: add the file's keys to the current dataset instead of replacing it.
+   * 'replace' (with MERGE, RDBFLAGS_ALLOW_DUP): a key in both takes the file's value; 'refuse':
+   * a key in both throws DuplicateKeyError (Redis panics: "Duplicated key found in RDB file").
+   */
+  mergeDuplicates?: 'replace' | 'refuse';
+}
+
+/** A key of the file that the dataset it was merged into already holds (mergeDuplicates 'refuse'). */
+export class DuplicateKeyError extends Error {
+  constructor(
+    readonly key: BinaryString,
+    readonly dbIndex: number,
+  ) {
+    super(`RDB has duplicated key '${key}' in DB ${dbIndex}`);
+  }
 }
 
 export interface RdbLoader {
@@ -74,6 +90,22 @@ export function loadRdbBufferSync(server: Server, data: Buffer, options: RdbLoad
   return load.finish();
 }
 
+/**
+ * key-load-delay (rdbLoadRio's debugDelay): microseconds to sleep after each key read, a negative
+ * -n meaning 1 microsecond one time in n. Like Redis, the node is blocked meanwhile, between the
+ * turns it takes to serve clients (every loading-process-events-interval-bytes, see loadRdbFile).
+ */
+function keyLoadPause(micros: number): (() => void) | null {
+  if (micros === 0) return null;
+  return () => {
+    if (micros < 0 && Math.random() * -micros >= 1) return;
+    Atomics.wait(PAUSE_CELL, 0, 0, Math.max(micros, 1) / 1000);
+  };
+}
+
+/** What Atomics.wait blocks on for key-load-delay (nothing ever notifies it). */
+const PAUSE_CELL = new Int32Array(new SharedArrayBuffer(4));
+
 class StagedLoad {
   private readonly loading: ReturnType<Server['loading']['begin']>;
   private readonly staging: Keyspace;
@@ -84,7 +116,7 @@ class StagedLoad {
 
   constructor(
     private readonly server: Server,
-    options: RdbLoaderOptions,
+    private readonly options: RdbLoaderOptions,
   ) {
     this.loading = options.inBackground
       ? { progress: { startedAtMs: Date.now(), totalBytes: 0, loadedBytes: 0, rdbUsedMemory: 0 }, end: () => {} }
@@ -96,8 +128,10 @@ class StagedLoad {
     // A replica keeps expired keys: its master's DEL removes them (Redis checks iAmMaster()).
     const keepExpired = server.keyspace.isReplica || options.aofPreamble === true;
     const now = Date.now();
+    const pause = keyLoadPause(server.config.int('key-load-delay'));
     this.reader = new RdbReader(
       (entry) => {
+        pause?.();
         const key = entry.key.latin1Slice(0, entry.key.length);
         if (!keepExpired && entry.expireAtMs !== null && entry.expireAtMs < now) {
           this.keysExpired++;
@@ -117,9 +151,10 @@ class StagedLoad {
       },
       {
         databases: server.keyspace.dbs.length,
-        verifyChecksum: server.config.bool('rdbchecksum'),
+        verifyChecksum: server.config.bool('rdbchecksum') && !server.debugKnobs.skipChecksumValidation,
         // Plain strings, most keys of most datasets, come as binary strings: no Buffers to copy.
         onStringEntry: (dbIndex, key, value, expireAtMs, lruIdleSeconds, lfuFrequency) => {
+          pause?.();
           if (!keepExpired && expireAtMs !== null && expireAtMs < now) {
             this.keysExpired++;
             options.onExpired?.(dbIndex, key);
@@ -164,10 +199,24 @@ class StagedLoad {
     }
     const server = this.server;
     logAuxFields(server, read);
-    for (const db of server.keyspace.dbs) db.swapWith(this.staging.dbs[db.id]!);
-    this.loading.end();
+    try {
+      if (this.options.mergeDuplicates) this.mergeStaged(this.options.mergeDuplicates);
+      else for (const db of server.keyspace.dbs) db.swapWith(this.staging.dbs[db.id]!);
+    } finally {
+      this.loading.end();
+    }
     server.logger.notice(`Done loading RDB, keys loaded: ${this.keysLoaded}, keys expired: ${this.keysExpired}.`);
     return { ...read, keysLoaded: this.keysLoaded, keysExpired: this.keysExpired };
+  }
+
+  /** Moves the staged keys into the live dataset, one by one (DEBUG RELOAD NOFLUSH). */
+  private mergeStaged(duplicates: 'replace' | 'refuse'): void {
+    for (const db of this.server.keyspace.dbs) {
+      for (const [key, value, expireAt] of this.staging.dbs[db.id]!.entries()) {
+        if (duplicates === 'refuse' && db.peek(key) !== undefined) throw new DuplicateKeyError(key, db.id);
+        db.set(key, value, expireAt);
+      }
+    }
   }
 
   abort(): void {
@@ -206,7 +255,13 @@ export async function loadRdbFile(
         if (bytesRead === 0) break;
         position += bytesRead;
         next = readAt(position);
-        loader.push(buffer.subarray(0, bytesRead));
+        // Clients get a turn (-LOADING, INFO) every loading-process-events-interval-bytes, as
+        // Redis's loading processes events while it reads.
+        const interval = server.config.int('loading-process-events-interval-bytes');
+        for (let at = 0; at < bytesRead; at += interval) {
+          if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+          loader.push(buffer.subarray(at, Math.min(at + interval, bytesRead)));
+        }
       }
     } catch (err) {
       next.catch(() => {}); // the read ahead of a chunk that failed to parse: nobody wants it now

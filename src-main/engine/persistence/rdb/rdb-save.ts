@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Server } from '../../core/server.js';
 import { strerror } from '../../config/errors.js';
 import { DurableWriteError, TempFile } from '../durable-file.js';
-import { writeSnapshot, writeSnapshotSync, type ReplicationAux } from './snapshot.js';
+import { writeSnapshot, writeSnapshotSync, type ReplicationAux, type SnapshotProgress } from './snapshot.js';
 
 /** CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, save points wait this long before retrying. */
 const BGSAVE_RETRY_DELAY_SEC = 5;
@@ -54,6 +54,8 @@ export class RdbSaves {
   lastLoad = { keysLoaded: 0, keysExpired: 0 };
   private lastBgsaveTry = 0;
   private background: BackgroundSave | null = null;
+  /** The running BGSAVE's progress (INFO current_save_keys_*), null when none runs. */
+  progress: SnapshotProgress | null = null;
 
   constructor(
     private readonly server: Server,
@@ -135,6 +137,7 @@ export class RdbSaves {
       .finally(() => {
         this.lastBgsaveDurationSec = nowSec() - startedAtSec;
         this.background = null;
+        this.progress = null;
       });
     this.background = { startedAtSec, abort, done };
     return 'started';
@@ -144,9 +147,11 @@ export class RdbSaves {
   private async saveInBackground(signal: AbortSignal): Promise<boolean> {
     const temp = this.openTemp('background');
     if (!temp) return false;
+    const progress: SnapshotProgress = { keysTotal: 0, keysProcessed: 0 };
+    this.progress = progress;
     try {
       // The view is taken in this same tick as the command: the point in time of BGSAVE.
-      await writeSnapshot(this.server, (chunk) => temp.writeInBackground(chunk), { replication: this.replicationAux(), signal });
+      await writeSnapshot(this.server, (chunk) => temp.writeInBackground(chunk), { replication: this.replicationAux(), signal, progress });
       await temp.commit(this.filePath);
     } catch (err) {
       temp.discard();

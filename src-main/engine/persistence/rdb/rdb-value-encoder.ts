@@ -10,8 +10,20 @@ import type { RdbOutput } from './rdb-output.js';
 import { encodeStreamId, encodeStreamNode, encodeStreamNodes } from './stream-listpacks.js';
 import type { RdbValue, StreamValue } from '../value-model.js';
 
-/** quicklist.c packed_threshold: elements this large get a plain node of their own. */
-const QUICKLIST_PLAIN_THRESHOLD = 1 << 30;
+/**
+ * quicklist.c packed_threshold: elements this large get a plain node of their own. Like Redis's,
+ * it is one value for the whole process (one node per process or worker thread), set by DEBUG
+ * QUICKLIST-PACKED-THRESHOLD.
+ */
+const DEFAULT_PACKED_THRESHOLD = 1 << 30;
+let QUICKLIST_PLAIN_THRESHOLD = DEFAULT_PACKED_THRESHOLD;
+
+/** quicklistisSetPackedThreshold: 0 restores the default; false for sizes at or near 4 GB and above. */
+export function setQuicklistPackedThreshold(bytes: number): boolean {
+  if (bytes > 2 ** 32 - 2 ** 20) return false;
+  QUICKLIST_PLAIN_THRESHOLD = bytes === 0 ? DEFAULT_PACKED_THRESHOLD : bytes;
+  return true;
+}
 /** quicklist.c SIZE_ESTIMATE_OVERHEAD, added when deciding whether an element fits a node. */
 const QUICKLIST_SIZE_ESTIMATE_OVERHEAD = 8;
 /** An empty listpack: 6 header bytes and the terminator. */

@@ -63,6 +63,9 @@ export class RdbWriter {
     this.limits = options.limits ?? DEFAULT_ENCODING_LIMITS;
   }
 
+  /** Keys written so far (rdb-key-save-delay paces a snapshot by them). */
+  entriesWritten = 0;
+
   get bytesWritten(): number {
     return this.out.bytesWritten;
   }
@@ -141,6 +144,7 @@ export class RdbWriter {
    * policy, the LFU counter under an LFU one).
    */
   private startEntry(db: number, expireAtMs: number | null, lruIdleSeconds: number | undefined, lfuFrequency: number | undefined): void {
+    this.entriesWritten++;
     this.expectState('open');
     if (db !== this.currentDb) {
       throw new Error(`RdbWriter: entry for db ${db} written while db ${this.currentDb} is open (call startDb first)`);

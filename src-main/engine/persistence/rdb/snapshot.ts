@@ -52,12 +52,25 @@ export interface ReplicationAux {
   replStreamDb: number;
 }
 
+/**
+ * How far a snapshot is (INFO persistence's current_save_keys_processed / _total, which Redis's
+ * fork child reports): the keys it has to write, and those written so far.
+ */
+export interface SnapshotProgress {
+  keysTotal: number;
+  keysProcessed: number;
+}
+
 export interface SnapshotOptions {
+  /** Kept up to date while the snapshot runs. */
+  progress?: SnapshotProgress;
   replication?: ReplicationAux | null;
   /** The RDB preamble of an AOF base file (aux aof-base 1). */
   aofBase?: boolean;
   /** 'aof-commands': an AOF base of RESP commands instead of an RDB (aof-use-rdb-preamble no). */
   format?: 'rdb' | 'aof-commands';
+  /** An 'aof-commands' base starts with a timestamp annotation (aof-timestamp-enabled). */
+  timestamped?: boolean;
   /** Aborting stops the snapshot at the next slice; the promise rejects with the abort reason. */
   signal?: AbortSignal;
 }
@@ -95,6 +108,12 @@ export async function writeSnapshot(
       else everyChunkAwaited = false;
     }
   });
+  const pacing = keyPacing(server, view);
+  const progress = options.progress;
+  if (progress) {
+    progress.keysTotal = view.keysTotal;
+    progress.keysProcessed = 0;
+  }
   try {
     writer.begin(auxFields(server, options));
     for (;;) {
@@ -104,7 +123,11 @@ export async function writeSnapshot(
       options.signal?.throwIfAborted();
       // Replies to what clients sent during the last slice go out before this one starts.
       server.output.flushNow();
-      if (view.writeUntil(writer, performance.now() + SLICE_MS)) break;
+      const entriesBefore = writer.entriesWritten;
+      const done = view.writeUntil(writer, pacing ? 0 : performance.now() + SLICE_MS);
+      if (progress) progress.keysProcessed = writer.entriesWritten;
+      if (pacing) await pacing.wait(writer.entriesWritten - entriesBefore);
+      if (done) break;
       writer.flush();
       if (pending.length !== 0) await Promise.all(pending.splice(0));
       if (everyChunkAwaited) writer.chunksReleased();
@@ -130,7 +153,17 @@ export function writeSnapshotSync(server: Server, sink: (chunk: Buffer) => void,
       writer.chunksReleased();
     });
     writer.begin(auxFields(server, options));
-    view.writeUntil(writer, Infinity);
+    const pacing = keyPacing(server, view);
+    if (pacing) {
+      for (;;) {
+        const entriesBefore = writer.entriesWritten;
+        const done = view.writeUntil(writer, 0);
+        pacing.waitSync(writer.entriesWritten - entriesBefore);
+        if (done) break;
+      }
+    } else {
+      view.writeUntil(writer, Infinity);
+    }
     writer.end();
     return { bytes: writer.bytesWritten };
   } finally {
@@ -138,9 +171,46 @@ export function writeSnapshotSync(server: Server, sink: (chunk: Buffer) => void,
   }
 }
 
+/**
+ * rdb-key-save-delay (rdbSaveKeyValuePair's debugDelay): each key written costs that many
+ * microseconds, a negative -n meaning 1 microsecond one time in n. Redis sleeps in its fork child,
+ * so the save lasts longer while the server keeps serving; here the view writes one slot at a
+ * time and the snapshot waits between slots (an asynchronous save) or sleeps (SAVE, which
+ * blocks the node in Redis too). Waits shorter than a millisecond add up until they reach one.
+ */
+function keyPacing(server: Server, view: PointInTimeView): { wait(keys: number): Promise<void>; waitSync(keys: number): void } | null {
+  const setting = server.config.int('rdb-key-save-delay');
+  if (setting === 0) return null;
+  view.slotsPerCheck = 1;
+  const microsPerKey = setting > 0 ? setting : 1 / -setting;
+  let owedMs = 0;
+  const due = (keys: number): number => {
+    owedMs += (keys * microsPerKey) / 1000;
+    if (owedMs < 1) return 0;
+    const ms = owedMs;
+    owedMs = 0;
+    return ms;
+  };
+  return {
+    async wait(keys) {
+      const ms = due(keys);
+      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    },
+    waitSync(keys) {
+      const ms = due(keys);
+      if (ms > 0) Atomics.wait(PACING_CELL, 0, 0, ms);
+    },
+  };
+}
+
+/** What Atomics.wait blocks on for a paced SAVE (nothing ever notifies it). */
+const PACING_CELL = new Int32Array(new SharedArrayBuffer(4));
+
 /** What the view drives: the RdbWriter, or the AofRewriteEncoder for a RESP AOF base. */
 interface SnapshotEncoder {
   readonly bytesWritten: number;
+  /** Keys written so far. */
+  readonly entriesWritten: number;
   begin(aux: RdbAuxFields): void;
   startDb(db: number, keyCount: number, expiresCount: number): void;
   writeEntry(entry: RdbEntry): void;
@@ -151,7 +221,7 @@ interface SnapshotEncoder {
 }
 
 function createEncoder(server: Server, options: SnapshotOptions, sink: (chunk: Buffer) => void): SnapshotEncoder {
-  if (options.format === 'aof-commands') return new AofRewriteEncoder(sink);
+  if (options.format === 'aof-commands') return new AofRewriteEncoder(sink, options.timestamped);
   const config = server.config;
   return new RdbWriter(sink, {
     compression: config.bool('rdbcompression'),
@@ -221,6 +291,13 @@ class PointInTimeView implements KeyspaceObserver {
   /** Views in the order they are written (ascending db id; Redis skips empty databases). */
   private readonly order: DatabaseView[] = [];
   private current = 0;
+  /** Keys in the view (the databases' sizes at the start). */
+  keysTotal = 0;
+  /**
+   * Slots walked (or kept entries written) between two clock reads; 1 while rdb-key-save-delay
+   * paces the save key by key (see keyPacing).
+   */
+  slotsPerCheck = SLOTS_PER_CLOCK_CHECK;
   /** Kept entries holding a value by reference that SWAPDB left live in another database. */
   private readonly shared = new Map<AggregateValue, KeptEntry>();
   private readonly removeObserver: () => void;
@@ -232,6 +309,7 @@ class PointInTimeView implements KeyspaceObserver {
     for (const db of keyspace.dbs) {
       if (db.size === 0) continue;
       const view = new DatabaseView(db);
+      this.keysTotal += view.keyCount;
       this.views.set(db, view);
       this.order.push(view);
     }
@@ -297,7 +375,7 @@ class PointInTimeView implements KeyspaceObserver {
     for (;;) {
       // The slot table shrinks when a database empties; no key of ours is above its end then.
       const end = Math.min(view.end, db.slotCount);
-      const stop = Math.min(end, view.next + SLOTS_PER_CLOCK_CHECK);
+      const stop = Math.min(end, view.next + this.slotsPerCheck);
       // Without kept keys and TTLs to look up, a string entry is encoded from the keyspace's
       // stored bytes: no string made for the key or the value (SAVE of 1M keys: 276-328 ms,
       // against 354-391 ms when the keyspace held JS strings, docs/benchmarks.md).
@@ -329,7 +407,7 @@ class PointInTimeView implements KeyspaceObserver {
       const entry = view.kept.pop()!;
       if (typeof entry.value !== 'string') this.shared.delete(entry.value);
       writeEntry(writer, view.db.id, entry.key, entry.value, entry.expireAt, this.recordHistory?.(entry.header));
-      if (++written % SLOTS_PER_CLOCK_CHECK === 0 && performance.now() >= deadline) return view.kept.length === 0;
+      if (++written % this.slotsPerCheck === 0 && performance.now() >= deadline) return view.kept.length === 0;
     }
     return true;
   }
