@@ -1,5 +1,6 @@
 // The one typed API between the renderer and the lab host, composed from one slice per feature
-// (nodes, replication, events, logs, access, history, export, links, load; metrics and wire carry types and constants only).
+// (nodes, replication, events, logs, access, history, export, links, load, console, node panel, backlog; metrics and wire
+// carry types and constants only).
 //
 // The renderer calls `LabApi` methods and subscribes to `LabPush` messages. It never knows the
 // transport: in the Electron window the calls travel over IPC through the preload whitelist
@@ -10,17 +11,23 @@
 //
 // This folder must stay free of Node, Electron and Vue imports: both sides import it.
 import { ACCESS_PARAM_CHECKS, type AccessApi } from './access.js';
+import { BACKLOG_PARAM_CHECKS, type BacklogApi } from './backlog.js';
+import { CONSOLE_PARAM_CHECKS, type ConsoleApi, type ConsolePush } from './console.js';
 import { EVENTS_PARAM_CHECKS, type EventPush, type EventsApi } from './events.js';
 import { EXPORT_PARAM_CHECKS, type ExportApi } from './export.js';
 import { HISTORY_PARAM_CHECKS, type HistoryApi, type HistoryPush } from './history.js';
 import { LINKS_PARAM_CHECKS, type LinksApi } from './links.js';
 import { LOAD_PARAM_CHECKS, type LoadApi, type LoadPush } from './load.js';
 import { LOGS_PARAM_CHECKS, type LogPush, type LogsApi } from './logs.js';
+import { NODE_PANEL_PARAM_CHECKS, type NodePanelApi } from './node-panel.js';
 import { NODES_PARAM_CHECKS, type NodesApi, type NodesPush } from './nodes.js';
 import type { ParamChecks } from './param-checks.js';
 import { REPLICATION_PARAM_CHECKS, type ReplicationApi } from './replication.js';
 
 export type * from './access.js';
+export type * from './backlog.js';
+export type * from './node-panel.js';
+export * from './console.js';
 export type * from './events.js';
 export type * from './history.js';
 export * from './export.js';
@@ -33,12 +40,25 @@ export type * from './replication.js';
 export * from './wire.js';
 
 /** What the renderer may ask of the host. Every method resolves or rejects with an Error whose message is for people. */
-export interface LabApi extends NodesApi, ReplicationApi, EventsApi, LogsApi, AccessApi, HistoryApi, ExportApi, LinksApi, LoadApi {}
+export interface LabApi
+  extends
+    NodesApi,
+    ReplicationApi,
+    EventsApi,
+    LogsApi,
+    AccessApi,
+    HistoryApi,
+    ExportApi,
+    LinksApi,
+    LoadApi,
+    ConsoleApi,
+    NodePanelApi,
+    BacklogApi {}
 
 export type LabMethod = keyof LabApi;
 
 /** Pushed by the host, unrequested. */
-export type LabPush = NodesPush | EventPush | LogPush | HistoryPush | LoadPush;
+export type LabPush = NodesPush | EventPush | LogPush | HistoryPush | LoadPush | ConsolePush;
 
 type LabParamChecks = ParamChecks<LabApi>;
 
@@ -63,6 +83,9 @@ export const LAB_PARAM_CHECKS: LabParamChecks = oneCheckPerMethod({
   ...EXPORT_PARAM_CHECKS,
   ...LINKS_PARAM_CHECKS,
   ...LOAD_PARAM_CHECKS,
+  ...CONSOLE_PARAM_CHECKS,
+  ...NODE_PANEL_PARAM_CHECKS,
+  ...BACKLOG_PARAM_CHECKS,
 });
 
 /** The whitelist: the only method names either transport forwards. */

@@ -4,8 +4,9 @@
 
 export type { LogSink, StartOptions, NodeHandle } from './node.js';
 export { startNode, ConfigError, ShutdownInsisted } from './node.js';
-// Redis's quoting (sdscatrepr / sdsneedsrepr), for whoever writes a redis.conf a node will read.
-export { catRepr, needsRepr } from './protocol/sds-quoting.js';
+// Redis's quoting (sdscatrepr / sdsneedsrepr), for whoever writes a redis.conf a node will read, and
+// its splitting (sdssplitargs), for the lab's console, which reads typed lines as redis-cli does.
+export { catRepr, needsRepr, splitArgs } from './protocol/sds-quoting.js';
 // Reading an RDB file without a node (its aux fields: repl-id, repl-offset, ...), for the lab host
 // to tell what a stopped node would load if it started.
 export { readRdbFile } from './persistence/rdb/rdb-reader.js';

@@ -12,11 +12,17 @@
 //   export/       the log archive of a time range (also `replica-lab export` for a stopped lab)
 //   links/        the lab-owned TCP relay on each link the lab makes, and the faults applied there
 //   load/         the write load generator: a worker thread per master under load
+//   console/      a redis-cli-like console per node, over a client connection of its own
+//   node-panel/   a node's INFO everything and the files in its directory, on request
+//   backlog/      a master's backlog range, its replicas' offsets in it and whether each could resume
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type {
   AddNodeOptions,
+  BacklogView,
+  ClientListEntry,
+  ConsoleReplyLines,
   ExportedArchive,
   ExportRequest,
   HistoryData,
@@ -24,6 +30,7 @@ import type {
   LabApi,
   LabEvent,
   LabPush,
+  NodePanelData,
   LoadOptions,
   LoadStatus,
   NodeSummary,
@@ -33,6 +40,8 @@ import type {
   StartAction,
 } from '../api/index.js';
 import { BrowserAccess } from './access/browser-access.js';
+import { BacklogService } from './backlog/backlog-service.js';
+import { ConsoleService } from './console/console-service.js';
 import { EventRecorder } from './events/event-recorder.js';
 import { LabPushes } from './events/lab-pushes.js';
 import { ExportService } from './export/export-service.js';
@@ -41,6 +50,7 @@ import { LinkFaults } from './links/link-faults.js';
 import { LinkRelays } from './links/link-relays.js';
 import { LoadGenerators } from './load/load-generators.js';
 import { InfoPoller } from './metrics/info-poller.js';
+import { NodePanelService } from './node-panel/node-panel-service.js';
 import { DEFAULT_LOG_ROTATION, type LogRotationOptions } from './nodes/log-rotation.js';
 import { NodeLifecycle } from './nodes/node-lifecycle.js';
 import { NodeRegistry } from './nodes/node-registry.js';
@@ -82,6 +92,9 @@ export class LabHost implements LabApi {
     readonly access: BrowserAccess,
     private readonly recorder: HistoryRecorder,
     private readonly exports: ExportService,
+    private readonly consoles: ConsoleService,
+    private readonly panels: NodePanelService,
+    private readonly backlogs: BacklogService,
     private readonly relays: LinkRelays,
     private readonly faults: LinkFaults,
     private readonly loads: LoadGenerators,
@@ -145,6 +158,7 @@ export class LabHost implements LabApi {
       () => options.offersDownloads === true,
       () => recorder.flush(),
     );
+    const consoles = new ConsoleService(registry, pushes);
     const host = new LabHost(
       store,
       registry,
@@ -158,6 +172,9 @@ export class LabHost implements LabApi {
       access,
       recorder,
       exports,
+      consoles,
+      new NodePanelService(registry),
+      new BacklogService(registry, recorder),
       relays,
       faults,
       loads,
@@ -239,6 +256,26 @@ export class LabHost implements LabApi {
     return this.exports.export(request);
   }
 
+  consoleRun(id: string, line: string): Promise<ConsoleReplyLines> {
+    return this.consoles.run(id, line);
+  }
+
+  consoleCancel(id: string): Promise<{ cancelled: boolean }> {
+    return this.consoles.cancel(id);
+  }
+
+  nodePanel(id: string): Promise<NodePanelData> {
+    return this.panels.panel(id);
+  }
+
+  nodeClients(id: string): Promise<ClientListEntry[]> {
+    return this.panels.clients(id);
+  }
+
+  backlog(masterId: string): Promise<BacklogView> {
+    return this.backlogs.backlog(masterId);
+  }
+
   cutLink(replicaId: string): Promise<NodeSummary> {
     return this.faults.cut(replicaId);
   }
@@ -279,6 +316,7 @@ export class LabHost implements LabApi {
     if (this.registry.isClosing) return;
     this.registry.markClosing();
     this.info.stop();
+    this.consoles.closeAll();
     await this.loads.stopAll();
     await this.lifecycle.stopAll('stopped because the lab is closing', ({ total, stopped, stopping }) =>
       this.pushes.emit({ type: 'closing', total, stopped, stopping: stopping.map((node) => node.stored.name) }),

@@ -1,9 +1,9 @@
 // Helpers for tests that drive the lab's UI: browser mode started as a real process, exactly as a
 // user starts it, and Debian's Chromium through playwright-core. Both are always stopped again.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort, ROOT, tempDir } from './servers.js';
 
 export interface BrowserModeLab {
@@ -95,4 +95,24 @@ export async function waitUntil(what: string, check: () => Promise<boolean> | bo
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * A screenshot of the node details panel with its whole content, not just what its scrolling area
+ * shows at the test's window size (for the pictures in docs/): the panel's scrollers are let out
+ * for the shot and put back after.
+ */
+export async function screenshotDetails(page: Page, path: string): Promise<void> {
+  mkdirSync(dirname(path), { recursive: true });
+  const style = await page.addStyleTag({
+    content: [
+      '.app, .workspace { height: auto !important; overflow: visible !important; }',
+      '.lower { flex: none !important; height: auto !important; align-items: start !important; }',
+      '#node-details { height: auto !important; max-height: none !important; overflow: visible !important; }',
+      '#node-details [role="tabpanel"], #node-details [role="tabpanel"] > * { overflow: visible !important; flex: none !important; height: auto !important; max-height: none !important; }',
+    ].join('\n'),
+  });
+  await page.waitForTimeout(100);
+  await page.locator('#node-details').screenshot({ path });
+  await style.evaluate((node) => (node as Element).remove());
 }

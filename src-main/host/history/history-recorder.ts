@@ -62,6 +62,11 @@ export class HistoryRecorder {
     this.timeline.line(nodeId, node.stored.port, masterPort, line);
   }
 
+  /** A master's write rate (bytes of replication stream a second) over its readings of the last `windowMs`; null if unknown. */
+  writeRate(id: string, windowMs: number): number | null {
+    return this.offsets.get(id)?.bytesPerSecond(windowMs) ?? null;
+  }
+
   history(since: number, until = Date.now()): HistoryData {
     // What is still pending would be missing from a reload that lands between two writes.
     this.flush();

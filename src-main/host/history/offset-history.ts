@@ -71,4 +71,18 @@ export class OffsetHistory {
     const reachedAt = t0 + ((acked - o0) / (o1 - o0)) * (t1 - t0);
     return Math.max(0, (now - reachedAt) / 1000);
   }
+
+  /**
+   * The master's write rate in bytes of replication stream per second, over its readings of the
+   * last `windowMs` before the latest (at least the two latest readings); null with fewer than two.
+   */
+  bytesPerSecond(windowMs: number): number | null {
+    const end = this.times.length;
+    if (end - this.start < 2) return null;
+    const lastTime = this.times[end - 1]!;
+    let first = end - 2;
+    while (first > this.start && this.times[first - 1]! >= lastTime - windowMs) first--;
+    const seconds = (lastTime - this.times[first]!) / 1000;
+    return seconds > 0 ? (this.offsets[end - 1]! - this.offsets[first]!) / seconds : null;
+  }
 }

@@ -2,22 +2,33 @@
 // value is read from the node's answer, so the screen shows what `redis-cli INFO` would show.
 import type { AttachedReplicaInfo, NodeLiveInfo } from '../../api/index.js';
 
-/** INFO text as sections: lower-case section name -> its `field:value` pairs in the node's order. */
-function parseInfoSections(text: string): Map<string, Array<[string, string]>> {
-  const sections = new Map<string, Array<[string, string]>>();
-  let current: Array<[string, string]> | null = null;
+/** One `# Title` section of INFO text and its `field:value` pairs, in the node's order. */
+export interface InfoSectionText {
+  title: string;
+  fields: Array<[string, string]>;
+}
+
+/** INFO text as its sections, in the node's order, each with its title as the node wrote it ("Replication"). */
+export function infoSections(text: string): InfoSectionText[] {
+  const sections: InfoSectionText[] = [];
+  let current: InfoSectionText | null = null;
   for (const rawLine of text.split('\n')) {
     const line = rawLine.replace(/\r$/, '');
     if (line.startsWith('#')) {
-      current = [];
-      sections.set(line.slice(1).trim().toLowerCase(), current);
+      current = { title: line.slice(1).trim(), fields: [] };
+      sections.push(current);
       continue;
     }
     const colon = line.indexOf(':');
     if (colon <= 0 || !current) continue;
-    current.push([line.slice(0, colon), line.slice(colon + 1)]);
+    current.fields.push([line.slice(0, colon), line.slice(colon + 1)]);
   }
   return sections;
+}
+
+/** INFO text as sections: lower-case section name -> its `field:value` pairs in the node's order. */
+function parseInfoSections(text: string): Map<string, Array<[string, string]>> {
+  return new Map(infoSections(text).map((section) => [section.title.toLowerCase(), section.fields]));
 }
 
 /** Parses the default `INFO` output (server, clients, memory, stats, replication, keyspace, ...). */

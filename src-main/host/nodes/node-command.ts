@@ -15,38 +15,14 @@ const COMMAND_TIMEOUT_MS = 5_000;
  * understood: simple strings and errors.
  */
 export function sendNodeCommand(port: number, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    let received = '';
-    const finish = (error: Error | null, reply?: string): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      if (error) reject(error);
-      else resolve(reply!);
-    };
-    const timer = setTimeout(
-      () => finish(new Error(`${args.join(' ')}: no reply from port ${port} within ${COMMAND_TIMEOUT_MS / 1000} s`)),
-      COMMAND_TIMEOUT_MS,
-    );
-    socket.setEncoding('utf8');
-    socket.on('connect', () => socket.write(encodeRequest(args)));
-    socket.on('data', (chunk: string) => {
-      received += chunk;
-      const end = received.indexOf('\r\n');
-      if (end === -1) return;
-      const line = received.slice(0, end);
-      if (line.startsWith('+')) finish(null, line.slice(1));
-      else if (line.startsWith('-')) finish(new Error(line.slice(1)));
-      else finish(new Error(`${args.join(' ')}: unexpected reply ${JSON.stringify(line)}`));
-    });
-    socket.on('error', (error) => finish(new Error(`could not reach port ${port}: ${error.message}`)));
-    socket.on('close', () => finish(new Error(`port ${port} closed the connection without replying to ${args.join(' ')}`)));
+  return requestReply(port, args, (data) => {
+    const end = data.indexOf('\r\n');
+    if (end === -1) return null;
+    const line = data.toString('utf8', 0, end);
+    if (line.startsWith('+')) return line.slice(1);
+    if (line.startsWith('-')) return new Error(line.slice(1));
+    return new Error(`${args.join(' ')}: unexpected reply ${JSON.stringify(line)}`);
   });
-}
-
-/** A RESP multibulk request, as every client library sends commands. */
-function encodeRequest(args: readonly string[]): string {
-  return `*${args.length}\r\n` + args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('');
 }
 
 /**
@@ -54,10 +30,35 @@ function encodeRequest(args: readonly string[]): string {
  * with the strings; rejects with the node's own text for an error reply.
  */
 export function queryNode(port: number, args: readonly string[]): Promise<string[]> {
+  return requestReply(port, args, parseBulkArray);
+}
+
+/**
+ * Like sendNodeCommand, for commands whose reply is one bulk string (CLIENT LIST): resolves with its
+ * text; rejects with the node's own text for an error reply.
+ */
+export function queryNodeText(port: number, args: readonly string[]): Promise<string> {
+  return requestReply(port, args, (data) => {
+    const end = data.indexOf('\r\n');
+    if (end === -1) return null;
+    const head = data.toString('utf8', 0, end);
+    if (head.startsWith('-')) return new Error(head.slice(1));
+    if (!head.startsWith('$')) return new Error(`${args.join(' ')}: unexpected reply ${JSON.stringify(head)}`);
+    const length = Number(head.slice(1));
+    if (data.length < end + 2 + length + 2) return null;
+    return data.toString('utf8', end + 2, end + 2 + length);
+  });
+}
+
+/**
+ * One request on a fresh connection, one reply: `parse` is called with everything received so far
+ * and returns the reply, an Error for an error reply, or null while the reply is incomplete.
+ */
+function requestReply<T>(port: number, args: readonly string[], parse: (data: Buffer) => T | Error | null): Promise<T> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port });
     let received = Buffer.alloc(0);
-    const finish = (error: Error | null, reply?: string[]): void => {
+    const finish = (error: Error | null, reply?: T): void => {
       clearTimeout(timer);
       socket.destroy();
       if (error) reject(error);
@@ -70,13 +71,18 @@ export function queryNode(port: number, args: readonly string[]): Promise<string
     socket.on('connect', () => socket.write(encodeRequest(args)));
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
-      const parsed = parseBulkArray(received);
+      const parsed = parse(received);
       if (parsed instanceof Error) finish(parsed);
-      else if (parsed) finish(null, parsed);
+      else if (parsed !== null) finish(null, parsed);
     });
     socket.on('error', (error) => finish(new Error(`could not reach port ${port}: ${error.message}`)));
     socket.on('close', () => finish(new Error(`port ${port} closed the connection without replying to ${args.join(' ')}`)));
   });
+}
+
+/** A RESP multibulk request, as every client library sends commands. */
+function encodeRequest(args: readonly string[]): string {
+  return `*${args.length}\r\n` + args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('');
 }
 
 /** An array of bulk strings from the start of `data`, null while incomplete, an Error for an error reply. */

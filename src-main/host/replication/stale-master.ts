@@ -6,10 +6,7 @@
 // master's dump.rdb as the engine reads it (its repl-id and repl-offset aux fields), or, for a
 // running master, its CONFIG (whether a graceful stop will save). It also offers the way out: the
 // most advanced replica is promoted and the old master started as its replica.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { NodeSummary, StaleStartWarning, StartAction } from '../../api/index.js';
-import { readRdbFile } from '../../engine/index.js';
 import type { EventRecorder } from '../events/event-recorder.js';
 import type { LabNode } from '../nodes/lab-node.js';
 import { queryNode } from '../nodes/node-command.js';
@@ -18,13 +15,7 @@ import type { NodeRegistry } from '../nodes/node-registry.js';
 import type { NodeSummaries } from '../nodes/node-summary.js';
 import type { NodeStore } from '../store/node-store.js';
 import type { ReplicationLinks } from './replication-links.js';
-
-/** What a node's dump.rdb holds: the replication history and offset it was saved at, and its key count. */
-interface SavedData {
-  replId: string | null;
-  offset: number | null;
-  keys: number;
-}
+import { configHasAof, readSavedData, type SavedData } from './saved-data.js';
 
 export class StaleMasterCheck {
   constructor(
@@ -43,9 +34,9 @@ export class StaleMasterCheck {
     if (this.links.storedMaster(node)) return null;
     const replicas = this.summaries.all().filter((s) => s.status === 'running' && s.info?.role === 'slave' && s.master?.nodeId === id);
     if (replicas.length === 0) return null;
-    if (action === 'restart' ? !(await this.restartLoadsOldData(node)) : node.running || this.hasAof(node)) return null;
+    if (action === 'restart' ? !(await this.restartLoadsOldData(node)) : node.running || configHasAof(node)) return null;
 
-    const saved = await this.savedData(node);
+    const saved = await readSavedData(node);
     const ahead = replicas.filter((replica) => this.holdsNewer(replica, saved));
     if (ahead.length === 0) return null;
     const best = ahead.reduce((a, b) => (b.info!.masterReplOffset > a.info!.masterReplOffset ? b : a));
@@ -83,26 +74,6 @@ export class StaleMasterCheck {
     const [, save] = await queryNode(node.running.port, ['CONFIG', 'GET', 'save']);
     const [, appendonly] = await queryNode(node.running.port, ['CONFIG', 'GET', 'appendonly']);
     return save === '' && appendonly !== 'yes';
-  }
-
-  /** A stopped node with `appendonly yes` in its config loads its AOF, which the RDB says nothing about. */
-  private hasAof(node: LabNode): boolean {
-    return existsSync(node.files.configFile) && /^\s*appendonly\s+"?yes"?\s*$/im.test(readFileSync(node.files.configFile, 'utf8'));
-  }
-
-  /** dump.rdb as the engine reads it (the lab writes `dbfilename dump.rdb`); null if absent or unreadable. */
-  private async savedData(node: LabNode): Promise<SavedData | null> {
-    const file = join(node.files.dir, 'dump.rdb');
-    if (!existsSync(file)) return null;
-    try {
-      let keys = 0;
-      const result = await readRdbFile(file, () => keys++, { onStringEntry: () => keys++ });
-      const offset = result.aux.get('repl-offset');
-      return { replId: result.aux.get('repl-id') ?? null, offset: offset === undefined ? null : Number(offset), keys };
-    } catch {
-      // A node cannot load a file the engine cannot read either: it would start empty.
-      return null;
-    }
   }
 
   /** Whether this replica has writes the master would not have after loading `saved`. */

@@ -4,6 +4,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ConnectionStatus } from '../api/connection-state.js';
 import { onConnectionChange, onLabPush } from '../api/lab-client.js';
+import { useConsoleStore } from './console.js';
 import { closingProgress } from '../format/closing.js';
 import { useEventsStore } from './events.js';
 import { useHistoryStore } from './history.js';
@@ -26,6 +27,7 @@ export const useConnectionStore = defineStore('connection', () => {
     const notices = useNoticesStore();
     const lagHistory = useLagHistoryStore();
     const history = useHistoryStore();
+    const consoles = useConsoleStore();
     const load = useLoadStore();
 
     onLabPush((push) => {
@@ -41,6 +43,7 @@ export const useConnectionStore = defineStore('connection', () => {
         notices.inform('Quitting: stopping the nodes', text);
         notices.announce(text);
       } else if (push.type === 'load') load.replaceAll(push.loads);
+      else if (push.type === 'console') consoles.streamed(push.nodeId, push.lines, push.ended);
     });
 
     onConnectionChange((next) => {

@@ -5,6 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isLabMethod, LAB_METHODS } from '../../../src-main/api/index.js';
 import { ACCESS_PARAM_CHECKS } from '../../../src-main/api/access.js';
+import { BACKLOG_PARAM_CHECKS } from '../../../src-main/api/backlog.js';
+import { CONSOLE_PARAM_CHECKS } from '../../../src-main/api/console.js';
+import { NODE_PANEL_PARAM_CHECKS } from '../../../src-main/api/node-panel.js';
 import { EVENTS_PARAM_CHECKS } from '../../../src-main/api/events.js';
 import { EXPORT_PARAM_CHECKS } from '../../../src-main/api/export.js';
 import { HISTORY_PARAM_CHECKS } from '../../../src-main/api/history.js';
@@ -24,6 +27,9 @@ const SLICES = {
   EXPORT_PARAM_CHECKS,
   LINKS_PARAM_CHECKS,
   LOAD_PARAM_CHECKS,
+  CONSOLE_PARAM_CHECKS,
+  NODE_PANEL_PARAM_CHECKS,
+  BACKLOG_PARAM_CHECKS,
 };
 
 test('the whitelist is exactly the methods of the API slices, each once', () => {
@@ -59,6 +65,11 @@ test('the whitelist is exactly the methods the lab offers', () => {
     'startLoad',
     'stopLoad',
     'listLoads',
+    'consoleRun',
+    'consoleCancel',
+    'nodePanel',
+    'nodeClients',
+    'backlog',
   ];
   assert.deepEqual([...LAB_METHODS].sort(), expected.sort());
 });
