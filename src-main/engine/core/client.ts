@@ -83,6 +83,8 @@ export class Client {
   private flushScheduled = false;
   /** Output already produced while replies are being suppressed (CLIENT REPLY OFF/SKIP). */
   private held: Buffer[] = [];
+  /** Between suppressReplies() and discardSuppressed(): only pushes get through. */
+  private suppressing = false;
 
   constructor(
     readonly server: Server,
@@ -131,11 +133,29 @@ export class Client {
   suppressReplies(): void {
     const out = this.reply.take();
     if (out) this.held.push(out);
+    this.suppressing = true;
   }
 
   /** Drops whatever was replied since suppressReplies(). */
   discardSuppressed(): void {
     this.reply.clear();
+    this.suppressing = false;
+  }
+
+  /**
+   * Writes a push (Redis's CLIENT_PUSHING: pub/sub confirmations and messages), which reaches the
+   * client even while its replies are suppressed by CLIENT REPLY OFF/SKIP. The command's other
+   * replies written so far are dropped here rather than later; the push is kept.
+   */
+  push(write: () => void): void {
+    if (!this.suppressing) {
+      write();
+      return;
+    }
+    this.reply.clear();
+    write();
+    const out = this.reply.take();
+    if (out) this.held.push(out);
   }
 
   /** Writes pending replies to the socket now (normally through scheduleFlush). */

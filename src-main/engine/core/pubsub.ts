@@ -137,11 +137,14 @@ export class PubSub {
 
   /** addReplyPubsub(Un)Subscribed: [kind, name, subscriptions left], a push in RESP3. */
   private confirm(client: Client, kind: string, name: BinaryString | null): void {
-    client.reply.pushHeader(3);
-    client.reply.bulk(kind);
-    if (name === null) client.reply.null();
-    else client.reply.bulk(name);
-    client.reply.integer(client.channels.size + client.patterns.size);
+    // A push in both protocols (CLIENT_PUSHING): it gets through CLIENT REPLY OFF.
+    client.push(() => {
+      client.reply.pushHeader(3);
+      client.reply.bulk(kind);
+      if (name === null) client.reply.null();
+      else client.reply.bulk(name);
+      client.reply.integer(client.channels.size + client.patterns.size);
+    });
   }
 
   /** A message written outside the subscriber's own command: flush it soon, and bound it. */

@@ -23,8 +23,11 @@ const INT_MAX = 2 ** 31 - 1;
 const UNAUTHENTICATED_MAX_ARGS = 10;
 const UNAUTHENTICATED_MAX_BULK = 16384;
 // A bulk at least this large is read straight into its own buffer, so that a 100 MB value arriving
-// in 64 KB chunks costs one copy instead of a growing concatenation (Redis: PROTO_MBULK_BIG_ARG).
+// in 64 KB chunks costs about two copies (the buffer doubles as it fills) instead of a growing
+// concatenation (Redis: PROTO_MBULK_BIG_ARG).
 const BIG_ARG = 32 * 1024;
+/** What a big argument's buffer starts with (or what already arrived, if more), before it grows. */
+const BIG_ARG_FIRST_ALLOCATION = 1024 * 1024;
 
 // A request with more arguments than this gives its gathering array up instead of keeping it.
 const MAX_REUSED_ARGV = 1024;
@@ -51,6 +54,8 @@ export class RequestParser {
   private argc = 0;
   private bulkLength = -1;
   private bigArg: Buffer | null = null;
+  /** The big argument's whole size (its bulk length + CRLF); bigArg grows towards it. */
+  private bigArgSize = 0;
   private bigArgFilled = 0;
   /** `buf` is the caller's chunk, whose memory the caller may reuse after feed/next (see release). */
   private borrowed = false;
@@ -134,8 +139,9 @@ export class RequestParser {
       return false;
     }
     const count = parseLongLong(this.buf, this.pos + 1, cr);
-    if (count === null || count > INT_MAX || (count > UNAUTHENTICATED_MAX_ARGS && !this.limits.authenticated())) {
-      throw new ProtocolError('Protocol error: invalid multibulk length');
+    if (count === null || count > INT_MAX) throw new ProtocolError('Protocol error: invalid multibulk length');
+    if (count > UNAUTHENTICATED_MAX_ARGS && !this.limits.authenticated()) {
+      throw new ProtocolError('Protocol error: unauthenticated multibulk length');
     }
     this.pos = cr + 2;
     this.pendingArgs = count > 0 ? count : 0;
@@ -170,13 +176,11 @@ export class RequestParser {
           return this.keepRest();
         }
         if (p === this.pos + 2 && buf[this.pos + 1] === 48) valid = true; // "$0"
-        if (
-          !valid ||
-          p === this.pos + 1 ||
-          length > this.limits.maxBulkLength ||
-          (length > UNAUTHENTICATED_MAX_BULK && !this.limits.authenticated())
-        ) {
+        if (!valid || p === this.pos + 1 || length > this.limits.maxBulkLength) {
           throw new ProtocolError('Protocol error: invalid bulk length');
+        }
+        if (length > UNAUTHENTICATED_MAX_BULK && !this.limits.authenticated()) {
+          throw new ProtocolError('Protocol error: unauthenticated bulk length');
         }
         this.pos = p + 2;
         this.bulkLength = length;
@@ -228,9 +232,16 @@ export class RequestParser {
     return name;
   }
 
-  /** A big bulk that has not fully arrived: give it its own buffer and fill it as chunks come. */
+  /**
+   * A big bulk that has not fully arrived: give it its own buffer and fill it as chunks come. The
+   * buffer grows with what arrives (doubling, up to the declared length) instead of being sized by
+   * the length the client declared: a client that announces 512 MB and sends a few bytes, on many
+   * connections, costs the bytes it sent, not the bytes it promised.
+   */
   private startBigArg(): null {
-    this.bigArg = Buffer.allocUnsafe(this.bulkLength + 2);
+    const available = this.buf.length - this.pos;
+    this.bigArgSize = this.bulkLength + 2;
+    this.bigArg = Buffer.allocUnsafe(Math.min(this.bigArgSize, Math.max(BIG_ARG_FIRST_ALLOCATION, available)));
     this.bigArgFilled = 0;
     const rest = this.buf.subarray(this.pos);
     this.buf = EMPTY;
@@ -242,11 +253,16 @@ export class RequestParser {
 
   /** Copies into the big argument; returns what is left of the chunk after it. */
   private fillBigArg(chunk: Buffer): Buffer {
-    const big = this.bigArg!;
-    const take = Math.min(chunk.length, big.length - this.bigArgFilled);
+    const take = Math.min(chunk.length, this.bigArgSize - this.bigArgFilled);
+    let big = this.bigArg!;
+    if (this.bigArgFilled + take > big.length) {
+      const grown = Buffer.allocUnsafe(Math.min(this.bigArgSize, Math.max(big.length * 2, this.bigArgFilled + take)));
+      big.copy(grown, 0, 0, this.bigArgFilled);
+      big = this.bigArg = grown;
+    }
     chunk.copy(big, this.bigArgFilled, 0, take);
     this.bigArgFilled += take;
-    if (this.bigArgFilled < big.length) return chunk.subarray(chunk.length);
+    if (this.bigArgFilled < this.bigArgSize) return chunk.subarray(chunk.length);
     // Complete: hand it to parseBulks as an ordinary buffer holding exactly this bulk.
     this.bigArg = null;
     const rest = chunk.subarray(take);

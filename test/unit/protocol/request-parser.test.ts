@@ -107,14 +107,14 @@ test('inline requests accept a bare LF and a NUL ends the line, as in sdssplitar
   ]);
 });
 
-test('a client that must still authenticate may only send small requests (Redis 7.0)', () => {
+test("a client that must still authenticate may only send small requests, with 7.0.15's errors", () => {
   const strict = () => new RequestParser({ maxBulkLength: 512 * 1024 * 1024, authenticated: () => false });
   const tooManyArgs = strict();
   tooManyArgs.feed(Buffer.from('*11\r\n'));
-  assert.throws(() => tooManyArgs.next(), { message: 'Protocol error: invalid multibulk length' });
+  assert.throws(() => tooManyArgs.next(), { message: 'Protocol error: unauthenticated multibulk length' });
   const tooLong = strict();
   tooLong.feed(Buffer.from('*2\r\n$4\r\nAUTH\r\n$16385\r\n'));
-  assert.throws(() => tooLong.next(), { message: 'Protocol error: invalid bulk length' });
+  assert.throws(() => tooLong.next(), { message: 'Protocol error: unauthenticated bulk length' });
   const fine = strict();
   fine.feed(Buffer.from('*2\r\n$4\r\nAUTH\r\n$3\r\npwd\r\n'));
   assert.deepEqual(fine.next(), ['AUTH', 'pwd']);
@@ -154,4 +154,19 @@ test('after releaseChunk the parser owns what is left, so the reader may reuse i
   assert.equal(parser.next(), null);
   parser.releaseChunk();
   assert.equal(parser.bufferedBytes, 0);
+});
+
+test('a big argument costs the bytes that arrived, not the length the client announced', () => {
+  const parser = new RequestParser();
+  parser.feed(Buffer.from('*2\r\n$3\r\nGET\r\n$500000000\r\nabc'));
+  assert.equal(parser.next(), null);
+  assert.ok(parser.bufferedBytes < 1024, `buffered ${parser.bufferedBytes}`);
+  // It still completes, grown as the data comes.
+  const whole = new RequestParser();
+  whole.feed(Buffer.from('*2\r\n$3\r\nSET\r\n$3000000\r\n'));
+  const value = Buffer.alloc(3000000, 'x');
+  for (let at = 0; at < value.length; at += 65536) whole.feed(value.subarray(at, at + 65536));
+  whole.feed(Buffer.from('\r\n'));
+  const argv = whole.next();
+  assert.equal(argv?.[1]?.length, 3000000);
 });
