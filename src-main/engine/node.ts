@@ -9,6 +9,7 @@ import { AlreadyLogged, Logger, type LogLevel } from './util/logger.js';
 import { Server } from './core/server.js';
 import { signalShutdownOptions } from './core/shutdown.js';
 import { Acl } from './acl/acl.js';
+import { Scripting } from './scripting/scripting.js';
 import { checkUserDeclaration } from './acl/acl-file.js';
 import { NodePersistence } from './persistence/node-persistence.js';
 import { Replication } from './replication/replication.js';
@@ -58,6 +59,7 @@ export class Node implements NodeServices {
   readonly acl: Acl;
   readonly persistence: NodePersistence;
   readonly replication: Replication;
+  readonly scripting: Scripting;
 
   constructor(config: Config, logger: Logger, configFile: string | null) {
     // The families keep `this` and read the services when a command runs: the ACLs need the
@@ -67,6 +69,12 @@ export class Node implements NodeServices {
     this.server.accessControl = this.acl;
     this.persistence = new NodePersistence(this.server);
     this.replication = new Replication(this.server, this.persistence);
+    const { replication, persistence } = this;
+    this.scripting = new Scripting(this.server, {
+      readOnlyReplica: () => replication.isReplica && config.bool('replica-read-only'),
+      staleReplica: () => replication.isReplica && !replication.linkUp && !config.bool('replica-serve-stale-data'),
+      diskError: () => persistence.commandDenial(['write'], false),
+    });
   }
 }
 

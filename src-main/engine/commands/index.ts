@@ -34,6 +34,7 @@ import { streamCommands } from './streams.js';
 import { streamGroupCommands } from './stream-groups.js';
 import { streamReadGroupCommands } from './stream-readgroup.js';
 import { streamInfoCommands } from './stream-info.js';
+import { scriptingCommands } from './scripting.js';
 
 export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] {
   return [
@@ -67,5 +68,6 @@ export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] 
     streamGroupCommands,
     streamReadGroupCommands,
     streamInfoCommands,
+    scriptingCommands(node),
   ];
 }

@@ -110,6 +110,15 @@ export class Propagation {
     }
   }
 
+  /**
+   * Ends a frame begun with begin() and drops the effects collected in it: a script's writes
+   * after redis.set_repl(redis.REPL_NONE) reach neither the AOF nor replicas.
+   */
+  discard(frame: CallFrame): void {
+    this.depth--;
+    if (frame.effects.length !== 0) frame.effects = [];
+  }
+
   private current(): CallFrame | undefined {
     return this.depth > 0 ? this.frames[this.depth - 1] : undefined;
   }

@@ -1,0 +1,219 @@
+// EVAL's scripts (Redis's eval.c with script.c): one Lua state for all clients, the script cache
+// (sha1 of the body -> the compiled function), and a run: the checks before it starts
+// (scriptPrepareForRun), KEYS and ARGV, the call under Redis's error handler, and the conversion
+// of its result or error into the caller's reply (script_lua.c luaCallFunction).
+import type { BinaryString } from '../protocol/request-parser.js';
+import { Client } from '../core/client.js';
+import type { Server } from '../core/server.js';
+import { createSandbox, type Sandbox } from './lua-sandbox.js';
+import { lua, lauxlib, luaBytes, luaText, toBinary, type LuaState } from './lua-vm.js';
+import { installRandom, pushRedisTable, sha1hex, type ApiContext } from './redis-api.js';
+import { replyScriptError, replyWithLuaValue } from './lua-to-reply.js';
+import { ScriptRun, type ScriptHost } from './script-run.js';
+import { parseShebang, type ScriptFlags } from './shebang.js';
+
+export const NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
+
+interface CachedScript {
+  body: BinaryString;
+  flags: ScriptFlags;
+  /** Registry reference of the compiled chunk. */
+  ref: number;
+}
+
+export class Scripting implements ApiContext {
+  run: ScriptRun | null = null;
+  private sandbox: Sandbox;
+  private scripts = new Map<string, CachedScript>();
+  /** The script client (Redis's lua_client), shared by every run. */
+  private readonly client: Client;
+
+  constructor(
+    readonly server: Server,
+    readonly host: ScriptHost,
+  ) {
+    this.client = new Client(server, null);
+    this.sandbox = this.newSandbox();
+  }
+
+  get logger() {
+    return this.server.logger;
+  }
+
+  /** Number of cached scripts (INFO memory number_of_cached_scripts). */
+  get size(): number {
+    return this.scripts.size;
+  }
+
+  aclAllows(run: ScriptRun, argv: BinaryString[]): boolean | null {
+    const command = this.server.commands.lookup(argv);
+    if (!command) return null;
+    return this.server.accessControl.check(run.client, command, argv) === null;
+  }
+
+  private newSandbox(): Sandbox {
+    return createSandbox({ redis: (L) => pushRedisTable(L, this) }, (L) => {
+      lua.lua_getglobal(L, luaText('math'));
+      installRandom(L, this);
+      lua.lua_pop(L, 1);
+    });
+  }
+
+  /** luaCreateFunction: the script's sha, compiling and caching it if new; or the error to reply. */
+  load(body: BinaryString): { sha: string } | { error: string } {
+    const sha = sha1hex(body);
+    if (this.scripts.has(sha)) return { sha };
+    const parsed = parseShebang(body);
+    if ('error' in parsed) return parsed;
+    const L = this.sandbox.L;
+    const code = luaBytes(body.slice(parsed.codeStart));
+    if (lauxlib.luaL_loadbuffer(L, code, code.length, luaText('@user_script')) !== lua.LUA_OK) {
+      // Lua 5.1 quotes every token in "near ..." (5.3 leaves <eof> bare).
+      const message = (toBinary(L, -1) ?? '').replace(/ near <eof>$/, " near '<eof>'");
+      lua.lua_pop(L, 1);
+      return { error: `ERR Error compiling script (new function): ${message}` };
+    }
+    // The chunk's only upvalue is its _ENV: the read-only globals.
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.sandbox.envRef);
+    lua.lua_setupvalue(L, -2, 1);
+    const ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    this.scripts.set(sha, { body, flags: parsed.flags, ref });
+    return { sha };
+  }
+
+  exists(sha: BinaryString): boolean {
+    return this.scripts.has(sha.toLowerCase());
+  }
+
+  /** SCRIPT FLUSH: a new Lua state and an empty cache (scriptingReset). */
+  flush(): void {
+    this.scripts = new Map();
+    this.sandbox = this.newSandbox();
+  }
+
+  /** evalGenericCommand: EVAL / EVALSHA / EVAL_RO / EVALSHA_RO. */
+  eval(caller: Client, argv: BinaryString[], bySha: boolean, readOnly: boolean): void {
+    const numkeys = Number(argv[2]);
+    if (!/^-?\d+$/.test(argv[2]!) || !Number.isSafeInteger(numkeys)) {
+      caller.reply.error('ERR value is not an integer or out of range');
+      return;
+    }
+    if (numkeys > argv.length - 3) {
+      caller.reply.error("ERR Number of keys can't be greater than number of args");
+      return;
+    }
+    if (numkeys < 0) {
+      caller.reply.error("ERR Number of keys can't be negative");
+      return;
+    }
+    let sha: string;
+    if (bySha) {
+      sha = argv[1]!.toLowerCase();
+      if (argv[1]!.length !== 40 || !this.scripts.has(sha)) {
+        caller.reply.error(NOSCRIPT);
+        return;
+      }
+    } else {
+      const loaded = this.load(argv[1]!);
+      if ('error' in loaded) {
+        caller.reply.error(loaded.error);
+        return;
+      }
+      sha = loaded.sha;
+    }
+    const script = this.scripts.get(sha)!;
+    const refusal = prepareRefusal(this.host, caller, script.flags, readOnly);
+    if (refusal !== null) {
+      caller.reply.error(refusal);
+      return;
+    }
+    const ro = readOnly || (!script.flags.compat && script.flags.noWrites);
+    const run = new ScriptRun(caller, this.client, this.host, sha, ro, true, script.flags);
+    this.call(run, script.ref, argv.slice(3, 3 + numkeys), argv.slice(3 + numkeys));
+  }
+
+  /** luaCallFunction in EVAL mode: KEYS and ARGV as globals, no arguments. */
+  private call(run: ScriptRun, ref: number, keys: BinaryString[], args: BinaryString[]): void {
+    const { L, globalsRef, errorHandlerRef } = this.sandbox;
+    const caller = run.caller;
+    // The script's writes propagate as themselves; EVAL's own argv never does.
+    this.server.propagation.prevent();
+    const base = lua.lua_gettop(L);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, errorHandlerRef);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, globalsRef);
+    pushArray(L, keys);
+    lua.lua_setfield(L, -2, KEYS);
+    pushArray(L, args);
+    lua.lua_setfield(L, -2, ARGV);
+    lua.lua_pop(L, 1);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
+    this.run = run;
+    let status: number;
+    try {
+      status = lua.lua_pcall(L, 0, 1, base + 1);
+    } catch (err) {
+      lua.lua_settop(L, base);
+      throw err;
+    } finally {
+      this.run = null;
+    }
+    if (status !== lua.LUA_OK) replyRunError(L, caller, run.name);
+    else replyWithLuaValue(L, caller.reply, run.resp);
+    lua.lua_settop(L, base);
+    // What the script client replied and did not hand to the script (nothing, normally).
+    this.client.reply.clear();
+  }
+}
+
+const KEYS = luaText('KEYS');
+const ARGV = luaText('ARGV');
+
+function pushArray(L: LuaState, items: BinaryString[]): void {
+  lua.lua_createtable(L, items.length, 0);
+  for (let i = 0; i < items.length; i++) {
+    lua.lua_pushstring(L, luaBytes(items[i]!));
+    lua.lua_rawseti(L, -2, i + 1);
+  }
+}
+
+/** The error of a failed run (on top of the stack) as the caller's reply, with where it happened. */
+function replyRunError(L: LuaState, caller: Client, name: string): void {
+  if (lua.lua_type(L, -1) !== lua.LUA_TTABLE) {
+    const msg = toBinary(L, -1) ?? 'execution failure';
+    caller.reply.error(`ERR Error running script ${name}, ${msg.slice(0, 100)}`.replace(/[\r\n]/g, ' '));
+    return;
+  }
+  const fieldText = (name: string): string | null => {
+    lua.lua_getfield(L, -1, luaText(name));
+    const s = lua.lua_isstring(L, -1) ? toBinary(L, -1) : null;
+    lua.lua_pop(L, 1);
+    return s;
+  };
+  const msg = fieldText('err') ?? '';
+  const source = fieldText('source');
+  const line = fieldText('line');
+  lua.lua_getfield(L, -1, luaText('ignore_error_stats_update'));
+  const counted = lua.lua_toboolean(L, -1);
+  lua.lua_pop(L, 1);
+  const where = source !== null && line !== null ? ` script: ${name}, on ${source}:${line}.` : '';
+  replyScriptError(caller.reply, msg + where, counted);
+}
+
+/** scriptPrepareForRun's refusals, in Redis's order; null when the script may run. */
+function prepareRefusal(host: ScriptHost, caller: Client, flags: ScriptFlags, readOnly: boolean): string | null {
+  const stale = host.staleReplica();
+  if (flags.compat) {
+    return stale ? "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'." : null;
+  }
+  if (stale && !flags.allowStale) {
+    return "MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no' and 'allow-stale' flag is not set on the script.";
+  }
+  if (!flags.noWrites) {
+    if (host.readOnlyReplica() && !caller.isAofReplay && !caller.isMaster)
+      return 'ERR Can not run script with write flag on readonly replica';
+    const disk = host.diskError();
+    if (disk !== null) return `${disk.split('.')[0]}. Writable scripts are blocked. Use 'no-writes' flag for read only scripts.`;
+    if (readOnly) return 'ERR Can not execute a script with write flag using *_ro command.';
+  }
+  return null;
+}
