@@ -10,6 +10,7 @@ import { Server } from './core/server.js';
 import { signalShutdownOptions } from './core/shutdown.js';
 import { Acl } from './acl/acl.js';
 import { Scripting } from './scripting/scripting.js';
+import { Functions } from './scripting/functions.js';
 import { checkUserDeclaration } from './acl/acl-file.js';
 import { NodePersistence } from './persistence/node-persistence.js';
 import { Replication } from './replication/replication.js';
@@ -60,6 +61,7 @@ export class Node implements NodeServices {
   readonly persistence: NodePersistence;
   readonly replication: Replication;
   readonly scripting: Scripting;
+  readonly functions: Functions;
 
   constructor(config: Config, logger: Logger, configFile: string | null) {
     // The families keep `this` and read the services when a command runs: the ACLs need the
@@ -70,11 +72,14 @@ export class Node implements NodeServices {
     this.persistence = new NodePersistence(this.server);
     this.replication = new Replication(this.server, this.persistence);
     const { replication, persistence } = this;
-    this.scripting = new Scripting(this.server, {
+    const scriptHost = {
       readOnlyReplica: () => replication.isReplica && config.bool('replica-read-only'),
       staleReplica: () => replication.isReplica && !replication.linkUp && !config.bool('replica-serve-stale-data'),
       diskError: () => persistence.commandDenial(['write'], false),
-    });
+    };
+    this.scripting = new Scripting(this.server, scriptHost);
+    this.functions = new Functions(this.server, scriptHost);
+    this.server.functionLibraries = this.functions;
   }
 }
 

@@ -35,6 +35,7 @@ import { streamGroupCommands } from './stream-groups.js';
 import { streamReadGroupCommands } from './stream-readgroup.js';
 import { streamInfoCommands } from './stream-info.js';
 import { scriptingCommands } from './scripting.js';
+import { functionCommands } from './functions.js';
 
 export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] {
   return [
@@ -69,5 +70,6 @@ export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] 
     streamReadGroupCommands,
     streamInfoCommands,
     scriptingCommands(node),
+    functionCommands(node),
   ];
 }

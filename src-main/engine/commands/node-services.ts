@@ -10,6 +10,7 @@ import type { Acl } from '../acl/acl.js';
 import type { NodePersistence } from '../persistence/node-persistence.js';
 import type { Replication } from '../replication/replication.js';
 import type { Scripting } from '../scripting/scripting.js';
+import type { Functions } from '../scripting/functions.js';
 
 export interface NodeServices {
   readonly server: Server;
@@ -17,4 +18,5 @@ export interface NodeServices {
   readonly persistence: NodePersistence;
   readonly replication: Replication;
   readonly scripting: Scripting;
+  readonly functions: Functions;
 }

@@ -97,11 +97,17 @@ export function scriptingCommands(node: NodeServices): CommandSpec[] {
           node.scripting.flush();
           client.reply.ok();
         }),
-        scriptSub('load', 3, 'Load the specified Lua script into the script cache.', (client, argv) => {
-          const loaded = node.scripting.load(argv[2]!);
-          if ('error' in loaded) client.reply.error(loaded.error);
-          else client.reply.bulk(loaded.sha);
-        }),
+        scriptSub(
+          'load',
+          3,
+          'Load the specified Lua script into the script cache.',
+          (client, argv) => {
+            const loaded = node.scripting.load(argv[2]!);
+            if ('error' in loaded) client.reply.error(loaded.error);
+            else client.reply.bulk(loaded.sha);
+          },
+          ['noscript', 'stale'],
+        ),
         scriptSub(
           'kill',
           2,

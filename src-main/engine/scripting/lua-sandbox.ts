@@ -87,18 +87,19 @@ local real = setmetatable({}, { __mode = 'k' })
 local function view(t)
   local v = {}
   real[v] = t
-  return setmetatable(v, { __index = t, __newindex = readonly, __len = function() return #t end,
-    __pairs = function() return next, t, nil end, __metatable = false })
+  local mt = { __index = t, __newindex = readonly, __len = function() return #t end,
+    __pairs = function() return next, t, nil end, __metatable = false }
+  return setmetatable(v, mt), mt
 end
 for _, name in ipairs(libs) do G[name] = view(G[name]) end
 setmetatable(G, { __index = function(_, k)
   error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
 end })
-local env = view(G)
+local env, envMeta = view(G)
 G._G = env
 -- rawget sees through the views, as it sees Redis's read-only tables.
 G.rawget = function(t, k) return rawget(real[t] or t, k) end
-return env
+return env, envMeta
 `;
 
 /** The error handler every script runs under (eval.c's __redis__err__handler, 7.0). */
@@ -130,6 +131,8 @@ export interface Sandbox {
   L: LuaState;
   /** Registry reference of the environment scripts run in (the read-only `_G`). */
   envRef: number;
+  /** Registry reference of the environment's metatable (its __index is where reads go). */
+  envMetaRef: number;
   /** Registry reference of the error handler. */
   errorHandlerRef: number;
   /** Registry reference of the real globals table (KEYS and ARGV are set there). */
@@ -179,14 +182,15 @@ export function createSandbox(api: Record<string, (L: LuaState) => void>, prepar
     push(L);
     lua.lua_setfield(L, -2, luaText(name));
   }
-  call(L, 3, 1);
+  call(L, 3, 2);
+  const envMetaRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
   const envRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
   // Redis keeps its error handler as a global.
   lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, globalsRef);
   lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, errorHandlerRef);
   lua.lua_setfield(L, -2, luaText('__redis__err__handler'));
   lua.lua_pop(L, 1);
-  return { L, envRef, errorHandlerRef, globalsRef };
+  return { L, envRef, envMetaRef, errorHandlerRef, globalsRef };
 }
 
 function load(L: LuaState, source: string, name: string): void {

@@ -6,9 +6,9 @@ import type { BinaryString } from '../protocol/request-parser.js';
 import { Client } from '../core/client.js';
 import type { Server } from '../core/server.js';
 import { createSandbox, type Sandbox } from './lua-sandbox.js';
-import { lua, lauxlib, luaBytes, luaText, toBinary, type LuaState } from './lua-vm.js';
+import { lua, lauxlib, luaBytes, luaText, toBinary } from './lua-vm.js';
 import { installRandom, pushRedisTable, sha1hex, type ApiContext } from './redis-api.js';
-import { replyScriptError, replyWithLuaValue } from './lua-to-reply.js';
+import { invoke } from './script-invoke.js';
 import { ScriptRun, type ScriptHost } from './script-run.js';
 import { parseShebang, type ScriptFlags } from './shebang.js';
 
@@ -134,86 +134,28 @@ export class Scripting implements ApiContext {
 
   /** luaCallFunction in EVAL mode: KEYS and ARGV as globals, no arguments. */
   private call(run: ScriptRun, ref: number, keys: BinaryString[], args: BinaryString[]): void {
-    const { L, globalsRef, errorHandlerRef } = this.sandbox;
-    const caller = run.caller;
-    // The script's writes propagate as themselves; EVAL's own argv never does.
-    this.server.propagation.prevent();
-    const base = lua.lua_gettop(L);
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, errorHandlerRef);
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, globalsRef);
-    pushArray(L, keys);
-    lua.lua_setfield(L, -2, KEYS);
-    pushArray(L, args);
-    lua.lua_setfield(L, -2, ARGV);
-    lua.lua_pop(L, 1);
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
-    this.run = run;
-    let status: number;
-    try {
-      status = lua.lua_pcall(L, 0, 1, base + 1);
-    } catch (err) {
-      lua.lua_settop(L, base);
-      throw err;
-    } finally {
-      this.run = null;
-    }
-    if (status !== lua.LUA_OK) replyRunError(L, caller, run.name);
-    else replyWithLuaValue(L, caller.reply, run.resp);
-    lua.lua_settop(L, base);
+    invoke(this.sandbox, this, run, ref, keys, args);
     // What the script client replied and did not hand to the script (nothing, normally).
     this.client.reply.clear();
   }
 }
 
-const KEYS = luaText('KEYS');
-const ARGV = luaText('ARGV');
-
-function pushArray(L: LuaState, items: BinaryString[]): void {
-  lua.lua_createtable(L, items.length, 0);
-  for (let i = 0; i < items.length; i++) {
-    lua.lua_pushstring(L, luaBytes(items[i]!));
-    lua.lua_rawseti(L, -2, i + 1);
-  }
-}
-
-/** The error of a failed run (on top of the stack) as the caller's reply, with where it happened. */
-function replyRunError(L: LuaState, caller: Client, name: string): void {
-  if (lua.lua_type(L, -1) !== lua.LUA_TTABLE) {
-    const msg = toBinary(L, -1) ?? 'execution failure';
-    caller.reply.error(`ERR Error running script ${name}, ${msg.slice(0, 100)}`.replace(/[\r\n]/g, ' '));
-    return;
-  }
-  const fieldText = (name: string): string | null => {
-    lua.lua_getfield(L, -1, luaText(name));
-    const s = lua.lua_isstring(L, -1) ? toBinary(L, -1) : null;
-    lua.lua_pop(L, 1);
-    return s;
-  };
-  const msg = fieldText('err') ?? '';
-  const source = fieldText('source');
-  const line = fieldText('line');
-  lua.lua_getfield(L, -1, luaText('ignore_error_stats_update'));
-  const counted = lua.lua_toboolean(L, -1);
-  lua.lua_pop(L, 1);
-  const where = source !== null && line !== null ? ` script: ${name}, on ${source}:${line}.` : '';
-  replyScriptError(caller.reply, msg + where, counted);
-}
-
-/** scriptPrepareForRun's refusals, in Redis's order; null when the script may run. */
-function prepareRefusal(host: ScriptHost, caller: Client, flags: ScriptFlags, readOnly: boolean): string | null {
+/**
+ * The refusals before a script runs, in Redis's order. A script with a shebang (or a function)
+ * has its flags turned into the command's (scriptFlagsToCmdFlags): without no-writes it counts as a
+ * write, so processCommand already refuses it with MISCONF or READONLY, and without allow-stale
+ * with MASTERDOWN; then scriptPrepareForRun refuses a write script run by *_RO.
+ */
+export function prepareRefusal(host: ScriptHost, caller: Client, flags: ScriptFlags, readOnly: boolean): string | null {
   const stale = host.staleReplica();
-  if (flags.compat) {
-    return stale ? "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'." : null;
-  }
-  if (stale && !flags.allowStale) {
-    return "MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no' and 'allow-stale' flag is not set on the script.";
-  }
+  const masterdown = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+  if (flags.compat) return stale ? masterdown : null;
   if (!flags.noWrites) {
-    if (host.readOnlyReplica() && !caller.isAofReplay && !caller.isMaster)
-      return 'ERR Can not run script with write flag on readonly replica';
     const disk = host.diskError();
-    if (disk !== null) return `${disk.split('.')[0]}. Writable scripts are blocked. Use 'no-writes' flag for read only scripts.`;
-    if (readOnly) return 'ERR Can not execute a script with write flag using *_ro command.';
+    if (disk !== null) return disk;
+    if (host.readOnlyReplica() && !caller.isAofReplay && !caller.isMaster) return "READONLY You can't write against a read only replica.";
   }
+  if (stale && !flags.allowStale) return masterdown;
+  if (!flags.noWrites && readOnly) return 'ERR Can not execute a script with write flag using *_ro command.';
   return null;
 }

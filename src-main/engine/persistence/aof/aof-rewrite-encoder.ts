@@ -26,8 +26,13 @@ export class AofRewriteEncoder {
 
   constructor(private readonly sink: (chunk: Buffer) => void) {}
 
-  /** A RESP base has no header: the aux fields of an RDB have no command form. */
-  begin(): void {}
+  /**
+   * A RESP base has no header: the aux fields of an RDB have no command form; the function
+   * libraries come first, as FUNCTION LOAD (aof.c rewriteFunctions).
+   */
+  begin(_aux: unknown, functionLibraries: Buffer[] = []): void {
+    for (const code of functionLibraries) this.command(['FUNCTION', 'LOAD', code]);
+  }
 
   startDb(db: number): void {
     this.command(['SELECT', String(db)]);

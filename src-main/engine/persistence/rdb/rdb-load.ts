@@ -165,6 +165,9 @@ class StagedLoad {
     const server = this.server;
     logAuxFields(server, read);
     for (const db of server.keyspace.dbs) db.swapWith(this.staging.dbs[db.id]!);
+    // rdbFunctionLoad: the file's libraries replace the node's.
+    const failed = server.functionLibraries.replaceAll(read.functionLibraries.map((code) => code.toString('latin1')));
+    if (failed !== null) server.logger.warning(`Failed loading library, ${failed}`);
     this.loading.end();
     server.logger.notice(`Done loading RDB, keys loaded: ${this.keysLoaded}, keys expired: ${this.keysExpired}.`);
     return { ...read, keysLoaded: this.keysLoaded, keysExpired: this.keysExpired };

@@ -96,7 +96,7 @@ export async function writeSnapshot(
     }
   });
   try {
-    writer.begin(auxFields(server, options));
+    writer.begin(auxFields(server, options), functionLibraries(server));
     for (;;) {
       // Yield before every slice, the first included: the command that started the snapshot
       // (BGSAVE, a replica's SYNC) gets its reply out before any serialising happens.
@@ -129,7 +129,7 @@ export function writeSnapshotSync(server: Server, sink: (chunk: Buffer) => void,
       sink(chunk);
       writer.chunksReleased();
     });
-    writer.begin(auxFields(server, options));
+    writer.begin(auxFields(server, options), functionLibraries(server));
     view.writeUntil(writer, Infinity);
     writer.end();
     return { bytes: writer.bytesWritten };
@@ -141,7 +141,7 @@ export function writeSnapshotSync(server: Server, sink: (chunk: Buffer) => void,
 /** What the view drives: the RdbWriter, or the AofRewriteEncoder for a RESP AOF base. */
 interface SnapshotEncoder {
   readonly bytesWritten: number;
-  begin(aux: RdbAuxFields): void;
+  begin(aux: RdbAuxFields, functionLibraries: Buffer[]): void;
   startDb(db: number, keyCount: number, expiresCount: number): void;
   writeEntry(entry: RdbEntry): void;
   flush(): void;
@@ -158,6 +158,10 @@ function createEncoder(server: Server, options: SnapshotOptions, sink: (chunk: B
     checksum: config.bool('rdbchecksum'),
     limits: encodingLimitsFrom(config),
   });
+}
+
+function functionLibraries(server: Server): Buffer[] {
+  return server.functionLibraries.codes().map((code) => Buffer.from(code, 'latin1'));
 }
 
 function auxFields(server: Server, options: SnapshotOptions) {
