@@ -11,6 +11,7 @@ import { Client } from '../core/client.js';
 import type { Server, FunctionLibraryStore } from '../core/server.js';
 import { createSandbox, type Sandbox } from './lua-sandbox.js';
 import { lua, lauxlib, luaBytes, luaText, fromLua, toBinary, type LuaState } from './lua-vm.js';
+import { REDIS_LUA_LIBRARIES } from './libraries/index.js';
 import { installRandom, pushRedisTable, type ApiContext } from './redis-api.js';
 import { pushErrorTable } from './resp-to-lua.js';
 import { invoke } from './script-invoke.js';
@@ -86,7 +87,7 @@ export class Functions implements ApiContext, FunctionLibraryStore {
   reset(): void {
     this.libraries = new Map();
     this.functions = new Map();
-    const sandbox = createSandbox({ redis: (L) => pushRedisTable(L, this) }, (L) => {
+    const sandbox = createSandbox({ redis: (L) => pushRedisTable(L, this), ...REDIS_LUA_LIBRARIES }, (L) => {
       lua.lua_getglobal(L, luaText('math'));
       installRandom(L, this);
       lua.lua_pop(L, 1);

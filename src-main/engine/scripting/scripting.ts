@@ -7,6 +7,7 @@ import { Client } from '../core/client.js';
 import type { Server } from '../core/server.js';
 import { createSandbox, type Sandbox } from './lua-sandbox.js';
 import { lua, lauxlib, luaBytes, luaText, toBinary } from './lua-vm.js';
+import { REDIS_LUA_LIBRARIES } from './libraries/index.js';
 import { installRandom, pushRedisTable, sha1hex, type ApiContext } from './redis-api.js';
 import { invoke } from './script-invoke.js';
 import { ScriptRun, type ScriptHost } from './script-run.js';
@@ -52,7 +53,7 @@ export class Scripting implements ApiContext {
   }
 
   private newSandbox(): Sandbox {
-    return createSandbox({ redis: (L) => pushRedisTable(L, this) }, (L) => {
+    return createSandbox({ redis: (L) => pushRedisTable(L, this), ...REDIS_LUA_LIBRARIES }, (L) => {
       lua.lua_getglobal(L, luaText('math'));
       installRandom(L, this);
       lua.lua_pop(L, 1);
