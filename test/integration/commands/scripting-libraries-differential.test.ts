@@ -66,6 +66,27 @@ describe('cmsgpack', () => {
     ]));
 });
 
+describe('struct', () => {
+  test('pack, unpack, size and their errors', () =>
+    evals([
+      "return struct.pack('>I2 <I2 b B h H i l L', 258, 258, -1, 255, -2, 65535, -3, -4, 5)",
+      "return struct.pack('s c3 x f d', 'ab', 'xyz', 1.5, 2.25)",
+      "return {struct.unpack('>I2 <I2 b B h H i', struct.pack('>I2 <I2 b B h H i', 258, 258, -1, 255, -2, 65535, -3))}",
+      "return {struct.unpack('s c3', struct.pack('s c3', 'ab', 'xyz'))}",
+      "return {struct.unpack('b c0', struct.pack('b', 2) .. 'hi')}",
+      "return {struct.unpack('b', 'abc', 2)}",
+      "return struct.size('!4 b i d')",
+      "return struct.pack('!4 b i', 1, 2)",
+      "return struct.size('s')",
+      "return struct.pack('q', 1)",
+      "return struct.unpack('i', 'ab')",
+      "return struct.unpack('s', 'ab')",
+      "return struct.pack('c5', 'ab')",
+      "return struct.pack('!3 i', 1)",
+      "return struct.pack('i40', 1)",
+    ]));
+});
+
 describe('bit', () => {
   test('operations and normalisation to 32 bits', () =>
     evals([
