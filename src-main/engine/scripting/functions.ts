@@ -297,6 +297,8 @@ export class Functions implements ApiContext, FunctionLibraryStore {
 
   /** fcallCommandGeneric: FCALL / FCALL_RO. */
   fcall(caller: Client, argv: BinaryString[], readOnly: boolean): void {
+    // Before the script's own commands (the command itself is flagged skip_monitor).
+    if (this.server.monitors.size !== 0) this.server.monitors.show(caller, argv);
     const fn = this.functions.get(argv[1]!);
     if (!fn) {
       caller.reply.error('ERR Function not found');

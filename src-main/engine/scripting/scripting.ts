@@ -94,6 +94,8 @@ export class Scripting implements ApiContext {
 
   /** evalGenericCommand: EVAL / EVALSHA / EVAL_RO / EVALSHA_RO. */
   eval(caller: Client, argv: BinaryString[], bySha: boolean, readOnly: boolean): void {
+    // Before the script's own commands (the command itself is flagged skip_monitor).
+    if (this.server.monitors.size !== 0) this.server.monitors.show(caller, argv);
     const numkeys = Number(argv[2]);
     if (!/^-?\d+$/.test(argv[2]!) || !Number.isSafeInteger(numkeys)) {
       caller.reply.error('ERR value is not an integer or out of range');

@@ -5,7 +5,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pairForFile } from '../../support/differential.js';
-import { show } from '../../support/resp-client.js';
+import { spawn } from 'node:child_process';
+import { RespClient, show } from '../../support/resp-client.js';
 
 const pair = pairForFile();
 
@@ -246,5 +247,31 @@ describe('the script cache and flags', () => {
       assert.deepEqual((show(ours) as unknown[][])[0]!.slice(0, 7), (show(redis) as unknown[][])[0]!.slice(0, 7), name);
     }
     await pair.same(['COMMAND', 'GETKEYS', 'EVAL', 'return 1', 2, 'a', 'b', 'c']);
+  });
+});
+
+describe('MONITOR', () => {
+  test('EVAL shows itself first, then its commands from the "lua" client, as in redis-server', async () => {
+    const lines = await Promise.all(
+      pair.servers.map(async (server) => {
+        const monitor = spawn('redis-cli', ['-p', String(server.port), 'MONITOR']);
+        let out = '';
+        monitor.stdout.on('data', (d) => (out += d));
+        await new Promise((r) => setTimeout(r, 300));
+        const client = await RespClient.open(server.port);
+        await client.call('EVAL', "redis.call('SET', 'mon', '1'); return redis.call('GET', 'mon')", 0);
+        await client.call('EVALSHA', 'ffffffffffffffffffffffffffffffffffffffff', 0);
+        client.close();
+        await new Promise((r) => setTimeout(r, 300));
+        monitor.kill();
+        // Without the timestamp and the client's port.
+        return out
+          .split('\n')
+          .filter((line) => line.includes('['))
+          .map((line) => line.replace(/^\S+ /, '').replace(/127\.0\.0\.1:\d+/, 'client'));
+      }),
+    );
+    assert.deepEqual(lines[0], lines[1]);
+    assert.equal(lines[0]!.length, 4);
   });
 });
