@@ -70,6 +70,7 @@ export class Functions implements ApiContext, FunctionLibraryStore {
     readonly host: ScriptHost,
   ) {
     this.client = new Client(server, null);
+    this.client.isScript = true;
     this.reset();
   }
 

@@ -34,6 +34,7 @@ export class Scripting implements ApiContext {
     readonly host: ScriptHost,
   ) {
     this.client = new Client(server, null);
+    this.client.isScript = true;
     this.sandbox = this.newSandbox();
   }
 
