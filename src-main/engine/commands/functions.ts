@@ -55,6 +55,18 @@ const FUNCTION_HELP = [
   '    Prints this help.',
 ];
 
+/** COMMAND INFO's tips of the FUNCTION subcommands (Redis's commands/function-*.json). */
+const ALL_SHARDS_SUCCEEDED = ['request_policy:all_shards', 'response_policy:all_succeeded'];
+const FUNCTION_TIPS: Record<string, string[] | undefined> = {
+  load: ALL_SHARDS_SUCCEEDED,
+  delete: ALL_SHARDS_SUCCEEDED,
+  restore: ALL_SHARDS_SUCCEEDED,
+  flush: ALL_SHARDS_SUCCEEDED,
+  kill: ['request_policy:all_shards', 'response_policy:one_succeeded'],
+  list: ['nondeterministic_output_order'],
+  stats: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
+};
+
 function subcommandSyntaxError(client: Client, argv: BinaryString[]): void {
   client.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]!.slice(0, 128)}'. Try FUNCTION HELP.`);
 }
@@ -92,7 +104,18 @@ export function functionCommands(node: NodeServices): CommandSpec[] {
     flags: CommandFlag[],
     summary: string,
     handler: (client: Client, argv: BinaryString[]) => void,
-  ) => defineCommand({ name, arity, flags, acl: ['scripting'], summary, since: '7.0.0', group: 'scripting', handler });
+  ) =>
+    defineCommand({
+      name,
+      arity,
+      flags,
+      acl: ['scripting'],
+      summary,
+      since: '7.0.0',
+      group: 'scripting',
+      tips: FUNCTION_TIPS[name],
+      handler,
+    });
 
   /** A change to the libraries: counted as a write so it reaches the AOF and replicas. */
   const changed = (client: Client) => {

@@ -42,6 +42,14 @@ const SCRIPT_HELP = [
   '    Prints this help.',
 ];
 
+/** COMMAND INFO's tips of the SCRIPT subcommands (Redis's commands/script-*.json). */
+const SCRIPT_TIPS: Record<string, string[] | undefined> = {
+  load: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+  flush: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+  exists: ['request_policy:all_shards', 'response_policy:agg_logical_and'],
+  kill: ['request_policy:all_shards', 'response_policy:one_succeeded'],
+};
+
 export function scriptingCommands(node: NodeServices): CommandSpec[] {
   const evalCommand = (name: string, summary: string, bySha: boolean, readOnly: boolean) =>
     defineCommand({
@@ -70,7 +78,18 @@ export function scriptingCommands(node: NodeServices): CommandSpec[] {
     summary: string,
     handler: (client: Client, argv: BinaryString[]) => void,
     flags: CommandFlag[] = ['noscript'],
-  ) => defineCommand({ name, arity, flags, acl: ['scripting'], summary, since: '2.6.0', group: 'scripting', handler });
+  ) =>
+    defineCommand({
+      name,
+      arity,
+      flags,
+      acl: ['scripting'],
+      summary,
+      since: '2.6.0',
+      group: 'scripting',
+      tips: SCRIPT_TIPS[name],
+      handler,
+    });
 
   return [
     evalCommand('eval', 'Execute a Lua script server side', false, false),

@@ -245,12 +245,17 @@ describe('the script cache and flags', () => {
   });
 
   test('COMMAND INFO and GETKEYS of the scripting commands', async () => {
-    for (const name of ['eval', 'evalsha', 'eval_ro', 'evalsha_ro']) {
+    for (const name of ['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']) {
       const [ours, redis] = await Promise.all([pair.ours.call('COMMAND', 'INFO', name), pair.redis.call('COMMAND', 'INFO', name)]);
       // name, arity, flags, first/last/step, categories
       assert.deepEqual((show(ours) as unknown[][])[0]!.slice(0, 7), (show(redis) as unknown[][])[0]!.slice(0, 7), name);
     }
     await pair.same(['COMMAND', 'GETKEYS', 'EVAL', 'return 1', 2, 'a', 'b', 'c']);
+    // The subcommands entirely: flags, categories and tips.
+    for (const sub of ['load', 'list', 'stats', 'delete', 'flush', 'kill', 'dump', 'restore', 'help']) {
+      await pair.same(['COMMAND', 'INFO', `function|${sub}`]);
+    }
+    for (const sub of ['load', 'exists', 'flush', 'kill', 'debug', 'help']) await pair.same(['COMMAND', 'INFO', `script|${sub}`]);
   });
 });
 
