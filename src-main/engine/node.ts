@@ -80,6 +80,16 @@ export class Node implements NodeServices {
     this.scripting = new Scripting(this.server, scriptHost);
     this.functions = new Functions(this.server, scriptHost);
     this.server.functionLibraries = this.functions;
+    // INFO memory's scripting counts, where Redis 7.0 puts them (before maxmemory).
+    this.server.info.extend(
+      'memory',
+      () => [
+        ['number_of_cached_scripts', this.scripting.size],
+        ['number_of_functions', this.functions.functions.size],
+        ['number_of_libraries', this.functions.libraries.size],
+      ],
+      'maxmemory',
+    );
   }
 }
 

@@ -284,3 +284,28 @@ describe('MONITOR', () => {
     assert.equal(lines[0]!.length, 4);
   });
 });
+
+describe('INFO', () => {
+  test('memory counts cached scripts, functions and libraries as redis-server does', async () => {
+    await pair.sameAll([
+      ['SCRIPT', 'FLUSH'],
+      ['FUNCTION', 'FLUSH'],
+      ['SCRIPT', 'LOAD', 'return 1'],
+      ['EVAL', 'return 2', 0],
+      [
+        'FUNCTION',
+        'LOAD',
+        "#!lua name=infolib\nredis.register_function('i1', function() return 1 end)\nredis.register_function('i2', function() return 2 end)",
+      ],
+    ]);
+    const fields = async (client: RespClient) => {
+      const text = String(show(await client.call('INFO', 'memory')));
+      return ['number_of_cached_scripts', 'number_of_functions', 'number_of_libraries'].map(
+        (name) => new RegExp(`^${name}:(\\d+)\\r?$`, 'm').exec(text)?.[1],
+      );
+    };
+    const [ours, redis] = await Promise.all([fields(pair.ours), fields(pair.redis)]);
+    assert.deepEqual(ours, ['2', '2', '1']);
+    assert.deepEqual(ours, redis);
+  });
+});
