@@ -8,6 +8,7 @@ import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import { arityMatches } from '../core/command-table.js';
 import { call } from '../core/executor.js';
+import { PROPAGATE_AOF, PROPAGATE_REPL } from '../core/propagation.js';
 import type { ScriptFlags } from './shebang.js';
 
 /** What a run needs to know about the node's state beyond the core (set by the composition root). */
@@ -20,9 +21,7 @@ export interface ScriptHost {
   diskError(): string | null;
 }
 
-/** redis.set_repl flags (server.h PROPAGATE_*). */
-export const PROPAGATE_AOF = 1;
-export const PROPAGATE_REPL = 2;
+export { PROPAGATE_AOF, PROPAGATE_REPL };
 
 export type CallOutcome = { error: string } | { reply: Buffer };
 
@@ -80,13 +79,10 @@ export class ScriptRun {
     }
     // The caller's database may have changed through SELECT inside the script; it is the script
     // client's own (Redis selects the caller's only when the run starts).
-    const frame = this.repl === 0 ? server.propagation.begin() : null;
+    // After redis.set_repl, the command's effects go only where the script asked.
+    const frame = this.repl === (PROPAGATE_AOF | PROPAGATE_REPL) ? null : server.propagation.begin();
     call(client, command, argv);
-    if (frame !== null) {
-      // redis.set_repl(redis.REPL_NONE): the command's effects are dropped. (A partial target,
-      // REPL_AOF or REPL_REPLICA alone, still goes to both: the write feed has one stream.)
-      server.propagation.discard(frame);
-    }
+    if (frame !== null) server.propagation.endTargeted(frame, this.repl);
     return { reply: client.reply.take() ?? Buffer.alloc(0) };
   }
 }

@@ -29,6 +29,11 @@ const SCRIPTS: Array<Array<string | number>> = [
     "redis.call('RPUSH', 'l', 'a', 'b', 'c'); redis.call('LPOP', 'l'); redis.call('SADD', 's', 'm'); return redis.call('LLEN', 'l')",
     0,
   ],
+  [
+    'EVAL',
+    "redis.set_repl(redis.REPL_AOF); redis.call('SET', 'aof_only', 1); redis.set_repl(redis.REPL_REPLICA); redis.call('SET', 'replicas_only', 1); return 1",
+    0,
+  ],
   ['SET', 'done', 1],
 ];
 
@@ -57,8 +62,8 @@ async function runScripts(kinds: { master: Kind; replica: Kind }): Promise<void>
   const master = nodes.track(await startNode(kinds.master));
   const replica = nodes.track(await startReplica(kinds.replica, master));
   const sha = String(await master.ok('SCRIPT', 'LOAD', "return redis.call('INCRBY', KEYS[1], ARGV[1])"));
-  // All but the one that writes past replication on purpose (REPL_NONE), and the final SET.
-  const scripts = SCRIPTS.filter((argv) => !String(argv[1]).includes('REPL_NONE') && argv[0] === 'EVAL');
+  // All but those that write past replication on purpose (set_repl), and the final SET.
+  const scripts = SCRIPTS.filter((argv) => !String(argv[1]).includes('set_repl') && argv[0] === 'EVAL');
   for (let i = 0; i < 50; i++) {
     const argv = scripts[i % scripts.length]!;
     // One script fails after its first write (INCR of a string): that write still replicates.
@@ -68,6 +73,10 @@ async function runScripts(kinds: { master: Kind; replica: Kind }): Promise<void>
   await master.ok('SET', 'done', 1);
   await waitInSync(master, [replica]);
   await assertSameData([master, replica]);
+  // redis.set_repl: what went to the AOF only never reaches the replica.
+  await master.ok('EVAL', String(SCRIPTS.find((argv) => String(argv[1]).includes('REPL_AOF'))![1]), 0);
+  await waitInSync(master, [replica]);
+  assert.deepEqual([await replica.ok('EXISTS', 'aof_only'), await replica.ok('EXISTS', 'replicas_only')], [0, 1]);
   // A replica refuses a script's writes from its own clients.
   const refused = await replica.client.call('EVAL', "return redis.call('SET', 'x', 1)", 0);
   assert.match(JSON.stringify(refused), /READONLY You can't write against a read only replica\./);
