@@ -3,7 +3,7 @@
 // Figures go to docs/benchmarks.md by hand, with the command line that produced them.
 //
 //   npm run bench                 # everything
-//   npm run bench -- throughput   # one section: throughput | memory | persistence | replication | export
+//   npm run bench -- throughput   # one section: throughput | scripting | memory | persistence | replication | export
 //   npm run bench -- replication:lag   # one part of replication: fullsync | lag | throughput | bigvalue
 //   npm run bench -- --quick      # fewer requests, for a smoke run
 import { spawnSync } from 'node:child_process';
@@ -86,6 +86,58 @@ async function throughput() {
       const b = best.ours.get(t) ?? 0;
       console.log(`| ${t} | ${pipeline} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${ratio(b, a)} |`);
     }
+  }
+}
+
+/** A small script, as applications run them: one read-modify-write of a key through redis.call. */
+const SMALL_SCRIPT = "return redis.call('INCRBY', KEYS[1], ARGV[1])";
+
+/** EVALSHA of SMALL_SCRIPT with redis-benchmark (random keys), at -P 1 and -P 16. */
+async function scripting() {
+  const requests = quick ? 20_000 : 100_000;
+  const warmup = quick ? 5_000 : 20_000;
+  console.log(
+    `\n## Scripting: redis-benchmark -c 50 -n ${requests} EVALSHA <sha of ${JSON.stringify(SMALL_SCRIPT)}> 1 key:__rand_int__ 1, after a warm-up pass of -n ${warmup} (requests/s)\n`,
+  );
+  console.log('| test | pipeline | redis-server | replica-lab-server | ratio |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const pipeline of [1, 16]) {
+    const r = await withBoth(async (_kind, s) => {
+      const client = await RespClient.open(s.port);
+      const sha = String(await client.call('SCRIPT', 'LOAD', SMALL_SCRIPT));
+      client.close();
+      const run = (n: number) => {
+        const out = spawnSync(
+          'redis-benchmark',
+          [
+            '-h',
+            '127.0.0.1',
+            '-p',
+            String(s.port),
+            '-c',
+            '50',
+            '-n',
+            String(n),
+            '-P',
+            String(pipeline),
+            '-r',
+            '100000',
+            '--csv',
+            'EVALSHA',
+            sha,
+            '1',
+            'key:__rand_int__',
+            '1',
+          ],
+          { encoding: 'utf8', timeout: 600_000 },
+        );
+        if (out.status !== 0) throw new Error(`redis-benchmark failed: ${out.stderr}`);
+        return Number(out.stdout.split('\n')[1]!.split('","')[1]!.replace(/"/g, ''));
+      };
+      run(warmup);
+      return run(requests);
+    });
+    console.log(`| EVALSHA | ${pipeline} | ${r.redis.toFixed(0)} | ${r.ours.toFixed(0)} | ${ratio(r.ours, r.redis)} |`);
   }
 }
 
@@ -231,6 +283,7 @@ async function persistence() {
 
 console.log(`# ReplicaLab benchmarks (${new Date().toISOString()}, node ${process.version}, ${quick ? 'quick' : 'full'})`);
 if (want('throughput')) await throughput();
+if (want('scripting')) await scripting();
 if (want('memory')) await memory();
 if (want('persistence')) await persistence();
 const replicationParts = sections.filter((s) => s.startsWith('replication:')).map((s) => s.slice('replication:'.length));

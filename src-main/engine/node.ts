@@ -9,6 +9,8 @@ import { AlreadyLogged, Logger, type LogLevel } from './util/logger.js';
 import { Server } from './core/server.js';
 import { signalShutdownOptions } from './core/shutdown.js';
 import { Acl } from './acl/acl.js';
+import { Scripting } from './scripting/scripting.js';
+import { Functions } from './scripting/functions.js';
 import { checkUserDeclaration } from './acl/acl-file.js';
 import { NodePersistence } from './persistence/node-persistence.js';
 import { Replication } from './replication/replication.js';
@@ -58,6 +60,8 @@ export class Node implements NodeServices {
   readonly acl: Acl;
   readonly persistence: NodePersistence;
   readonly replication: Replication;
+  readonly scripting: Scripting;
+  readonly functions: Functions;
 
   constructor(config: Config, logger: Logger, configFile: string | null) {
     // The families keep `this` and read the services when a command runs: the ACLs need the
@@ -67,6 +71,25 @@ export class Node implements NodeServices {
     this.server.accessControl = this.acl;
     this.persistence = new NodePersistence(this.server);
     this.replication = new Replication(this.server, this.persistence);
+    const { replication, persistence } = this;
+    const scriptHost = {
+      readOnlyReplica: () => replication.isReplica && config.bool('replica-read-only'),
+      staleReplica: () => replication.isReplica && !replication.linkUp && !config.bool('replica-serve-stale-data'),
+      diskError: () => persistence.commandDenial(['write'], false),
+    };
+    this.scripting = new Scripting(this.server, scriptHost);
+    this.functions = new Functions(this.server, scriptHost);
+    this.server.functionLibraries = this.functions;
+    // INFO memory's scripting counts, where Redis 7.0 puts them (before maxmemory).
+    this.server.info.extend(
+      'memory',
+      () => [
+        ['number_of_cached_scripts', this.scripting.size],
+        ['number_of_functions', this.functions.functions.size],
+        ['number_of_libraries', this.functions.libraries.size],
+      ],
+      'maxmemory',
+    );
   }
 }
 

@@ -34,6 +34,8 @@ import { streamCommands } from './streams.js';
 import { streamGroupCommands } from './stream-groups.js';
 import { streamReadGroupCommands } from './stream-readgroup.js';
 import { streamInfoCommands } from './stream-info.js';
+import { scriptingCommands } from './scripting.js';
+import { functionCommands } from './functions.js';
 
 export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] {
   return [
@@ -67,5 +69,7 @@ export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] 
     streamGroupCommands,
     streamReadGroupCommands,
     streamInfoCommands,
+    scriptingCommands(node),
+    functionCommands(node),
   ];
 }

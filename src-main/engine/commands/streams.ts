@@ -317,6 +317,11 @@ export function parseXreadArgs(client: Client, argv: BinaryString[], xreadgroup:
     const moreArgs = argv.length - i - 1;
     const opt = argv[i]!;
     if (is(opt, 'block') && moreArgs) {
+      if (client.isScript) {
+        // There is no sense in BLOCK inside a script: Redis refuses it outright.
+        client.reply.error(`ERR ${argv[0]} command is not allowed with BLOCK option from scripts`);
+        return null;
+      }
       i++;
       const deadline = parseMillisTimeout(client, argv[i]!);
       if (deadline === null) return null;

@@ -70,6 +70,8 @@ export class Client {
   isMaster = false;
   /** The client that replays the AOF (Redis's CLIENT_ID_AOF): some commands trust its arguments. */
   isAofReplay = false;
+  /** The client a script's commands run as (Redis's CLIENT_SCRIPT): some commands refuse it options. */
+  isScript = false;
   /** A replica attached to us (flag S). */
   isReplica = false;
   /** In MONITOR mode (flag O). */

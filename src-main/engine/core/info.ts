@@ -81,6 +81,20 @@ export class InfoRegistry {
     this.providers.set(section, provider);
   }
 
+  /**
+   * Adds fields to a section from a layer above the core, placed before `beforeField` (at the end
+   * when the section has no such field).
+   */
+  extend(section: string, provider: InfoProvider, beforeField: string): void {
+    const base = this.providers.get(section)!;
+    this.providers.set(section, () => {
+      const fields = base();
+      const at = fields.findIndex(([name]) => name === beforeField);
+      fields.splice(at < 0 ? fields.length : at, 0, ...provider());
+      return fields;
+    });
+  }
+
   /** The INFO text for the given section arguments (none = default). */
   render(args: string[] = []): string {
     const wanted = new Set<string>();

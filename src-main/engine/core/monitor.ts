@@ -26,6 +26,14 @@ export class Monitors {
   feed(client: Client, command: Command, argv: BinaryString[]): void {
     const flags = (command.parent ?? command).flags;
     if (flags.includes('admin') || command.flags.includes('admin') || flags.includes('skip_monitor')) return;
+    this.show(client, argv);
+  }
+
+  /**
+   * Shows a command line to the monitors whatever its flags: EVAL and FCALL (skip_monitor) show
+   * themselves this way before their scripts' commands, as Redis's evalCommand does.
+   */
+  show(client: Client, argv: BinaryString[]): void {
     const nowUs = Math.round((performance.timeOrigin + performance.now()) * 1000);
     const time = `${Math.floor(nowUs / 1e6)}.${String(nowUs % 1e6).padStart(6, '0')}`;
     const source = client.socket ? client.address : 'lua';

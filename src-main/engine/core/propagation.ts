@@ -16,7 +16,16 @@ export type PropagateHook = (dbIndex: number, argv: BinaryString[]) => void;
 export interface Effect {
   dbIndex: number;
   argv: BinaryString[];
+  /**
+   * Where the effect goes when not everywhere (a script's redis.set_repl): PROPAGATE_AOF,
+   * PROPAGATE_REPL or both (the default, when absent).
+   */
+  targets?: number;
 }
+
+/** Propagation targets (server.h PROPAGATE_AOF / PROPAGATE_REPL). */
+export const PROPAGATE_AOF = 1;
+export const PROPAGATE_REPL = 2;
 
 export interface CallFrame {
   effects: Effect[];
@@ -108,6 +117,20 @@ export class Propagation {
     } else {
       this.onPropagateUnit(effects);
     }
+  }
+
+  /**
+   * Ends a frame begun with begin(), sending what was collected in it only to `targets` (a
+   * script's writes after redis.set_repl: none, the AOF or replicas alone).
+   */
+  endTargeted(frame: CallFrame, targets: number): void {
+    if (targets === 0) {
+      this.depth--;
+      if (frame.effects.length !== 0) frame.effects = [];
+      return;
+    }
+    for (const effect of frame.effects) effect.targets = targets;
+    this.end(frame, 0, NO_ARGV, 0);
   }
 
   private current(): CallFrame | undefined {

@@ -6,6 +6,7 @@
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
+import type { BinaryString } from '../protocol/request-parser.js';
 import { Keyspace } from '../keyspace/keyspace.js';
 import { ActiveExpireCycle } from '../keyspace/active-expire.js';
 import { CommandTable, type CommandSpec } from './command-table.js';
@@ -32,6 +33,14 @@ import { WriteFeed } from './write-feed.js';
 import { BlockedClients, isBlocked } from './blocking.js';
 import { LoadingState } from './loading-state.js';
 import { Shutdown, type ShutdownOptions } from './shutdown.js';
+
+/** What RDB files and full syncs need of the function libraries. */
+export interface FunctionLibraryStore {
+  /** Each library's code, shebang included (what RDB_OPCODE_FUNCTION2 stores). */
+  codes(): BinaryString[];
+  /** Replaces every library by those of a loaded RDB; the error of the first that fails, or null. */
+  replaceAll(codes: BinaryString[]): string | null;
+}
 
 export interface ServerStats {
   connectionsReceived: number;
@@ -76,6 +85,11 @@ export class Server {
    * after construction, before the node listens or loads anything.
    */
   accessControl!: AccessControl;
+  /**
+   * The function libraries (FUNCTION LOAD) as RDB files carry them, their code; persistence saves
+   * and loads them through this, scripting (../scripting/) installs the real store.
+   */
+  functionLibraries: FunctionLibraryStore = { codes: () => [], replaceAll: () => null };
   /** Clients waiting in a blocking command (BLPOP, WAIT, ...). */
   readonly blocked: BlockedClients;
   /** Whether a dataset is being loaded, and how far (Redis's server.loading). */

@@ -12,7 +12,7 @@
 // database, so a subscriber must not emit a SELECT for them (Redis's dbid -1), and the SELECT a
 // subscriber needs goes right before the first command inside the transaction.
 import type { BinaryString } from '../protocol/request-parser.js';
-import type { Effect, Propagation } from './propagation.js';
+import { PROPAGATE_AOF, PROPAGATE_REPL, type Effect, type Propagation } from './propagation.js';
 import '../protocol/buffer-latin1.js';
 
 export type WriteListener = (dbIndex: number, argv: BinaryString[]) => void;
@@ -24,7 +24,7 @@ const MULTI: BinaryString[] = ['MULTI'];
 const EXEC: BinaryString[] = ['EXEC'];
 
 export class WriteFeed {
-  private listeners: WriteListener[] = [];
+  private listeners: { listener: WriteListener; target: number }[] = [];
 
   constructor(
     propagation: Propagation,
@@ -39,26 +39,42 @@ export class WriteFeed {
     };
   }
 
-  /** Adds a subscriber; returns the function that removes it. */
-  subscribe(listener: WriteListener): () => void {
-    this.listeners.push(listener);
+  /**
+   * Adds a subscriber, the AOF (PROPAGATE_AOF) or replication (PROPAGATE_REPL); returns the
+   * function that removes it.
+   */
+  subscribe(listener: WriteListener, target: number): () => void {
+    const entry = { listener, target };
+    this.listeners.push(entry);
     return () => {
-      this.listeners = this.listeners.filter((l) => l !== listener);
+      this.listeners = this.listeners.filter((l) => l !== entry);
     };
   }
 
   private publishUnit(effects: readonly Effect[]): void {
-    if (effects.length === 1) {
-      this.publish(effects[0]!.dbIndex, effects[0]!.argv);
+    if (effects.some((e) => e.targets !== undefined)) {
+      // Some effects go to the AOF or to replicas only: each target gets its own unit.
+      for (const target of [PROPAGATE_AOF, PROPAGATE_REPL]) {
+        const own = effects.filter((e) => ((e.targets ?? target) & target) !== 0);
+        if (own.length !== 0) this.publishTo(own, target);
+      }
       return;
     }
-    this.publish(NO_DB, MULTI);
-    for (const e of effects) this.publish(e.dbIndex, e.argv);
-    this.publish(NO_DB, EXEC);
+    this.publishTo(effects, PROPAGATE_AOF | PROPAGATE_REPL);
   }
 
-  private publish(dbIndex: number, argv: BinaryString[]): void {
-    for (const listener of this.listeners) listener(dbIndex, argv);
+  private publishTo(effects: readonly Effect[], targets: number): void {
+    if (effects.length === 1) {
+      this.publish(effects[0]!.dbIndex, effects[0]!.argv, targets);
+      return;
+    }
+    this.publish(NO_DB, MULTI, targets);
+    for (const e of effects) this.publish(e.dbIndex, e.argv, targets);
+    this.publish(NO_DB, EXEC, targets);
+  }
+
+  private publish(dbIndex: number, argv: BinaryString[], targets = PROPAGATE_AOF | PROPAGATE_REPL): void {
+    for (const { listener, target } of this.listeners) if ((target & targets) !== 0) listener(dbIndex, argv);
   }
 }
 

@@ -6,6 +6,7 @@
 // "Ready to accept connections", as Redis loads its data at that point of main().
 import { access } from 'node:fs/promises';
 import type { Server } from '../core/server.js';
+import { PROPAGATE_AOF } from '../core/propagation.js';
 import type { ShutdownOptions } from '../core/shutdown.js';
 import type { RdbAuxFields } from './value-model.js';
 import type { BinaryString } from '../protocol/request-parser.js';
@@ -58,7 +59,7 @@ export class NodePersistence {
     const server = this.server;
     server.commandGuards.push((_client, command) => this.commandDenial(command.flags, command.name === 'ping'));
     await this.loadDataFromDisk();
-    server.writeFeed.subscribe(this.aof.record);
+    server.writeFeed.subscribe(this.aof.record, PROPAGATE_AOF);
     server.onConfigSet('appendonly', () => {
       if (server.config.bool('appendonly')) this.aof.enable();
       else this.aof.disable();

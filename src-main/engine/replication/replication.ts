@@ -12,6 +12,7 @@
 //
 // One instance per node, made by ../node.ts, which calls start() after the dataset was loaded.
 import type { Server } from '../core/server.js';
+import { PROPAGATE_REPL } from '../core/propagation.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { ReplicationAux } from '../persistence/rdb/snapshot.js';
 import type { NodePersistence } from '../persistence/node-persistence.js';
@@ -73,7 +74,7 @@ export class Replication {
   /** Hooks replication into the node and, for a configured replica, starts connecting. */
   start(): void {
     const server = this.server;
-    server.writeFeed.subscribe((dbIndex, argv) => this.feedCommand(dbIndex, argv));
+    server.writeFeed.subscribe((dbIndex, argv) => this.feedCommand(dbIndex, argv), PROPAGATE_REPL);
     server.commandGuards.push(replicationGuard(this));
     this.persistence.replicationAux = () => this.saveInfo();
     server.shutdownHooks.push(async () => this.stop());

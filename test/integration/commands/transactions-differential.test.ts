@@ -15,6 +15,7 @@ import { Node } from '../../../src-main/engine/node.js';
 import { Client } from '../../../src-main/engine/core/client.js';
 import { executeCommand } from '../../../src-main/engine/core/executor.js';
 import { WriteFeed } from '../../../src-main/engine/core/write-feed.js';
+import { PROPAGATE_REPL } from '../../../src-main/engine/core/propagation.js';
 
 type Arg = string | number;
 
@@ -263,7 +264,7 @@ describe('propagation of EXEC', () => {
     const server = new Node(config, new Logger({ level: 'warning', file: '' }), null).server;
     const feed = new WriteFeed(server.propagation);
     const stream: string[] = [];
-    feed.subscribe((db, argv) => stream.push(`${db}:${argv.join(' ')}`));
+    feed.subscribe((db, argv) => stream.push(`${db}:${argv.join(' ')}`), PROPAGATE_REPL);
     const client = new Client(server, null);
     const run = (...argv: string[]) => executeCommand(client, argv);
     return { run, stream };

@@ -23,7 +23,8 @@ const ENGINE_LAYERS: { folders: string[]; mayAlsoUse?: Record<string, string[]> 
   { folders: ['keyspace', 'config'] },
   { folders: ['core'] },
   // Replication sends and receives RDB snapshots, so it builds on persistence; never the reverse.
-  { folders: ['persistence', 'acl', 'replication'], mayAlsoUse: { replication: ['persistence'] } },
+  // Scripting runs commands through the core's executor, beside the ACLs.
+  { folders: ['persistence', 'acl', 'replication', 'scripting'], mayAlsoUse: { replication: ['persistence'] } },
   { folders: ['commands'] },
   // The composition root (node.ts), the public face (index.ts) and the CLI: files at the top.
   { folders: ['.'] },

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReplicationBacklog } from '../../../src-main/engine/replication/backlog.js';
 import { CommandEncoder, encodeCommand, NO_DB, WriteFeed } from '../../../src-main/engine/core/write-feed.js';
-import { Propagation } from '../../../src-main/engine/core/propagation.js';
+import { PROPAGATE_REPL, Propagation } from '../../../src-main/engine/core/propagation.js';
 import { ReplicationIds } from '../../../src-main/engine/replication/replication-ids.js';
 
 test('an empty backlog starts at the next byte of the stream and covers exactly that offset', () => {
@@ -73,7 +73,7 @@ test('the write feed wraps a unit of several effects in MULTI/EXEC, which belong
   const propagation = new Propagation();
   const feed = new WriteFeed(propagation);
   const seen: Array<[number, string[]]> = [];
-  feed.subscribe((db, argv) => seen.push([db, argv]));
+  feed.subscribe((db, argv) => seen.push([db, argv]), PROPAGATE_REPL);
   // One command, one effect: as is.
   let frame = propagation.begin();
   propagation.end(frame, 3, ['SET', 'k', 'v'], 1);

@@ -32,9 +32,13 @@ export class AofRewriteEncoder {
     private readonly timestamped = false,
   ) {}
 
-  /** A RESP base has no header (the aux fields of an RDB have no command form), only its timestamp. */
-  begin(): void {
+  /**
+   * A RESP base has no header (the aux fields of an RDB have no command form): its timestamp, then
+   * the function libraries as FUNCTION LOAD (aof.c rewriteAppendOnlyFileRio, rewriteFunctions).
+   */
+  begin(_aux: unknown, functionLibraries: Buffer[] = []): void {
     if (this.timestamped) this.raw(Buffer.from(timestampAnnotation(Math.floor(Date.now() / 1000)), 'latin1'));
+    for (const code of functionLibraries) this.command(['FUNCTION', 'LOAD', code]);
   }
 
   startDb(db: number): void {

@@ -2,7 +2,7 @@
 //   <type byte> <value as in an RDB file> <RDB version, 2 bytes LE> <CRC-64 of all before, 8 bytes LE>
 import { CorruptDataError } from '../corrupt-data.js';
 import { crc64 } from './crc64.js';
-import { DEFAULT_ENCODING_LIMITS, RDB_VERSION_WRITTEN, type EncodingLimits } from './rdb-format.js';
+import { DEFAULT_ENCODING_LIMITS, RDB_VERSION_WRITTEN, RdbOpcode, type EncodingLimits } from './rdb-format.js';
 import { RdbInput } from './rdb-input.js';
 import { RdbOutput } from './rdb-output.js';
 import { decodeValue } from './rdb-value-decoder.js';
@@ -61,4 +61,49 @@ export function parseDumpPayload(payload: Buffer, options: { skipChecksum?: bool
     if (err instanceof CorruptDataError) return { ok: false, error: DUMP_BAD_FORMAT_ERROR, detail: err.message };
     throw err;
   }
+}
+
+/**
+ * FUNCTION DUMP's payload (functions.c functionDumpCommand): each library as RDB_OPCODE_FUNCTION2
+ * and its code as an RDB string, then the same footer as DUMP's.
+ */
+export function createFunctionsPayload(codes: Buffer[], options: { compression?: boolean } = {}): Buffer {
+  const chunks: Buffer[] = [];
+  const out = new RdbOutput((c) => chunks.push(c), { checksum: false, compression: options.compression ?? true, chunkSize: 16 * 1024 });
+  for (const code of codes) {
+    out.writeByte(RdbOpcode.FUNCTION2);
+    out.writeString(code);
+  }
+  out.writeByte(RDB_VERSION_WRITTEN & 0xff);
+  out.writeByte((RDB_VERSION_WRITTEN >> 8) & 0xff);
+  out.flush();
+  const body = Buffer.concat(chunks);
+  return Buffer.concat([body, crc64(body).toLittleEndian()]);
+}
+
+/** FUNCTION RESTORE's reading of a payload: the libraries' code, or the error Redis replies. */
+export function parseFunctionsPayload(payload: Buffer): { ok: true; codes: Buffer[] } | { ok: false; error: string } {
+  if (payload.length < FOOTER_SIZE) return { ok: false, error: DUMP_PAYLOAD_ERROR };
+  const footer = payload.length - FOOTER_SIZE;
+  if (
+    payload.readUInt16LE(footer) > RDB_VERSION_WRITTEN ||
+    !crc64(payload, 0, payload.length - 8).matchesLittleEndian(payload, footer + 2)
+  ) {
+    return { ok: false, error: DUMP_PAYLOAD_ERROR };
+  }
+  const input = new RdbInput('FUNCTION RESTORE payload');
+  input.reset(payload, 0, true, footer);
+  const codes: Buffer[] = [];
+  try {
+    while (input.pos < footer) {
+      const type = input.u8();
+      if (type === RdbOpcode.FUNCTION_PRE_GA) return { ok: false, error: 'ERR Pre-GA function format not supported' };
+      if (type !== RdbOpcode.FUNCTION2) return { ok: false, error: 'ERR given type is not a function' };
+      codes.push(input.string());
+    }
+  } catch (err) {
+    if (err instanceof CorruptDataError) return { ok: false, error: 'ERR failed loading the given functions payload' };
+    throw err;
+  }
+  return { ok: true, codes };
 }

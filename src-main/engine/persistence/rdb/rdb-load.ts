@@ -202,6 +202,9 @@ class StagedLoad {
     try {
       if (this.options.mergeDuplicates) this.mergeStaged(this.options.mergeDuplicates);
       else for (const db of server.keyspace.dbs) db.swapWith(this.staging.dbs[db.id]!);
+      // rdbFunctionLoad: the file's libraries replace the node's.
+      const failed = server.functionLibraries.replaceAll(read.functionLibraries.map((code) => code.toString('latin1')));
+      if (failed !== null) server.logger.warning(`Failed loading library, ${failed}`);
     } finally {
       this.loading.end();
     }

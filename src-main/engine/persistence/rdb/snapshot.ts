@@ -115,7 +115,7 @@ export async function writeSnapshot(
     progress.keysProcessed = 0;
   }
   try {
-    writer.begin(auxFields(server, options));
+    writer.begin(auxFields(server, options), functionLibraries(server));
     for (;;) {
       // Yield before every slice, the first included: the command that started the snapshot
       // (BGSAVE, a replica's SYNC) gets its reply out before any serialising happens.
@@ -152,7 +152,7 @@ export function writeSnapshotSync(server: Server, sink: (chunk: Buffer) => void,
       sink(chunk);
       writer.chunksReleased();
     });
-    writer.begin(auxFields(server, options));
+    writer.begin(auxFields(server, options), functionLibraries(server));
     const pacing = keyPacing(server, view);
     if (pacing) {
       for (;;) {
@@ -211,7 +211,7 @@ interface SnapshotEncoder {
   readonly bytesWritten: number;
   /** Keys written so far. */
   readonly entriesWritten: number;
-  begin(aux: RdbAuxFields): void;
+  begin(aux: RdbAuxFields, functionLibraries: Buffer[]): void;
   startDb(db: number, keyCount: number, expiresCount: number): void;
   writeEntry(entry: RdbEntry): void;
   flush(): void;
@@ -228,6 +228,10 @@ function createEncoder(server: Server, options: SnapshotOptions, sink: (chunk: B
     checksum: config.bool('rdbchecksum'),
     limits: encodingLimitsFrom(config),
   });
+}
+
+function functionLibraries(server: Server): Buffer[] {
+  return server.functionLibraries.codes().map((code) => Buffer.from(code, 'latin1'));
 }
 
 function auxFields(server: Server, options: SnapshotOptions) {

@@ -1,0 +1,156 @@
+// Scripting: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (Redis's eval.c). The Lua VM, the script
+// cache and runs live in ../scripting/.
+import { defineCommand, type CommandDocArgument, type CommandFlag, type CommandSpec } from '../core/command-table.js';
+import type { BinaryString } from '../protocol/request-parser.js';
+import type { Client } from '../core/client.js';
+import { replyHelp } from './server.js';
+import type { NodeServices } from './node-services.js';
+
+/** EVAL's keys: numkeys at argv[2], then that many keys (an invalid numkeys names none). */
+export function evalKeys(argv: BinaryString[]): number[] {
+  const n = Number(argv[2]);
+  if (!Number.isInteger(n) || n < 1 || n > argv.length - 3) return [];
+  return Array.from({ length: n }, (_, i) => 3 + i);
+}
+
+const EVAL_FLAGS = ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'] as const;
+
+const evalArguments = (first: CommandDocArgument): CommandDocArgument[] => [
+  first,
+  { name: 'numkeys', type: 'integer' },
+  { name: 'key', type: 'key', optional: true, multiple: true },
+  { name: 'arg', type: 'string', optional: true, multiple: true },
+];
+
+const SCRIPT_HELP = [
+  'SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'DEBUG (YES|SYNC|NO)',
+  '    Set the debug mode for subsequent scripts executed.',
+  'EXISTS <sha1> [<sha1> ...]',
+  '    Return information about the existence of the scripts in the script cache.',
+  'FLUSH [ASYNC|SYNC]',
+  '    Flush the Lua scripts cache. Very dangerous on replicas.',
+  '    When called without the optional mode argument, the behavior is determined by the',
+  '    lazyfree-lazy-user-flush configuration directive. Valid modes are:',
+  '    * ASYNC: Asynchronously flush the scripts cache.',
+  '    * SYNC: Synchronously flush the scripts cache.',
+  'KILL',
+  '    Kill the currently executing Lua script.',
+  'LOAD <script>',
+  '    Load a script into the scripts cache without executing it.',
+  'HELP',
+  '    Prints this help.',
+];
+
+/** COMMAND INFO's tips of the SCRIPT subcommands (Redis's commands/script-*.json). */
+const SCRIPT_TIPS: Record<string, string[] | undefined> = {
+  load: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+  flush: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+  exists: ['request_policy:all_shards', 'response_policy:agg_logical_and'],
+  kill: ['request_policy:all_shards', 'response_policy:one_succeeded'],
+};
+
+export function scriptingCommands(node: NodeServices): CommandSpec[] {
+  const evalCommand = (name: string, summary: string, bySha: boolean, readOnly: boolean) =>
+    defineCommand({
+      name,
+      arity: -3,
+      flags: readOnly ? ['readonly', ...EVAL_FLAGS] : [...EVAL_FLAGS],
+      acl: ['scripting'],
+      summary,
+      since: readOnly ? '7.0.0' : '2.6.0',
+      group: 'scripting',
+      complexity: 'Depends on the script that is executed.',
+      arguments: evalArguments(bySha ? { name: 'sha1', type: 'string' } : { name: 'script', type: 'string' }),
+      keySpec: readOnly
+        ? { flags: ['RO', 'ACCESS'], notes: 'We cannot tell how the keys will be used so we assume the worst, RO and ACCESS flags' }
+        : {
+            flags: ['RW', 'ACCESS', 'UPDATE'],
+            notes: 'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE flags',
+          },
+      getKeys: evalKeys,
+      handler: (client, argv) => node.scripting.eval(client, argv, bySha, readOnly),
+    });
+
+  const scriptSub = (
+    name: string,
+    arity: number,
+    summary: string,
+    handler: (client: Client, argv: BinaryString[]) => void,
+    flags: CommandFlag[] = ['noscript'],
+  ) =>
+    defineCommand({
+      name,
+      arity,
+      flags,
+      acl: ['scripting'],
+      summary,
+      since: '2.6.0',
+      group: 'scripting',
+      tips: SCRIPT_TIPS[name],
+      handler,
+    });
+
+  return [
+    evalCommand('eval', 'Execute a Lua script server side', false, false),
+    evalCommand('evalsha', 'Execute a Lua script server side', true, false),
+    evalCommand('eval_ro', 'Execute a read-only Lua script server side', false, true),
+    evalCommand('evalsha_ro', 'Execute a read-only Lua script server side', true, true),
+    defineCommand({
+      name: 'script',
+      arity: -2,
+      flags: [],
+      summary: 'A container for Lua scripts management commands',
+      since: '2.6.0',
+      group: 'scripting',
+      subcommands: [
+        scriptSub('exists', -3, 'Check existence of scripts in the script cache.', (client, argv) => {
+          client.reply.arrayHeader(argv.length - 2);
+          for (let i = 2; i < argv.length; i++) client.reply.integer(node.scripting.exists(argv[i]!) ? 1 : 0);
+        }),
+        scriptSub('flush', -2, 'Remove all the scripts from the script cache.', (client, argv) => {
+          if (argv.length > 3 || (argv.length === 3 && !/^(a?sync)$/i.test(argv[2]!))) {
+            client.reply.error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
+            return;
+          }
+          node.scripting.flush();
+          client.reply.ok();
+        }),
+        scriptSub(
+          'load',
+          3,
+          'Load the specified Lua script into the script cache.',
+          (client, argv) => {
+            const loaded = node.scripting.load(argv[2]!);
+            if ('error' in loaded) client.reply.error(loaded.error);
+            else client.reply.bulk(loaded.sha);
+          },
+          ['noscript', 'stale'],
+        ),
+        scriptSub(
+          'kill',
+          2,
+          'Kill the script currently in execution.',
+          (client) => {
+            // A script runs to its end before another command is read (see README: scripting).
+            client.reply.error('NOTBUSY No scripts in execution right now.');
+          },
+          ['noscript', 'allow_busy'],
+        ),
+        scriptSub('debug', 3, 'Set the debug mode for executed scripts.', (client) => {
+          client.reply.error('ERR SCRIPT DEBUG is not supported by this node');
+        }),
+        defineCommand({
+          name: 'help',
+          arity: 2,
+          flags: ['loading', 'stale'],
+          acl: ['scripting'],
+          summary: 'Show helpful text about the different subcommands',
+          since: '5.0.0',
+          group: 'scripting',
+          handler: (client) => replyHelp(client, SCRIPT_HELP),
+        }),
+      ],
+    }),
+  ];
+}

@@ -1,0 +1,198 @@
+// The Lua virtual machine scripts run in: fengari (Lua 5.3 written in JavaScript, so it runs
+// synchronously on the node's own thread and its strings are byte arrays, binary-safe like Redis's),
+// configured to behave like the Lua 5.1 Redis embeds where scripts can tell the difference:
+//
+//  - Lua 5.1 has only doubles. Fengari's integers are 32-bit, so `1000000 * 3000` would wrap; every
+//    number read from source text or converted from a string is made a float instead, and floats
+//    with an integral value print without ".0" (LUA_COMPAT_FLOATSTRING), so `tostring(10/2)` is
+//    "5" as in Redis.
+//
+// This module only loads and configures the VM and offers the few typed helpers the rest of
+// scripting/ needs (binary strings in and out); what a script sees is set up by lua-sandbox.ts.
+import { createRequire } from 'node:module';
+import type { BinaryString } from '../protocol/request-parser.js';
+
+/** A lua_State, opaque to us. */
+export type LuaState = { readonly __luaState: unique symbol };
+/** A Lua string as fengari keeps it: the bytes. */
+export type LuaString = Uint8Array;
+export type LuaJsFunction = (L: LuaState) => number;
+
+/** The subset of fengari's C-like API scripting uses (fengari ships no type declarations). */
+export interface LuaApi {
+  LUA_OK: number;
+  LUA_TNIL: number;
+  LUA_TBOOLEAN: number;
+  LUA_TNUMBER: number;
+  LUA_TSTRING: number;
+  LUA_TTABLE: number;
+  LUA_TFUNCTION: number;
+  LUA_REGISTRYINDEX: number;
+  LUA_MULTRET: number;
+  LUA_MASKCOUNT: number;
+  LUA_MASKLINE: number;
+  lua_absindex(L: LuaState, idx: number): number;
+  lua_checkstack(L: LuaState, n: number): boolean;
+  lua_createtable(L: LuaState, narr: number, nrec: number): void;
+  lua_error(L: LuaState): never;
+  lua_getfield(L: LuaState, idx: number, k: LuaString): number;
+  lua_getglobal(L: LuaState, name: LuaString): number;
+  lua_gettop(L: LuaState): number;
+  lua_insert(L: LuaState, idx: number): void;
+  lua_isinteger(L: LuaState, idx: number): boolean;
+  lua_isstring(L: LuaState, idx: number): boolean;
+  lua_next(L: LuaState, idx: number): number;
+  lua_pcall(L: LuaState, nargs: number, nresults: number, msgh: number): number;
+  lua_pop(L: LuaState, n: number): void;
+  lua_pushboolean(L: LuaState, b: boolean): void;
+  lua_pushinteger(L: LuaState, n: number): void;
+  lua_pushjsfunction(L: LuaState, f: LuaJsFunction): void;
+  lua_pushnil(L: LuaState): void;
+  lua_pushnumber(L: LuaState, n: number): void;
+  lua_pushstring(L: LuaState, s: LuaString): void;
+  lua_pushvalue(L: LuaState, idx: number): void;
+  lua_rawget(L: LuaState, idx: number): number;
+  lua_rawgeti(L: LuaState, idx: number, n: number): number;
+  lua_rawlen(L: LuaState, idx: number): number;
+  lua_rawset(L: LuaState, idx: number): void;
+  lua_rawseti(L: LuaState, idx: number, n: number): void;
+  lua_remove(L: LuaState, idx: number): void;
+  lua_setfield(L: LuaState, idx: number, k: LuaString): void;
+  lua_setglobal(L: LuaState, name: LuaString): void;
+  lua_sethook(L: LuaState, hook: ((L: LuaState, ar: unknown) => void) | null, mask: number, count: number): void;
+  lua_settable(L: LuaState, idx: number): void;
+  lua_settop(L: LuaState, idx: number): void;
+  lua_setupvalue(L: LuaState, funcindex: number, n: number): LuaString | null;
+  lua_setmetatable(L: LuaState, idx: number): void;
+  lua_toboolean(L: LuaState, idx: number): boolean;
+  lua_tolstring(L: LuaState, idx: number): LuaString | null;
+  lua_tonumber(L: LuaState, idx: number): number;
+  lua_type(L: LuaState, idx: number): number;
+}
+
+export interface LuaAuxApi {
+  luaL_newstate(): LuaState;
+  luaL_loadbuffer(L: LuaState, buff: LuaString, size: number | null, name: LuaString): number;
+  luaL_ref(L: LuaState, t: number): number;
+  luaL_unref(L: LuaState, t: number, ref: number): void;
+  luaL_requiref(L: LuaState, modname: LuaString, openf: LuaJsFunction, glb: number): void;
+  luaL_error(L: LuaState, fmt: LuaString): never;
+  luaL_checkinteger(L: LuaState, arg: number): number;
+  luaL_argerror(L: LuaState, arg: number, extramsg: LuaString): never;
+}
+
+export interface LuaLibs {
+  luaopen_base: LuaJsFunction;
+  luaopen_table: LuaJsFunction;
+  luaopen_string: LuaJsFunction;
+  luaopen_math: LuaJsFunction;
+  luaopen_debug: LuaJsFunction;
+  luaopen_coroutine: LuaJsFunction;
+}
+
+interface NumberObject {
+  ttisinteger(): boolean;
+  setfltvalue(n: number): void;
+  setsvalue(s: unknown): void;
+  value: number;
+}
+
+const encoder = new TextEncoder();
+
+function loadFengari(): { lua: LuaApi; lauxlib: LuaAuxApi; lualib: LuaLibs } {
+  const require = createRequire(import.meta.url);
+  // fengari reads its luaconf from this variable once, when first loaded; only for that moment.
+  const previous = process.env.FENGARICONF;
+  process.env.FENGARICONF = JSON.stringify({ LUA_COMPAT_FLOATSTRING: true });
+  try {
+    const fengari = require('fengari') as { lua: LuaApi; lauxlib: LuaAuxApi; lualib: LuaLibs };
+    const lobject = require('fengari/src/lobject.js') as {
+      luaO_str2num: (s: LuaString, o: NumberObject) => number;
+      luaO_tostring: (L: LuaState, o: NumberObject) => void;
+    };
+    // Shrinking the stack deleted its slots (`delete stack[i]`), leaving V8 a holey array on every
+    // pop; a slot set to undefined reads the same and keeps the array fast (a fifth of a small
+    // EVALSHA's time). lua_settop and the VM call it through the module, so this reaches them.
+    const ldo = require('fengari/src/ldo.js') as { adjust_top: (L: { top: number; stack: unknown[] }, newtop: number) => void };
+    const adjustTop = ldo.adjust_top;
+    ldo.adjust_top = (L, newtop) => {
+      if (L.top < newtop) return adjustTop(L, newtop);
+      while (L.top > newtop) L.stack[--L.top] = undefined;
+    };
+    const lstring = require('fengari/src/lstring.js') as { luaS_bless: (L: LuaState, s: LuaString) => unknown };
+    // tostring() and `..` print numbers with LUA_NUMBER_FMT "%.14g"; fengari approximates it
+    // with JavaScript's own printing (9007199254740992 where C prints 9.007199254741e+15).
+    const tostring = lobject.luaO_tostring;
+    lobject.luaO_tostring = (L, o) => {
+      if (o.ttisinteger()) return tostring(L, o);
+      o.setsvalue(lstring.luaS_bless(L, encoder.encode(formatG(o.value, 14))));
+    };
+    // The lexer, tonumber() and string coercion all go through luaO_str2num, read from the module
+    // at each call, so this replacement reaches them: numbers come out as doubles, as in Lua 5.1.
+    const str2num = lobject.luaO_str2num;
+    lobject.luaO_str2num = (s, o) => {
+      const size = str2num(s, o);
+      if (size !== 0 && o.ttisinteger()) o.setfltvalue(o.value);
+      return size;
+    };
+    return { lua: fengari.lua, lauxlib: fengari.lauxlib, lualib: fengari.lualib };
+  } finally {
+    if (previous === undefined) delete process.env.FENGARICONF;
+    else process.env.FENGARICONF = previous;
+  }
+}
+
+/** C's printf("%.<precision>g") of a double (glibc's inf, -inf and, for 0/0 on x86, -nan). */
+export function formatG(n: number, precision: number): string {
+  if (Number.isNaN(n)) return '-nan';
+  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
+  if (n === 0) return Object.is(n, -0) ? '-0' : '0';
+  const [mantissa, expText] = n.toExponential(precision - 1).split('e') as [string, string];
+  const exp = Number(expText);
+  const strip = (digits: string) => (digits.includes('.') ? digits.replace(/\.?0+$/, '') : digits);
+  if (exp < -4 || exp >= precision) {
+    const sign = exp < 0 ? '-' : '+';
+    return `${strip(mantissa)}e${sign}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  return strip(n.toFixed(precision - 1 - exp));
+}
+
+export const { lua, lauxlib, lualib } = loadFengari();
+
+/** A Lua string from ASCII/UTF-8 text (names, messages). */
+export function luaText(text: string): LuaString {
+  return encoder.encode(text);
+}
+
+/** A Lua string holding a binary string's bytes. */
+export function luaBytes(s: BinaryString): LuaString {
+  return Buffer.from(s, 'latin1');
+}
+
+/** The binary string of a Lua string's bytes. */
+export function fromLua(s: LuaString): BinaryString {
+  const n = s.length;
+  if (n < 32) {
+    let out = '';
+    for (let i = 0; i < n; i++) out += String.fromCharCode(s[i]!);
+    return out;
+  }
+  return Buffer.from(s.buffer, s.byteOffset, n).toString('latin1');
+}
+
+/** The value at `idx` as a binary string when it is a string or a number (lua_tolstring), else null. */
+export function toBinary(L: LuaState, idx: number): BinaryString | null {
+  const s = lua.lua_tolstring(L, idx);
+  return s === null ? null : fromLua(s);
+}
+
+/** Pushes a JS string (ASCII/UTF-8 text) as a Lua string. */
+export function pushText(L: LuaState, text: string): void {
+  lua.lua_pushstring(L, luaText(text));
+}
+
+/** Raises a Lua error whose value is `message` (a string). */
+export function raiseText(L: LuaState, message: string): never {
+  pushText(L, message);
+  return lua.lua_error(L);
+}
