@@ -9,3 +9,7 @@ export { catRepr, needsRepr } from './protocol/sds-quoting.js';
 // Reading an RDB file without a node (its aux fields: repl-id, repl-offset, ...), for the lab host
 // to tell what a stopped node would load if it started.
 export { readRdbFile } from './persistence/rdb/rdb-reader.js';
+// A Sentinel (Redis's sentinel mode): started like a node, from a config file it rewrites; its
+// state is what SENTINEL MASTERS / REPLICAS / SENTINELS report over the protocol, and the handle.
+export type { SentinelStartOptions, SentinelHandle, SentinelMasterState } from './sentinel/sentinel-node.js';
+export { startSentinel } from './sentinel/sentinel-node.js';

@@ -17,7 +17,17 @@ export interface RuntimeState {
   master: { host: string; port: number } | null;
 }
 
-export function rewriteConfigFile(path: string, config: Config, runtime: RuntimeState): void {
+/**
+ * A line directive whose lines the caller generates (a Sentinel's `sentinel ...` state): they
+ * replace the file's lines of that directive, as one block where the first of them stood, or
+ * after the generated directives when the file had none.
+ */
+export interface GeneratedLines {
+  directive: string;
+  lines: string[];
+}
+
+export function rewriteConfigFile(path: string, config: Config, runtime: RuntimeState, generated?: GeneratedLines): void {
   let lines: string[] = [];
   try {
     lines = readFileSync(path, 'utf8').split('\n');
@@ -30,7 +40,12 @@ export function rewriteConfigFile(path: string, config: Config, runtime: Runtime
   const defaults = new Config(config.str('dir'));
   const rewritten = new Set<string>();
   const out: string[] = [];
+  const pending = [...(generated?.lines ?? [])];
   for (const line of lines) {
+    if (generated && splitArgs(line.trim())?.[0]?.toLowerCase() === generated.directive) {
+      out.push(...pending.splice(0));
+      continue;
+    }
     const directive = directiveOf(line);
     if (!directive) {
       out.push(line);
@@ -47,6 +62,7 @@ export function rewriteConfigFile(path: string, config: Config, runtime: Runtime
     if (rendered.join('\n') === renderDirective(directive, defaults, { master: null }).join('\n')) continue;
     appended.push(...rendered);
   }
+  appended.push(...pending);
   if (appended.length > 0) out.push(SIGNATURE, ...appended);
   const temp = `${path}.tmp-${process.pid}`;
   writeFileSync(temp, out.join('\n') + '\n');

@@ -120,6 +120,8 @@ export class Server {
   /** INFO server run_id: random per start. */
   readonly runId = randomBytes(20).toString('hex');
   port = 0;
+  /** INFO redis_mode: 'sentinel' when the server runs a Sentinel (../sentinel/). */
+  mode: 'standalone' | 'sentinel' = 'standalone';
   /** Called once when the node stops by itself or by SHUTDOWN, with the process exit code. */
   onExit: (code: number) => void = () => {};
 

@@ -25,6 +25,9 @@ const ENGINE_LAYERS: { folders: string[]; mayAlsoUse?: Record<string, string[]> 
   // Replication sends and receives RDB snapshots, so it builds on persistence; never the reverse.
   { folders: ['persistence', 'acl', 'replication'], mayAlsoUse: { replication: ['persistence'] } },
   { folders: ['commands'] },
+  // Sentinel mode: the core Server with a Sentinel's command table (some families of commands/),
+  // the ACLs, and Sentinel's own monitoring and failover. Nothing below may import it.
+  { folders: ['sentinel'] },
   // The composition root (node.ts), the public face (index.ts) and the CLI: files at the top.
   { folders: ['.'] },
 ];
