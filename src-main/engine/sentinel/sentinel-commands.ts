@@ -96,7 +96,6 @@ function replyInstance(sentinel: Sentinel, client: Client, ri: Instance): void {
     ['link-pending-commands', link.pendingCommands],
     ['link-refcount', 1],
   ];
-  if (ri.failoverInProgress) fields.push(['failover-state', `failover_state_${ri.failoverState}`]);
   fields.push(
     ['last-ping-sent', link.actPingTime ? now - link.actPingTime : 0],
     ['last-ok-ping-reply', now - link.lastAvailTime],
@@ -394,7 +393,6 @@ export function sentinelCommands(sentinel: Sentinel): CommandSpec[] {
       if (quorum <= 0) return client.reply.error('ERR Quorum must be 1 or greater.');
       const port = toInt(argv[4]!);
       if (port === null) return client.reply.error('ERR Invalid port');
-      if (port <= 0 || port > 65535) return client.reply.error('ERR Invalid port number');
       const ri = sentinel.createMaster(argv[2]!, argv[3]!, port, quorum);
       if (ri === 'unresolvable') return client.reply.error('ERR Invalid IP address or hostname specified');
       if (ri === 'duplicate') return client.reply.error('ERR Duplicate master name.');

@@ -169,8 +169,6 @@ export class Sentinel {
     master.promotedSlave = null;
     master.runid = null;
     master.slaveMasterHost = null;
-    master.info = null;
-    master.infoRefresh = 0;
     const now = Date.now();
     const link = master.link!;
     link.actPingTime = now;
