@@ -44,13 +44,13 @@ export async function deploy(
   started.push(master);
   const replicas: Node[] = [];
   for (const args of opts.replicaArgs ?? [[], []]) {
-    const r = await startReplica(serverKind, master, [...serverArgs, ...args]);
+    const r = await startReplica(serverKind, master, args);
     started.push(r);
     replicas.push(r);
   }
   const sentinels: SentinelProcess[] = [];
   for (const kind of sentinelKinds) {
-    const s = await startSentinel(kind, [...monitorLines('mymaster', master.port, opts.quorum ?? 2), ...(opts.sentinelLines ?? [])]);
+    const s = await startSentinel(kind, monitorLines('mymaster', master.port, opts.quorum ?? 2));
     started.push(s);
     sentinels.push(s);
   }
