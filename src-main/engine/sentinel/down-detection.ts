@@ -1,8 +1,8 @@
 // Is an instance down? (sentinel.c's sentinelCheckSubjectivelyDown, sentinelCheckObjectivelyDown
 // and sentinelAskMasterStateToOtherSentinels.)
 //  - SDOWN, subjectively down: no acceptable PING reply for down-after-milliseconds; or a master
-//    that has reported itself a replica for too long; or a master that rebooted within
-//    master-reboot-down-after-period.
+//    that has reported itself a replica for too long; or, for master-reboot-down-after-period
+//    after a master restarted (a new run id), that master.
 //  - ODOWN, objectively down (masters only): SDOWN here, and enough other Sentinels (with us,
 //    at least the quorum) replied to SENTINEL IS-MASTER-DOWN-BY-ADDR that it is down for them too.
 // The same question, asked with our run id during a failover, is the request for a vote.
@@ -43,7 +43,7 @@ export function checkSubjectivelyDown(sentinel: Sentinel, ri: Instance): void {
   const down =
     elapsed > ri.downAfterPeriod ||
     (ri.kind === 'master' && ri.roleReported === 'slave' && now - ri.roleReportedTime > ri.downAfterPeriod + timers.infoPeriod * 2) ||
-    (ri.masterRebootSince !== 0 && now - ri.masterRebootSince > ri.masterRebootDownAfterPeriod);
+    (ri.masterRebootSince !== 0 && now - ri.masterRebootSince < ri.masterRebootDownAfterPeriod);
   if (down) {
     if (!ri.sdown) {
       sentinel.event('warning', '+sdown', ri, '%@');

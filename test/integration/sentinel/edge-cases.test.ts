@@ -100,3 +100,35 @@ test('a Sentinel whose timer stalled enters TILT, as redis-sentinel does', async
     await master.stop();
   }
 });
+
+test('master-reboot-down-after-period: a master that restarts (new run id) is down for that period, and fails over', async () => {
+  const d = await deploy('redis', ['ours', 'ours', 'ours']);
+  try {
+    for (const s of d.sentinels) {
+      assert.equal(
+        String(await s.sentinel('SET', 'mymaster', 'down-after-milliseconds', '20000', 'master-reboot-down-after-period', '10000')),
+        'OK',
+      );
+    }
+    // A restart far quicker than down-after-milliseconds: only the new run id tells.
+    d.master.server.proc.kill('SIGKILL');
+    const restarted = await startNode('redis', [], { port: d.master.port });
+    try {
+      await waitFor(
+        '+reboot',
+        () => d.sentinels.every((s) => s.output().includes(`+reboot master mymaster 127.0.0.1 ${d.master.port}`)),
+        30000,
+      );
+      await waitFor(
+        'a replica is promoted',
+        async () => (await d.sentinels[0]!.masterAddr('mymaster')) !== `127.0.0.1:${d.master.port}`,
+        60000,
+      );
+      assert.ok(d.sentinels.some((s) => s.output().includes('+odown master mymaster')));
+    } finally {
+      await restarted.stop();
+    }
+  } finally {
+    await d.stop();
+  }
+});
