@@ -122,14 +122,20 @@ export async function crashAndFailOver(d: Deployment): Promise<Node> {
 /** Starts the old master again on its port: it must become a replica of the new master. */
 export async function oldMasterReturns(d: Deployment, kind: Kind, promoted: Node): Promise<Node> {
   const old = await startNode(kind, [], { port: d.master.port });
-  await waitFor(
-    'the old master is converted to a replica of the new one',
-    async () => {
-      const info = await freshInfo(old.port);
-      return info.get('role') === 'slave' && info.get('master_port') === String(promoted.port) && info.get('master_link_status') === 'up';
-    },
-    90000,
-  );
+  try {
+    await waitFor(
+      'the old master is converted to a replica of the new one',
+      async () => {
+        const info = await freshInfo(old.port);
+        return info.get('role') === 'slave' && info.get('master_port') === String(promoted.port) && info.get('master_link_status') === 'up';
+      },
+      90000,
+    );
+  } catch (err) {
+    // What the Sentinels did about it, for whoever reads the failure.
+    const logs = d.sentinels.map((s) => `${s.kind} sentinel ${s.port}:\n` + s.output().split('\n').slice(-12).join('\n'));
+    throw new Error(`${(err as Error).message}\n${logs.join('\n')}`);
+  }
   await waitFor('the old master has the new data', async () => String(await fresh(old.port, 'GET', 'after')) === 'failover');
   return old;
 }

@@ -18,9 +18,10 @@ export interface RuntimeState {
 }
 
 /**
- * A line directive whose lines the caller generates (a Sentinel's `sentinel ...` state): they
- * replace the file's lines of that directive, as one block where the first of them stood, or
- * after the generated directives when the file had none.
+ * A line directive whose lines the caller generates (a Sentinel's `sentinel ...` state). As in
+ * Redis, such a line is known by its first two words (`sentinel monitor`, `sentinel myid`): each
+ * line of the file is replaced by the next new line with the same two words (or dropped when
+ * there is none left), and the new lines left over are appended after the generated directives.
  */
 export interface GeneratedLines {
   directive: string;
@@ -35,15 +36,21 @@ export function rewriteConfigFile(path: string, config: Config, runtime: Runtime
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  // Drop a previous generated block's signature; its lines are handled like any other.
-  lines = lines.filter((l) => l !== SIGNATURE);
+  // A previous rewrite's signature stays where it is (its lines are handled like any other), and
+  // is not written a second time.
+  const signed = lines.includes(SIGNATURE);
   const defaults = new Config(config.str('dir'));
   const rewritten = new Set<string>();
   const out: string[] = [];
-  const pending = [...(generated?.lines ?? [])];
+  const pending = new Map<string, string[]>();
+  for (const line of generated?.lines ?? []) {
+    const key = lineKey(line);
+    pending.set(key, [...(pending.get(key) ?? []), line]);
+  }
   for (const line of lines) {
     if (generated && splitArgs(line.trim())?.[0]?.toLowerCase() === generated.directive) {
-      out.push(...pending.splice(0));
+      const next = pending.get(lineKey(line))?.shift();
+      if (next !== undefined) out.push(next);
       continue;
     }
     const directive = directiveOf(line);
@@ -62,11 +69,19 @@ export function rewriteConfigFile(path: string, config: Config, runtime: Runtime
     if (rendered.join('\n') === renderDirective(directive, defaults, { master: null }).join('\n')) continue;
     appended.push(...rendered);
   }
-  appended.push(...pending);
-  if (appended.length > 0) out.push(SIGNATURE, ...appended);
+  for (const line of generated?.lines ?? []) {
+    const left = pending.get(lineKey(line));
+    if (left?.[0] === line) appended.push(left.shift()!);
+  }
+  if (appended.length > 0) out.push(...(signed ? [] : [SIGNATURE]), ...appended);
   const temp = `${path}.tmp-${process.pid}`;
   writeFileSync(temp, out.join('\n') + '\n');
   renameSync(temp, path);
+}
+
+/** A generated line's identity: its first two words, lowercase ("sentinel known-replica"). */
+function lineKey(line: string): string {
+  return (splitArgs(line.trim()) ?? []).slice(0, 2).join(' ').toLowerCase();
 }
 
 /** The setting a config line states, or undefined for comments, blanks and line directives. */
