@@ -409,7 +409,7 @@ export function sentinelCommands(sentinel: Sentinel): CommandSpec[] {
       sentinel.flushConfig();
       client.reply.ok();
     }),
-    sub('set', -3, 'Change the configuration of a monitored master', (client, argv) => {
+    sub('set', -5, 'Change the configuration of a monitored master', (client, argv) => {
       const ri = master(client, argv[2]!);
       if (!ri) return;
       let changed = 0;
@@ -445,7 +445,7 @@ export function sentinelCommands(sentinel: Sentinel): CommandSpec[] {
     }),
     defineCommand({
       name: 'config',
-      arity: -4,
+      arity: -3,
       flags: ['admin', 'noscript', 'loading', 'stale'],
       summary: 'Configure Sentinel',
       since: '6.2.0',
@@ -467,7 +467,7 @@ export function sentinelCommands(sentinel: Sentinel): CommandSpec[] {
           }
           return;
         }
-        client.reply.error(`ERR Unknown subcommand or wrong number of arguments for '${argv[2]}'. Try SENTINEL HELP.`);
+        client.reply.error('ERR Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.');
       },
     }),
     sub('myid', 2, 'Get the Sentinel instance ID', (client) => client.reply.bulk(sentinel.myid)),

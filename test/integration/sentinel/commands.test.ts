@@ -70,6 +70,24 @@ async function session(kind: Kind): Promise<unknown[]> {
   });
   const cache = (await s.client.call('SENTINEL', 'INFO-CACHE', 'm2', 'nope')) as Reply[];
   out.push([cache.length, String(cache[0]), String((cache[1] as Reply[][])[0]![1]).includes('# Replication')]);
+  for (const argv of [
+    ['SENTINEL', 'SET', 'm1'],
+    ['SENTINEL', 'SET', 'm1', 'quorum', '1', 'parallel-syncs'],
+    ['SENTINEL', 'SET', 'm1', 'auth-pass', ''],
+    ['SENTINEL', 'CONFIG', 'GET'],
+    ['SENTINEL', 'CONFIG', 'FOO', 'x'],
+    ['SENTINEL', 'CONFIG', 'SET', 'foo', 'x'],
+    ['SENTINEL', 'CONFIG', 'GET', 'foo'],
+    ['SENTINEL', 'DEBUG', 'info-period'],
+    ['SENTINEL', 'DEBUG', 'info-period', '0'],
+    ['SENTINEL', 'DEBUG', 'info-period', '10000', 'ping-period', '1000'],
+    ['SENTINEL', 'INFO-CACHE'],
+    ['SENTINEL', 'RESET'],
+    ['SENTINEL', 'MYID', 'x'],
+    ['SENTINEL', 'IS-MASTER-DOWN-BY-ADDR', '1', '2', '3'],
+  ]) {
+    await call(...argv);
+  }
   await call('SENTINEL', 'REMOVE', 'm2');
   // What MASTERS reports (its times and link state depend on the moment).
   const masters = (await s.client.call('SENTINEL', 'MASTERS')) as Reply[];
