@@ -132,3 +132,31 @@ test('master-reboot-down-after-period: a master that restarts (new run id) is do
     await d.stop();
   }
 });
+
+test('the leader re-points the other replicas parallel-syncs (1) at a time', async () => {
+  const d = await deploy('redis', ['ours', 'ours', 'ours'], { replicaArgs: [[], [], []] });
+  try {
+    // Time enough for both replicas one after the other (each needs two INFO periods of 1 s),
+    // so that the failover does not end by its timeout instead.
+    for (const s of d.sentinels) assert.equal(String(await s.sentinel('SET', 'mymaster', 'failover-timeout', '30000')), 'OK');
+    await crashAndFailOver(d);
+    const leader = d.sentinels.find((s) => s.output().includes('+elected-leader'))!;
+    // The others learn the new master from its hellos; the leader ends once every replica is done.
+    await waitFor('the leader ends the failover', () => leader.output().includes('+failover-end master mymaster'), 60000);
+    // Between a replica's +slave-reconf-sent and its +slave-reconf-done, no other is sent.
+    let inProgress = 0;
+    let reconfigured = 0;
+    for (const line of leader.output().split('\n')) {
+      if (line.includes('+slave-reconf-sent ')) {
+        inProgress++;
+        assert.ok(inProgress <= 1, `two replicas re-pointed at once:\n${leader.output()}`);
+      } else if (line.includes('+slave-reconf-done ') || line.includes('-slave-reconf-sent-timeout ')) {
+        inProgress--;
+        reconfigured++;
+      }
+    }
+    assert.equal(reconfigured, 2, leader.output());
+  } finally {
+    await d.stop();
+  }
+});
