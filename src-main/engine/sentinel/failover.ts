@@ -12,7 +12,7 @@
 // The INFO replies of replicas drive the transitions, and also repair replicas outside a
 // failover: a replica that turned master on its own is converted back, one that follows another
 // master is re-pointed (+convert-to-slave, +fix-slave-config).
-import type { Address, Instance } from './instance.js';
+import { sameHost, type Address, type Instance } from './instance.js';
 import type { Sentinel } from './sentinel.js';
 import { getLeader } from './leader-election.js';
 import { forceHelloUpdate } from './hello.js';
@@ -231,7 +231,7 @@ export function failoverSwitchToPromotedSlave(sentinel: Sentinel, master: Instan
     master,
     `${master.name} ${sentinel.announce(master.addr)} ${master.addr.port} ${sentinel.announce(ref.addr)} ${ref.addr.port}`,
   );
-  sentinel.resetMasterAndChangeAddress(master, ref.addr.ip, ref.addr.port);
+  sentinel.resetMasterAndChangeAddress(master, ref.addr.hostname, ref.addr.port);
 }
 
 /**
@@ -292,7 +292,7 @@ export function onReplicaInfo(sentinel: Sentinel, ri: Instance, role: 'master' |
     return;
   }
   // A replica of another master is re-pointed, once the master looks sane.
-  if (ri.slaveMasterPort !== master.addr.port || ri.slaveMasterHost !== master.addr.ip) {
+  if (ri.slaveMasterPort !== master.addr.port || !sameHost(master.addr, ri.slaveMasterHost)) {
     const wait = master.failoverTimeout;
     if (masterLooksSane(sentinel, master) && noDownFor(ri, wait) && Date.now() - ri.slaveConfChangeTime > wait) {
       if (sendSlaveOf(sentinel, ri, master.addr)) sentinel.event('notice', '+fix-slave-config', ri, '%@');
@@ -301,7 +301,7 @@ export function onReplicaInfo(sentinel: Sentinel, ri: Instance, role: 'master' |
   // A replica being re-pointed during the failover: sent -> in progress -> done.
   if (ri.reconfSent || ri.reconfInprog) {
     const promoted = master.promotedSlave;
-    if (ri.reconfSent && promoted && ri.slaveMasterHost === promoted.addr.ip && ri.slaveMasterPort === promoted.addr.port) {
+    if (ri.reconfSent && promoted && sameHost(promoted.addr, ri.slaveMasterHost) && ri.slaveMasterPort === promoted.addr.port) {
       ri.reconfSent = false;
       ri.reconfInprog = true;
       sentinel.event('notice', '+slave-reconf-inprog', ri, '%@');

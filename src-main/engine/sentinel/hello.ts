@@ -9,7 +9,7 @@
 import type { Reply } from '../protocol/reply-parser.js';
 import { ReplyError } from '../protocol/reply-parser.js';
 import { HELLO_CHANNEL } from './constants.js';
-import type { Instance } from './instance.js';
+import { sameHost, type Instance } from './instance.js';
 import { Sentinel } from './sentinel.js';
 
 /** sentinelSendHello: publishes our hello through `ri`; false when it could not be sent. */
@@ -102,7 +102,7 @@ export function processHello(sentinel: Sentinel, hello: string): void {
   }
   if (si && master.configEpoch < masterConfigEpoch) {
     master.configEpoch = masterConfigEpoch;
-    if (masterPort !== master.addr.port || masterIp !== master.addr.ip) {
+    if (masterPort !== master.addr.port || !sameHost(master.addr, masterIp)) {
       sentinel.event('warning', '+config-update-from', si, '%@');
       sentinel.event(
         'warning',

@@ -10,9 +10,16 @@ export type FailoverState =
   'none' | 'wait_start' | 'select_slave' | 'send_slaveof_noone' | 'wait_promotion' | 'reconf_slaves' | 'update_config';
 
 export interface Address {
-  /** The IP (or hostname, with resolve-hostnames) Sentinel connects to. */
+  /** The IP Sentinel connects to (a hostname's, once resolved: resolve-hostnames). */
   ip: string;
+  /** The address as configured or reported: the IP, or a hostname with resolve-hostnames. */
+  hostname: string;
   port: number;
+}
+
+/** sentinelAddrEqualsHostname: does `host` (an IP or a hostname) name this address? */
+export function sameHost(addr: Address, host: string | null): boolean {
+  return host !== null && (host === addr.ip || host === addr.hostname);
 }
 
 export class Instance {

@@ -8,7 +8,7 @@
 import type { Reply } from '../protocol/reply-parser.js';
 import { ReplyError } from '../protocol/reply-parser.js';
 import type { Sentinel } from './sentinel.js';
-import type { Instance } from './instance.js';
+import { sameHost, type Instance } from './instance.js';
 import { RespConnection } from './instance-link.js';
 import { HELLO_CHANNEL, MAX_PENDING_COMMANDS } from './constants.js';
 import { receiveHello, sendHello } from './hello.js';
@@ -243,6 +243,6 @@ export function refreshInstanceInfo(sentinel: Sentinel, ri: Instance, text: stri
 }
 
 function lookupReplica(master: Instance, ip: string, port: number): Instance | undefined {
-  for (const slave of master.slaves.values()) if (slave.addr.ip === ip && slave.addr.port === port) return slave;
+  for (const slave of master.slaves.values()) if (sameHost(slave.addr, ip) && slave.addr.port === port) return slave;
   return undefined;
 }

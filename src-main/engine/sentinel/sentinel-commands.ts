@@ -6,7 +6,7 @@ import { defineCommand, type CommandSpec } from '../core/command-table.js';
 import type { Client } from '../core/client.js';
 import { globMatch } from '../util/glob.js';
 import { replyHelp } from '../commands/server.js';
-import type { Instance } from './instance.js';
+import { sameHost, type Instance } from './instance.js';
 import type { Sentinel } from './sentinel.js';
 import { TIMER_NAMES } from './constants.js';
 import { HELLO_CHANNEL } from './constants.js';
@@ -342,7 +342,7 @@ export function sentinelCommands(sentinel: Sentinel): CommandSpec[] {
       }
       const runid = argv[5]!;
       let ri: Instance | null = null;
-      for (const m of sentinel.masters.values()) if (m.addr.ip === argv[2] && m.addr.port === port) ri = m;
+      for (const m of sentinel.masters.values()) if (sameHost(m.addr, argv[2]!) && m.addr.port === port) ri = m;
       const isDown = !sentinel.tilt && ri !== null && ri.sdown;
       let leader: string | null = null;
       let leaderEpoch = 0;

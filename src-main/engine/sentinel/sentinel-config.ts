@@ -142,7 +142,8 @@ export function sentinelConfigLines(sentinel: Sentinel): string[] {
   for (const master of sentinel.masters.values()) {
     // The address to write is the one the failover is moving to, once the promotion is done.
     const addr = sentinel.currentMasterAddress(master);
-    lines.push(`sentinel monitor ${master.name} ${addr.ip} ${addr.port} ${master.quorum}`);
+    // Addresses are written as announced: the IP, or the hostname with announce-hostnames.
+    lines.push(`sentinel monitor ${master.name} ${sentinel.announce(addr)} ${addr.port} ${master.quorum}`);
     if (master.downAfterPeriod !== sentinel.timers.defaultDownAfter) {
       lines.push(`sentinel down-after-milliseconds ${master.name} ${master.downAfterPeriod}`);
     }
@@ -162,13 +163,13 @@ export function sentinelConfigLines(sentinel: Sentinel): string[] {
     for (const slave of master.slaves.values()) {
       // The replica being promoted is the master now: do not list it twice.
       let slaveAddr = slave.addr;
-      if (slaveAddr.ip === addr.ip && slaveAddr.port === addr.port) slaveAddr = master.addr;
-      if (slaveAddr.ip === addr.ip && slaveAddr.port === addr.port) continue;
-      lines.push(`sentinel known-replica ${master.name} ${slaveAddr.ip} ${slaveAddr.port}`);
+      if (slaveAddr.hostname === addr.hostname && slaveAddr.port === addr.port) slaveAddr = master.addr;
+      if (slaveAddr.hostname === addr.hostname && slaveAddr.port === addr.port) continue;
+      lines.push(`sentinel known-replica ${master.name} ${sentinel.announce(slaveAddr)} ${slaveAddr.port}`);
     }
     for (const peer of master.sentinels.values()) {
       if (peer.runid === null) continue;
-      lines.push(`sentinel known-sentinel ${master.name} ${peer.addr.ip} ${peer.addr.port} ${peer.runid}`);
+      lines.push(`sentinel known-sentinel ${master.name} ${sentinel.announce(peer.addr)} ${peer.addr.port} ${peer.runid}`);
     }
     for (const [command, renamed] of sentinel.renamedCommands(master)) {
       lines.push(`sentinel rename-command ${master.name} ${command} ${renamed}`);

@@ -136,6 +136,9 @@ export async function startSentinel(opts: SentinelStartOptions): Promise<Sentine
     const error = applySentinelLine(sentinel, entry.args);
     if (error) throw new ConfigError(error, { lineNumber: entry.lineNumber, line: entry.line });
   }
+  // Redis resolves a configured hostname while it reads the file: the config it writes next and
+  // the first replies already show the IP.
+  await Promise.all(sentinel.resolving.splice(0));
   sentinel.saveConfig = () =>
     rewriteConfigFile(configFile!, config, { master: null }, { directive: 'sentinel', lines: sentinelConfigLines(sentinel) });
 

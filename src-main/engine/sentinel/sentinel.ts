@@ -5,10 +5,11 @@
 // PING, INFO), hello.ts (discovery), down-detection.ts (SDOWN, ODOWN, asking the others),
 // leader-election.ts (votes) and failover.ts (the state machine).
 import { randomBytes } from 'node:crypto';
+import { lookup } from 'node:dns';
 import type { Server } from '../core/server.js';
 import type { LogLevel } from '../util/logger.js';
 import { defaultTimers, type SentinelTimers } from './constants.js';
-import { Instance, replicaName, type Address } from './instance.js';
+import { Instance, replicaName, sameHost, type Address } from './instance.js';
 import { InstanceLink } from './instance-link.js';
 import { handleInstance } from './monitoring.js';
 import { failoverSwitchToPromotedSlave } from './failover.js';
@@ -43,6 +44,8 @@ export class Sentinel {
   /** SIMULATE-FAILURE's crash: the process exits at once (set by the node). */
   crash: () => void = () => {};
   private readonly renames = new WeakMap<Instance, Map<string, string>>();
+  /** Hostname lookups under way (resolve-hostnames); the node waits for them before it starts. */
+  readonly resolving: Promise<void>[] = [];
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -53,6 +56,24 @@ export class Sentinel {
 
   private defaults() {
     return { downAfter: this.timers.defaultDownAfter, failoverTimeout: this.timers.defaultFailoverTimeout };
+  }
+
+  /**
+   * createSentinelAddr: with resolve-hostnames a hostname is kept (for the config and, with
+   * announce-hostnames, for what we announce) and resolved to the IP we connect to.
+   */
+  private makeAddress(host: string, port: number): Address {
+    const addr: Address = { ip: host, hostname: host, port };
+    if (!isIpAddress(host)) {
+      const resolved = new Promise<void>((resolve) =>
+        lookup(host, { family: 4 }, (err, address) => {
+          if (!err) addr.ip = address;
+          resolve();
+        }),
+      );
+      if (this.timer === null) this.resolving.push(resolved);
+    }
+    return addr;
   }
 
   private checkAddress(ip: string, port: number): CreateError | null {
@@ -66,7 +87,7 @@ export class Sentinel {
     const error = this.checkAddress(ip, port);
     if (error) return error;
     if (this.masters.has(name)) return 'duplicate';
-    const master = new Instance('master', name, { ip, port }, null, this.defaults());
+    const master = new Instance('master', name, this.makeAddress(ip, port), null, this.defaults());
     master.quorum = quorum;
     master.link = new InstanceLink();
     this.masters.set(name, master);
@@ -78,7 +99,7 @@ export class Sentinel {
     if (error) return error;
     const name = replicaName(ip, port);
     if (master.slaves.has(name)) return 'duplicate';
-    const slave = new Instance('slave', name, { ip, port }, master, this.defaults());
+    const slave = new Instance('slave', name, this.makeAddress(ip, port), master, this.defaults());
     slave.link = new InstanceLink();
     master.slaves.set(name, slave);
     return slave;
@@ -90,7 +111,7 @@ export class Sentinel {
     if (error) return error;
     const name = runid ?? replicaName(ip, port);
     if (master.sentinels.has(name)) return 'duplicate';
-    const peer = new Instance('sentinel', name, { ip, port }, master, this.defaults());
+    const peer = new Instance('sentinel', name, this.makeAddress(ip, port), master, this.defaults());
     peer.link = new InstanceLink();
     master.sentinels.set(name, peer);
     return peer;
@@ -141,9 +162,9 @@ export class Sentinel {
     return master.addr;
   }
 
-  /** announceSentinelAddr: an address as events and replies show it. */
+  /** announceSentinelAddr: an address as events, replies and hellos show it. */
   announce(addr: Address): string {
-    return addr.ip;
+    return this.announceHostnames ? addr.hostname : addr.ip;
   }
 
   /**
@@ -187,16 +208,16 @@ export class Sentinel {
   resetMasterAndChangeAddress(master: Instance, ip: string, port: number): void {
     const replicas: Address[] = [];
     for (const slave of master.slaves.values()) {
-      if (slave.addr.ip === ip && slave.addr.port === port) continue;
+      if (sameHost(slave.addr, ip) && slave.addr.port === port) continue;
       replicas.push({ ...slave.addr });
     }
-    if (master.addr.ip !== ip || master.addr.port !== port) replicas.push({ ...master.addr });
+    if (!sameHost(master.addr, ip) || master.addr.port !== port) replicas.push({ ...master.addr });
     this.resetMaster(master, { keepSentinels: true, event: false });
-    master.addr = { ip, port };
+    master.addr = this.makeAddress(ip, port);
     master.oDownSinceTime = 0;
     master.sDownSinceTime = 0;
     for (const addr of replicas) {
-      const slave = this.createReplica(master, addr.ip, addr.port);
+      const slave = this.createReplica(master, addr.hostname, addr.port);
       if (typeof slave !== 'string') this.event('notice', '+slave', slave, '%@');
     }
     this.flushConfig();
@@ -282,7 +303,7 @@ export class Sentinel {
   static findByAddrAndRunid(instances: Map<string, Instance>, ip: string | null, port: number, runid: string | null): Instance | null {
     for (const ri of instances.values()) {
       if (runid !== null && ri.runid !== runid) continue;
-      if (ip !== null && (ri.addr.ip !== ip || ri.addr.port !== port)) continue;
+      if (ip !== null && (!sameHost(ri.addr, ip) || ri.addr.port !== port)) continue;
       return ri;
     }
     return null;

@@ -150,3 +150,30 @@ test('replica-lab-server --sentinel runs a Sentinel, on port 26379 unless told o
   assert.match(d.stdout, /Running mode=sentinel/);
   assert.match(readFileSync(file, 'utf8'), /^sentinel myid [0-9a-f]{40}$/m);
 });
+
+test('resolve-hostnames and announce-hostnames: a master given by name, shown as redis-sentinel shows it', async () => {
+  const master = track(await startNode('redis'));
+  for (const announce of ['no', 'yes']) {
+    const shown: Record<string, unknown> = {};
+    for (const kind of ['ours', 'redis'] as const) {
+      const s = keep(
+        await startSentinel(kind, [
+          'sentinel resolve-hostnames yes',
+          `sentinel announce-hostnames ${announce}`,
+          `sentinel monitor m localhost ${master.port} 1`,
+        ]),
+      );
+      await waitFor(
+        `${kind} connects to the master by name`,
+        async () => (await s.master('m')).get('role-reported') === 'master' && (await s.master('m')).get('runid') !== '',
+      );
+      shown[kind] = [
+        (await s.master('m')).get('ip'),
+        await s.masterAddr('m'),
+        /^sentinel monitor m (\S+) \d+ 1$/m.exec(readFileSync(s.configFile, 'utf8'))?.[1],
+      ];
+    }
+    assert.deepEqual(shown.ours, shown.redis, `announce-hostnames ${announce}`);
+    assert.equal((shown.ours as string[])[0], announce === 'yes' ? 'localhost' : '127.0.0.1');
+  }
+});
