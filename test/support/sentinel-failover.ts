@@ -14,11 +14,20 @@ import { monitorLines, startSentinel, waitForDiscovery, waitForMaster, type Sent
  * connection a test kept open.
  */
 export async function fresh(port: number, ...argv: string[]): Promise<Reply> {
-  const client = await RespClient.open(port);
-  try {
-    return await client.call(...argv);
-  } finally {
-    client.close();
+  // A Sentinel's CLIENT KILL may also hit this connection while the command is under way: try
+  // again (a few times) on a connection that closed before its reply.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const client = await RespClient.open(port);
+      try {
+        return await client.call(...argv);
+      } finally {
+        client.close();
+      }
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 }
 
