@@ -1,7 +1,6 @@
 // The commands a Sentinel serves (sentinel.c's sentinelcmds with SENTINEL and its subcommands,
 // INFO with the sentinel section, ROLE and PUBLISH; the rest is the engine's own families, picked
 // in sentinel-node.ts). Replies and error texts are Redis 7.0's.
-import { accessSync, constants } from 'node:fs';
 import { defineCommand, type CommandSpec } from '../core/command-table.js';
 import type { Client } from '../core/client.js';
 import { globMatch } from '../util/glob.js';
@@ -10,6 +9,8 @@ import { sameHost, type Instance } from './instance.js';
 import type { Sentinel } from './sentinel.js';
 import { TIMER_NAMES } from './constants.js';
 import { HELLO_CHANNEL } from './constants.js';
+import { replyInstance, replyInstances } from './instance-replies.js';
+import { CONFIG_NAMES, configSet, configValue, setOption, toInt } from './sentinel-settings.js';
 import { processHello } from './hello.js';
 import { voteLeader } from './leader-election.js';
 import { selectSlave, startFailover } from './failover.js';
@@ -68,202 +69,6 @@ const HELP = [
 
 const NO_SUCH_MASTER = 'ERR No such master with that name';
 const INVALID_INT = 'ERR value is not an integer or out of range';
-
-/** A decimal integer as Redis's string2ll reads it, or null. */
-function toInt(text: string): number | null {
-  return /^-?\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : null;
-}
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** addReplySentinelRedisInstance: an instance's state as field/value pairs. */
-function replyInstance(sentinel: Sentinel, client: Client, ri: Instance): void {
-  const now = Date.now();
-  const link = ri.link!;
-  const fields: [string, string | number][] = [
-    ['name', ri.name],
-    ['ip', sentinel.announce(ri.addr)],
-    ['port', ri.addr.port],
-    ['runid', ri.runid ?? ''],
-    ['flags', ri.flagsText()],
-    ['link-pending-commands', link.pendingCommands],
-    ['link-refcount', 1],
-  ];
-  fields.push(
-    ['last-ping-sent', link.actPingTime ? now - link.actPingTime : 0],
-    ['last-ok-ping-reply', now - link.lastAvailTime],
-    ['last-ping-reply', now - link.lastPongTime],
-  );
-  if (ri.sdown) fields.push(['s-down-time', now - ri.sDownSinceTime]);
-  if (ri.odown) fields.push(['o-down-time', now - ri.oDownSinceTime]);
-  fields.push(['down-after-milliseconds', ri.downAfterPeriod]);
-  if (ri.kind !== 'sentinel') {
-    fields.push(
-      ['info-refresh', now - ri.infoRefresh],
-      ['role-reported', ri.roleReported],
-      ['role-reported-time', now - ri.roleReportedTime],
-    );
-  }
-  if (ri.kind === 'master') {
-    fields.push(
-      ['config-epoch', ri.configEpoch],
-      ['num-slaves', ri.slaves.size],
-      ['num-other-sentinels', ri.sentinels.size],
-      ['quorum', ri.quorum],
-      ['failover-timeout', ri.failoverTimeout],
-      ['parallel-syncs', ri.parallelSyncs],
-    );
-    if (ri.notificationScript) fields.push(['notification-script', ri.notificationScript]);
-    if (ri.clientReconfigScript) fields.push(['client-reconfig-script', ri.clientReconfigScript]);
-  }
-  if (ri.kind === 'slave') {
-    fields.push(
-      ['master-link-down-time', ri.masterLinkDownTime],
-      ['master-link-status', ri.slaveMasterLinkStatusUp ? 'ok' : 'err'],
-      ['master-host', ri.slaveMasterHost ?? '?'],
-      ['master-port', ri.slaveMasterPort],
-      ['slave-priority', ri.slavePriority],
-      ['slave-repl-offset', ri.slaveReplOffset],
-      ['replica-announced', ri.replicaAnnounced ? 1 : 0],
-    );
-  }
-  if (ri.kind === 'sentinel') {
-    fields.push(['last-hello-message', now - ri.lastHelloTime], ['voted-leader', ri.leader ?? '?'], ['voted-leader-epoch', ri.leaderEpoch]);
-  }
-  client.reply.mapHeader(fields.length);
-  for (const [name, value] of fields) {
-    client.reply.bulk(name);
-    client.reply.bulk(String(value));
-  }
-}
-
-function replyInstances(sentinel: Sentinel, client: Client, instances: Instance[]): void {
-  client.reply.arrayHeader(instances.length);
-  for (const ri of instances) replyInstance(sentinel, client, ri);
-}
-
-/** SENTINEL CONFIG's global options (Redis 7.0). */
-function configValue(sentinel: Sentinel, name: string): string {
-  switch (name) {
-    case 'resolve-hostnames':
-      return sentinel.resolveHostnames ? 'yes' : 'no';
-    case 'announce-hostnames':
-      return sentinel.announceHostnames ? 'yes' : 'no';
-    case 'announce-ip':
-      return sentinel.announceIp ?? '';
-    case 'announce-port':
-      return String(sentinel.announcePort);
-    case 'sentinel-user':
-      return sentinel.sentinelUser ?? '';
-    default:
-      return sentinel.sentinelPass ?? '';
-  }
-}
-const CONFIG_NAMES = ['resolve-hostnames', 'announce-hostnames', 'announce-ip', 'announce-port', 'sentinel-user', 'sentinel-pass'];
-
-/** SENTINEL CONFIG SET: Redis's error text, or null when applied. */
-function configSet(sentinel: Sentinel, name: string, value: string): string | null {
-  const bad = `ERR Invalid value '${value}' to SENTINEL CONFIG SET '${name}'`;
-  const yesno = value.toLowerCase() === 'yes' ? true : value.toLowerCase() === 'no' ? false : null;
-  switch (name) {
-    case 'resolve-hostnames':
-      if (yesno === null) return bad;
-      sentinel.resolveHostnames = yesno;
-      return null;
-    case 'announce-hostnames':
-      if (yesno === null) return bad;
-      sentinel.announceHostnames = yesno;
-      return null;
-    case 'announce-ip':
-      sentinel.announceIp = value.length ? value : null;
-      return null;
-    case 'announce-port': {
-      const port = toInt(value);
-      if (port === null || port < 0 || port > 65535) return bad;
-      sentinel.announcePort = port;
-      return null;
-    }
-    case 'sentinel-user':
-      sentinel.sentinelUser = value.length ? value : null;
-      return null;
-    case 'sentinel-pass':
-      sentinel.sentinelPass = value.length ? value : null;
-      return null;
-    default:
-      return `ERR Invalid argument '${name}' to SENTINEL CONFIG SET`;
-  }
-}
-
-/** sentinelSetCommand's options: the error text for a bad value, or null when applied. */
-function setOption(sentinel: Sentinel, ri: Instance, option: string, values: string[]): string | null | 'unknown' {
-  const invalid = (value: string) => `ERR Invalid argument '${value}' for SENTINEL SET '${option}'`;
-  const value = values[0]!;
-  const positive = () => {
-    const n = toInt(value);
-    return n !== null && n > 0 ? n : null;
-  };
-  switch (option) {
-    case 'down-after-milliseconds': {
-      const n = positive();
-      if (n === null) return invalid(value);
-      sentinel.setDownAfter(ri, n);
-      return null;
-    }
-    case 'failover-timeout': {
-      const n = positive();
-      if (n === null) return invalid(value);
-      ri.failoverTimeout = n;
-      return null;
-    }
-    case 'parallel-syncs': {
-      const n = positive();
-      if (n === null) return invalid(value);
-      ri.parallelSyncs = n;
-      return null;
-    }
-    case 'quorum': {
-      const n = positive();
-      if (n === null) return invalid(value);
-      ri.quorum = n;
-      return null;
-    }
-    case 'master-reboot-down-after-period': {
-      const n = toInt(value);
-      if (n === null || n < 0) return invalid(value);
-      ri.masterRebootDownAfterPeriod = n;
-      return null;
-    }
-    case 'notification-script':
-    case 'client-reconfig-script': {
-      if (sentinel.denyScriptsReconfig) {
-        return 'ERR Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig configuration directive in your Sentinel configuration';
-      }
-      if (value.length && !executable(value)) {
-        return option === 'notification-script'
-          ? 'ERR Notification script seems non existing or non executable'
-          : 'ERR Client reconfiguration script seems non existing or non executable';
-      }
-      if (option === 'notification-script') ri.notificationScript = value.length ? value : null;
-      else ri.clientReconfigScript = value.length ? value : null;
-      return null;
-    }
-    case 'auth-pass':
-      ri.authPass = value.length ? value : null;
-      return null;
-    case 'auth-user':
-      ri.authUser = value.length ? value : null;
-      return null;
-    default:
-      return 'unknown';
-  }
-}
 
 /** sentinelIsQuorumReachable: the CKQUORUM reply. */
 function quorumReply(master: Instance): { ok: boolean; text: string } {

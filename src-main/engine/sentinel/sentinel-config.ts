@@ -2,24 +2,15 @@
 // and the lines a config rewrite writes back (rewriteConfigSentinelOption): the monitored
 // masters and their settings, the global options, and the state Sentinel must keep across
 // restarts (its id, the epochs, the replicas and sentinels it discovered).
-import { accessSync, constants } from 'node:fs';
 import { catRepr } from '../protocol/sds-quoting.js';
 import type { Sentinel } from './sentinel.js';
+import { executable } from './sentinel-settings.js';
 
 const RUN_ID_SIZE = 40;
 
 function yesNo(value: string): boolean | null {
   const v = value.toLowerCase();
   return v === 'yes' ? true : v === 'no' ? false : null;
-}
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Applies one `sentinel` line (without the word "sentinel"); returns Redis's error text, or null. */
