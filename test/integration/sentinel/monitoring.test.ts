@@ -27,6 +27,7 @@ interface Observed {
   commandCount: unknown;
   config: string;
   ckquorum: unknown;
+  hello: [string | undefined, string | undefined];
 }
 
 async function observe(kind: Kind): Promise<Observed> {
@@ -66,6 +67,10 @@ async function observe(kind: Kind): Promise<Observed> {
     commandCount: await s.client.call('COMMAND', 'COUNT'),
     config: readFileSync(s.configFile, 'utf8'),
     ckquorum: await s.sentinel('CKQUORUM', 'mymaster'),
+    hello: await (async () => {
+      const fields = fieldsOf(await s.client.call('HELLO'));
+      return [fields.get('mode'), fields.get('role')] as [string | undefined, string | undefined];
+    })(),
   };
 }
 
@@ -85,6 +90,8 @@ test('our Sentinel answers as redis-sentinel does while monitoring a redis-serve
   assert.deepEqual(ours.debugKeys, redis.debugKeys);
   assert.deepEqual(ours.commandCount, redis.commandCount);
   assert.deepEqual(ours.ckquorum, redis.ckquorum);
+  assert.deepEqual(ours.hello, redis.hello);
+  assert.deepEqual(ours.hello, ['sentinel', undefined]);
   for (const config of [ours.config, redis.config]) {
     assert.match(config, /^sentinel myid [0-9a-f]{40}$/m);
     assert.match(config, /^sentinel known-replica mymaster 127\.0\.0\.1 \d+$/m);
