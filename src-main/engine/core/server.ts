@@ -322,7 +322,7 @@ export class Server {
     const listenersClosed = this.closeListeners();
     for (const client of this.clients.values()) client.close();
     await listenersClosed;
-    this.logger.warning('Redis is now ready to exit, bye bye...');
+    this.logger.warning(`${this.mode === 'sentinel' ? 'Sentinel' : 'Redis'} is now ready to exit, bye bye...`);
     this.onExit(0);
   }
 

@@ -38,4 +38,5 @@ test('startSentinel runs a Sentinel whose state the handle and SENTINEL MASTERS 
   } finally {
     await handle.shutdown();
   }
+  assert.match(lines.at(-1) ?? '', /# Sentinel is now ready to exit, bye bye\.\.\.$/);
 });
