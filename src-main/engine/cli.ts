@@ -1,9 +1,13 @@
 // The `replica-lab-server` command: `replica-lab-server [/path/to/redis.conf] [--directive value ...]`,
 // like redis-server. Logs go to stdout when `logfile` is "" (the default), exactly as redis-server.
-import { startNode, ConfigError, ShutdownInsisted } from './index.js';
+// `--sentinel` anywhere (or the `replica-lab-sentinel` command, which adds it) runs a Sentinel
+// instead: `replica-lab-server sentinel.conf --sentinel`, like `redis-server --sentinel`.
+import { startNode, startSentinel, ConfigError, ShutdownInsisted } from './index.js';
 import { ENGINE_NAME, REDIS_VERSION } from './util/version.js';
 
-const argv = process.argv.slice(2);
+const args = process.argv.slice(2);
+const sentinelMode = args.includes('--sentinel');
+const argv = args.filter((a) => a !== '--sentinel');
 
 if (argv[0] === '-v' || argv[0] === '--version') {
   console.log(`${ENGINE_NAME} v=${REDIS_VERSION} (Redis-compatible) node=${process.version} bits=64`);
@@ -32,15 +36,15 @@ if (argv[0] === '-h' || argv[0] === '--help') {
 // so a supervisor sees the same end.
 const CRASH_SIGNALS: Record<number, NodeJS.Signals> = { 134: 'SIGABRT', 139: 'SIGSEGV' };
 
-const starting = startNode({
-  argv,
-  logToStdout: true,
-  onExit(code) {
-    const signal = CRASH_SIGNALS[code];
-    if (signal) process.kill(process.pid, signal);
-    process.exit(code);
-  },
-});
+function onExit(code: number): void {
+  const signal = CRASH_SIGNALS[code];
+  if (signal) process.kill(process.pid, signal);
+  process.exit(code);
+}
+
+const starting: Promise<{ shutdown(options?: { signal?: 'SIGTERM' | 'SIGINT' }): Promise<void> }> = sentinelMode
+  ? startSentinel({ argv, logToStdout: true, onExit })
+  : startNode({ argv, logToStdout: true, onExit });
 
 // Handlers go in before startup completes: a signal right after "Ready to accept connections"
 // must still get a clean shutdown, not Node's default termination.

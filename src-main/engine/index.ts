@@ -12,3 +12,7 @@ export { catRepr, needsRepr, splitArgs } from './protocol/sds-quoting.js';
 export { readRdbFile } from './persistence/rdb/rdb-reader.js';
 // The Redis version the nodes answer as (the desktop app's About box shows it).
 export { REDIS_VERSION } from './util/version.js';
+// A Sentinel (Redis's sentinel mode): started like a node, from a config file it rewrites; its
+// state is what SENTINEL MASTERS / REPLICAS / SENTINELS report over the protocol, and the handle.
+export type { SentinelStartOptions, SentinelHandle, SentinelMasterState } from './sentinel/sentinel-node.js';
+export { startSentinel } from './sentinel/sentinel-node.js';

@@ -245,7 +245,7 @@ function sub(
   return defineCommand({ name, arity, flags, summary, since, group: 'server', complexity: COMPLEXITY[name], arguments: args, handler });
 }
 
-export function aclCommands(node: NodeServices): CommandSpec[] {
+export function aclCommands(node: Pick<NodeServices, 'acl'>): CommandSpec[] {
   /** Hands a handler the node's ACLs, read when the command runs. */
   const withAcl =
     (handler: (acl: Acl, client: Client, argv: BinaryString[]) => void): CommandHandler =>

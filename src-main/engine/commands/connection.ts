@@ -11,7 +11,9 @@ import type { BinaryString } from '../protocol/request-parser.js';
 /** HELLO's reply (networking.c helloCommand): who we are, as a map. */
 function replyHello(client: Client): void {
   const r = client.reply;
-  r.mapHeader(7);
+  // A Sentinel has no replication role: it leaves the field out.
+  const sentinel = client.server.mode === 'sentinel';
+  r.mapHeader(sentinel ? 6 : 7);
   r.bulk('server');
   r.bulk('redis');
   r.bulk('version');
@@ -21,9 +23,11 @@ function replyHello(client: Client): void {
   r.bulk('id');
   r.integer(client.id);
   r.bulk('mode');
-  r.bulk('standalone');
-  r.bulk('role');
-  r.bulk(client.server.keyspace.isReplica ? 'replica' : 'master');
+  r.bulk(client.server.mode);
+  if (!sentinel) {
+    r.bulk('role');
+    r.bulk(client.server.keyspace.isReplica ? 'replica' : 'master');
+  }
   r.bulk('modules');
   r.arrayHeader(0);
 }

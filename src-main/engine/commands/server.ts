@@ -120,67 +120,70 @@ export function serverCommands(node: NodeServices): CommandSpec[] {
         client.reply.bulk(String(nowUs % 1000000n));
       },
     }),
-    defineCommand({
-      name: 'shutdown',
-      arity: -1,
-      flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
-      summary: 'Synchronously save the dataset to disk and then shut down the server',
-      since: '1.0.0',
-      group: 'server',
-      arguments: [
-        {
-          name: 'nosave-save',
-          type: 'oneof',
-          optional: true,
-          arguments: [
-            { name: 'nosave', type: 'pure-token', token: 'NOSAVE' },
-            { name: 'save', type: 'pure-token', token: 'SAVE' },
-          ],
-        },
-        { name: 'now', type: 'pure-token', token: 'NOW', optional: true },
-        { name: 'force', type: 'pure-token', token: 'FORCE', optional: true },
-        { name: 'abort', type: 'pure-token', token: 'ABORT', optional: true },
-      ],
-      handler(client, argv) {
-        let saveFlag = false;
-        let nosaveFlag = false;
-        let force = false;
-        let now = false;
-        let abort = false;
-        for (const arg of argv.slice(1)) {
-          if (is(arg, 'nosave')) nosaveFlag = true;
-          else if (is(arg, 'save')) saveFlag = true;
-          else if (is(arg, 'force')) force = true;
-          else if (is(arg, 'now')) now = true;
-          else if (is(arg, 'abort')) abort = true;
-          else {
-            client.reply.error(ERR.syntax);
-            return;
-          }
-        }
-        // ABORT goes alone; SAVE and NOSAVE contradict each other.
-        if ((abort && (saveFlag || nosaveFlag || now || force)) || (saveFlag && nosaveFlag)) {
-          client.reply.error(ERR.syntax);
-          return;
-        }
-        const save = saveFlag ? true : nosaveFlag ? false : undefined;
-        const shutdown = client.server.shutdownControl;
-        if (abort) {
-          if (shutdown.abort()) client.reply.ok();
-          else client.reply.error('ERR No shutdown in progress.');
-          return;
-        }
-        // BLOCKED_SHUTDOWN: no reply while the node waits for its replicas; on success the
-        // connection just closes with the process, as with Redis. If the shutdown is cancelled
-        // (SHUTDOWN ABORT, failed final save) the node keeps running and the client learns it.
-        const failed = () => client.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
-        blockClient(client, { deadline: 0, timedOut: failed });
-        client.server.shutdown({ save, force, now }).catch(() => {
-          if (!isBlocked(client)) return; // CLIENT UNBLOCK already answered it
-          failed();
-          unblockClient(client);
-        });
-      },
-    }),
+    shutdownCommand,
   ];
 }
+
+/** SHUTDOWN: also in a Sentinel's command table (../sentinel/). */
+export const shutdownCommand: CommandSpec = defineCommand({
+  name: 'shutdown',
+  arity: -1,
+  flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
+  summary: 'Synchronously save the dataset to disk and then shut down the server',
+  since: '1.0.0',
+  group: 'server',
+  arguments: [
+    {
+      name: 'nosave-save',
+      type: 'oneof',
+      optional: true,
+      arguments: [
+        { name: 'nosave', type: 'pure-token', token: 'NOSAVE' },
+        { name: 'save', type: 'pure-token', token: 'SAVE' },
+      ],
+    },
+    { name: 'now', type: 'pure-token', token: 'NOW', optional: true },
+    { name: 'force', type: 'pure-token', token: 'FORCE', optional: true },
+    { name: 'abort', type: 'pure-token', token: 'ABORT', optional: true },
+  ],
+  handler(client, argv) {
+    let saveFlag = false;
+    let nosaveFlag = false;
+    let force = false;
+    let now = false;
+    let abort = false;
+    for (const arg of argv.slice(1)) {
+      if (is(arg, 'nosave')) nosaveFlag = true;
+      else if (is(arg, 'save')) saveFlag = true;
+      else if (is(arg, 'force')) force = true;
+      else if (is(arg, 'now')) now = true;
+      else if (is(arg, 'abort')) abort = true;
+      else {
+        client.reply.error(ERR.syntax);
+        return;
+      }
+    }
+    // ABORT goes alone; SAVE and NOSAVE contradict each other.
+    if ((abort && (saveFlag || nosaveFlag || now || force)) || (saveFlag && nosaveFlag)) {
+      client.reply.error(ERR.syntax);
+      return;
+    }
+    const save = saveFlag ? true : nosaveFlag ? false : undefined;
+    const shutdown = client.server.shutdownControl;
+    if (abort) {
+      if (shutdown.abort()) client.reply.ok();
+      else client.reply.error('ERR No shutdown in progress.');
+      return;
+    }
+    // BLOCKED_SHUTDOWN: no reply while the node waits for its replicas; on success the
+    // connection just closes with the process, as with Redis. If the shutdown is cancelled
+    // (SHUTDOWN ABORT, failed final save) the node keeps running and the client learns it.
+    const failed = () => client.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
+    blockClient(client, { deadline: 0, timedOut: failed });
+    client.server.shutdown({ save, force, now }).catch(() => {
+      if (!isBlocked(client)) return; // CLIENT UNBLOCK already answered it
+      failed();
+      unblockClient(client);
+    });
+  },
+});

@@ -26,9 +26,26 @@ export interface LoadOptions {
   cwd?: string;
   /** Without it, `user` lines are kept unchecked (a Config built for a test of the core). */
   checkUserLine?: UserLineCheck;
+  /**
+   * Sentinel mode: `sentinel ...` lines are queued here (with their line number and text, for the
+   * error report), to be applied once the whole file is read, as Redis's queueSentinelConfig.
+   * Without it a `sentinel` line is an error.
+   */
+  sentinelLines?: SentinelLine[];
+  /** Directives set before the file is read: a mode's own defaults (a Sentinel's port 26379). */
+  initial?: [string, string[]][];
 }
 
-export function loadConfig(argv: string[], { cwd = process.cwd(), checkUserLine }: LoadOptions = {}): LoadedConfig {
+export interface SentinelLine {
+  args: string[];
+  lineNumber: number;
+  line: string;
+}
+
+export function loadConfig(
+  argv: string[],
+  { cwd = process.cwd(), checkUserLine, sentinelLines, initial = [] }: LoadOptions = {},
+): LoadedConfig {
   let configFile: string | null = null;
   let rest = argv;
   if (argv.length > 0 && !argv[0]!.startsWith('-')) {
@@ -36,10 +53,11 @@ export function loadConfig(argv: string[], { cwd = process.cwd(), checkUserLine 
     rest = argv.slice(1);
   }
   const config = new Config(cwd);
+  for (const [name, values] of initial) config.set(name, values, 'file');
   let text = configFile ? readConfigFile(configFile) : '';
   const options = commandLineOptions(rest);
   if (options) text += '\n' + options;
-  loadFromString(config, text, checkUserLine);
+  loadFromString(config, text, checkUserLine, sentinelLines);
   return { config, configFile };
 }
 
@@ -87,7 +105,7 @@ function readConfigFile(path: string): string {
 }
 
 /** config.c loadServerConfigFromString. */
-export function loadFromString(config: Config, text: string, checkUserLine?: UserLineCheck): void {
+export function loadFromString(config: Config, text: string, checkUserLine?: UserLineCheck, sentinelLines?: SentinelLine[]): void {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
@@ -103,7 +121,7 @@ export function loadFromString(config: Config, text: string, checkUserLine?: Use
     switch (name) {
       case 'include':
         if (values.length !== 1) fail('Bad directive or wrong number of arguments');
-        loadFromString(config, readConfigFile(resolve(config.str('dir'), values[0]!)), checkUserLine);
+        loadFromString(config, readConfigFile(resolve(config.str('dir'), values[0]!)), checkUserLine, sentinelLines);
         break;
       case 'user': {
         if (values.length < 1) fail('Bad directive or wrong number of arguments');
@@ -120,7 +138,9 @@ export function loadFromString(config: Config, text: string, checkUserLine?: Use
         fail('Modules are not supported by this server');
         break;
       case 'sentinel':
-        fail('sentinel directive while not in sentinel mode');
+        if (!sentinelLines) fail('sentinel directive while not in sentinel mode');
+        if (values.length === 0) fail('wrong number of arguments');
+        sentinelLines!.push({ args: values, lineNumber: i + 1, line });
         break;
       default: {
         const error = config.set(name, values, 'file');

@@ -55,10 +55,17 @@ const TITLES: Record<string, string> = {
   latencystats: 'Latencystats',
   cluster: 'Cluster',
   keyspace: 'Keyspace',
+  sentinel: 'Sentinel',
 };
 
 export class InfoRegistry {
   private readonly providers = new Map<string, InfoProvider>();
+  /**
+   * The sections INFO knows, in order, for "default" and for "all": a Sentinel (../sentinel/)
+   * has fewer, and one of its own.
+   */
+  defaultSections: readonly string[] = DEFAULT_SECTIONS;
+  allSections: readonly string[] = ALL_SECTIONS;
 
   constructor(server: Server) {
     this.set('server', () => serverSection(server));
@@ -101,12 +108,12 @@ export class InfoRegistry {
     const names = args.map((a) => a.toLowerCase());
     if (names.length === 0) names.push('default');
     for (const name of names) {
-      if (name === 'default') DEFAULT_SECTIONS.forEach((s) => wanted.add(s));
-      else if (name === 'all' || name === 'everything') ALL_SECTIONS.forEach((s) => wanted.add(s));
+      if (name === 'default') this.defaultSections.forEach((s) => wanted.add(s));
+      else if (name === 'all' || name === 'everything') this.allSections.forEach((s) => wanted.add(s));
       else wanted.add(name);
     }
     const parts: string[] = [];
-    for (const section of ALL_SECTIONS) {
+    for (const section of this.allSections) {
       if (!wanted.has(section)) continue;
       const fields = this.providers.get(section)!();
       parts.push(`# ${TITLES[section]}\r\n` + fields.map(([k, v]) => `${k}:${v}\r\n`).join(''));
@@ -123,7 +130,7 @@ function serverSection(server: Server): InfoFields {
     ['redis_git_sha1', '00000000'],
     ['redis_git_dirty', 0],
     ['redis_build_id', '0'],
-    ['redis_mode', 'standalone'],
+    ['redis_mode', server.mode],
     ['os', `${type()} ${release()} ${arch() === 'x64' ? 'x86_64' : arch()}`],
     ['arch_bits', 64],
     ['monotonic_clock', 'POSIX clock_gettime'],

@@ -135,6 +135,8 @@ export class Server {
   /** INFO server run_id: random per start. */
   readonly runId = randomBytes(20).toString('hex');
   port = 0;
+  /** INFO redis_mode: 'sentinel' when the server runs a Sentinel (../sentinel/). */
+  mode: 'standalone' | 'sentinel' = 'standalone';
   /** Called once when the node stops by itself or by SHUTDOWN, with the process exit code. */
   onExit: (code: number) => void = () => {};
 
@@ -350,7 +352,7 @@ export class Server {
     const listenersClosed = this.closeListeners();
     for (const client of this.clients.values()) client.close();
     await listenersClosed;
-    this.logger.warning('Redis is now ready to exit, bye bye...');
+    this.logger.warning(`${this.mode === 'sentinel' ? 'Sentinel' : 'Redis'} is now ready to exit, bye bye...`);
     this.onExit(0);
   }
 

@@ -1,10 +1,10 @@
 // Log lines in Redis's format: `<pid>:<role> <dd Mon yyyy HH:MM:SS.mmm> <level> <message>`.
-// role: M master, S replica, C child/background (and the startup phase before the role is known,
+// role: M master, S replica, X Sentinel, C child/background (and the startup phase before the role is known,
 // as redis-server prints it); level: . debug, - verbose, * notice, # warning.
 import { appendFileSync } from 'node:fs';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
-export type LogRole = 'M' | 'S' | 'C';
+export type LogRole = 'M' | 'S' | 'C' | 'X';
 
 const LEVEL_CHAR: Record<LogLevel, string> = { debug: '.', verbose: '-', notice: '*', warning: '#' };
 const LEVEL_RANK: Record<LogLevel, number> = { debug: 0, verbose: 1, notice: 2, warning: 3 };

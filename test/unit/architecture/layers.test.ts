@@ -26,6 +26,9 @@ const ENGINE_LAYERS: { folders: string[]; mayAlsoUse?: Record<string, string[]> 
   // Scripting runs commands through the core's executor, beside the ACLs.
   { folders: ['persistence', 'acl', 'replication', 'scripting'], mayAlsoUse: { replication: ['persistence'] } },
   { folders: ['commands'] },
+  // Sentinel mode: the core Server with a Sentinel's command table (some families of commands/),
+  // the ACLs, and Sentinel's own monitoring and failover. Nothing below may import it.
+  { folders: ['sentinel'] },
   // The composition root (node.ts), the public face (index.ts) and the CLI: files at the top.
   { folders: ['.'] },
 ];
