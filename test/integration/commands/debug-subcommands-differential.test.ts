@@ -151,8 +151,9 @@ describe('DEBUG effects on the node', () => {
       await node.ok('SET', 'dup', '1');
       await node.ok('SAVE');
       const reply = node.client.call('DEBUG', 'RELOAD', 'NOSAVE', 'NOFLUSH').catch((err: Error) => err);
+      // 'close', not 'exit': the process's last output lines may still be in its pipes at 'exit'.
       const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        node.server.proc.once('exit', (code, signal) => resolve({ code, signal })),
+        node.server.proc.once('close', (code, signal) => resolve({ code, signal })),
       );
       assert.ok((await reply) instanceof Error, `${node.kind}: the connection closes without a reply`);
       assert.equal(exit.signal, 'SIGABRT', node.kind);
@@ -170,7 +171,7 @@ describe('DEBUG effects on the node', () => {
     ];
     for (const [subcommand, signal, line] of expected) {
       for (const node of await both()) {
-        const exited = new Promise<NodeJS.Signals | null>((resolve) => node.server.proc.once('exit', (_code, s) => resolve(s)));
+        const exited = new Promise<NodeJS.Signals | null>((resolve) => node.server.proc.once('close', (_code, s) => resolve(s)));
         node.client.call('DEBUG', subcommand).catch(() => {});
         assert.equal(await exited, signal, `${node.kind} DEBUG ${subcommand}`);
         const output = node.server.output();
@@ -210,7 +211,7 @@ describe('DEBUG effects on the node', () => {
         /file (\S+\.incr\.aof)/,
       )![1]!;
       appendFileSync(join(node.server.dir, 'appendonlydir', incr), '*3\r\n$3\r\nSET\r\n$1\r\nz\r\n$5\r\nab');
-      const exited = new Promise<number | null>((resolve) => node.server.proc.once('exit', (code) => resolve(code)));
+      const exited = new Promise<number | null>((resolve) => node.server.proc.once('close', (code) => resolve(code)));
       node.client.call('DEBUG', 'LOADAOF').catch(() => {});
       assert.equal(await exited, 1, node.kind);
       assert.match(node.server.output(), /Unexpected end of file reading the append only file/, node.kind);
