@@ -7,7 +7,7 @@ import type { Server } from '../../core/server.js';
 import type { BinaryString } from '../../protocol/request-parser.js';
 import { strerror } from '../../config/errors.js';
 import type { AofManifest } from './aof-manifest.js';
-import { TempFile, renameDurably } from '../durable-file.js';
+import { DurableWriteError, TempFile, renameDurably } from '../durable-file.js';
 import { timestampAnnotation } from './aof-rewrite-encoder.js';
 import { writeSnapshot, writeSnapshotSync, type SnapshotOptions, type SnapshotProgress } from '../rdb/snapshot.js';
 import { AofDirectory, nextSeq } from './aof-directory.js';
@@ -291,7 +291,9 @@ export class AppendOnlyFile {
         (err: unknown) => {
           temp.discard();
           if (abort.signal.aborted) return;
-          log.warning(`Error writing the AOF base file ${tempName}: ${strerror(err)}`);
+          // rewriteAppendOnlyFile's werr line, in the words of Redis's child.
+          const cause = err instanceof DurableWriteError ? err.cause : err;
+          log.warning(`Write error writing append only file on disk: ${strerror(cause)}`);
           log.warning('Background AOF rewrite terminated with error');
           this.lastRewriteOk = false;
           this.consecutiveRewriteFailures++;
@@ -363,12 +365,14 @@ export class AppendOnlyFile {
         manifest.incr.push({ fileName: finalIncr, seq: finalSeq, type: 'i' });
         log.notice(`Successfully renamed the temporary AOF incr file ${incrName} into ${finalIncr}`);
       }
-      if (manifest.base) manifest.history.push({ ...manifest.base, type: 'h' });
+      // Redis adds history entries at the head of its list (listAddNodeHead): the newest first,
+      // which is also the order the files are removed in.
+      if (manifest.base) manifest.history.unshift({ ...manifest.base, type: 'h' });
       manifest.base = { fileName: baseName, seq: baseSeq, type: 'b' };
       // markRewrittenIncrAofAsHistory: the incr file being written stays; with the AOF off none is
       // being written, and every incr file goes to history.
       const kept = this.state === 'off' ? undefined : manifest.incr.pop();
-      manifest.history.push(...manifest.incr.map((f) => ({ ...f, type: 'h' as const })));
+      for (const f of manifest.incr) manifest.history.unshift({ ...f, type: 'h' });
       manifest.incr = kept ? [kept] : [];
       directory.writeManifest(manifest);
     } catch (err) {
@@ -383,8 +387,8 @@ export class AppendOnlyFile {
     this.baseSize = this.currentSize;
     this.lastRewriteOk = true;
     this.consecutiveRewriteFailures = 0;
-    log.notice('Background AOF rewrite finished successfully');
     directory.deleteHistory(manifest, (line) => log.notice(line));
+    log.notice('Background AOF rewrite finished successfully');
   }
 
   // --- cron, shutdown --------------------------------------------------------------------------
