@@ -49,7 +49,23 @@ export class NodeSettings {
   /** LabApi.applyNodeSettings, on the node's queue so no start, stop or link lands in between. */
   async apply(id: string, changes: NodeSettingValues): Promise<ApplySettingsResult> {
     const node = this.registry.get(id);
-    return node.queue.run(async () => ({ refused: await this.applyNow(node, changes), settings: await this.view(id) }));
+    const refused = await node.queue.run(() => this.applyNow(node, changes));
+    if (!refused && changes.requirepass !== undefined) await this.followPassword(node);
+    return { refused, settings: await this.view(id) };
+  }
+
+  /**
+   * A master's new requirepass would cut off the replicas the lab linked to it: each running one
+   * gets it as masterauth (as linking does), so the links come back up by themselves. A replica
+   * that refuses keeps its old masterauth and shows its link down, as redis-server's would.
+   */
+  private async followPassword(master: LabNode): Promise<void> {
+    const masterauth = master.stored.settings.requirepass ?? '';
+    for (const replica of this.registry.all()) {
+      if (replica.stored.replicaOf !== master.stored.id || !replica.running) continue;
+      if ((replica.stored.settings.masterauth ?? '') === masterauth) continue;
+      await replica.queue.run(() => this.applyNow(replica, { masterauth })).catch(() => undefined);
+    }
   }
 
   /**

@@ -1,7 +1,7 @@
 // Per-node settings through LabHost with the real built worker, checked with Debian's redis-cli:
 // several settings applied live and kept in the node's redis.conf over a restart; a value the node
 // refuses changes nothing and returns the node's own error; a requirepass keeps the lab's controls
-// working (its replicas get masterauth); AOF turned on from the settings brings data back after a
+// working (its replicas get masterauth, at once and when linked); AOF turned on from the settings brings data back after a
 // crash; Add node with settings, and with a refused one (nothing created).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -91,7 +91,14 @@ describe('per-node settings', () => {
     assert.equal(result.refused, null);
     assert.match(redisCli(master.port, ['PING']), /NOAUTH/);
     assert.equal(redisCli(master.port, ['--no-auth-warning', '-a', 's3cret', 'PING']), 'PONG');
-    // The replica lost its link (its master now wants a password); re-linking it in the lab sets masterauth.
+    // The replica the lab linked to it was given the password as masterauth, and links up again.
+    assert.equal(configGet(replica.port, 'masterauth'), 's3cret');
+    await waitUntil('the replica links up with masterauth', () =>
+      redisCli(replica.port, ['INFO', 'replication']).includes('master_link_status:up'),
+    );
+    // Linking in the lab sets it too: a replica without masterauth gets it when linked again.
+    assert.equal((await lab.applyNodeSettings(replica.id, { masterauth: '' })).refused, null);
+    assert.equal(configGet(replica.port, 'masterauth'), '');
     await lab.linkNode(replica.id, master.id);
     assert.equal(configGet(replica.port, 'masterauth'), 's3cret');
     assert.match(readFileSync(join(replica.dir, 'redis.conf'), 'utf8'), /^masterauth "?s3cret"?$/m);
