@@ -91,6 +91,8 @@ describe('per-node settings', () => {
     assert.equal(result.refused, null);
     assert.match(redisCli(master.port, ['PING']), /NOAUTH/);
     assert.equal(redisCli(master.port, ['--no-auth-warning', '-a', 's3cret', 'PING']), 'PONG');
+    // The console opens as `redis-cli -a` would: no NOAUTH for the lab's own password.
+    assert.deepEqual((await lab.consoleRun(master.id, 'PING')).lines, ['PONG']);
     // The replica the lab linked to it was given the password as masterauth, and links up again.
     assert.equal(configGet(replica.port, 'masterauth'), 's3cret');
     await waitUntil('the replica links up with masterauth', () =>
