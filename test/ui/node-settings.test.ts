@@ -2,7 +2,7 @@
 // Debian's redis-cli: settings applied from the tab are the node's (CONFIG GET) and in its
 // redis.conf; a value the node refuses shows the node's own error at the field and changes
 // nothing; persistence switched to RDB + AOF; a node added with settings has them, and one added
-// with a refused value is not created. Run after `npm run build`. With UPDATE_SCREENSHOT=1 it also
+// with a refused value or a port in use is not created. Run after `npm run build`. With UPDATE_SCREENSHOT=1 it also
 // replaces docs/settings.png.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -122,6 +122,14 @@ describe('per-node settings in the UI', () => {
     await page.getByRole('button', { name: 'With settings…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a node' });
     await dialog.getByRole('textbox', { name: 'Name' }).fill('tuned');
+    // A port in use: the host's message in the dialog, nothing created.
+    await dialog.getByRole('textbox', { name: 'Port' }).fill(String(node.port));
+    await dialog.getByRole('button', { name: 'Add node' }).click();
+    await dialog
+      .getByRole('alert')
+      .filter({ hasText: `port ${node.port} already belongs to node-1` })
+      .waitFor();
+    assert.equal((await nodePorts(page)).length, 3);
     await dialog.getByRole('textbox', { name: 'Port' }).fill(String(port));
     await dialog.getByRole('radio', { name: 'AOF', exact: true }).check();
     await dialog.locator('#add-node-setting-maxmemory-policy').selectOption('allkeys-lfu');
