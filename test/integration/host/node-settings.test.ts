@@ -153,4 +153,21 @@ describe('per-node settings', () => {
     assert.ok(!(await lab.listNodes()).some((node) => node.port === badPort));
     assert.notEqual(redisCli(badPort, ['PING']), 'PONG', 'nothing listens on the refused node’s port');
   });
+
+  test('the lab opened again: the nodes start from their redis.conf with the settings, and lab.db has them too', async () => {
+    await lab.close();
+    lab = await LabHost.open({ dataDir, workerScript: WORKER });
+    assert.equal(configGet(master.port, 'appendonly'), 'yes');
+    assert.equal(configGet(master.port, 'repl-timeout'), '40');
+    // The master's requirepass was cleared, and with it the masterauth the lab had given its replica.
+    assert.equal(configGet(replica.port, 'masterauth'), '');
+    const stored = await lab.nodeSettings(master.id);
+    assert.equal(stored.live, true);
+    assert.equal(stored.values.appendfsync, 'always');
+    await lab.stopNode(master.id);
+    const offline = await lab.nodeSettings(master.id);
+    assert.equal(offline.live, false);
+    assert.equal(offline.values['maxmemory-policy'], 'allkeys-lru');
+    await assert.rejects(lab.applyNodeSettings(master.id, { 'repl-timeout': '50' }), /is not running: start it to change its settings/);
+  });
 });
