@@ -3,6 +3,7 @@
 import type { NodeLiveInfo } from './metrics.js';
 import { isRecord, nodeId, type ParamChecks } from './param-checks.js';
 import type { MasterPointer } from './replication.js';
+import { settingValues, type NodeSettingValues } from './settings.js';
 
 export type NodeStatus = 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
 
@@ -48,6 +49,11 @@ export interface AddNodeOptions {
   name?: string;
   /** A specific port; by default the next free one from 6379 up. */
   port?: number;
+  /**
+   * Settings the node is created with (see settings.ts): applied as applyNodeSettings would once it
+   * has started; if the node refuses one, the new node is removed with its directory again.
+   */
+  settings?: NodeSettingValues;
 }
 
 export interface RemoveNodeOptions {
@@ -122,5 +128,6 @@ function addNodeOptions(value: unknown): AddNodeOptions | undefined {
     }
     options.port = value.port as number;
   }
+  if (value.settings !== undefined) options.settings = settingValues(value.settings);
   return options;
 }

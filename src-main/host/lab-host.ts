@@ -15,6 +15,7 @@
 //   console/      a redis-cli-like console per node, over a client connection of its own
 //   node-panel/   a node's INFO everything and the files in its directory, on request
 //   backlog/      a master's backlog range, its replicas' offsets in it and whether each could resume
+//   settings/     per-node settings: CONFIG SET + CONFIG REWRITE, all or nothing, copied into lab.db
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,6 +24,7 @@ import type {
   BacklogView,
   ClientListEntry,
   ConsoleReplyLines,
+  ApplySettingsResult,
   ExportedArchive,
   ExportRequest,
   HistoryData,
@@ -33,6 +35,8 @@ import type {
   NodePanelData,
   LoadOptions,
   LoadStatus,
+  NodeSettingsView,
+  NodeSettingValues,
   NodeSummary,
   RemoveNodeOptions,
   SlowLinkLimits,
@@ -59,6 +63,7 @@ import { WorkerThreadBackend } from './nodes/worker-thread/worker-thread-backend
 import { Failovers } from './replication/failover.js';
 import { ReplicationLinks } from './replication/replication-links.js';
 import { StaleMasterCheck } from './replication/stale-master.js';
+import { NodeSettings } from './settings/node-settings.js';
 import { LabStore } from './store/lab-store.js';
 
 export interface LabHostOptions {
@@ -98,6 +103,7 @@ export class LabHost implements LabApi {
     private readonly relays: LinkRelays,
     private readonly faults: LinkFaults,
     private readonly loads: LoadGenerators,
+    private readonly settings: NodeSettings,
   ) {}
 
   /** Where exported archives are written (browser mode serves its downloads from here). */
@@ -117,9 +123,10 @@ export class LabHost implements LabApi {
     const pushes = new LabPushes();
     const events = new EventRecorder(store.events, pushes);
     const relays = new LinkRelays(registry);
+    const settings = new NodeSettings(registry, store.nodes);
     const summaries = new NodeSummaries(registry, pushes, relays);
     const info = new InfoPoller(registry, () => summaries.push());
-    const links = new ReplicationLinks(registry, store.nodes, events, info, summaries, relays);
+    const links = new ReplicationLinks(registry, store.nodes, events, info, summaries, relays, settings);
     const faults = new LinkFaults(registry, relays, events, info, summaries);
     const loads = new LoadGenerators(
       options.loadWorkerScript ?? join(dirname(options.workerScript), 'load-worker.js'),
@@ -139,6 +146,7 @@ export class LabHost implements LabApi {
       links,
       relays,
       logRotation: { ...DEFAULT_LOG_ROTATION, ...options.logRotation },
+      settings,
     });
     for (const stored of store.nodes.list()) lifecycle.track(stored);
     const recorder = new HistoryRecorder(store.history, registry, info, (push) => pushes.emit(push));
@@ -178,6 +186,7 @@ export class LabHost implements LabApi {
       relays,
       faults,
       loads,
+      settings,
     );
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
@@ -302,6 +311,14 @@ export class LabHost implements LabApi {
 
   async listLoads(): Promise<LoadStatus[]> {
     return this.loads.list();
+  }
+
+  nodeSettings(id: string): Promise<NodeSettingsView> {
+    return this.settings.view(id);
+  }
+
+  applyNodeSettings(id: string, changes: NodeSettingValues): Promise<ApplySettingsResult> {
+    return this.settings.apply(id, changes);
   }
 
   async rotateToken(): Promise<{ token: string }> {

@@ -11,6 +11,8 @@
 //              it comes (pushed to the renderer), until cancel() (the Stop button) closes the connection.
 // Like redis-cli's cliConnect, a fresh connection repeats the AUTH that last succeeded and the SELECT
 // in force, so cancelling a command does not log the user out or change the database.
+// A node with a requirepass set from the lab's settings is opened as `redis-cli -a <password>` would
+// open it, so the console works on it at once; an AUTH typed in the console takes precedence.
 import { connect, type Socket } from 'node:net';
 import type { ConsoleReplyLines } from '../../api/index.js';
 import { encodeCommand, INVALID_ARGUMENTS, splitCommandLine } from './command-line.js';
@@ -45,6 +47,8 @@ export class ConsoleSession {
     private readonly port: () => number,
     /** Lines printed while streaming, and the end of a stream. */
     private readonly onStream: (lines: string[], ended: boolean) => void,
+    /** The requirepass the lab set on the node, if any (nodes/node-command.ts's labPassword). */
+    private readonly labPassword: () => string | undefined = () => undefined,
   ) {}
 
   get busy(): State {
@@ -139,7 +143,9 @@ export class ConsoleSession {
     }
     this.attach(socket);
     // cliConnect: AUTH, then SELECT; their replies are not printed (a failed AUTH shows on the next command).
-    if (this.authArgs) await this.send(this.authArgs);
+    const password = this.labPassword();
+    const auth = this.authArgs ?? (password !== undefined ? [Buffer.from('AUTH'), Buffer.from(password)] : null);
+    if (auth) await this.send(auth);
     if (this.db !== 0 && this.socket) await this.send([Buffer.from('SELECT'), Buffer.from(String(this.db))]);
     return this.socket ? null : `Could not connect to Redis at 127.0.0.1:${port}: Connection reset by peer`;
   }

@@ -4,6 +4,8 @@
 // ("REPLICAOF ... enabled (user request from 'id=... addr=127.0.0.1:...')"), CLIENT LIST shows it,
 // and ACLs or requirepass apply to it as to everyone. It runs on the host's event loop, not in the
 // node's worker, because a socket never blocks that loop and the worker stays a plain node.
+// A node with a requirepass set from the lab (host/settings/) is sent `AUTH <password>` first, as
+// `redis-cli -a` would, so the lab's own controls keep working on it (labPassword below).
 import { connect } from 'node:net';
 
 /** A node answers REPLICAOF at once; anything slower means it is blocked (DEBUG SLEEP, a huge command). */
@@ -14,8 +16,8 @@ const COMMAND_TIMEOUT_MS = 5_000;
  * reply (`-NOAUTH Authentication required.`). Only the replies of the commands the lab sends are
  * understood: simple strings and errors.
  */
-export function sendNodeCommand(port: number, args: readonly string[]): Promise<string> {
-  return requestReply(port, args, (data) => {
+export function sendNodeCommand(port: number, args: readonly string[], password?: string): Promise<string> {
+  return requestReply(port, args, password, (data) => {
     const end = data.indexOf('\r\n');
     if (end === -1) return null;
     const line = data.toString('utf8', 0, end);
@@ -29,8 +31,8 @@ export function sendNodeCommand(port: number, args: readonly string[]): Promise<
  * Like sendNodeCommand, for commands whose reply is an array of bulk strings (CONFIG GET): resolves
  * with the strings; rejects with the node's own text for an error reply.
  */
-export function queryNode(port: number, args: readonly string[]): Promise<string[]> {
-  return requestReply(port, args, parseBulkArray);
+export function queryNode(port: number, args: readonly string[], password?: string): Promise<string[]> {
+  return requestReply(port, args, password, parseBulkArray);
 }
 
 /**
@@ -38,7 +40,7 @@ export function queryNode(port: number, args: readonly string[]): Promise<string
  * text; rejects with the node's own text for an error reply.
  */
 export function queryNodeText(port: number, args: readonly string[]): Promise<string> {
-  return requestReply(port, args, (data) => {
+  return requestReply(port, args, undefined, (data) => {
     const end = data.indexOf('\r\n');
     if (end === -1) return null;
     const head = data.toString('utf8', 0, end);
@@ -50,11 +52,22 @@ export function queryNodeText(port: number, args: readonly string[]): Promise<st
   });
 }
 
+/** The password the lab's own connections to `node` send: the requirepass set from the lab, if any. */
+export function labPassword(node: { stored: { settings: { requirepass?: string } } }): string | undefined {
+  return node.stored.settings.requirepass || undefined;
+}
+
 /**
  * One request on a fresh connection, one reply: `parse` is called with everything received so far
- * and returns the reply, an Error for an error reply, or null while the reply is incomplete.
+ * and returns the reply, an Error for an error reply, or null while the reply is incomplete. With a
+ * password, AUTH is pipelined before the request and its reply (+OK, or the node's error) read first.
  */
-function requestReply<T>(port: number, args: readonly string[], parse: (data: Buffer) => T | Error | null): Promise<T> {
+function requestReply<T>(
+  port: number,
+  args: readonly string[],
+  password: string | undefined,
+  parse: (data: Buffer) => T | Error | null,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port });
     let received = Buffer.alloc(0);
@@ -68,9 +81,19 @@ function requestReply<T>(port: number, args: readonly string[], parse: (data: Bu
       () => finish(new Error(`${args.join(' ')}: no reply from port ${port} within ${COMMAND_TIMEOUT_MS / 1000} s`)),
       COMMAND_TIMEOUT_MS,
     );
-    socket.on('connect', () => socket.write(encodeRequest(args)));
+    let authPending = password !== undefined;
+    socket.on('connect', () => socket.write((password !== undefined ? encodeRequest(['AUTH', password]) : '') + encodeRequest(args)));
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
+      if (authPending) {
+        const end = received.indexOf('\r\n');
+        if (end === -1) return;
+        const line = received.toString('utf8', 0, end);
+        if (line.startsWith('-')) return finish(new Error(line.slice(1)));
+        authPending = false;
+        received = received.subarray(end + 2);
+        if (received.length === 0) return;
+      }
       const parsed = parse(received);
       if (parsed instanceof Error) finish(parsed);
       else if (parsed !== null) finish(null, parsed);

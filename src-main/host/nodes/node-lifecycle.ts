@@ -19,6 +19,7 @@ import type { NodeSummaries } from './node-summary.js';
 import { portForNewNode } from './ports.js';
 import { shutdownOrder, type StopProgress } from './shutdown-order.js';
 import type { RelayLookup } from '../replication/topology.js';
+import type { NodeSettings } from '../settings/node-settings.js';
 import { SerialQueue } from './serial-queue.js';
 
 /** A brand-new lab's master has this many replicas: enough to fail over and still have a replica. */
@@ -37,6 +38,8 @@ export interface NodeLifecycleDeps {
   /** The lab's link relays: a replica's master_port may be one (see shutdownOrder). */
   relays: RelayLookup;
   logRotation: LogRotationOptions;
+  /** Applies a new node's settings and keeps lab.db's copy of every node's settings current. */
+  settings: NodeSettings;
 }
 
 export class NodeLifecycle {
@@ -90,11 +93,19 @@ export class NodeLifecycle {
       const port = await this.portFor(options.port);
       return this.create({ name: options.name, port });
     });
+    let summary: NodeSummary;
     try {
-      return await this.start(node.stored.id);
+      summary = await this.start(node.stored.id);
     } catch {
       throw new Error(`${node.stored.name} was created on port ${node.stored.port}, but could not start: ${node.lastError}`);
     }
+    if (!options.settings) return summary;
+    // The settings are applied as applyNodeSettings would (checked by the node itself); a value the
+    // node refuses undoes the whole add, so bad input leaves no half-made node behind.
+    const refusal = await node.queue.run(() => this.deps.settings.applyNow(node, options.settings!));
+    if (!refusal) return this.deps.summaries.of(node);
+    await this.remove(node.stored.id, { deleteDir: true });
+    throw new Error(`the node refused ${refusal.name ?? 'the settings'}: ${refusal.error} (nothing was created)`);
   }
 
   async start(id: string): Promise<NodeSummary> {
@@ -147,6 +158,7 @@ export class NodeLifecycle {
     events.record(node.stored, 'started', `listening on 127.0.0.1:${node.running.port}${asReplica}`);
     this.setStatus(node, 'running');
     await info.refresh(node);
+    await this.deps.settings.refresh(node);
     return summaries.of(node);
   }
 

@@ -10,7 +10,7 @@ import type { EventRecorder } from '../events/event-recorder.js';
 import type { LinkRelays } from '../links/link-relays.js';
 import type { InfoPoller } from '../metrics/info-poller.js';
 import type { LabNode } from '../nodes/lab-node.js';
-import { sendNodeCommand } from '../nodes/node-command.js';
+import { labPassword, sendNodeCommand } from '../nodes/node-command.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 import type { NodeSummaries } from '../nodes/node-summary.js';
 import type { NodeStore } from '../store/node-store.js';
@@ -70,7 +70,7 @@ export class Failovers {
 
   private async send(node: LabNode, command: string[]): Promise<string> {
     try {
-      return await sendNodeCommand(node.running!.port, command);
+      return await sendNodeCommand(node.running!.port, command, labPassword(node));
     } catch (error) {
       throw new Error(`${node.stored.name} answered ${command.join(' ')} with: ${messageOf(error)}`);
     }

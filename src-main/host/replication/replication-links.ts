@@ -7,15 +7,18 @@
 // topology is always what the nodes' INFO says (topology.ts), not what was stored here.
 // The REPLICAOF names the link's relay (host/links/), not the master itself: a lab-owned TCP relay
 // that passes every byte on unchanged, so that the link can be cut, stalled or slowed.
+// A master with a requirepass set from the lab needs its replicas to authenticate: linking sets the
+// replica's masterauth to it first (a setting like any other: CONFIG SET + CONFIG REWRITE).
 import type { NodeSummary } from '../../api/index.js';
 import type { EventRecorder } from '../events/event-recorder.js';
 import type { LinkRelays } from '../links/link-relays.js';
 import type { InfoPoller } from '../metrics/info-poller.js';
 import { messageOf } from '../error-message.js';
 import type { LabNode } from '../nodes/lab-node.js';
-import { sendNodeCommand } from '../nodes/node-command.js';
+import { labPassword, sendNodeCommand } from '../nodes/node-command.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 import type { NodeSummaries } from '../nodes/node-summary.js';
+import type { NodeSettings } from '../settings/node-settings.js';
 import type { NodeStore } from '../store/node-store.js';
 
 export class ReplicationLinks {
@@ -26,6 +29,7 @@ export class ReplicationLinks {
     private readonly info: InfoPoller,
     private readonly summaries: NodeSummaries,
     private readonly relays: LinkRelays,
+    private readonly settings: NodeSettings,
   ) {}
 
   /** LabApi.linkNode: REPLICAOF (to the link's relay) over a client connection, as redis-cli would, then stored. */
@@ -34,11 +38,16 @@ export class ReplicationLinks {
     const master = masterId === null ? null : this.registry.get(masterId);
     return node.queue.run(async () => {
       if (!node.running) throw new Error(`${node.stored.name} is not running; start it first`);
+      const masterPassword = master ? labPassword(master) : undefined;
+      if (masterPassword !== undefined && node.stored.settings.masterauth !== masterPassword) {
+        const refusal = await this.settings.applyNow(node, { masterauth: masterPassword });
+        if (refusal) throw new Error(`${node.stored.name} refused masterauth: ${refusal.error}`);
+      }
       const relay = master ? await this.relays.relayFor(id, master.stored.id) : null;
       const command = relay ? ['REPLICAOF', '127.0.0.1', String(relay.port)] : ['REPLICAOF', 'NO', 'ONE'];
       let reply: string;
       try {
-        reply = await sendNodeCommand(node.running.port, command);
+        reply = await sendNodeCommand(node.running.port, command, labPassword(node));
       } catch (error) {
         if (relay) this.relays.discard(relay);
         throw new Error(`${node.stored.name} answered ${command.join(' ')} with: ${messageOf(error)}`);

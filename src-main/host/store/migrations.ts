@@ -126,6 +126,9 @@ const MIGRATIONS: readonly string[] = [
    INSERT INTO events_v6 SELECT id, time, node_id, node_name, kind, message FROM events;
    DROP TABLE events;
    ALTER TABLE events_v6 RENAME TO events;`,
+  // 6 -> 7: each node's settings (host/settings/), a JSON object of directive: value mirroring what
+  // the node's own redis.conf holds, so they travel with the node in lab.db.
+  `ALTER TABLE nodes ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';`,
 ];
 
 /**

@@ -1,5 +1,6 @@
 // The `nodes` table: which nodes the lab has, with the settings the lab owns for each one.
 import type Database from 'better-sqlite3';
+import type { NodeSettingValues } from '../../api/index.js';
 
 export interface StoredNode {
   id: string;
@@ -12,6 +13,8 @@ export interface StoredNode {
   shouldRun: boolean;
   /** The lab node it was linked to with linkNode; re-applied (REPLICAOF) whenever the lab starts it. */
   replicaOf: string | null;
+  /** The node's settings as the lab last read them from it (its redis.conf is the source of truth). */
+  settings: NodeSettingValues;
 }
 
 interface NodeRow {
@@ -22,6 +25,7 @@ interface NodeRow {
   created_at: number;
   should_run: number;
   replica_of: number | null;
+  settings: string;
 }
 
 export class NodeStore {
@@ -59,6 +63,10 @@ export class NodeStore {
     this.db.prepare('UPDATE nodes SET replica_of = ? WHERE id = ?').run(masterId === null ? null : Number(masterId), Number(id));
   }
 
+  setSettings(id: string, settings: NodeSettingValues): void {
+    this.db.prepare('UPDATE nodes SET settings = ? WHERE id = ?').run(JSON.stringify(settings), Number(id));
+  }
+
   /** Deletes the node, and the links of nodes that were to replicate from it (they keep running as they are). */
   delete(id: string): void {
     this.db.transaction(() => {
@@ -77,5 +85,6 @@ function toStoredNode(row: NodeRow): StoredNode {
     createdAt: row.created_at,
     shouldRun: row.should_run === 1,
     replicaOf: row.replica_of === null ? null : String(row.replica_of),
+    settings: JSON.parse(row.settings) as NodeSettingValues,
   };
 }
