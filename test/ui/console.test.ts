@@ -9,26 +9,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, screenshotDetails, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { runningNodes, type ShownNode } from '../support/lab-page.js';
 import { redisCli, ROOT } from '../support/servers.js';
-
-const STOP_BUTTON = /^Stop node (.+) \(port (\d+)\)$/;
-
-interface ShownNode {
-  label: string;
-  port: number;
-}
-
-async function runningNodes(page: Page): Promise<ShownNode[]> {
-  const names = await page
-    .getByRole('button', { name: STOP_BUTTON })
-    .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? ''));
-  return names
-    .map((name) => {
-      const [, nodeName, port] = STOP_BUTTON.exec(name)!;
-      return { label: `${nodeName} (port ${port})`, port: Number(port) };
-    })
-    .sort((a, b) => a.port - b.port);
-}
 
 /** What redis-cli prints for these lines typed at its prompt (read from stdin), in its tty format. */
 function cliPrints(port: number, ...lines: string[]): string {

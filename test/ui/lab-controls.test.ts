@@ -9,28 +9,8 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { runningNodes, infoField, type ShownNode } from '../support/lab-page.js';
 import { redisCli } from '../support/servers.js';
-
-const STOP_BUTTON = /^Stop node (.+) \(port (\d+)\)$/;
-
-interface ShownNode {
-  name: string;
-  label: string;
-  port: number;
-}
-
-/** The running nodes as their Stop buttons name them, lowest port first. */
-async function runningNodes(page: Page): Promise<ShownNode[]> {
-  const names = await page
-    .getByRole('button', { name: STOP_BUTTON })
-    .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? ''));
-  return names
-    .map((name) => {
-      const [, nodeName, port] = STOP_BUTTON.exec(name)!;
-      return { name: nodeName!, label: `${nodeName} (port ${port})`, port: Number(port) };
-    })
-    .sort((a, b) => a.port - b.port);
-}
 
 function nodesTable(page: Page): Locator {
   return page.getByRole('table', { name: /^Nodes of the lab/ });
@@ -44,13 +24,6 @@ async function cellUnder(page: Page, node: ShownNode, header: string): Promise<s
     .getByRole('row')
     .filter({ has: page.getByRole('button', { name: `Details and log of ${node.label}` }) });
   return (await row.locator('th, td').nth(column).innerText()).trim();
-}
-
-function infoField(port: number, field: string): string | undefined {
-  const line = redisCli(port, ['INFO'])
-    .split(/\r?\n/)
-    .find((l) => l.startsWith(`${field}:`));
-  return line?.slice(field.length + 1);
 }
 
 describe('node controls in the lab UI', () => {

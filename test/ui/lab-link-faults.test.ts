@@ -11,34 +11,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { runningNodes, infoField, type ShownNode } from '../support/lab-page.js';
 import { redisCli, ROOT } from '../support/servers.js';
-
-const STOP_BUTTON = /^Stop node (.+) \(port (\d+)\)$/;
-
-interface ShownNode {
-  name: string;
-  label: string;
-  port: number;
-}
-
-async function runningNodes(page: Page): Promise<ShownNode[]> {
-  const names = await page
-    .getByRole('button', { name: STOP_BUTTON })
-    .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? ''));
-  return names
-    .map((name) => {
-      const [, nodeName, port] = STOP_BUTTON.exec(name)!;
-      return { name: nodeName!, label: `${nodeName} (port ${port})`, port: Number(port) };
-    })
-    .sort((a, b) => a.port - b.port);
-}
-
-function infoField(port: number, field: string): string {
-  const line = redisCli(port, ['INFO'])
-    .split(/\r?\n/)
-    .find((l) => l.startsWith(`${field}:`));
-  return line?.slice(field.length + 1) ?? '';
-}
 
 describe('link faults in the lab UI', () => {
   let lab: BrowserModeLab | undefined;

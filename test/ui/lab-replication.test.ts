@@ -11,28 +11,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { runningNodes, type ShownNode } from '../support/lab-page.js';
 import { redisCli, ROOT } from '../support/servers.js';
-
-const STOP_BUTTON = /^Stop node (.+) \(port (\d+)\)$/;
-
-interface ShownNode {
-  name: string;
-  label: string;
-  port: number;
-}
-
-/** The running nodes as their Stop buttons name them, lowest port first. */
-async function runningNodes(page: Page): Promise<ShownNode[]> {
-  const names = await page
-    .getByRole('button', { name: STOP_BUTTON })
-    .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? ''));
-  return names
-    .map((name) => {
-      const [, nodeName, port] = STOP_BUTTON.exec(name)!;
-      return { name: nodeName!, label: `${nodeName} (port ${port})`, port: Number(port) };
-    })
-    .sort((a, b) => a.port - b.port);
-}
 
 function nodesTable(page: Page): Locator {
   return page.getByRole('table', { name: /^Nodes of the lab/ });

@@ -6,27 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { runningNodes, type ShownNode } from '../support/lab-page.js';
 import { redisCli } from '../support/servers.js';
-
-const STOP_BUTTON = /^Stop node (.+) \(port (\d+)\)$/;
-
-interface ShownNode {
-  name: string;
-  label: string;
-  port: number;
-}
-
-async function runningNodes(page: Page): Promise<ShownNode[]> {
-  const names = await page
-    .getByRole('button', { name: STOP_BUTTON })
-    .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? ''));
-  return names
-    .map((name) => {
-      const [, nodeName, port] = STOP_BUTTON.exec(name)!;
-      return { name: nodeName!, label: `${nodeName} (port ${port})`, port: Number(port) };
-    })
-    .sort((a, b) => a.port - b.port);
-}
 
 function nodesTable(page: Page): Locator {
   return page.getByRole('table', { name: /^Nodes of the lab/ });
