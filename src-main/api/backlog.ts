@@ -33,9 +33,8 @@ export interface BacklogReplica {
   secondsLeft: number | null;
 }
 
-export interface BacklogView {
-  masterId: string;
-  /** The master's INFO replication fields the view is made of, verbatim. */
+/** A master's backlog as its INFO replication fields state it, verbatim. */
+export interface MasterBacklog {
   active: boolean;
   size: number;
   firstByteOffset: number;
@@ -44,6 +43,10 @@ export interface BacklogView {
   replid: string;
   replid2: string;
   secondReplOffset: number;
+}
+
+export interface BacklogView extends MasterBacklog {
+  masterId: string;
   /** Bytes of replication stream per second over the last seconds of the master's INFO readings; null if unknown yet. */
   writeRate: number | null;
   /** How long a full backlog covers at that rate (size / rate), in seconds; null when nothing is written. */

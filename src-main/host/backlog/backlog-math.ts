@@ -5,16 +5,9 @@
 // to first byte + repl_backlog_histlen (that is master_repl_offset + 1, "nothing missed yet"). A
 // replica asks for the byte after the last one it has: its offset + 1.
 
-export interface MasterBacklog {
-  active: boolean;
-  size: number;
-  firstByteOffset: number;
-  histlen: number;
-  masterReplOffset: number;
-  replid: string;
-  replid2: string;
-  secondReplOffset: number;
-}
+import type { MasterBacklog } from '../../api/backlog.js';
+
+export type { MasterBacklog };
 
 export interface ResumeVerdict {
   canResume: boolean;
