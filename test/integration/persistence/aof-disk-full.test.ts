@@ -1,6 +1,7 @@
 // A disk too small for the AOF rewrite (a 1 MB tmpfs): each BGREWRITEAOF fails with Redis's line,
 // opens a new incr file all the same (so no write is lost), reports err in INFO, and the node keeps
-// serving and appending; the files and the lines match redis-server's. Mounting needs root (and
+// serving and appending; after three failures in a row the automatic rewrite backs off (1 minute,
+// then 2, 4, ... 60), opening no more files; the files and the lines match redis-server's. Mounting needs root (and
 // permission to mount): where that is missing the test says so and skips.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,12 +49,23 @@ test('a rewrite that runs out of disk fails as in redis-server, and writes keep 
       await waitFor(`${kind} rewrite ${i} ends`, async () => (await node.info('persistence')).get('aof_rewrite_in_progress') === '0');
       await node.ok('SET', `after-${i}`, 'v');
     }
+    // Three failures in a row: the cron's automatic rewrite is now held back (aofRewriteLimited),
+    // saying so once, and opens no further incr file meanwhile.
+    await node.ok('CONFIG', 'SET', 'auto-aof-rewrite-min-size', '0');
+    await node.ok('CONFIG', 'SET', 'auto-aof-rewrite-percentage', '1');
+    for (let i = 0; i < 100; i++) await node.ok('SET', `grow-${i}`, 'x'.repeat(200)); // a few % over the base
+    await waitFor(`${kind} holds the automatic rewrite back`, () =>
+      /triggered the limit, will retry in 1 minutes/.test(node.server.output()),
+    );
+    const filesWhenLimited = readdirSync(join(dir, 'appendonlydir')).sort();
+    await new Promise((r) => setTimeout(r, 1500)); // more cron turns: no second line, no new file
+    assert.deepEqual(readdirSync(join(dir, 'appendonlydir')).sort(), filesWhenLimited, kind);
     const info = await node.info('persistence');
     const log = node.server
       .output()
       .split('\n')
       .map((line) => line.replace(/^\d+:[A-Z] \d+ \w+ \d+ [\d:.]+ /, '').replace(/bg-\d+/, 'bg-PID'))
-      .filter((line) => /rewrite|append only file|AOF|history/.test(line) && !/started by pid|Fork CoW|on server start/.test(line));
+      .filter((line) => /rewrite|append only file|AOF|history|limit/.test(line) && !/started by pid|Fork CoW|on server start/.test(line));
     const manifest = readFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'latin1');
     results.push({ files: readdirSync(join(dir, 'appendonlydir')).sort(), manifest, status: info.get('aof_last_bgrewrite_status'), log });
     assert.ok(log.includes('# Write error writing append only file on disk: No space left on device'), `${kind}: a rewrite failed`);

@@ -28,6 +28,10 @@ const TEMP_INCR_PREFIX = 'temp-';
 
 const nowSec = (): number => Math.floor(Date.now() / 1000);
 
+/** aof.c AOF_REWRITE_LIMITE_THRESHOLD and AOF_REWRITE_LIMITE_MAX_MINUTES. */
+const REWRITE_LIMIT_THRESHOLD = 3;
+const REWRITE_LIMIT_MAX_MINUTES = 60;
+
 export class AppendOnlyFile {
   state: AofState;
   readonly directory: AofDirectory;
@@ -37,6 +41,9 @@ export class AppendOnlyFile {
   lastRewriteDurationSec = -1;
   rewrites = 0;
   consecutiveRewriteFailures = 0;
+  /** aofRewriteLimited's state: the current back-off and when it ends (0: not limited). */
+  private limitDelayMinutes = 0;
+  private limitUntilSec = 0;
   /** Size of the AOF right after the last rewrite or load (aof_rewrite_base_size). */
   baseSize = 0;
   private manifest: AofManifest = { base: null, history: [], incr: [] };
@@ -398,7 +405,7 @@ export class AppendOnlyFile {
     this.writer?.tick();
     if (this.rewrite || this.rdbSaveInProgress()) return;
     if (this.rewriteScheduled) {
-      this.startRewrite();
+      if (!this.rewriteLimited()) this.startRewrite();
       return;
     }
     const config = this.server.config;
@@ -406,10 +413,35 @@ export class AppendOnlyFile {
     const size = this.currentSize;
     if (this.state !== 'on' || percentage === 0 || size <= config.int('auto-aof-rewrite-min-size')) return;
     const growth = Math.floor((size * 100) / (this.baseSize || 1)) - 100;
-    if (growth >= percentage) {
+    if (growth >= percentage && !this.rewriteLimited()) {
       this.server.logger.notice(`Starting automatic rewriting of AOF on ${growth}% growth`);
       this.startRewrite();
     }
+  }
+
+  /**
+   * aofRewriteLimited: after 3 rewrites in a row failed, the cron starts no rewrite (and so opens
+   * no new incr file) for 1 minute, then 2, 4, ... up to 60 between tries; a success ends it.
+   * BGREWRITEAOF typed by a user is never held back.
+   */
+  private rewriteLimited(): boolean {
+    if (this.consecutiveRewriteFailures < REWRITE_LIMIT_THRESHOLD) {
+      this.limitDelayMinutes = 0;
+      this.limitUntilSec = 0;
+      return false;
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if (this.limitUntilSec !== 0) {
+      if (now < this.limitUntilSec) return true;
+      this.limitUntilSec = 0;
+      return false;
+    }
+    this.limitDelayMinutes = Math.min(this.limitDelayMinutes === 0 ? 1 : this.limitDelayMinutes * 2, REWRITE_LIMIT_MAX_MINUTES);
+    this.limitUntilSec = now + this.limitDelayMinutes * 60;
+    this.server.logger.warning(
+      `Background AOF rewrite has repeatedly failed and triggered the limit, will retry in ${this.limitDelayMinutes} minutes`,
+    );
+    return true;
   }
 
   /**
