@@ -266,8 +266,9 @@ describe('DEBUG effects on the node', () => {
     }
   });
 
-  test('AOF-FLUSH-SLEEP delays the reply of a write until the AOF is written', async () => {
-    for (const node of await both(['--appendonly', 'yes'])) {
+  test('AOF-FLUSH-SLEEP delays the reply of a write until the AOF is written, with appendfsync everysec and always', async () => {
+    // The reply to a write leaves only after the AOF has it (and, with always, fsynced it).
+    for (const node of [...(await both(['--appendonly', 'yes'])), ...(await both(['--appendonly', 'yes', '--appendfsync', 'always']))]) {
       await node.ok('DEBUG', 'AOF-FLUSH-SLEEP', '300000');
       const started = performance.now();
       await node.ok('SET', 'slow', '1');
