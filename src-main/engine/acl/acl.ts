@@ -265,7 +265,8 @@ export class Acl implements AccessControl {
       if (client.user !== original || clientTypeName(client) !== 'pubsub') continue;
       const refused =
         [...client.patterns].some((p) => !channelAllowed(upcoming, p, true)) ||
-        [...client.channels].some((c) => !channelAllowed(upcoming, c, false));
+        [...client.channels].some((c) => !channelAllowed(upcoming, c, false)) ||
+        [...client.shardChannels].some((c) => !channelAllowed(upcoming, c, false));
       if (refused) disconnect(client, self);
     }
   }

@@ -1,5 +1,5 @@
-// Pub/Sub commands: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, PUBSUB (Redis's
-// pubsub.c). The subscription registry and message delivery live in core/pubsub.ts.
+// Pub/Sub commands: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, the sharded
+// SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH, and PUBSUB (Redis's pubsub.c). The subscription registry and message delivery live in core/pubsub.ts.
 import { defineCommand, type CommandSpec } from '../core/command-table.js';
 import { replyHelp } from './server.js';
 import type { SubscriptionKind } from '../core/pubsub.js';
@@ -103,6 +103,52 @@ export const pubsubCommands: CommandSpec[] = [
       client.reply.integer(client.server.pubsub.publish('', argv[1]!, argv[2]!));
     },
   }),
+  // Sharded pub/sub (7.0): the shard channels are a namespace of their own. Their names are
+  // declared as keys (flagged not_key) so that cluster mode can route them by slot.
+  defineCommand({
+    name: 'ssubscribe',
+    arity: -2,
+    flags: [...SUBSCRIBE_FLAGS],
+    keys: [1, -1, 1],
+    keySpec: { flags: ['not_key'] },
+    summary: 'Listen for messages published to the given shard channels',
+    since: '7.0.0',
+    group: 'pubsub',
+    complexity: 'O(N) where N is the number of shard channels to subscribe to.',
+    arguments: [{ name: 'shardchannel', type: 'string', multiple: true }],
+    handler: subscribe('shard'),
+  }),
+  defineCommand({
+    name: 'sunsubscribe',
+    arity: -1,
+    flags: [...SUBSCRIBE_FLAGS],
+    keys: [1, -1, 1],
+    keySpec: { flags: ['not_key'] },
+    summary: 'Stop listening for messages posted to the given shard channels',
+    since: '7.0.0',
+    group: 'pubsub',
+    complexity: 'O(N) where N is the number of clients already subscribed to a shard channel.',
+    arguments: [{ name: 'shardchannel', type: 'string', optional: true, multiple: true }],
+    handler: unsubscribe('shard'),
+  }),
+  defineCommand({
+    name: 'spublish',
+    arity: 3,
+    flags: ['pubsub', 'loading', 'stale', 'fast'],
+    keys: [1, 1, 1],
+    keySpec: { flags: ['not_key'] },
+    summary: 'Post a message to a shard channel',
+    since: '7.0.0',
+    group: 'pubsub',
+    complexity: 'O(N) where N is the number of clients subscribed to the receiving shard channel.',
+    arguments: [
+      { name: 'shardchannel', type: 'string' },
+      { name: 'message', type: 'string' },
+    ],
+    handler(client, argv) {
+      client.reply.integer(client.server.pubsub.publishShard(argv[1]!, argv[2]!));
+    },
+  }),
   defineCommand({
     name: 'pubsub',
     arity: -2,
@@ -125,16 +171,15 @@ export const pubsubCommands: CommandSpec[] = [
       pubsubSub('numpat', 2, 'Get the count of unique patterns pattern subscriptions', (client) => {
         client.reply.integer(client.server.pubsub.patternCount);
       }),
-      // Shard channels belong to cluster mode, which a node does not run: none are ever active.
       pubsubSub('shardchannels', -2, 'List active shard channels', (client, argv) => {
         if (argv.length > 3) return subcommandSyntaxError(client, argv);
-        client.reply.arrayHeader(0);
+        client.reply.bulkArray(client.server.pubsub.activeChannels(argv[2], 'shard'));
       }),
       pubsubSub('shardnumsub', -2, 'Get the count of subscribers for shard channels', (client, argv) => {
         client.reply.arrayHeader((argv.length - 2) * 2);
         for (let i = 2; i < argv.length; i++) {
           client.reply.bulk(argv[i]!);
-          client.reply.integer(0);
+          client.reply.integer(client.server.pubsub.subscriberCount(argv[i]!, 'shard'));
         }
       }),
       defineCommand({

@@ -36,7 +36,7 @@ export function clientInfoString(client: Client): string {
   return (
     `id=${client.id} addr=${client.address} laddr=${client.localAddress} fd=${fdOf(client)} name=${client.name}` +
     ` age=${Math.floor((now - client.createdAt) / 1000)} idle=${Math.floor((now - client.lastInteraction) / 1000)}` +
-    ` flags=${flagsOf(client)} db=${client.db.id} sub=${client.channels.size} psub=${client.patterns.size} ssub=0` +
+    ` flags=${flagsOf(client)} db=${client.db.id} sub=${client.channels.size} psub=${client.patterns.size} ssub=${client.shardChannels.size}` +
     ` multi=${client.multi === null ? -1 : client.multi.length} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0` +
     ` rbs=1024 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${1024 + omem} events=r${omem > 0 ? 'w' : ''}` +
     ` cmd=${client.lastCommand} user=${client.user?.name ?? '(superuser)'} redir=-1 resp=${client.reply.protocol}`

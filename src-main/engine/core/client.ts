@@ -64,6 +64,7 @@ export class Client {
   // --- pub/sub (core/pubsub.ts) ---
   readonly channels = new Set<BinaryString>();
   readonly patterns = new Set<BinaryString>();
+  readonly shardChannels = new Set<BinaryString>();
 
   // --- roles and modes shown by CLIENT LIST and used for output buffer limits ---
   /** This connection is our master's link (flag M). */
@@ -121,9 +122,14 @@ export class Client {
     return true;
   }
 
-  /** Subscribed to at least one channel or pattern (Redis's CLIENT_PUBSUB flag). */
+  /** Subscribed to at least one channel, pattern or shard channel (Redis's CLIENT_PUBSUB flag). */
   get inPubSubContext(): boolean {
-    return this.channels.size + this.patterns.size > 0;
+    return this.channels.size + this.patterns.size + this.shardChannels.size > 0;
+  }
+
+  /** This client's subscriptions of one kind. */
+  subscriptions(kind: 'channel' | 'pattern' | 'shard'): Set<BinaryString> {
+    return kind === 'channel' ? this.channels : kind === 'pattern' ? this.patterns : this.shardChannels;
   }
 
   /** Bytes produced but not yet accepted by the kernel (Redis's reply list plus unsent buffer). */

@@ -290,7 +290,9 @@ export function defineCommand(input: SpecInput): CommandSpec {
 export function commandKeys(command: Command, argv: BinaryString[]): number[] {
   if (command.getKeys) return command.getKeys(argv);
   const keys: number[] = [];
-  if (command.firstKey <= 0) return keys;
+  // Names declared as keys only for routing (SPUBLISH's shard channel: flag not_key) are not keys
+  // (getKeysUsingKeySpecs without GET_KEYSPEC_INCLUDE_NOT_KEYS).
+  if (command.firstKey <= 0 || command.keySpec?.flags?.includes('not_key')) return keys;
   const last = command.lastKey < 0 ? argv.length + command.lastKey : command.lastKey;
   for (let i = command.firstKey; i <= last && i < argv.length; i += command.keyStep) keys.push(i);
   return keys;

@@ -231,6 +231,7 @@ function statsSection(server: Server): InfoFields {
     ['keyspace_misses', server.keyspace.misses],
     ['pubsub_channels', server.pubsub.channelCount],
     ['pubsub_patterns', server.pubsub.patternCount],
+    ['pubsubshard_channels', server.pubsub.shardChannelCount],
     ['total_error_replies', s.errorReplies],
   ];
 }

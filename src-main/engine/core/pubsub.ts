@@ -8,17 +8,24 @@ import type { BinaryString } from '../protocol/request-parser.js';
 import { compileGlob, globMatch, type GlobMatcher } from '../util/glob.js';
 import type { Client } from './client.js';
 
-export type SubscriptionKind = 'channel' | 'pattern';
+/**
+ * What a client subscribes to: a channel, a pattern, or a shard channel (Redis 7.0's sharded
+ * pub/sub: SSUBSCRIBE / SPUBLISH, a namespace of its own, which in cluster mode stays within the
+ * key's shard and on a single node is simply a second set of channels).
+ */
+export type SubscriptionKind = 'channel' | 'pattern' | 'shard';
 
 /** The push message kinds, as RESP replies name them. */
 const NAMES = {
   channel: { subscribe: 'subscribe', unsubscribe: 'unsubscribe' },
   pattern: { subscribe: 'psubscribe', unsubscribe: 'punsubscribe' },
+  shard: { subscribe: 'ssubscribe', unsubscribe: 'sunsubscribe' },
 } as const;
 
 export class PubSub {
   private readonly channels = new Map<BinaryString, Set<Client>>();
   private readonly patterns = new Map<BinaryString, Set<Client>>();
+  private readonly shardChannels = new Map<BinaryString, Set<Client>>();
   /**
    * `patterns` as arrays, for publish: every keyspace notification is a publish, so on a node with
    * notifications on, this runs for every write, and walking the Map and Sets with iterators
@@ -36,31 +43,40 @@ export class PubSub {
     return this.patterns.size;
   }
 
+  /** INFO stats pubsubshard_channels. */
+  get shardChannelCount(): number {
+    return this.shardChannels.size;
+  }
+
+  private registry(kind: SubscriptionKind): Map<BinaryString, Set<Client>> {
+    return kind === 'channel' ? this.channels : kind === 'pattern' ? this.patterns : this.shardChannels;
+  }
+
   /** SUBSCRIBE / PSUBSCRIBE of one name: pubsubSubscribeChannel / pubsubSubscribePattern. */
   subscribe(client: Client, kind: SubscriptionKind, name: BinaryString): void {
-    const own = kind === 'channel' ? client.channels : client.patterns;
+    const own = client.subscriptions(kind);
     if (!own.has(name)) {
       own.add(name);
-      const registry = kind === 'channel' ? this.channels : this.patterns;
+      const registry = this.registry(kind);
       let subscribers = registry.get(name);
       if (!subscribers) registry.set(name, (subscribers = new Set()));
       subscribers.add(client);
       if (kind === 'pattern') this.patternList = null;
     }
-    this.confirm(client, NAMES[kind].subscribe, name);
+    this.confirm(client, NAMES[kind].subscribe, name, kind);
   }
 
   /** UNSUBSCRIBE / PUNSUBSCRIBE of one name (confirmed even when it was not subscribed). */
   unsubscribe(client: Client, kind: SubscriptionKind, name: BinaryString, notify = true): void {
-    const own = kind === 'channel' ? client.channels : client.patterns;
+    const own = client.subscriptions(kind);
     if (own.delete(name)) {
-      const registry = kind === 'channel' ? this.channels : this.patterns;
+      const registry = this.registry(kind);
       const subscribers = registry.get(name)!;
       subscribers.delete(client);
       if (subscribers.size === 0) registry.delete(name);
       if (kind === 'pattern') this.patternList = null;
     }
-    if (notify) this.confirm(client, NAMES[kind].unsubscribe, name);
+    if (notify) this.confirm(client, NAMES[kind].unsubscribe, name, kind);
   }
 
   /**
@@ -68,9 +84,9 @@ export class PubSub {
    * with a null name when there is none (pubsubUnsubscribeAllChannels).
    */
   unsubscribeAll(client: Client, kind: SubscriptionKind, notify = true): void {
-    const own = kind === 'channel' ? client.channels : client.patterns;
+    const own = client.subscriptions(kind);
     if (own.size === 0) {
-      if (notify) this.confirm(client, NAMES[kind].unsubscribe, null);
+      if (notify) this.confirm(client, NAMES[kind].unsubscribe, null, kind);
       return;
     }
     for (const name of [...own]) this.unsubscribe(client, kind, name, notify);
@@ -80,6 +96,21 @@ export class PubSub {
   forget(client: Client): void {
     this.unsubscribeAll(client, 'channel', false);
     this.unsubscribeAll(client, 'pattern', false);
+    this.unsubscribeAll(client, 'shard', false);
+  }
+
+  /** SPUBLISH: delivers ["smessage", channel, message] to the shard channel's subscribers. */
+  publishShard(channel: BinaryString, message: BinaryString): number {
+    const subscribers = this.shardChannels.get(channel);
+    if (!subscribers) return 0;
+    for (const client of subscribers) {
+      client.reply.pushHeader(3);
+      client.reply.bulk('smessage');
+      client.reply.bulk(channel);
+      client.reply.bulk(message);
+      this.delivered(client);
+    }
+    return subscribers.size;
   }
 
   /**
@@ -124,26 +155,29 @@ export class PubSub {
     return receivers;
   }
 
-  /** PUBSUB CHANNELS [pattern]: channels with at least one subscriber. */
-  activeChannels(pattern: BinaryString | undefined): BinaryString[] {
-    const names = [...this.channels.keys()];
+  /** PUBSUB CHANNELS / SHARDCHANNELS [pattern]: channels with at least one subscriber. */
+  activeChannels(pattern: BinaryString | undefined, kind: 'channel' | 'shard' = 'channel'): BinaryString[] {
+    const names = [...this.registry(kind).keys()];
     return pattern === undefined ? names : names.filter((c) => globMatch(pattern, c));
   }
 
-  /** PUBSUB NUMSUB: subscribers of one channel. */
-  subscriberCount(channel: BinaryString): number {
-    return this.channels.get(channel)?.size ?? 0;
+  /** PUBSUB NUMSUB / SHARDNUMSUB: subscribers of one channel. */
+  subscriberCount(channel: BinaryString, kind: 'channel' | 'shard' = 'channel'): number {
+    return this.registry(kind).get(channel)?.size ?? 0;
   }
 
-  /** addReplyPubsub(Un)Subscribed: [kind, name, subscriptions left], a push in RESP3. */
-  private confirm(client: Client, kind: string, name: BinaryString | null): void {
+  /**
+   * addReplyPubsub(Un)Subscribed: [kind, name, subscriptions left], a push in RESP3. The count is
+   * of channels and patterns, or of shard channels for the shard kind (clientShardSubscriptionsCount).
+   */
+  private confirm(client: Client, kind: string, name: BinaryString | null, of: SubscriptionKind): void {
     // A push in both protocols (CLIENT_PUSHING): it gets through CLIENT REPLY OFF.
     client.push(() => {
       client.reply.pushHeader(3);
       client.reply.bulk(kind);
       if (name === null) client.reply.null();
       else client.reply.bulk(name);
-      client.reply.integer(client.channels.size + client.patterns.size);
+      client.reply.integer(of === 'shard' ? client.shardChannels.size : client.channels.size + client.patterns.size);
     });
   }
 

@@ -72,6 +72,27 @@ describe('RESP2 subscribers', () => {
     await pair.same(['PUBSUB', 'CHANNELS']);
   });
 
+  test('sharded: SSUBSCRIBE, SPUBLISH, smessage, their own counts, SUNSUBSCRIBE', async () => {
+    await subSame(['SSUBSCRIBE', 'orders', 'stock'], 1);
+    await subSame(['SUBSCRIBE', 'orders'], 0); // a plain channel of the same name is another one
+    await pair.same(['SPUBLISH', 'orders', 'o1']);
+    await pair.same(['PUBLISH', 'orders', 'plain']);
+    await pair.same(['SPUBLISH', 'nobody', 'x']);
+    await messagesSame(2);
+    await pair.same(['PUBSUB', 'SHARDNUMSUB', 'orders', 'stock', 'none']);
+    await pair.same(['PUBSUB', 'SHARDCHANNELS'], { unordered: true });
+    await pair.same(['PUBSUB', 'SHARDCHANNELS', 'o*']);
+    await pair.same(['PUBSUB', 'NUMSUB', 'orders']);
+    await pair.same(['COMMAND', 'GETKEYS', 'SPUBLISH', 'orders', 'x']);
+    const info = (reply: unknown) => /pubsubshard_channels:\d+/.exec(String(reply))?.[0];
+    assert.equal(info(await pair.ours.call('INFO', 'stats')), info(await pair.redis.call('INFO', 'stats')));
+    await subSame(['SUNSUBSCRIBE', 'orders', 'never'], 1);
+    await subSame(['SUNSUBSCRIBE'], 0);
+    await subSame(['SUNSUBSCRIBE'], 0); // none left: one reply with a null channel
+    await subSame(['UNSUBSCRIBE'], 0);
+    await pair.same(['PUBSUB', 'SHARDCHANNELS']);
+  });
+
   test('patterns: PSUBSCRIBE, pmessage, NUMPAT, PUNSUBSCRIBE', async () => {
     await subSame(['PSUBSCRIBE', 'h?llo', 'news.*'], 1);
     await subSame(['SUBSCRIBE', 'hello'], 0);
