@@ -1,7 +1,9 @@
 // The lab host: the LabApi that the renderer calls over either transport, as a thin facade over
 // services with one job each:
 //   nodes/        the node registry, their lifecycle (start, stop, crash, remove), files and logs,
-//                 run through a NodeBackend (today: one worker thread per node, nodes/worker-thread/)
+//                 run through a NodeBackend (today: one worker thread per node, nodes/worker-thread/);
+//                 external nodes (nodes/external/): Redis servers attached by address, never started
+//                 or stopped by the lab
 //   replication/  links made in the lab, FAILOVER and its progress, the stale-master warning, and
 //                 the topology and REPLICAOF loops read from INFO
 //   metrics/      INFO polling (every 500 ms) and parsing
@@ -20,6 +22,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type {
   AddNodeOptions,
+  AttachNodeOptions,
   BacklogView,
   ClientListEntry,
   ConsoleReplyLines,
@@ -52,6 +55,7 @@ import { LoadGenerators } from './load/load-generators.js';
 import { InfoPoller } from './metrics/info-poller.js';
 import { NodePanelService } from './node-panel/node-panel-service.js';
 import { DEFAULT_LOG_ROTATION, type LogRotationOptions } from './nodes/log-rotation.js';
+import { ExternalNodes } from './nodes/external/external-nodes.js';
 import { NodeLifecycle } from './nodes/node-lifecycle.js';
 import { NodeRegistry } from './nodes/node-registry.js';
 import { NodeSummaries } from './nodes/node-summary.js';
@@ -98,6 +102,7 @@ export class LabHost implements LabApi {
     private readonly relays: LinkRelays,
     private readonly faults: LinkFaults,
     private readonly loads: LoadGenerators,
+    private readonly externals: ExternalNodes,
   ) {}
 
   /** Where exported archives are written (browser mode serves its downloads from here). */
@@ -140,7 +145,11 @@ export class LabHost implements LabApi {
       relays,
       logRotation: { ...DEFAULT_LOG_ROTATION, ...options.logRotation },
     });
-    for (const stored of store.nodes.list()) lifecycle.track(stored);
+    const externals = new ExternalNodes(registry, store.nodes, events, info, summaries, (stored) => lifecycle.track(stored));
+    for (const stored of store.nodes.list()) {
+      const node = lifecycle.track(stored);
+      if (stored.external) externals.connect(node);
+    }
     const recorder = new HistoryRecorder(store.history, registry, info, (push) => pushes.emit(push));
     pushes.subscribe((push) => {
       if (push.type === 'log') {
@@ -178,6 +187,7 @@ export class LabHost implements LabApi {
       relays,
       faults,
       loads,
+      externals,
     );
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
@@ -197,6 +207,10 @@ export class LabHost implements LabApi {
 
   addNode(options: AddNodeOptions = {}): Promise<NodeSummary> {
     return this.lifecycle.add(options);
+  }
+
+  attachNode(options: AttachNodeOptions): Promise<NodeSummary> {
+    return this.externals.attach(options);
   }
 
   startNode(id: string): Promise<NodeSummary> {

@@ -3,6 +3,7 @@
 // out as `console` pushes.
 import type { ConsoleReplyLines } from '../../api/index.js';
 import type { LabPushes } from '../events/lab-pushes.js';
+import { authArgs, nodeAddress } from '../nodes/node-address.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 import { ConsoleSession } from './console-session.js';
 
@@ -49,6 +50,7 @@ export class ConsoleService {
       session = new ConsoleSession(
         () => node.running?.port ?? node.stored.port,
         (lines, ended) => this.pushes.emit({ type: 'console', nodeId: id, lines, ended }),
+        { host: nodeAddress(node).host, auth: authArgs(nodeAddress(node)) },
       );
       this.sessions.set(id, session);
     }

@@ -45,7 +45,14 @@ export class ConsoleSession {
     private readonly port: () => number,
     /** Lines printed while streaming, and the end of a stream. */
     private readonly onStream: (lines: string[], ended: boolean) => void,
-  ) {}
+    /**
+     * An external node's host and credentials (nodes/node-address.ts): redis-cli -h host --user u
+     * --pass p connects there and sends AUTH first, so the console does the same.
+     */
+    private readonly target: { host: string; auth: string[] | null } = { host: '127.0.0.1', auth: null },
+  ) {
+    if (target.auth) this.authArgs = target.auth.map((arg) => Buffer.from(arg));
+  }
 
   get busy(): State {
     return this.state;
@@ -112,7 +119,7 @@ export class ConsoleSession {
   /** redis-cli's prompt: `127.0.0.1:6379>`, with `[n]` for a database other than 0, or `not connected>`. */
   prompt(): string {
     if (this.notConnected) return 'not connected>';
-    return `127.0.0.1:${this.port()}${this.db === 0 ? '' : `[${this.db}]`}>`;
+    return `${this.target.host}:${this.port()}${this.db === 0 ? '' : `[${this.db}]`}>`;
   }
 
   /** Sends one command and waits for its reply; an Error carries what redis-cli prints when the connection fails. */
@@ -127,7 +134,7 @@ export class ConsoleSession {
   private async ensureConnected(): Promise<string | null> {
     if (this.socket) return null;
     const port = this.port();
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ host: this.target.host, port });
     const connected = await new Promise<Error | null>((resolve) => {
       socket.once('connect', () => resolve(null));
       socket.once('error', resolve);
@@ -135,13 +142,13 @@ export class ConsoleSession {
     this.notConnected = connected !== null;
     if (connected) {
       socket.destroy();
-      return `Could not connect to Redis at 127.0.0.1:${port}: ${systemMessage(connected)}`;
+      return `Could not connect to Redis at ${this.target.host}:${port}: ${systemMessage(connected)}`;
     }
     this.attach(socket);
     // cliConnect: AUTH, then SELECT; their replies are not printed (a failed AUTH shows on the next command).
     if (this.authArgs) await this.send(this.authArgs);
     if (this.db !== 0 && this.socket) await this.send([Buffer.from('SELECT'), Buffer.from(String(this.db))]);
-    return this.socket ? null : `Could not connect to Redis at 127.0.0.1:${port}: Connection reset by peer`;
+    return this.socket ? null : `Could not connect to Redis at ${this.target.host}:${port}: Connection reset by peer`;
   }
 
   private attach(socket: Socket): void {

@@ -27,18 +27,23 @@ export class NodeSummaries {
   }
 
   of(node: LabNode, cycles = this.replicationCycles()): NodeSummary {
+    const external = node.stored.external;
     return {
       id: node.stored.id,
       name: node.stored.name,
       port: node.stored.port,
       status: node.status,
-      dir: node.files.dir,
-      cliCommand: `redis-cli -p ${node.stored.port}`,
+      // An external node's directory is on its own machine: its INFO and CONFIG GET dir say where.
+      dir: external ? '' : node.files.dir,
+      cliCommand: external
+        ? `redis-cli -h ${external.host} -p ${node.stored.port}${external.user ? ` --user ${external.user}` : ''}${external.password ? ' --askpass' : ''}`
+        : `redis-cli -p ${node.stored.port}`,
       info: node.info,
       master: masterPointer(node.running ? node.info : null, this.topologyNodes(), this.relays),
       replicaOf: node.stored.replicaOf,
       replicationCycle: cycles.get(node.stored.id) ?? null,
       lastError: node.lastError,
+      external: external ? { host: external.host, user: external.user, hasPassword: external.password !== null } : null,
     };
   }
 
@@ -46,6 +51,7 @@ export class NodeSummaries {
   private topologyNodes(): TopologyNode[] {
     return this.registry.all().map((node) => ({
       id: node.stored.id,
+      host: node.stored.external?.host ?? '127.0.0.1',
       port: node.stored.port,
       info: node.running ? node.info : null,
     }));

@@ -13,6 +13,7 @@ import type { LinkRelays } from '../links/link-relays.js';
 import type { InfoPoller } from '../metrics/info-poller.js';
 import { messageOf } from '../error-message.js';
 import type { LabNode } from '../nodes/lab-node.js';
+import { nodeAddress } from '../nodes/node-address.js';
 import { sendNodeCommand } from '../nodes/node-command.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 import type { NodeSummaries } from '../nodes/node-summary.js';
@@ -38,7 +39,10 @@ export class ReplicationLinks {
       const command = relay ? ['REPLICAOF', '127.0.0.1', String(relay.port)] : ['REPLICAOF', 'NO', 'ONE'];
       let reply: string;
       try {
-        reply = await sendNodeCommand(node.running.port, command);
+        for (const credentials of masterCredentialCommands(master, this.storedMaster(node))) {
+          await sendNodeCommand(nodeAddress(node), credentials);
+        }
+        reply = await sendNodeCommand(nodeAddress(node), command);
       } catch (error) {
         if (relay) this.relays.discard(relay);
         throw new Error(`${node.stored.name} answered ${command.join(' ')} with: ${messageOf(error)}`);
@@ -70,7 +74,10 @@ export class ReplicationLinks {
     if (!master) return null;
     const relay = await this.relays.relayFor(node.stored.id, master.stored.id);
     this.relays.adopt(node.stored.id, master.stored.id, relay);
-    return { master, relayPort: relay.port, argv: ['--replicaof', '127.0.0.1', String(relay.port)] };
+    const credentials = masterCredentialCommands(master, undefined)
+      .filter(([, , , value]) => value !== '')
+      .flatMap(([, , name, value]) => [`--${name!}`, value!]);
+    return { master, relayPort: relay.port, argv: ['--replicaof', '127.0.0.1', String(relay.port), ...credentials] };
   }
 
   /** The lab node this one is linked to, if that node still exists: the lab starts it as its replica. */
@@ -83,4 +90,27 @@ export class ReplicationLinks {
     for (const other of this.registry.all()) if (other.stored.replicaOf === removedId) other.stored.replicaOf = null;
     this.relays.prune();
   }
+}
+
+/**
+ * The CONFIG SETs a replica needs before it replicates from `master`: an external master with a
+ * password is reached with its user and password (masteruser, masterauth); a replica whose previous
+ * master was such a node has them cleared, or its AUTH would be refused by a master without one and
+ * the sync would stop at "Unable to AUTH to MASTER". Lab masters otherwise leave these settings alone.
+ */
+function masterCredentialCommands(master: LabNode | null, previous: LabNode | undefined): string[][] {
+  const credentials = master?.stored.external?.password ? master.stored.external : null;
+  if (credentials) {
+    return [
+      ['CONFIG', 'SET', 'masteruser', credentials.user ?? ''],
+      ['CONFIG', 'SET', 'masterauth', credentials.password!],
+    ];
+  }
+  if (previous?.stored.external?.password) {
+    return [
+      ['CONFIG', 'SET', 'masteruser', ''],
+      ['CONFIG', 'SET', 'masterauth', ''],
+    ];
+  }
+  return [];
 }

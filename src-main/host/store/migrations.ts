@@ -126,6 +126,23 @@ const MIGRATIONS: readonly string[] = [
    INSERT INTO events_v6 SELECT id, time, node_id, node_name, kind, message FROM events;
    DROP TABLE events;
    ALTER TABLE events_v6 RENAME TO events;`,
+  // 6 -> 7: external nodes (host/nodes/external/: a Redis server attached by address, with an
+  // optional user and password) and the events read from what the nodes do themselves
+  // (host/observed/: role and config changes nobody made through the lab).
+  `ALTER TABLE nodes ADD COLUMN external_host TEXT;
+   ALTER TABLE nodes ADD COLUMN external_user TEXT;
+   ALTER TABLE nodes ADD COLUMN external_password TEXT;
+   CREATE TABLE events_v7 (
+     id         INTEGER PRIMARY KEY AUTOINCREMENT,
+     time       INTEGER NOT NULL,
+     node_id    TEXT    NOT NULL,
+     node_name  TEXT    NOT NULL,
+     kind       TEXT    NOT NULL CHECK (kind IN ('created','started','stopped','crashed','removed','linked','promoted','failover','link-fault','load','error','attached','detached','role','config')),
+     message    TEXT    NOT NULL
+   );
+   INSERT INTO events_v7 SELECT id, time, node_id, node_name, kind, message FROM events;
+   DROP TABLE events;
+   ALTER TABLE events_v7 RENAME TO events;`,
 ];
 
 /**
