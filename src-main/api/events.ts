@@ -24,6 +24,10 @@ export type LabEventKind =
    * lab did it (linkNode, failover) or someone else (redis-cli REPLICAOF, a FAILOVER sent by hand).
    */
   | 'role'
+  /** A replica's link to its master went down or came up, as its INFO master_link_status shows. */
+  | 'link'
+  /** A full or partial resynchronization ended, with its bytes and duration, read from the node logs. */
+  | 'sync'
   /** A watched setting changed as the node's CONFIG GET shows it, by the lab or by someone else. */
   | 'config'
   | 'error';

@@ -17,6 +17,7 @@
 //   console/      a redis-cli-like console per node, over a client connection of its own
 //   node-panel/   a node's INFO everything and the files in its directory, on request
 //   backlog/      a master's backlog range, its replicas' offsets in it and whether each could resume
+//   observed/     events from what the nodes do (role, link, failover states, config, syncs), by the lab or not
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -63,6 +64,10 @@ import { WorkerThreadBackend } from './nodes/worker-thread/worker-thread-backend
 import { Failovers } from './replication/failover.js';
 import { ReplicationLinks } from './replication/replication-links.js';
 import { StaleMasterCheck } from './replication/stale-master.js';
+import { ConfigWatch } from './observed/config-watch.js';
+import { LabIntents } from './observed/lab-intents.js';
+import { RoleWatch } from './observed/role-watch.js';
+import { SyncEvents } from './observed/sync-events.js';
 import { LabStore } from './store/lab-store.js';
 
 export interface LabHostOptions {
@@ -103,6 +108,9 @@ export class LabHost implements LabApi {
     private readonly faults: LinkFaults,
     private readonly loads: LoadGenerators,
     private readonly externals: ExternalNodes,
+    /** What the lab itself asked of each node lately, to tell its changes from anyone else's. */
+    private readonly intents: LabIntents,
+    private readonly configWatch: ConfigWatch,
   ) {}
 
   /** Where exported archives are written (browser mode serves its downloads from here). */
@@ -158,6 +166,18 @@ export class LabHost implements LabApi {
       }
     });
     recorder.start();
+    const intents = new LabIntents();
+    const roleWatch = new RoleWatch(events, intents, (node) => {
+      const masterId = summaries.of(node).master?.nodeId;
+      return masterId ? (registry.find(masterId)?.stored.name ?? null) : null;
+    });
+    info.onSample((node, text) => roleWatch.sample(node, text));
+    const syncEvents = new SyncEvents(registry, events);
+    pushes.subscribe((push) => {
+      if (push.type === 'history') syncEvents.history(push);
+    });
+    const configWatch = new ConfigWatch(registry, events, intents);
+    configWatch.start();
     info.start();
     const failovers = new Failovers(registry, store.nodes, events, info, summaries, relays);
     const staleMaster = new StaleMasterCheck(registry, store.nodes, summaries, links, lifecycle, events);
@@ -188,6 +208,8 @@ export class LabHost implements LabApi {
       faults,
       loads,
       externals,
+      intents,
+      configWatch,
     );
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
@@ -239,14 +261,18 @@ export class LabHost implements LabApi {
   }
 
   linkNode(id: string, masterId: string | null): Promise<NodeSummary> {
+    this.intents.expect(id, 'role', masterId === null ? 'master' : 'replica');
     return this.links.link(id, masterId);
   }
 
   failover(masterId: string, replicaId: string): Promise<NodeSummary> {
+    this.intents.expect(masterId, 'role', 'replica');
+    this.intents.expect(replicaId, 'role', 'master');
     return this.failovers.failover(masterId, replicaId);
   }
 
   abortFailover(masterId: string): Promise<NodeSummary> {
+    this.intents.expect(masterId, 'role', 'master');
     return this.failovers.abort(masterId);
   }
 
@@ -255,6 +281,7 @@ export class LabHost implements LabApi {
   }
 
   promoteInstead(id: string, replicaId: string, action: StartAction): Promise<NodeSummary> {
+    this.intents.expect(replicaId, 'role', 'master');
     return this.staleMaster.promoteInstead(id, replicaId, action);
   }
 
@@ -330,6 +357,7 @@ export class LabHost implements LabApi {
     if (this.registry.isClosing) return;
     this.registry.markClosing();
     this.info.stop();
+    this.configWatch.stop();
     this.consoles.closeAll();
     await this.loads.stopAll();
     await this.lifecycle.stopAll('stopped because the lab is closing', ({ total, stopped, stopping }) =>

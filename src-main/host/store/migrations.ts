@@ -137,7 +137,7 @@ const MIGRATIONS: readonly string[] = [
      time       INTEGER NOT NULL,
      node_id    TEXT    NOT NULL,
      node_name  TEXT    NOT NULL,
-     kind       TEXT    NOT NULL CHECK (kind IN ('created','started','stopped','crashed','removed','linked','promoted','failover','link-fault','load','error','attached','detached','role','config')),
+     kind       TEXT    NOT NULL CHECK (kind IN ('created','started','stopped','crashed','removed','linked','promoted','failover','link-fault','load','error','attached','detached','role','link','sync','config')),
      message    TEXT    NOT NULL
    );
    INSERT INTO events_v7 SELECT id, time, node_id, node_name, kind, message FROM events;
