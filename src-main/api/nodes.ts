@@ -47,6 +47,14 @@ export interface NodeSummary {
    * starts, stops or crashes. Its password is never sent, only whether it has one.
    */
   external: { host: string; user: string | null; hasPassword: boolean } | null;
+  /** What the replication articles warn about, read from this node's INFO and settings now; empty when all is well. */
+  warnings: NodeWarning[];
+}
+
+export interface NodeWarning {
+  kind: 'writable-replica' | 'small-backlog' | 'min-replicas' | 'shared-dir';
+  /** Says what is wrong, from the node's own numbers, and what it leads to. */
+  message: string;
 }
 
 export interface AddNodeOptions {

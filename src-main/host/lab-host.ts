@@ -178,6 +178,10 @@ export class LabHost implements LabApi {
     });
     const configWatch = new ConfigWatch(registry, events, intents);
     configWatch.start();
+    summaries.setWarningSources({
+      settings: (node) => configWatch.settings(node),
+      writeRate: (id, windowMs) => recorder.writeRate(id, windowMs),
+    });
     info.start();
     const failovers = new Failovers(registry, store.nodes, events, info, summaries, relays);
     const staleMaster = new StaleMasterCheck(registry, store.nodes, summaries, links, lifecycle, events);

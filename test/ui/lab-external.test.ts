@@ -87,6 +87,19 @@ describe('an external Redis server in the lab UI', () => {
     await waitUntil('promoted', () => /^role:master\r?$/m.test(redisCli(replicaPort, ['INFO', 'replication'])));
   });
 
+  it('a warning shows next to a node while its cause lasts (a writable replica)', async () => {
+    const replicaButton = page.getByRole('button', { name: /^Stop node / }).nth(2);
+    const replicaLabel = ((await replicaButton.getAttribute('aria-label')) ?? '').replace(/^Stop node /, '');
+    const replicaPort = Number(/\(port (\d+)\)$/.exec(replicaLabel)![1]);
+    const name = replicaLabel.replace(/ \(port \d+\)$/, '');
+    const list = page.getByRole('list', { name: `Warnings about ${name}` });
+    redisCli(replicaPort, ['CONFIG', 'SET', 'replica-read-only', 'no']);
+    await list.waitFor();
+    assert.match(await list.innerText(), /Writable replica \(replica-read-only no\)/);
+    redisCli(replicaPort, ['CONFIG', 'SET', 'replica-read-only', 'yes']);
+    await list.waitFor({ state: 'detached' });
+  });
+
   it('Detach forgets it and leaves the server running', async () => {
     const label = `127.0.0.1:${redis!.port} (port ${redis!.port})`;
     await page.getByRole('button', { name: `Detach node ${label}` }).click();

@@ -1,8 +1,9 @@
 // The NodeSummary the renderer sees for each node, and the `nodes` push that carries the whole list.
 // The replication fields are read from the running nodes' INFO (replication/), not from what the lab
 // stored, so the screen shows what the nodes really do.
-import type { NodeSummary } from '../../api/index.js';
+import type { NodeSummary, NodeWarning } from '../../api/index.js';
 import type { LabPushes } from '../events/lab-pushes.js';
+import { replicationWarnings, type WarningSources } from '../replication/replication-warnings.js';
 import { findReplicationCycles } from '../replication/replication-cycles.js';
 import { masterPointer, type RelayLookup, type TopologyNode } from '../replication/topology.js';
 import type { LabNode } from './lab-node.js';
@@ -16,9 +17,17 @@ export class NodeSummaries {
     private readonly relays: RelayLookup,
   ) {}
 
+  /** Where warnings come from (set by LabHost once the config watch and the history exist). */
+  private warningSources: WarningSources | null = null;
+
+  setWarningSources(sources: WarningSources): void {
+    this.warningSources = sources;
+  }
+
   all(): NodeSummary[] {
     const cycles = this.replicationCycles();
-    return this.registry.all().map((node) => this.of(node, cycles));
+    const warnings = this.warnings();
+    return this.registry.all().map((node) => this.of(node, cycles, warnings));
   }
 
   /** Pushes the whole list: after every INFO poll and every change the list shows. */
@@ -26,7 +35,7 @@ export class NodeSummaries {
     this.pushes.emit({ type: 'nodes', nodes: this.all() });
   }
 
-  of(node: LabNode, cycles = this.replicationCycles()): NodeSummary {
+  of(node: LabNode, cycles = this.replicationCycles(), warnings = this.warnings()): NodeSummary {
     const external = node.stored.external;
     return {
       id: node.stored.id,
@@ -44,7 +53,12 @@ export class NodeSummaries {
       replicationCycle: cycles.get(node.stored.id) ?? null,
       lastError: node.lastError,
       external: external ? { host: external.host, user: external.user, hasPassword: external.password !== null } : null,
+      warnings: warnings.get(node.stored.id) ?? [],
     };
+  }
+
+  private warnings(): Map<string, NodeWarning[]> {
+    return this.warningSources ? replicationWarnings(this.registry.all(), this.warningSources) : new Map();
   }
 
   /** Read from the INFO of every running node: only a running node replicates from anything. */
