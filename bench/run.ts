@@ -3,7 +3,7 @@
 // Figures go to docs/benchmarks.md by hand, with the command line that produced them.
 //
 //   npm run bench                 # everything
-//   npm run bench -- throughput   # one section: throughput | memory | persistence | replication | export
+//   npm run bench -- throughput   # one section: throughput | memory | persistence | replication | export | ui
 //   npm run bench -- replication:lag   # one part of replication: fullsync | lag | throughput | bigvalue
 //   npm run bench -- --quick      # fewer requests, for a smoke run
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { startServer, tempDir, type RunningServer } from '../test/support/server
 import { RespClient } from '../test/support/resp-client.js';
 import { exportBench } from './export.js';
 import { replicationBench } from './replication.js';
+import { uiBench } from './ui.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -238,3 +239,4 @@ if (want('replication') || replicationParts.length !== 0) {
   await replicationBench({ quick, stringKeysPayload, loadWithPipe, redisBenchmark }, replicationParts);
 }
 if (want('export')) await exportBench({ quick });
+if (want('ui')) await uiBench({ quick });
