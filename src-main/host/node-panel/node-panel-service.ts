@@ -21,11 +21,13 @@ export class NodePanelService {
       text = await running.info('everything');
       sampledAt = Date.now();
     }
+    // An external node's directory, config and log are on its own machine, not in the lab's.
+    const own = !node.stored.external;
     return {
       id,
-      dir: node.files.dir,
-      configFile: node.files.configFile,
-      logFile: node.files.logFile,
+      dir: own ? node.files.dir : '',
+      configFile: own ? node.files.configFile : '',
+      logFile: own ? node.files.logFile : '',
       sampledAt,
       sections: text === null ? [] : infoSections(text),
       // An external node's files are on its own machine, out of the lab's reach.
