@@ -128,11 +128,39 @@ describe('an external Debian redis-server attached to the lab', () => {
     await lab.linkNode(external.id, null);
   });
 
-  test('removing it only detaches it: the server keeps running with its data', async () => {
+  test('when the server goes away the lab says it is unreachable, refuses actions with the reason, and picks it up again', async () => {
+    const port = redis.port;
+    await redis.stop();
+    await waitUntil('shown unreachable', async () =>
+      /^unreachable at 127\.0\.0\.1:\d+: /.test((await summary(external.id)).lastError ?? ''),
+    );
+    assert.equal((await summary(external.id)).info, null);
+    await assert.rejects(
+      lab.linkNode(external.id, null),
+      new RegExp(`debian answered REPLICAOF NO ONE with: could not reach 127\\.0\\.0\\.1:${port}`),
+    );
+    assert.ok(
+      (await lab.listNodes()).some((n) => n.id === external.id),
+      'still attached',
+    );
+    redis = await startServer(
+      'redis',
+      ['--requirepass', 'other-default-pw', '--user', 'labuser', 'on', `>${PASSWORD}`, '~*', '&*', '+@all'],
+      {
+        port,
+      },
+    );
+    await waitUntil(
+      'reachable again',
+      async () => (await summary(external.id)).lastError === null && (await summary(external.id)).info !== null,
+    );
+  });
+
+  test('removing it only detaches it: the server keeps running', async () => {
     await assert.rejects(lab.removeNode(external.id, { deleteDir: true }), /only detaches it/);
     await lab.removeNode(external.id, { deleteDir: false });
     assert.ok(!(await lab.listNodes()).some((n) => n.id === external.id));
-    assert.equal(redisCli(redis.port, [...auth, 'GET', 'from:external']), 'v1');
+    assert.equal(redisCli(redis.port, [...auth, 'PING']), 'PONG');
     const events = await lab.listEvents(50);
     assert.ok(events.some((e) => e.kind === 'detached' && e.nodeId === external.id));
     assert.ok(events.some((e) => e.kind === 'attached' && e.nodeId === external.id && !e.message.includes(PASSWORD)));
