@@ -87,6 +87,10 @@ describe('an external Debian redis-server attached to the lab', () => {
     await assert.rejects(lab.crashNode(external.id), /never crashes it/);
     await assert.rejects(lab.restartNode(external.id), /never restarts it/);
     await assert.rejects(lab.startNode(external.id), /never starts it/);
+    await assert.rejects(
+      lab.startLoad(external.id, { rate: 10, keys: 10, valueSize: 10, mix: ['set'], ttlSeconds: 0 }),
+      /external node: the write load generator runs on the lab's own nodes/,
+    );
     assert.equal(replicationField(redis.port, 'role', auth), 'master');
   });
 
