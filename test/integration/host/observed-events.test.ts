@@ -87,4 +87,19 @@ describe('events observed on the nodes', () => {
     await waitUntil('link up event', async () => (await eventsOf(replica.id, 'link')).some((m) => / up /.test(m)));
     assert.match((await eventsOf(replica.id, 'link'))[0]!, /^link to its master \(127\.0\.0\.1:\d+\) down \(master_link_status\)$/);
   });
+
+  test('FAILOVER typed into redis-cli: both role changes, not by the lab', async () => {
+    await waitUntil('link up', async () => (await lab.listNodes()).find((n) => n.id === replica.id)?.master?.linkStatus === 'up');
+    await mark();
+    assert.equal(redisCli(master.port, ['FAILOVER']), 'OK');
+    await waitUntil(
+      'both role events',
+      async () => (await eventsOf(master.id, 'role')).length > 0 && (await eventsOf(replica.id, 'role')).length > 0,
+    );
+    assert.match(
+      (await eventsOf(master.id, 'role'))[0]!,
+      /^role changed from master to replica of 127\.0\.0\.1:\d+ \(node-2\), not by the lab/,
+    );
+    assert.match((await eventsOf(replica.id, 'role'))[0]!, /^role changed from replica of 127\.0\.0\.1:\d+ to master, not by the lab/);
+  });
 });
