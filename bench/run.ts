@@ -3,7 +3,7 @@
 // Figures go to docs/benchmarks.md by hand, with the command line that produced them.
 //
 //   npm run bench                 # everything
-//   npm run bench -- throughput   # one section: throughput | scripting | memory | persistence | replication | sentinel | export
+//   npm run bench -- throughput   # one section: throughput | scripting | memory | persistence | replication | sentinel | export | ui
 //   npm run bench -- replication:lag   # one part of replication: fullsync | lag | throughput | bigvalue
 //   npm run bench -- --quick      # fewer requests, for a smoke run
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import { RespClient } from '../test/support/resp-client.js';
 import { exportBench } from './export.js';
 import { replicationBench } from './replication.js';
 import { sentinelBench } from './sentinel.js';
+import { uiBench } from './ui.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -293,3 +294,4 @@ if (want('replication') || replicationParts.length !== 0) {
 }
 if (want('sentinel')) await sentinelBench(quick);
 if (want('export')) await exportBench({ quick });
+if (want('ui')) await uiBench({ quick });

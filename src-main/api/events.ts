@@ -16,6 +16,20 @@ export type LabEventKind =
   | 'link-fault'
   /** The write load generator started or stopped on a master. */
   | 'load'
+  /** An external node was attached (by address) or detached; the lab never started or stopped it. */
+  | 'attached'
+  | 'detached'
+  /**
+   * A node's role changed as its own INFO shows it (master, replica of host:port), saying whether the
+   * lab did it (linkNode, failover) or someone else (redis-cli REPLICAOF, a FAILOVER sent by hand).
+   */
+  | 'role'
+  /** A replica's link to its master went down or came up, as its INFO master_link_status shows. */
+  | 'link'
+  /** A full or partial resynchronization ended, with its bytes and duration, read from the node logs. */
+  | 'sync'
+  /** A watched setting changed as the node's CONFIG GET shows it, by the lab or by someone else. */
+  | 'config'
   | 'error';
 
 export interface LabEvent {

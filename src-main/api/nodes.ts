@@ -43,6 +43,19 @@ export interface NodeSummary {
   replicationCycle: string[] | null;
   /** Why the node is crashed or failed to start, in the node's own words. */
   lastError: string | null;
+  /**
+   * Set for an external node (attachNode): a Redis server the lab reaches at this address and never
+   * starts, stops or crashes. Its password is never sent, only whether it has one.
+   */
+  external: { host: string; user: string | null; hasPassword: boolean } | null;
+  /** What the replication articles warn about, read from this node's INFO and settings now; empty when all is well. */
+  warnings: NodeWarning[];
+}
+
+export interface NodeWarning {
+  kind: 'writable-replica' | 'small-backlog' | 'min-replicas' | 'shared-dir';
+  /** Says what is wrong, from the node's own numbers, and what it leads to. */
+  message: string;
 }
 
 export interface AddNodeOptions {
@@ -54,6 +67,17 @@ export interface AddNodeOptions {
    * has started; if the node refuses one, the new node is removed with its directory again.
    */
   settings?: NodeSettingValues;
+}
+
+export interface AttachNodeOptions {
+  /** Where the server listens: a host name or IP address, and a port. Only this address is contacted. */
+  host: string;
+  port: number;
+  /** AUTH user password on each connection (Redis 6+ ACL user); the default user when only a password is given. */
+  user?: string;
+  password?: string;
+  /** By default host:port. */
+  name?: string;
 }
 
 export interface RemoveNodeOptions {
@@ -73,6 +97,12 @@ export interface NodesApi {
    * `deleteDir: true`; kept, it stays on disk under the lab's nodes/ folder (ids are never reused).
    */
   removeNode(id: string, options: RemoveNodeOptions): Promise<void>;
+  /**
+   * Attaches a Redis server by address as an external node: shown and controlled like a lab node
+   * (INFO, console, link, promote, failover), never started, stopped or crashed by the lab; removeNode
+   * only detaches it (deleteDir must be false). Rejects, storing nothing, if the address does not answer INFO.
+   */
+  attachNode(options: AttachNodeOptions): Promise<NodeSummary>;
   /** Terminates the node's thread at once, as a power cut would: no final save, connections just drop. */
   crashNode(id: string): Promise<NodeSummary>;
 }
@@ -110,6 +140,7 @@ export const NODES_PARAM_CHECKS = {
     return [nodeId(params[0]), { deleteDir: options.deleteDir }];
   },
   crashNode: (params) => [nodeId(params[0])],
+  attachNode: (params) => [attachNodeOptions(params[0])],
 } satisfies ParamChecks<NodesApi>;
 
 function addNodeOptions(value: unknown): AddNodeOptions | undefined {
@@ -129,5 +160,32 @@ function addNodeOptions(value: unknown): AddNodeOptions | undefined {
     options.port = value.port as number;
   }
   if (value.settings !== undefined) options.settings = settingValues(value.settings);
+  return options;
+}
+
+function attachNodeOptions(value: unknown): AttachNodeOptions {
+  if (!isRecord(value)) throw new Error('attachNode needs { host, port }');
+  const { host, port, user, password, name } = value;
+  if (typeof host !== 'string' || !/^[A-Za-z0-9.:_-]{1,253}$/.test(host.trim())) {
+    throw new Error('a host must be a host name or IP address');
+  }
+  if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535) {
+    throw new Error('a port must be an integer from 1 to 65535');
+  }
+  const options: AttachNodeOptions = { host: host.trim(), port: port as number };
+  if (user !== undefined && user !== '') {
+    if (typeof user !== 'string' || user.length > 128 || /\s/.test(user))
+      throw new Error('a user name must be up to 128 characters, no spaces');
+    options.user = user;
+  }
+  if (password !== undefined && password !== '') {
+    if (typeof password !== 'string' || password.length > 512) throw new Error('a password must be a string of up to 512 characters');
+    options.password = password;
+  }
+  if (options.user !== undefined && options.password === undefined) throw new Error('a user needs a password');
+  if (name !== undefined && name !== '') {
+    if (typeof name !== 'string' || name.trim().length === 0 || name.length > 64) throw new Error('a node name must be 1 to 64 characters');
+    options.name = name.trim();
+  }
   return options;
 }

@@ -1,7 +1,9 @@
 // The lab host: the LabApi that the renderer calls over either transport, as a thin facade over
 // services with one job each:
 //   nodes/        the node registry, their lifecycle (start, stop, crash, remove), files and logs,
-//                 run through a NodeBackend (today: one worker thread per node, nodes/worker-thread/)
+//                 run through a NodeBackend (today: one worker thread per node, nodes/worker-thread/);
+//                 external nodes (nodes/external/): Redis servers attached by address, never started
+//                 or stopped by the lab
 //   replication/  links made in the lab, FAILOVER and its progress, the stale-master warning, and
 //                 the topology and REPLICAOF loops read from INFO
 //   metrics/      INFO polling (every 500 ms) and parsing
@@ -16,11 +18,13 @@
 //   node-panel/   a node's INFO everything and the files in its directory, on request
 //   backlog/      a master's backlog range, its replicas' offsets in it and whether each could resume
 //   settings/     per-node settings: CONFIG SET + CONFIG REWRITE, all or nothing, copied into lab.db
+//   observed/     events from what the nodes do (role, link, failover states, config, syncs), by the lab or not
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type {
   AddNodeOptions,
+  AttachNodeOptions,
   BacklogView,
   ClientListEntry,
   ConsoleReplyLines,
@@ -56,6 +60,7 @@ import { LoadGenerators } from './load/load-generators.js';
 import { InfoPoller } from './metrics/info-poller.js';
 import { NodePanelService } from './node-panel/node-panel-service.js';
 import { DEFAULT_LOG_ROTATION, type LogRotationOptions } from './nodes/log-rotation.js';
+import { ExternalNodes } from './nodes/external/external-nodes.js';
 import { NodeLifecycle } from './nodes/node-lifecycle.js';
 import { NodeRegistry } from './nodes/node-registry.js';
 import { NodeSummaries } from './nodes/node-summary.js';
@@ -64,6 +69,10 @@ import { Failovers } from './replication/failover.js';
 import { ReplicationLinks } from './replication/replication-links.js';
 import { StaleMasterCheck } from './replication/stale-master.js';
 import { NodeSettings } from './settings/node-settings.js';
+import { ConfigWatch } from './observed/config-watch.js';
+import { LabIntents } from './observed/lab-intents.js';
+import { RoleWatch } from './observed/role-watch.js';
+import { SyncEvents } from './observed/sync-events.js';
 import { LabStore } from './store/lab-store.js';
 
 export interface LabHostOptions {
@@ -104,6 +113,10 @@ export class LabHost implements LabApi {
     private readonly faults: LinkFaults,
     private readonly loads: LoadGenerators,
     private readonly settings: NodeSettings,
+    private readonly externals: ExternalNodes,
+    /** What the lab itself asked of each node lately, to tell its changes from anyone else's. */
+    private readonly intents: LabIntents,
+    private readonly configWatch: ConfigWatch,
   ) {}
 
   /** Where exported archives are written (browser mode serves its downloads from here). */
@@ -123,7 +136,9 @@ export class LabHost implements LabApi {
     const pushes = new LabPushes();
     const events = new EventRecorder(store.events, pushes);
     const relays = new LinkRelays(registry);
-    const settings = new NodeSettings(registry, store.nodes);
+    // What the lab itself asks of each node, to tell its changes from anyone else's (observed/).
+    const intents = new LabIntents();
+    const settings = new NodeSettings(registry, store.nodes, intents);
     const summaries = new NodeSummaries(registry, pushes, relays);
     const info = new InfoPoller(registry, () => summaries.push());
     const links = new ReplicationLinks(registry, store.nodes, events, info, summaries, relays, settings);
@@ -148,7 +163,11 @@ export class LabHost implements LabApi {
       logRotation: { ...DEFAULT_LOG_ROTATION, ...options.logRotation },
       settings,
     });
-    for (const stored of store.nodes.list()) lifecycle.track(stored);
+    const externals = new ExternalNodes(registry, store.nodes, events, info, summaries, (stored) => lifecycle.track(stored));
+    for (const stored of store.nodes.list()) {
+      const node = lifecycle.track(stored);
+      if (stored.external) externals.connect(node);
+    }
     const recorder = new HistoryRecorder(store.history, registry, info, (push) => pushes.emit(push));
     pushes.subscribe((push) => {
       if (push.type === 'log') {
@@ -157,6 +176,21 @@ export class LabHost implements LabApi {
       }
     });
     recorder.start();
+    const roleWatch = new RoleWatch(events, intents, (node) => {
+      const masterId = summaries.of(node).master?.nodeId;
+      return masterId ? (registry.find(masterId)?.stored.name ?? null) : null;
+    });
+    info.onSample((node, text) => roleWatch.sample(node, text));
+    const syncEvents = new SyncEvents(registry, events);
+    pushes.subscribe((push) => {
+      if (push.type === 'history') syncEvents.history(push);
+    });
+    const configWatch = new ConfigWatch(registry, events, intents);
+    configWatch.start();
+    summaries.setWarningSources({
+      settings: (node) => configWatch.settings(node),
+      writeRate: (id, windowMs) => recorder.writeRate(id, windowMs),
+    });
     info.start();
     const failovers = new Failovers(registry, store.nodes, events, info, summaries, relays);
     const staleMaster = new StaleMasterCheck(registry, store.nodes, summaries, links, lifecycle, events);
@@ -187,6 +221,9 @@ export class LabHost implements LabApi {
       faults,
       loads,
       settings,
+      externals,
+      intents,
+      configWatch,
     );
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
@@ -206,6 +243,10 @@ export class LabHost implements LabApi {
 
   addNode(options: AddNodeOptions = {}): Promise<NodeSummary> {
     return this.lifecycle.add(options);
+  }
+
+  attachNode(options: AttachNodeOptions): Promise<NodeSummary> {
+    return this.externals.attach(options);
   }
 
   startNode(id: string): Promise<NodeSummary> {
@@ -234,14 +275,18 @@ export class LabHost implements LabApi {
   }
 
   linkNode(id: string, masterId: string | null): Promise<NodeSummary> {
+    this.intents.expect(id, 'role', masterId === null ? 'master' : 'replica');
     return this.links.link(id, masterId);
   }
 
   failover(masterId: string, replicaId: string): Promise<NodeSummary> {
+    this.intents.expect(masterId, 'role', 'replica');
+    this.intents.expect(replicaId, 'role', 'master');
     return this.failovers.failover(masterId, replicaId);
   }
 
   abortFailover(masterId: string): Promise<NodeSummary> {
+    this.intents.expect(masterId, 'role', 'master');
     return this.failovers.abort(masterId);
   }
 
@@ -250,6 +295,7 @@ export class LabHost implements LabApi {
   }
 
   promoteInstead(id: string, replicaId: string, action: StartAction): Promise<NodeSummary> {
+    this.intents.expect(replicaId, 'role', 'master');
     return this.staleMaster.promoteInstead(id, replicaId, action);
   }
 
@@ -333,6 +379,7 @@ export class LabHost implements LabApi {
     if (this.registry.isClosing) return;
     this.registry.markClosing();
     this.info.stop();
+    this.configWatch.stop();
     this.consoles.closeAll();
     await this.loads.stopAll();
     await this.lifecycle.stopAll('stopped because the lab is closing', ({ total, stopped, stopping }) =>

@@ -3,7 +3,7 @@
 // out as `console` pushes.
 import type { ConsoleReplyLines } from '../../api/index.js';
 import type { LabPushes } from '../events/lab-pushes.js';
-import { labPassword } from '../nodes/node-command.js';
+import { authArgs, nodeAddress } from '../nodes/node-address.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 import { ConsoleSession } from './console-session.js';
 
@@ -50,7 +50,7 @@ export class ConsoleService {
       session = new ConsoleSession(
         () => node.running?.port ?? node.stored.port,
         (lines, ended) => this.pushes.emit({ type: 'console', nodeId: id, lines, ended }),
-        () => labPassword(node),
+        () => ({ host: nodeAddress(node).host, auth: authArgs(nodeAddress(node)) }),
       );
       this.sessions.set(id, session);
     }

@@ -47,8 +47,12 @@ export class ConsoleSession {
     private readonly port: () => number,
     /** Lines printed while streaming, and the end of a stream. */
     private readonly onStream: (lines: string[], ended: boolean) => void,
-    /** The requirepass the lab set on the node, if any (nodes/node-command.ts's labPassword). */
-    private readonly labPassword: () => string | undefined = () => undefined,
+    /**
+     * Where the node is and the AUTH the lab's connections send (nodes/node-address.ts): an
+     * external node's host and credentials, or the requirepass set from the lab's settings. Read at
+     * each connection, so a password changed since is the one used.
+     */
+    private readonly target: () => { host: string; auth: string[] | null } = () => ({ host: '127.0.0.1', auth: null }),
   ) {}
 
   get busy(): State {
@@ -116,7 +120,7 @@ export class ConsoleSession {
   /** redis-cli's prompt: `127.0.0.1:6379>`, with `[n]` for a database other than 0, or `not connected>`. */
   prompt(): string {
     if (this.notConnected) return 'not connected>';
-    return `127.0.0.1:${this.port()}${this.db === 0 ? '' : `[${this.db}]`}>`;
+    return `${this.target().host}:${this.port()}${this.db === 0 ? '' : `[${this.db}]`}>`;
   }
 
   /** Sends one command and waits for its reply; an Error carries what redis-cli prints when the connection fails. */
@@ -131,7 +135,7 @@ export class ConsoleSession {
   private async ensureConnected(): Promise<string | null> {
     if (this.socket) return null;
     const port = this.port();
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ host: this.target().host, port });
     const connected = await new Promise<Error | null>((resolve) => {
       socket.once('connect', () => resolve(null));
       socket.once('error', resolve);
@@ -139,15 +143,14 @@ export class ConsoleSession {
     this.notConnected = connected !== null;
     if (connected) {
       socket.destroy();
-      return `Could not connect to Redis at 127.0.0.1:${port}: ${systemMessage(connected)}`;
+      return `Could not connect to Redis at ${this.target().host}:${port}: ${systemMessage(connected)}`;
     }
     this.attach(socket);
     // cliConnect: AUTH, then SELECT; their replies are not printed (a failed AUTH shows on the next command).
-    const password = this.labPassword();
-    const auth = this.authArgs ?? (password !== undefined ? [Buffer.from('AUTH'), Buffer.from(password)] : null);
+    const auth = this.authArgs ?? this.target().auth?.map((arg) => Buffer.from(arg)) ?? null;
     if (auth) await this.send(auth);
     if (this.db !== 0 && this.socket) await this.send([Buffer.from('SELECT'), Buffer.from(String(this.db))]);
-    return this.socket ? null : `Could not connect to Redis at 127.0.0.1:${port}: Connection reset by peer`;
+    return this.socket ? null : `Could not connect to Redis at ${this.target().host}:${port}: Connection reset by peer`;
   }
 
   private attach(socket: Socket): void {

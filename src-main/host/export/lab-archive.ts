@@ -67,6 +67,9 @@ interface StoredNodeRow {
   created_at: number;
   should_run: number;
   replica_of: number | null;
+  /** Since schema 7; absent in an older lab.db. The password column is never exported. */
+  external_host?: string | null;
+  external_user?: string | null;
 }
 
 export async function writeLabArchive(options: ExportOptions): Promise<ExportResult> {
@@ -160,6 +163,7 @@ export async function writeLabArchive(options: ExportOptions): Promise<ExportRes
         directives: JSON.parse(node.directives) as unknown,
         createdAt: new Date(node.created_at).toISOString(),
         shouldRun: node.should_run === 1,
+        external: node.external_host ? { host: node.external_host, user: node.external_user ?? null } : null,
         files: nodeFiles.find((f) => f.id === node.id)!.files,
       })),
       topology: links,

@@ -33,7 +33,7 @@ class RelayedConnection {
   /** Connects to the master and starts both pipes in `mode` (a stalled relay waits for restore first). */
   open(mode: PipeMode): void {
     if (this.gone || this.upstream) return;
-    const upstream = connect({ host: '127.0.0.1', port: this.relay.upstreamPort, allowHalfOpen: true });
+    const upstream = connect({ host: this.relay.upstreamHost, port: this.relay.upstreamPort, allowHalfOpen: true });
     this.upstream = upstream;
     upstream.setNoDelay(true);
     upstream.on('error', () => this.destroy());
@@ -92,12 +92,14 @@ export class LinkRelay {
     readonly port: number,
     /** The master's port, where each connection is relayed to. */
     readonly upstreamPort: number,
+    /** 127.0.0.1 for a lab node; an external node's own address (nodes/external/). */
+    readonly upstreamHost: string,
   ) {
     server.on('connection', (socket) => this.accept(socket));
   }
 
-  /** Listens on a free port of 127.0.0.1, relaying to the master at 127.0.0.1:`upstreamPort`. */
-  static async open(upstreamPort: number): Promise<LinkRelay> {
+  /** Listens on a free port of 127.0.0.1, relaying to the master at `upstreamHost`:`upstreamPort`. */
+  static async open(upstreamPort: number, upstreamHost = '127.0.0.1'): Promise<LinkRelay> {
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -108,7 +110,7 @@ export class LinkRelay {
     });
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('the relay has no TCP address');
-    return new LinkRelay(server, address.port, upstreamPort);
+    return new LinkRelay(server, address.port, upstreamPort, upstreamHost);
   }
 
   get currentFault(): LinkFault {

@@ -7,6 +7,7 @@
 // relay on a new port with no fault, and the replica is started with `--replicaof` naming it (its
 // PSYNC names the replication ID and offset, not an address, so it still resumes partially).
 import type { LinkRelayInfo } from '../../api/index.js';
+import { nodeAddress } from '../nodes/node-address.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 import { LinkRelay } from './link-relay.js';
 
@@ -28,7 +29,8 @@ export class LinkRelays {
   async relayFor(replicaId: string, masterId: string): Promise<LinkRelay> {
     const route = this.routes.get(replicaId);
     if (route && route.masterId === masterId) return route.relay;
-    return LinkRelay.open(this.registry.get(masterId).stored.port);
+    const master = nodeAddress(this.registry.get(masterId));
+    return LinkRelay.open(master.port, master.host);
   }
 
   /** The replica now uses `relay` for its link to `masterId`; a relay it used before is closed. */

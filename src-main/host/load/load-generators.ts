@@ -32,6 +32,10 @@ export class LoadGenerators {
   async start(masterId: string, options: LoadOptions): Promise<LoadStatus> {
     const node = this.registry.get(masterId);
     if (!node.running) throw new Error(`${node.stored.name} is not running; start it first`);
+    // The worker writes to 127.0.0.1 without AUTH; an external server is reached only at its own
+    // address, with its credentials, so the generator is kept to the lab's own nodes.
+    if (node.stored.external)
+      throw new Error(`${node.stored.name} is an external node: the write load generator runs on the lab's own nodes`);
     if (node.info?.role === 'slave') throw new Error(`${node.stored.name} is a replica and refuses writes: start the load on its master`);
     await this.stopWorker(masterId);
     const data: LoadWorkerData = { port: node.running.port, options };

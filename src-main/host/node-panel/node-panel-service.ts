@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { ClientListEntry, NodeFileEntry, NodePanelData } from '../../api/index.js';
 import { infoSections } from '../metrics/info-parser.js';
 import { queryNodeText } from '../nodes/node-command.js';
+import { nodeAddress } from '../nodes/node-address.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 
 export class NodePanelService {
@@ -20,21 +21,24 @@ export class NodePanelService {
       text = await running.info('everything');
       sampledAt = Date.now();
     }
+    // An external node's directory, config and log are on its own machine, not in the lab's.
+    const own = !node.stored.external;
     return {
       id,
-      dir: node.files.dir,
-      configFile: node.files.configFile,
-      logFile: node.files.logFile,
+      dir: own ? node.files.dir : '',
+      configFile: own ? node.files.configFile : '',
+      logFile: own ? node.files.logFile : '',
       sampledAt,
       sections: text === null ? [] : infoSections(text),
-      files: listFiles(node.files.dir),
+      // An external node's files are on its own machine, out of the lab's reach.
+      files: node.stored.external ? [] : listFiles(node.files.dir),
     };
   }
 
   async clients(id: string): Promise<ClientListEntry[]> {
     const node = this.registry.get(id);
     if (!node.running) throw new Error(`${node.stored.name} is not running`);
-    const text = await queryNodeText(node.running.port, ['CLIENT', 'LIST']);
+    const text = await queryNodeText(nodeAddress(node), ['CLIENT', 'LIST']);
     return parseClientList(text);
   }
 }

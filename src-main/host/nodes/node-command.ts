@@ -1,12 +1,14 @@
-// Sends one command to a node the way redis-cli does: a fresh TCP connection to 127.0.0.1:<port>,
+// Sends one command to a node the way redis-cli does: a fresh TCP connection to 127.0.0.1:<port>
+// (or to an external node's address, with AUTH first when it has a password: node-address.ts),
 // one RESP request, one reply. The lab changes a node's replication this way, not through a private
 // door into the engine, so the node treats it as any client's REPLICAOF: its log names the client
 // ("REPLICAOF ... enabled (user request from 'id=... addr=127.0.0.1:...')"), CLIENT LIST shows it,
 // and ACLs or requirepass apply to it as to everyone. It runs on the host's event loop, not in the
 // node's worker, because a socket never blocks that loop and the worker stays a plain node.
 // A node with a requirepass set from the lab (host/settings/) is sent `AUTH <password>` first, as
-// `redis-cli -a` would, so the lab's own controls keep working on it (labPassword below).
+// `redis-cli -a` would, so the lab's own controls keep working on it (see node-address.ts).
 import { connect } from 'node:net';
+import { authArgs, type NodeAddress } from './node-address.js';
 
 /** A node answers REPLICAOF at once; anything slower means it is blocked (DEBUG SLEEP, a huge command). */
 const COMMAND_TIMEOUT_MS = 5_000;
@@ -16,8 +18,8 @@ const COMMAND_TIMEOUT_MS = 5_000;
  * reply (`-NOAUTH Authentication required.`). Only the replies of the commands the lab sends are
  * understood: simple strings and errors.
  */
-export function sendNodeCommand(port: number, args: readonly string[], password?: string): Promise<string> {
-  return requestReply(port, args, password, (data) => {
+export function sendNodeCommand(port: number | NodeAddress, args: readonly string[]): Promise<string> {
+  return requestReply(port, args, (data) => {
     const end = data.indexOf('\r\n');
     if (end === -1) return null;
     const line = data.toString('utf8', 0, end);
@@ -31,16 +33,16 @@ export function sendNodeCommand(port: number, args: readonly string[], password?
  * Like sendNodeCommand, for commands whose reply is an array of bulk strings (CONFIG GET): resolves
  * with the strings; rejects with the node's own text for an error reply.
  */
-export function queryNode(port: number, args: readonly string[], password?: string): Promise<string[]> {
-  return requestReply(port, args, password, parseBulkArray);
+export function queryNode(port: number | NodeAddress, args: readonly string[]): Promise<string[]> {
+  return requestReply(port, args, parseBulkArray);
 }
 
 /**
  * Like sendNodeCommand, for commands whose reply is one bulk string (CLIENT LIST): resolves with its
  * text; rejects with the node's own text for an error reply.
  */
-export function queryNodeText(port: number, args: readonly string[]): Promise<string> {
-  return requestReply(port, args, undefined, (data) => {
+export function queryNodeText(port: number | NodeAddress, args: readonly string[]): Promise<string> {
+  return requestReply(port, args, (data) => {
     const end = data.indexOf('\r\n');
     if (end === -1) return null;
     const head = data.toString('utf8', 0, end);
@@ -52,25 +54,20 @@ export function queryNodeText(port: number, args: readonly string[]): Promise<st
   });
 }
 
-/** The password the lab's own connections to `node` send: the requirepass set from the lab, if any. */
-export function labPassword(node: { stored: { settings: { requirepass?: string } } }): string | undefined {
-  return node.stored.settings.requirepass || undefined;
-}
-
 /**
  * One request on a fresh connection, one reply: `parse` is called with everything received so far
  * and returns the reply, an Error for an error reply, or null while the reply is incomplete. With a
  * password, AUTH is pipelined before the request and its reply (+OK, or the node's error) read first.
  */
-function requestReply<T>(
-  port: number,
-  args: readonly string[],
-  password: string | undefined,
-  parse: (data: Buffer) => T | Error | null,
-): Promise<T> {
+function requestReply<T>(target: number | NodeAddress, args: readonly string[], parse: (data: Buffer) => T | Error | null): Promise<T> {
+  const address = typeof target === 'number' ? { host: '127.0.0.1', port: target } : target;
+  const { port } = address;
+  const auth = authArgs(address);
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ host: address.host, port });
     let received = Buffer.alloc(0);
+    // With a password, AUTH goes first in the same write; its reply (+OK or an error) is read first.
+    let authPending = auth !== null;
     const finish = (error: Error | null, reply?: T): void => {
       clearTimeout(timer);
       socket.destroy();
@@ -78,18 +75,18 @@ function requestReply<T>(
       else resolve(reply!);
     };
     const timer = setTimeout(
-      () => finish(new Error(`${args.join(' ')}: no reply from port ${port} within ${COMMAND_TIMEOUT_MS / 1000} s`)),
+      () => finish(new Error(`${args.join(' ')}: no reply from ${address.host}:${port} within ${COMMAND_TIMEOUT_MS / 1000} s`)),
       COMMAND_TIMEOUT_MS,
     );
-    let authPending = password !== undefined;
-    socket.on('connect', () => socket.write((password !== undefined ? encodeRequest(['AUTH', password]) : '') + encodeRequest(args)));
+    socket.on('connect', () => socket.write((auth ? encodeRequest(auth) : '') + encodeRequest(args)));
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       if (authPending) {
         const end = received.indexOf('\r\n');
         if (end === -1) return;
         const line = received.toString('utf8', 0, end);
-        if (line.startsWith('-')) return finish(new Error(line.slice(1)));
+        if (!line.startsWith('+'))
+          return finish(new Error(line.startsWith('-') ? line.slice(1) : `AUTH: unexpected reply ${JSON.stringify(line)}`));
         authPending = false;
         received = received.subarray(end + 2);
         if (received.length === 0) return;
@@ -98,7 +95,9 @@ function requestReply<T>(
       if (parsed instanceof Error) finish(parsed);
       else if (parsed !== null) finish(null, parsed);
     });
-    socket.on('error', (error) => finish(new Error(`could not reach port ${port}: ${error.message}`)));
+    socket.on('error', (error) =>
+      finish(new Error(`could not reach ${typeof target === 'number' ? `port ${port}` : `${address.host}:${port}`}: ${error.message}`)),
+    );
     socket.on('close', () => finish(new Error(`port ${port} closed the connection without replying to ${args.join(' ')}`)));
   });
 }

@@ -110,6 +110,7 @@ export class NodeLifecycle {
 
   async start(id: string): Promise<NodeSummary> {
     const node = this.deps.registry.get(id);
+    refuseExternal(node, 'starts');
     return node.queue.run(() => this.startNow(node));
   }
 
@@ -120,6 +121,7 @@ export class NodeLifecycle {
    */
   async restart(id: string): Promise<NodeSummary> {
     const node = this.deps.registry.get(id);
+    refuseExternal(node, 'restarts');
     return node.queue.run(async () => {
       if (!node.running) throw new Error(`${node.stored.name} is not running; start it instead`);
       await this.stopRunning(node, 'stopped to restart');
@@ -164,6 +166,7 @@ export class NodeLifecycle {
 
   async stop(id: string): Promise<NodeSummary> {
     const node = this.deps.registry.get(id);
+    refuseExternal(node, 'stops');
     return node.queue.run(async () => {
       this.deps.store.setShouldRun(id, false);
       node.stored.shouldRun = false;
@@ -176,12 +179,22 @@ export class NodeLifecycle {
   async remove(id: string, options: RemoveNodeOptions): Promise<void> {
     const { registry, store, links, events, summaries } = this.deps;
     const node = registry.get(id);
+    if (node.stored.external && options.deleteDir) {
+      throw new Error(`${node.stored.name} is an external node: the lab only detaches it and never touches its files`);
+    }
     return node.queue.run(async () => {
       await this.stopRunning(node, 'stopped before being removed');
+      node.running = null;
       store.delete(id);
       registry.delete(id);
       links.forgetMaster(id);
-      if (options.deleteDir) {
+      if (node.stored.external) {
+        events.record(
+          node.stored,
+          'detached',
+          `detached; the server at ${node.stored.external.host}:${node.stored.port} keeps running as it is`,
+        );
+      } else if (options.deleteDir) {
         removeNodeDir(this.deps.dataDir, node.files.dir);
         events.record(node.stored, 'removed', `removed with its directory ${node.files.dir}`);
       } else {
@@ -194,6 +207,7 @@ export class NodeLifecycle {
   /** The `crashed` event is recorded by onEnd, as for a crash nobody asked for. */
   async crash(id: string): Promise<NodeSummary> {
     const node = this.deps.registry.get(id);
+    refuseExternal(node, 'crashes');
     return node.queue.run(async () => {
       if (!node.running) throw new Error(`${node.stored.name} is not running`);
       await node.running.crash();
@@ -209,7 +223,7 @@ export class NodeLifecycle {
    */
   async stopAll(reason: string, progress?: (step: StopProgress) => void): Promise<void> {
     const steps = shutdownOrder(
-      this.deps.registry.all().filter((node) => node.running),
+      this.deps.registry.all().filter((node) => node.running && !node.stored.external),
       this.deps.relays,
     );
     const total = steps.reduce((n, step) => n + step.length, 0);
@@ -242,7 +256,7 @@ export class NodeLifecycle {
 
   /** Graceful stop if the node runs; its `stopped` event is recorded by onEnd with `reason`. */
   private async stopRunning(node: LabNode, reason: string): Promise<void> {
-    if (!node.running) return;
+    if (!node.running || node.stored.external) return;
     node.stopReason = reason;
     this.setStatus(node, 'stopping');
     await node.running.stop();
@@ -287,4 +301,9 @@ export class NodeLifecycle {
     node.status = status;
     this.deps.summaries.push();
   }
+}
+
+/** Start, stop, restart and crash are the lab's own nodes' controls: an external node runs on its own. */
+function refuseExternal(node: LabNode, what: string): void {
+  if (node.stored.external) throw new Error(`${node.stored.name} is an external node: the lab never ${what} it`);
 }

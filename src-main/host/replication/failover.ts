@@ -10,7 +10,8 @@ import type { EventRecorder } from '../events/event-recorder.js';
 import type { LinkRelays } from '../links/link-relays.js';
 import type { InfoPoller } from '../metrics/info-poller.js';
 import type { LabNode } from '../nodes/lab-node.js';
-import { labPassword, sendNodeCommand } from '../nodes/node-command.js';
+import { nodeAddress } from '../nodes/node-address.js';
+import { sendNodeCommand } from '../nodes/node-command.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 import type { NodeSummaries } from '../nodes/node-summary.js';
 import type { NodeStore } from '../store/node-store.js';
@@ -48,7 +49,7 @@ export class Failovers {
     return master.queue.run(async () => {
       if (!master.running) throw new Error(`${master.stored.name} is not running`);
       if (!target.running) throw new Error(`${target.stored.name} is not running`);
-      const command = ['FAILOVER', 'TO', '127.0.0.1', String(target.stored.port)];
+      const command = ['FAILOVER', 'TO', nodeAddress(target).host, String(target.stored.port)];
       const reply = await this.send(master, command);
       this.events.record(master.stored, 'failover', `to ${target.stored.name}: ${command.join(' ')} -> ${reply}`);
       this.watch(master, target);
@@ -70,7 +71,7 @@ export class Failovers {
 
   private async send(node: LabNode, command: string[]): Promise<string> {
     try {
-      return await sendNodeCommand(node.running!.port, command, labPassword(node));
+      return await sendNodeCommand(nodeAddress(node), command);
     } catch (error) {
       throw new Error(`${node.stored.name} answered ${command.join(' ')} with: ${messageOf(error)}`);
     }

@@ -15,7 +15,8 @@ import type { LinkRelays } from '../links/link-relays.js';
 import type { InfoPoller } from '../metrics/info-poller.js';
 import { messageOf } from '../error-message.js';
 import type { LabNode } from '../nodes/lab-node.js';
-import { labPassword, sendNodeCommand } from '../nodes/node-command.js';
+import { nodeAddress } from '../nodes/node-address.js';
+import { sendNodeCommand } from '../nodes/node-command.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 import type { NodeSummaries } from '../nodes/node-summary.js';
 import type { NodeSettings } from '../settings/node-settings.js';
@@ -38,7 +39,9 @@ export class ReplicationLinks {
     const master = masterId === null ? null : this.registry.get(masterId);
     return node.queue.run(async () => {
       if (!node.running) throw new Error(`${node.stored.name} is not running; start it first`);
-      const masterPassword = master ? labPassword(master) : undefined;
+      // A lab master's requirepass becomes the replica's masterauth (an external master's
+      // credentials are set below with masteruser, by masterCredentialCommands).
+      const masterPassword = master && !master.stored.external ? (nodeAddress(master).password ?? undefined) : undefined;
       if (masterPassword !== undefined && node.stored.settings.masterauth !== masterPassword) {
         const refusal = await this.settings.applyNow(node, { masterauth: masterPassword });
         if (refusal) throw new Error(`${node.stored.name} refused masterauth: ${refusal.error}`);
@@ -47,7 +50,10 @@ export class ReplicationLinks {
       const command = relay ? ['REPLICAOF', '127.0.0.1', String(relay.port)] : ['REPLICAOF', 'NO', 'ONE'];
       let reply: string;
       try {
-        reply = await sendNodeCommand(node.running.port, command, labPassword(node));
+        for (const credentials of masterCredentialCommands(master, this.storedMaster(node))) {
+          await sendNodeCommand(nodeAddress(node), credentials);
+        }
+        reply = await sendNodeCommand(nodeAddress(node), command);
       } catch (error) {
         if (relay) this.relays.discard(relay);
         throw new Error(`${node.stored.name} answered ${command.join(' ')} with: ${messageOf(error)}`);
@@ -79,7 +85,10 @@ export class ReplicationLinks {
     if (!master) return null;
     const relay = await this.relays.relayFor(node.stored.id, master.stored.id);
     this.relays.adopt(node.stored.id, master.stored.id, relay);
-    return { master, relayPort: relay.port, argv: ['--replicaof', '127.0.0.1', String(relay.port)] };
+    const credentials = masterCredentialCommands(master, undefined)
+      .filter(([, , , value]) => value !== '')
+      .flatMap(([, , name, value]) => [`--${name!}`, value!]);
+    return { master, relayPort: relay.port, argv: ['--replicaof', '127.0.0.1', String(relay.port), ...credentials] };
   }
 
   /** The lab node this one is linked to, if that node still exists: the lab starts it as its replica. */
@@ -92,4 +101,27 @@ export class ReplicationLinks {
     for (const other of this.registry.all()) if (other.stored.replicaOf === removedId) other.stored.replicaOf = null;
     this.relays.prune();
   }
+}
+
+/**
+ * The CONFIG SETs a replica needs before it replicates from `master`: an external master with a
+ * password is reached with its user and password (masteruser, masterauth); a replica whose previous
+ * master was such a node has them cleared, or its AUTH would be refused by a master without one and
+ * the sync would stop at "Unable to AUTH to MASTER". Lab masters otherwise leave these settings alone.
+ */
+function masterCredentialCommands(master: LabNode | null, previous: LabNode | undefined): string[][] {
+  const credentials = master?.stored.external?.password ? master.stored.external : null;
+  if (credentials) {
+    return [
+      ['CONFIG', 'SET', 'masteruser', credentials.user ?? ''],
+      ['CONFIG', 'SET', 'masterauth', credentials.password!],
+    ];
+  }
+  if (previous?.stored.external?.password) {
+    return [
+      ['CONFIG', 'SET', 'masteruser', ''],
+      ['CONFIG', 'SET', 'masterauth', ''],
+    ];
+  }
+  return [];
 }

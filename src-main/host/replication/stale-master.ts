@@ -9,7 +9,8 @@
 import type { NodeSummary, StaleStartWarning, StartAction } from '../../api/index.js';
 import type { EventRecorder } from '../events/event-recorder.js';
 import type { LabNode } from '../nodes/lab-node.js';
-import { labPassword, queryNode } from '../nodes/node-command.js';
+import { queryNode } from '../nodes/node-command.js';
+import { nodeAddress } from '../nodes/node-address.js';
 import type { NodeLifecycle } from '../nodes/node-lifecycle.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 import type { NodeSummaries } from '../nodes/node-summary.js';
@@ -71,8 +72,8 @@ export class StaleMasterCheck {
   /** A running master restarts from its own final save, unless it has no save points and no AOF. */
   private async restartLoadsOldData(node: LabNode): Promise<boolean> {
     if (!node.running) return false;
-    const [, save] = await queryNode(node.running.port, ['CONFIG', 'GET', 'save'], labPassword(node));
-    const [, appendonly] = await queryNode(node.running.port, ['CONFIG', 'GET', 'appendonly'], labPassword(node));
+    const [, save] = await queryNode(nodeAddress(node), ['CONFIG', 'GET', 'save']);
+    const [, appendonly] = await queryNode(nodeAddress(node), ['CONFIG', 'GET', 'appendonly']);
     return save === '' && appendonly !== 'yes';
   }
 

@@ -8,6 +8,8 @@ import type { LinkRelayInfo, MasterPointer, NodeLiveInfo } from '../../api/index
 /** What this module needs to know about a node: its port, and its INFO if it is running. */
 export interface TopologyNode {
   id: string;
+  /** 127.0.0.1 for a lab node; an external node's address (host/nodes/external/). Default 127.0.0.1. */
+  host?: string;
   port: number;
   info: NodeLiveInfo | null;
 }
@@ -16,6 +18,10 @@ export interface TopologyNode {
 function isLoopback(host: string): boolean {
   const h = host.toLowerCase();
   return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+function sameHost(a: string, b: string): boolean {
+  return isLoopback(a) ? isLoopback(b) : a.toLowerCase() === b.toLowerCase();
 }
 
 /** The lab's link relays, looked up by the port they listen on. */
@@ -37,8 +43,6 @@ export function masterPointer(
   const relay = isLoopback(host) ? relays.infoByPort(port) : null;
   const labNode = relay
     ? nodes.find((node) => node.id === relay.masterId)
-    : isLoopback(host)
-      ? nodes.find((node) => node.port === port)
-      : undefined;
+    : nodes.find((node) => node.port === port && sameHost(node.host ?? '127.0.0.1', host));
   return { host, port, nodeId: labNode?.id ?? null, linkStatus: info.masterLinkStatus ?? 'down', relay };
 }

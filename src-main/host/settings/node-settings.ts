@@ -18,7 +18,7 @@
 //
 // lab.db keeps a copy (StoredNode.settings) of what the node last said, refreshed after every start
 // and change, so the settings travel with the node (export, the panel of a stopped node) and the
-// lab knows the requirepass its own connections must send (labPassword).
+// lab knows the requirepass its own connections must send (nodes/node-address.ts).
 import {
   NODE_SETTING_NAMES,
   type ApplySettingsResult,
@@ -29,15 +29,23 @@ import {
 } from '../../api/index.js';
 import { messageOf } from '../error-message.js';
 import type { LabNode } from '../nodes/lab-node.js';
-import { labPassword, queryNode, sendNodeCommand } from '../nodes/node-command.js';
+import { queryNode, sendNodeCommand } from '../nodes/node-command.js';
+import { nodeAddress, type NodeAddress } from '../nodes/node-address.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 import type { NodeStore } from '../store/node-store.js';
+import type { LabIntents } from '../observed/lab-intents.js';
 
 export class NodeSettings {
   constructor(
     private readonly registry: NodeRegistry,
     private readonly store: NodeStore,
+    /** Each CONFIG SET is announced here first, so the observed config change counts as the lab's. */
+    private readonly intents: LabIntents,
   ) {}
+
+  private expectConfigChange(node: LabNode): void {
+    this.intents.expect(node.stored.id, 'config');
+  }
 
   /** LabApi.nodeSettings: the running node's values now, else lab.db's copy. */
   async view(id: string): Promise<NodeSettingsView> {
@@ -74,17 +82,17 @@ export class NodeSettings {
    */
   async applyNow(node: LabNode, changes: NodeSettingValues): Promise<SettingsRefusal | null> {
     if (!node.running) throw new Error(`${node.stored.name} is not running: start it to change its settings (the node checks every value)`);
-    const port = node.running.port;
     const names = (Object.keys(changes) as NodeSettingName[]).filter((name) => changes[name] !== undefined);
     if (names.length === 0) return null;
     // Whoever sets requirepass is authenticated on the connection that set it; the lab's next
     // connection needs the new password, so it follows every requirepass it sets or puts back.
-    let password = labPassword(node);
+    let address: NodeAddress = nodeAddress(node);
     const set = async (name: NodeSettingName, value: string): Promise<void> => {
-      await sendNodeCommand(port, ['CONFIG', 'SET', name, value], password);
-      if (name === 'requirepass') password = value || undefined;
+      this.expectConfigChange(node);
+      await sendNodeCommand(address, ['CONFIG', 'SET', name, value]);
+      if (name === 'requirepass') address = { ...address, password: value || null };
     };
-    const before = pairs(await queryNode(port, ['CONFIG', 'GET', ...names], password));
+    const before = pairs(await queryNode(address, ['CONFIG', 'GET', ...names]));
     const applied: NodeSettingName[] = [];
     let refusal: SettingsRefusal | null = null;
     for (const name of names) {
@@ -98,7 +106,7 @@ export class NodeSettings {
     }
     if (!refusal) {
       try {
-        await sendNodeCommand(port, ['CONFIG', 'REWRITE'], password);
+        await sendNodeCommand(address, ['CONFIG', 'REWRITE']);
       } catch (error) {
         refusal = { name: null, error: `CONFIG REWRITE: ${messageOf(error)}` };
       }
@@ -110,7 +118,7 @@ export class NodeSettings {
       }
       if (notRestored.length > 0) refusal.error += `; could not put back ${notRestored.join(', ')}`;
     }
-    this.mirror(node, await this.read(port, password));
+    this.mirror(node, await this.read(address));
     return refusal;
   }
 
@@ -118,14 +126,14 @@ export class NodeSettings {
   async refresh(node: LabNode): Promise<void> {
     if (!node.running) return;
     try {
-      this.mirror(node, await this.read(node.running.port, labPassword(node)));
+      this.mirror(node, await this.read(nodeAddress(node)));
     } catch {
       // NOAUTH (a requirepass set outside the lab) or a busy node: the copy stays as it was.
     }
   }
 
-  private async read(port: number, password: string | undefined): Promise<NodeSettingValues> {
-    const all = pairs(await queryNode(port, ['CONFIG', 'GET', ...NODE_SETTING_NAMES], password));
+  private async read(address: NodeAddress): Promise<NodeSettingValues> {
+    const all = pairs(await queryNode(address, ['CONFIG', 'GET', ...NODE_SETTING_NAMES]));
     const values: NodeSettingValues = {};
     for (const name of NODE_SETTING_NAMES) if (all[name] !== undefined) values[name] = all[name];
     return values;

@@ -129,6 +129,23 @@ const MIGRATIONS: readonly string[] = [
   // 6 -> 7: each node's settings (host/settings/), a JSON object of directive: value mirroring what
   // the node's own redis.conf holds, so they travel with the node in lab.db.
   `ALTER TABLE nodes ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';`,
+  // 7 -> 8: external nodes (host/nodes/external/: a Redis server attached by address, with an
+  // optional user and password) and the events read from what the nodes do themselves
+  // (host/observed/: role and config changes nobody made through the lab).
+  `ALTER TABLE nodes ADD COLUMN external_host TEXT;
+   ALTER TABLE nodes ADD COLUMN external_user TEXT;
+   ALTER TABLE nodes ADD COLUMN external_password TEXT;
+   CREATE TABLE events_v8 (
+     id         INTEGER PRIMARY KEY AUTOINCREMENT,
+     time       INTEGER NOT NULL,
+     node_id    TEXT    NOT NULL,
+     node_name  TEXT    NOT NULL,
+     kind       TEXT    NOT NULL CHECK (kind IN ('created','started','stopped','crashed','removed','linked','promoted','failover','link-fault','load','error','attached','detached','role','link','sync','config')),
+     message    TEXT    NOT NULL
+   );
+   INSERT INTO events_v8 SELECT id, time, node_id, node_name, kind, message FROM events;
+   DROP TABLE events;
+   ALTER TABLE events_v8 RENAME TO events;`,
 ];
 
 /**

@@ -15,6 +15,18 @@ export interface StoredNode {
   replicaOf: string | null;
   /** The node's settings as the lab last read them from it (its redis.conf is the source of truth). */
   settings: NodeSettingValues;
+  /**
+   * Set for an external node: a Redis server the user attached by address (nodes/external/), which
+   * the lab never starts, stops or crashes. `port` is its port. The password stays in lab.db (an
+   * owner-only file) and is never sent to the renderer.
+   */
+  external: ExternalAddress | null;
+}
+
+export interface ExternalAddress {
+  host: string;
+  user: string | null;
+  password: string | null;
 }
 
 interface NodeRow {
@@ -26,6 +38,9 @@ interface NodeRow {
   should_run: number;
   replica_of: number | null;
   settings: string;
+  external_host: string | null;
+  external_user: string | null;
+  external_password: string | null;
 }
 
 export class NodeStore {
@@ -53,6 +68,24 @@ export class NodeStore {
     });
     const id = insert();
     return toStoredNode(this.db.prepare('SELECT * FROM nodes WHERE id = ?').get(id) as NodeRow);
+  }
+
+  /** Inserts an external node (never started by the lab, so should_run stays 0); `name` defaults to `host:port`. */
+  insertExternal(node: { name?: string; port: number; external: ExternalAddress }): StoredNode {
+    const { lastInsertRowid } = this.db
+      .prepare(
+        'INSERT INTO nodes (name, port, directives, created_at, should_run, external_host, external_user, external_password) VALUES (?, ?, ?, ?, 0, ?, ?, ?)',
+      )
+      .run(
+        node.name ?? `${node.external.host}:${node.port}`,
+        node.port,
+        '[]',
+        Date.now(),
+        node.external.host,
+        node.external.user,
+        node.external.password,
+      );
+    return toStoredNode(this.db.prepare('SELECT * FROM nodes WHERE id = ?').get(Number(lastInsertRowid)) as NodeRow);
   }
 
   setShouldRun(id: string, shouldRun: boolean): void {
@@ -86,5 +119,6 @@ function toStoredNode(row: NodeRow): StoredNode {
     shouldRun: row.should_run === 1,
     replicaOf: row.replica_of === null ? null : String(row.replica_of),
     settings: JSON.parse(row.settings) as NodeSettingValues,
+    external: row.external_host === null ? null : { host: row.external_host, user: row.external_user, password: row.external_password },
   };
 }

@@ -55,6 +55,7 @@ test('the whitelist is exactly the methods the lab offers', () => {
     'startWarning',
     'promoteInstead',
     'crashNode',
+    'attachNode',
     'listEvents',
     'nodeLog',
     'rotateToken',
@@ -97,4 +98,13 @@ test('isLabMethod accepts only whitelisted names', () => {
   ]) {
     assert.equal(isLabMethod(name), false, String(name));
   }
+});
+
+test('attachNode checks its address before the host sees it', () => {
+  const check = NODES_PARAM_CHECKS.attachNode;
+  assert.deepEqual(check([{ host: ' db.example ', port: 6380, user: '', password: '' }]), [{ host: 'db.example', port: 6380 }]);
+  assert.throws(() => check([{ host: 'a b', port: 6379 }]), /a host must be a host name or IP address/);
+  assert.throws(() => check([{ host: 'h', port: 70000 }]), /a port must be an integer from 1 to 65535/);
+  assert.throws(() => check([{ host: 'h', port: 1, user: 'u' }]), /a user needs a password/);
+  assert.throws(() => check([]), /attachNode needs \{ host, port \}/);
 });

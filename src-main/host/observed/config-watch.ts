@@ -1,0 +1,90 @@
+// Configuration changes as the nodes show them. Redis logs nothing for CONFIG SET, and MONITOR would
+// put every command of a node under load through the lab, so the lab asks each running node for
+// the settings that matter to replication with one CONFIG GET every CONFIG_POLL_MS, as any client
+// can, and records each difference as a `config` event saying whether the lab changed it
+// (observed/lab-intents.ts). The latest values are kept on each node for the warnings
+// (replication/replication-warnings.ts). A node that refuses (NOAUTH, an ACL) is simply not watched.
+import type { EventRecorder } from '../events/event-recorder.js';
+import type { LabNode } from '../nodes/lab-node.js';
+import { nodeAddress } from '../nodes/node-address.js';
+import { queryNode } from '../nodes/node-command.js';
+import type { NodeRegistry } from '../nodes/node-registry.js';
+import { causeText, type LabIntents } from './lab-intents.js';
+
+export const CONFIG_POLL_MS = 2_000;
+
+/** Settings that change how replication behaves, or that the warnings read. No secrets (masterauth, requirepass). */
+export const WATCHED_SETTINGS = [
+  'replica-read-only',
+  'repl-backlog-size',
+  'repl-backlog-ttl',
+  'min-replicas-to-write',
+  'min-replicas-max-lag',
+  'repl-diskless-sync',
+  'repl-timeout',
+  'replica-priority',
+  'appendonly',
+  'save',
+  'dir',
+  'maxmemory',
+  'maxmemory-policy',
+] as const;
+
+export class ConfigWatch {
+  private timer: NodeJS.Timeout | null = null;
+  /** Each node's last CONFIG GET, by run (a restarted node starts a new baseline). */
+  private readonly values = new WeakMap<LabNode, { running: object; settings: Map<string, string> }>();
+  private readonly inFlight = new WeakSet<LabNode>();
+
+  constructor(
+    private readonly registry: NodeRegistry,
+    private readonly events: EventRecorder,
+    private readonly intents: LabIntents,
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => {
+      for (const node of this.registry.all()) if (node.running && !this.inFlight.has(node)) void this.refresh(node);
+    }, CONFIG_POLL_MS);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** The node's watched settings as last read, or undefined if never read in this run. */
+  settings(node: LabNode): ReadonlyMap<string, string> | undefined {
+    return node.running && this.values.get(node)?.running === node.running ? this.values.get(node)!.settings : undefined;
+  }
+
+  /** Reads the node's settings now; records what changed since the last reading of the same run. */
+  async refresh(node: LabNode): Promise<void> {
+    const running = node.running;
+    if (!running) return;
+    this.inFlight.add(node);
+    try {
+      const reply = await queryNode(nodeAddress(node), ['CONFIG', 'GET', ...WATCHED_SETTINGS]);
+      if (node.running !== running) return;
+      const settings = new Map<string, string>();
+      for (let i = 0; i + 1 < reply.length; i += 2) settings.set(reply[i]!, reply[i + 1]!);
+      const before = this.values.get(node);
+      this.values.set(node, { running, settings });
+      if (!before || before.running !== running) return;
+      for (const [name, value] of settings) {
+        const old = before.settings.get(name);
+        if (old === undefined || old === value) continue;
+        const byLab = this.intents.claim(node.stored.id, 'config');
+        this.events.record(node.stored, 'config', `${name} changed from ${show(old)} to ${show(value)}, ${causeText(byLab)}`);
+      }
+    } catch {
+      // NOAUTH, an ACL refusal, a blocked node: keep the last values; nothing to record.
+    } finally {
+      this.inFlight.delete(node);
+    }
+  }
+}
+
+function show(value: string): string {
+  return value === '' ? '""' : value;
+}
