@@ -38,6 +38,8 @@ export class Database {
   private expires = new Map<BinaryString, number>();
   /** The active expire cycle's position in `expires`; survives across ticks like Redis's cursor. */
   private expireCursor: Iterator<[BinaryString, number]> | null = null;
+  /** Where eviction's samples of `expires` carry on from (see sampleForEviction). */
+  private evictionCursor: Iterator<[BinaryString, number]> | null = null;
 
   constructor(
     readonly id: number,
@@ -225,6 +227,19 @@ export class Database {
     return true;
   }
 
+  /**
+   * Removes `key` because maxmemory chose it (evict.c: dbSyncDelete / dbAsyncDelete). The key is
+   * taken as stored, even if logically expired; observers see the change (snapshots, WATCH) but
+   * it adds nothing to the dirty counter, as in Redis. The caller reports it ("evicted", DEL).
+   */
+  evict(key: BinaryString): boolean {
+    if (this.slots.find(key) === -1) return false;
+    this.keyspace.beforeChange(this, key);
+    this.remove(key);
+    this.keyspace.afterChange(this, key, 0);
+    return true;
+  }
+
   /** Sets an absolute expiry (ms). The key must exist. */
   setExpire(key: BinaryString, atMs: number): void {
     this.keyspace.beforeChange(this, key);
@@ -263,7 +278,7 @@ export class Database {
     this.aggregates = new SlotArray<AggregateValue | undefined>(undefined);
     this.headers = new SlotInts(0);
     this.expires = new Map();
-    this.expireCursor = null;
+    this.expireCursor = this.evictionCursor = null;
     return removed;
   }
 
@@ -280,6 +295,7 @@ export class Database {
     [this.headers, other.headers] = [other.headers, this.headers];
     [this.expires, other.expires] = [other.expires, this.expires];
     this.expireCursor = other.expireCursor = null;
+    this.evictionCursor = other.evictionCursor = null;
   }
 
   // --- iteration ---------------------------------------------------------------------------------
@@ -339,6 +355,75 @@ export class Database {
       // keeps drawing them, Redis returns one anyway rather than loop forever.
       if (this.keyspace.isReplica && tries >= 100) return key;
     }
+  }
+
+  /**
+   * dictGetSomeKeys for eviction: up to `count` keys, each with its object header and expiry.
+   * `volatileOnly` samples the keys with a TTL (db->expires), through a cursor that carries on
+   * where the previous sample stopped (a Map has no random access); otherwise consecutive slots
+   * from a random one, as dictGetSomeKeys walks consecutive buckets from a random index.
+   */
+  sampleForEviction(
+    count: number,
+    volatileOnly: boolean,
+    visit: (key: BinaryString, header: number, expireAt: number | undefined) => void,
+  ): void {
+    if (volatileOnly) {
+      if (this.expires.size === 0) return;
+      this.evictionCursor ??= this.expires.entries();
+      for (let taken = 0, wrapped = false; taken < count;) {
+        const next = this.evictionCursor.next();
+        if (next.done) {
+          this.evictionCursor = this.expires.entries();
+          if (wrapped) return;
+          wrapped = true;
+          continue;
+        }
+        const [key, at] = next.value;
+        const slot = this.slots.find(key);
+        if (slot === -1) continue;
+        visit(key, this.headers.get(slot), at);
+        taken++;
+        // A database with fewer keys with a TTL than the sample gives each once.
+        if (taken >= this.expires.size) return;
+      }
+      return;
+    }
+    const slotCount = this.slots.slotCount;
+    if (this.slots.size === 0) return;
+    const wanted = Math.min(count, this.slots.size);
+    const start = Math.floor(Math.random() * slotCount);
+    // Like dictGetSomeKeys, give up after visiting ten times as many slots as keys wanted
+    // (a sparse table), but never return nothing while keys exist.
+    const maxSteps = Math.max(wanted * 10, 1);
+    let taken = 0;
+    for (let step = 0; step < slotCount && taken < wanted; step++) {
+      const slot = (start + step) % slotCount;
+      const key = this.slots.keyInSlot(slot);
+      if (key === undefined) {
+        if (step >= maxSteps && taken > 0) return;
+        continue;
+      }
+      visit(key, this.headers.get(slot), this.expires.size === 0 ? undefined : this.expires.get(key));
+      taken++;
+    }
+  }
+
+  /**
+   * A random key for allkeys-random / volatile-random (dictGetRandomKey of db->dict or
+   * db->expires), taken as stored, expired or not; undefined when there is none. For a key with
+   * a TTL, random slots are probed first; when few keys have one, the expires cursor gives one.
+   */
+  randomKeyForEviction(volatileOnly: boolean): BinaryString | undefined {
+    if (!volatileOnly) return this.randomSlotKey();
+    if (this.expires.size === 0) return undefined;
+    for (let i = 0; i < 16; i++) {
+      const key = this.slots.keyInSlot(Math.floor(Math.random() * this.slots.slotCount));
+      if (key !== undefined && this.expires.has(key)) return key;
+    }
+    let found: BinaryString | undefined;
+    this.sampleForEviction(1, true, (key) => (found = key));
+    return found;
   }
 
   // --- expiry ------------------------------------------------------------------------------------

@@ -4,10 +4,71 @@
 // those pages that holds nothing: freed blocks waiting for reuse are memory the process keeps
 // but, as with Redis's allocator after a DEL, not memory in use. `arrayBuffers` is a part of
 // `external`, not an addition to it.
-import { memoryUsage } from 'node:process';
+//
+// Two corrections make the figure follow the data rather than the garbage collector, so that
+// maxmemory (core/eviction.ts compares this same figure, before every command while a limit is
+// set) evicts for data, not for garbage:
+//   - V8's young generation is left out. It holds what request handling allocates and drops at
+//     once (arguments, replies, strings read from the pages), megabytes between two scavenges;
+//     what survives is promoted to the old generation within two scavenges and counted there.
+//   - Aggregates that eviction removed are subtracted (estimated as MEMORY USAGE estimates them)
+//     until the next full garbage collection returns their memory, as Redis's allocator gets
+//     an evicted key's memory back at once. Otherwise eviction, seeing nothing freed, would go on
+//     evicting until a full collection happened to run.
+// V8's heap space statistics cost a few microseconds, process.memoryUsage() (which reads the
+// resident set size) several times more.
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import type { Keyspace } from './keyspace.js';
 
+export interface HeapFigures {
+  heapUsed: number;
+  external: number;
+}
+
 /** `keyspace` null: the process alone (MEMORY STATS' startup.allocated, before any data). */
-export function usedMemory(keyspace: Keyspace | null, memory: NodeJS.MemoryUsage = memoryUsage()): number {
-  return memory.heapUsed + memory.external - (keyspace?.unusedStringBytes ?? 0);
+export function usedMemory(keyspace: Keyspace | null, memory: HeapFigures = heapFigures()): number {
+  if (keyspace === null) return memory.heapUsed + memory.external;
+  return memory.heapUsed + memory.external - keyspace.unusedStringBytes - freedAwaitingCollection(keyspace);
+}
+
+/** The heap in use outside the young generation, and the memory V8 holds outside the heap. */
+export function heapFigures(): HeapFigures {
+  let heapUsed = 0;
+  for (const space of getHeapSpaceStatistics()) {
+    if (space.space_name !== 'new_space' && space.space_name !== 'new_large_object_space') heapUsed += space.space_used_size;
+  }
+  return { heapUsed, external: getHeapStatistics().external_memory };
+}
+
+// --- memory given back by eviction, waiting for a full collection ---------------------------------
+
+/** Full (mark-sweep) collections seen so far. */
+let fullCollections = 0;
+let observing = false;
+
+function observeFullCollections(): void {
+  if (observing) return;
+  observing = true;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as { detail?: { kind?: number } }).detail?.kind ?? 0;
+      if (kind & constants.NODE_PERFORMANCE_GC_MAJOR) fullCollections++;
+    }
+  }).observe({ entryTypes: ['gc'] });
+}
+
+const awaiting = new WeakMap<Keyspace, { bytes: number; collections: number }>();
+
+/** Records `bytes` of JS objects (an evicted aggregate) that the next full collection frees. */
+export function freedUntilCollected(keyspace: Keyspace, bytes: number): void {
+  observeFullCollections();
+  const pending = awaiting.get(keyspace);
+  if (pending === undefined || pending.collections !== fullCollections) awaiting.set(keyspace, { bytes, collections: fullCollections });
+  else pending.bytes += bytes;
+}
+
+function freedAwaitingCollection(keyspace: Keyspace): number {
+  const pending = awaiting.get(keyspace);
+  return pending === undefined || pending.collections !== fullCollections ? 0 : pending.bytes;
 }
