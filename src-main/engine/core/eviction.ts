@@ -151,18 +151,21 @@ export class Eviction {
         return 'fail';
       }
       const { db, key } = candidate;
-      const before = usedMemory(server.keyspace);
-      // An aggregate is JS objects, whose memory only a full collection returns: its estimated
-      // size counts as freed until then (see keyspace/used-memory.ts).
+      // What the deletion gives back, measured on the keyspace's own pages (the bytes of the key
+      // and a string value) rather than on the heap, whose figure moves with what eviction
+      // itself allocates. An aggregate is JS objects, whose memory only a full collection
+      // returns: its estimated size counts as freed until then (see keyspace/used-memory.ts).
+      const stringBytes = db.stringBytes;
       const value = db.peek(key);
+      let aggregateBytes = 0;
       if (typeof value === 'object') {
-        const estimate = memoryUsage(key, value, db.objectHeader(key)!, DEFAULT_SAMPLES, config.int('list-max-listpack-size'));
-        freedUntilCollected(server.keyspace, estimate);
+        aggregateBytes = memoryUsage(key, value, db.objectHeader(key)!, DEFAULT_SAMPLES, config.int('list-max-listpack-size'));
+        freedUntilCollected(aggregateBytes);
       }
       const deleteStarted = performance.now();
       db.evict(key);
       this.addLatency('eviction-del', deleteStarted);
-      freed += before - usedMemory(server.keyspace);
+      freed += stringBytes - db.stringBytes + aggregateBytes;
       this.evictedKeys++;
       this.announce(db.id, key, lazy);
       keysFreed++;

@@ -26,6 +26,9 @@ import { SlotArray, SlotInts } from './slot-array.js';
 import { SlotStrings, type ByteRange } from './slot-strings.js';
 import { SlotTable } from './slot-table.js';
 
+/** Below one key with a TTL in this many, eviction samples them through a cursor (sampleForEviction). */
+const FEW_VOLATILE_DIVISOR = 8;
+
 export class Database {
   private slots = new SlotTable();
   /** Per slot: the value if it is a string... */
@@ -52,6 +55,11 @@ export class Database {
 
   get volatileCount(): number {
     return this.expires.size;
+  }
+
+  /** Bytes of the pages keeping keys and string values that hold them. */
+  get stringBytes(): number {
+    return this.slots.keyBytes + this.strings.allocatedBytes;
   }
 
   /** Bytes of the pages keeping keys and string values that hold none (see usedMemory). */
@@ -273,7 +281,10 @@ export class Database {
   flush(): number {
     const removed = this.slots.size;
     this.keyspace.beforeFlush(this, null);
+    // Not cleared: a snapshot in progress may still read the old stores (see beforeFlush).
+    this.slots.release();
     this.slots = new SlotTable();
+    this.strings.release();
     this.strings = new SlotStrings();
     this.aggregates = new SlotArray<AggregateValue | undefined>(undefined);
     this.headers = new SlotInts(0);
@@ -358,53 +369,52 @@ export class Database {
   }
 
   /**
-   * dictGetSomeKeys for eviction: up to `count` keys, each with its object header and expiry.
-   * `volatileOnly` samples the keys with a TTL (db->expires), through a cursor that carries on
-   * where the previous sample stopped (a Map has no random access); otherwise consecutive slots
-   * from a random one, as dictGetSomeKeys walks consecutive buckets from a random index.
+   * dictGetSomeKeys for eviction: up to `count` keys, each with its object header and expiry;
+   * `volatileOnly`: keys with a TTL only (db->expires). Like dictGetSomeKeys, consecutive slots
+   * from a random one. When few keys have a TTL, walking slots would mostly find keys without
+   * one, so those are taken from a cursor over the expiry table instead, which carries on where
+   * the previous sample stopped (a Map offers no random access).
    */
   sampleForEviction(
     count: number,
     volatileOnly: boolean,
     visit: (key: BinaryString, header: number, expireAt: number | undefined) => void,
   ): void {
-    if (volatileOnly) {
-      if (this.expires.size === 0) return;
-      this.evictionCursor ??= this.expires.entries();
-      for (let taken = 0, wrapped = false; taken < count;) {
-        const next = this.evictionCursor.next();
-        if (next.done) {
-          this.evictionCursor = this.expires.entries();
-          if (wrapped) return;
-          wrapped = true;
-          continue;
-        }
-        const [key, at] = next.value;
-        const slot = this.slots.find(key);
-        if (slot === -1) continue;
-        visit(key, this.headers.get(slot), at);
-        taken++;
-        // A database with fewer keys with a TTL than the sample gives each once.
-        if (taken >= this.expires.size) return;
-      }
+    const keys = volatileOnly ? this.expires.size : this.slots.size;
+    if (keys === 0) return;
+    const wanted = Math.min(count, keys);
+    if (volatileOnly && keys * FEW_VOLATILE_DIVISOR < this.slots.size) {
+      this.sampleExpiresCursor(wanted, visit);
       return;
     }
     const slotCount = this.slots.slotCount;
-    if (this.slots.size === 0) return;
-    const wanted = Math.min(count, this.slots.size);
     const start = Math.floor(Math.random() * slotCount);
-    // Like dictGetSomeKeys, give up after visiting ten times as many slots as keys wanted
-    // (a sparse table), but never return nothing while keys exist.
-    const maxSteps = Math.max(wanted * 10, 1);
     let taken = 0;
     for (let step = 0; step < slotCount && taken < wanted; step++) {
       const slot = (start + step) % slotCount;
       const key = this.slots.keyInSlot(slot);
-      if (key === undefined) {
-        if (step >= maxSteps && taken > 0) return;
+      if (key === undefined) continue;
+      const at = this.expires.size === 0 ? undefined : this.expires.get(key);
+      if (volatileOnly && at === undefined) continue;
+      visit(key, this.headers.get(slot), at);
+      taken++;
+    }
+  }
+
+  private sampleExpiresCursor(wanted: number, visit: (key: BinaryString, header: number, expireAt: number | undefined) => void): void {
+    this.evictionCursor ??= this.expires.entries();
+    for (let taken = 0, wrapped = false; taken < wanted;) {
+      const next = this.evictionCursor.next();
+      if (next.done) {
+        this.evictionCursor = this.expires.entries();
+        if (wrapped) return;
+        wrapped = true;
         continue;
       }
-      visit(key, this.headers.get(slot), this.expires.size === 0 ? undefined : this.expires.get(key));
+      const [key, at] = next.value;
+      const slot = this.slots.find(key);
+      if (slot === -1) continue;
+      visit(key, this.headers.get(slot), at);
       taken++;
     }
   }
@@ -422,7 +432,7 @@ export class Database {
       if (key !== undefined && this.expires.has(key)) return key;
     }
     let found: BinaryString | undefined;
-    this.sampleForEviction(1, true, (key) => (found = key));
+    this.sampleExpiresCursor(1, (key) => (found = key));
     return found;
   }
 
@@ -483,6 +493,7 @@ export class Database {
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.slots.size === 0) {
       // The slot table gave its slots back (see SlotTable.remove); so do the arrays by slot.
+      this.strings.release();
       this.strings = new SlotStrings();
       this.aggregates.clear();
       this.headers.clear();

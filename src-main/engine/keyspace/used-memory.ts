@@ -11,13 +11,17 @@
 //   - V8's young generation is left out. It holds what request handling allocates and drops at
 //     once (arguments, replies, strings read from the pages), megabytes between two scavenges;
 //     what survives is promoted to the old generation within two scavenges and counted there.
-//   - Aggregates that eviction removed are subtracted (estimated as MEMORY USAGE estimates them)
-//     until the next full garbage collection returns their memory, as Redis's allocator gets
-//     an evicted key's memory back at once. Otherwise eviction, seeing nothing freed, would go on
+//   - Memory the keyspace let go of is subtracted until the next full garbage collection returns
+//     it, as Redis's allocator gets it back at once: the pages of a flushed database, and the
+//     aggregates eviction removed (estimated as MEMORY USAGE estimates them). Otherwise
+//     FLUSHALL would seem to free nothing, and eviction, seeing nothing freed, would go on
 //     evicting until a full collection happened to run.
+// The heap and its collections belong to the thread (one node per worker thread, or process), so
+// that count is kept per module instance.
 // V8's heap space statistics cost a few microseconds, process.memoryUsage() (which reads the
 // resident set size) several times more.
-import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import type { Keyspace } from './keyspace.js';
 
@@ -29,7 +33,7 @@ export interface HeapFigures {
 /** `keyspace` null: the process alone (MEMORY STATS' startup.allocated, before any data). */
 export function usedMemory(keyspace: Keyspace | null, memory: HeapFigures = heapFigures()): number {
   if (keyspace === null) return memory.heapUsed + memory.external;
-  return memory.heapUsed + memory.external - keyspace.unusedStringBytes - freedAwaitingCollection(keyspace);
+  return memory.heapUsed + memory.external - keyspace.unusedStringBytes - freedAwaitingCollection();
 }
 
 /** The heap in use outside the young generation, and the memory V8 holds outside the heap. */
@@ -58,17 +62,30 @@ function observeFullCollections(): void {
   }).observe({ entryTypes: ['gc'] });
 }
 
-const awaiting = new WeakMap<Keyspace, { bytes: number; collections: number }>();
+let awaiting = { bytes: 0, collections: 0 };
 
-/** Records `bytes` of JS objects (an evicted aggregate) that the next full collection frees. */
-export function freedUntilCollected(keyspace: Keyspace, bytes: number): void {
+/** Records `bytes` (dropped pages, an evicted aggregate) that the next full collection frees. */
+export function freedUntilCollected(bytes: number): void {
   observeFullCollections();
-  const pending = awaiting.get(keyspace);
-  if (pending === undefined || pending.collections !== fullCollections) awaiting.set(keyspace, { bytes, collections: fullCollections });
-  else pending.bytes += bytes;
+  if (awaiting.collections !== fullCollections) awaiting = { bytes: 0, collections: fullCollections };
+  awaiting.bytes += bytes;
 }
 
-function freedAwaitingCollection(keyspace: Keyspace): number {
-  const pending = awaiting.get(keyspace);
-  return pending === undefined || pending.collections !== fullCollections ? 0 : pending.bytes;
+function freedAwaitingCollection(): number {
+  return awaiting.collections === fullCollections ? awaiting.bytes : 0;
+}
+
+let fullCollection: (() => void) | null = null;
+
+/**
+ * A full garbage collection now (MEMORY PURGE: Redis asks its allocator to give back what it
+ * freed; here the collector returns what the keyspace and request handling dropped, and
+ * used_memory then counts live memory alone). V8's gc() is exposed for this one call site.
+ */
+export function collectGarbage(): void {
+  if (fullCollection === null) {
+    setFlagsFromString('--expose-gc');
+    fullCollection = runInNewContext('gc') as () => void;
+  }
+  fullCollection();
 }
