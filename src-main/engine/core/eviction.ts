@@ -15,7 +15,7 @@
 // lazyfree-lazy-eviction) on its own, outside any transaction. A replica with
 // replica-ignore-maxmemory yes (the default) never evicts: its master's DELs keep it in line.
 import type { BinaryString } from '../protocol/request-parser.js';
-import { freedUntilCollected, usedMemory } from '../keyspace/used-memory.js';
+import { collectGarbage, freedUntilCollected, usedMemory } from '../keyspace/used-memory.js';
 import { DEFAULT_SAMPLES, memoryUsage } from '../keyspace/memory-usage.js';
 import { EvictionPool, type MaxmemoryPolicy } from '../keyspace/eviction-pool.js';
 import type { Command } from './command-table.js';
@@ -30,6 +30,8 @@ export type EvictionResult = 'ok' | 'running' | 'fail';
 
 /** Commands that stay allowed in MULTI while over the limit (processCommand). */
 const MULTI_ALLOWED_ON_OOM = new Set(['exec', 'discard', 'quit', 'reset']);
+/** The shortest time between two collections eviction asks for (see perform). */
+const COLLECTION_INTERVAL_MS = 100;
 /** Commands at whose start the OOM state is saved for the scripts they run (server.script_oom). */
 const SCRIPT_STARTERS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro', 'exec']);
 
@@ -52,6 +54,9 @@ export class Eviction {
   private readonly pool = new EvictionPool();
   /** evictionTimeProc is scheduled. */
   private continuing = false;
+  /** Bytes eviction freed since it last had the garbage collected (see collectIfGarbage). */
+  private freedSinceCollection = 0;
+  private lastCollection = 0;
 
   constructor(private readonly server: Server) {
     server.onConfigSet('maxmemory', () => this.maxmemoryChanged());
@@ -108,8 +113,25 @@ export class Eviction {
   perform(): EvictionResult {
     const server = this.server;
     if (!this.mayEvict()) return 'ok';
-    const toFree = this.bytesToFree();
+    let toFree = this.bytesToFree();
     let result: EvictionResult;
+    if (toFree > 0 && this.freedSinceCollection >= toFree) {
+      // Eviction already freed more than the excess since the last collection: the excess is
+      // then most likely garbage (the buffers the evicted keys' DELs went out in, replies),
+      // which Redis's allocator would have had back at once. A full collection settles it
+      // before more keys go, at most every COLLECTION_INTERVAL_MS; until the next one is
+      // allowed, eviction waits rather than feed on its own garbage.
+      const sinceLast = performance.now() - this.lastCollection;
+      if (sinceLast < COLLECTION_INTERVAL_MS) {
+        this.continueLater(COLLECTION_INTERVAL_MS - sinceLast);
+        this.trackExceeded('running');
+        return 'running';
+      }
+      collectGarbage();
+      this.lastCollection = performance.now();
+      this.freedSinceCollection = 0;
+      toFree = this.bytesToFree();
+    }
     if (toFree <= 0) result = 'ok';
     else if (server.config.str('maxmemory-policy') === 'noeviction') result = 'fail';
     else result = this.evict(toFree);
@@ -165,7 +187,9 @@ export class Eviction {
       const deleteStarted = performance.now();
       db.evict(key);
       this.addLatency('eviction-del', deleteStarted);
-      freed += stringBytes - db.stringBytes + aggregateBytes;
+      const keyBytes = stringBytes - db.stringBytes + aggregateBytes;
+      freed += keyBytes;
+      this.freedSinceCollection += keyBytes;
       this.evictedKeys++;
       this.announce(db.id, key, lazy);
       keysFreed++;
@@ -186,14 +210,16 @@ export class Eviction {
   }
 
   /** evictionTimeProc: keeps evicting in later event-loop turns until within the limit or nothing is left. */
-  private continueLater(): void {
+  private continueLater(delayMs = 0): void {
     if (this.continuing) return;
     this.continuing = true;
-    setImmediate(() => {
+    const step = () => {
       this.continuing = false;
       // Over the limit still and time spent again: perform schedules the next turn itself.
       this.perform();
-    });
+    };
+    if (delayMs > 0) setTimeout(step, delayMs).unref();
+    else setImmediate(step);
   }
 
   private trackExceeded(result: EvictionResult): void {

@@ -48,6 +48,9 @@ export function heapFigures(): HeapFigures {
 // --- memory given back by eviction, waiting for a full collection ---------------------------------
 
 /** Full (mark-sweep) collections seen so far. */
+// --- memory given back, waiting for a full collection ---------------------------------------------
+
+/** Full (mark-sweep) collections seen so far. */
 let fullCollections = 0;
 let observing = false;
 
@@ -80,12 +83,21 @@ let fullCollection: (() => void) | null = null;
 /**
  * A full garbage collection now (MEMORY PURGE: Redis asks its allocator to give back what it
  * freed; here the collector returns what the keyspace and request handling dropped, and
- * used_memory then counts live memory alone). V8's gc() is exposed for this one call site.
+ * used_memory then counts live memory alone). V8's gc() is exposed for this one call site. The
+ * memory of dropped Buffers is normally released later, on a sweeper thread; for this one
+ * collection it is released at once, so that the figure read right after it is the new one.
  */
 export function collectGarbage(): void {
   if (fullCollection === null) {
     setFlagsFromString('--expose-gc');
     fullCollection = runInNewContext('gc') as () => void;
   }
-  fullCollection();
+  setFlagsFromString('--no-concurrent-array-buffer-sweeping');
+  try {
+    fullCollection();
+    // The observer hears of it later; what awaited it is freed now.
+    awaiting = { bytes: 0, collections: fullCollections };
+  } finally {
+    setFlagsFromString('--concurrent-array-buffer-sweeping');
+  }
 }
