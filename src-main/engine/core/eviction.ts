@@ -30,8 +30,12 @@ export type EvictionResult = 'ok' | 'running' | 'fail';
 
 /** Commands that stay allowed in MULTI while over the limit (processCommand). */
 const MULTI_ALLOWED_ON_OOM = new Set(['exec', 'discard', 'quit', 'reset']);
-/** The shortest time between two collections eviction asks for (see perform). */
-const COLLECTION_INTERVAL_MS = 100;
+/**
+ * The shortest time between two collections eviction asks for (see perform), and how many times
+ * the last one's duration it is at least, so that collecting takes at most 5% of the time.
+ */
+const MIN_COLLECTION_INTERVAL_MS = 100;
+const COLLECTION_INTERVAL_FACTOR = 20;
 /** Commands at whose start the OOM state is saved for the scripts they run (server.script_oom). */
 const SCRIPT_STARTERS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro', 'exec']);
 
@@ -54,9 +58,11 @@ export class Eviction {
   private readonly pool = new EvictionPool();
   /** evictionTimeProc is scheduled. */
   private continuing = false;
-  /** Bytes eviction freed since it last had the garbage collected (see collectIfGarbage). */
+  /** Bytes eviction freed since it last had the garbage collected (see perform). */
   private freedSinceCollection = 0;
   private lastCollection = 0;
+  /** The wait before the next collection: longer when collections take long (a large heap). */
+  private collectionInterval = MIN_COLLECTION_INTERVAL_MS;
 
   constructor(private readonly server: Server) {
     server.onConfigSet('maxmemory', () => this.maxmemoryChanged());
@@ -119,16 +125,18 @@ export class Eviction {
       // Eviction already freed more than the excess since the last collection: the excess is
       // then most likely garbage (the buffers the evicted keys' DELs went out in, replies),
       // which Redis's allocator would have had back at once. A full collection settles it
-      // before more keys go, at most every COLLECTION_INTERVAL_MS; until the next one is
+      // before more keys go, not too often (collectionInterval); until the next one is
       // allowed, eviction waits rather than feed on its own garbage.
-      const sinceLast = performance.now() - this.lastCollection;
-      if (sinceLast < COLLECTION_INTERVAL_MS) {
-        this.continueLater(COLLECTION_INTERVAL_MS - sinceLast);
+      const started = performance.now();
+      const sinceLast = started - this.lastCollection;
+      if (sinceLast < this.collectionInterval) {
+        this.continueLater(this.collectionInterval - sinceLast);
         this.trackExceeded('running');
         return 'running';
       }
       collectGarbage();
       this.lastCollection = performance.now();
+      this.collectionInterval = Math.max(MIN_COLLECTION_INTERVAL_MS, (this.lastCollection - started) * COLLECTION_INTERVAL_FACTOR);
       this.freedSinceCollection = 0;
       toFree = this.bytesToFree();
     }
