@@ -31,13 +31,15 @@ async function reset(): Promise<void> {
 
 /** Waits until eviction settles (it may carry on after the command that started it). */
 async function settled(client: RespClient): Promise<number> {
+  // Eviction may pause for a garbage collection (ours) or a time slice: stable for 600 ms.
   let last = -1;
-  for (;;) {
+  for (let stable = 0; stable < 3;) {
     const evicted = await info(client, 'evicted_keys');
-    if (evicted === last) return evicted;
+    stable = evicted === last ? stable + 1 : 0;
     last = evicted;
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 200));
   }
+  return last;
 }
 
 /** used_memory once freed memory was given back (MEMORY PURGE: jemalloc's purge, our full collection). */
