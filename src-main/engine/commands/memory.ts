@@ -10,7 +10,7 @@ import { parseInteger } from '../util/numbers.js';
 import { DEFAULT_SAMPLES, dictSlots, memoryUsage } from '../keyspace/memory-usage.js';
 import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
-import { usedMemory } from '../keyspace/used-memory.js';
+import { collectGarbage, usedMemory } from '../keyspace/used-memory.js';
 
 const MEMORY_HELP = [
   'MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -182,7 +182,10 @@ export const memoryCommands: CommandSpec[] = [
         flags: [],
         summary: 'Ask the allocator to release memory',
         complexity: 'Depends on how much memory is allocated, could be slow',
-        handler: (client) => client.reply.ok(),
+        handler: (client) => {
+          collectGarbage();
+          client.reply.ok();
+        },
       }),
       sub({
         name: 'help',

@@ -78,6 +78,9 @@ function admissionError(client: Client, command: Command, argv: BinaryString[]):
   if (client.multi !== null && command.flags.includes('no_multi')) return 'ERR Command not allowed inside a transaction';
   const denied = server.accessControl.check(client, command, argv);
   if (denied !== null) return denied;
+  // processCommand checks maxmemory after the ACLs and before the other refusals.
+  const outOfMemory = server.eviction.admissionError(client, command);
+  if (outOfMemory !== null) return outOfMemory;
   for (const guard of server.commandGuards) {
     const error = guard(client, command, argv);
     if (error !== null) return error;

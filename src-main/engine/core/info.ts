@@ -168,7 +168,7 @@ function clientsSection(server: Server): InfoFields {
 
 function memorySection(server: Server): InfoFields {
   const mem = memoryUsage();
-  const used = usedMemory(server.keyspace, mem);
+  const used = usedMemory(server.keyspace);
   const maxmemory = server.config.int('maxmemory');
   return [
     ['used_memory', used],
@@ -182,6 +182,7 @@ function memorySection(server: Server): InfoFields {
     ['maxmemory', maxmemory],
     ['maxmemory_human', bytesToHuman(maxmemory)],
     ['maxmemory_policy', server.config.str('maxmemory-policy')],
+    ['mem_not_counted_for_evict', server.eviction.notCounted()],
     ['mem_fragmentation_ratio', (mem.rss / Math.max(used, 1)).toFixed(2)],
     ['mem_allocator', `v8-${process.versions.v8}`],
   ];
@@ -226,7 +227,9 @@ function statsSection(server: Server): InfoFields {
     ['sync_partial_ok', s.syncPartialOk],
     ['sync_partial_err', s.syncPartialErr],
     ['expired_keys', server.keyspace.expiredKeys],
-    ['evicted_keys', 0],
+    ['evicted_keys', server.eviction.evictedKeys],
+    ['total_eviction_exceeded_time', server.eviction.exceededTime().total],
+    ['current_eviction_exceeded_time', server.eviction.exceededTime().current],
     ['keyspace_hits', server.keyspace.hits],
     ['keyspace_misses', server.keyspace.misses],
     ['pubsub_channels', server.pubsub.channelCount],

@@ -92,6 +92,14 @@ export class Propagation {
     this.emit({ dbIndex, argv: ['DEL', key] });
   }
 
+  /**
+   * An effect that is a unit of its own whatever command is running (an evicted key's DEL: Redis
+   * propagates it at once, outside the command's transaction).
+   */
+  propagateAlone(dbIndex: number, argv: BinaryString[]): void {
+    this.onPropagate(dbIndex, argv);
+  }
+
   end(frame: CallFrame, dbIndex: number, argv: BinaryString[], dirty: number): void {
     this.depth--;
     const ownArgv = !frame.rewritten && !frame.prevented && (dirty > 0 || frame.forced);

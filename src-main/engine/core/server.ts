@@ -15,6 +15,7 @@ import type { Logger } from '../util/logger.js';
 import { Client } from './client.js';
 import { attachConnection } from './connection.js';
 import { Propagation } from './propagation.js';
+import { Eviction } from './eviction.js';
 import { InfoRegistry } from './info.js';
 import { KeyspaceEvents } from './keyspace-events.js';
 import { Transactions } from './transactions.js';
@@ -95,6 +96,8 @@ export class Server {
   /** Whether a dataset is being loaded, and how far (Redis's server.loading). */
   readonly loading = new LoadingState();
   readonly pause = new ClientPause();
+  /** maxmemory: eviction and the OOM refusal (see eviction.ts). */
+  readonly eviction: Eviction;
   /** Rules that refuse commands before they run (see executor.ts CommandGuard). */
   readonly commandGuards: CommandGuard[] = [];
   /** Run when a client disconnects, so every subsystem forgets it (watches, subscriptions...). */
@@ -192,6 +195,8 @@ export class Server {
     this.onConfigSet('notify-keyspace-events', () => this.applyKeyspaceEvents());
     for (const directive of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) this.onConfigSet(directive, () => this.applyLfu());
     for (const appliers of this.configAppliers.values()) for (const apply of appliers) apply();
+    // After the appliers' first run: a maxmemory from the configuration file is no CONFIG SET.
+    this.eviction = new Eviction(this);
   }
 
   /** notify-keyspace-events: the classes to publish, and the "new key" hook only when 'n' is on. */

@@ -26,6 +26,9 @@ import { SlotArray, SlotInts } from './slot-array.js';
 import { SlotStrings, type ByteRange } from './slot-strings.js';
 import { SlotTable } from './slot-table.js';
 
+/** Below one key with a TTL in this many, eviction samples them through a cursor (sampleForEviction). */
+const FEW_VOLATILE_DIVISOR = 8;
+
 export class Database {
   private slots = new SlotTable();
   /** Per slot: the value if it is a string... */
@@ -38,6 +41,8 @@ export class Database {
   private expires = new Map<BinaryString, number>();
   /** The active expire cycle's position in `expires`; survives across ticks like Redis's cursor. */
   private expireCursor: Iterator<[BinaryString, number]> | null = null;
+  /** Where eviction's samples of `expires` carry on from (see sampleForEviction). */
+  private evictionCursor: Iterator<[BinaryString, number]> | null = null;
 
   constructor(
     readonly id: number,
@@ -50,6 +55,11 @@ export class Database {
 
   get volatileCount(): number {
     return this.expires.size;
+  }
+
+  /** Bytes of the pages keeping keys and string values that hold them. */
+  get stringBytes(): number {
+    return this.slots.keyBytes + this.strings.allocatedBytes;
   }
 
   /** Bytes of the pages keeping keys and string values that hold none (see usedMemory). */
@@ -225,6 +235,19 @@ export class Database {
     return true;
   }
 
+  /**
+   * Removes `key` because maxmemory chose it (evict.c: dbSyncDelete / dbAsyncDelete). The key is
+   * taken as stored, even if logically expired; observers see the change (snapshots, WATCH) but
+   * it adds nothing to the dirty counter, as in Redis. The caller reports it ("evicted", DEL).
+   */
+  evict(key: BinaryString): boolean {
+    if (this.slots.find(key) === -1) return false;
+    this.keyspace.beforeChange(this, key);
+    this.remove(key);
+    this.keyspace.afterChange(this, key, 0);
+    return true;
+  }
+
   /** Sets an absolute expiry (ms). The key must exist. */
   setExpire(key: BinaryString, atMs: number): void {
     this.keyspace.beforeChange(this, key);
@@ -258,12 +281,15 @@ export class Database {
   flush(): number {
     const removed = this.slots.size;
     this.keyspace.beforeFlush(this, null);
+    // Not cleared: a snapshot in progress may still read the old stores (see beforeFlush).
+    this.slots.release();
     this.slots = new SlotTable();
+    this.strings.release();
     this.strings = new SlotStrings();
     this.aggregates = new SlotArray<AggregateValue | undefined>(undefined);
     this.headers = new SlotInts(0);
     this.expires = new Map();
-    this.expireCursor = null;
+    this.expireCursor = this.evictionCursor = null;
     return removed;
   }
 
@@ -280,6 +306,7 @@ export class Database {
     [this.headers, other.headers] = [other.headers, this.headers];
     [this.expires, other.expires] = [other.expires, this.expires];
     this.expireCursor = other.expireCursor = null;
+    this.evictionCursor = other.evictionCursor = null;
   }
 
   // --- iteration ---------------------------------------------------------------------------------
@@ -341,6 +368,74 @@ export class Database {
     }
   }
 
+  /**
+   * dictGetSomeKeys for eviction: up to `count` keys, each with its object header and expiry;
+   * `volatileOnly`: keys with a TTL only (db->expires). Like dictGetSomeKeys, consecutive slots
+   * from a random one. When few keys have a TTL, walking slots would mostly find keys without
+   * one, so those are taken from a cursor over the expiry table instead, which carries on where
+   * the previous sample stopped (a Map offers no random access).
+   */
+  sampleForEviction(
+    count: number,
+    volatileOnly: boolean,
+    visit: (key: BinaryString, header: number, expireAt: number | undefined) => void,
+  ): void {
+    const keys = volatileOnly ? this.expires.size : this.slots.size;
+    if (keys === 0) return;
+    const wanted = Math.min(count, keys);
+    if (volatileOnly && keys * FEW_VOLATILE_DIVISOR < this.slots.size) {
+      this.sampleExpiresCursor(wanted, visit);
+      return;
+    }
+    const slotCount = this.slots.slotCount;
+    const start = Math.floor(Math.random() * slotCount);
+    let taken = 0;
+    for (let step = 0; step < slotCount && taken < wanted; step++) {
+      const slot = (start + step) % slotCount;
+      const key = this.slots.keyInSlot(slot);
+      if (key === undefined) continue;
+      const at = this.expires.size === 0 ? undefined : this.expires.get(key);
+      if (volatileOnly && at === undefined) continue;
+      visit(key, this.headers.get(slot), at);
+      taken++;
+    }
+  }
+
+  private sampleExpiresCursor(wanted: number, visit: (key: BinaryString, header: number, expireAt: number | undefined) => void): void {
+    this.evictionCursor ??= this.expires.entries();
+    for (let taken = 0, wrapped = false; taken < wanted;) {
+      const next = this.evictionCursor.next();
+      if (next.done) {
+        this.evictionCursor = this.expires.entries();
+        if (wrapped) return;
+        wrapped = true;
+        continue;
+      }
+      const [key, at] = next.value;
+      const slot = this.slots.find(key);
+      if (slot === -1) continue;
+      visit(key, this.headers.get(slot), at);
+      taken++;
+    }
+  }
+
+  /**
+   * A random key for allkeys-random / volatile-random (dictGetRandomKey of db->dict or
+   * db->expires), taken as stored, expired or not; undefined when there is none. For a key with
+   * a TTL, random slots are probed first; when few keys have one, the expires cursor gives one.
+   */
+  randomKeyForEviction(volatileOnly: boolean): BinaryString | undefined {
+    if (!volatileOnly) return this.randomSlotKey();
+    if (this.expires.size === 0) return undefined;
+    for (let i = 0; i < 16; i++) {
+      const key = this.slots.keyInSlot(Math.floor(Math.random() * this.slots.slotCount));
+      if (key !== undefined && this.expires.has(key)) return key;
+    }
+    let found: BinaryString | undefined;
+    this.sampleExpiresCursor(1, (key) => (found = key));
+    return found;
+  }
+
   // --- expiry ------------------------------------------------------------------------------------
 
   isExpired(key: BinaryString): boolean {
@@ -398,6 +493,7 @@ export class Database {
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.slots.size === 0) {
       // The slot table gave its slots back (see SlotTable.remove); so do the arrays by slot.
+      this.strings.release();
       this.strings = new SlotStrings();
       this.aggregates.clear();
       this.headers.clear();

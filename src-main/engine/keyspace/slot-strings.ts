@@ -24,6 +24,7 @@
 //
 // Per slot two ints say where a string is: its block's address (page << 17 | offset / 8) and its
 // length, or NONE (no string in the slot) or LARGE (see `large`).
+import { freedUntilCollected } from './used-memory.js';
 import { SlotArray, SlotInts } from './slot-array.js';
 
 const PAGE_BITS = 20;
@@ -95,6 +96,14 @@ export class SlotStrings {
   /** Bytes of this store's pages that hold no string: freed blocks and the last page's rest. */
   get unusedBytes(): number {
     return this.pages.length * PAGE_SIZE - this.usedBytes;
+  }
+
+  /**
+   * The owner drops this store (a flush, the last key removed): its pages are memory no longer
+   * in use from now on, though only a full collection gives them back (see used-memory.ts).
+   */
+  release(): void {
+    freedUntilCollected(this.pages.length * PAGE_SIZE);
   }
 
   /** Pages allocated so far (for tests: freed blocks are reused before a page is added). */

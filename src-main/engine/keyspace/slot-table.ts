@@ -99,6 +99,11 @@ export class SlotTable {
     return this.slotEnd;
   }
 
+  /** Bytes of the key store's pages that hold keys. */
+  get keyBytes(): number {
+    return this.keysBySlot.allocatedBytes;
+  }
+
   /** Bytes of the key store's pages that hold no key (see SlotStrings.unusedBytes). */
   get unusedKeyBytes(): number {
     return this.keysBySlot.unusedBytes;
@@ -163,7 +168,13 @@ export class SlotTable {
     return slot;
   }
 
+  /** The owner drops this table: its key pages are no longer in use (SlotStrings.release). */
+  release(): void {
+    this.keysBySlot.release();
+  }
+
   clear(): void {
+    this.keysBySlot.release();
     this.keysBySlot = new SlotStrings();
     this.slotEnd = 0;
     this.freeSlots = [];

@@ -60,6 +60,8 @@ export class NodePersistence {
     server.commandGuards.push((_client, command) => this.commandDenial(command.flags, command.name === 'ping'));
     await this.loadDataFromDisk();
     server.writeFeed.subscribe(this.aof.record, PROPAGATE_AOF);
+    // freeMemoryGetNotCountedMemory: the AOF buffer does not count against maxmemory.
+    server.eviction.notCountedMemory.push(() => this.aof.bufferedBytes);
     server.onConfigSet('appendonly', () => {
       if (server.config.bool('appendonly')) this.aof.enable();
       else this.aof.disable();

@@ -76,6 +76,15 @@ export class Replication {
     const server = this.server;
     server.writeFeed.subscribe((dbIndex, argv) => this.feedCommand(dbIndex, argv), PROPAGATE_REPL);
     server.commandGuards.push(replicationGuard(this));
+    // freeMemoryGetNotCountedMemory: what replicas have yet to receive does not count against
+    // maxmemory (Redis counts the part of its shared buffer beyond the backlog; here each
+    // replica's output is its own copy, the backlog another), or evicting would make DELs
+    // that need more memory that makes more evictions.
+    server.eviction.notCountedMemory.push(() => {
+      let bytes = 0;
+      for (const replica of this.replicas.replicas) bytes += replica.outputBytes;
+      return bytes;
+    });
     this.persistence.replicationAux = () => this.saveInfo();
     server.shutdownHooks.push(async () => this.stop());
     server.shutdownControl.replicas = replicasAtShutdown(this);
