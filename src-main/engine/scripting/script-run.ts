@@ -75,8 +75,14 @@ export class ScriptRun {
       }
       const disk = this.host.diskError();
       if (disk !== null) return { error: `-${disk}` };
-      this.writeDirty = true;
     }
+    // scriptVerifyOOM: out of memory when the script started, a denyoom command is refused unless
+    // the script already wrote (it cannot stop halfway), has allow-oom, or its caller must be obeyed.
+    if (!this.flags.allowOom) {
+      const oom = server.eviction.scriptOomError(command, this.writeDirty, this.caller.isMaster || this.caller.isAofReplay);
+      if (oom !== null) return { error: `-${oom}` };
+    }
+    if (isWrite) this.writeDirty = true;
     // The caller's database may have changed through SELECT inside the script; it is the script
     // client's own (Redis selects the caller's only when the run starts).
     // After redis.set_repl, the command's effects go only where the script asked.
