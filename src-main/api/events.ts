@@ -16,6 +16,8 @@ export type LabEventKind =
   | 'link-fault'
   /** The write load generator started or stopped on a master. */
   | 'load'
+  /** A Sentinel's event from its pub/sub (+sdown, +odown, +switch-master, ...), or its lifecycle. */
+  | 'sentinel'
   | 'error';
 
 export interface LabEvent {

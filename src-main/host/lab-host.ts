@@ -15,11 +15,13 @@
 //   console/      a redis-cli-like console per node, over a client connection of its own
 //   node-panel/   a node's INFO everything and the files in its directory, on request
 //   backlog/      a master's backlog range, its replicas' offsets in it and whether each could resume
+//   sentinels/    Sentinels on a chosen master (a worker thread each, like nodes), their events, the failover demo
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type {
   AddNodeOptions,
+  AddSentinelOptions,
   BacklogView,
   ClientListEntry,
   ConsoleReplyLines,
@@ -35,6 +37,8 @@ import type {
   LoadStatus,
   NodeSummary,
   RemoveNodeOptions,
+  SentinelDemoResult,
+  SentinelSummary,
   SlowLinkLimits,
   StaleStartWarning,
   StartAction,
@@ -59,6 +63,7 @@ import { WorkerThreadBackend } from './nodes/worker-thread/worker-thread-backend
 import { Failovers } from './replication/failover.js';
 import { ReplicationLinks } from './replication/replication-links.js';
 import { StaleMasterCheck } from './replication/stale-master.js';
+import { SentinelService } from './sentinels/sentinel-service.js';
 import { LabStore } from './store/lab-store.js';
 
 export interface LabHostOptions {
@@ -66,6 +71,8 @@ export interface LabHostOptions {
   dataDir: string;
   /** The bundled worker entry, out/main/node-worker.js (the caller knows where the bundle is). */
   workerScript: string;
+  /** The Sentinels' worker entry; by default sentinel-worker.js beside `workerScript`. */
+  sentinelWorkerScript?: string;
   /** The load generator's worker entry; by default load-worker.js beside `workerScript`. */
   loadWorkerScript?: string;
   /** Browser mode: exported archives are offered as downloads (else they stay in <dataDir>/exports). */
@@ -98,6 +105,7 @@ export class LabHost implements LabApi {
     private readonly relays: LinkRelays,
     private readonly faults: LinkFaults,
     private readonly loads: LoadGenerators,
+    private readonly sentinels: SentinelService,
   ) {}
 
   /** Where exported archives are written (browser mode serves its downloads from here). */
@@ -178,11 +186,21 @@ export class LabHost implements LabApi {
       relays,
       faults,
       loads,
+      new SentinelService({
+        dataDir: options.dataDir,
+        backend: new WorkerThreadBackend(options.sentinelWorkerScript ?? join(dirname(options.workerScript), 'sentinel-worker.js')),
+        store: store.sentinels,
+        nodes: registry,
+        events,
+        failovers,
+        crash: (id) => lifecycle.crash(id),
+      }),
     );
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
       : await lifecycle.createInitialNodes();
     await lifecycle.startInOrder(toStart);
+    await host.sentinels.startStored();
     return host;
   }
 
@@ -304,6 +322,38 @@ export class LabHost implements LabApi {
     return this.loads.list();
   }
 
+  listSentinels(): Promise<SentinelSummary[]> {
+    return this.sentinels.list();
+  }
+
+  addSentinel(options: AddSentinelOptions): Promise<SentinelSummary> {
+    return this.sentinels.add(options);
+  }
+
+  startSentinel(id: string): Promise<SentinelSummary> {
+    return this.sentinels.start(id);
+  }
+
+  stopSentinel(id: string): Promise<SentinelSummary> {
+    return this.sentinels.stop(id);
+  }
+
+  restartSentinel(id: string): Promise<SentinelSummary> {
+    return this.sentinels.restart(id);
+  }
+
+  crashSentinel(id: string): Promise<SentinelSummary> {
+    return this.sentinels.crash(id);
+  }
+
+  removeSentinel(id: string): Promise<void> {
+    return this.sentinels.remove(id);
+  }
+
+  sentinelFailoverDemo(masterId: string, timeoutMs?: number): Promise<SentinelDemoResult> {
+    return this.sentinels.failoverDemo(masterId, timeoutMs);
+  }
+
   async rotateToken(): Promise<{ token: string }> {
     return { token: this.access.rotate() };
   }
@@ -318,6 +368,8 @@ export class LabHost implements LabApi {
     this.info.stop();
     this.consoles.closeAll();
     await this.loads.stopAll();
+    // Sentinels first: stopping the masters next must not look like a failure to fail over from.
+    await this.sentinels.stopAll();
     await this.lifecycle.stopAll('stopped because the lab is closing', ({ total, stopped, stopping }) =>
       this.pushes.emit({ type: 'closing', total, stopped, stopping: stopping.map((node) => node.stored.name) }),
     );
