@@ -5,6 +5,7 @@
 // Roles are checked on the nodes with Debian's redis-cli.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeSummary } from '../../../src-main/api/index.js';
@@ -114,6 +115,21 @@ describe('Sentinels in the lab', () => {
     );
     assert.equal(redisCli(master.port, ['GET', 'after']), '1');
     assert.equal((await lab.listNodes()).find((n) => n.id === master.id)!.master?.nodeId, promoted.id);
+  });
+
+  test("the export holds the Sentinels' events, logs and config files", async () => {
+    const archive = await lab.exportLogs();
+    const names = execFileSync('tar', ['-tzf', archive.file], { encoding: 'utf8' }).split('\n');
+    for (const s of await lab.listSentinels()) {
+      assert.ok(names.includes(`sentinels/${s.id}-${s.name}/sentinel.log`), `${s.name}'s log is in the archive`);
+      assert.ok(names.includes(`sentinels/${s.id}-${s.name}/sentinel.conf`));
+    }
+    const events = execFileSync('tar', ['-xzOf', archive.file, 'events.ndjson'], { encoding: 'utf8' });
+    assert.match(events, /"kind":"sentinel".*\+switch-master/);
+    const manifest = JSON.parse(execFileSync('tar', ['-xzOf', archive.file, 'manifest.json'], { encoding: 'utf8' })) as {
+      sentinels: unknown[];
+    };
+    assert.equal(manifest.sentinels.length, 3);
   });
 
   test('a Sentinel stops, crashes and restarts like a node; removing it deletes its directory', async () => {
