@@ -142,4 +142,17 @@ describe('Sentinels in the lab', () => {
     assert.equal(existsSync(s!.dir), false);
     assert.equal((await lab.listSentinels()).length, 2);
   });
+
+  test('the lab reopened starts its Sentinels again, from their own rewritten config files', async () => {
+    await lab.close();
+    lab = await LabHost.open({ dataDir, workerScript: WORKER });
+    const sentinels = await lab.listSentinels();
+    assert.equal(sentinels.length, 2);
+    const promoted = (await lab.listNodes()).find((n) => n.replicaOf === null)!;
+    await waitUntil('each Sentinel runs and holds the promoted master, as its sentinel.conf says', async () =>
+      (await lab.listSentinels()).every((s) => s.status === 'running' && s.view?.masterNodeId === promoted.id),
+    );
+    for (const s of sentinels)
+      assert.match(readFileSync(join(s.dir, 'sentinel.conf'), 'utf8'), new RegExp(`127\\.0\\.0\\.1 ${promoted.port} 2`));
+  });
 });

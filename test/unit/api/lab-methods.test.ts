@@ -16,6 +16,7 @@ import { LOAD_PARAM_CHECKS } from '../../../src-main/api/load.js';
 import { LOGS_PARAM_CHECKS } from '../../../src-main/api/logs.js';
 import { NODES_PARAM_CHECKS } from '../../../src-main/api/nodes.js';
 import { REPLICATION_PARAM_CHECKS } from '../../../src-main/api/replication.js';
+import { SENTINELS_PARAM_CHECKS } from '../../../src-main/api/sentinels.js';
 
 const SLICES = {
   NODES_PARAM_CHECKS,
@@ -30,6 +31,7 @@ const SLICES = {
   CONSOLE_PARAM_CHECKS,
   NODE_PANEL_PARAM_CHECKS,
   BACKLOG_PARAM_CHECKS,
+  SENTINELS_PARAM_CHECKS,
 };
 
 test('the whitelist is exactly the methods of the API slices, each once', () => {
@@ -70,6 +72,14 @@ test('the whitelist is exactly the methods the lab offers', () => {
     'nodePanel',
     'nodeClients',
     'backlog',
+    'listSentinels',
+    'addSentinel',
+    'startSentinel',
+    'stopSentinel',
+    'restartSentinel',
+    'crashSentinel',
+    'removeSentinel',
+    'sentinelFailoverDemo',
   ];
   assert.deepEqual([...LAB_METHODS].sort(), expected.sort());
 });
