@@ -57,6 +57,10 @@ describe('Sentinels in the lab UI', () => {
       },
       30_000,
     );
+    const watchers = page.getByRole('list', { name: 'Sentinels watching masters' });
+    await waitUntil('the topology says who watches the master', async () =>
+      /^node-\d+: watched by sentinel-1, sentinel-2, sentinel-3, sentinel-4 \(quorum 2\), ok for all$/.test(await watchers.innerText()),
+    );
     await panel().getByRole('button', { name: 'Sentinel failover demo' }).click();
     const result = panel().getByTestId('time-to-writable');
     await result.waitFor({ timeout: 60_000 });
