@@ -38,6 +38,8 @@ describe('Sentinels in the lab', () => {
   });
 
   test('three Sentinels on the master find each other and the replicas; each has its own sentinel.conf', async () => {
+    await assert.rejects(lab.sentinelFailoverDemo(master.id), /needs at least 2 running Sentinels monitoring it \(it has 0\)/);
+    assert.equal((await lab.listNodes()).find((n) => n.id === master.id)!.status, 'running', 'the refused demo crashed nothing');
     for (let i = 0; i < 3; i++) await lab.addSentinel({ masterId: master.id, quorum: 2, downAfterMs: 1000, failoverTimeoutMs: 5000 });
     const sentinels = await lab.listSentinels();
     assert.equal(sentinels.length, 3);
