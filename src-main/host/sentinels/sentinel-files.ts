@@ -4,6 +4,7 @@
 // address), exactly as redis-sentinel does, so a restart resumes from there.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
+import { quoteConfigArg } from '../nodes/node-files.js';
 import type { StoredSentinel } from '../store/sentinel-store.js';
 
 export interface SentinelFiles {
@@ -30,8 +31,8 @@ export function ensureSentinelConfig(files: SentinelFiles, sentinel: StoredSenti
     `# ${sentinel.name}: written by ReplicaLab when the Sentinel was created; the Sentinel rewrites it.`,
     `port ${sentinel.port}`,
     'bind 127.0.0.1',
-    `dir "${files.dir}"`,
-    `logfile "${files.logFile}"`,
+    `dir ${quoteConfigArg(files.dir)}`,
+    `logfile ${quoteConfigArg(files.logFile)}`,
     // The master's real port: a Sentinel talks to nodes directly, never through the lab's relays.
     `sentinel monitor ${name} 127.0.0.1 ${master.port} ${sentinel.quorum}`,
     `sentinel down-after-milliseconds ${name} ${sentinel.downAfterMs}`,

@@ -2,7 +2,8 @@
 // Sentinel mode in worker threads): three on the default master with quorum 2, the master crashed
 // by the failover demo, a replica promoted, the Sentinels' events recorded, the stored links
 // following what the Sentinels did, and the old master back as a replica when restarted.
-// Roles are checked on the nodes with Debian's redis-cli.
+// Roles are checked on the nodes with Debian's redis-cli. The data dir has a space and a quote in
+// its name: sentinel.conf's dir and logfile are quoted as redis.conf's are.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -22,7 +23,7 @@ function role(port: number): { role: string; masterPort: string | undefined } {
 }
 
 describe('Sentinels in the lab', () => {
-  const dataDir = tempDir('replicalab-sentinels-');
+  const dataDir = tempDir("replicalab-sentinels a dir's-");
   let lab: LabHost;
   let master: NodeSummary;
   let replicas: NodeSummary[];
