@@ -34,6 +34,7 @@ export default defineConfig({
           launcher: resolve(here, 'src-main/host/app/launcher.ts'),
           'browser-main': resolve(here, 'src-main/host/app/browser-main.ts'),
           'node-worker': resolve(here, 'src-main/host/nodes/worker-thread/node-worker.ts'),
+          'sentinel-worker': resolve(here, 'src-main/host/sentinels/sentinel-worker.ts'),
           'load-worker': resolve(here, 'src-main/host/load/load-worker.ts'),
           cli: resolve(here, 'src-main/engine/cli.ts'),
           'replica-lab': resolve(here, 'src-main/host/export/replica-lab-main.ts'),

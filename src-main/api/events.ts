@@ -30,6 +30,8 @@ export type LabEventKind =
   | 'sync'
   /** A watched setting changed as the node's CONFIG GET shows it, by the lab or by someone else. */
   | 'config'
+  /** A Sentinel's event from its pub/sub (+sdown, +odown, +switch-master, ...), or its lifecycle. */
+  | 'sentinel'
   | 'error';
 
 export interface LabEvent {

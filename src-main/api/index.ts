@@ -1,5 +1,5 @@
 // The one typed API between the renderer and the lab host, composed from one slice per feature
-// (nodes, replication, events, logs, access, history, export, links, load, console, node panel, backlog, settings; metrics and wire
+// (nodes, replication, events, logs, access, history, export, links, load, console, node panel, backlog, settings, sentinels; metrics and wire
 // carry types and constants only).
 //
 // The renderer calls `LabApi` methods and subscribes to `LabPush` messages. It never knows the
@@ -24,6 +24,7 @@ import { NODES_PARAM_CHECKS, type NodesApi, type NodesPush } from './nodes.js';
 import type { ParamChecks } from './param-checks.js';
 import { REPLICATION_PARAM_CHECKS, type ReplicationApi } from './replication.js';
 import { SETTINGS_PARAM_CHECKS, type SettingsApi } from './settings.js';
+import { SENTINELS_PARAM_CHECKS, type SentinelsApi } from './sentinels.js';
 
 export type * from './access.js';
 export type * from './backlog.js';
@@ -39,6 +40,7 @@ export type * from './metrics.js';
 export type * from './nodes.js';
 export type * from './replication.js';
 export * from './settings.js';
+export * from './sentinels.js';
 export * from './wire.js';
 
 /** What the renderer may ask of the host. Every method resolves or rejects with an Error whose message is for people. */
@@ -56,7 +58,8 @@ export interface LabApi
     ConsoleApi,
     NodePanelApi,
     BacklogApi,
-    SettingsApi {}
+    SettingsApi,
+    SentinelsApi {}
 
 export type LabMethod = keyof LabApi;
 
@@ -90,6 +93,7 @@ export const LAB_PARAM_CHECKS: LabParamChecks = oneCheckPerMethod({
   ...NODE_PANEL_PARAM_CHECKS,
   ...BACKLOG_PARAM_CHECKS,
   ...SETTINGS_PARAM_CHECKS,
+  ...SENTINELS_PARAM_CHECKS,
 });
 
 /** The whitelist: the only method names either transport forwards. */

@@ -19,12 +19,14 @@
 //   backlog/      a master's backlog range, its replicas' offsets in it and whether each could resume
 //   settings/     per-node settings: CONFIG SET + CONFIG REWRITE, all or nothing, copied into lab.db
 //   observed/     events from what the nodes do (role, link, failover states, config, syncs), by the lab or not
+//   sentinels/    Sentinels on a chosen master (a worker thread each, like nodes), their events, the failover demo
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type {
   AddNodeOptions,
   AttachNodeOptions,
+  AddSentinelOptions,
   BacklogView,
   ClientListEntry,
   ConsoleReplyLines,
@@ -43,6 +45,8 @@ import type {
   NodeSettingValues,
   NodeSummary,
   RemoveNodeOptions,
+  SentinelDemoResult,
+  SentinelSummary,
   SlowLinkLimits,
   StaleStartWarning,
   StartAction,
@@ -73,6 +77,7 @@ import { ConfigWatch } from './observed/config-watch.js';
 import { LabIntents } from './observed/lab-intents.js';
 import { RoleWatch } from './observed/role-watch.js';
 import { SyncEvents } from './observed/sync-events.js';
+import { SentinelService } from './sentinels/sentinel-service.js';
 import { LabStore } from './store/lab-store.js';
 
 export interface LabHostOptions {
@@ -80,6 +85,8 @@ export interface LabHostOptions {
   dataDir: string;
   /** The bundled worker entry, out/main/node-worker.js (the caller knows where the bundle is). */
   workerScript: string;
+  /** The Sentinels' worker entry; by default sentinel-worker.js beside `workerScript`. */
+  sentinelWorkerScript?: string;
   /** The load generator's worker entry; by default load-worker.js beside `workerScript`. */
   loadWorkerScript?: string;
   /** Browser mode: exported archives are offered as downloads (else they stay in <dataDir>/exports). */
@@ -117,6 +124,7 @@ export class LabHost implements LabApi {
     /** What the lab itself asked of each node lately, to tell its changes from anyone else's. */
     private readonly intents: LabIntents,
     private readonly configWatch: ConfigWatch,
+    private readonly sentinels: SentinelService,
   ) {}
 
   /** Where exported archives are written (browser mode serves its downloads from here). */
@@ -224,11 +232,21 @@ export class LabHost implements LabApi {
       externals,
       intents,
       configWatch,
+      new SentinelService({
+        dataDir: options.dataDir,
+        backend: new WorkerThreadBackend(options.sentinelWorkerScript ?? join(dirname(options.workerScript), 'sentinel-worker.js')),
+        store: store.sentinels,
+        nodes: registry,
+        events,
+        failovers,
+        crash: (id) => lifecycle.crash(id),
+      }),
     );
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
       : await lifecycle.createInitialNodes();
     await lifecycle.startInOrder(toStart);
+    await host.sentinels.startStored();
     return host;
   }
 
@@ -367,6 +385,38 @@ export class LabHost implements LabApi {
     return this.settings.apply(id, changes);
   }
 
+  listSentinels(): Promise<SentinelSummary[]> {
+    return this.sentinels.list();
+  }
+
+  addSentinel(options: AddSentinelOptions): Promise<SentinelSummary> {
+    return this.sentinels.add(options);
+  }
+
+  startSentinel(id: string): Promise<SentinelSummary> {
+    return this.sentinels.start(id);
+  }
+
+  stopSentinel(id: string): Promise<SentinelSummary> {
+    return this.sentinels.stop(id);
+  }
+
+  restartSentinel(id: string): Promise<SentinelSummary> {
+    return this.sentinels.restart(id);
+  }
+
+  crashSentinel(id: string): Promise<SentinelSummary> {
+    return this.sentinels.crash(id);
+  }
+
+  removeSentinel(id: string): Promise<void> {
+    return this.sentinels.remove(id);
+  }
+
+  sentinelFailoverDemo(masterId: string, timeoutMs?: number): Promise<SentinelDemoResult> {
+    return this.sentinels.failoverDemo(masterId, timeoutMs);
+  }
+
   async rotateToken(): Promise<{ token: string }> {
     return { token: this.access.rotate() };
   }
@@ -382,6 +432,8 @@ export class LabHost implements LabApi {
     this.configWatch.stop();
     this.consoles.closeAll();
     await this.loads.stopAll();
+    // Sentinels first: stopping the masters next must not look like a failure to fail over from.
+    await this.sentinels.stopAll();
     await this.lifecycle.stopAll('stopped because the lab is closing', ({ total, stopped, stopping }) =>
       this.pushes.emit({ type: 'closing', total, stopped, stopping: stopping.map((node) => node.stored.name) }),
     );

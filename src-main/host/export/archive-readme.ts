@@ -14,6 +14,7 @@ Times are milliseconds since the Unix epoch (UTC) unless a field ends in \`Iso\`
 | nodes/<id>-<name>/node.log.N … node.log.1, node.log | the node's whole log as it was when the export began: the parts the lab rotated out (node.log.N the oldest) and the current file; read in that order they are one log |
 | nodes/<id>-<name>/redis.conf | the node's own config file |
 | nodes/<id>-<name>/dump.rdb, appendonlydir/ | the node's data files, only if they were asked for |
+| sentinels/<id>-<name>/sentinel.log, sentinel.conf | each Sentinel's log and its config file as the Sentinel last rewrote it; its events are in events.* (kind 'sentinel') |
 
 In a downsampled bucket (tier 1 or 2) gauges are means, offsets and counters the last value, lags
 the worst, and a flag (link down, saving, rewriting) is set if it was set at any moment.

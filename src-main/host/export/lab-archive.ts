@@ -59,6 +59,14 @@ const SLICE = 500;
 /** History tiers from the oldest rows (the coarsest buckets) to the newest (tier 0, 1 s). */
 const TIERS_OLDEST_FIRST = [...TIERS.map((t) => t.tier)].reverse().concat(0);
 
+interface SentinelRow {
+  id: number;
+  name: string;
+  port: number;
+  master_id: number;
+  quorum: number;
+}
+
 interface StoredNodeRow {
   id: number;
   name: string;
@@ -145,6 +153,18 @@ export async function writeLabArchive(options: ExportOptions): Promise<ExportRes
       }
       nodeFiles.push({ id: node.id, name: node.name, files });
     }
+    // The lab's Sentinels (host/sentinels/): each one's log and sentinel.conf, as it rewrote it.
+    const hasSentinels = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sentinels'").get() !== undefined;
+    const sentinels = hasSentinels
+      ? (db.prepare('SELECT id, name, port, master_id, quorum FROM sentinels ORDER BY id').all() as SentinelRow[])
+      : [];
+    for (const sentinel of sentinels) {
+      const dir = join(options.dataDir, 'sentinels', `s${sentinel.id}`);
+      for (const name of ['sentinel.log', 'sentinel.conf']) {
+        const opened = openPinned(join(dir, name));
+        if (opened) entries.push({ name: `sentinels/s${sentinel.id}-${sentinel.name}/${name}`, ...opened });
+      }
+    }
     const versions = new Map<number, string | null>();
     for (const node of nodes) versions.set(node.id, hasHistory ? lastVersion(db, node.id) : null);
     const links = hasHistory ? await topology(db, nodes) : null;
@@ -167,6 +187,7 @@ export async function writeLabArchive(options: ExportOptions): Promise<ExportRes
         files: nodeFiles.find((f) => f.id === node.id)!.files,
       })),
       topology: links,
+      sentinels: sentinels.map((s) => ({ id: `s${s.id}`, name: s.name, port: s.port, masterId: String(s.master_id), quorum: s.quorum })),
     };
     db.close();
 

@@ -61,7 +61,7 @@ export function ensureNodeConfig(files: NodeFiles, node: StoredNode): void {
  * A single quote also needs quoting (sdssplitargs starts a quoted string at one), and "" states
  * an empty argument.
  */
-function quoteConfigArg(arg: string): string {
+export function quoteConfigArg(arg: string): string {
   if (arg !== '' && !arg.includes("'") && !needsRepr(arg, { text: true })) return arg;
   return catRepr(arg, { text: true });
 }

@@ -77,6 +77,25 @@ export class Failovers {
     }
   }
 
+  /**
+   * Stores what a failover did (FAILOVER here, or a Sentinel's, host/sentinels/): `newMaster` is a
+   * master, each of `replicas` replicates from it. The relays of the old links are no links any
+   * more; the new ones were made directly (FAILOVER and Sentinels name real ports), and the lab
+   * routes them through a relay the next time it starts the node.
+   */
+  follow(newMaster: LabNode, replicas: readonly LabNode[]): void {
+    const set = (node: LabNode, masterId: string | null): void => {
+      if (node.stored.replicaOf === masterId) return;
+      this.store.setReplicaOf(node.stored.id, masterId);
+      node.stored.replicaOf = masterId;
+    };
+    set(newMaster, null);
+    for (const replica of replicas) if (replica !== newMaster) set(replica, newMaster.stored.id);
+    this.relays.prune();
+    void this.info.refresh(newMaster);
+    for (const replica of replicas) void this.info.refresh(replica);
+  }
+
   /** Records each master_failover_state until the failover ends, then how it ended. */
   private watch(master: LabNode, target: LabNode): void {
     if (this.watching.has(master)) return;
@@ -118,14 +137,7 @@ export class Failovers {
       this.events.record(master.stored, 'failover', `ended without a switch: ${master.stored.name} is still a master`);
       return;
     }
-    this.store.setReplicaOf(target.stored.id, null);
-    target.stored.replicaOf = null;
-    this.store.setReplicaOf(master.stored.id, target.stored.id);
-    master.stored.replicaOf = target.stored.id;
-    // The target's relay to the old master is no link any more. The old master replicates from the
-    // target directly (FAILOVER named its port); the lab routes that link through a relay the next
-    // time it starts the node.
-    this.relays.prune();
+    this.follow(target, [master]);
     this.events.record(
       master.stored,
       'failover',

@@ -10,6 +10,7 @@ import { EventStore } from './event-store.js';
 import { HistoryStore } from './history-store.js';
 import { migrate } from './migrations.js';
 import { NodeStore } from './node-store.js';
+import { SentinelStore } from './sentinel-store.js';
 import { SettingsStore } from './settings-store.js';
 
 export type { StoredNode } from './node-store.js';
@@ -19,12 +20,14 @@ export class LabStore {
   readonly events: EventStore;
   readonly settings: SettingsStore;
   readonly history: HistoryStore;
+  readonly sentinels: SentinelStore;
 
   private constructor(private readonly db: Database.Database) {
     this.nodes = new NodeStore(db);
     this.events = new EventStore(db);
     this.settings = new SettingsStore(db);
     this.history = new HistoryStore(db);
+    this.sentinels = new SentinelStore(db);
   }
 
   /** Opens (creating or migrating) `<dataDir>/lab.db`. */

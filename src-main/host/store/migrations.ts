@@ -146,6 +146,30 @@ const MIGRATIONS: readonly string[] = [
    INSERT INTO events_v8 SELECT id, time, node_id, node_name, kind, message FROM events;
    DROP TABLE events;
    ALTER TABLE events_v8 RENAME TO events;`,
+  // 8 -> 9: Sentinels run by the lab (host/sentinels/), and their events (+sdown, +switch-master,
+  // ...) as kind 'sentinel'. Events is rebuilt again for its CHECK constraint, as in 3 -> 4.
+  `CREATE TABLE sentinels (
+     id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+     name                TEXT    NOT NULL,
+     port                INTEGER NOT NULL,
+     master_id           INTEGER NOT NULL,                -- the lab node it was told to monitor
+     quorum              INTEGER NOT NULL,
+     down_after_ms       INTEGER NOT NULL,
+     failover_timeout_ms INTEGER NOT NULL,
+     created_at          INTEGER NOT NULL,
+     should_run          INTEGER NOT NULL DEFAULT 1
+   );
+   CREATE TABLE events_v9 (
+     id         INTEGER PRIMARY KEY AUTOINCREMENT,
+     time       INTEGER NOT NULL,
+     node_id    TEXT    NOT NULL,
+     node_name  TEXT    NOT NULL,
+     kind       TEXT    NOT NULL CHECK (kind IN ('created','started','stopped','crashed','removed','linked','promoted','failover','link-fault','load','error','attached','detached','role','link','sync','config','sentinel')),
+     message    TEXT    NOT NULL
+   );
+   INSERT INTO events_v9 SELECT id, time, node_id, node_name, kind, message FROM events;
+   DROP TABLE events;
+   ALTER TABLE events_v9 RENAME TO events;`,
 ];
 
 /**

@@ -17,6 +17,7 @@ import { LOGS_PARAM_CHECKS } from '../../../src-main/api/logs.js';
 import { NODES_PARAM_CHECKS } from '../../../src-main/api/nodes.js';
 import { REPLICATION_PARAM_CHECKS } from '../../../src-main/api/replication.js';
 import { SETTINGS_PARAM_CHECKS } from '../../../src-main/api/settings.js';
+import { SENTINELS_PARAM_CHECKS } from '../../../src-main/api/sentinels.js';
 
 const SLICES = {
   NODES_PARAM_CHECKS,
@@ -32,6 +33,7 @@ const SLICES = {
   NODE_PANEL_PARAM_CHECKS,
   BACKLOG_PARAM_CHECKS,
   SETTINGS_PARAM_CHECKS,
+  SENTINELS_PARAM_CHECKS,
 };
 
 test('the whitelist is exactly the methods of the API slices, each once', () => {
@@ -75,6 +77,14 @@ test('the whitelist is exactly the methods the lab offers', () => {
     'backlog',
     'nodeSettings',
     'applyNodeSettings',
+    'listSentinels',
+    'addSentinel',
+    'startSentinel',
+    'stopSentinel',
+    'restartSentinel',
+    'crashSentinel',
+    'removeSentinel',
+    'sentinelFailoverDemo',
   ];
   assert.deepEqual([...LAB_METHODS].sort(), expected.sort());
 });

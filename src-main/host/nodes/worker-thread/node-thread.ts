@@ -41,8 +41,11 @@ export class NodeThread implements RunningNode {
       // stdout/stderr are captured so that nothing a node prints can reach the lab's own stdout
       // (browser mode promises exactly one line there); they go to the lab's stderr instead.
       const worker = new Worker(options.script, { workerData, stdout: true, stderr: true });
-      worker.stdout.pipe(process.stderr);
-      worker.stderr.pipe(process.stderr);
+      // Copied chunk by chunk rather than piped: a pipe adds listeners to process.stderr per worker,
+      // and a lab with nodes and Sentinels has more than Node's 10 (MaxListenersExceededWarning).
+      const toStderr = (chunk: Buffer): boolean => process.stderr.write(chunk);
+      worker.stdout.on('data', toStderr);
+      worker.stderr.on('data', toStderr);
 
       let thread: NodeThread | null = null;
       let startError: string | null = null;
