@@ -16,9 +16,8 @@ for (const masterKind of ['ours', 'redis'] as Kind[]) {
       const busy = replica.client.call('DEBUG', 'SLEEP', '1.5');
       await randomWrites(master, 2000, 7, [replica]);
       assert.equal(await busy, 'OK');
+      // Caught up: its offset reaches the master's (read together; the master may move on after).
       await waitInSync(master, [replica]);
-      const info = await replica.info();
-      assert.equal(info.get('slave_repl_offset'), (await master.info()).get('master_repl_offset'));
       assert.equal((await master.info('stats')).get('sync_full'), '1', 'no new full sync: the link held');
       await assertSameData([master, replica]);
       await nodes.stop(replica);
