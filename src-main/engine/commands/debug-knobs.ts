@@ -47,23 +47,19 @@ function debugQuicklistPackedThreshold(client: Client, argv: BinaryString[]): vo
   client.reply.ok();
 }
 
+/**
+ * DEBUG REPLYBUFFER PEAK-RESET-TIME <NEVER|RESET|ms> | RESIZING <0|1>: Redis's knobs for the
+ * resizing of its per-client reply buffers. This node's reply buffers do not resize that way, so
+ * there is nothing to set: the arguments are checked as Redis checks them, and the answer is +OK.
+ */
 function debugReplyBuffer(client: Client, argv: BinaryString[]): void {
-  const knobs = client.server.debugKnobs;
   const [setting, value] = [argv[2]!, argv[3]!];
   if (is(setting, 'peak-reset-time')) {
-    if (is(value, 'never')) knobs.replyBufferPeakResetTime = -1;
-    else if (is(value, 'reset')) knobs.replyBufferPeakResetTime = 5000;
-    else {
-      const ms = parseInteger(value);
-      if (ms === null) {
-        client.reply.error(ERR.notInteger);
-        return;
-      }
-      knobs.replyBufferPeakResetTime = ms;
+    if (!is(value, 'never') && !is(value, 'reset') && parseInteger(value) === null) {
+      client.reply.error(ERR.notInteger);
+      return;
     }
-  } else if (is(setting, 'resizing')) {
-    knobs.replyBufferResizing = atoi(value) !== 0;
-  } else {
+  } else if (!is(setting, 'resizing')) {
     client.reply.error(debugSyntaxError(argv[1]!));
     return;
   }

@@ -159,9 +159,6 @@ export class Server {
     aofFlushSleepMicros: 0,
     /** DEBUG SET-DISABLE-DENY-SCRIPTS: commands flagged noscript may run from scripts. */
     disableDenyScripts: false,
-    /** DEBUG REPLYBUFFER PEAK-RESET-TIME (ms, -1 never) and RESIZING: kept for CLIENT/INFO parity. */
-    replyBufferPeakResetTime: 5000,
-    replyBufferResizing: true,
   };
   private readonly activeExpire = new ActiveExpireCycle();
 

@@ -63,7 +63,10 @@ export class ScriptRun {
     if (!command || !arityMatches(command, argv.length)) {
       return { error: command ? 'Wrong number of args calling Redis command from script' : 'Unknown Redis command called from script' };
     }
-    if (command.flags.includes('noscript')) return { error: 'This Redis command is not allowed from script' };
+    // DEBUG SET-DISABLE-DENY-SCRIPTS lets tests call noscript commands from a script.
+    if (command.flags.includes('noscript') && !server.debugKnobs.disableDenyScripts) {
+      return { error: 'This Redis command is not allowed from script' };
+    }
     if (this.host.staleReplica() && !command.flags.includes('stale')) return { error: 'Can not execute the command on a stale replica' };
     const denied = server.accessControl.check(client, command, argv);
     if (denied !== null) return { error: aclError(denied) };
