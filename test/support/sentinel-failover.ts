@@ -46,7 +46,7 @@ export interface Deployment {
 export async function deploy(
   serverKind: Kind,
   sentinelKinds: Kind[],
-  opts: { replicaArgs?: string[][]; quorum?: number } = {},
+  opts: { replicaArgs?: string[][]; quorum?: number; sentinelLines?: (index: number) => string[] } = {},
 ): Promise<Deployment> {
   const started: { stop(): Promise<void> }[] = [];
   const master = await startNode(serverKind);
@@ -58,8 +58,11 @@ export async function deploy(
     replicas.push(r);
   }
   const sentinels: SentinelProcess[] = [];
-  for (const kind of sentinelKinds) {
-    const s = await startSentinel(kind, monitorLines('mymaster', master.port, opts.quorum ?? 2));
+  for (const [index, kind] of sentinelKinds.entries()) {
+    const s = await startSentinel(kind, [
+      ...monitorLines('mymaster', master.port, opts.quorum ?? 2),
+      ...(opts.sentinelLines?.(index) ?? []),
+    ]);
     started.push(s);
     sentinels.push(s);
   }
@@ -141,9 +144,10 @@ export async function oldMasterReturns(d: Deployment, kind: Kind, promoted: Node
       90000,
     );
   } catch (err) {
-    // What the Sentinels did about it, for whoever reads the failure.
-    const logs = d.sentinels.map((s) => `${s.kind} sentinel ${s.port}:\n` + s.output().split('\n').slice(-12).join('\n'));
-    throw new Error(`${(err as Error).message}\n${logs.join('\n')}`);
+    // What the Sentinels did about it, and what the old master says, for whoever reads the failure.
+    const logs = d.sentinels.map((s) => `${s.kind} sentinel ${s.port}:\n` + s.output().split('\n').slice(-40).join('\n'));
+    const info = await fresh(old.port, 'INFO', 'replication').catch((e: Error) => e.message);
+    throw new Error(`${(err as Error).message}\nold master ${old.port}: ${String(info)}\n${logs.join('\n')}`);
   }
   await waitFor('the old master has the new data', async () => String(await fresh(old.port, 'GET', 'after')) === 'failover');
   return old;

@@ -280,6 +280,7 @@ export function onReplicaInfo(sentinel: Sentinel, ri: Instance, role: 'master' |
       sentinel.event('warning', '+promoted-slave', ri, '%@');
       if (sentinel.simulated.crashAfterPromotion) sentinel.crash();
       sentinel.event('warning', '+failover-state-reconf-slaves', master, '%@');
+      sentinel.callClientReconfScript(master, 'leader', master.addr, ri.addr);
       forceHelloUpdate(sentinel, master);
     } else {
       // A replica turned master on its own: after a while (so a newer configuration can reach

@@ -110,7 +110,9 @@ export function processHello(sentinel: Sentinel, hello: string): void {
         master,
         `${master.name} ${sentinel.announce(master.addr)} ${master.addr.port} ${masterIp} ${masterPort}`,
       );
+      const from = { ...master.addr };
       sentinel.resetMasterAndChangeAddress(master, masterIp, masterPort);
+      sentinel.callClientReconfScript(master, 'observer', from, master.addr);
     }
   }
   if (si) si.lastHelloTime = Date.now();

@@ -45,8 +45,10 @@ export class Instance {
   /** master-reboot-down-after-period: the master restarted with a new run id recently. */
   masterRebootSince = 0;
 
-  lastPubTime = 0;
-  lastHelloTime = 0;
+  // As createSentinelRedisInstance: the first hello goes out a publish period after the
+  // instance is known, not at once (so a new Sentinel is discovered about 2 s after it starts).
+  lastPubTime = Date.now();
+  lastHelloTime = Date.now();
   lastMasterDownReplyTime = Date.now();
   sDownSinceTime = 0;
   oDownSinceTime = 0;

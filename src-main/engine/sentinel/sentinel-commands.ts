@@ -296,7 +296,7 @@ export function sentinelCommands(sentinel: Sentinel): CommandSpec[] {
         }
       }
     }),
-    sub('pending-scripts', 2, 'Get information about pending scripts', (client) => client.reply.arrayHeader(0)),
+    sub('pending-scripts', 2, 'Get information about pending scripts', (client) => sentinel.scripts.reply(client)),
     sub('simulate-failure', -3, 'Simulate failover scenarios', (client, argv) => {
       for (const arg of argv.slice(2)) {
         const a = arg.toLowerCase();

@@ -168,10 +168,6 @@ export async function startSentinel(opts: SentinelStartOptions): Promise<Sentine
   logger.warning(`Sentinel ID is ${sentinel.myid}`);
   for (const master of sentinel.masters.values()) {
     sentinel.event('warning', '+monitor', master, `%@ quorum ${master.quorum}`);
-    // Scripts are parsed and kept in the config file, but this server does not run them.
-    if (master.notificationScript || master.clientReconfigScript) {
-      logger.warning(`Scripts configured for master ${master.name} will not be executed by ${ENGINE_NAME}`);
-    }
   }
 
   let stoppedByHandle = false;

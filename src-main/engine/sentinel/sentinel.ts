@@ -13,6 +13,7 @@ import { Instance, replicaName, sameHost, type Address } from './instance.js';
 import { InstanceLink } from './instance-link.js';
 import { handleInstance } from './monitoring.js';
 import { failoverSwitchToPromotedSlave } from './failover.js';
+import { ScriptQueue } from './scripts.js';
 
 /** Why an instance could not be created (createSentinelRedisInstance's errno). */
 export type CreateError = 'duplicate' | 'unresolvable' | 'invalid-port';
@@ -39,6 +40,8 @@ export class Sentinel {
   announceHostnames = false;
   readonly simulated: SimulatedFailures = { crashAfterElection: false, crashAfterPromotion: false };
   readonly timers: SentinelTimers = defaultTimers();
+  /** The notification and client-reconfig scripts waiting or running. */
+  readonly scripts = new ScriptQueue({ event: (level, type, message) => this.event(level, type, null, message), timers: this.timers });
   /** Writes the config file (set by the node; sentinelFlushConfig). */
   saveConfig: () => void = () => {};
   /** SIMULATE-FAILURE's crash: the process exits at once (set by the node). */
@@ -193,6 +196,19 @@ export class Sentinel {
     const now = Date.now();
     const link = master.link!;
     link.actPingTime = now;
+    // Two departures from sentinelResetMaster, both closing a race that a down-after-milliseconds
+    // as short as the PING period (1 s, as in the lab and the tests) makes likely: a switched
+    // master could be judged S_DOWN, and at once O_DOWN, before anyone reconnected to it, and
+    // failed over again although it is healthy.
+    //  - Connect now: the reconnection throttle counted attempts to the old address, and could
+    //    hold the first PING to the new one until act_ping_time was nearly down-after old.
+    //  - Forget what the other Sentinels said of the master: their "down" replies were about the
+    //    old address (Redis keeps them up to INFO_VALIDITY_TIME).
+    link.lastReconnTime = 0;
+    for (const peer of master.sentinels.values()) {
+      peer.masterDown = false;
+      peer.leader = null;
+    }
     link.lastPingTime = 0;
     link.lastAvailTime = now;
     link.lastPongTime = now;
@@ -234,6 +250,20 @@ export class Sentinel {
     if (ri && fmt.startsWith('%@')) msg = ri.describe((a) => this.announce(a)) + fmt.slice(2);
     this.server.logger.log(level, `${type} ${msg}`);
     if (level !== 'debug') this.server.pubsub.publish('', type, msg);
+    // The master's notification script hears every warning about it or its instances.
+    if (level === 'warning' && ri) {
+      const master = ri.kind === 'master' ? ri : ri.master;
+      if (master?.notificationScript) this.scripts.schedule(master.notificationScript, type, msg);
+    }
+  }
+
+  /**
+   * sentinelCallClientReconfScript: tells the master's client-reconfig script that the master
+   * moved from `from` to `to`; `role` is leader for the Sentinel that ran the failover.
+   */
+  callClientReconfScript(master: Instance, role: 'leader' | 'observer', from: Address, to: Address): void {
+    if (!master.clientReconfigScript) return;
+    this.scripts.schedule(master.clientReconfigScript, master.name, role, 'start', from.ip, String(from.port), to.ip, String(to.port));
   }
 
   /** sentinelFlushConfig. */
@@ -256,6 +286,7 @@ export class Sentinel {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.scripts.stop();
     for (const master of this.masters.values()) this.releaseInstance(master);
   }
 
@@ -280,6 +311,7 @@ export class Sentinel {
       if (master.failoverState === 'update_config') switchTo = master;
     }
     if (switchTo) failoverSwitchToPromotedSlave(this, switchTo);
+    this.scripts.run();
   }
 
   /**

@@ -25,6 +25,10 @@ for (const serverKind of ['redis', 'ours'] as const) {
       }
       const old = await oldMasterReturns(d, serverKind, promoted);
       await old.stop();
+      // The new master, healthy all along, was never judged down (a switched master once could
+      // be, before anyone reconnected to it, and was failed over again).
+      const after = d.sentinels.map((s) => s.output()).join('\n');
+      assert.ok(!after.includes(`+odown master mymaster 127.0.0.1 ${promoted.port}`), after);
     } finally {
       await d.stop();
     }
