@@ -110,15 +110,20 @@ test('master-reboot-down-after-period: a master that restarts (new run id) is do
         'OK',
       );
     }
-    // A restart far quicker than down-after-milliseconds: only the new run id tells.
+    // A restart far quicker than down-after-milliseconds: only the new run id tells. The port
+    // is free again once the killed process is gone.
+    const gone = new Promise((resolve) => d.master.server.proc.once('exit', resolve));
     d.master.server.proc.kill('SIGKILL');
+    await gone;
     const restarted = await startNode('redis', [], { port: d.master.port });
     try {
       await waitFor(
         '+reboot',
         () => d.sentinels.every((s) => s.output().includes(`+reboot master mymaster 127.0.0.1 ${d.master.port}`)),
         30000,
-      );
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}\n${d.sentinels.map((s) => s.output().split('\n').slice(-25).join('\n')).join('\n---\n')}`);
+      });
       await waitFor(
         'a replica is promoted',
         async () => (await d.sentinels[0]!.masterAddr('mymaster')) !== `127.0.0.1:${d.master.port}`,
