@@ -145,6 +145,9 @@ export class Server {
 
   private clientIds = 0;
   private listeners: NetServer[] = [];
+  /** The `bind` addresses listened on, once listening (CONFIG SET bind moves them). */
+  private boundAddresses: readonly string[] | null = null;
+  private rebinding: Promise<void> = Promise.resolve();
   private cronTimer: NodeJS.Timeout | null = null;
   private lastMetricsSample = 0;
   /** DEBUG SET-ACTIVE-EXPIRE. */
@@ -190,6 +193,7 @@ export class Server {
     this.onConfigSet('latency-monitor-threshold', () => (this.latency.thresholdMs = config.int('latency-monitor-threshold')));
     this.onConfigSet('client-output-buffer-limit', () => this.limits.configure(config));
     this.onConfigSet('notify-keyspace-events', () => this.applyKeyspaceEvents());
+    this.onConfigSet('bind', () => this.rebind());
     for (const directive of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) this.onConfigSet(directive, () => this.applyLfu());
     for (const appliers of this.configAppliers.values()) for (const apply of appliers) apply();
     // After the appliers' first run: a maxmemory from the configuration file is no CONFIG SET.
@@ -253,6 +257,36 @@ export class Server {
     this.port = port;
     const addresses = this.config.bindAddresses();
     if (addresses.length === 0) throw new Error('Configured to not listen anywhere, exiting.');
+    await this.listenOnAll(addresses, port);
+    this.boundAddresses = addresses;
+    // Port 0 asks the OS for a free port (the lab host and tests use it); report the real one.
+    const addr = this.listeners[0]?.address();
+    if (addr && typeof addr === 'object') this.port = addr.port;
+  }
+
+  /**
+   * config.c changeBindAddr: CONFIG SET bind listens on the new addresses at once; clients already
+   * connected stay. Node binds asynchronously, so CONFIG SET has replied by then: when the new
+   * addresses cannot be bound, the node listens on the old ones again and logs why.
+   */
+  private rebind(): void {
+    if (this.boundAddresses === null) return; // not listening yet (startup runs every applier once)
+    this.rebinding = this.rebinding.then(async () => {
+      const previous = this.boundAddresses;
+      const addresses = this.config.bindAddresses();
+      if (previous === null || addresses.join(' ') === previous.join(' ')) return;
+      await this.closeListeners();
+      try {
+        await this.listenOnAll(addresses, this.port);
+        this.boundAddresses = addresses;
+      } catch {
+        this.logger.warning('Failed to bind to specified addresses.');
+        await this.listenOnAll(previous, this.port).catch(() => undefined);
+      }
+    });
+  }
+
+  private async listenOnAll(addresses: readonly string[], port: number): Promise<void> {
     for (const spec of addresses) {
       // A leading '-' marks an optional address: skipped when unavailable (e.g. no IPv6).
       const optional = spec.startsWith('-');
@@ -268,9 +302,6 @@ export class Server {
         throw new Error(`Failed listening on port ${port} (TCP), aborting.`);
       }
     }
-    // Port 0 asks the OS for a free port (the lab host and tests use it); report the real one.
-    const addr = this.listeners[0]?.address();
-    if (addr && typeof addr === 'object') this.port = addr.port;
   }
 
   private listenOn(host: string, port: number): Promise<NetServer> {
