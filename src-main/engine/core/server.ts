@@ -148,6 +148,8 @@ export class Server {
   /** The `bind` addresses listened on, once listening (CONFIG SET bind moves them). */
   private boundAddresses: readonly string[] | null = null;
   private rebinding: Promise<void> = Promise.resolve();
+  /** Set by shutdown (or a failed start): a CONFIG SET bind in flight must not listen again. */
+  private stoppedListening = false;
   private cronTimer: NodeJS.Timeout | null = null;
   private lastMetricsSample = 0;
   /** DEBUG SET-ACTIVE-EXPIRE. */
@@ -274,8 +276,9 @@ export class Server {
     this.rebinding = this.rebinding.then(async () => {
       const previous = this.boundAddresses;
       const addresses = this.config.bindAddresses();
-      if (previous === null || addresses.join(' ') === previous.join(' ')) return;
-      await this.closeListeners();
+      if (previous === null || this.stoppedListening || addresses.join(' ') === previous.join(' ')) return;
+      // close() frees the address at once; its callback would wait for every connected client.
+      for (const listener of this.listeners.splice(0)) listener.close();
       try {
         await this.listenOnAll(addresses, this.port);
         this.boundAddresses = addresses;
@@ -283,6 +286,8 @@ export class Server {
         this.logger.warning('Failed to bind to specified addresses.');
         await this.listenOnAll(previous, this.port).catch(() => undefined);
       }
+      // Shut down meanwhile: stop listening again.
+      if (this.stoppedListening) for (const listener of this.listeners.splice(0)) listener.close();
     });
   }
 
@@ -298,7 +303,8 @@ export class Server {
         const code = (err as NodeJS.ErrnoException).code;
         if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT' || code === 'EPROTONOSUPPORT')) continue;
         this.logger.warning(`Warning: Could not create server TCP listening socket ${address}:${port}: bind: ${strerror(err)}`);
-        await this.closeListeners();
+        // Nothing is connected to listeners just opened: close them without waiting.
+        for (const listener of this.listeners.splice(0)) listener.close();
         throw new Error(`Failed listening on port ${port} (TCP), aborting.`);
       }
     }
@@ -391,6 +397,7 @@ export class Server {
 
   /** Stops accepting connections (shutdown, or a start that failed after listening). */
   async closeListeners(): Promise<void> {
+    this.stoppedListening = true;
     const closing = this.listeners.map((l) => new Promise<void>((r) => l.close(() => r())));
     this.listeners = [];
     await Promise.all(closing);
