@@ -27,6 +27,7 @@ import { OutputBufferLimits } from './limits.js';
 import { InstantaneousMetrics } from './metrics.js';
 import type { AccessControl } from './access-control.js';
 import { PROTECTED_MODE_DENIED, refusedByProtectedMode } from './protected-mode.js';
+import { unbindableAddresses } from './bind-addresses.js';
 import { ClientPause } from './pause.js';
 import type { CommandGuard } from './executor.js';
 import { OutputScheduler } from './output-scheduler.js';
@@ -107,6 +108,11 @@ export class Server {
    * setting apply the new value (Redis's config apply functions).
    */
   readonly configAppliers = new Map<string, (() => void)[]>();
+  /**
+   * Asked after CONFIG SET stored new values and before the appliers run: an error text refuses
+   * the whole CONFIG SET (the values are put back), as Redis's apply functions that can fail do.
+   */
+  readonly configCheckers = new Map<string, () => string | null>();
   /** Counters other subsystems keep that CONFIG RESETSTAT must zero (sync_full, ...). */
   readonly statResetters: (() => void)[] = [];
   /** stats.errorReplies already attributed to a command (see executor.ts call). */
@@ -195,6 +201,7 @@ export class Server {
     this.onConfigSet('latency-monitor-threshold', () => (this.latency.thresholdMs = config.int('latency-monitor-threshold')));
     this.onConfigSet('client-output-buffer-limit', () => this.limits.configure(config));
     this.onConfigSet('notify-keyspace-events', () => this.applyKeyspaceEvents());
+    this.configCheckers.set('bind', () => unbindableAddresses(config.bindAddresses()));
     this.onConfigSet('bind', () => this.rebind());
     for (const directive of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) this.onConfigSet(directive, () => this.applyLfu());
     for (const appliers of this.configAppliers.values()) for (const apply of appliers) apply();
@@ -268,8 +275,9 @@ export class Server {
 
   /**
    * config.c changeBindAddr: CONFIG SET bind listens on the new addresses at once; clients already
-   * connected stay. Node binds asynchronously, so CONFIG SET has replied by then: when the new
-   * addresses cannot be bound, the node listens on the old ones again and logs why.
+   * connected stay. Node binds asynchronously, so CONFIG SET has replied by then (addresses that
+   * are not this machine's were refused before: bind-addresses.ts); when the new addresses still
+   * cannot be bound, the node listens on the old ones again and logs why.
    */
   private rebind(): void {
     if (this.boundAddresses === null) return; // not listening yet (startup runs every applier once)
