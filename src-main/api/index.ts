@@ -22,6 +22,7 @@ import { LOGS_PARAM_CHECKS, type LogPush, type LogsApi } from './logs.js';
 import { NODE_PANEL_PARAM_CHECKS, type NodePanelApi } from './node-panel.js';
 import { NODES_PARAM_CHECKS, type NodesApi, type NodesPush } from './nodes.js';
 import type { ParamChecks } from './param-checks.js';
+import type { LabRequest } from './wire.js';
 import { REPLICATION_PARAM_CHECKS, type ReplicationApi } from './replication.js';
 import { SETTINGS_PARAM_CHECKS, type SettingsApi } from './settings.js';
 import { SENTINELS_PARAM_CHECKS, type SentinelsApi } from './sentinels.js';
@@ -101,4 +102,17 @@ export const LAB_METHODS: readonly LabMethod[] = Object.freeze(Object.keys(LAB_P
 
 export function isLabMethod(name: unknown): name is LabMethod {
   return typeof name === 'string' && (LAB_METHODS as readonly string[]).includes(name);
+}
+
+/**
+ * The request a bridge sends for `call(method, params)`, checked as the host will check it (the
+ * method on the whitelist, the parameters through its check), so that a bad call fails in the
+ * caller with the host's message. Throws for people. The host checks again: a compromised renderer
+ * need not use this.
+ */
+export function checkedLabRequest(id: number, method: unknown, params: unknown): LabRequest {
+  if (!isLabMethod(method)) throw new Error(`unknown method ${JSON.stringify(method)}`);
+  if (!Array.isArray(params)) throw new Error('params must be an array');
+  LAB_PARAM_CHECKS[method](params);
+  return { id, method, params };
 }

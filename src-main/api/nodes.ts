@@ -53,7 +53,7 @@ export interface NodeSummary {
 }
 
 export interface NodeWarning {
-  kind: 'writable-replica' | 'small-backlog' | 'min-replicas' | 'shared-dir';
+  kind: 'writable-replica' | 'small-backlog' | 'min-replicas' | 'shared-dir' | 'exposed-node';
   /** Says what is wrong, from the node's own numbers, and what it leads to. */
   message: string;
 }

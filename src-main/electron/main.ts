@@ -5,24 +5,32 @@
 // host/app/window-state.ts, the About text in host/app/about.ts, the quit order in
 // host/nodes/shutdown-order.ts).
 //
-// Security: the renderer is sandboxed with context isolation and no Node; it reaches the host only
-// through the preload's whitelisted bridge. It is served from our own `replicalab://` scheme rather
+// Security (host/app/window-security.ts, docs/security.md): the renderer is sandboxed with context
+// isolation and no Node; it reaches the host only through the preload's whitelisted bridge. It is served from our own `replicalab://` scheme rather
 // than file:// so that it gets a real origin and our Content-Security-Policy header. It may not open
 // windows, navigate away, or get any permission.
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { copyFile, readFile, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { IPC_CALL_CHANNEL, IPC_PUSH_CHANNEL, type ExportedArchive, type LabResponse } from '../api/index.js';
+import type { ExportedArchive, LabResponse } from '../api/index.js';
 import { dispatchLabRequest } from '../host/transport/api-dispatch.js';
 import { aboutText } from '../host/app/about.js';
 import { bundlePaths } from '../host/app/bundle-paths.js';
 import { parseLabArgs } from '../host/app/lab-args.js';
 import { loadWindowState, placeWindow, saveWindowState, MIN_WINDOW_SIZE } from '../host/app/window-state.js';
 import { LabHost } from '../host/lab-host.js';
+import {
+  denyPermissionCheck,
+  denyPermissionRequest,
+  guardWebContents,
+  IPC_CHANNELS,
+  isLabFrame,
+  LAB_PAGE_URL,
+  LAB_SCHEME,
+  labWebPreferences,
+} from '../host/app/window-security.js';
 import { rendererCsp, resolveRendererFile } from '../host/transport/renderer-files.js';
 
-const SCHEME = 'replicalab';
-const ORIGIN = `${SCHEME}://app`;
 const paths = bundlePaths(import.meta.dirname);
 
 // A fixed name, so the lab's data lands in the same userData folder however Electron was started.
@@ -33,7 +41,7 @@ const labArgs = parseLabArgs(process.argv.slice(1), false);
 const dataDir = labArgs.dataDir ?? join(app.getPath('appData'), 'ReplicaLab');
 app.setPath('userData', dataDir);
 app.enableSandbox();
-protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([{ scheme: LAB_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let window: BrowserWindow | null = null;
 let lab: Promise<LabHost> | null = null;
@@ -56,21 +64,19 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(start);
 }
 
-app.on('web-contents-created', (_event, contents) => {
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-});
+// The guards and settings are in host/app/window-security.ts, where a unit test checks them.
+app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
 
 function start(): void {
-  protocol.handle(SCHEME, serveRenderer);
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  protocol.handle(LAB_SCHEME, serveRenderer);
+  session.defaultSession.setPermissionRequestHandler(denyPermissionRequest);
+  session.defaultSession.setPermissionCheckHandler(denyPermissionCheck);
 
   const labReady = LabHost.open({ dataDir, workerScript: paths.workerScript, logRotation: labArgs.logRotation });
   lab = labReady;
   // Requests that arrive while the lab is still starting its nodes wait for it.
-  ipcMain.handle(IPC_CALL_CHANNEL, async (event, request: unknown): Promise<LabResponse> => {
-    if (!event.senderFrame?.url.startsWith(`${ORIGIN}/`)) return { id: -1, ok: false, error: 'not the lab window' };
+  ipcMain.handle(IPC_CHANNELS.call, async (event, request: unknown): Promise<LabResponse> => {
+    if (!isLabFrame(event.senderFrame?.url)) return { id: -1, ok: false, error: 'not the lab window' };
     const response = await dispatchLabRequest(await labReady, request);
     // Export in the window: the host wrote the archive; the user says where it goes (browser mode downloads it).
     if (response.ok && (request as { method?: unknown }).method === 'exportLogs')
@@ -89,13 +95,7 @@ function start(): void {
     minWidth: MIN_WINDOW_SIZE.width,
     minHeight: MIN_WINDOW_SIZE.height,
     title: 'ReplicaLab',
-    webPreferences: {
-      preload: paths.preloadScript,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
+    webPreferences: labWebPreferences(paths.preloadScript),
   });
   window = win;
   if (placed.maximized) win.maximize();
@@ -106,7 +106,7 @@ function start(): void {
     (host) =>
       host.onPush((push) => {
         if (win.isDestroyed()) return;
-        win.webContents.send(IPC_PUSH_CHANNEL, push);
+        win.webContents.send(IPC_CHANNELS.push, push);
         // Quitting: the renderer shows each step; the title and the taskbar's progress bar too.
         if (push.type === 'closing') {
           win.setProgressBar(push.total === 0 ? 1 : push.stopped / push.total);
@@ -125,7 +125,7 @@ function start(): void {
     event.preventDefault();
     app.quit();
   });
-  void win.loadURL(`${ORIGIN}/index.html`);
+  void win.loadURL(LAB_PAGE_URL);
 }
 
 /** Saves the window's normal bounds and maximized state whenever they settle, and when it closes. */

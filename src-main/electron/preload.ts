@@ -1,24 +1,17 @@
 // The Electron window's only door to the lab host (bundled to out/preload/preload.cjs; sandboxed
 // preloads must be CommonJS). It exposes `window.replicaLab`, a LabBridge with exactly two
-// functions, and forwards only method names on the LAB_METHODS whitelist; the main process checks
+// functions, and forwards only method names on the LAB_METHODS whitelist, with parameters that pass
+// their method's check (checkedLabRequest in api/index.ts); the main process checks
 // again (host/transport/api-dispatch.ts), because a compromised renderer could talk to ipcRenderer some other way.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import {
-  IPC_CALL_CHANNEL,
-  IPC_PUSH_CHANNEL,
-  isLabMethod,
-  type LabBridge,
-  type LabPush,
-  type LabRequest,
-  type LabResponse,
-} from '../api/index.js';
+import { checkedLabRequest, IPC_CALL_CHANNEL, IPC_PUSH_CHANNEL, type LabBridge, type LabPush, type LabResponse } from '../api/index.js';
 
 let nextRequestId = 1;
 
 const bridge: LabBridge = {
   async call(method, params) {
-    if (!isLabMethod(method)) throw new Error(`unknown method ${JSON.stringify(method)}`);
-    const request: LabRequest = { id: nextRequestId++, method, params: Array.isArray(params) ? params : [] };
+    // The method and its parameters are checked here as the host checks them (a bad call fails in the page).
+    const request = checkedLabRequest(nextRequestId++, method, params);
     const response = (await ipcRenderer.invoke(IPC_CALL_CHANNEL, request)) as LabResponse;
     if (!response.ok) throw new Error(response.error);
     return response.result;

@@ -198,6 +198,7 @@ export class LabHost implements LabApi {
     summaries.setWarningSources({
       settings: (node) => configWatch.settings(node),
       writeRate: (id, windowMs) => recorder.writeRate(id, windowMs),
+      reachedWithoutPassword: (node) => configWatch.reachedWithoutPassword(node),
     });
     info.start();
     const failovers = new Failovers(registry, store.nodes, events, info, summaries, relays);

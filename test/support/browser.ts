@@ -13,6 +13,8 @@ export interface BrowserModeLab {
   proc: ChildProcess;
   /** Everything the lab wrote to stderr so far, for failure messages. */
   stderr(): string;
+  /** Everything the lab wrote to stdout so far (the UI line). */
+  stdout(): string;
   /**
    * SIGTERM, wait for the exit (SIGKILL if it hangs), delete the data dir unless `keepData` (to
    * start the same lab again); resolves with the exit code.
@@ -72,7 +74,7 @@ export async function startBrowserMode(
         reject(new Error(`browser mode exited with ${code} before printing its UI line:\n${stdout}${stderr}`));
       });
     });
-    return { url, dataDir, proc, stderr: () => stderr, stop };
+    return { url, dataDir, proc, stderr: () => stderr, stdout: () => stdout, stop };
   } catch (error) {
     await stop({ keepData: opts.dataDir !== undefined });
     throw error;

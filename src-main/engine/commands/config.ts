@@ -67,6 +67,13 @@ function configSet(client: Client, argv: BinaryString[]): void {
       return failed(name, error);
     }
   }
+  for (const { name, canonical } of changes) {
+    const error = server.configCheckers.get(canonical)?.() ?? null;
+    if (error !== null) {
+      changes.forEach((change, j) => config.set(change.canonical, [previous[j]!], 'runtime'));
+      return failed(name, error);
+    }
+  }
   for (const { canonical } of changes) for (const apply of server.configAppliers.get(canonical) ?? []) apply();
   client.reply.ok();
 }

@@ -27,6 +27,7 @@ import { OutputBufferLimits } from './limits.js';
 import { InstantaneousMetrics } from './metrics.js';
 import type { AccessControl } from './access-control.js';
 import { PROTECTED_MODE_DENIED, refusedByProtectedMode } from './protected-mode.js';
+import { unbindableAddresses } from './bind-addresses.js';
 import { ClientPause } from './pause.js';
 import type { CommandGuard } from './executor.js';
 import { OutputScheduler } from './output-scheduler.js';
@@ -107,6 +108,11 @@ export class Server {
    * setting apply the new value (Redis's config apply functions).
    */
   readonly configAppliers = new Map<string, (() => void)[]>();
+  /**
+   * Asked after CONFIG SET stored new values and before the appliers run: an error text refuses
+   * the whole CONFIG SET (the values are put back), as Redis's apply functions that can fail do.
+   */
+  readonly configCheckers = new Map<string, () => string | null>();
   /** Counters other subsystems keep that CONFIG RESETSTAT must zero (sync_full, ...). */
   readonly statResetters: (() => void)[] = [];
   /** stats.errorReplies already attributed to a command (see executor.ts call). */
@@ -145,6 +151,11 @@ export class Server {
 
   private clientIds = 0;
   private listeners: NetServer[] = [];
+  /** The `bind` addresses listened on, once listening (CONFIG SET bind moves them). */
+  private boundAddresses: readonly string[] | null = null;
+  private rebinding: Promise<void> = Promise.resolve();
+  /** Set by shutdown (or a failed start): a CONFIG SET bind in flight must not listen again. */
+  private stoppedListening = false;
   private cronTimer: NodeJS.Timeout | null = null;
   private lastMetricsSample = 0;
   /** DEBUG SET-ACTIVE-EXPIRE. */
@@ -190,6 +201,8 @@ export class Server {
     this.onConfigSet('latency-monitor-threshold', () => (this.latency.thresholdMs = config.int('latency-monitor-threshold')));
     this.onConfigSet('client-output-buffer-limit', () => this.limits.configure(config));
     this.onConfigSet('notify-keyspace-events', () => this.applyKeyspaceEvents());
+    this.configCheckers.set('bind', () => unbindableAddresses(config.bindAddresses()));
+    this.onConfigSet('bind', () => this.rebind());
     for (const directive of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) this.onConfigSet(directive, () => this.applyLfu());
     for (const appliers of this.configAppliers.values()) for (const apply of appliers) apply();
     // After the appliers' first run: a maxmemory from the configuration file is no CONFIG SET.
@@ -253,6 +266,40 @@ export class Server {
     this.port = port;
     const addresses = this.config.bindAddresses();
     if (addresses.length === 0) throw new Error('Configured to not listen anywhere, exiting.');
+    await this.listenOnAll(addresses, port);
+    this.boundAddresses = addresses;
+    // Port 0 asks the OS for a free port (the lab host and tests use it); report the real one.
+    const addr = this.listeners[0]?.address();
+    if (addr && typeof addr === 'object') this.port = addr.port;
+  }
+
+  /**
+   * config.c changeBindAddr: CONFIG SET bind listens on the new addresses at once; clients already
+   * connected stay. Node binds asynchronously, so CONFIG SET has replied by then (addresses that
+   * are not this machine's were refused before: bind-addresses.ts); when the new addresses still
+   * cannot be bound, the node listens on the old ones again and logs why.
+   */
+  private rebind(): void {
+    if (this.boundAddresses === null) return; // not listening yet (startup runs every applier once)
+    this.rebinding = this.rebinding.then(async () => {
+      const previous = this.boundAddresses;
+      const addresses = this.config.bindAddresses();
+      if (previous === null || this.stoppedListening || addresses.join(' ') === previous.join(' ')) return;
+      // close() frees the address at once; its callback would wait for every connected client.
+      for (const listener of this.listeners.splice(0)) listener.close();
+      try {
+        await this.listenOnAll(addresses, this.port);
+        this.boundAddresses = addresses;
+      } catch {
+        this.logger.warning('Failed to bind to specified addresses.');
+        await this.listenOnAll(previous, this.port).catch(() => undefined);
+      }
+      // Shut down meanwhile: stop listening again.
+      if (this.stoppedListening) for (const listener of this.listeners.splice(0)) listener.close();
+    });
+  }
+
+  private async listenOnAll(addresses: readonly string[], port: number): Promise<void> {
     for (const spec of addresses) {
       // A leading '-' marks an optional address: skipped when unavailable (e.g. no IPv6).
       const optional = spec.startsWith('-');
@@ -264,13 +311,11 @@ export class Server {
         const code = (err as NodeJS.ErrnoException).code;
         if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT' || code === 'EPROTONOSUPPORT')) continue;
         this.logger.warning(`Warning: Could not create server TCP listening socket ${address}:${port}: bind: ${strerror(err)}`);
-        await this.closeListeners();
+        // Nothing is connected to listeners just opened: close them without waiting.
+        for (const listener of this.listeners.splice(0)) listener.close();
         throw new Error(`Failed listening on port ${port} (TCP), aborting.`);
       }
     }
-    // Port 0 asks the OS for a free port (the lab host and tests use it); report the real one.
-    const addr = this.listeners[0]?.address();
-    if (addr && typeof addr === 'object') this.port = addr.port;
   }
 
   private listenOn(host: string, port: number): Promise<NetServer> {
@@ -360,6 +405,7 @@ export class Server {
 
   /** Stops accepting connections (shutdown, or a start that failed after listening). */
   async closeListeners(): Promise<void> {
+    this.stoppedListening = true;
     const closing = this.listeners.map((l) => new Promise<void>((r) => l.close(() => r())));
     this.listeners = [];
     await Promise.all(closing);

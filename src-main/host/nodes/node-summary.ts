@@ -8,6 +8,7 @@ import { findReplicationCycles } from '../replication/replication-cycles.js';
 import { masterPointer, type RelayLookup, type TopologyNode } from '../replication/topology.js';
 import type { LabNode } from './lab-node.js';
 import type { NodeRegistry } from './node-registry.js';
+import { exposureWarning } from './exposure-warning.js';
 
 export class NodeSummaries {
   constructor(
@@ -58,7 +59,14 @@ export class NodeSummaries {
   }
 
   private warnings(): Map<string, NodeWarning[]> {
-    return this.warningSources ? replicationWarnings(this.registry.all(), this.warningSources) : new Map();
+    const sources = this.warningSources;
+    if (!sources) return new Map();
+    const warnings = replicationWarnings(this.registry.all(), sources);
+    for (const node of this.registry.all()) {
+      const exposed = node.running ? exposureWarning(sources.settings(node), sources.reachedWithoutPassword(node)) : null;
+      if (exposed) warnings.set(node.stored.id, [exposed, ...(warnings.get(node.stored.id) ?? [])]);
+    }
+    return warnings;
   }
 
   /** Read from the INFO of every running node: only a running node replicates from anything. */

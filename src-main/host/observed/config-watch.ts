@@ -6,7 +6,7 @@
 // (replication/replication-warnings.ts). A node that refuses (NOAUTH, an ACL) is simply not watched.
 import type { EventRecorder } from '../events/event-recorder.js';
 import type { LabNode } from '../nodes/lab-node.js';
-import { nodeAddress } from '../nodes/node-address.js';
+import { authArgs, nodeAddress } from '../nodes/node-address.js';
 import { queryNode } from '../nodes/node-command.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 import { causeText, type LabIntents } from './lab-intents.js';
@@ -28,12 +28,15 @@ export const WATCHED_SETTINGS = [
   'dir',
   'maxmemory',
   'maxmemory-policy',
+  // Who can reach the node: nodes/exposure-warning.ts.
+  'bind',
+  'protected-mode',
 ] as const;
 
 export class ConfigWatch {
   private timer: NodeJS.Timeout | null = null;
   /** Each node's last CONFIG GET, by run (a restarted node starts a new baseline). */
-  private readonly values = new WeakMap<LabNode, { running: object; settings: Map<string, string> }>();
+  private readonly values = new WeakMap<LabNode, { running: object; settings: Map<string, string>; withoutPassword: boolean }>();
   private readonly inFlight = new WeakSet<LabNode>();
 
   constructor(
@@ -58,18 +61,24 @@ export class ConfigWatch {
     return node.running && this.values.get(node)?.running === node.running ? this.values.get(node)!.settings : undefined;
   }
 
+  /** Whether the last reading needed no AUTH: then the node's default user has no password. */
+  reachedWithoutPassword(node: LabNode): boolean | undefined {
+    return this.settings(node) ? this.values.get(node)!.withoutPassword : undefined;
+  }
+
   /** Reads the node's settings now; records what changed since the last reading of the same run. */
   async refresh(node: LabNode): Promise<void> {
     const running = node.running;
     if (!running) return;
     this.inFlight.add(node);
     try {
-      const reply = await queryNode(nodeAddress(node), ['CONFIG', 'GET', ...WATCHED_SETTINGS]);
+      const address = nodeAddress(node);
+      const reply = await queryNode(address, ['CONFIG', 'GET', ...WATCHED_SETTINGS]);
       if (node.running !== running) return;
       const settings = new Map<string, string>();
       for (let i = 0; i + 1 < reply.length; i += 2) settings.set(reply[i]!, reply[i + 1]!);
       const before = this.values.get(node);
-      this.values.set(node, { running, settings });
+      this.values.set(node, { running, settings, withoutPassword: authArgs(address) === null });
       if (!before || before.running !== running) return;
       for (const [name, value] of settings) {
         const old = before.settings.get(name);
@@ -77,8 +86,11 @@ export class ConfigWatch {
         const byLab = this.intents.claim(node.stored.id, 'config');
         this.events.record(node.stored, 'config', `${name} changed from ${show(old)} to ${show(value)}, ${causeText(byLab)}`);
       }
-    } catch {
-      // NOAUTH, an ACL refusal, a blocked node: keep the last values; nothing to record.
+    } catch (error) {
+      // NOAUTH, an ACL refusal, a blocked node: keep the last values; nothing to record. A NOAUTH
+      // does say that the default user has a password now (set outside the lab).
+      const known = this.values.get(node);
+      if (known?.running === running && error instanceof Error && /^NOAUTH\b/.test(error.message)) known.withoutPassword = false;
     } finally {
       this.inFlight.delete(node);
     }

@@ -22,6 +22,8 @@ export interface WarningSources {
   settings(node: LabNode): ReadonlyMap<string, string> | undefined;
   /** A master's writes in bytes of replication stream per second, from the offset history. */
   writeRate(nodeId: string, windowMs: number): number | null;
+  /** Whether the lab's last reading of the node's settings needed no password (undefined: not read in this run). */
+  reachedWithoutPassword(node: LabNode): boolean | undefined;
 }
 
 /** Every node's warnings, by id (shared-dir needs all nodes at once). */

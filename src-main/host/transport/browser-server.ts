@@ -1,7 +1,8 @@
 // Browser mode's server: the built renderer over HTTP and the LabApi over a WebSocket, on 127.0.0.1
 // only, and only for whoever holds the token the lab printed (the `UI:` line). Any other local
 // program or web page gets 401: without the token a page on another site cannot drive the lab, even
-// though it can reach 127.0.0.1. After the first page load the token travels in an HttpOnly,
+// though it can reach 127.0.0.1. With the token, a foreign Host header (DNS rebinding) or a foreign
+// Origin (another site's page, or its WebSocket) still gets 403; docs/security.md lists every guard. After the first page load the token travels in an HttpOnly,
 // SameSite=Strict cookie, so the page's assets and WebSocket need no token in their URLs. The token
 // is the lab's own (stored in lab.db, host/access/), so it survives a restart of the lab; when it
 // is rotated the server switches to the new one at once and closes every open socket.
@@ -93,6 +94,10 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     if (!authorized) return [401, 'This lab needs its token: open the URL on the "UI:" line that ReplicaLab printed.'];
     // A valid token under a foreign Host name would be a DNS-rebinding trick; refuse it too.
     if (!hosts.has(req.headers.host ?? '')) return [403, 'Unexpected Host header.'];
+    // Browsers send Origin on every WebSocket and on cross-origin requests: only the lab's own page
+    // may use it (a program that sends no Origin is not a web page, and it holds the token).
+    const origin = req.headers.origin;
+    if (origin !== undefined && !origins.has(origin)) return [403, 'Foreign origin.'];
     return null;
   };
 
@@ -128,11 +133,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const refused = refusal(req) ?? (url.pathname !== BROWSER_WS_PATH ? ([404, 'Not found.'] as [number, string]) : null);
-    // Browsers always send Origin on a WebSocket: only the lab's own page may connect.
-    const origin = req.headers.origin;
-    const refusedOrigin = origin !== undefined && !origins.has(origin);
-    if (refused || refusedOrigin) {
-      const [status, reason] = refused ?? [403, 'Foreign origin.'];
+    if (refused) {
+      const [status, reason] = refused;
       socket.end(
         `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
       );
