@@ -245,7 +245,7 @@ export class LabHost implements LabApi {
         failovers,
         crash: (id) => lifecycle.crash(id),
       }),
-      new StreamViews(registry, relays, pushes),
+      new StreamViews(registry, relays, pushes, summaries),
     );
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)

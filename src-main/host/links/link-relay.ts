@@ -150,7 +150,11 @@ export class LinkRelay {
   /** A stream view watches the link: every connection's entries go to `listener`, until unwatch. */
   watch(listener: (entries: TapEntry[]) => void): void {
     this.watcher = listener;
-    for (const tap of this.taps) tap.watched = true;
+    for (const tap of this.taps) {
+      // Where each open connection's stream began, before what it carries from now on.
+      if (!tap.watched && tap.handshake.length > 0) listener(tap.handshake);
+      tap.watched = true;
+    }
   }
 
   unwatch(): void {

@@ -15,6 +15,8 @@ import { PREVIEW_BYTES, StreamParser, type StreamItem } from './stream-parser.js
 
 /** Bytes of the stream waiting to be parsed before the view gives up on them. */
 export const MAX_QUEUED = 4 * 1024 * 1024;
+/** Entries of a connection's handshake kept for a view opened later (a handshake has about ten). */
+const MAX_HANDSHAKE_ENTRIES = 32;
 /** Bytes parsed per event-loop turn: the relay's own work comes first. */
 const SLICE_BYTES = 256 * 1024;
 
@@ -42,7 +44,7 @@ class DirectionTap {
   chunk(data: Buffer): void {
     if (this.owner.inHandshake(this)) {
       // The handshake and the RDB: always read, inline (little work), so offsets are known later.
-      this.owner.items(this, this.parser.feed(data));
+      this.owner.items(this, this.parser.feed(data), true);
       return;
     }
     if (!this.owner.watched && this.queued === 0) {
@@ -88,6 +90,11 @@ export class LinkTap {
   private readonly toReplica: DirectionTap;
   private readonly toMaster: DirectionTap;
   private anchor: Anchor | null = null;
+  /**
+   * How this connection began (the replica's PSYNC, +FULLRESYNC or +CONTINUE, the RDB line): kept,
+   * so a view opened later still shows where the stream and its offsets start.
+   */
+  readonly handshake: TapEntry[] = [];
   /** The offset +FULLRESYNC announced, waiting for the RDB's end (where the stream starts). */
   private announced: number | null = null;
   /** The offset the replica's PSYNC asked to continue from (+CONTINUE resumes there). */
@@ -117,11 +124,12 @@ export class LinkTap {
   }
 
   /** Items a direction read: the offsets are followed always, entries made only for a view. */
-  items(tap: DirectionTap, items: StreamItem[]): void {
+  items(tap: DirectionTap, items: StreamItem[], handshake = false): void {
     if (items.length === 0) return;
     const entries: TapEntry[] = [];
     for (const item of items) {
       const entry = tap.direction === 'to-replica' ? this.toReplicaEntry(item) : this.toMasterEntry(item);
+      if (handshake && this.handshake.length < MAX_HANDSHAKE_ENTRIES) this.handshake.push(entry);
       if (this.watched) entries.push(entry);
     }
     if (entries.length > 0) this.emit(entries);
@@ -185,7 +193,8 @@ export class LinkTap {
     let offset: number | null = null;
     if (name === 'PSYNC' && item.args.length >= 3) {
       this.psyncOffset = Number(item.args[2]);
-      offset = this.psyncOffset;
+      // `PSYNC ? -1` asks for a full sync: it names no offset.
+      offset = item.args[1] === '?' ? null : this.psyncOffset;
     } else if (name === 'REPLCONF' && sub === 'ACK') offset = Number(item.args[2]);
     // A replica's AUTH carries masterauth: it is not shown.
     const text =

@@ -5,11 +5,12 @@
 // one `stream` push per replica every PUSH_EVERY_MS, at most MAX_PER_PUSH of them: beyond that the
 // oldest of the batch are left out and one `skipped` entry says how many, so a heavy write load
 // cannot flood the transport.
-import { STREAM_LEASE_MS, type StreamEntry, type StreamWatchStatus } from '../../api/index.js';
+import { STREAM_LEASE_MS, type MasterPointer, type StreamEntry, type StreamWatchStatus } from '../../api/index.js';
 import type { LabPushes } from '../events/lab-pushes.js';
 import type { LinkRelay } from '../links/link-relay.js';
 import type { LinkRelays } from '../links/link-relays.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
+import type { NodeSummaries } from '../nodes/node-summary.js';
 import type { TapEntry } from './link-tap.js';
 
 const PUSH_EVERY_MS = 150;
@@ -32,24 +33,22 @@ export class StreamViews {
     private readonly registry: NodeRegistry,
     private readonly relays: LinkRelays,
     private readonly pushes: LabPushes,
+    private readonly summaries: NodeSummaries,
   ) {}
 
   async watch(replicaId: string): Promise<StreamWatchStatus> {
     const replica = this.registry.get(replicaId);
     const relay = this.relays.relayOf(replicaId);
-    if (!relay) {
+    // The link the replica's own INFO names: a relay the lab keeps is no use if REPLICAOF went around it.
+    const pointer = this.summaries.of(replica).master;
+    if (!relay || pointer?.relay?.replicaId !== replicaId) {
       this.unwatch(replicaId);
-      const reason = replica.stored.replicaOf
-        ? `${replica.stored.name}'s link does not run through the lab's relay`
-        : `${replica.stored.name} has no link made in the lab`;
       return {
         replicaId,
         watching: false,
         relayPort: null,
-        masterId: null,
-        reason:
-          `${reason} (a link made by FAILOVER or typed into redis-cli goes straight to the master): only a link through a relay ` +
-          `can be watched; choose its master in "Replicate from…" to route it through one`,
+        masterId: pointer?.nodeId ?? null,
+        reason: notWatchable(replica.stored.name, pointer),
       };
     }
     let watch = this.watches.get(replicaId);
@@ -117,4 +116,12 @@ export class StreamViews {
     for (const entry of batch) entries.push({ seq: ++watch.seq, ...entry });
     if (entries.length > 0) this.pushes.emit({ type: 'stream', replicaId, entries });
   }
+}
+
+function notWatchable(name: string, pointer: MasterPointer | null): string {
+  if (!pointer) return `${name} is not a running replica: there is no link to watch`;
+  return (
+    `${name} reaches its master directly (port ${pointer.port}; a link made by FAILOVER or typed into redis-cli): ` +
+    `only a link through the lab's relay can be watched, and routing it through one makes the replica resynchronise (partially)`
+  );
 }
