@@ -152,7 +152,7 @@ export class LinkRelay {
     this.watcher = listener;
     for (const tap of this.taps) {
       // Where each open connection's stream began, before what it carries from now on.
-      if (!tap.watched && tap.handshake.length > 0) listener(tap.handshake);
+      if (!tap.watched) listener(tap.opening());
       tap.watched = true;
     }
   }

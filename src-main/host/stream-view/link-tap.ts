@@ -113,6 +113,26 @@ export class LinkTap {
     return tap.direction === 'to-replica' ? !tap.parser.inStream : this.psyncOffset === null;
   }
 
+  /** What a view that starts watching now is shown first: how the connection began, and how much passed unseen since. */
+  opening(): TapEntry[] {
+    const entries = [...this.handshake];
+    const fed = this.toReplica.parser.fed;
+    if (this.anchor && fed > this.anchor.position) {
+      const unseen = fed - this.anchor.position;
+      entries.push(
+        this.entry(
+          'to-replica',
+          'skipped',
+          'skipped',
+          `${unseen} bytes of stream passed before the view opened`,
+          unseen,
+          this.offsetAt(fed),
+        ),
+      );
+    }
+    return entries;
+  }
+
   /** A chunk the relay read from the master (and has handed to the replica). */
   fromMaster(data: Buffer): void {
     this.toReplica.chunk(data);
