@@ -86,6 +86,10 @@ export class StreamParser {
    * stopped reading for a while and counted them with `skip`).
    */
   desync(): void {
+    // The caller accounts for the bytes it skipped; what was half read is forgotten with them.
+    this.skipped = 0;
+    // Called for every chunk a link carries while nobody watches: nothing to allocate when already unsynced.
+    if (this.phase.kind === 'unsynced' && this.partial === null && this.lineLength === 0) return;
     this.partial = null;
     this.resetLine();
     this.phase = { kind: 'unsynced' };
