@@ -1,5 +1,5 @@
 // The one typed API between the renderer and the lab host, composed from one slice per feature
-// (nodes, replication, events, logs, access, history, export, links, load, console, node panel, backlog, settings, sentinels; metrics and wire
+// (nodes, replication, events, logs, access, history, export, links, load, console, node panel, backlog, settings, sentinels, stream view; metrics and wire
 // carry types and constants only).
 //
 // The renderer calls `LabApi` methods and subscribes to `LabPush` messages. It never knows the
@@ -26,6 +26,7 @@ import type { LabRequest } from './wire.js';
 import { REPLICATION_PARAM_CHECKS, type ReplicationApi } from './replication.js';
 import { SETTINGS_PARAM_CHECKS, type SettingsApi } from './settings.js';
 import { SENTINELS_PARAM_CHECKS, type SentinelsApi } from './sentinels.js';
+import { STREAM_VIEW_PARAM_CHECKS, type StreamPush, type StreamViewApi } from './stream-view.js';
 
 export type * from './access.js';
 export type * from './backlog.js';
@@ -42,6 +43,7 @@ export type * from './nodes.js';
 export type * from './replication.js';
 export * from './settings.js';
 export * from './sentinels.js';
+export * from './stream-view.js';
 export * from './wire.js';
 
 /** What the renderer may ask of the host. Every method resolves or rejects with an Error whose message is for people. */
@@ -60,12 +62,13 @@ export interface LabApi
     NodePanelApi,
     BacklogApi,
     SettingsApi,
-    SentinelsApi {}
+    SentinelsApi,
+    StreamViewApi {}
 
 export type LabMethod = keyof LabApi;
 
 /** Pushed by the host, unrequested. */
-export type LabPush = NodesPush | EventPush | LogPush | HistoryPush | LoadPush | ConsolePush;
+export type LabPush = NodesPush | EventPush | LogPush | HistoryPush | LoadPush | ConsolePush | StreamPush;
 
 type LabParamChecks = ParamChecks<LabApi>;
 
@@ -95,6 +98,7 @@ export const LAB_PARAM_CHECKS: LabParamChecks = oneCheckPerMethod({
   ...BACKLOG_PARAM_CHECKS,
   ...SETTINGS_PARAM_CHECKS,
   ...SENTINELS_PARAM_CHECKS,
+  ...STREAM_VIEW_PARAM_CHECKS,
 });
 
 /** The whitelist: the only method names either transport forwards. */

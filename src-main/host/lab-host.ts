@@ -20,6 +20,7 @@
 //   settings/     per-node settings: CONFIG SET + CONFIG REWRITE, all or nothing, copied into lab.db
 //   observed/     events from what the nodes do (role, link, failover states, config, syncs), by the lab or not
 //   sentinels/    Sentinels on a chosen master (a worker thread each, like nodes), their events, the failover demo
+//   stream-view/  the replication stream of a link, read by a passive tap at its relay while a view watches
 // It pushes the node list with fresh INFO every 500 ms, and every event and log line as it happens.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -50,6 +51,7 @@ import type {
   SlowLinkLimits,
   StaleStartWarning,
   StartAction,
+  StreamWatchStatus,
 } from '../api/index.js';
 import { BrowserAccess } from './access/browser-access.js';
 import { BacklogService } from './backlog/backlog-service.js';
@@ -79,6 +81,7 @@ import { RoleWatch } from './observed/role-watch.js';
 import { SyncEvents } from './observed/sync-events.js';
 import { SentinelService } from './sentinels/sentinel-service.js';
 import { LabStore } from './store/lab-store.js';
+import { StreamViews } from './stream-view/stream-views.js';
 
 export interface LabHostOptions {
   /** Where lab.db and the nodes' directories live. Created if missing. */
@@ -125,6 +128,7 @@ export class LabHost implements LabApi {
     private readonly intents: LabIntents,
     private readonly configWatch: ConfigWatch,
     private readonly sentinels: SentinelService,
+    private readonly streams: StreamViews,
   ) {}
 
   /** Where exported archives are written (browser mode serves its downloads from here). */
@@ -242,6 +246,7 @@ export class LabHost implements LabApi {
         failovers,
         crash: (id) => lifecycle.crash(id),
       }),
+      new StreamViews(registry, relays, pushes, summaries),
     );
     const toStart = store.nodes.everHadNodes()
       ? registry.all().filter((node) => node.stored.shouldRun)
@@ -418,6 +423,14 @@ export class LabHost implements LabApi {
     return this.sentinels.failoverDemo(masterId, timeoutMs);
   }
 
+  streamWatch(replicaId: string): Promise<StreamWatchStatus> {
+    return this.streams.watch(replicaId);
+  }
+
+  async streamUnwatch(replicaId: string): Promise<void> {
+    this.streams.unwatch(replicaId);
+  }
+
   async rotateToken(): Promise<{ token: string }> {
     return { token: this.access.rotate() };
   }
@@ -432,6 +445,7 @@ export class LabHost implements LabApi {
     this.info.stop();
     this.configWatch.stop();
     this.consoles.closeAll();
+    this.streams.closeAll();
     await this.loads.stopAll();
     // Sentinels first: stopping the masters next must not look like a failure to fail over from.
     await this.sentinels.stopAll();

@@ -1,7 +1,8 @@
 // A lab-owned TCP relay on one replication link, as toxiproxy puts one between services: it listens
 // on 127.0.0.1 (a free port) and the replica's REPLICAOF names it instead of the master, so every
 // connection the replica opens to its master passes through here and a fault can be applied to it.
-// Bytes pass unchanged in both directions (RelayPipe); the nodes speak to each other exactly as
+// Bytes pass unchanged in both directions (RelayPipe), and a passive tap per connection
+// (stream-view/link-tap.ts) reads them for the replication stream view; the nodes speak to each other exactly as
 // they would directly, so what their INFO says stays true: the replica's master_port is the relay's
 // (the UI says so), and the master sees a replica at 127.0.0.1 announcing its own listening port.
 //
@@ -14,12 +15,14 @@
 //   none   everything flows again; a stalled or slowed connection carries on from where it was.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { LinkFault } from '../../api/index.js';
+import { LinkTap, type TapEntry } from '../stream-view/link-tap.js';
 import { RelayPipe, type PipeMode } from './relay-pipe.js';
 
 /** One replica connection through the relay: the replica's socket and the one to the master. */
 class RelayedConnection {
   private upstream: Socket | null = null;
   private readonly pipes: RelayPipe[] = [];
+  private tap: LinkTap | null = null;
   private gone = false;
 
   constructor(
@@ -38,9 +41,17 @@ class RelayedConnection {
     upstream.setNoDelay(true);
     upstream.on('error', () => this.destroy());
     upstream.on('close', (hadError) => this.onClose(hadError));
+    const tap = this.relay.openTap();
+    this.tap = tap;
     this.pipes.push(
-      new RelayPipe(upstream, this.downstream, (n) => (this.relay.bytesToReplica += n)),
-      new RelayPipe(this.downstream, upstream, (n) => (this.relay.bytesToMaster += n)),
+      new RelayPipe(upstream, this.downstream, (chunk) => {
+        this.relay.bytesToReplica += chunk.length;
+        tap.fromMaster(chunk);
+      }),
+      new RelayPipe(this.downstream, upstream, (chunk) => {
+        this.relay.bytesToMaster += chunk.length;
+        tap.fromReplica(chunk);
+      }),
     );
     for (const pipe of this.pipes) pipe.start(mode);
   }
@@ -75,6 +86,7 @@ class RelayedConnection {
     if (this.gone) return;
     this.gone = true;
     for (const pipe of this.pipes) pipe.close();
+    if (this.tap) this.relay.closeTap(this.tap);
     this.relay.connections.delete(this);
   }
 }
@@ -85,6 +97,10 @@ export class LinkRelay {
   /** Bytes read from the master and passed to the replica, and the other way, since the relay opened. */
   bytesToReplica = 0;
   bytesToMaster = 0;
+  /** The stream taps of the open connections, and the stream view watching them (stream-view/). */
+  private readonly taps = new Set<LinkTap>();
+  private tapsOpened = 0;
+  private watcher: ((entries: TapEntry[]) => void) | null = null;
 
   private constructor(
     private readonly server: Server,
@@ -129,6 +145,37 @@ export class LinkRelay {
       if (connection.connected) connection.setMode(mode);
       else if (mode.kind !== 'stall') connection.open(mode);
     }
+  }
+
+  /** A stream view watches the link: every connection's entries go to `listener`, until unwatch. */
+  watch(listener: (entries: TapEntry[]) => void): void {
+    this.watcher = listener;
+    for (const tap of this.taps) {
+      // Where each open connection's stream began, before what it carries from now on.
+      if (!tap.watched) listener(tap.opening());
+      tap.watched = true;
+    }
+  }
+
+  unwatch(): void {
+    this.watcher = null;
+    for (const tap of this.taps) tap.watched = false;
+  }
+
+  get watched(): boolean {
+    return this.watcher !== null;
+  }
+
+  /** A tap for a new connection, numbered from 1 in the order they open. */
+  openTap(): LinkTap {
+    const tap = new LinkTap(++this.tapsOpened, (entries) => this.watcher?.(entries));
+    tap.watched = this.watcher !== null;
+    this.taps.add(tap);
+    return tap;
+  }
+
+  closeTap(tap: LinkTap): void {
+    this.taps.delete(tap);
   }
 
   /** Closes the relay: its port and every connection through it. */

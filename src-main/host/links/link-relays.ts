@@ -51,6 +51,11 @@ export class LinkRelays {
     return this.routes.get(replicaId)?.relay;
   }
 
+  /** The master the replica's relay forwards to, if its link was made in the lab. */
+  masterOf(replicaId: string): string | null {
+    return this.routes.get(replicaId)?.masterId ?? null;
+  }
+
   /** The replica no longer replicates through the lab (promoted): its relay closes. */
   drop(replicaId: string): void {
     const route = this.routes.get(replicaId);

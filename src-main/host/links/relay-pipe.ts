@@ -1,6 +1,7 @@
 // One direction of a relayed connection: the bytes one socket reads, written unchanged to the
 // other. With no fault it is a plain `source.pipe(dest)`: Node's own streaming with backpressure,
-// no code of ours per chunk but a byte count. A fault takes the pipe apart:
+// no code of ours per chunk but a byte count and the
+// stream view's tap (stream-view/link-tap.ts: a length added, or the chunk queued while a view watches). A fault takes the pipe apart:
 //   stall  the source is paused: nothing is read or written, so the kernel's buffers fill and the
 //          sender's writes wait, as on a network path that stopped carrying packets (a FIN waits too);
 //   slow   chunks wait in a queue for their `delayMs`, then leave in slices no bigger than a token
@@ -37,11 +38,11 @@ export class RelayPipe {
   constructor(
     private readonly source: Socket,
     private readonly dest: Socket,
-    /** Called with each chunk's length as it is read: the relay's byte counters. */
-    onBytes: (bytes: number) => void,
+    /** Called with each chunk as it is read: the relay's byte counters and its stream tap (never changes it). */
+    onData: (chunk: Buffer) => void,
   ) {
     source.on('data', (chunk: Buffer) => {
-      onBytes(chunk.length);
+      onData(chunk);
       // While piped, pipe() writes the chunk itself; otherwise it joins the queue.
       if (!this.piped) this.enqueue(chunk);
     });

@@ -13,6 +13,7 @@ import { useLoadStore } from './load.js';
 import { useNodeLogStore } from './node-log.js';
 import { useNodesStore } from './nodes.js';
 import { useNoticesStore } from './notices.js';
+import { useStreamViewStore } from './stream-view.js';
 
 export const useConnectionStore = defineStore('connection', () => {
   const status = ref<ConnectionStatus>({ state: 'connecting', failedAttempts: 0 });
@@ -29,6 +30,7 @@ export const useConnectionStore = defineStore('connection', () => {
     const history = useHistoryStore();
     const consoles = useConsoleStore();
     const load = useLoadStore();
+    const streamView = useStreamViewStore();
 
     onLabPush((push) => {
       if (push.type === 'nodes') {
@@ -44,6 +46,7 @@ export const useConnectionStore = defineStore('connection', () => {
         notices.announce(text);
       } else if (push.type === 'load') load.replaceAll(push.loads);
       else if (push.type === 'console') consoles.streamed(push.nodeId, push.lines, push.ended);
+      else if (push.type === 'stream') streamView.received(push.replicaId, push.entries);
     });
 
     onConnectionChange((next) => {

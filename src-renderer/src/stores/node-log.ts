@@ -42,10 +42,19 @@ export const useNodeLogStore = defineStore('nodeLog', () => {
     else lines.value = [...lines.value, line].slice(-KEEP_LINES);
   }
 
+  /** A tab of the details panel asked for from elsewhere (a link row's Stream button); the panel takes it. */
+  const requestedTab = ref<string | null>(null);
+
+  /** Opens the node's details on one tab. */
+  function showTab(id: string, tab: string): Promise<void> {
+    requestedTab.value = tab;
+    return nodeId.value === id ? Promise.resolve() : show(id);
+  }
+
   /** After a reconnect the pushes in between are lost; fetch the history again. */
   function reload(): Promise<void> {
     return show(nodeId.value);
   }
 
-  return { nodeId, lines, loading, show, addLine, reload };
+  return { nodeId, lines, loading, requestedTab, show, showTab, addLine, reload };
 });

@@ -18,6 +18,7 @@ import { NODES_PARAM_CHECKS } from '../../../src-main/api/nodes.js';
 import { REPLICATION_PARAM_CHECKS } from '../../../src-main/api/replication.js';
 import { SETTINGS_PARAM_CHECKS } from '../../../src-main/api/settings.js';
 import { SENTINELS_PARAM_CHECKS } from '../../../src-main/api/sentinels.js';
+import { STREAM_VIEW_PARAM_CHECKS } from '../../../src-main/api/stream-view.js';
 
 const SLICES = {
   NODES_PARAM_CHECKS,
@@ -34,6 +35,7 @@ const SLICES = {
   BACKLOG_PARAM_CHECKS,
   SETTINGS_PARAM_CHECKS,
   SENTINELS_PARAM_CHECKS,
+  STREAM_VIEW_PARAM_CHECKS,
 };
 
 test('the whitelist is exactly the methods of the API slices, each once', () => {
@@ -85,6 +87,8 @@ test('the whitelist is exactly the methods the lab offers', () => {
     'crashSentinel',
     'removeSentinel',
     'sentinelFailoverDemo',
+    'streamWatch',
+    'streamUnwatch',
   ];
   assert.deepEqual([...LAB_METHODS].sort(), expected.sort());
 });
