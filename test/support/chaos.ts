@@ -21,7 +21,10 @@
 // (the highest offset among the running ones) holds it too, and every later master descends from
 // it. Only a crash of the acknowledging replica (or of a node promoted since, which may have been
 // the only one holding it) before a promotion can take the write away; since WAIT does not name
-// the replica, any such crash in that window excuses the write. Writes that were not acknowledged may be lost (asynchronous
+// the replica, any such crash in that window excuses the write. The run narrows this down with
+// what it saw: before each fault it reads the offsets and notes which replicas held everything
+// acknowledged so far; a write such a checkpoint covers is excused only if every replica seen
+// holding it crashed before the promotion. Writes that were not acknowledged may be lost (asynchronous
 // replication) and are not counted. A crashed node always comes back as a replica that resyncs
 // from the current master, so its own files never bring back data the master does not have.
 //
@@ -99,6 +102,18 @@ interface Crash {
   at: number;
 }
 
+/**
+ * What the replicas were seen to hold at one moment: every write to `master` up to `lastId` (the
+ * last one acknowledged before the master's offset was read) is on each of `holders`, the running
+ * replicas of that master's history whose offset had reached it.
+ */
+interface Checkpoint {
+  at: number;
+  master: number;
+  lastId: number;
+  holders: number[];
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -136,6 +151,7 @@ class Chaos {
   private readonly acked: AckedWrite[] = [];
   private readonly crashLog: Crash[] = [];
   private readonly promotions: number[] = [];
+  private readonly checkpoints: Checkpoint[] = [];
   /** Every process's output, crashed ones included, for the sync counts. */
   private readonly outputs: Array<() => string> = [];
   private writes = 0;
@@ -212,6 +228,7 @@ class Chaos {
     const [minGap, maxGap] = this.options.faultGapMs ?? [400, 1500];
     while (Date.now() < end) {
       await sleep(this.between(minGap, maxGap));
+      await this.checkpoint();
       await this.fault();
     }
     this.stopWriting = true;
@@ -234,6 +251,61 @@ class Chaos {
       if (info?.get('master_link_status') === 'up') linked.push(m);
     }
     return linked;
+  }
+
+  /**
+   * Notes which replicas hold every write acknowledged so far: the last acknowledged write first,
+   * then the master's offset (which therefore includes it), then each replica's offset and
+   * replication ID. A replica is counted only if it follows the master's own history.
+   */
+  private async checkpoint(): Promise<void> {
+    const last = this.acked.at(-1);
+    const master = this.master;
+    if (!last || last.master !== this.members.indexOf(master) || !master.node) return;
+    const masterInfo = await withTimeout(master.node.info(), 3000).catch(() => null);
+    if (!masterInfo) return;
+    const offset = Number(masterInfo.get('master_repl_offset'));
+    const holders: number[] = [];
+    for (const m of this.aliveReplicas()) {
+      const info = await withTimeout(m.node!.info(), 3000).catch(() => null);
+      if (info && info.get('master_replid') === masterInfo.get('master_replid') && Number(info.get('master_repl_offset')) >= offset) {
+        holders.push(this.members.indexOf(m));
+      }
+    }
+    if (holders.length) this.checkpoints.push({ at: this.tick(), master: last.master, lastId: last.id, holders });
+  }
+
+  /**
+   * Whether the invariant excuses the loss of `w` (see the top of this file), made as tight as
+   * what was observed allows: if a checkpoint before a promotion saw replicas holding `w`, only
+   * the crash of every one of them before that promotion excuses it (a holder still running at
+   * the promotion keeps it: the replica promoted has an offset at least its own, in the same
+   * history); otherwise any crash of a node other than its master between its sending and the
+   * promotion does. Returns a function evaluating one write in O(promotions).
+   */
+  private excusal(): (w: AckedWrite) => boolean {
+    const crashesBefore = (p: number) => this.crashLog.filter((c) => c.at < p);
+    const perPromotion = this.promotions.map((p) => {
+      const crashes = crashesBefore(p);
+      // For each master: the last checkpoint before p (its lastId is the highest, writes being
+      // sequential), and whether all its holders crashed between it and p.
+      const covering = new Map<number, { lastId: number; allHoldersGone: boolean }>();
+      for (const k of this.checkpoints) {
+        if (k.at >= p) break;
+        const gone = k.holders.every((h) => crashes.some((c) => c.member === h && c.at >= k.at));
+        covering.set(k.master, { lastId: k.lastId, allHoldersGone: gone });
+      }
+      // For each node: the latest crash before p of any other node.
+      const latestOtherCrash = this.members.map((_, x) => Math.max(-1, ...crashes.filter((c) => c.member !== x).map((c) => c.at)));
+      return { p, covering, latestOtherCrash };
+    });
+    return (w) =>
+      perPromotion.some(({ p, covering, latestOtherCrash }) => {
+        if (p <= w.ackedAt) return false;
+        const k = covering.get(w.master);
+        if (k && k.lastId >= w.id) return k.allHoldersGone;
+        return latestOtherCrash[w.master]! >= w.sentAt;
+      });
   }
 
   /** One fault, drawn from the seed among those the current state allows. */
@@ -386,10 +458,7 @@ class Chaos {
     const digests: string[] = [];
     for (const m of this.members) digests.push(String(await m.node!.ok('DEBUG', 'DIGEST')));
 
-    // A crash of any node but the one the write went to: the acknowledging replica, or a replica
-    // promoted since, which may have been the only one holding it.
-    const excusedAt = (w: AckedWrite) =>
-      this.promotions.some((p) => p > w.ackedAt && this.crashLog.some((c) => c.member !== w.master && c.at >= w.sentAt && c.at < p));
+    const excusedAt = this.excusal();
     const lostKeys: string[] = [];
     let excused = 0;
     let excusedLost = 0;
