@@ -103,14 +103,13 @@ interface Crash {
 }
 
 /**
- * What the replicas were seen to hold at one moment: every write to `master` up to `lastId` (the
- * last one acknowledged before the master's offset was read) is on each of `holders`, the running
- * replicas of that master's history whose offset had reached it.
+ * What the replicas were seen to hold at one moment (`at`, taken before the master's offset was
+ * read): everything the master held then, so every acknowledged write the invariant did not excuse
+ * before, is on each of `holders`, the running replicas of the master's own history whose offset
+ * had reached the master's.
  */
 interface Checkpoint {
   at: number;
-  master: number;
-  lastId: number;
   holders: number[];
 }
 
@@ -254,14 +253,14 @@ class Chaos {
   }
 
   /**
-   * Notes which replicas hold every write acknowledged so far: the last acknowledged write first,
-   * then the master's offset (which therefore includes it), then each replica's offset and
-   * replication ID. A replica is counted only if it follows the master's own history.
+   * Notes which replicas hold everything the master holds now: the tick first, then the master's
+   * offset, then each replica's offset and replication ID (a replica counts only if it follows the
+   * master's own history).
    */
   private async checkpoint(): Promise<void> {
-    const last = this.acked.at(-1);
     const master = this.master;
-    if (!last || last.master !== this.members.indexOf(master) || !master.node) return;
+    if (!master.node) return;
+    const at = this.tick();
     const masterInfo = await withTimeout(master.node.info(), 3000).catch(() => null);
     if (!masterInfo) return;
     const offset = Number(masterInfo.get('master_repl_offset'));
@@ -272,38 +271,34 @@ class Chaos {
         holders.push(this.members.indexOf(m));
       }
     }
-    if (holders.length) this.checkpoints.push({ at: this.tick(), master: last.master, lastId: last.id, holders });
+    if (holders.length) this.checkpoints.push({ at, holders });
   }
 
   /**
-   * Whether the invariant excuses the loss of `w` (see the top of this file), made as tight as
-   * what was observed allows: if a checkpoint before a promotion saw replicas holding `w`, only
-   * the crash of every one of them before that promotion excuses it (a holder still running at
-   * the promotion keeps it: the replica promoted has an offset at least its own, in the same
-   * history); otherwise any crash of a node other than its master between its sending and the
-   * promotion does. Returns a function evaluating one write in O(promotions).
+   * Whether the invariant excuses the loss of a write (see the top of this file), as tight as
+   * what was observed allows. The promotions after its acknowledgement are taken in order; the
+   * write is excused at the first one where it may have gone:
+   *   - if a checkpoint was taken between its acknowledgement and the promotion, the latest one's
+   *     holders had it (the master then held it: acknowledged there, or carried over by the
+   *     earlier promotions that did not excuse it); only the crash of every one of them before
+   *     the promotion excuses it, as a holder still running keeps it and the replica promoted has
+   *     an offset at least that holder's, in the same history;
+   *   - otherwise, any crash of a node other than its master between its sending and the
+   *     promotion excuses it (that node may have been the one that acknowledged it).
    */
   private excusal(): (w: AckedWrite) => boolean {
-    const crashesBefore = (p: number) => this.crashLog.filter((c) => c.at < p);
     const perPromotion = this.promotions.map((p) => {
-      const crashes = crashesBefore(p);
-      // For each master: the last checkpoint before p (its lastId is the highest, writes being
-      // sequential), and whether all its holders crashed between it and p.
-      const covering = new Map<number, { lastId: number; allHoldersGone: boolean }>();
-      for (const k of this.checkpoints) {
-        if (k.at >= p) break;
-        const gone = k.holders.every((h) => crashes.some((c) => c.member === h && c.at >= k.at));
-        covering.set(k.master, { lastId: k.lastId, allHoldersGone: gone });
-      }
+      const crashes = this.crashLog.filter((c) => c.at < p);
+      const checkpoint = this.checkpoints.filter((k) => k.at < p).at(-1) ?? null;
+      const holdersGone = checkpoint ? checkpoint.holders.every((h) => crashes.some((c) => c.member === h && c.at >= checkpoint.at)) : true;
       // For each node: the latest crash before p of any other node.
       const latestOtherCrash = this.members.map((_, x) => Math.max(-1, ...crashes.filter((c) => c.member !== x).map((c) => c.at)));
-      return { p, covering, latestOtherCrash };
+      return { p, checkpointAt: checkpoint?.at ?? -1, holdersGone, latestOtherCrash };
     });
     return (w) =>
-      perPromotion.some(({ p, covering, latestOtherCrash }) => {
+      perPromotion.some(({ p, checkpointAt, holdersGone, latestOtherCrash }) => {
         if (p <= w.ackedAt) return false;
-        const k = covering.get(w.master);
-        if (k && k.lastId >= w.id) return k.allHoldersGone;
+        if (checkpointAt > w.ackedAt) return holdersGone;
         return latestOtherCrash[w.master]! >= w.sentAt;
       });
   }

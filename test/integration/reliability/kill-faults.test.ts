@@ -102,7 +102,8 @@ test('kill -9 during an AOF rewrite with appendfsync always: every acknowledged 
   const args = ['--appendonly', 'yes', '--appendfsync', 'always'];
   const node = track(await startNode('ours', args, { dir }));
   await writeKeys(node, 'before', 0, 3000);
-  await node.ok('CONFIG', 'SET', 'rdb-key-save-delay', '1000');
+  // 3 ms a key: about 9 s of rewrite, ample for the writes below on a loaded machine.
+  await node.ok('CONFIG', 'SET', 'rdb-key-save-delay', '3000');
   await node.ok('BGREWRITEAOF');
   await waitFor('the rewrite runs', async () => (await node.info('persistence')).get('aof_rewrite_in_progress') === '1');
   // Writes acknowledged while the rewrite runs go to the new INCR file.
@@ -146,7 +147,10 @@ for (const diskless of ['no', 'yes'] as const) {
       'the replica syncs with the restarted master',
       async () => (await replica.info()).get('master_link_status') === 'up' && (await dbsize(replica)) === 4200,
       60000,
-    );
+    ).catch(async (error: Error) => {
+      const state = `replica: ${[...(await replica.info())].join(' ')} keys ${await dbsize(replica)}`;
+      throw new Error(`${error.message}\n${state}\nreplica log:\n${replica.server.output()}\nmaster log:\n${again.server.output()}`);
+    });
     assert.equal(await digest(replica), await digest(again));
   });
 
