@@ -105,12 +105,11 @@ export function fuzzOne(corpus: SeedCorpus, format: FuzzFormat, seed: number, in
     report[outcome.kind]++;
     report.byFormat[format][outcome.kind]++;
   }
-  // One failure kept per kind of problem (numbers aside), so a frequent bug does not hide the others.
-  const kind = `${format}:${problem?.replace(/\d+/g, 'N').slice(0, 80)}`;
+  // One failure kept per kind of problem, so a frequent bug does not hide the others.
   if (
     problem !== null &&
     report.failures.length < 50 &&
-    !report.failures.some((f) => `${f.format}:${f.problem.replace(/\d+/g, 'N').slice(0, 80)}` === kind)
+    !report.failures.some((f) => failureKind(f) === failureKind({ format, problem }))
   ) {
     report.failures.push({
       format,
@@ -123,6 +122,11 @@ export function fuzzOne(corpus: SeedCorpus, format: FuzzFormat, seed: number, in
     });
   }
   return outcome;
+}
+
+/** What makes two failures the same bug for the report: the format and the problem, numbers aside. */
+export function failureKind(f: Pick<FuzzFailure, 'format' | 'problem'>): string {
+  return `${f.format}:${f.problem.replace(/\d+/g, 'N').slice(0, 80)}`;
 }
 
 /** `count` inputs of each format, in turn. */
