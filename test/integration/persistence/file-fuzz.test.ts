@@ -92,6 +92,28 @@ test('a node started on a damaged dump.rdb exits with status 1, names the file a
   }
 });
 
+test('DEBUG RELOAD of a damaged dump.rdb: Redis error, the file named with its byte offset in the log, the dataset and the file unchanged', async () => {
+  const dir = newDir();
+  const node = await startServer('ours', ['--enable-debug-command', 'yes'], { dir });
+  const c = await RespClient.open(node.port);
+  try {
+    for (const [name, payload] of corpus.payloads) await c.call('RESTORE', `seed:${name}`, '0', payload);
+    const digest = await c.call('DEBUG', 'DIGEST');
+    const path = join(dir, 'dump.rdb');
+    for (const input of refusedInputs('rdb', 3, (from) => from.endsWith('dump.rdb'))) {
+      writeFileSync(path, input.bytes);
+      assert.deepEqual(await c.call('DEBUG', 'RELOAD', 'NOSAVE'), { error: 'ERR Error trying to load the RDB dump' });
+      assert.deepEqual(await c.call('DEBUG', 'DIGEST'), digest);
+      assert.deepEqual(readFileSync(path), input.bytes);
+      assert.ok(node.output().includes(`Damaged RDB file ${path} at byte offset ${input.offset}: `), node.output().slice(-2000));
+    }
+    assert.equal(await c.call('PING'), 'PONG');
+  } finally {
+    c.close();
+    await node.stop();
+  }
+});
+
 test('a node started on a damaged AOF or manifest exits with status 1, names the file (and offset or line), and changes no file', async () => {
   const port = await freePort();
   const base = corpus.aofFiles.get('ours:commands:appendonly.aof.4.base.aof')!;
