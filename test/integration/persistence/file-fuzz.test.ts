@@ -273,3 +273,34 @@ test('differential: redis-server with sanitize-dump-payload yes accepts and refu
   assert.equal(compared, 500);
   assert.deepEqual(differences, []);
 });
+
+/** Starts `kind` on a copy of `file` as dump.rdb: whether it came up (then it is stopped again). */
+async function startsOn(kind: 'ours' | 'redis', file: Buffer, args: string[]): Promise<boolean> {
+  const dir = newDir();
+  writeFileSync(join(dir, 'dump.rdb'), file);
+  try {
+    const server = await startServer(kind, args, { dir });
+    await server.stop();
+    return true;
+  } catch (err) {
+    assert.match(String(err), /exited with 1 before ready/);
+    return false;
+  }
+}
+
+test('differential: redis-server with sanitize-dump-payload yes starts on the same damaged RDB files as our node', async () => {
+  const differences: string[] = [];
+  for (let i = 0; i < 16; i++) {
+    const input = makeInput(corpus, 'rdb', SEED + 3, i);
+    const [redis, ours] = [
+      await startsOn('redis', input.bytes, ['--sanitize-dump-payload', 'yes']),
+      await startsOn('ours', input.bytes, []),
+    ];
+    if (redis === ours) continue;
+    const outcome = runInput('rdb', input.bytes, new Random(i));
+    const message = outcome.kind === 'refused' ? outcome.message : outcome.kind;
+    if (redis && DELIBERATE.some((d) => d.test(message))) continue;
+    differences.push(`${input.from} ${input.how}: redis ${redis ? 'starts' : 'refuses'}, ours ${ours ? 'starts' : 'refuses'} (${message})`);
+  }
+  assert.deepEqual(differences, []);
+});
