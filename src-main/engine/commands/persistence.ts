@@ -9,9 +9,10 @@ import { ERR, is } from '../core/replies.js';
 import type { NodePersistence } from '../persistence/node-persistence.js';
 import type { NodeServices } from './node-services.js';
 import type { DebugSubcommand } from './debug-subcommand.js';
-import { describeReloadFailure, DuplicateKeyError, loadRdbBufferSync } from '../persistence/rdb/rdb-load.js';
+import { describeDamagedFile, describeReloadFailure, DuplicateKeyError, loadRdbBufferSync } from '../persistence/rdb/rdb-load.js';
 import { blockClient, blockingDenied, unblockClient } from '../core/blocking.js';
 import { AofLoadError } from '../persistence/aof/aof-load.js';
+import { CorruptDataError } from '../persistence/corrupt-data.js';
 import { crashNode, panicLines, SIGABRT_STATUS } from './debug-crash.js';
 import { DatasetDigest, digestValueHex } from '../persistence/digest.js';
 import { toRdbValue } from '../persistence/value-adapters.js';
@@ -114,6 +115,7 @@ function debugReload(persistence: NodePersistence, client: Client, argv: BinaryS
     // The dataset stays as it was (the load is all or nothing); redis-server would be left
     // with the keys read before the damage.
     for (const { verbose, text } of describeReloadFailure(err)) server.logger[verbose ? 'verbose' : 'warning'](text);
+    if (err instanceof CorruptDataError) server.logger.warning(describeDamagedFile(rdb.filePath, err));
     client.reply.error('ERR Error trying to load the RDB dump');
     return;
   }

@@ -13,7 +13,7 @@ import type { BinaryString } from '../protocol/request-parser.js';
 import type { ReplicationAux } from './rdb/snapshot.js';
 import { RdbSaves } from './rdb/rdb-save.js';
 import { AppendOnlyFile } from './aof/append-only-file.js';
-import { describeLoadFailure, loadRdbFile } from './rdb/rdb-load.js';
+import { describeDamagedFile, describeLoadFailure, loadRdbFile } from './rdb/rdb-load.js';
 import { persistenceInfoSection } from './persistence-info.js';
 import { LOADING_ERROR } from '../core/loading-state.js';
 import { CorruptDataError } from './corrupt-data.js';
@@ -113,6 +113,7 @@ export class NodePersistence {
       // Nothing was swapped in (the load is all or nothing) and the file is untouched: the node
       // exits with status 1, as redis-server does from rdbReportError, whose lines these are.
       if (!(err instanceof CorruptDataError)) throw new Error(describeLoadFailure(err)[0]);
+      server.logger.warning(describeDamagedFile(path, err));
       for (const line of describeLoadFailure(err)) server.logger.warning(line);
       if (err.report.terminatingLine && err.report.errno === undefined)
         server.logger.warning('Terminating server after rdb file reading failure.');

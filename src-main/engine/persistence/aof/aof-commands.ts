@@ -113,17 +113,19 @@ export class AofCommandReader {
     const argc = atoi(buf, start + 1, header.lineEnd);
     if (argc < 1) this.formatError(start, `invalid argument count`);
     let pos = header.next;
-    const argv: Buffer[] = new Array(argc);
+    // Grown as arguments arrive, never sized by argc: a damaged count (up to 2^31 - 1) must not
+    // allocate before the bytes to back it are there (each argument takes at least 6).
+    const argv: Buffer[] = [];
     for (let j = 0; j < argc; j++) {
       const line = readLine(buf, pos);
       if (line === null) return null;
       if (buf[pos] !== 0x24) this.formatError(pos, `expected '$', got ${describeByte(buf[pos]!)}`);
-      const len = atoi(buf, pos + 1, line.lineEnd);
+      const len = strtol(buf, pos + 1, line.lineEnd);
       if (len < 0) this.formatError(pos, 'invalid bulk length');
       const dataStart = line.next;
       // The argument and the CRLF after it (Redis reads those two bytes without checking them).
       if (dataStart + len + 2 > buf.length) return null;
-      argv[j] = Buffer.from(buf.subarray(dataStart, dataStart + len));
+      argv.push(Buffer.from(buf.subarray(dataStart, dataStart + len)));
       pos = dataStart + len + 2;
     }
     return { argv, end: pos };
@@ -145,16 +147,27 @@ function readLine(buf: Buffer, start: number): { lineEnd: number; next: number }
   return null;
 }
 
-/** atoi/strtol: optional sign and leading digits; anything after is ignored. */
-function atoi(buf: Buffer, start: number, end: number): number {
+const LONG_MAX = (1n << 63n) - 1n;
+const LONG_MIN = -(1n << 63n);
+
+/** strtol(s, NULL, 10): optional sign and leading digits, anything after ignored, clamped to a long. */
+function strtolBig(buf: Buffer, start: number, end: number): bigint {
   let i = start;
   let negative = false;
   if (buf[i] === 0x2d || buf[i] === 0x2b) negative = buf[i++] === 0x2d;
-  let v = 0;
-  let digits = 0;
-  for (; i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39; i++, digits++) v = v * 10 + (buf[i]! - 0x30);
-  if (digits === 0) return 0;
-  return negative ? -v : v;
+  let v = 0n;
+  for (; i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39 && v <= LONG_MAX; i++) v = v * 10n + BigInt(buf[i]! - 0x30);
+  v = negative ? -v : v;
+  return v > LONG_MAX ? LONG_MAX : v < LONG_MIN ? LONG_MIN : v;
+}
+
+function strtol(buf: Buffer, start: number, end: number): number {
+  return Number(strtolBig(buf, start, end));
+}
+
+/** glibc's atoi: (int) strtol, so "*4294967297" is 1 argument and "*99999999999999999999" is -1. */
+function atoi(buf: Buffer, start: number, end: number): number {
+  return Number(BigInt.asIntN(32, strtolBig(buf, start, end)));
 }
 
 function describeByte(b: number): string {

@@ -51,8 +51,10 @@ export function parseDumpPayload(payload: Buffer, options: { skipChecksum?: bool
   if (!options.skipChecksum && !crc64(payload, 0, payload.length - 8).matchesLittleEndian(payload, footer + 2)) {
     return { ok: false, error: DUMP_PAYLOAD_ERROR, detail: 'payload checksum mismatch' };
   }
+  // restoreCommand reads the value from a rio over the whole payload, footer included: a value
+  // whose lengths run into the footer's bytes is read from them, not refused (Redis accepts it).
   const input = new RdbInput('DUMP payload');
-  input.reset(payload, 0, true, footer);
+  input.reset(payload, 0, true);
   try {
     const value = decodeValue(input, input.u8());
     if (value === null) return { ok: false, error: DUMP_BAD_FORMAT_ERROR, detail: 'empty collection' };

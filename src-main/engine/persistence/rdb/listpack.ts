@@ -162,10 +162,15 @@ export class ListpackCursor {
   private seen = 0;
   private readonly declaredCount: number;
 
+  /**
+   * `checkDeclaredCount` false: the header's element count is not compared with the entries, as
+   * streamValidateListpackIntegrity does not (it validates a stream node's header with deep = 0).
+   */
   constructor(
     readonly bytes: Buffer,
     start = 0,
     end = bytes.length,
+    private readonly checkDeclaredCount = true,
   ) {
     if (end - start < HEADER_SIZE + 1) corrupt('listpack smaller than its header');
     if (bytes.readUInt32LE(start) !== end - start) corrupt('listpack total bytes does not match its size');
@@ -179,7 +184,7 @@ export class ListpackCursor {
     const b = this.bytes;
     const p = this.pos;
     if (p === this.end) {
-      if (this.declaredCount !== NUMELE_UNKNOWN && this.declaredCount !== this.seen) {
+      if (this.checkDeclaredCount && this.declaredCount !== NUMELE_UNKNOWN && this.declaredCount !== this.seen) {
         corrupt(`listpack declares ${this.declaredCount} elements but holds ${this.seen}`);
       }
       return false;

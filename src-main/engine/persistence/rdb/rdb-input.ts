@@ -129,11 +129,14 @@ export class RdbInput {
     return v;
   }
 
-  /** rdbLoadLen for counts and sizes; a special (11xxxxxx) encoding here is corruption. */
+  /**
+   * rdbLoadLen(rdb, NULL) for counts and sizes. A special (11xxxxxx) encoding byte reads as its
+   * low 6 bits, as rdbLoadLenByRef does when the caller does not ask whether it was encoded.
+   */
   length(): number {
     const first = this.u8();
     const kind = first >> 6;
-    if (kind === 0) return first & 0x3f;
+    if (kind === 0 || kind === 3) return first & 0x3f;
     if (kind === 1) return ((first & 0x3f) << 8) | this.u8();
     if (first === RDB_32BITLEN) {
       this.need(4);
@@ -223,6 +226,10 @@ export class RdbInput {
     const len = this.length();
     if (len > compressedLen * LZF_MAX_EXPANSION + 64) this.corrupt('Invalid LZF compressed string', start);
     this.need(compressedLen);
+    if (len === 0) {
+      this.pos += compressedLen;
+      return '';
+    }
     if (len > LZF_SCRATCH_MAX) {
       this.pos = start;
       return this.string().toString('latin1');
@@ -241,6 +248,12 @@ export class RdbInput {
     const len = this.length();
     if (len > compressedLen * LZF_MAX_EXPANSION + 64) this.corrupt('Invalid LZF compressed string', start);
     this.need(compressedLen);
+    if (len === 0) {
+      // lzf_decompress returns 0 when the output does not fit, which rdbLoadLzfStringObject
+      // compares with the declared length: a declared length of 0 is an empty string, whatever follows.
+      this.pos += compressedLen;
+      return Buffer.alloc(0);
+    }
     const out = Buffer.allocUnsafe(len);
     if (lzfDecompress(this.buf, this.pos, this.pos + compressedLen, out) !== len) {
       this.corrupt('Invalid LZF compressed string', start);

@@ -319,6 +319,16 @@ export function describeLoadFailure(err: unknown): string[] {
 }
 
 /**
+ * The one line of ours beside Redis's: Redis's own lines give the loading progress, not where
+ * the damage is, and no file name (redis-check-rdb's report, which does, is not in the log);
+ * this names both, so whoever reads the log can find the bytes.
+ */
+export function describeDamagedFile(path: string, err: CorruptDataError): string {
+  const where = err.offset === null ? '' : ` at byte offset ${err.offset}`;
+  return `Damaged RDB file ${path}${where}: ${err.report.reason} (the file is left unchanged)`;
+}
+
+/**
  * The same failure during DEBUG RELOAD, which runs in a client's context: there rdbReportError
  * logs its line at verbose level only and returns (as for RESTORE), so what is left at warning
  * level is the checksum or header warning, or else the "Short read" line of the eoferr label the

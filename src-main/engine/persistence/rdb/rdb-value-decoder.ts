@@ -24,13 +24,13 @@ export function decodeValue(input: RdbInput, rdbType: number): RdbValue | null {
       return { type: 'string', value: input.string() };
     case RdbType.LIST: {
       const n = input.length();
-      const items: Buffer[] = new Array(n);
+      const items: Buffer[] = arrayFor(input, n);
       for (let i = 0; i < n; i++) items[i] = input.string();
       return n === 0 ? null : { type: 'list', items };
     }
     case RdbType.SET: {
       const n = input.length();
-      const members: Buffer[] = new Array(n);
+      const members: Buffer[] = arrayFor(input, n);
       const seen = new Set<string>();
       for (let i = 0; i < n; i++) {
         const at = input.pos;
@@ -43,7 +43,7 @@ export function decodeValue(input: RdbInput, rdbType: number): RdbValue | null {
     case RdbType.ZSET:
     case RdbType.ZSET_2: {
       const n = input.length();
-      const entries: Array<[Buffer, number]> = new Array(n);
+      const entries: Array<[Buffer, number]> = arrayFor(input, n);
       const seen = new Set<string>();
       for (let i = 0; i < n; i++) {
         const at = input.pos;
@@ -57,7 +57,7 @@ export function decodeValue(input: RdbInput, rdbType: number): RdbValue | null {
     }
     case RdbType.HASH: {
       const n = input.length();
-      const entries: Array<[Buffer, Buffer]> = new Array(n);
+      const entries: Array<[Buffer, Buffer]> = arrayFor(input, n);
       const seen = new Set<string>();
       for (let i = 0; i < n; i++) {
         const at = input.pos;
@@ -104,6 +104,15 @@ export function decodeValue(input: RdbInput, rdbType: number): RdbValue | null {
     default:
       return input.corrupt(`Unknown RDB encoding type ${rdbType}`, input.pos - 1);
   }
+}
+
+/**
+ * An array for a collection of n elements: presized when the bytes at hand could hold that many
+ * (each element takes at least one), otherwise grown as elements are read, so a damaged count
+ * (2^32, 2^53) costs nothing before the input runs out.
+ */
+function arrayFor<T>(input: RdbInput, n: number): T[] {
+  return n <= input.end - input.pos ? new Array<T>(n) : [];
 }
 
 function addUnique(seen: Set<string>, b: Buffer): boolean {
@@ -227,7 +236,14 @@ function decodeStream(input: RdbInput, rdbType: number): StreamValue {
   const stream: StreamValue = { entries, lastId, firstId, maxDeletedEntryId, entriesAdded, groups: [], nodes };
 
   const groupCount = input.length();
-  for (let g = 0; g < groupCount; g++) stream.groups.push(decodeConsumerGroup(input, rdbType, stream));
+  const groupNames = new Set<string>();
+  for (let g = 0; g < groupCount; g++) {
+    const at = input.pos;
+    const group = decodeConsumerGroup(input, rdbType, stream);
+    // streamCreateCG refuses a second group of the same name.
+    if (!addUnique(groupNames, group.name)) input.corrupt(`Duplicated consumer group name ${group.name.toString('latin1')}`, at);
+    stream.groups.push(group);
+  }
   return stream;
 }
 
@@ -275,6 +291,9 @@ function decodeConsumerGroup(input: RdbInput, rdbType: number, stream: StreamVal
     }
     group.consumers.push({ name: consumerName, seenTimeMs, activeTimeMs, pending });
   }
+  // The check Redis makes with deep sanitization (which this decoder always applies): every
+  // pending entry belongs to a consumer.
+  for (const owners of pendingById.values()) if (owners === 0) input.corrupt('Stream CG PEL entry without consumer');
   return group;
 }
 

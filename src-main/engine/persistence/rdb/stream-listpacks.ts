@@ -38,7 +38,7 @@ export function compareStreamIds(a: StreamId, b: StreamId): number {
  */
 export function decodeStreamNode(masterKey: Buffer, listpack: Buffer, out: StreamEntry[], nodes?: StreamNodeModel[]): void {
   const master = decodeStreamId(masterKey);
-  const lp = new ListpackCursor(listpack);
+  const lp = new ListpackCursor(listpack, 0, listpack.length, false);
   const declaredLive = toSafeNumber(lp.nextInteger());
   const declaredDeleted = toSafeNumber(lp.nextInteger());
   const masterFieldCount = toSafeNumber(lp.nextInteger());
