@@ -84,7 +84,7 @@ function replyCommandInfo(client: Client, command: Command): void {
 
 function replyDocArgument(client: Client, arg: CommandDocArgument): void {
   const r = client.reply;
-  const flags = [arg.optional && 'optional', arg.multiple && 'multiple'].filter(Boolean) as string[];
+  const flags = [arg.optional && 'optional', arg.multiple && 'multiple', arg.multipleToken && 'multiple_token'].filter(Boolean) as string[];
   const fields = 2 + (arg.token ? 1 : 0) + (flags.length ? 1 : 0) + (arg.arguments ? 1 : 0);
   r.mapHeader(fields);
   r.bulk('name');

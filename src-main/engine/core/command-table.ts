@@ -118,6 +118,8 @@ export interface CommandDocArgument {
   token?: string;
   optional?: boolean;
   multiple?: boolean;
+  /** Each repetition repeats the token too (CLIENT TRACKING's PREFIX a PREFIX b). */
+  multipleToken?: boolean;
   arguments?: CommandDocArgument[];
 }
 

@@ -161,7 +161,7 @@ function clientsSection(server: Server): InfoFields {
     ['client_recent_max_input_buffer', 0],
     ['client_recent_max_output_buffer', 0],
     ['blocked_clients', blockedClientCount(server)],
-    ['tracking_clients', 0],
+    ['tracking_clients', server.tracking.clientCount],
     ['clients_in_timeout_table', 0],
   ];
 }
@@ -235,6 +235,9 @@ function statsSection(server: Server): InfoFields {
     ['pubsub_channels', server.pubsub.channelCount],
     ['pubsub_patterns', server.pubsub.patternCount],
     ['pubsubshard_channels', server.pubsub.shardChannelCount],
+    ['tracking_total_keys', server.tracking.totalKeys],
+    ['tracking_total_items', server.tracking.totalItems],
+    ['tracking_total_prefixes', server.tracking.totalPrefixes],
     ['total_error_replies', s.errorReplies],
   ];
 }

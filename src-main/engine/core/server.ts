@@ -34,6 +34,7 @@ import { WriteFeed } from './write-feed.js';
 import { BlockedClients, isBlocked } from './blocking.js';
 import { LoadingState } from './loading-state.js';
 import { Shutdown, type ShutdownOptions } from './shutdown.js';
+import { Tracking } from './tracking.js';
 
 /** What RDB files and full syncs need of the function libraries. */
 export interface FunctionLibraryStore {
@@ -75,6 +76,8 @@ export class Server {
   readonly info = new InfoRegistry(this);
   readonly keyspaceEvents = new KeyspaceEvents();
   readonly transactions: Transactions;
+  /** Client-side caching: who may cache which keys, and their invalidations (tracking.c). */
+  readonly tracking: Tracking;
   readonly pubsub = new PubSub();
   readonly monitors = new Monitors();
   readonly slowlog = new Slowlog();
@@ -177,6 +180,7 @@ export class Server {
       this.keyspaceEvents.notify('x', 'expired', key, db.id);
     };
     this.transactions = new Transactions(this.keyspace);
+    this.tracking = new Tracking(this);
     this.limits = new OutputBufferLimits(logger);
     this.keyspaceEvents.publish = (head, tail, message) => this.pubsub.publish(head, tail, message);
     this.clientCloseHooks.push(
