@@ -103,6 +103,13 @@ export interface CommandSpec {
    * last argument, keystep 1, limit 2, i.e. the first half of what follows).
    */
   keySpec?: { flags?: string[]; notes?: string; keyword?: { keyword: string; startFrom: number } };
+  /**
+   * All of COMMAND INFO's key specs, for the commands with several (MIGRATE: the key argument, and
+   * the keys after KEYS); replaces what `keySpec` and the key positions would give.
+   */
+  keySpecs?: KeySpecDoc[];
+  /** COMMAND DOCS history: [version, what changed]. */
+  history?: [string, string][];
   /** Returns the key positions for movable-key commands (COMMAND GETKEYS, ACL key checks). */
   getKeys?: (argv: BinaryString[]) => number[];
   /**
@@ -110,6 +117,13 @@ export interface CommandSpec {
    * also runs alone, has one.
    */
   handler?: CommandHandler;
+}
+
+/** One key spec as COMMAND INFO shows it (Redis's keySpec). */
+export interface KeySpecDoc {
+  flags: string[];
+  begin: { index: number } | { keyword: string; startFrom: number };
+  find: { lastKey: number; keyStep: number; limit: number };
 }
 
 export interface CommandDocArgument {
@@ -120,6 +134,10 @@ export interface CommandDocArgument {
   multiple?: boolean;
   /** Each repetition repeats the token too (CLIENT TRACKING's PREFIX a PREFIX b). */
   multipleToken?: boolean;
+  /** The key spec (index in COMMAND INFO's list) a key argument belongs to, when it has several. */
+  keySpecIndex?: number;
+  /** The version that added the argument. */
+  since?: string;
   arguments?: CommandDocArgument[];
 }
 

@@ -235,6 +235,7 @@ function statsSection(server: Server): InfoFields {
     ['pubsub_channels', server.pubsub.channelCount],
     ['pubsub_patterns', server.pubsub.patternCount],
     ['pubsubshard_channels', server.pubsub.shardChannelCount],
+    ['migrate_cached_sockets', server.migrateSockets.size],
     ['tracking_total_keys', server.tracking.totalKeys],
     ['tracking_total_items', server.tracking.totalItems],
     ['tracking_total_prefixes', server.tracking.totalPrefixes],

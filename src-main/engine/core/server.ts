@@ -35,6 +35,7 @@ import { BlockedClients, isBlocked } from './blocking.js';
 import { LoadingState } from './loading-state.js';
 import { Shutdown, type ShutdownOptions } from './shutdown.js';
 import { Tracking } from './tracking.js';
+import { MigrateSockets } from './migrate-sockets.js';
 
 /** What RDB files and full syncs need of the function libraries. */
 export interface FunctionLibraryStore {
@@ -78,6 +79,9 @@ export class Server {
   readonly transactions: Transactions;
   /** Client-side caching: who may cache which keys, and their invalidations (tracking.c). */
   readonly tracking: Tracking;
+  /** MIGRATE's cached connections to its targets. */
+  readonly migrateSockets = new MigrateSockets();
+  private lastMigrateSweep = 0;
   readonly pubsub = new PubSub();
   readonly monitors = new Monitors();
   readonly slowlog = new Slowlog();
@@ -320,6 +324,10 @@ export class Server {
       this.activeExpire.run(this.keyspace, this.config.int('hz'), this.config.int('active-expire-effort'));
     }
     const now = Date.now();
+    if (now - this.lastMigrateSweep >= 1000) {
+      this.lastMigrateSweep = now;
+      this.migrateSockets.closeTimedOut(now);
+    }
     if (now - this.lastMetricsSample >= 100) {
       this.lastMetricsSample = now;
       this.metrics.ops.track(this.stats.commandsProcessed, now);
