@@ -23,6 +23,7 @@
 //   a subcommand's arity counts the container name too (CONFIG GET pattern = -3).
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from './client.js';
+import type { LatencyHistogram } from './latency-histogram.js';
 
 export type CommandFlag =
   | 'write'
@@ -151,6 +152,8 @@ export interface Command extends CommandSpec {
   categories: AclCategory[];
   /** Counters for INFO commandstats. */
   stats: { calls: number; usec: number; rejectedCalls: number; failedCalls: number };
+  /** Its calls' latencies while `latency-tracking` is on; null until the first (and after CONFIG RESETSTAT). */
+  histogram: LatencyHistogram | null;
 }
 
 export class CommandTable {
@@ -206,6 +209,7 @@ export class CommandTable {
       subcommandMap: null,
       categories: deriveCategories(spec),
       stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 },
+      histogram: null,
     };
     if (spec.subcommands) {
       command.subcommandMap = new Map();

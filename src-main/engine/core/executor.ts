@@ -5,7 +5,8 @@
 import type { BinaryString } from '../protocol/request-parser.js';
 import { arityMatches, commandKeys, type Command } from './command-table.js';
 import type { Client } from './client.js';
-import { handleClientsBlockedOnKeys } from './blocking.js';
+import { handleClientsBlockedOnKeys, isBlocked } from './blocking.js';
+import { LatencyHistogram } from './latency-histogram.js';
 import { protectedCommandRefusal } from './protected-commands.js';
 
 /**
@@ -141,6 +142,8 @@ export function call(client: Client, command: Command, argv: BinaryString[], sta
   const usec = (endedAt - startedAt) * 1000;
   command.stats.usec += usec;
   command.stats.calls++;
+  // A command that blocked is timed when it is served, not here (server.c call()).
+  if (server.latencyTracking && !isBlocked(client)) (command.histogram ??= new LatencyHistogram()).record(Math.floor(usec) * 1000);
   // Errors replied by commands nested in this one (EXEC's queue) were already counted against
   // them (server.c incrCommandStatsOnError keeps a watermark for this).
   if (stats.errorReplies > Math.max(errorsBefore, server.errorWatermark)) command.stats.failedCalls++;

@@ -82,6 +82,8 @@ export class Server {
   /** MIGRATE's cached connections to its targets. */
   readonly migrateSockets = new MigrateSockets();
   private lastMigrateSweep = 0;
+  /** `latency-tracking`: each command's latencies go to its histogram (INFO latencystats). */
+  latencyTracking = true;
   readonly pubsub = new PubSub();
   readonly monitors = new Monitors();
   readonly slowlog = new Slowlog();
@@ -196,6 +198,7 @@ export class Server {
     this.onConfigSet('slowlog-log-slower-than', () => this.slowlog.configure(config));
     this.onConfigSet('slowlog-max-len', () => this.slowlog.configure(config));
     this.onConfigSet('latency-monitor-threshold', () => (this.latency.thresholdMs = config.int('latency-monitor-threshold')));
+    this.onConfigSet('latency-tracking', () => (this.latencyTracking = config.bool('latency-tracking')));
     this.onConfigSet('client-output-buffer-limit', () => this.limits.configure(config));
     this.onConfigSet('notify-keyspace-events', () => this.applyKeyspaceEvents());
     for (const directive of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) this.onConfigSet(directive, () => this.applyLfu());
