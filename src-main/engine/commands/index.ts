@@ -26,6 +26,7 @@ import { persistenceCommands } from './persistence.js';
 import { debugCommands } from './debug.js';
 import { dumpRestoreCommands } from './dump-restore.js';
 import { migrateCommands } from './migrate.js';
+import { lolwutCommands } from './lolwut.js';
 import { replicationCommands } from './replication.js';
 import { aclCommands } from './acl.js';
 import { memoryCommands } from './memory.js';
@@ -62,6 +63,7 @@ export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] 
     debugCommands(node),
     dumpRestoreCommands,
     migrateCommands,
+    lolwutCommands,
     replicationCommands(node),
     aclCommands(node),
     memoryCommands,
