@@ -3,6 +3,7 @@
 import { defineCommand, type Command, type CommandSpec } from '../core/command-table.js';
 import { replyHelp } from './server.js';
 import { parseInteger } from '../util/numbers.js';
+import { renderSparkline } from '../util/sparkline.js';
 import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
@@ -132,6 +133,35 @@ function latencyHistogram(client: Client, argv: BinaryString[]): void {
   const withData = selected.filter((c) => c.histogram !== null);
   client.reply.mapHeader(withData.length);
   for (const c of withData) replyCommandCdf(client, c);
+}
+
+/** latency.c LATENCY_GRAPH_COLS. */
+const GRAPH_COLUMNS = 80;
+
+/** LATENCY GRAPH event: latencyCommandGenSparkeline, each sample labelled with how long ago it was. */
+function latencyGraph(client: Client, argv: BinaryString[]): void {
+  const name = argv[2]!;
+  const event = client.server.latency.events.get(name);
+  if (!event) {
+    client.reply.error(`ERR No samples available for event '${name}'`);
+    return;
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const ago = (time: number) => {
+    const elapsed = now - time;
+    if (elapsed < 60) return `${elapsed}s`;
+    if (elapsed < 3600) return `${Math.trunc(elapsed / 60)}m`;
+    if (elapsed < 3600 * 24) return `${Math.trunc(elapsed / 3600)}h`;
+    return `${Math.trunc(elapsed / (3600 * 24))}d`;
+  };
+  const values = event.samples.map((s) => s.latencyMs);
+  const header = `${name} - high ${Math.max(...values)} ms, low ${Math.min(...values)} ms (all time high ${event.maxMs} ms)\n`;
+  const graph = renderSparkline(
+    event.samples.map((s) => ({ value: s.latencyMs, label: ago(s.time) })),
+    GRAPH_COLUMNS,
+    4,
+  );
+  client.reply.verbatim(`${header}${'-'.repeat(GRAPH_COLUMNS)}\n${graph}`);
 }
 
 const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
@@ -264,6 +294,18 @@ export const diagnosticCommands: CommandSpec[] = [
         since: '2.8.13',
         group: 'server',
         handler: latencyDoctor,
+      }),
+      defineCommand({
+        name: 'graph',
+        arity: 3,
+        flags: [...ADMIN],
+        tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
+        summary: 'Return a latency graph for the event.',
+        since: '2.8.13',
+        group: 'server',
+        complexity: 'O(1)',
+        arguments: [{ name: 'event', type: 'string' }],
+        handler: latencyGraph,
       }),
       defineCommand({
         name: 'histogram',

@@ -8,6 +8,7 @@ import { onBoth, pairForFile, plain } from '../../support/differential.js';
 import type { RespClient } from '../../support/resp-client.js';
 
 const pair = pairForFile();
+const debugPair = pairForFile(['--enable-debug-command', 'yes']);
 
 /** The µs keys Redis reports: floor((1024·2^k + 2^(k+3) - 1) / 1000). */
 const BUCKET_KEYS = new Set(Array.from({ length: 21 }, (_, k) => Math.floor((1024 * 2 ** k + 2 ** (k + 3) - 1) / 1000)));
@@ -51,7 +52,9 @@ describe('latency tracking', () => {
     await onBoth(pair, async (_port, open) => {
       const c = await open();
       const log: unknown[] = [];
-      log.push(plain(await c.call('CONFIG', 'GET', 'latency-tracking*')));
+      // One at a time: a pattern lists them in Redis's dict order.
+      log.push(plain(await c.call('CONFIG', 'GET', 'latency-tracking')));
+      log.push(plain(await c.call('CONFIG', 'GET', 'latency-tracking-info-percentiles')));
       log.push(plain(await c.call('CONFIG', 'RESETSTAT')));
       for (let i = 0; i < 5; i++) await c.call('SET', `k${i}`, 'v');
       await c.call('GET', 'k1');
@@ -92,8 +95,24 @@ describe('latency tracking', () => {
     });
   });
 
-  test('COMMAND INFO and DOCS of LATENCY HISTOGRAM', async () => {
-    await pair.same(['COMMAND', 'INFO', 'latency|histogram']);
-    await pair.same(['COMMAND', 'DOCS', 'latency|histogram']);
+  test('COMMAND INFO and DOCS of LATENCY HISTOGRAM and GRAPH', async () => {
+    for (const sub of ['histogram', 'graph']) {
+      await pair.same(['COMMAND', 'INFO', `latency|${sub}`]);
+      await pair.same(['COMMAND', 'DOCS', `latency|${sub}`]);
+    }
+  });
+
+  test('LATENCY GRAPH draws the latency monitor samples as Redis does', async () => {
+    await onBoth(debugPair, async (_port, open) => {
+      const c = await open();
+      const log: unknown[] = [plain(await c.call('LATENCY', 'GRAPH', 'command'))];
+      await c.call('CONFIG', 'SET', 'latency-monitor-threshold', '10');
+      await c.call('DEBUG', 'SLEEP', '0.03');
+      // The latencies themselves differ by a millisecond or so: the numbers are masked.
+      const graph = String(plain(await c.call('LATENCY', 'GRAPH', 'command')));
+      log.push(graph.replace(/\d+ ms/g, 'N ms'));
+      log.push(plain(await c.call('LATENCY', 'GRAPH', 'command', 'extra')));
+      return log;
+    });
   });
 });
