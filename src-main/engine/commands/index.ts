@@ -27,6 +27,7 @@ import { debugCommands } from './debug.js';
 import { dumpRestoreCommands } from './dump-restore.js';
 import { migrateCommands } from './migrate.js';
 import { lolwutCommands } from './lolwut.js';
+import { clusterCommands } from './cluster.js';
 import { replicationCommands } from './replication.js';
 import { aclCommands } from './acl.js';
 import { memoryCommands } from './memory.js';
@@ -64,6 +65,7 @@ export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] 
     dumpRestoreCommands,
     migrateCommands,
     lolwutCommands,
+    clusterCommands,
     replicationCommands(node),
     aclCommands(node),
     memoryCommands,

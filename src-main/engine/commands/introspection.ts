@@ -174,7 +174,13 @@ function replyDocArgument(client: Client, arg: CommandDocArgument): void {
 function replyCommandDocs(client: Client, command: Command): void {
   const r = client.reply;
   const subs = [...(command.subcommandMap?.values() ?? [])];
-  const fields = 3 + (command.complexity ? 1 : 0) + (command.history ? 1 : 0) + (command.arguments ? 1 : 0) + (subs.length ? 1 : 0);
+  const fields =
+    3 +
+    (command.complexity ? 1 : 0) +
+    (command.docFlags ? 1 : 0) +
+    (command.history ? 1 : 0) +
+    (command.arguments ? 1 : 0) +
+    (subs.length ? 1 : 0);
   r.mapHeader(fields);
   r.bulk('summary');
   r.bulk(command.summary);
@@ -185,6 +191,11 @@ function replyCommandDocs(client: Client, command: Command): void {
   if (command.complexity) {
     r.bulk('complexity');
     r.bulk(command.complexity);
+  }
+  if (command.docFlags) {
+    r.bulk('doc_flags');
+    r.setHeader(command.docFlags.length);
+    for (const flag of command.docFlags) r.simple(flag);
   }
   if (command.history) {
     r.bulk('history');

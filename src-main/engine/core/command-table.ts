@@ -38,6 +38,7 @@ export type CommandFlag =
   | 'stale'
   | 'skip_monitor'
   | 'skip_slowlog'
+  | 'asking'
   | 'fast'
   | 'no_auth'
   | 'may_replicate'
@@ -109,6 +110,8 @@ export interface CommandSpec {
    * the keys after KEYS); replaces what `keySpec` and the key positions would give.
    */
   keySpecs?: KeySpecDoc[];
+  /** COMMAND DOCS doc_flags (syscmd: a command servers send each other, not for users). */
+  docFlags?: string[];
   /** COMMAND DOCS history: [version, what changed]. */
   history?: [string, string][];
   /** Returns the key positions for movable-key commands (COMMAND GETKEYS, ACL key checks). */
@@ -238,6 +241,7 @@ const FLAG_ORDER: CommandFlag[] = [
   'stale',
   'skip_monitor',
   'skip_slowlog',
+  'asking',
   'fast',
   'no_auth',
   'may_replicate',

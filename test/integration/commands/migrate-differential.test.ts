@@ -69,6 +69,31 @@ describe('MIGRATE', () => {
     }
   });
 
+  test('RESTORE-ASKING and the cluster commands of a node without cluster support', async () => {
+    const dump = (await pair.redis.call('DUMP', 'nokey')) as null;
+    assert.equal(dump, null);
+    await pair.redis.call('SET', 'src', 'v');
+    const payload = (await pair.redis.call('DUMP', 'src')) as Buffer;
+    await pair.redis.call('DEL', 'src');
+    for (const argv of [
+      ['RESTORE-ASKING', 'restored', '0', payload],
+      ['RESTORE-ASKING', 'restored', '0', payload],
+      ['RESTORE-ASKING', 'restored', '0', payload, 'REPLACE'],
+      ['GET', 'restored'],
+      ['DEL', 'restored'],
+      ['ASKING'],
+      ['READONLY'],
+      ['READWRITE'],
+      ['ASKING', 'x'],
+    ]) {
+      await pair.same(argv);
+    }
+    for (const name of ['restore-asking', 'asking', 'readonly', 'readwrite']) {
+      await pair.same(['COMMAND', 'INFO', name]);
+      await pair.same(['COMMAND', 'DOCS', name]);
+    }
+  });
+
   test('moves keys with their TTLs, with AUTH and AUTH2, COPY and REPLACE, as redis-server does', async () => {
     await onBoth(pair, async (port, open) => {
       const c = await open();
