@@ -23,6 +23,12 @@ interface MigrateOptions {
   numKeys: number;
 }
 
+/**
+ * redactClientCommandArgument: what SLOWLOG and MONITOR show instead of a password. They read the
+ * command's argv after it ran, so the password is replaced there once it was read.
+ */
+const REDACTED = '(redacted)';
+
 /** MIGRATE's options after the timeout; undefined after replying the error. */
 function parseOptions(client: Client, argv: BinaryString[]): MigrateOptions | undefined {
   const options: MigrateOptions = { copy: false, replace: false, username: null, password: null, firstKey: 3, numKeys: 1 };
@@ -34,10 +40,13 @@ function parseOptions(client: Client, argv: BinaryString[]): MigrateOptions | un
     else if (is(option, 'auth')) {
       if (!moreArgs) return void client.reply.error(ERR.syntax);
       options.password = argv[++j]!;
+      argv[j] = REDACTED;
     } else if (is(option, 'auth2')) {
       if (moreArgs < 2) return void client.reply.error(ERR.syntax);
       options.username = argv[++j]!;
+      argv[j] = REDACTED;
       options.password = argv[++j]!;
+      argv[j] = REDACTED;
     } else if (is(option, 'keys')) {
       if (argv[3]!.length !== 0) {
         return void client.reply.error('ERR When using MIGRATE KEYS option, the key argument must be set to the empty string');

@@ -132,6 +132,20 @@ describe('MIGRATE', () => {
     });
   });
 
+  test('SLOWLOG shows MIGRATE with its AUTH and AUTH2 arguments redacted', async () => {
+    await onBoth(pair, async (_port, open) => {
+      const c = await open();
+      await c.call('SET', 'k', 'v');
+      await c.call('CONFIG', 'SET', 'slowlog-log-slower-than', '0');
+      await c.call('SLOWLOG', 'RESET');
+      await c.call('MIGRATE', '127.0.0.1', 1, 'k', 0, 100, 'AUTH', 'pw1');
+      await c.call('MIGRATE', '127.0.0.1', 1, 'k', 0, 100, 'AUTH2', 'user', 'pw2', 'KEYS');
+      const entries = plain(await c.call('SLOWLOG', 'GET', 3)) as unknown[][];
+      await c.call('CONFIG', 'SET', 'slowlog-log-slower-than', '10000');
+      return entries.map((e) => e[3]);
+    });
+  });
+
   test('a target that does not answer: IOERR reading; a closed port: IOERR writing (the connect itself does not wait)', async () => {
     await onBoth(pair, async (_port, open) => {
       const c = await open();
