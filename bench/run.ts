@@ -3,7 +3,7 @@
 // Figures go to docs/benchmarks.md by hand, with the command line that produced them.
 //
 //   npm run bench                 # everything
-//   npm run bench -- throughput   # one section: throughput | scripting | memory | persistence | replication | sentinel | export | ui
+//   npm run bench -- throughput   # one section: throughput | scripting | types | memory | persistence | replication | sentinel | export | ui
 //   npm run bench -- replication:lag   # one part of replication: fullsync | lag | throughput | bigvalue
 //   npm run bench -- --quick      # fewer requests, for a smoke run
 import { spawnSync } from 'node:child_process';
@@ -91,6 +91,82 @@ async function throughput() {
   }
 }
 
+/**
+ * redis-benchmark running one command line (its `__rand_int__` replaced by random numbers below
+ * `random`); returns requests per second.
+ */
+function customBenchmark(port: number, argv: string[], pipeline: number, requests: number, random = 100_000): number {
+  const out = spawnSync(
+    'redis-benchmark',
+    [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-c',
+      '50',
+      '-n',
+      String(requests),
+      '-P',
+      String(pipeline),
+      '-r',
+      String(random),
+      '--csv',
+      ...argv,
+    ],
+    { encoding: 'utf8', timeout: 600_000 },
+  );
+  if (out.status !== 0) throw new Error(`redis-benchmark failed: ${out.stderr}`);
+  return Number(out.stdout.split('\n')[1]!.split('","')[1]!.replace(/"/g, ''));
+}
+
+/**
+ * Commands of the other data types, as redis-benchmark's -t does not cover them: XADD to one
+ * stream, XREADGROUP reading those entries one by one through a consumer group, PFADD of random
+ * elements to one HyperLogLog, GEOADD of random members. At -P 1, median of three rounds, each
+ * round running redis-server then our node.
+ */
+const TYPE_COMMANDS: { name: string; argv: string[] }[] = [
+  { name: 'XADD', argv: ['XADD', 'bench:stream', '*', 'field', 'value:__rand_int__'] },
+  { name: 'XREADGROUP', argv: ['XREADGROUP', 'GROUP', 'bench', 'consumer', 'COUNT', '1', 'STREAMS', 'bench:stream', '>'] },
+  { name: 'PFADD', argv: ['PFADD', 'bench:hll', 'element:__rand_int__'] },
+  { name: 'GEOADD', argv: ['GEOADD', 'bench:geo', '13.361389', '38.115556', 'member:__rand_int__'] },
+];
+
+async function types() {
+  const requests = quick ? 20_000 : 100_000;
+  const warmup = quick ? 5_000 : 20_000;
+  const rounds = 3;
+  console.log(
+    `\n## Other data types: redis-benchmark -c 50 -P 1 -n ${requests} -r 100000, after a warm-up pass of -n ${warmup}; median of ${rounds} rounds, each running redis-server then ours (requests/s)\n`,
+  );
+  for (const { name, argv } of TYPE_COMMANDS) console.log(`- ${name}: \`${argv.join(' ')}\``);
+  console.log('\n| test | pipeline | redis-server | replica-lab-server | ratio |');
+  console.log('|---|---:|---:|---:|---:|');
+  const results: Record<Kind, Map<string, number[]>> = { redis: new Map(), ours: new Map() };
+  for (let round = 0; round < rounds; round++) {
+    const r = await withBoth(async (_kind, s) => {
+      const client = await RespClient.open(s.port);
+      // XREADGROUP reads what XADD wrote: a group from the start of the stream.
+      await client.call('XGROUP', 'CREATE', 'bench:stream', 'bench', '0', 'MKSTREAM');
+      client.close();
+      const figures = new Map<string, number>();
+      for (const { name, argv } of TYPE_COMMANDS) {
+        customBenchmark(s.port, argv, 1, warmup);
+        figures.set(name, customBenchmark(s.port, argv, 1, requests));
+      }
+      return figures;
+    });
+    for (const kind of KINDS) for (const [t, v] of r[kind]) results[kind].set(t, [...(results[kind].get(t) ?? []), v]);
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  for (const { name } of TYPE_COMMANDS) {
+    const a = median(results.redis.get(name)!);
+    const b = median(results.ours.get(name)!);
+    console.log(`| ${name} | 1 | ${a.toFixed(0)} | ${b.toFixed(0)} | ${ratio(b, a)} |`);
+  }
+}
+
 /** A small script, as applications run them: one read-modify-write of a key through redis.call. */
 const SMALL_SCRIPT = "return redis.call('INCRBY', KEYS[1], ARGV[1])";
 
@@ -108,34 +184,7 @@ async function scripting() {
       const client = await RespClient.open(s.port);
       const sha = String(await client.call('SCRIPT', 'LOAD', SMALL_SCRIPT));
       client.close();
-      const run = (n: number) => {
-        const out = spawnSync(
-          'redis-benchmark',
-          [
-            '-h',
-            '127.0.0.1',
-            '-p',
-            String(s.port),
-            '-c',
-            '50',
-            '-n',
-            String(n),
-            '-P',
-            String(pipeline),
-            '-r',
-            '100000',
-            '--csv',
-            'EVALSHA',
-            sha,
-            '1',
-            'key:__rand_int__',
-            '1',
-          ],
-          { encoding: 'utf8', timeout: 600_000 },
-        );
-        if (out.status !== 0) throw new Error(`redis-benchmark failed: ${out.stderr}`);
-        return Number(out.stdout.split('\n')[1]!.split('","')[1]!.replace(/"/g, ''));
-      };
+      const run = (n: number) => customBenchmark(s.port, ['EVALSHA', sha, '1', 'key:__rand_int__', '1'], pipeline, n);
       run(warmup);
       return run(requests);
     });
@@ -286,6 +335,7 @@ async function persistence() {
 console.log(`# ReplicaLab benchmarks (${new Date().toISOString()}, node ${process.version}, ${quick ? 'quick' : 'full'})`);
 if (want('throughput')) await throughput();
 if (want('scripting')) await scripting();
+if (want('types')) await types();
 if (want('memory')) await memory();
 if (want('persistence')) await persistence();
 const replicationParts = sections.filter((s) => s.startsWith('replication:')).map((s) => s.slice('replication:'.length));

@@ -7,6 +7,7 @@ import { replyHelp } from './server.js';
 import { parseInteger } from '../util/numbers.js';
 import { clientInfoString, clientTypeName } from '../core/client-info.js';
 import { unblockByRequest } from '../core/blocking.js';
+import { clientTrackingSubcommands } from './client-tracking.js';
 import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
@@ -400,26 +401,7 @@ export const clientCommands: CommandSpec[] = [
         ],
         handler: clientUnblock,
       }),
-      sub({
-        name: 'getredir',
-        arity: 2,
-        flags: [...CONN],
-        summary: 'Get tracking notifications redirection client ID if any',
-        since: '6.0.0',
-        handler: (client) => client.reply.integer(-1),
-      }),
-      // Client-side caching is not implemented: say so rather than pretend to track keys.
-      sub({
-        name: 'tracking',
-        arity: -3,
-        flags: [...CONN],
-        summary: 'Enable or disable server assisted client side caching support',
-        since: '6.0.0',
-        handler(client, argv) {
-          if (is(argv[2]!, 'off')) client.reply.ok();
-          else client.reply.error('ERR CLIENT TRACKING is not supported by this server');
-        },
-      }),
+      ...clientTrackingSubcommands,
       sub({
         name: 'help',
         arity: 2,

@@ -91,6 +91,7 @@ function configResetStat(client: Client): void {
   for (const command of server.commands.all()) {
     for (const c of [command, ...(command.subcommandMap?.values() ?? [])]) {
       c.stats.calls = c.stats.usec = c.stats.rejectedCalls = c.stats.failedCalls = 0;
+      c.histogram = null;
     }
   }
   for (const reset of server.statResetters) reset();

@@ -1,8 +1,9 @@
 // Diagnostics: MONITOR, SLOWLOG, LATENCY (Redis's replication.c monitorCommand, slowlog.c,
 // latency.c). The data lives in core/monitor.ts, core/slowlog.ts and core/latency.ts.
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { defineCommand, type Command, type CommandSpec } from '../core/command-table.js';
 import { replyHelp } from './server.js';
 import { parseInteger } from '../util/numbers.js';
+import { renderSparkline } from '../util/sparkline.js';
 import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
@@ -93,6 +94,74 @@ function latencyDoctor(client: Client): void {
     text += `${i++}. ${name}: ${e.samples.length} latency spikes (average ${Math.round(e.samples.reduce((s, x) => s + x.latencyMs, 0) / e.samples.length)}ms). Worst all time event ${e.maxMs}ms. Latest ${latest.latencyMs}ms.\n`;
   }
   client.reply.verbatim(text);
+}
+
+/** fillCommandCDF: a command's calls and its cumulative histogram (µs -> calls so far). */
+function replyCommandCdf(client: Client, command: Command): void {
+  const histogram = command.histogram!;
+  const r = client.reply;
+  r.bulk(command.fullName);
+  r.mapHeader(2);
+  r.bulk('calls');
+  r.integer(histogram.totalCount);
+  r.bulk('histogram_usec');
+  const buckets = histogram.cdf();
+  r.mapHeader(buckets.length);
+  for (const [usec, calls] of buckets) {
+    r.integer(usec);
+    r.integer(calls);
+  }
+}
+
+/**
+ * LATENCY HISTOGRAM [command ...]: every command with latencies, or those named (a container
+ * name covers its subcommands; unknown names are skipped).
+ */
+function latencyHistogram(client: Client, argv: BinaryString[]): void {
+  const table = client.server.commands;
+  const selected: Command[] = [];
+  const withSubcommands = (c: Command) => [c, ...(c.subcommandMap?.values() ?? [])];
+  if (argv.length === 2) {
+    for (const c of table.all()) selected.push(...withSubcommands(c));
+  } else {
+    for (const name of argv.slice(2)) {
+      const [base, sub] = name.toLowerCase().split('|');
+      const command = sub === undefined ? table.lookupName(base!) : table.lookupName(base!)?.subcommandMap?.get(sub);
+      if (command) selected.push(...withSubcommands(command));
+    }
+  }
+  const withData = selected.filter((c) => c.histogram !== null);
+  client.reply.mapHeader(withData.length);
+  for (const c of withData) replyCommandCdf(client, c);
+}
+
+/** latency.c LATENCY_GRAPH_COLS. */
+const GRAPH_COLUMNS = 80;
+
+/** LATENCY GRAPH event: latencyCommandGenSparkeline, each sample labelled with how long ago it was. */
+function latencyGraph(client: Client, argv: BinaryString[]): void {
+  const name = argv[2]!;
+  const event = client.server.latency.events.get(name);
+  if (!event) {
+    client.reply.error(`ERR No samples available for event '${name}'`);
+    return;
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const ago = (time: number) => {
+    const elapsed = now - time;
+    if (elapsed < 60) return `${elapsed}s`;
+    if (elapsed < 3600) return `${Math.trunc(elapsed / 60)}m`;
+    if (elapsed < 3600 * 24) return `${Math.trunc(elapsed / 3600)}h`;
+    return `${Math.trunc(elapsed / (3600 * 24))}d`;
+  };
+  const values = event.samples.map((s) => s.latencyMs);
+  const header = `${name} - high ${Math.max(...values)} ms, low ${Math.min(...values)} ms (all time high ${event.maxMs} ms)\n`;
+  const graph = renderSparkline(
+    event.samples.map((s) => ({ value: s.latencyMs, label: ago(s.time) })),
+    GRAPH_COLUMNS,
+    4,
+  );
+  client.reply.verbatim(`${header}${'-'.repeat(GRAPH_COLUMNS)}\n${graph}`);
 }
 
 const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
@@ -225,6 +294,30 @@ export const diagnosticCommands: CommandSpec[] = [
         since: '2.8.13',
         group: 'server',
         handler: latencyDoctor,
+      }),
+      defineCommand({
+        name: 'graph',
+        arity: 3,
+        flags: [...ADMIN],
+        tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
+        summary: 'Return a latency graph for the event.',
+        since: '2.8.13',
+        group: 'server',
+        complexity: 'O(1)',
+        arguments: [{ name: 'event', type: 'string' }],
+        handler: latencyGraph,
+      }),
+      defineCommand({
+        name: 'histogram',
+        arity: -2,
+        flags: [...ADMIN],
+        tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
+        summary: 'Return the cumulative distribution of latencies of a subset of commands or all.',
+        since: '7.0.0',
+        group: 'server',
+        complexity: 'O(N) where N is the number of commands with latency information being retrieved.',
+        arguments: [{ name: 'command', type: 'string', optional: true, multiple: true }],
+        handler: latencyHistogram,
       }),
       helpSub(LATENCY_HELP, '2.8.13'),
     ],

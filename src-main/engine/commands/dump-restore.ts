@@ -135,4 +135,34 @@ export const dumpRestoreCommands: CommandSpec[] = [
     ],
     handler: restore,
   }),
+  // MIGRATE's RESTORE in a cluster; the same command outside one (cluster.c restoreCommand).
+  defineCommand({
+    name: 'restore-asking',
+    arity: -4,
+    flags: ['write', 'denyoom', 'asking'],
+    keys: [1, 1, 1],
+    acl: ['keyspace', 'dangerous'],
+    summary: 'An internal command for migrating keys in a cluster',
+    since: '3.0.0',
+    group: 'server',
+    complexity:
+      'O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).',
+    docFlags: ['syscmd'],
+    history: [
+      ['3.0.0', 'Added the `REPLACE` modifier.'],
+      ['5.0.0', 'Added the `ABSTTL` modifier.'],
+      ['5.0.0', 'Added the `IDLETIME` and `FREQ` options.'],
+    ],
+    keySpec: { flags: ['OW', 'update'] },
+    arguments: [
+      { name: 'key', type: 'key', keySpecIndex: 0 },
+      { name: 'ttl', type: 'integer' },
+      { name: 'serialized-value', type: 'string' },
+      { name: 'replace', type: 'pure-token', token: 'REPLACE', since: '3.0.0', optional: true },
+      { name: 'absttl', type: 'pure-token', token: 'ABSTTL', since: '5.0.0', optional: true },
+      { name: 'seconds', type: 'integer', token: 'IDLETIME', since: '5.0.0', optional: true },
+      { name: 'frequency', type: 'integer', token: 'FREQ', since: '5.0.0', optional: true },
+    ],
+    handler: restore,
+  }),
 ];

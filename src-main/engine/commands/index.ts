@@ -25,6 +25,9 @@ import { geoCommands } from './geo.js';
 import { persistenceCommands } from './persistence.js';
 import { debugCommands } from './debug.js';
 import { dumpRestoreCommands } from './dump-restore.js';
+import { migrateCommands } from './migrate.js';
+import { lolwutCommands } from './lolwut.js';
+import { clusterCommands } from './cluster.js';
 import { replicationCommands } from './replication.js';
 import { aclCommands } from './acl.js';
 import { memoryCommands } from './memory.js';
@@ -60,6 +63,9 @@ export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] 
     persistenceCommands(node),
     debugCommands(node),
     dumpRestoreCommands,
+    migrateCommands,
+    lolwutCommands,
+    clusterCommands,
     replicationCommands(node),
     aclCommands(node),
     memoryCommands,

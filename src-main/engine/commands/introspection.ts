@@ -1,6 +1,13 @@
 // COMMAND and its subcommands: the command table as clients see it (redis-cli 7 reads COMMAND DOCS
 // for its hints; cluster-aware clients read COMMAND INFO for key positions).
-import { commandKeys, defineCommand, type Command, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
+import {
+  commandKeys,
+  defineCommand,
+  type Command,
+  type CommandDocArgument,
+  type CommandSpec,
+  type KeySpecDoc,
+} from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { replyHelp } from './server.js';
 import { globMatch } from '../util/glob.js';
@@ -34,7 +41,10 @@ function replyCommandInfo(client: Client, command: Command): void {
   r.setHeader(tips.length);
   for (const tip of tips) r.simple(tip);
   const keyword = command.keySpec?.keyword;
-  if (command.firstKey > 0 || keyword) {
+  if (command.keySpecs) {
+    r.arrayHeader(command.keySpecs.length);
+    for (const spec of command.keySpecs) replyKeySpec(client, spec);
+  } else if (command.firstKey > 0 || keyword) {
     const notes = command.keySpec?.notes;
     r.arrayHeader(1);
     r.mapHeader(notes ? 4 : 3);
@@ -82,18 +92,71 @@ function replyCommandInfo(client: Client, command: Command): void {
   for (const sub of subs) replyCommandInfo(client, sub);
 }
 
+/** One of a command's explicit key specs (server.c addReplyCommandKeySpecs). */
+function replyKeySpec(client: Client, spec: KeySpecDoc): void {
+  const r = client.reply;
+  r.mapHeader(3);
+  r.bulk('flags');
+  r.setHeader(spec.flags.length);
+  for (const f of spec.flags) r.simple(f);
+  r.bulk('begin_search');
+  r.mapHeader(2);
+  r.bulk('type');
+  if ('index' in spec.begin) {
+    r.bulk('index');
+    r.bulk('spec');
+    r.mapHeader(1);
+    r.bulk('index');
+    r.integer(spec.begin.index);
+  } else {
+    r.bulk('keyword');
+    r.bulk('spec');
+    r.mapHeader(2);
+    r.bulk('keyword');
+    r.bulk(spec.begin.keyword);
+    r.bulk('startfrom');
+    r.integer(spec.begin.startFrom);
+  }
+  r.bulk('find_keys');
+  r.mapHeader(2);
+  r.bulk('type');
+  r.bulk('range');
+  r.bulk('spec');
+  r.mapHeader(3);
+  r.bulk('lastkey');
+  r.integer(spec.find.lastKey);
+  r.bulk('keystep');
+  r.integer(spec.find.keyStep);
+  r.bulk('limit');
+  r.integer(spec.find.limit);
+}
+
 function replyDocArgument(client: Client, arg: CommandDocArgument): void {
   const r = client.reply;
-  const flags = [arg.optional && 'optional', arg.multiple && 'multiple'].filter(Boolean) as string[];
-  const fields = 2 + (arg.token ? 1 : 0) + (flags.length ? 1 : 0) + (arg.arguments ? 1 : 0);
+  const flags = [arg.optional && 'optional', arg.multiple && 'multiple', arg.multipleToken && 'multiple_token'].filter(Boolean) as string[];
+  const fields =
+    2 +
+    (arg.keySpecIndex !== undefined ? 1 : 0) +
+    (arg.token !== undefined ? 1 : 0) +
+    (arg.since ? 1 : 0) +
+    (flags.length ? 1 : 0) +
+    (arg.arguments ? 1 : 0);
   r.mapHeader(fields);
   r.bulk('name');
   r.bulk(arg.name);
   r.bulk('type');
   r.bulk(arg.type);
-  if (arg.token) {
+  if (arg.keySpecIndex !== undefined) {
+    r.bulk('key_spec_index');
+    r.integer(arg.keySpecIndex);
+  }
+  if (arg.token !== undefined) {
     r.bulk('token');
     r.bulk(arg.token);
+  }
+  if (arg.since) {
+    r.bulk('since');
+    r.bulk(arg.since);
   }
   if (flags.length) {
     r.bulk('flags');
@@ -111,7 +174,13 @@ function replyDocArgument(client: Client, arg: CommandDocArgument): void {
 function replyCommandDocs(client: Client, command: Command): void {
   const r = client.reply;
   const subs = [...(command.subcommandMap?.values() ?? [])];
-  const fields = 3 + (command.complexity ? 1 : 0) + (command.arguments ? 1 : 0) + (subs.length ? 1 : 0);
+  const fields =
+    3 +
+    (command.complexity ? 1 : 0) +
+    (command.docFlags ? 1 : 0) +
+    (command.history ? 1 : 0) +
+    (command.arguments ? 1 : 0) +
+    (subs.length ? 1 : 0);
   r.mapHeader(fields);
   r.bulk('summary');
   r.bulk(command.summary);
@@ -122,6 +191,20 @@ function replyCommandDocs(client: Client, command: Command): void {
   if (command.complexity) {
     r.bulk('complexity');
     r.bulk(command.complexity);
+  }
+  if (command.docFlags) {
+    r.bulk('doc_flags');
+    r.setHeader(command.docFlags.length);
+    for (const flag of command.docFlags) r.simple(flag);
+  }
+  if (command.history) {
+    r.bulk('history');
+    r.arrayHeader(command.history.length);
+    for (const [version, change] of command.history) {
+      r.arrayHeader(2);
+      r.bulk(version);
+      r.bulk(change);
+    }
   }
   if (command.arguments) {
     r.bulk('arguments');

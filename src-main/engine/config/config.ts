@@ -170,9 +170,10 @@ export class Config {
         return values.join(' ');
       }
       case 'latency-tracking-info-percentiles': {
-        const values = args.map(Number);
+        // An empty value is an empty list (no percentiles in INFO latencystats).
+        const values = args.filter((a) => a !== '').map(Number);
         if (values.some((v) => !Number.isFinite(v) || v < 0 || v > 100)) {
-          return { error: 'latency-tracking-info-percentiles must be between 0.0 and 100.0' };
+          return { error: 'latency-tracking-info-percentiles parameters should sit between [0.0,100.0]' };
         }
         return values.join(' ');
       }

@@ -9,6 +9,7 @@ import type { Command } from './command-table.js';
 import type { Server } from './server.js';
 import type { WatchedKey } from './transactions.js';
 import type { ClientUser } from './access-control.js';
+import type { TrackingState } from './tracking.js';
 
 /** A command queued between MULTI and EXEC. */
 export interface QueuedCommand {
@@ -65,6 +66,10 @@ export class Client {
   readonly channels = new Set<BinaryString>();
   readonly patterns = new Set<BinaryString>();
   readonly shardChannels = new Set<BinaryString>();
+
+  // --- client-side caching (core/tracking.ts) ---
+  /** CLIENT TRACKING's options while tracking is on; null when off. */
+  tracking: TrackingState | null = null;
 
   // --- roles and modes shown by CLIENT LIST and used for output buffer limits ---
   /** This connection is our master's link (flag M). */

@@ -23,6 +23,7 @@
 //   a subcommand's arity counts the container name too (CONFIG GET pattern = -3).
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from './client.js';
+import type { LatencyHistogram } from './latency-histogram.js';
 
 export type CommandFlag =
   | 'write'
@@ -37,6 +38,7 @@ export type CommandFlag =
   | 'stale'
   | 'skip_monitor'
   | 'skip_slowlog'
+  | 'asking'
   | 'fast'
   | 'no_auth'
   | 'may_replicate'
@@ -103,6 +105,15 @@ export interface CommandSpec {
    * last argument, keystep 1, limit 2, i.e. the first half of what follows).
    */
   keySpec?: { flags?: string[]; notes?: string; keyword?: { keyword: string; startFrom: number } };
+  /**
+   * All of COMMAND INFO's key specs, for the commands with several (MIGRATE: the key argument, and
+   * the keys after KEYS); replaces what `keySpec` and the key positions would give.
+   */
+  keySpecs?: KeySpecDoc[];
+  /** COMMAND DOCS doc_flags (syscmd: a command servers send each other, not for users). */
+  docFlags?: string[];
+  /** COMMAND DOCS history: [version, what changed]. */
+  history?: [string, string][];
   /** Returns the key positions for movable-key commands (COMMAND GETKEYS, ACL key checks). */
   getKeys?: (argv: BinaryString[]) => number[];
   /**
@@ -112,12 +123,25 @@ export interface CommandSpec {
   handler?: CommandHandler;
 }
 
+/** One key spec as COMMAND INFO shows it (Redis's keySpec). */
+export interface KeySpecDoc {
+  flags: string[];
+  begin: { index: number } | { keyword: string; startFrom: number };
+  find: { lastKey: number; keyStep: number; limit: number };
+}
+
 export interface CommandDocArgument {
   name: string;
   type: 'string' | 'integer' | 'double' | 'key' | 'pattern' | 'unix-time' | 'pure-token' | 'oneof' | 'block';
   token?: string;
   optional?: boolean;
   multiple?: boolean;
+  /** Each repetition repeats the token too (CLIENT TRACKING's PREFIX a PREFIX b). */
+  multipleToken?: boolean;
+  /** The key spec (index in COMMAND INFO's list) a key argument belongs to, when it has several. */
+  keySpecIndex?: number;
+  /** The version that added the argument. */
+  since?: string;
   arguments?: CommandDocArgument[];
 }
 
@@ -131,6 +155,8 @@ export interface Command extends CommandSpec {
   categories: AclCategory[];
   /** Counters for INFO commandstats. */
   stats: { calls: number; usec: number; rejectedCalls: number; failedCalls: number };
+  /** Its calls' latencies while `latency-tracking` is on; null until the first (and after CONFIG RESETSTAT). */
+  histogram: LatencyHistogram | null;
 }
 
 export class CommandTable {
@@ -186,6 +212,7 @@ export class CommandTable {
       subcommandMap: null,
       categories: deriveCategories(spec),
       stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 },
+      histogram: null,
     };
     if (spec.subcommands) {
       command.subcommandMap = new Map();
@@ -214,6 +241,7 @@ const FLAG_ORDER: CommandFlag[] = [
   'stale',
   'skip_monitor',
   'skip_slowlog',
+  'asking',
   'fast',
   'no_auth',
   'may_replicate',

@@ -3,9 +3,10 @@
 // install), queue it inside MULTI or run it, count it, time it for the slow log, show it to
 // MONITOR, and propagate its effect to the write stream.
 import type { BinaryString } from '../protocol/request-parser.js';
-import { arityMatches, type Command } from './command-table.js';
+import { arityMatches, commandKeys, type Command } from './command-table.js';
 import type { Client } from './client.js';
-import { handleClientsBlockedOnKeys } from './blocking.js';
+import { handleClientsBlockedOnKeys, isBlocked } from './blocking.js';
+import { LatencyHistogram } from './latency-histogram.js';
 import { protectedCommandRefusal } from './protected-commands.js';
 
 /**
@@ -14,6 +15,9 @@ import { protectedCommandRefusal } from './protected-commands.js';
  * Installed by the subsystem that owns the rule via server.commandGuards.
  */
 export type CommandGuard = (client: Client, command: Command, argv: BinaryString[]) => string | null;
+
+/** Readonly commands whose keys a tracking client does not cache (server.c call()). */
+const NOT_TRACKED = new Set(['eval_ro', 'evalsha_ro', 'fcall_ro']);
 
 /** Commands a client in MULTI runs at once instead of queueing (processCommand). */
 const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -36,7 +40,22 @@ const PUBSUB_CONTEXT = new Set([
  * saves a clock read per command); returns the time it ended.
  */
 export function executeCommand(client: Client, argv: BinaryString[], startedAt: number = performance.now()): number {
-  return client.replyMode === 'on' ? dispatch(client, argv, startedAt) : dispatchSilently(client, argv, startedAt);
+  const tracking = client.server.tracking;
+  if (tracking.clientCount === 0) {
+    return client.replyMode === 'on' ? dispatch(client, argv, startedAt) : dispatchSilently(client, argv, startedAt);
+  }
+  // Client-side caching is in use: processCommand bounds its table first, and call() needs to
+  // know whose command runs (NOLOOP, invalidations held until the reply).
+  tracking.current = client;
+  tracking.limitUsedSlots();
+  tracking.executing = true;
+  try {
+    return client.replyMode === 'on' ? dispatch(client, argv, startedAt) : dispatchSilently(client, argv, startedAt);
+  } finally {
+    tracking.executing = false;
+    tracking.afterCommand(client, client.lastCommand);
+    tracking.current = null;
+  }
 }
 
 function dispatch(client: Client, argv: BinaryString[], startedAt: number): number {
@@ -110,10 +129,21 @@ export function call(client: Client, command: Command, argv: BinaryString[], sta
     client.reply.error(`ERR internal error executing '${command.fullName}': ${(err as Error).message}`);
   }
   server.propagation.end(frame, client.db.id, argv, server.keyspace.dirty - dirtyBefore);
+  // The keys a tracking client read may now be in its cache (scripts' EVAL_RO and FCALL_RO count
+  // by the commands they run, and pub/sub's shard channels are no keys to cache).
+  if (client.tracking !== null && !client.tracking.bcast && command.flags.includes('readonly') && !NOT_TRACKED.has(command.name)) {
+    if (!command.flags.includes('pubsub'))
+      server.tracking.rememberKeys(
+        client,
+        commandKeys(command, argv).map((i) => argv[i]!),
+      );
+  }
   const endedAt = performance.now();
   const usec = (endedAt - startedAt) * 1000;
   command.stats.usec += usec;
   command.stats.calls++;
+  // A command that blocked is timed when it is served, not here (server.c call()).
+  if (server.latencyTracking && !isBlocked(client)) (command.histogram ??= new LatencyHistogram()).record(Math.floor(usec) * 1000);
   // Errors replied by commands nested in this one (EXEC's queue) were already counted against
   // them (server.c incrCommandStatsOnError keeps a watermark for this).
   if (stats.errorReplies > Math.max(errorsBefore, server.errorWatermark)) command.stats.failedCalls++;

@@ -78,7 +78,7 @@ export class InfoRegistry {
     this.set('modules', () => []);
     this.set('commandstats', () => commandStatsSection(server));
     this.set('errorstats', () => [...server.stats.errorCodes].map(([code, n]) => [`errorstat_${code}`, `count=${n}`]));
-    this.set('latencystats', () => []);
+    this.set('latencystats', () => latencyStatsSection(server));
     this.set('cluster', () => [['cluster_enabled', 0]]);
     this.set('keyspace', () => keyspaceSection(server));
   }
@@ -161,7 +161,7 @@ function clientsSection(server: Server): InfoFields {
     ['client_recent_max_input_buffer', 0],
     ['client_recent_max_output_buffer', 0],
     ['blocked_clients', blockedClientCount(server)],
-    ['tracking_clients', 0],
+    ['tracking_clients', server.tracking.clientCount],
     ['clients_in_timeout_table', 0],
   ];
 }
@@ -235,6 +235,10 @@ function statsSection(server: Server): InfoFields {
     ['pubsub_channels', server.pubsub.channelCount],
     ['pubsub_patterns', server.pubsub.patternCount],
     ['pubsubshard_channels', server.pubsub.shardChannelCount],
+    ['migrate_cached_sockets', server.migrateSockets.size],
+    ['tracking_total_keys', server.tracking.totalKeys],
+    ['tracking_total_items', server.tracking.totalItems],
+    ['tracking_total_prefixes', server.tracking.totalPrefixes],
     ['total_error_replies', s.errorReplies],
   ];
 }
@@ -251,6 +255,25 @@ function cpuSection(): InfoFields {
     ['used_cpu_sys_main_thread', sys],
     ['used_cpu_user_main_thread', user],
   ];
+}
+
+/** INFO latencystats: the configured percentiles of each command's latency, in µs. */
+function latencyStatsSection(server: Server): InfoFields {
+  const percentiles = server.config
+    .str('latency-tracking-info-percentiles')
+    .split(' ')
+    .filter((p) => p !== '')
+    .map(Number);
+  const fields: InfoFields = [];
+  for (const command of server.commands.all()) {
+    for (const c of [command, ...(command.subcommandMap?.values() ?? [])]) {
+      const histogram = c.histogram;
+      if (histogram === null) continue;
+      const values = percentiles.map((p) => `p${p}=${(histogram.valueAtPercentile(p) / 1000).toFixed(3)}`);
+      fields.push([`latency_percentiles_usec_${c.fullName}`, values.join(',')]);
+    }
+  }
+  return fields;
 }
 
 function commandStatsSection(server: Server): InfoFields {

@@ -27,6 +27,11 @@ export class OutputScheduler {
   private clients: Flushable[] = [];
   private scheduled = false;
   private readonly scavenger = new IdleScavenger();
+  /**
+   * Work of beforeSleep that produces output for the turn's writes (client-side caching's
+   * BCAST invalidations, core/tracking.ts); call inputHandled() to make sure a turn runs it.
+   */
+  beforeWrites: (() => void) | null = null;
 
   /** A replica has stream bytes to send this turn (call once per turn per replica). */
   replica(target: Flushable): void {
@@ -62,6 +67,7 @@ export class OutputScheduler {
 
   private readonly run = (): void => {
     this.scheduled = false;
+    this.beforeWrites?.();
     // Flushing can queue more (a client closed on its output limit wakes nothing here, but a
     // replica's flush must not lose a client queued meanwhile): take the lists, then walk them.
     const replicas = this.replicas;

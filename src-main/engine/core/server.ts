@@ -35,6 +35,8 @@ import { WriteFeed } from './write-feed.js';
 import { BlockedClients, isBlocked } from './blocking.js';
 import { LoadingState } from './loading-state.js';
 import { Shutdown, type ShutdownOptions } from './shutdown.js';
+import { Tracking } from './tracking.js';
+import { MigrateSockets } from './migrate-sockets.js';
 
 /** What RDB files and full syncs need of the function libraries. */
 export interface FunctionLibraryStore {
@@ -76,6 +78,13 @@ export class Server {
   readonly info = new InfoRegistry(this);
   readonly keyspaceEvents = new KeyspaceEvents();
   readonly transactions: Transactions;
+  /** Client-side caching: who may cache which keys, and their invalidations (tracking.c). */
+  readonly tracking: Tracking;
+  /** MIGRATE's cached connections to its targets. */
+  readonly migrateSockets = new MigrateSockets();
+  private lastMigrateSweep = 0;
+  /** `latency-tracking`: each command's latencies go to its histogram (INFO latencystats). */
+  latencyTracking = true;
   readonly pubsub = new PubSub();
   readonly monitors = new Monitors();
   readonly slowlog = new Slowlog();
@@ -188,6 +197,7 @@ export class Server {
       this.keyspaceEvents.notify('x', 'expired', key, db.id);
     };
     this.transactions = new Transactions(this.keyspace);
+    this.tracking = new Tracking(this);
     this.limits = new OutputBufferLimits(logger);
     this.keyspaceEvents.publish = (head, tail, message) => this.pubsub.publish(head, tail, message);
     this.clientCloseHooks.push(
@@ -199,6 +209,7 @@ export class Server {
     this.onConfigSet('slowlog-log-slower-than', () => this.slowlog.configure(config));
     this.onConfigSet('slowlog-max-len', () => this.slowlog.configure(config));
     this.onConfigSet('latency-monitor-threshold', () => (this.latency.thresholdMs = config.int('latency-monitor-threshold')));
+    this.onConfigSet('latency-tracking', () => (this.latencyTracking = config.bool('latency-tracking')));
     this.onConfigSet('client-output-buffer-limit', () => this.limits.configure(config));
     this.onConfigSet('notify-keyspace-events', () => this.applyKeyspaceEvents());
     this.configCheckers.set('bind', () => unbindableAddresses(config.bindAddresses()));
@@ -361,6 +372,10 @@ export class Server {
       this.activeExpire.run(this.keyspace, this.config.int('hz'), this.config.int('active-expire-effort'));
     }
     const now = Date.now();
+    if (now - this.lastMigrateSweep >= 1000) {
+      this.lastMigrateSweep = now;
+      this.migrateSockets.closeTimedOut(now);
+    }
     if (now - this.lastMetricsSample >= 100) {
       this.lastMetricsSample = now;
       this.metrics.ops.track(this.stats.commandsProcessed, now);

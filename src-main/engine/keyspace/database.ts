@@ -277,8 +277,11 @@ export class Database {
     this.keyspace.afterChange(this, key, changes);
   }
 
-  /** Empties the database; returns how many keys it held. */
-  flush(): number {
+  /**
+   * Empties the database; returns how many keys it held. `signal` false when the caller reports
+   * the flush itself (FLUSHALL empties every database, and reports once).
+   */
+  flush(signal = true): number {
     const removed = this.slots.size;
     this.keyspace.beforeFlush(this, null);
     // Not cleared: a snapshot in progress may still read the old stores (see beforeFlush).
@@ -290,6 +293,7 @@ export class Database {
     this.headers = new SlotInts(0);
     this.expires = new Map();
     this.expireCursor = this.evictionCursor = null;
+    if (signal) this.keyspace.onFlushed();
     return removed;
   }
 

@@ -57,6 +57,13 @@ export class Keyspace {
   private readonly replicaOwnExpires = new Map<Database, Set<BinaryString>>();
   private replicaOwnCursor: { db: Database; keys: Iterator<BinaryString> } | null = null;
 
+  /**
+   * After databases were emptied as a whole (FLUSHALL, FLUSHDB, a loaded RDB replacing them):
+   * Redis's signalFlushedDb, once per flush whatever the number of databases (client-side
+   * caching tells its clients that every key changed).
+   */
+  onFlushed: () => void = () => {};
+
   /** Called when a master removes an expired key; the server propagates it as DEL and notifies. */
   onExpired: (db: Database, key: BinaryString) => void = () => {};
 
@@ -89,7 +96,8 @@ export class Keyspace {
   /** FLUSHALL: returns how many keys were removed. */
   flushAll(): number {
     let removed = 0;
-    for (const db of this.dbs) removed += db.flush();
+    for (const db of this.dbs) removed += db.flush(false);
+    this.onFlushed();
     return removed;
   }
 

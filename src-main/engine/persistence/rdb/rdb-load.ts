@@ -201,7 +201,11 @@ class StagedLoad {
     logAuxFields(server, read);
     try {
       if (this.options.mergeDuplicates) this.mergeStaged(this.options.mergeDuplicates);
-      else for (const db of server.keyspace.dbs) db.swapWith(this.staging.dbs[db.id]!);
+      else {
+        for (const db of server.keyspace.dbs) db.swapWith(this.staging.dbs[db.id]!);
+        // emptyData's signalFlushedDb: what clients cached is gone.
+        server.keyspace.onFlushed();
+      }
       // rdbFunctionLoad: the file's libraries replace the node's.
       const failed = server.functionLibraries.replaceAll(read.functionLibraries.map((code) => code.toString('latin1')));
       if (failed !== null) server.logger.warning(`Failed loading library, ${failed}`);
