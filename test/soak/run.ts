@@ -4,15 +4,14 @@
 //     minutes with fresh nodes (seed, seed+1, ...), so that one round's dataset stays small;
 //   - link flapping (test/support/link-flapping.ts): a link cut and restored every few hundred ms,
 //     for each pair of ours and redis-server;
-//   - file fuzzing, if test/soak/file-fuzz.ts exists (its runFileFuzzSoak({ seconds, seed }) prints
-//     its own one-line JSON report).
-// About 60% of the time goes to chaos, 25% to flapping and 15% to file fuzzing (or to chaos when
-// there is none). Prints one line per round and a report at the end; exits 1 if an acknowledged
-// write was lost, the nodes did not converge, or a flapping link needed a full sync.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+//   - file fuzzing (test/support/file-fuzz/): mutated RDB, AOF, manifest and DUMP inputs given to
+//     the loaders, each in a watched worker so that a hang is seen.
+// About 60% of the time goes to chaos, 25% to flapping and 15% to file fuzzing. Prints one line
+// per round and a report at the end; exits 1 if an acknowledged write was lost, the nodes did not
+// converge, a flapping link needed a full sync, or a fuzzed input crashed or hung a loader.
 import { parseArgs } from 'node:util';
 import { runChaos, type ChaosReport } from '../support/chaos.js';
+import { runFileFuzzSoak } from '../support/file-fuzz/soak.js';
 import { runFlapping, type FlappingReport } from '../support/link-flapping.js';
 import type { Kind } from '../support/replication.js';
 
@@ -23,15 +22,13 @@ const minutes = Number(values.minutes);
 if (!(minutes > 0)) throw new Error(`--minutes must be a positive number, not ${values.minutes}`);
 const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
 const totalMs = minutes * 60_000;
-const fuzzFile = join(import.meta.dirname, 'file-fuzz.ts');
-const hasFuzz = existsSync(fuzzFile);
 const startedAt = Date.now();
 const say = (line: string) => console.log(`[soak ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)}s] ${line}`);
 
 say(`seed ${seed} (repeat with --seed ${seed}), ${minutes} min`);
 
 // Chaos, in rounds of at most 3 minutes.
-const chaosMs = totalMs * (hasFuzz ? 0.6 : 0.75);
+const chaosMs = totalMs * 0.6;
 const chaos: ChaosReport[] = [];
 for (let round = 0, left = chaosMs; left > 20_000; round++) {
   const durationMs = Math.min(180_000, left);
@@ -60,14 +57,11 @@ for (const [i, [master, replica]] of PAIRS.entries()) {
   );
 }
 
-// File fuzzing, written separately; its module may not be there.
-let fuzz = 'skipped (test/soak/file-fuzz.ts not present)';
-if (hasFuzz) {
-  const module = (await import(fuzzFile)) as { runFileFuzzSoak(options: { seconds: number; seed: number }): Promise<unknown> };
-  const result = await module.runFileFuzzSoak({ seconds: Math.round((totalMs * 0.15) / 1000), seed });
-  fuzz = result === undefined ? 'done (see its report line above)' : JSON.stringify(result);
-}
-say(`file fuzzing: ${fuzz}`);
+// File fuzzing.
+const fuzz = await runFileFuzzSoak({ seconds: Math.round((totalMs * 0.15) / 1000), seed });
+say(
+  `file fuzzing: ${fuzz.inputsTried} inputs, ${fuzz.refused} refused, ${fuzz.accepted} accepted, ${fuzz.crashes} crashes, ${fuzz.hangs} hangs`,
+);
 
 const sum = (pick: (r: ChaosReport) => number) => chaos.reduce((n, r) => n + pick(r), 0);
 const failures: string[] = [];
@@ -75,6 +69,7 @@ for (const r of chaos) {
   if (r.lost > 0) failures.push(`chaos seed ${r.seed}: ${r.lost} acknowledged writes lost (${r.lostKeys.join(' ')})`);
   if (!r.converged) failures.push(`chaos seed ${r.seed}: the nodes did not converge`);
 }
+if (fuzz.crashes + fuzz.hangs > 0) failures.push(`file fuzzing: ${fuzz.crashes} crashes, ${fuzz.hangs} hangs (inputs in the report)`);
 for (const r of flapping) {
   if (!r.converged) failures.push(`flapping ${r.pair} seed ${r.seed}: the replica did not converge`);
   if (r.syncFull !== 1) failures.push(`flapping ${r.pair} seed ${r.seed}: ${r.syncFull} full syncs`);
@@ -98,7 +93,11 @@ const report = {
   flappingFullSyncs: flapping.reduce((n, r) => n + r.syncFull, 0),
   flappingPartialSyncs: flapping.reduce((n, r) => n + r.syncPartialOk, 0),
   faultsSurvived: sum((r) => r.crashes + r.failovers + r.linkCuts) + flapping.reduce((n, r) => n + r.cuts, 0),
-  fileFuzz: fuzz,
+  fuzzInputs: fuzz.inputsTried,
+  fuzzRefused: fuzz.refused,
+  fuzzAccepted: fuzz.accepted,
+  fuzzCrashes: fuzz.crashes,
+  fuzzHangs: fuzz.hangs,
   failures,
 };
 console.log('\nSoak report');
