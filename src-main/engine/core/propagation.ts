@@ -87,9 +87,9 @@ export class Propagation {
     if (frame) frame.prevented = true;
   }
 
-  /** A key removed because it expired (master only). */
-  expired(dbIndex: number, key: BinaryString): void {
-    this.emit({ dbIndex, argv: ['DEL', key] });
+  /** A key removed because it expired (master only): UNLINK when lazyfree-lazy-expire is on (propagateDeletion). */
+  expired(dbIndex: number, key: BinaryString, lazy = false): void {
+    this.emit({ dbIndex, argv: [lazy ? 'UNLINK' : 'DEL', key] });
   }
 
   /**

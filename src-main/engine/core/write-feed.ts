@@ -8,16 +8,17 @@
 // writes, a write that first deleted an expired key, a command that rewrote itself into several.
 // A unit of one command is sent as is.
 //
-// Subscribers receive (dbIndex, argv). MULTI and EXEC come with dbIndex -1: they belong to no
-// database, so a subscriber must not emit a SELECT for them (Redis's dbid -1), and the SELECT a
-// subscriber needs goes right before the first command inside the transaction.
+// Subscribers receive (dbIndex, argv) and emit a SELECT when dbIndex differs from the database they
+// last selected (never for NO_DB). As in 7.0's propagatePendingCommands, MULTI carries the first
+// wrapped command's database and EXEC the last one's, so a needed SELECT goes before the MULTI,
+// not inside the transaction.
 import type { BinaryString } from '../protocol/request-parser.js';
 import { PROPAGATE_AOF, PROPAGATE_REPL, type Effect, type Propagation } from './propagation.js';
 import '../protocol/buffer-latin1.js';
 
 export type WriteListener = (dbIndex: number, argv: BinaryString[]) => void;
 
-/** dbIndex for commands that belong to no database (MULTI, EXEC, PING, REPLCONF GETACK). */
+/** dbIndex for commands that belong to no database (PING, REPLCONF GETACK). */
 export const NO_DB = -1;
 
 const MULTI: BinaryString[] = ['MULTI'];
@@ -68,9 +69,9 @@ export class WriteFeed {
       this.publish(effects[0]!.dbIndex, effects[0]!.argv, targets);
       return;
     }
-    this.publish(NO_DB, MULTI, targets);
+    this.publish(effects[0]!.dbIndex, MULTI, targets);
     for (const e of effects) this.publish(e.dbIndex, e.argv, targets);
-    this.publish(NO_DB, EXEC, targets);
+    this.publish(effects.at(-1)!.dbIndex, EXEC, targets);
   }
 
   private publish(dbIndex: number, argv: BinaryString[], targets = PROPAGATE_AOF | PROPAGATE_REPL): void {

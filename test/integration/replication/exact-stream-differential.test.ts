@@ -1,0 +1,288 @@
+// The exact stream: for the same client commands, the bytes our master sends its replicas and
+// writes to its AOF must be the bytes Debian's redis-server 7.0 sends and writes. Each server gets a
+// raw replica connection (REPLCONF listening-port, PSYNC ? -1, the RDB payload skipped; see
+// test/support/replica-tap.ts) and appendonly yes; the same seeded workloads run on both; then the
+// two replication streams, and the two AOFs' INCR files, are compared command by command, each
+// command's RESP bytes exactly. A difference prints the first differing pair with the commands
+// before it.
+//
+// What is normalised, and nothing else:
+//  - PING (sent every repl-ping-replica-period, a matter of time; the period is also set to an hour)
+//    and REPLCONF GETACK are dropped from the replication streams;
+//  - an argument that is a unix time in milliseconds (13 digits) on both sides may differ by up to
+//    TIME_TOLERANCE_MS: relative expiries become absolute times (SET EX -> SET PXAT, EXPIRE ->
+//    PEXPIREAT, RESTORE ttl -> ABSTTL) and XCLAIM carries a delivery TIME, computed from each
+//    server's clock a moment apart. Stream ids are always explicit (never `*`), and active expiry
+//    is off on both (DEBUG SET-ACTIVE-EXPIRE 0), so keys expire only when read.
+//
+// Workloads: RandomCommands (strings, keys, lists, hashes, sets, sorted sets, MULTI/WATCH blocks,
+// SELECT/SWAPDB, served blocking pops) and RandomEffects (streams with consumer groups, HLL, geo,
+// expirations of every form, lazily expired keys, EVAL/FCALL, SORT STORE, served blocking
+// commands), each with lazyfree-lazy-* off and on; evictions under maxmemory; the queued-command
+// errors that make EXEC fail with EXECABORT (or not).
+//
+// EXACT_STREAM_DUMP=<dir> also writes both streams and AOFs there as text, one command a line.
+// `npm test` runs a few hundred commands per workload (about a minute). A longer run:
+//   EXACT_STREAM_STEPS=5000 EXACT_STREAM_SEEDS=1,2,3 node test/run.mjs test/integration/replication/exact-stream-differential.test.ts
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { startServer, type RunningServer } from '../../support/servers.js';
+import { RespClient, show, type Reply } from '../../support/resp-client.js';
+import { REDIS_SERVER_VERSION } from '../../support/differential.js';
+import { readAofIncrementCommands, ReplicaTap, type StreamCommand } from '../../support/replica-tap.js';
+import { RandomCommands, type RandomStep } from '../../support/random-commands.js';
+import { FUNCTION_LIBRARY, RandomEffects, type EffectStep } from '../../support/random-effects.js';
+
+const STEPS = Number(process.env.EXACT_STREAM_STEPS ?? 350);
+const SEEDS = (process.env.EXACT_STREAM_SEEDS ?? '11').split(',').map(Number);
+const TIME_TOLERANCE_MS = 3000;
+
+const BASE_ARGS = [
+  '--enable-debug-command',
+  'yes',
+  '--appendonly',
+  'yes',
+  '--repl-diskless-sync',
+  'no',
+  '--repl-ping-replica-period',
+  '3600',
+  '--repl-timeout',
+  '3600',
+];
+const LAZYFREE_ON = ['lazy-eviction', 'lazy-expire', 'lazy-server-del', 'lazy-user-del', 'lazy-user-flush'].flatMap((name) => [
+  `--lazyfree-${name}`,
+  'yes',
+]);
+
+/** One server with its connections: the workload's, a waiter for blocking commands, an admin, the tap. */
+interface Side {
+  kind: 'ours' | 'redis';
+  server: RunningServer;
+  client: RespClient;
+  waiter: RespClient;
+  admin: RespClient;
+  tap: ReplicaTap;
+}
+
+/** A printable argv, long arguments shortened. */
+function describe_(argv: readonly string[]): string {
+  const shown = argv.slice(0, 14).map((a) => JSON.stringify(a.length > 40 ? `${a.slice(0, 40)}…` : a));
+  return shown.join(' ') + (argv.length > 14 ? ` …(${argv.length} args)` : '');
+}
+
+/** Whether two commands of a stream are the same, up to unix times in ms a moment apart. */
+export function sameCommand(a: StreamCommand, b: StreamCommand): boolean {
+  if (a.raw.equals(b.raw)) return true;
+  if (a.argv.length !== b.argv.length) return false;
+  return a.argv.every((arg, i) => {
+    const other = b.argv[i]!;
+    if (arg === other) return true;
+    return /^\d{13}$/.test(arg) && /^\d{13}$/.test(other) && Math.abs(Number(arg) - Number(other)) <= TIME_TOLERANCE_MS;
+  });
+}
+
+/** Asserts the two command lists are the same; on a difference shows the first pair with context. */
+function assertSameStream(what: string, ours: StreamCommand[], theirs: StreamCommand[]): void {
+  const length = Math.max(ours.length, theirs.length);
+  for (let i = 0; i < length; i++) {
+    const [a, b] = [ours[i], theirs[i]];
+    if (a && b && sameCommand(a, b)) continue;
+    const context = (list: StreamCommand[]) => list.slice(Math.max(0, i - 8), i).map((c) => `    ${describe_(c.argv)}`);
+    assert.fail(
+      [
+        `${what}: command ${i} differs (of ${ours.length} ours, ${theirs.length} redis-server ${REDIS_SERVER_VERSION})`,
+        `  ours:         ${a ? describe_(a.argv) : '(nothing)'}`,
+        `  redis-server: ${b ? describe_(b.argv) : '(nothing)'}`,
+        `  the commands before (ours):`,
+        ...context(ours),
+        `  the commands before (redis-server):`,
+        ...context(theirs),
+        `  and after (ours / redis-server):`,
+        ...ours.slice(i + 1, i + 4).map((c) => `    ${describe_(c.argv)}`),
+        '    /',
+        ...theirs.slice(i + 1, i + 4).map((c) => `    ${describe_(c.argv)}`),
+      ].join('\n'),
+    );
+  }
+}
+
+/** The replication stream without what depends on time alone (PING, REPLCONF GETACK). */
+function withoutHeartbeats(commands: StreamCommand[]): StreamCommand[] {
+  return commands.filter(({ argv }) => {
+    const name = argv[0]!.toUpperCase();
+    return !(name === 'PING' && argv.length === 1) && !(name === 'REPLCONF' && argv[1]?.toUpperCase() === 'GETACK');
+  });
+}
+
+/** Two servers, ours and redis-server, each with a tap and an AOF, driven with the same commands. */
+class StreamPair {
+  private marks = 0;
+  /** The last commands sent, for a failure message. */
+  readonly history: string[] = [];
+
+  private constructor(readonly sides: Side[]) {}
+
+  static async start(args: string[] = []): Promise<StreamPair> {
+    const servers = await Promise.all([startServer('ours', [...BASE_ARGS, ...args]), startServer('redis', [...BASE_ARGS, ...args])]);
+    const sides = await Promise.all(
+      servers.map(async (server, i): Promise<Side> => {
+        const [client, waiter, admin] = await Promise.all([1, 2, 3].map(() => RespClient.open(server.port)));
+        await admin!.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+        const tap = await ReplicaTap.attach(server.port);
+        return { kind: i === 0 ? 'ours' : 'redis', server, client: client!, waiter: waiter!, admin: admin!, tap };
+      }),
+    );
+    return new StreamPair(sides);
+  }
+
+  /** Sends argv to both (on the workload connections); returns both replies, shown. */
+  async both(argv: Array<string | Buffer>, on: 'client' | 'admin' = 'client'): Promise<[unknown, unknown]> {
+    this.history.push(describe_(argv.map((a) => (Buffer.isBuffer(a) ? '<bytes>' : a))));
+    if (this.history.length > 30) this.history.shift();
+    const [a, b] = await Promise.all(this.sides.map((side) => side[on].call(...argv)));
+    return [show(a as Reply), show(b as Reply)];
+  }
+
+  /** Sends argv to both and asserts the same reply. */
+  async same(argv: Array<string | Buffer>, on: 'client' | 'admin' = 'client'): Promise<unknown> {
+    const [a, b] = await this.both(argv, on);
+    assert.deepEqual(a, b, `reply to ${describe_(argv.map(String))} differs (ours, then redis-server)`);
+    return a;
+  }
+
+  /**
+   * A blocking command on the waiter connection (in the workload connection's database), then
+   * `during` on the workload connection once the waiter is blocked (or answered) on both.
+   */
+  async blocked(waiterArgv: string[], during: string[][]): Promise<void> {
+    this.history.push(`(waiter) ${describe_(waiterArgv)}`);
+    const replies = await Promise.all(
+      this.sides.map(async (side) => {
+        const info = String(show(await side.client.call('CLIENT', 'INFO')));
+        await side.waiter.call('SELECT', /\bdb=(\d+)/.exec(info)![1]!);
+        let answered = false;
+        const reply = side.waiter.call(...waiterArgv).then((r) => {
+          answered = true;
+          return show(r);
+        });
+        for (let attempt = 0; !answered; attempt++) {
+          if (/^blocked_clients:1\r?$/m.test(String(show(await side.admin.call('INFO', 'clients'))))) break;
+          if (attempt > 2000) throw new Error(`${side.kind}: ${waiterArgv[0]} neither blocked nor answered`);
+          await new Promise((r) => setTimeout(r, 1));
+        }
+        return reply;
+      }),
+    );
+    for (const argv of during) await this.both(argv);
+    await Promise.all(replies);
+  }
+
+  /**
+   * Waits until both streams and both AOFs hold everything sent so far (a marker write), then
+   * compares them. `label` names the workload in a failure.
+   */
+  async assertSameStreams(label: string): Promise<void> {
+    const mark = `mark-${++this.marks}`;
+    await this.same(['SET', '__mark__', mark], 'admin');
+    const [ours, theirs] = await Promise.all(this.sides.map((side) => this.settled(side, mark)));
+    const context = `\nthe last commands sent:\n  ${this.history.join('\n  ')}`;
+    if (process.env.EXACT_STREAM_DUMP) {
+      // Both streams as text, one command a line, for diff(1).
+      for (const [i, kind] of ['ours', 'redis'].entries()) {
+        const text = (commands: StreamCommand[]) => commands.map((c) => describe_(c.argv)).join('\n');
+        writeFileSync(join(process.env.EXACT_STREAM_DUMP, `${label}.${kind}.stream`), text([ours!, theirs!][i]!.stream));
+        writeFileSync(join(process.env.EXACT_STREAM_DUMP, `${label}.${kind}.aof`), text([ours!, theirs!][i]!.aof));
+      }
+    }
+    try {
+      assertSameStream(`${label}: the replication stream`, ours!.stream, theirs!.stream);
+      assertSameStream(`${label}: the AOF`, ours!.aof, theirs!.aof);
+    } catch (error) {
+      (error as Error).message += context;
+      throw error;
+    }
+  }
+
+  private async settled(side: Side, mark: string): Promise<{ stream: StreamCommand[]; aof: StreamCommand[] }> {
+    const endsWithMark = (commands: StreamCommand[]) => commands.at(-1)?.argv[2] === mark;
+    const dir = join(side.server.dir, 'appendonlydir');
+    for (let attempt = 0; attempt < 500; attempt++) {
+      const stream = withoutHeartbeats(side.tap.commands());
+      const aof = readAofIncrementCommands(dir);
+      if (endsWithMark(stream) && endsWithMark(aof)) return { stream, aof };
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`${side.kind}: the marker ${mark} never reached both the stream and the AOF`);
+  }
+
+  async close(): Promise<void> {
+    for (const side of this.sides) {
+      side.tap.close();
+      for (const c of [side.client, side.waiter, side.admin]) c.close();
+    }
+    await Promise.all(this.sides.map((side) => side.server.stop()));
+  }
+}
+
+/** Runs RandomCommands' steps (its scans and DUMP steps only read, and are left out). */
+async function runRandomCommands(pair: StreamPair, seed: number, steps: number): Promise<void> {
+  const stream = new RandomCommands(seed);
+  for (let i = 0; i < steps; i++) {
+    const step: RandomStep = stream.next();
+    if (step.kind === 'command') await pair.both(step.command.argv);
+    else if (step.kind === 'blocked') await pair.blocked(step.waiter, [...step.during.map((c) => c.argv)]);
+    else if (step.kind === 'transaction') {
+      if (step.watch.length) await pair.both(['WATCH', ...step.watch]);
+      for (const c of step.before) await pair.both(c.argv);
+      await pair.both(['MULTI']);
+      for (const c of step.queued) await pair.both(c.argv);
+      await pair.both([step.end]);
+    }
+  }
+}
+
+/** Runs RandomEffects' steps. */
+async function runRandomEffects(pair: StreamPair, seed: number, steps: number): Promise<void> {
+  const effects = new RandomEffects(seed);
+  for (let i = 0; i < steps; i++) {
+    const step: EffectStep = effects.next();
+    if (step.kind === 'command') await pair.both(step.argv);
+    else if (step.kind === 'sleep') await new Promise((r) => setTimeout(r, step.ms));
+    else if (step.kind === 'blocked') await pair.blocked(step.waiter, step.during);
+    else {
+      await pair.both(['MULTI']);
+      for (const argv of step.queued) await pair.both(argv);
+      await pair.both(['EXEC']);
+    }
+  }
+}
+
+for (const [name, args] of [
+  ['lazyfree-lazy-* off', []],
+  ['lazyfree-lazy-* on', LAZYFREE_ON],
+] as const) {
+  describe(`the replication stream and the AOF, ${name}`, () => {
+    let pair: StreamPair;
+    before(async () => {
+      pair = await StreamPair.start([...args]);
+      await pair.same(['FUNCTION', 'LOAD', FUNCTION_LIBRARY]);
+    });
+    after(async () => {
+      await pair?.close();
+    });
+
+    for (const seed of SEEDS) {
+      test(`strings, keys, lists, hashes, sets, zsets, transactions, blocking pops (seed ${seed}, ${STEPS} steps)`, async () => {
+        await runRandomCommands(pair, seed, STEPS);
+        await pair.assertSameStreams(`RandomCommands seed ${seed}`);
+      });
+
+      test(`streams and groups, HLL, geo, expirations, lazy expiry, scripts, functions, SORT STORE (seed ${seed}, ${STEPS} steps)`, async () => {
+        await runRandomEffects(pair, seed, STEPS);
+        await pair.assertSameStreams(`RandomEffects seed ${seed}`);
+      });
+    }
+  });
+}
