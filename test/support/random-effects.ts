@@ -12,8 +12,11 @@ import { seededRandom } from './command-families.js';
 
 export type EffectStep =
   | { kind: 'command'; argv: string[] }
-  /** Let short TTLs pass (active expiry is off: the keys stay until something reads them). */
-  | { kind: 'sleep'; ms: number }
+  /**
+   * `setup` gives a key a life of a millisecond; after `ms` (active expiry is off, so the key is
+   * still there, logically expired) `access` runs: what finds it expired deletes it lazily.
+   */
+  | { kind: 'lazy-expiry'; setup: string[][]; ms: number; access: string[][] }
   /** MULTI, the queued commands, EXEC. */
   | { kind: 'transaction'; queued: string[][] }
   /** A second connection runs `waiter` (blocking), the stream then runs `during`, which may serve it. */
@@ -26,6 +29,9 @@ export const FUNCTION_LIBRARY = [
   "redis.register_function('move_one', function(keys) return redis.call('LMOVE', keys[1], keys[2], 'LEFT', 'RIGHT') end)",
   "redis.register_function{function_name='peek', callback=function(keys) return redis.call('GET', keys[1]) end, flags={'no-writes'}}",
 ].join('\n');
+
+/** Stands for a DUMP payload (of a string) that the runner takes from redis-server and gives both. */
+export const RESTORE_PAYLOAD = '<dump payload>';
 
 const STREAMS = ['x0', 'x1'];
 const GROUPS = ['g1', 'g2'];
@@ -199,12 +205,17 @@ export class RandomEffects {
       () => ['INCRBYFLOAT', key, '2.5'],
       () => ['HINCRBYFLOAT', 'hf', key, '0.25'],
       () => ['GETDEL', key],
-      // Short lives: a later read (after a sleep step) deletes the key lazily.
-      () => ['SET', key, 'short', 'PX', String(1 + this.int(5))],
       () => ['GET', key],
       () => ['EXISTS', ...EXPIRING],
       () => ['RENAME', key, this.pick(EXPIRING)],
       () => ['COPY', key, this.pick(EXPIRING), 'REPLACE'],
+      () => [
+        'RESTORE',
+        key,
+        ...this.pick([['0'], ['900000'], [FAR_MS, 'ABSTTL'], ['1', 'ABSTTL']]),
+        RESTORE_PAYLOAD,
+        ...this.pick([[], ['REPLACE'], ['REPLACE', 'IDLETIME', '100'], ['REPLACE', 'ABSTTL']]),
+      ],
     ];
     return this.pick(gens)();
   }
@@ -262,10 +273,45 @@ export class RandomEffects {
     return { kind: 'blocked', waiter, during };
   }
 
+  private lazyExpiry(): EffectStep {
+    const key = this.pick(EXPIRING);
+    if (this.chance(0.15)) {
+      // RANDOMKEY and SCAN meet keys in hash-table order, which two servers need not share: the
+      // expired key is the only key of database 5, so what they delete is the same.
+      const access = this.pick([['RANDOMKEY'], ['SCAN', '0', 'COUNT', '1000'], ['SCAN', '0', 'MATCH', 'l*']]);
+      return {
+        kind: 'lazy-expiry',
+        setup: [
+          ['SELECT', '5'],
+          ['SET', 'lone', 'short', 'PX', '1'],
+        ],
+        ms: 10,
+        access: [access, ['SELECT', '0']],
+      };
+    }
+    const access = this.pick<string[][]>([
+      [['GET', key]],
+      [['EXISTS', key, this.pick(EXPIRING)]],
+      [['INCR', key]],
+      [['SET', key, 'again', 'EX', '100']],
+      [['MULTI'], ['GET', key], ['SET', this.pick(EXPIRING), 'x'], ['EXEC']],
+      [['MULTI'], ['TTL', key], ['EXEC']],
+      [['EVAL', "redis.call('GET', KEYS[1]); return redis.call('SET', KEYS[2], 'y')", '2', key, this.pick(EXPIRING)]],
+      [['EVAL', "return redis.call('EXISTS', KEYS[1])", '1', key]],
+      [['RENAME', key, 'renamed']],
+      // KEYS skips an expired key without deleting it; EXISTS then does.
+      [
+        ['KEYS', '*'],
+        ['EXISTS', key],
+      ],
+    ]);
+    return { kind: 'lazy-expiry', setup: [['SET', key, 'short', 'PX', '1']], ms: 10, access };
+  }
+
   /** The next step: mostly one command, sometimes a MULTI block, a pause, or a served blocking command. */
   next(): EffectStep {
     const r = this.rnd.next();
-    if (r < 0.06) return { kind: 'sleep', ms: 8 };
+    if (r < 0.06) return this.lazyExpiry();
     if (r < 0.1) return this.blocked();
     if (r < 0.16) {
       return { kind: 'transaction', queued: Array.from({ length: 1 + this.int(4) }, () => this.command()) };

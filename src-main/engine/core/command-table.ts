@@ -103,6 +103,12 @@ export interface CommandSpec {
    * last argument, keystep 1, limit 2, i.e. the first half of what follows).
    */
   keySpec?: { flags?: string[]; notes?: string; keyword?: { keyword: string; startFrom: number } };
+  /**
+   * Redis's CMD_TOUCHES_ARBITRARY_KEYS (SCAN, RANDOMKEY: they may delete expired keys no argument
+   * names). Run directly, the DELs of those keys are propagated each on its own, not wrapped in
+   * MULTI/EXEC (propagatePendingCommands, like active expiry). Not shown by COMMAND in 7.0.
+   */
+  touchesArbitraryKeys?: boolean;
   /** Returns the key positions for movable-key commands (COMMAND GETKEYS, ACL key checks). */
   getKeys?: (argv: BinaryString[]) => number[];
   /**

@@ -109,7 +109,7 @@ export function call(client: Client, command: Command, argv: BinaryString[], sta
     server.logger.warning(`Error executing '${command.fullName}': ${(err as Error).stack ?? err}`);
     client.reply.error(`ERR internal error executing '${command.fullName}': ${(err as Error).message}`);
   }
-  server.propagation.end(frame, client.db.id, argv, server.keyspace.dirty - dirtyBefore);
+  server.propagation.end(frame, client.db.id, argv, server.keyspace.dirty - dirtyBefore, command.touchesArbitraryKeys);
   const endedAt = performance.now();
   const usec = (endedAt - startedAt) * 1000;
   command.stats.usec += usec;

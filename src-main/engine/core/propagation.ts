@@ -100,7 +100,11 @@ export class Propagation {
     this.onPropagate(dbIndex, argv);
   }
 
-  end(frame: CallFrame, dbIndex: number, argv: BinaryString[], dirty: number): void {
+  /**
+   * `separately`: at top level, each effect is a unit of its own (a directly run command that
+   * touches arbitrary keys, such as SCAN deleting the expired keys it met).
+   */
+  end(frame: CallFrame, dbIndex: number, argv: BinaryString[], dirty: number, separately = false): void {
     this.depth--;
     const ownArgv = !frame.rewritten && !frame.prevented && (dirty > 0 || frame.forced);
     if (ownArgv && frame.effects.length === 0 && this.depth === 0) {
@@ -122,6 +126,8 @@ export class Propagation {
     if (parent) {
       parent.effects.push(...effects);
       parent.rewritten = true;
+    } else if (separately) {
+      for (const effect of effects) this.onPropagateUnit([effect]);
     } else {
       this.onPropagateUnit(effects);
     }

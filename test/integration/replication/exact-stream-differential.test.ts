@@ -33,7 +33,7 @@ import { RespClient, show, type Reply } from '../../support/resp-client.js';
 import { REDIS_SERVER_VERSION } from '../../support/differential.js';
 import { readAofIncrementCommands, ReplicaTap, type StreamCommand } from '../../support/replica-tap.js';
 import { RandomCommands, type RandomStep } from '../../support/random-commands.js';
-import { FUNCTION_LIBRARY, RandomEffects, type EffectStep } from '../../support/random-effects.js';
+import { FUNCTION_LIBRARY, RandomEffects, RESTORE_PAYLOAD, type EffectStep } from '../../support/random-effects.js';
 
 const STEPS = Number(process.env.EXACT_STREAM_STEPS ?? 350);
 const SEEDS = (process.env.EXACT_STREAM_SEEDS ?? '11').split(',').map(Number);
@@ -156,7 +156,7 @@ class StreamPair {
    * A blocking command on the waiter connection (in the workload connection's database), then
    * `during` on the workload connection once the waiter is blocked (or answered) on both.
    */
-  async blocked(waiterArgv: string[], during: string[][]): Promise<void> {
+  async blocked(waiterArgv: string[], during: Array<Array<string | Buffer>>): Promise<void> {
     this.history.push(`(waiter) ${describe_(waiterArgv)}`);
     const replies = await Promise.all(
       this.sides.map(async (side) => {
@@ -246,14 +246,21 @@ async function runRandomCommands(pair: StreamPair, seed: number, steps: number):
 /** Runs RandomEffects' steps. */
 async function runRandomEffects(pair: StreamPair, seed: number, steps: number): Promise<void> {
   const effects = new RandomEffects(seed);
+  // One payload for both, so that RESTORE's arguments are the same on both.
+  await pair.same(['SET', '__payload__', 'restored value'], 'admin');
+  const payload = (await pair.sides[1]!.admin.call('DUMP', '__payload__')) as Buffer;
+  const withPayload = (argv: string[]) => argv.map((a) => (a === RESTORE_PAYLOAD ? payload : a));
   for (let i = 0; i < steps; i++) {
     const step: EffectStep = effects.next();
-    if (step.kind === 'command') await pair.both(step.argv);
-    else if (step.kind === 'sleep') await new Promise((r) => setTimeout(r, step.ms));
-    else if (step.kind === 'blocked') await pair.blocked(step.waiter, step.during);
+    if (step.kind === 'command') await pair.both(withPayload(step.argv));
+    else if (step.kind === 'lazy-expiry') {
+      for (const argv of step.setup) await pair.both(argv);
+      await new Promise((r) => setTimeout(r, step.ms));
+      for (const argv of step.access) await pair.both(argv);
+    } else if (step.kind === 'blocked') await pair.blocked(step.waiter, step.during.map(withPayload));
     else {
       await pair.both(['MULTI']);
-      for (const argv of step.queued) await pair.both(argv);
+      for (const argv of step.queued) await pair.both(withPayload(argv));
       await pair.both(['EXEC']);
     }
   }
@@ -276,12 +283,12 @@ for (const [name, args] of [
     for (const seed of SEEDS) {
       test(`strings, keys, lists, hashes, sets, zsets, transactions, blocking pops (seed ${seed}, ${STEPS} steps)`, async () => {
         await runRandomCommands(pair, seed, STEPS);
-        await pair.assertSameStreams(`RandomCommands seed ${seed}`);
+        await pair.assertSameStreams(`RandomCommands seed ${seed}, ${name}`);
       });
 
       test(`streams and groups, HLL, geo, expirations, lazy expiry, scripts, functions, SORT STORE (seed ${seed}, ${STEPS} steps)`, async () => {
         await runRandomEffects(pair, seed, STEPS);
-        await pair.assertSameStreams(`RandomEffects seed ${seed}`);
+        await pair.assertSameStreams(`RandomEffects seed ${seed}, ${name}`);
       });
     }
   });
