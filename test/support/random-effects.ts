@@ -222,13 +222,34 @@ export class RandomEffects {
 
   private sortCommand(): string[] {
     const source = this.pick(['sl', 'ss', 'sz']);
-    return [
-      'SORT',
-      source,
-      ...this.pick([[], ['DESC'], ['ALPHA'], ['LIMIT', '0', '2'], ['ALPHA', 'DESC', 'LIMIT', '1', '5']]),
-      'STORE',
-      this.pick(['sorted0', 'sorted1']),
-    ];
+    const options = this.pick([
+      [],
+      ['DESC'],
+      ['ALPHA'],
+      ['LIMIT', '0', '2'],
+      ['ALPHA', 'DESC', 'LIMIT', '1', '5'],
+      // Weights and values from hash fields and strings.
+      ['BY', 'hf->*', 'GET', '#', 'GET', 'hf->*'],
+      ['GET', 'e*', 'ALPHA'],
+    ]);
+    return ['SORT', source, ...options, 'STORE', this.pick(['sorted0', 'sorted1'])];
+  }
+
+  /** Commands propagated though they change no key, or to one target only, and whole-database ones. */
+  private otherCommand(): string[] {
+    return this.pick([
+      ['PUBLISH', 'news', 'hello'],
+      ['SPUBLISH', 'shard', 'hello'],
+      ['SCRIPT', 'LOAD', "return redis.call('INCR', KEYS[1])"],
+      // The SHA1 of the script above.
+      ['EVALSHA', '61636018f4e6b5817b89791bbed242f93fa089e3', '1', 'e0'],
+      ['FUNCTION', 'LOAD', 'REPLACE', FUNCTION_LIBRARY],
+      ['FLUSHDB', this.pick(['ASYNC', 'SYNC'])],
+      ['SETRANGE', this.pick(EXPIRING), String(this.int(10)), 'abc'],
+      ['APPEND', this.pick(EXPIRING), 'z'],
+      ['SWAPDB', '0', '3'],
+      ['MOVE', this.pick(EXPIRING), '3'],
+    ]);
   }
 
   private scriptCommand(): string[] {
@@ -249,7 +270,8 @@ export class RandomEffects {
     if (r < 0.4) return this.hllCommand();
     if (r < 0.5) return this.geoCommand();
     if (r < 0.75) return this.expireCommand();
-    if (r < 0.85) return this.sortCommand();
+    if (r < 0.83) return this.sortCommand();
+    if (r < 0.87) return this.otherCommand();
     return this.scriptCommand();
   }
 
