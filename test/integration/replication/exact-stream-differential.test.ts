@@ -417,6 +417,7 @@ const SCENARIOS: Record<string, ScenarioStep[]> = {
     ['EXEC'],
     ['AUTH', 'default', 'x'],
   ],
+  'EXECABORT: a command flagged no-multi (SAVE) queued dooms the transaction': [['MULTI'], ['SET', 'a', '1'], ['SAVE'], ['EXEC']],
   'no EXECABORT: WATCH or MULTI inside MULTI, and errors at run time, leave EXEC to run': [
     ['MULTI'],
     ['SET', 'a', '1'],
