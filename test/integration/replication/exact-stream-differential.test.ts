@@ -18,7 +18,8 @@
 // Workloads: RandomCommands (strings, keys, lists, hashes, sets, sorted sets, MULTI/WATCH blocks,
 // SELECT/SWAPDB, served blocking pops) and RandomEffects (streams with consumer groups, HLL, geo,
 // expirations of every form, lazily expired keys, EVAL/FCALL, SORT STORE, served blocking
-// commands), each with lazyfree-lazy-* off and on; evictions under maxmemory; the queued-command
+// commands), each with lazyfree-lazy-* off and on (with aof-timestamp-enabled: the AOF reader skips
+// the #TS annotations); evictions under maxmemory; the queued-command
 // errors that make EXEC fail with EXECABORT (or not).
 //
 // EXACT_STREAM_DUMP=<dir> also writes both streams and AOFs there as text, one command a line.
@@ -441,7 +442,8 @@ async function runScenario(pair: StreamPair, steps: ScenarioStep[]): Promise<voi
 
 for (const [name, args] of [
   ['lazyfree-lazy-* off', []],
-  ['lazyfree-lazy-* on', LAZYFREE_ON],
+  // With #TS annotations in the AOF, which the reader skips.
+  ['lazyfree-lazy-* on, aof-timestamp-enabled', [...LAZYFREE_ON, '--aof-timestamp-enabled', 'yes']],
 ] as const) {
   describe(`the replication stream and the AOF, ${name}`, () => {
     let pair: StreamPair;
