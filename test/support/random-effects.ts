@@ -130,7 +130,11 @@ export class RandomEffects {
       () => ['XDEL', key, this.existingId(), this.existingId()],
       () => ['XTRIM', key, 'MAXLEN', this.pick(['=', '~']), String(this.int(6))],
       () => ['XTRIM', key, 'MINID', this.existingId()],
-      () => ['XSETID', key, `${this.nextIdMs + 50}-0`],
+      () => {
+        // Later ids start above it, so the XADDs that follow (and serve waiters) still succeed.
+        this.nextIdMs += 50;
+        return ['XSETID', key, `${this.nextIdMs}-0`];
+      },
       () => ['XLEN', key],
       () => ['XPENDING', key, group],
     ];
@@ -275,24 +279,35 @@ export class RandomEffects {
     return this.scriptCommand();
   }
 
+  /**
+   * A blocking command (waiting up to 0.3 s) and, first thing once it blocked, a push that serves
+   * it; it times out only when the key already holds another type or the push fails.
+   */
   private blocked(): EffectStep {
     const key = this.pick(STREAMS);
-    const waiter = this.pick([
-      ['XREADGROUP', 'GROUP', this.pick(GROUPS), 'carol', 'BLOCK', '300', 'STREAMS', key, '>'],
-      ['BLMOVE', 'sl', 'sl2', 'RIGHT', 'LEFT', '0.3'],
-      ['BRPOPLPUSH', 'sl', 'sl2', '0.3'],
-      ['BLPOP', 'sl', '0.3'],
-      ['BZPOPMIN', 'sz', '0.3'],
-    ]);
-    const during = [
-      this.pick([
+    const [waiter, push] = this.pick<string[][]>([
+      [
+        ['XREADGROUP', 'GROUP', this.pick(GROUPS), 'carol', 'BLOCK', '300', 'STREAMS', key, '>'],
         ['XADD', key, this.id(), 'pushed', '1'],
+      ],
+      [
+        ['BLMOVE', 'sl', 'sl2', 'RIGHT', 'LEFT', '0.3'],
         ['RPUSH', 'sl', String(this.int(50)), 'b'],
+      ],
+      [
+        ['BRPOPLPUSH', 'sl', 'sl2', '0.3'],
+        ['LPUSH', 'sl', 'a'],
+      ],
+      [
+        ['BLPOP', 'sl', '0.3'],
+        ['RPUSH', 'sl', 'c'],
+      ],
+      [
+        ['BZPOPMIN', 'sz', '0.3'],
         ['ZADD', 'sz', String(this.int(9)), `m${this.int(9)}`],
-      ]),
-      ...(this.chance(0.5) ? [this.command()] : []),
-    ];
-    return { kind: 'blocked', waiter, during };
+      ],
+    ]);
+    return { kind: 'blocked', waiter: waiter!, during: [push!, ...(this.chance(0.5) ? [this.command()] : [])] };
   }
 
   private lazyExpiry(): EffectStep {
