@@ -296,6 +296,9 @@ function bitfield(client: Client, argv: BinaryString[], readOnly: boolean): void
   storeString(db, key, buf.toString('latin1'), 'keep', STRING_ENCODING_RAW);
   if (changes > 1) db.changed(key, changes - 1);
   if (changes > 0) client.server.keyspaceEvents.notify('$', 'setbit', key, db.id);
+  // The string grew (or was created) but no write succeeded (OVERFLOW FAIL): Redis counts no
+  // change (server.dirty += changes), so nothing is propagated.
+  else client.server.propagation.prevent();
 }
 
 const KEY = { name: 'key', type: 'key' } as const;

@@ -3,6 +3,7 @@
 import { defineCommand, type CommandSpec } from '../core/command-table.js';
 import { replyHelp } from './server.js';
 import type { SubscriptionKind } from '../core/pubsub.js';
+import { PROPAGATE_REPL } from '../core/propagation.js';
 import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
@@ -101,6 +102,8 @@ export const pubsubCommands: CommandSpec[] = [
     ],
     handler(client, argv) {
       client.reply.integer(client.server.pubsub.publish('', argv[1]!, argv[2]!));
+      // Replicas get every message too, so their own subscribers see it (not the AOF).
+      client.server.propagation.force(PROPAGATE_REPL);
     },
   }),
   // Sharded pub/sub (7.0): the shard channels are a namespace of their own. Their names are
@@ -147,6 +150,7 @@ export const pubsubCommands: CommandSpec[] = [
     ],
     handler(client, argv) {
       client.reply.integer(client.server.pubsub.publishShard(argv[1]!, argv[2]!));
+      client.server.propagation.force(PROPAGATE_REPL);
     },
   }),
   defineCommand({

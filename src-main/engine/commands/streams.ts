@@ -108,7 +108,9 @@ function xaddCommand(client: Client, argv: BinaryString[]): void {
     if (s.trim(args.trim, args.approx, args.limit)) notifyStream(client, 'xtrim', key);
     if (args.approx) rewriteTrim(s, args.trim.kind, effect, args.trimArgIndex);
   }
-  effect[args.idIndex] = formatId(id);
+  // Only a generated ID ("*", "<ms>-*") is spelled out; an explicit one, even "<ms>" alone, goes
+  // as the client wrote it (xaddCommand rewrites when !id_given || !seq_given).
+  if (args.id === null || !args.id.seqGiven) effect[args.idIndex] = formatId(id);
   client.server.propagation.propagate(client.db.id, effect);
 }
 

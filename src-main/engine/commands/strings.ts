@@ -124,8 +124,9 @@ function setGeneric(
   db.set(key, value, expireAt ?? (o.keepTtl ? 'keep' : undefined));
   notifyString(client, 'set', key);
   if (expireAt !== undefined) {
-    // Replicas and the AOF get the absolute time, so they expire the key at the same moment.
-    if (o.expireUnit !== 'PXAT') client.server.propagation.propagate(db.id, ['SET', key, value, 'PXAT', String(expireAt)]);
+    // Replicas and the AOF get the absolute time, so they expire the key at the same moment. 7.0
+    // rewrites even a SET ... PXAT, which drops NX/XX/GET (only 7.2 keeps a PXAT SET as written).
+    client.server.propagation.propagate(db.id, ['SET', key, value, 'PXAT', String(expireAt)]);
     client.server.keyspaceEvents.notify('g', 'expire', key, db.id);
   }
   if (!o.get) ok();

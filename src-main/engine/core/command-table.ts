@@ -114,6 +114,12 @@ export interface CommandSpec {
   docFlags?: string[];
   /** COMMAND DOCS history: [version, what changed]. */
   history?: [string, string][];
+  /**
+   * Redis's CMD_TOUCHES_ARBITRARY_KEYS (SCAN, RANDOMKEY: they may delete expired keys no argument
+   * names). Run directly, the DELs of those keys are propagated each on its own, not wrapped in
+   * MULTI/EXEC (propagatePendingCommands, like active expiry). Not shown by COMMAND in 7.0.
+   */
+  touchesArbitraryKeys?: boolean;
   /** Returns the key positions for movable-key commands (COMMAND GETKEYS, ACL key checks). */
   getKeys?: (argv: BinaryString[]) => number[];
   /**

@@ -128,7 +128,7 @@ export function call(client: Client, command: Command, argv: BinaryString[], sta
     server.logger.warning(`Error executing '${command.fullName}': ${(err as Error).stack ?? err}`);
     client.reply.error(`ERR internal error executing '${command.fullName}': ${(err as Error).message}`);
   }
-  server.propagation.end(frame, client.db.id, argv, server.keyspace.dirty - dirtyBefore);
+  server.propagation.end(frame, client.db.id, argv, server.keyspace.dirty - dirtyBefore, command.touchesArbitraryKeys);
   // The keys a tracking client read may now be in its cache (scripts' EVAL_RO and FCALL_RO count
   // by the commands they run, and pub/sub's shard channels are no keys to cache).
   if (client.tracking !== null && !client.tracking.bcast && command.flags.includes('readonly') && !NOT_TRACKED.has(command.name)) {

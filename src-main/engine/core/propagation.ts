@@ -21,6 +21,12 @@ export interface Effect {
    * PROPAGATE_REPL or both (the default, when absent).
    */
   targets?: number;
+  /**
+   * The targets came from a script's redis.set_repl. redis-server 7.0.15 then gives each target
+   * its own unit (observed: an AOF-only write next to a replicas-only one reaches the AOF without
+   * MULTI), whereas other single-target effects (PUBLISH) share the unit's MULTI/EXEC.
+   */
+  scriptTargets?: boolean;
 }
 
 /** Propagation targets (server.h PROPAGATE_AOF / PROPAGATE_REPL). */
@@ -33,6 +39,8 @@ export interface CallFrame {
   rewritten: boolean;
   prevented: boolean;
   forced: boolean;
+  /** Where the command's own argv goes when forced to one target only (PUBLISH: replicas). */
+  ownTargets: number | undefined;
 }
 
 const NO_ARGV: BinaryString[] = [];
@@ -58,10 +66,11 @@ export class Propagation {
   begin(): CallFrame {
     let frame = this.frames[this.depth];
     if (frame === undefined) {
-      frame = { effects: [], rewritten: false, prevented: false, forced: false };
+      frame = { effects: [], rewritten: false, prevented: false, forced: false, ownTargets: undefined };
       this.frames.push(frame);
     } else {
       frame.rewritten = frame.prevented = frame.forced = false;
+      frame.ownTargets = undefined;
       if (frame.effects.length !== 0) frame.effects = [];
     }
     this.depth++;
@@ -75,10 +84,16 @@ export class Propagation {
     this.emit({ dbIndex, argv });
   }
 
-  /** Called by a command that must be propagated even if it changed nothing (FLUSHDB of an empty db). */
-  force(): void {
+  /**
+   * Called by a command that must be propagated even if it changed nothing (FLUSHDB of an empty
+   * db); `targets`: to the AOF or to replicas alone (forceCommandPropagation(c, PROPAGATE_REPL)
+   * of PUBLISH).
+   */
+  force(targets = PROPAGATE_AOF | PROPAGATE_REPL): void {
     const frame = this.current();
-    if (frame) frame.forced = true;
+    if (!frame) return;
+    frame.forced = true;
+    if (targets !== (PROPAGATE_AOF | PROPAGATE_REPL)) frame.ownTargets = targets;
   }
 
   /** Called by a command handler whose change must not reach replicas or the AOF. */
@@ -87,9 +102,9 @@ export class Propagation {
     if (frame) frame.prevented = true;
   }
 
-  /** A key removed because it expired (master only). */
-  expired(dbIndex: number, key: BinaryString): void {
-    this.emit({ dbIndex, argv: ['DEL', key] });
+  /** A key removed because it expired (master only): UNLINK when lazyfree-lazy-expire is on (propagateDeletion). */
+  expired(dbIndex: number, key: BinaryString, lazy = false): void {
+    this.emit({ dbIndex, argv: [lazy ? 'UNLINK' : 'DEL', key] });
   }
 
   /**
@@ -100,10 +115,14 @@ export class Propagation {
     this.onPropagate(dbIndex, argv);
   }
 
-  end(frame: CallFrame, dbIndex: number, argv: BinaryString[], dirty: number): void {
+  /**
+   * `separately`: at top level, each effect is a unit of its own (a directly run command that
+   * touches arbitrary keys, such as SCAN deleting the expired keys it met).
+   */
+  end(frame: CallFrame, dbIndex: number, argv: BinaryString[], dirty: number, separately = false): void {
     this.depth--;
     const ownArgv = !frame.rewritten && !frame.prevented && (dirty > 0 || frame.forced);
-    if (ownArgv && frame.effects.length === 0 && this.depth === 0) {
+    if (ownArgv && frame.effects.length === 0 && this.depth === 0 && frame.ownTargets === undefined) {
       // The common case, a plain write at top level: its argv is the whole unit, handed over in
       // a reused Effect and array (allocating them per write was a quarter of a busy master's
       // garbage).
@@ -114,7 +133,7 @@ export class Propagation {
       unit[0].argv = NO_ARGV; // keep no reference to the command's arguments
       return;
     }
-    if (ownArgv) frame.effects.push({ dbIndex, argv });
+    if (ownArgv) frame.effects.push(frame.ownTargets === undefined ? { dbIndex, argv } : { dbIndex, argv, targets: frame.ownTargets });
     if (frame.effects.length === 0) return;
     const effects = frame.effects;
     frame.effects = [];
@@ -122,6 +141,8 @@ export class Propagation {
     if (parent) {
       parent.effects.push(...effects);
       parent.rewritten = true;
+    } else if (separately) {
+      for (const effect of effects) this.onPropagateUnit([effect]);
     } else {
       this.onPropagateUnit(effects);
     }
@@ -137,7 +158,10 @@ export class Propagation {
       if (frame.effects.length !== 0) frame.effects = [];
       return;
     }
-    for (const effect of frame.effects) effect.targets = targets;
+    for (const effect of frame.effects) {
+      effect.targets = targets;
+      effect.scriptTargets = true;
+    }
     this.end(frame, 0, NO_ARGV, 0);
   }
 

@@ -193,7 +193,7 @@ export class Server {
     this.blocked = new BlockedClients(this);
     this.keyspace = new Keyspace(config.int('databases'));
     this.keyspace.onExpired = (db, key) => {
-      this.propagation.expired(db.id, key);
+      this.propagation.expired(db.id, key, this.config.bool('lazyfree-lazy-expire'));
       this.keyspaceEvents.notify('x', 'expired', key, db.id);
     };
     this.transactions = new Transactions(this.keyspace);

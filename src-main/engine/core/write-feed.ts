@@ -8,10 +8,10 @@
 // writes, a write that first deleted an expired key, a command that rewrote itself into several.
 // A unit of one command is sent as is.
 //
-// Subscribers receive (dbIndex, argv) and emit a SELECT when dbIndex changes (NO_DB, -1, never
-// does). As in propagatePendingCommands, MULTI carries the first wrapped command's database and
-// EXEC the last one's, so the SELECT a transaction needs comes before its MULTI, as redis-server
-// sends it (the stream view shows both side by side).
+// Subscribers receive (dbIndex, argv) and emit a SELECT when dbIndex differs from the database they
+// last selected (never for NO_DB). As in 7.0's propagatePendingCommands, MULTI carries the first
+// wrapped command's database and EXEC the last one's, so a needed SELECT goes before the MULTI,
+// not inside the transaction.
 import type { BinaryString } from '../protocol/request-parser.js';
 import { PROPAGATE_AOF, PROPAGATE_REPL, type Effect, type Propagation } from './propagation.js';
 import '../protocol/buffer-latin1.js';
@@ -52,26 +52,33 @@ export class WriteFeed {
     };
   }
 
+  /**
+   * propagatePendingCommands: a unit of several effects is wrapped in MULTI ... EXEC, sent to
+   * every subscriber even when some effects go to one target only (PUBLISH goes to replicas
+   * alone): the AOF may then record an empty MULTI/EXEC, as Redis's does.
+   */
   private publishUnit(effects: readonly Effect[]): void {
-    if (effects.some((e) => e.targets !== undefined)) {
-      // Some effects go to the AOF or to replicas only: each target gets its own unit.
+    if (effects.some((e) => e.scriptTargets)) {
+      // After redis.set_repl each target gets its own unit (see Effect.scriptTargets).
       for (const target of [PROPAGATE_AOF, PROPAGATE_REPL]) {
         const own = effects.filter((e) => ((e.targets ?? target) & target) !== 0);
-        if (own.length !== 0) this.publishTo(own, target);
+        if (own.length !== 0) this.publishWrapped(own, target);
       }
       return;
     }
-    this.publishTo(effects, PROPAGATE_AOF | PROPAGATE_REPL);
+    this.publishWrapped(effects, undefined);
   }
 
-  private publishTo(effects: readonly Effect[], targets: number): void {
+  /** The effects, wrapped when several; each to `only`, or else to its own targets. */
+  private publishWrapped(effects: readonly Effect[], only: number | undefined): void {
+    const all = PROPAGATE_AOF | PROPAGATE_REPL;
     if (effects.length === 1) {
-      this.publish(effects[0]!.dbIndex, effects[0]!.argv, targets);
+      this.publish(effects[0]!.dbIndex, effects[0]!.argv, only ?? effects[0]!.targets ?? all);
       return;
     }
-    this.publish(effects[0]!.dbIndex, MULTI, targets);
-    for (const e of effects) this.publish(e.dbIndex, e.argv, targets);
-    this.publish(effects[effects.length - 1]!.dbIndex, EXEC, targets);
+    this.publish(effects[0]!.dbIndex, MULTI, only ?? all);
+    for (const e of effects) this.publish(e.dbIndex, e.argv, only ?? e.targets ?? all);
+    this.publish(effects.at(-1)!.dbIndex, EXEC, only ?? all);
   }
 
   private publish(dbIndex: number, argv: BinaryString[], targets = PROPAGATE_AOF | PROPAGATE_REPL): void {

@@ -54,7 +54,7 @@ export class IncrWriter {
     return this.pendingBytes;
   }
 
-  /** A write feed listener: (dbIndex, argv) in stream order; NO_DB for a command of no database. */
+  /** A write feed listener: (dbIndex, argv) in stream order; NO_DB for what belongs to no database. */
   append(dbIndex: number, argv: BinaryString[]): void {
     const timestamp = this.timestampIfNeeded();
     if (timestamp !== null) this.queue(Buffer.from(timestamp, 'latin1'));
