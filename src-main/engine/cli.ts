@@ -42,9 +42,13 @@ function onExit(code: number): void {
   process.exit(code);
 }
 
+// Loopback only unless the config file or the command line says otherwise: the `bind` Redis ships
+// in its redis.conf, where redis-server's built-in default (no config file) is every interface.
+// A Sentinel, which turns protected mode off, would otherwise listen openly on every interface.
+const defaults: [string, string[]][] = [['bind', ['127.0.0.1', '-::1']]];
 const starting: Promise<{ shutdown(options?: { signal?: 'SIGTERM' | 'SIGINT' }): Promise<void> }> = sentinelMode
-  ? startSentinel({ argv, logToStdout: true, onExit })
-  : startNode({ argv, logToStdout: true, onExit });
+  ? startSentinel({ argv, defaults, logToStdout: true, onExit })
+  : startNode({ argv, defaults, logToStdout: true, onExit });
 
 // Handlers go in before startup completes: a signal right after "Ready to accept connections"
 // must still get a clean shutdown, not Node's default termination.

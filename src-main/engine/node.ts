@@ -27,6 +27,11 @@ export interface StartOptions {
    * `--directive value ...` pairs (see ../shared/spec/redis-compat.md §1).
    */
   argv: string[];
+  /**
+   * Values in place before the config file and the command line, which override them (the CLI
+   * uses it for its loopback-only default `bind`).
+   */
+  defaults?: [string, string[]][];
   /** Receives every log line, in addition to the configured `logfile`. */
   logSink?: LogSink;
   /** Also print log lines to stdout when `logfile` is "" — what redis-server does (the CLI sets this). */
@@ -101,7 +106,7 @@ export { ConfigError };
  * when the node cannot start, e.g. "Failed listening on port 6379 (TCP), aborting.".
  */
 export async function startNode(opts: StartOptions): Promise<NodeHandle> {
-  const { config, configFile } = loadConfig(opts.argv, { checkUserLine: checkUserDeclaration });
+  const { config, configFile } = loadConfig(opts.argv, { checkUserLine: checkUserDeclaration, initial: opts.defaults });
   const logfile = config.str('logfile');
   const logger = new Logger({
     level: config.str('loglevel') as LogLevel,

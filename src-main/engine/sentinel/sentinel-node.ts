@@ -28,6 +28,11 @@ import { sentinelInfoFields } from './info-sentinel.js';
 export interface SentinelStartOptions {
   /** As `redis-sentinel` takes them: the config file first, then `--directive value ...` pairs. */
   argv: string[];
+  /**
+   * Values in place before the config file and the command line, which override them (the CLI
+   * uses it for its loopback-only default `bind`).
+   */
+  defaults?: [string, string[]][];
   logSink?: (line: string) => void;
   logToStdout?: boolean;
   /** Called once when the Sentinel ends by itself (SHUTDOWN, SIMULATE-FAILURE's crash). */
@@ -94,10 +99,7 @@ export async function startSentinel(opts: SentinelStartOptions): Promise<Sentine
     checkUserLine: checkUserDeclaration,
     sentinelLines,
     // initSentinelConfig: Sentinel's own port, and no protected mode.
-    initial: [
-      ['port', [String(SENTINEL_PORT)]],
-      ['protected-mode', ['no']],
-    ],
+    initial: [['port', [String(SENTINEL_PORT)]], ['protected-mode', ['no']], ...(opts.defaults ?? [])],
   });
   const problem = checkConfigFile(configFile);
   if (problem) {

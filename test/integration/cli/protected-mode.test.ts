@@ -1,7 +1,8 @@
-// The server CLI's network defaults beside Debian's redis-server 7.0: started with no `bind`, both
-// listen on every interface (Redis 7.0's built-in `* -::*`) under protected mode, so a client from a
-// non-loopback address of this machine gets the same DENIED text and is disconnected while loopback
-// clients are served; a password, or protected-mode no, lets it in; CONFIG SET bind moves the
+// The server CLI's network defaults beside Debian's redis-server 7.0: started with no `bind`, ours
+// listens on loopback only (the `bind 127.0.0.1 -::1` Redis ships in redis.conf) where redis-server
+// takes its built-in `* -::*`; told to bind every interface, both use protected mode, so a client
+// from a non-loopback address of this machine gets the same DENIED text and is disconnected while
+// loopback clients are served; a password, or protected-mode no, lets it in; CONFIG SET bind moves the
 // listeners at once. (Lab nodes bind 127.0.0.1: test/integration/host/exposure-warning.test.ts.)
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -64,9 +65,18 @@ function pingFrom(host: string, port: number): Promise<string> {
   });
 }
 
-test('with no bind and no password: every interface, protected mode, DENIED for a non-loopback client', { skip }, async () => {
+test("with no bind: ours listens on loopback only (redis.conf's bind), redis-server on every interface", { skip }, async () => {
+  const ours = await serverWith('ours', []);
+  assert.equal(redisCli(ours, ['CONFIG', 'GET', 'bind']), 'bind\n127.0.0.1 -::1');
+  assert.equal(await pingFrom(OTHER_ADDRESS!, ours), 'ECONNREFUSED');
+  assert.equal(await pingFrom('127.0.0.1', ours), '+PONG\r\n');
+  const theirs = await serverWith('redis', []);
+  assert.equal(redisCli(theirs, ['CONFIG', 'GET', 'bind']), 'bind\n* -::*');
+});
+
+test('bind * -::* and no password: every interface, protected mode, DENIED for a non-loopback client', { skip }, async () => {
   for (const kind of ['ours', 'redis'] as const) {
-    const port = await serverWith(kind, []);
+    const port = await serverWith(kind, ['--bind', '*', '-::*']);
     assert.equal(redisCli(port, ['CONFIG', 'GET', 'bind']), 'bind\n* -::*', kind);
     assert.equal(redisCli(port, ['CONFIG', 'GET', 'protected-mode']), 'protected-mode\nyes', kind);
     assert.equal(await pingFrom(OTHER_ADDRESS!, port), PROTECTED_MODE_DENIED, kind);
