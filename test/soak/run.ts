@@ -2,6 +2,7 @@
 //   - chaos (test/support/chaos.ts): five nodes, ours and Debian's redis-server mixed, writes
 //     acknowledged with WAIT 1, crashes, restarts, link cuts and failovers; in rounds of a few
 //     minutes with fresh nodes (seed, seed+1, ...), so that one round's dataset stays small;
+//     rounds alternate between promotions by the run and by three of our Sentinels;
 //   - link flapping (test/support/link-flapping.ts): a link cut and restored every few hundred ms,
 //     for each pair of ours and redis-server;
 //   - file fuzzing (test/support/file-fuzz/): mutated RDB, AOF, manifest and DUMP inputs given to
@@ -33,10 +34,12 @@ const chaos: ChaosReport[] = [];
 for (let round = 0, left = chaosMs; left > 20_000; round++) {
   const durationMs = Math.min(180_000, left);
   left -= durationMs;
-  const report = await runChaos({ seed: seed + round, durationMs });
+  // Rounds 1, 3, ... promote by hand; rounds 2, 4, ... leave it to three of our Sentinels.
+  const promoter = round % 2 === 0 ? 'manual' : 'sentinel';
+  const report = await runChaos({ seed: seed + round, durationMs, promoter });
   chaos.push(report);
   say(
-    `chaos round ${round + 1} seed ${report.seed}: ${report.writes} writes, ${report.acknowledged} acknowledged, ${report.lost} lost, ` +
+    `chaos round ${round + 1} (${promoter}) seed ${report.seed}: ${report.writes} writes, ${report.acknowledged} acknowledged, ${report.lost} lost, ` +
       `${report.crashes} crashes, ${report.failovers} failovers, ${report.linkCuts} link cuts, converged ${report.converged}`,
   );
 }
@@ -86,6 +89,7 @@ const report = {
   crashes: sum((r) => r.crashes),
   restarts: sum((r) => r.restarts),
   failovers: sum((r) => r.failovers),
+  sentinelFailovers: sum((r) => (r.promoter === 'sentinel' ? r.failovers : 0)),
   linkCuts: sum((r) => r.linkCuts),
   chaosFullSyncs: sum((r) => r.fullSyncs),
   chaosPartialSyncs: sum((r) => r.partialSyncs),

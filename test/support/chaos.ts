@@ -28,13 +28,42 @@
 // replication) and are not counted. A crashed node always comes back as a replica that resyncs
 // from the current master, so its own files never bring back data the master does not have.
 //
+// With `promoter: 'sentinel'` nobody promotes by hand: three of our Sentinels (quorum 2,
+// down-after-milliseconds 1000) monitor the master; when the schedule crashes the master, the run
+// waits until two of the three report a new address (SENTINEL GET-MASTER-ADDR-BY-NAME) and writes
+// there; crashed nodes restart as replicas of whatever the Sentinels say is master. Two
+// differences, stated plainly:
+//   - no link relays and no link cuts: replicas link straight to the master's real port. The
+//     Sentinels re-point replicas to the promoted node's real port, and re-point any replica that
+//     follows another address (+fix-slave-config, after failover-timeout), so a relay would be
+//     bypassed within seconds anyway; a cut that only holds until then would not be a cut.
+//   - the invariant is weaker at a Sentinel promotion. A Sentinel ranks the replicas by priority,
+//     then by the offset their last INFO reply gave (refreshed every 10 s, every 1 s once the
+//     master is down), so it may promote a replica that is not the most advanced one, and a write
+//     WAIT 1 acknowledged on another replica only is then lost, with no other crash. A write must
+//     survive a Sentinel promotion only if a checkpoint taken after its acknowledgement saw the
+//     promoted replica itself holding it, and that replica did not crash since (a restart from its
+//     files may not have caught up before it was promoted). The run takes a checkpoint right
+//     before every fault, so only the writes acknowledged in the few milliseconds before the
+//     master's crash are excused. A failover the Sentinels make on their own (a master slow to
+//     answer) is seen at the next fault and counted the same way: writes acknowledged on the old
+//     master after the promotion cannot be covered, as the promoted replica has a new replication
+//     ID.
+//
 // The seed fixes the schedule of faults (what, to whom, when); the interleaving with the writes
 // still depends on the machine, as in any test on real processes.
 import { rmSync } from 'node:fs';
 import { LinkRelay } from '../../src-main/host/links/link-relay.js';
 import { tempDir, freePort } from './servers.js';
-import { RespClient } from './resp-client.js';
-import { random, startNode, waitFor, type Kind, type Node } from './replication.js';
+import { RespClient, type Reply } from './resp-client.js';
+import { isError, random, startNode, waitFor, type Kind, type Node } from './replication.js';
+import { monitorLines, startSentinel, waitForDiscovery, type SentinelProcess } from './sentinel.js';
+import { fresh, freshInfo } from './sentinel-failover.js';
+
+/** The name the Sentinels monitor the master under. */
+const MASTER_NAME = 'chaos';
+/** The Sentinels' failover-timeout: they start no new failover of the master within twice this. */
+const FAILOVER_TIMEOUT_MS = 4000;
 
 export interface ChaosOptions {
   seed: number;
@@ -46,11 +75,14 @@ export interface ChaosOptions {
   faultGapMs?: [number, number];
   /** WAIT's timeout, in milliseconds. */
   waitTimeoutMs?: number;
+  /** Who promotes a replica when the master crashes: the run itself, or three of our Sentinels. */
+  promoter?: 'manual' | 'sentinel';
   log?: (line: string) => void;
 }
 
 export interface ChaosReport {
   seed: number;
+  promoter: 'manual' | 'sentinel';
   nodes: string;
   /** SETs sent, SETs that the master answered OK, and those WAIT 1 acknowledged. */
   writes: number;
@@ -149,7 +181,11 @@ class Chaos {
   private clock = 0;
   private readonly acked: AckedWrite[] = [];
   private readonly crashLog: Crash[] = [];
-  private readonly promotions: number[] = [];
+  /** When each promotion was made (or, by Sentinels, seen) and which member it promoted. */
+  private readonly promotions: Array<{ at: number; promoted: number }> = [];
+  private readonly sentinels: SentinelProcess[] = [];
+  private readonly bySentinels: boolean;
+  private lastPromotionAt = 0;
   private readonly checkpoints: Checkpoint[] = [];
   /** Every process's output, crashed ones included, for the sync counts. */
   private readonly outputs: Array<() => string> = [];
@@ -163,6 +199,7 @@ class Chaos {
 
   constructor(private readonly options: ChaosOptions) {
     this.rnd = random(options.seed);
+    this.bySentinels = options.promoter === 'sentinel';
     this.log = options.log ?? (() => {});
   }
 
@@ -195,7 +232,8 @@ class Chaos {
 
   private async start(member: Member, replicaOf: Member | null): Promise<void> {
     const extra: string[] = [];
-    if (replicaOf) {
+    if (replicaOf && this.bySentinels) extra.push('--replicaof', `127.0.0.1 ${replicaOf.port}`);
+    else if (replicaOf) {
       member.relay = await LinkRelay.open(replicaOf.port);
       extra.push('--replicaof', `127.0.0.1 ${member.relay.port}`);
     }
@@ -220,13 +258,21 @@ class Chaos {
     await this.start(this.master, null);
     for (const member of this.members.slice(1)) await this.start(member, this.master);
     await waitFor('every replica linked', async () => (await this.linkedReplicas()).length === this.members.length - 1, 30000);
-    this.log(`chaos seed=${this.options.seed} nodes=${this.members.map((m) => m.name).join(',')} master=${this.master.name}`);
+    if (this.bySentinels) {
+      const lines = monitorLines(MASTER_NAME, this.master.port, 2, { downAfter: 1000, failoverTimeout: FAILOVER_TIMEOUT_MS });
+      for (let i = 0; i < 3; i++) this.sentinels.push(await startSentinel('ours', lines));
+      await waitForDiscovery(this.sentinels, MASTER_NAME, this.members.length - 1);
+    }
+    this.log(
+      `chaos seed=${this.options.seed} promoter=${this.bySentinels ? 'sentinel' : 'manual'} nodes=${this.members.map((m) => m.name).join(',')} master=${this.master.name}`,
+    );
 
     const writer = this.writeLoop();
     const end = Date.now() + this.options.durationMs;
     const [minGap, maxGap] = this.options.faultGapMs ?? [400, 1500];
     while (Date.now() < end) {
       await sleep(this.between(minGap, maxGap));
+      await this.followSentinels();
       await this.checkpoint();
       await this.fault();
     }
@@ -246,7 +292,7 @@ class Chaos {
   private async linkedReplicas(): Promise<Member[]> {
     const linked: Member[] = [];
     for (const m of this.aliveReplicas()) {
-      const info = await m.node!.info().catch(() => null);
+      const info = await this.info(m).catch(() => null);
       if (info?.get('master_link_status') === 'up') linked.push(m);
     }
     return linked;
@@ -261,12 +307,13 @@ class Chaos {
     const master = this.master;
     if (!master.node) return;
     const at = this.tick();
-    const masterInfo = await withTimeout(master.node.info(), 3000).catch(() => null);
-    if (!masterInfo) return;
+    const masterInfo = await withTimeout(this.info(master), 3000).catch(() => null);
+    // A master the Sentinels demoted behind the run's back holds the new master's history now.
+    if (!masterInfo || masterInfo.get('role') !== 'master') return;
     const offset = Number(masterInfo.get('master_repl_offset'));
     const holders: number[] = [];
     for (const m of this.aliveReplicas()) {
-      const info = await withTimeout(m.node!.info(), 3000).catch(() => null);
+      const info = await withTimeout(this.info(m), 3000).catch(() => null);
       if (info && info.get('master_replid') === masterInfo.get('master_replid') && Number(info.get('master_repl_offset')) >= offset) {
         holders.push(this.members.indexOf(m));
       }
@@ -285,9 +332,22 @@ class Chaos {
    *     an offset at least that holder's, in the same history;
    *   - otherwise, any crash of a node other than its master between its sending and the
    *     promotion excuses it (that node may have been the one that acknowledged it).
+   * A promotion by Sentinels excuses it unless that checkpoint saw the promoted replica itself
+   * holding it and that replica did not crash since (the Sentinels may pick a less advanced one).
    */
   private excusal(): (w: AckedWrite) => boolean {
-    const perPromotion = this.promotions.map((p) => {
+    if (this.bySentinels) {
+      const perPromotion = this.promotions.map(({ at: p, promoted }) => {
+        const checkpoint = this.checkpoints.filter((k) => k.at < p).at(-1) ?? null;
+        const held =
+          checkpoint !== null &&
+          checkpoint.holders.includes(promoted) &&
+          !this.crashLog.some((c) => c.member === promoted && c.at > checkpoint.at && c.at < p);
+        return { p, checkpointAt: checkpoint?.at ?? -1, held };
+      });
+      return (w) => perPromotion.some(({ p, checkpointAt, held }) => p > w.ackedAt && !(checkpointAt > w.ackedAt && held));
+    }
+    const perPromotion = this.promotions.map(({ at: p }) => {
       const crashes = this.crashLog.filter((c) => c.at < p);
       const checkpoint = this.checkpoints.filter((k) => k.at < p).at(-1) ?? null;
       const holdersGone = checkpoint ? checkpoint.holders.every((h) => crashes.some((c) => c.member === h && c.at >= checkpoint.at)) : true;
@@ -309,7 +369,10 @@ class Chaos {
     const replicas = this.aliveReplicas();
     const choices: Array<[string, number]> = [];
     // At most two nodes down at once, and always a running replica to promote.
-    if (down.length < 2 && replicas.length >= 2) choices.push(['crash-replica', 2], ['crash-master', 2]);
+    // Sentinels start no new failover of a master within twice failover-timeout of the last one.
+    const sentinelsReady = !this.bySentinels || Date.now() - this.lastPromotionAt > 2 * FAILOVER_TIMEOUT_MS + 1000;
+    if (down.length < 2 && replicas.length >= 2) choices.push(['crash-replica', 2]);
+    if (down.length < 2 && replicas.length >= 2 && sentinelsReady) choices.push(['crash-master', 2]);
     if (down.length > 0) choices.push(['restart', 3]);
     if (replicas.some((m) => m.relay && m.restoreTimer === null)) choices.push(['cut', 3]);
     const total = choices.reduce((sum, [, w]) => sum + w, 0);
@@ -322,7 +385,7 @@ class Chaos {
         return this.crash(this.pick(replicas));
       case 'crash-master':
         await this.crash(this.master);
-        return this.failover();
+        return this.bySentinels ? this.sentinelFailover() : this.failover();
       case 'restart':
         return this.restart(this.pick(down));
       case 'cut':
@@ -360,10 +423,37 @@ class Chaos {
     if (!best) throw new Error('no running replica to promote');
     await this.closeRelay(best);
     await best.node!.ok('REPLICAOF', 'NO', 'ONE');
-    this.promotions.push(this.tick());
+    this.promotions.push({ at: this.tick(), promoted: this.members.indexOf(best) });
     this.master = best;
     this.log(`promote ${best.name} at offset ${bestOffset}`);
     for (const m of this.aliveReplicas()) await this.repoint(m);
+  }
+
+  /** The address (port) at least two of the three Sentinels give for the master, or null. */
+  private async sentinelMaster(): Promise<number | null> {
+    const addrs = await Promise.all(this.sentinels.map((s) => withTimeout(s.masterAddr(MASTER_NAME), 3000).catch(() => null)));
+    for (const addr of addrs) {
+      if (addr !== null && addrs.filter((a) => a === addr).length >= 2) return Number(addr.split(':')[1]);
+    }
+    return null;
+  }
+
+  /** If the Sentinels agree on a master other than the run's, writes go there from now on. */
+  private async followSentinels(): Promise<boolean> {
+    if (!this.bySentinels) return false;
+    const port = await this.sentinelMaster();
+    const promoted = this.members.find((m) => m.port === port);
+    if (!promoted || promoted === this.master) return false;
+    this.promotions.push({ at: this.tick(), promoted: this.members.indexOf(promoted) });
+    this.lastPromotionAt = Date.now();
+    this.log(`sentinels promoted ${promoted.name} (was ${this.master.name})`);
+    this.master = promoted;
+    return true;
+  }
+
+  /** Waits for the Sentinels to fail the crashed master over; they re-point the replicas. */
+  private async sentinelFailover(): Promise<void> {
+    await waitFor('the sentinels promote a replica', () => this.followSentinels(), 60000);
   }
 
   private async repoint(member: Member): Promise<void> {
@@ -373,6 +463,7 @@ class Chaos {
   }
 
   private async restart(member: Member): Promise<void> {
+    await this.followSentinels();
     await this.start(member, this.master);
     this.restarts++;
     this.log(`restart ${member.name} as replica of ${this.master.name}`);
@@ -437,21 +528,25 @@ class Chaos {
       m.relay?.setFault({ kind: 'none' });
     }
     for (const m of this.members.filter((x) => x.node === null)) await this.restart(m);
-    const master = this.master.node!;
+    if (this.bySentinels) {
+      await waitFor('the sentinels agree on the master', async () => (await this.sentinelMaster()) === this.master.port, 60000);
+    }
+    const master = this.master;
     await waitFor(
       'every replica caught up with the master',
       async () => {
-        const offset = (await master.info()).get('master_repl_offset');
+        const offset = (await this.info(master)).get('master_repl_offset');
         for (const m of this.aliveReplicas()) {
-          const info = await m.node!.info();
+          const info = await this.info(m);
           if (info.get('master_link_status') !== 'up' || info.get('slave_repl_offset') !== offset) return false;
+          if (this.bySentinels && info.get('master_port') !== String(master.port)) return false;
         }
         return true;
       },
       120000,
     );
     const digests: string[] = [];
-    for (const m of this.members) digests.push(String(await m.node!.ok('DEBUG', 'DIGEST')));
+    for (const m of this.members) digests.push(String(await this.command(m, 'DEBUG', 'DIGEST')));
 
     const excusedAt = this.excusal();
     const lostKeys: string[] = [];
@@ -459,7 +554,7 @@ class Chaos {
     let excusedLost = 0;
     for (let i = 0; i < this.acked.length; i += 1000) {
       const batch = this.acked.slice(i, i + 1000);
-      const values = (await master.ok('MGET', ...batch.map((w) => `w:${w.id}`))) as Array<Buffer | null>;
+      const values = (await this.command(master, 'MGET', ...batch.map((w) => `w:${w.id}`))) as Array<Buffer | null>;
       for (const [j, w] of batch.entries()) {
         const present = values[j] !== null && values[j]!.toString() === String(w.id);
         if (excusedAt(w)) {
@@ -472,6 +567,7 @@ class Chaos {
     const count = (pattern: RegExp) => outputs.reduce((n, text) => n + (text.match(pattern)?.length ?? 0), 0);
     return {
       seed: this.options.seed,
+      promoter: this.bySentinels ? 'sentinel' : 'manual',
       nodes: this.members.map((m) => m.name).join(','),
       writes: this.writes,
       written: this.written,
@@ -492,8 +588,25 @@ class Chaos {
     };
   }
 
+  /**
+   * INFO replication of a running member. With Sentinels, on a new connection each time: a
+   * failover ends with CLIENT KILL TYPE normal on the nodes it reconfigures, which closes the
+   * node's own client.
+   */
+  private info(member: Member): Promise<Map<string, string>> {
+    return this.bySentinels ? freshInfo(member.port) : member.node!.info();
+  }
+
+  private async command(member: Member, ...argv: string[]): Promise<Reply> {
+    if (!this.bySentinels) return member.node!.ok(...argv);
+    const reply = await fresh(member.port, ...argv);
+    if (isError(reply)) throw new Error(`${member.name} ${argv.slice(0, 2).join(' ')} -> ${reply.error}`);
+    return reply;
+  }
+
   async close(): Promise<void> {
     this.stopWriting = true;
+    await Promise.all(this.sentinels.map((s) => s.stop()));
     for (const m of this.members) {
       await this.closeRelay(m);
       m.node?.server.proc.kill('SIGKILL');
