@@ -171,10 +171,11 @@ export function prepareRefusal(host: ScriptHost, caller: Client, flags: ScriptFl
   const stale = host.staleReplica();
   const masterdown = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
   if (flags.compat) return stale ? masterdown : null;
-  // Out of memory when the script was admitted: without allow-oom it may not start (a script that
-  // may write was refused already, as denyoom).
+  // Out of memory when the script was admitted: without allow-oom it may not start. no-writes
+  // implies allow-oom here too (redis-server 7.0.15 runs such a script over maxmemory), so this
+  // catches what admission let through as denyoom-free only.
   const server = caller.server;
-  if (!flags.allowOom && server.eviction.scriptOom && server.config.int('maxmemory') !== 0) {
+  if (!flags.allowOom && !flags.noWrites && server.eviction.scriptOom && server.config.int('maxmemory') !== 0) {
     return "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
   }
   if (!flags.noWrites) {
