@@ -85,8 +85,20 @@ function step(
     deferred.finish();
     return;
   }
+  if (status === lua.LUA_YIELD && !thread.hookYielded) {
+    // The script called coroutine.yield() outside any coroutine of its own: in Redis's Lua that is
+    // an error (its text, without the line), and this coroutine cannot go on as if nothing happened.
+    lua.lua_settop(co, 0);
+    discardThread(sandbox);
+    ctx.run = null;
+    run.caller.reply.error(`ERR attempt to yield across metamethod/C-call boundary script: ${run.name}`);
+    endRun(run);
+    deferred?.finish();
+    return;
+  }
   if (status === lua.LUA_YIELD) {
     // Only the timeout hook yields the script's own coroutine, and only when run.deferrable.
+    thread.hookYielded = false;
     const later = deferred ?? deferCall(run.caller);
     setImmediate(() => {
       if (run.abandoned) return; // the node shut down (SHUTDOWN NOSAVE): nothing more is sent
@@ -127,7 +139,7 @@ function scriptThread(sandbox: Sandbox, ctx: { run: ScriptRun | null }, run: Scr
     const co = lua.lua_newthread(L);
     // Anchored in the registry so that it is never collected while the state lives.
     const ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
-    thread = { co, ref, killMode: false, hook: null };
+    thread = { co, ref, killMode: false, hook: null, hookYielded: false };
     sandbox.thread = thread;
   }
   armTimeoutHook(thread, ctx, run.caller.server);

@@ -29,6 +29,8 @@ export interface ScriptThread {
   killMode: boolean;
   /** The installed hook, or null before the first run. */
   hook: ((L: LuaState) => void) | null;
+  /** The last yield was the hook's (not the script's own coroutine.yield()). */
+  hookYielded: boolean;
 }
 
 /** Installs the timeout hook on the thread for a new run (once, or again after a kill). */
@@ -72,6 +74,7 @@ function makeHook(thread: ScriptThread, ctx: { run: ScriptRun | null }, server: 
     const now = performance.now();
     if (now - run.sliceStartedAt < SLICE_MS) return;
     run.sliceStartedAt = now;
+    thread.hookYielded = true;
     lua.lua_yield(L, 0);
   };
   return hook;
