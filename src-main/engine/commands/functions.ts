@@ -8,6 +8,8 @@ import type { Client } from '../core/client.js';
 import { globMatch } from '../util/glob.js';
 import { createFunctionsPayload, parseFunctionsPayload } from '../persistence/rdb/dump-payload.js';
 import { replyHelp } from './server.js';
+import { killScript, SLOW_EVAL_ERROR } from '../scripting/script-timeout.js';
+import { commandFlagsOf } from '../scripting/shebang.js';
 import { evalKeys } from './scripting.js';
 import type { NodeServices } from './node-services.js';
 
@@ -95,6 +97,10 @@ export function functionCommands(node: NodeServices): CommandSpec[] {
             notes: 'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE flags',
           },
       getKeys: evalKeys,
+      argvFlags(argv) {
+        const fn = node.functions.functions.get(argv[1]!);
+        return fn === undefined ? null : commandFlagsOf(this.flags, fn.flags);
+      },
       handler: (client, argv) => node.functions.fcall(client, argv, readOnly),
     });
 
@@ -226,9 +232,23 @@ export function functionCommands(node: NodeServices): CommandSpec[] {
           'Return information about the function currently running (name, description, duration)',
           (client) => {
             const reply = client.reply;
+            // functionStatsCommand: an EVAL past the threshold is not a function to report.
+            if (node.scripting.run !== null) return reply.error(SLOW_EVAL_ERROR);
+            const running = node.functions.run;
             reply.mapHeader(2);
             reply.bulk('running_script');
-            reply.null();
+            if (running === null) {
+              reply.null();
+            } else {
+              reply.mapHeader(3);
+              reply.bulk('name');
+              reply.bulk(running.name);
+              reply.bulk('command');
+              reply.arrayHeader(running.commandArgv.length);
+              for (const arg of running.commandArgv) reply.bulk(arg);
+              reply.bulk('duration_ms');
+              reply.integer(Math.floor(performance.now() - running.startedAt));
+            }
             reply.bulk('engines');
             reply.mapHeader(1);
             reply.bulk('LUA');
@@ -247,10 +267,9 @@ export function functionCommands(node: NodeServices): CommandSpec[] {
           changed(client);
           client.reply.ok();
         }),
-        sub('kill', 2, ['noscript', 'allow_busy'], 'Kill the function currently in execution.', (client) => {
-          // A function runs to its end before another command is read (see README: scripting).
-          client.reply.error('NOTBUSY No scripts in execution right now.');
-        }),
+        sub('kill', 2, ['noscript', 'allow_busy'], 'Kill the function currently in execution.', (client) =>
+          killScript(client, node.scripting.run ?? node.functions.run, false),
+        ),
         defineCommand({
           name: 'help',
           arity: 2,

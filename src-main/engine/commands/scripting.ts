@@ -4,6 +4,8 @@ import { defineCommand, type CommandDocArgument, type CommandFlag, type CommandS
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import { replyHelp } from './server.js';
+import { killScript } from '../scripting/script-timeout.js';
+import { commandFlagsOf } from '../scripting/shebang.js';
 import type { NodeServices } from './node-services.js';
 
 /** EVAL's keys: numkeys at argv[2], then that many keys (an invalid numkeys names none). */
@@ -69,6 +71,10 @@ export function scriptingCommands(node: NodeServices): CommandSpec[] {
             notes: 'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE flags',
           },
       getKeys: evalKeys,
+      argvFlags(argv) {
+        const flags = node.scripting.flagsOf(argv, bySha);
+        return flags === null ? null : commandFlagsOf(this.flags, flags);
+      },
       handler: (client, argv) => node.scripting.eval(client, argv, bySha, readOnly),
     });
 
@@ -131,10 +137,7 @@ export function scriptingCommands(node: NodeServices): CommandSpec[] {
           'kill',
           2,
           'Kill the script currently in execution.',
-          (client) => {
-            // A script runs to its end before another command is read (see README: scripting).
-            client.reply.error('NOTBUSY No scripts in execution right now.');
-          },
+          (client) => killScript(client, node.scripting.run ?? node.functions.run, true),
           ['noscript', 'allow_busy'],
         ),
         scriptSub('debug', 3, 'Set the debug mode for executed scripts.', (client) => {

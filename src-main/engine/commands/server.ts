@@ -178,6 +178,12 @@ export const shutdownCommand: CommandSpec = defineCommand({
     // BLOCKED_SHUTDOWN: no reply while the node waits for its replicas; on success the
     // connection just closes with the process, as with Redis. If the shutdown is cancelled
     // (SHUTDOWN ABORT, failed final save) the node keeps running and the client learns it.
+    // A script past busy-reply-threshold: only SHUTDOWN NOSAVE (the dataset is half changed).
+    const yielding = client.server.yielding;
+    if (save !== false && yielding.active) {
+      client.reply.error(yielding.busyError);
+      return;
+    }
     const failed = () => client.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
     blockClient(client, { deadline: 0, timedOut: failed });
     client.server.shutdown({ save, force, now }).catch(() => {

@@ -1,6 +1,7 @@
 // Per-client state: the selected database, protocol version, name, authentication, and the output
 // buffer. A Client does not need a socket: replication links, AOF loading and tests drive the same
 // command path with a client whose output goes nowhere or somewhere else.
+import type { DeferredCall } from './yielding-command.js';
 import type { Socket } from 'node:net';
 import { ReplyWriter } from '../protocol/reply-writer.js';
 import type { BinaryString } from '../protocol/request-parser.js';
@@ -61,6 +62,8 @@ export class Client {
   readonly watchedKeys: WatchedKey[] = [];
   /** Set while EXEC runs its queue: blocking commands must not block (CLIENT_DENY_BLOCKING). */
   denyBlocking = false;
+  /** A command of this client that ends in a later turn (a script past busy-reply-threshold). */
+  deferredCall: DeferredCall | null = null;
 
   // --- pub/sub (core/pubsub.ts) ---
   readonly channels = new Set<BinaryString>();

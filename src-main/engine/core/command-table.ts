@@ -123,6 +123,12 @@ export interface CommandSpec {
   /** Returns the key positions for movable-key commands (COMMAND GETKEYS, ACL key checks). */
   getKeys?: (argv: BinaryString[]) => number[];
   /**
+   * getCommandFlags: the flags of this particular call when they depend on its arguments (EVAL of a
+   * script with a shebang, FCALL: the script's flags make it a write, denyoom, stale or not,
+   * scriptFlagsToCmdFlags), or null for `flags`.
+   */
+  argvFlags?: (argv: BinaryString[]) => readonly CommandFlag[] | null;
+  /**
    * Absent on container commands that only run through a subcommand (CONFIG); COMMAND, which
    * also runs alone, has one.
    */

@@ -26,6 +26,12 @@ export function attachConnection(server: Server, socket: Socket): Client {
     try {
       let now = performance.now();
       for (;;) {
+        if (client.deferredCall !== null) {
+          // Its script yields (Redis's protectClient): what the client sends meanwhile runs after
+          // the script's reply.
+          client.deferredCall.resume = processInput;
+          break;
+        }
         if (isBlocked(client)) {
           // BLPOP & co: what the client sends meanwhile runs once the wait is over.
           resumeWhenUnblocked(client, processInput);

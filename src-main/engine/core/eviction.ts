@@ -77,12 +77,13 @@ export class Eviction {
    * processCommand's OOM check, in its place among the refusals: evicts if needed, then
    * returns the OOM error if `command` may not run, or null. Also records scriptOom.
    */
-  admissionError(client: Client, command: Command): string | null {
+  admissionError(client: Client, command: Command, argv: BinaryString[]): string | null {
     if (this.server.config.int('maxmemory') === 0) return null;
     const outOfMemory = this.perform() === 'fail';
     const name = (command.parent ?? command).name;
+    const flags = command.argvFlags?.(argv) ?? command.flags;
     let refuse =
-      command.flags.includes('denyoom') ||
+      flags.includes('denyoom') ||
       (name === 'exec' && client.multi !== null && client.multi.some((queued) => queued.command.flags.includes('denyoom')));
     // Queueing in MULTI takes memory too, so nothing is queued over the limit.
     if (client.multi !== null && !MULTI_ALLOWED_ON_OOM.has(name)) refuse = true;

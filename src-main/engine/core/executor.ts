@@ -8,6 +8,7 @@ import type { Client } from './client.js';
 import { handleClientsBlockedOnKeys, isBlocked } from './blocking.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { protectedCommandRefusal } from './protected-commands.js';
+import { busyError, type DeferredCall } from './yielding-command.js';
 
 /**
  * A check that may refuse a command before it runs (server.c processCommand's READONLY,
@@ -80,8 +81,8 @@ function dispatch(client: Client, argv: BinaryString[], startedAt: number): numb
   }
   const endedAt = call(client, command, argv, startedAt);
   // blocked.c: the clients waiting on keys this command (or EXEC) filled are served now, before
-  // the next command runs.
-  handleClientsBlockedOnKeys(server);
+  // the next command runs (a yielding script serves them when it ends).
+  if (!server.yielding.active) handleClientsBlockedOnKeys(server);
   return endedAt;
 }
 
@@ -97,9 +98,12 @@ function admissionError(client: Client, command: Command, argv: BinaryString[]):
   if (client.multi !== null && command.flags.includes('no_multi')) return 'ERR Command not allowed inside a transaction';
   const denied = server.accessControl.check(client, command, argv);
   if (denied !== null) return denied;
-  // processCommand checks maxmemory after the ACLs and before the other refusals.
-  const outOfMemory = server.eviction.admissionError(client, command);
-  if (outOfMemory !== null) return outOfMemory;
+  // processCommand checks maxmemory after the ACLs and before the other refusals (not while a
+  // script yields: nothing may change under it).
+  if (!server.yielding.active) {
+    const outOfMemory = server.eviction.admissionError(client, command, argv);
+    if (outOfMemory !== null) return outOfMemory;
+  }
   for (const guard of server.commandGuards) {
     const error = guard(client, command, argv);
     if (error !== null) return error;
@@ -107,7 +111,37 @@ function admissionError(client: Client, command: Command, argv: BinaryString[]):
   if (client.reply.protocol === 2 && client.inPubSubContext && !PUBSUB_CONTEXT.has((command.parent ?? command).name)) {
     return `ERR Can't execute '${command.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
   }
-  return null;
+  // A script past busy-reply-threshold: only allow_busy commands (also inside MULTI, so that a
+  // pipelined transaction is not cut in two, Redis's PR #7022).
+  return busyError(client, command.flags.includes('allow_busy'));
+}
+
+const NOT_FINISHED = (): void => {};
+
+/**
+ * Called by a handler that will end in a later event-loop turn (a script past
+ * busy-reply-threshold, see yielding-command.ts): call() returns at once, leaving the command's
+ * propagation frame open, and the handler calls finish() when the command is done.
+ */
+export function deferCall(client: Client): DeferredCall {
+  const deferred: DeferredCall = { finish: NOT_FINISHED, resume: null };
+  client.deferredCall = deferred;
+  return deferred;
+}
+
+/** Whether a handler running for `client` now may defer its end (see deferCall). */
+export function canDeferCall(client: Client): boolean {
+  const server = client.server;
+  // Only a command a client sent on its own: not one EXEC runs (its queue cannot wait), not our
+  // master's stream or the AOF, not under CLIENT REPLY OFF/SKIP (whose replies are dropped now).
+  return (
+    client.socket !== null &&
+    !client.isMaster &&
+    client.replyMode === 'on' &&
+    client.deferredCall === null &&
+    server.propagation.nesting === 1 &&
+    !server.yielding.active
+  );
 }
 
 /**
@@ -128,7 +162,26 @@ export function call(client: Client, command: Command, argv: BinaryString[], sta
     server.logger.warning(`Error executing '${command.fullName}': ${(err as Error).stack ?? err}`);
     client.reply.error(`ERR internal error executing '${command.fullName}': ${(err as Error).message}`);
   }
+  const deferred = client.deferredCall;
+  if (deferred !== null && deferred.finish === NOT_FINISHED) {
+    deferred.finish = () => {
+      client.deferredCall = null;
+      server.propagation.end(frame, client.db.id, argv, server.keyspace.dirty - dirtyBefore, command.touchesArbitraryKeys);
+      finishCall(client, command, argv, startedAt, errorsBefore);
+      handleClientsBlockedOnKeys(server);
+      client.scheduleFlush();
+      deferred.resume?.();
+    };
+    return performance.now();
+  }
   server.propagation.end(frame, client.db.id, argv, server.keyspace.dirty - dirtyBefore, command.touchesArbitraryKeys);
+  return finishCall(client, command, argv, startedAt, errorsBefore);
+}
+
+/** call()'s accounting once the command is done: stats, slow log, latency, MONITOR. */
+function finishCall(client: Client, command: Command, argv: BinaryString[], startedAt: number, errorsBefore: number): number {
+  const server = client.server;
+  const stats = server.stats;
   // The keys a tracking client read may now be in its cache (scripts' EVAL_RO and FCALL_RO count
   // by the commands they run, and pub/sub's shard channels are no keys to cache).
   if (client.tracking !== null && !client.tracking.bcast && command.flags.includes('readonly') && !NOT_TRACKED.has(command.name)) {

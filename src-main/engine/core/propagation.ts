@@ -63,6 +63,11 @@ export class Propagation {
   private readonly frames: CallFrame[] = [];
   private depth = 0;
 
+  /** How many calls are running, one inside the other (1 for a command a client sent). */
+  get nesting(): number {
+    return this.depth;
+  }
+
   begin(): CallFrame {
     let frame = this.frames[this.depth];
     if (frame === undefined) {

@@ -3,6 +3,7 @@
 // below (command guards, INFO sections, config appliers, shutdown hooks); ../node.ts puts a node
 // together and starts it. Everything of the core a command handler needs is reachable from here
 // (client.server); the services above the core reach handlers through ../commands/node-services.ts.
+import { YieldingCommand } from './yielding-command.js';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
@@ -71,6 +72,8 @@ export class Server {
   readonly keyspace: Keyspace;
   readonly commands: CommandTable;
   readonly propagation = new Propagation();
+  /** A script past busy-reply-threshold that yields to the event loop (see yielding-command.ts). */
+  readonly yielding = new YieldingCommand();
   /** Every write, as the commands that reproduce it: what the AOF and the replicas record. */
   /** Nothing done while a dataset loads is propagated (Redis's shouldPropagate: the AOF replay of DEBUG LOADAOF). */
   readonly writeFeed = new WriteFeed(this.propagation, () => this.loading.current === null);
@@ -368,6 +371,8 @@ export class Server {
   private cron(): void {
     if (this.debugKnobs.cronPaused) return;
     this.shutdownControl.cron();
+    // processEventsWhileBlocked runs no timers: nothing may change under a yielding script.
+    if (this.yielding.active) return;
     if (this.activeExpireEnabled) {
       this.activeExpire.run(this.keyspace, this.config.int('hz'), this.config.int('active-expire-effort'));
     }

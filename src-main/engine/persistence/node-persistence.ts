@@ -124,6 +124,7 @@ export class NodePersistence {
 
   private cron(): void {
     if (this.server.debugKnobs.cronPaused) return; // serverCron runs these; DEBUG PAUSE-CRON stops it
+    if (this.server.yielding.active) return; // and not while a script yields (no save point mid-script)
     this.rdb.cron();
     this.aof.cron();
   }

@@ -35,6 +35,8 @@ export interface MasterClientEvents {
   lost(master: MasterClient): void;
 }
 
+const NOTHING = Buffer.alloc(0);
+
 export class MasterClient {
   readonly client: Client;
   replid: string;
@@ -53,6 +55,7 @@ export class MasterClient {
    * would copy it again each time (a 100 MB SET took 50 s to reach a replica that way).
    */
   private readonly unapplied: Buffer[] = [];
+  private readonly stopHolding: () => void;
   private closed = false;
 
   constructor(
@@ -72,6 +75,7 @@ export class MasterClient {
     this.client.user = null;
     this.client.select(Math.max(state.dbIndex, 0));
     this.parser = new RequestParser({ maxBulkLength: server.config.int('proto-max-bulk-len'), authenticated: () => true });
+    this.stopHolding = server.yielding.onEnd(() => this.applyHeld());
   }
 
   /** Starts reading the stream; `initial` is what arrived together with the end of the sync. */
@@ -121,11 +125,31 @@ export class MasterClient {
     this.lastInteraction = this.client.lastInteraction = Date.now();
     this.parser.feed(chunk);
     const before = this.offset;
+    this.apply();
+    this.passOn(this.offset - before, chunk);
+    this.parser.releaseChunk();
+    this.server.output.inputHandled();
+  }
+
+  /** After a yielding script: the stream held meanwhile is applied (queueClientForReprocessing). */
+  private applyHeld(): void {
+    if (this.closed) return;
+    const before = this.offset;
+    this.apply();
+    this.passOn(this.offset - before, NOTHING);
+    this.server.output.inputHandled();
+  }
+
+  /** Runs the commands read so far; while a script yields, holds them (Redis accumulates the stream). */
+  private apply(): void {
+    const stats = this.server.stats;
     const keyspace = this.server.keyspace;
+    const yielding = this.server.yielding;
     keyspace.applyingMasterStream = true;
     try {
       let now = performance.now();
       for (;;) {
+        if (yielding.active) break;
         const argv = this.parser.next();
         if (argv === null) break;
         if (argv.length !== 0) {
@@ -148,9 +172,6 @@ export class MasterClient {
     } finally {
       keyspace.applyingMasterStream = false;
     }
-    this.passOn(this.offset - before, chunk);
-    this.parser.releaseChunk();
-    this.server.output.inputHandled();
   }
 
   /**
@@ -195,6 +216,7 @@ export class MasterClient {
   private end(): void {
     if (this.closed) return;
     this.closed = true;
+    this.stopHolding();
     this.server.clients.delete(this.client.id);
     this.events.lost(this);
   }

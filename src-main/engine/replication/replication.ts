@@ -347,6 +347,7 @@ export class Replication {
   /** replicationCron, once per second. */
   private cron(): void {
     if (this.server.debugKnobs.cronPaused) return; // serverCron runs replicationCron; DEBUG PAUSE-CRON stops it
+    if (this.server.yielding.active) return; // nor while a script yields (processEventsWhileBlocked)
     const config = this.server.config;
     this.failover.cron();
     if (this.aofRestartPending) this.restartAof();

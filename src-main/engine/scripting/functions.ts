@@ -72,6 +72,10 @@ export class Functions implements ApiContext, FunctionLibraryStore {
     this.client = new Client(server, null);
     this.client.isScript = true;
     this.reset();
+    // SHUTDOWN NOSAVE under a yielding function: it is left where it stands, as the process exits.
+    server.shutdownHooks.unshift(async () => {
+      if (this.run !== null) this.run.abandoned = true;
+    });
   }
 
   get logger() {
@@ -324,6 +328,7 @@ export class Functions implements ApiContext, FunctionLibraryStore {
       return;
     }
     const run = new ScriptRun(caller, this.client, this.host, fn.name, readOnly || fn.flags.noWrites, false, fn.flags);
+    run.commandArgv = argv;
     invoke(this.sandbox, this, run, fn.ref, argv.slice(3, 3 + numkeys), argv.slice(3 + numkeys));
     this.client.reply.clear();
   }

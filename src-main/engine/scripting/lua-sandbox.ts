@@ -13,6 +13,7 @@
 // table.getn/setn/maxn/foreach/foreachi, math.pow/mod/log10/ldexp/frexp/cosh, string.gfind;
 // table.pack/unpack, rawlen and utf8 are hidden as they are not in 5.1.
 import { lua, lauxlib, lualib, luaText, type LuaState, type LuaJsFunction } from './lua-vm.js';
+import type { ScriptThread } from './script-timeout.js';
 
 /** The Lua side of the sandbox, run once per state after the libraries are opened. */
 const SANDBOX_LUA = String.raw`
@@ -137,6 +138,10 @@ export interface Sandbox {
   errorHandlerRef: number;
   /** Registry reference of the real globals table (KEYS and ARGV are set there). */
   globalsRef: number;
+  /** Registry reference of the base library's xpcall, which runs each script under the error handler. */
+  xpcallRef: number;
+  /** The coroutine scripts run in (script-invoke.ts), made on first use. */
+  thread: ScriptThread | null;
 }
 
 /**
@@ -159,6 +164,8 @@ export function createSandbox(api: Record<string, (L: LuaState) => void>, prepar
     lua.lua_pop(L, 1);
   }
   prepare(L);
+  lua.lua_getglobal(L, luaText('xpcall'));
+  const xpcallRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
   // The error handler keeps the debug library; scripts do not get it.
   load(L, ERROR_HANDLER_LUA, '@err_handler_def');
   lua.lua_getglobal(L, luaText('debug'));
@@ -190,7 +197,7 @@ export function createSandbox(api: Record<string, (L: LuaState) => void>, prepar
   lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, errorHandlerRef);
   lua.lua_setfield(L, -2, luaText('__redis__err__handler'));
   lua.lua_pop(L, 1);
-  return { L, envRef, envMetaRef, errorHandlerRef, globalsRef };
+  return { L, envRef, envMetaRef, errorHandlerRef, globalsRef, xpcallRef, thread: null };
 }
 
 function load(L: LuaState, source: string, name: string): void {

@@ -21,6 +21,7 @@ export type LuaJsFunction = (L: LuaState) => number;
 /** The subset of fengari's C-like API scripting uses (fengari ships no type declarations). */
 export interface LuaApi {
   LUA_OK: number;
+  LUA_YIELD: number;
   LUA_TNIL: number;
   LUA_TBOOLEAN: number;
   LUA_TNUMBER: number;
@@ -40,6 +41,10 @@ export interface LuaApi {
   lua_gettop(L: LuaState): number;
   lua_insert(L: LuaState, idx: number): void;
   lua_isinteger(L: LuaState, idx: number): boolean;
+  lua_isyieldable(L: LuaState): boolean;
+  lua_newthread(L: LuaState): LuaState;
+  lua_resume(L: LuaState, from: LuaState | null, nargs: number): number;
+  lua_yield(L: LuaState, nresults: number): void;
   lua_isstring(L: LuaState, idx: number): boolean;
   lua_next(L: LuaState, idx: number): number;
   lua_pcall(L: LuaState, nargs: number, nresults: number, msgh: number): number;
@@ -97,6 +102,12 @@ interface NumberObject {
   value: number;
 }
 
+/** The fields of fengari's lua_State the pcall patch reads (see loadFengari). */
+interface FengariThread {
+  allowhook: number | boolean;
+  ci: { callstatus: number };
+}
+
 const encoder = new TextEncoder();
 
 function loadFengari(): { lua: LuaApi; lauxlib: LuaAuxApi; lualib: LuaLibs } {
@@ -105,6 +116,18 @@ function loadFengari(): { lua: LuaApi; lauxlib: LuaAuxApi; lualib: LuaLibs } {
   const previous = process.env.FENGARICONF;
   process.env.FENGARICONF = JSON.stringify({ LUA_COMPAT_FLOATSTRING: true });
   try {
+    // A pcall inside a coroutine must remember whether hooks were allowed (Lua's setoah), so that
+    // recovering from an error turns them back on. Fengari's lua_pcallk masks the bit instead of
+    // setting it, so after any error caught by pcall or xpcall in a coroutine the count hook was
+    // off for good: a script could no longer time out or be killed (script-timeout.ts). Patched
+    // before lua.js copies the function (and the base library takes it from lua.js).
+    const lapi = require('fengari/src/lapi.js') as { lua_pcallk: (L: FengariThread, ...rest: unknown[]) => number };
+    const CIST_OAH = (require('fengari/src/lstate.js') as { CIST_OAH: number }).CIST_OAH;
+    const pcallk = lapi.lua_pcallk;
+    lapi.lua_pcallk = (L, ...rest) => {
+      L.ci.callstatus = (L.ci.callstatus & ~CIST_OAH) | (L.allowhook ? CIST_OAH : 0);
+      return pcallk(L, ...rest);
+    };
     const fengari = require('fengari') as { lua: LuaApi; lauxlib: LuaAuxApi; lualib: LuaLibs };
     const lobject = require('fengari/src/lobject.js') as {
       luaO_str2num: (s: LuaString, o: NumberObject) => number;

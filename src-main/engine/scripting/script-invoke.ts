@@ -2,12 +2,25 @@
 // (EVAL: KEYS and ARGV as globals; a function: the keys and args tables as its two arguments),
 // the call under Redis's error handler, then the caller's reply: the converted result, or the
 // error with where it happened ("... script: <name>, on @user_script:1.").
+//
+// Scripts past busy-reply-threshold. Redis's count hook (luaMaskCountHook) re-enters the event
+// loop from inside the script so that other clients get -BUSY and may send SCRIPT KILL. Fengari
+// runs on the node's only thread and a JavaScript function cannot serve the event loop and come
+// back, so a script runs as a Lua coroutine instead (one per Lua state, reused), with a count
+// hook every HOOK_COUNT instructions (script-timeout.ts). Once past the threshold the hook yields
+// the coroutine (Lua 5.3 lets a count hook yield with no values); EVAL's handler then returns
+// with its call() deferred (core/yielding-command.ts), the event loop serves the other clients,
+// and setImmediate resumes the script where it stood. Its reply and the end of its call()
+// (propagation of its writes as one unit, stats, the caller's next commands) come when it ends.
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
+import { canDeferCall, deferCall } from '../core/executor.js';
+import type { DeferredCall } from '../core/yielding-command.js';
 import type { Sandbox } from './lua-sandbox.js';
-import { lua, luaBytes, luaText, toBinary, type LuaState } from './lua-vm.js';
+import { lua, lauxlib, luaBytes, luaText, toBinary, type LuaState } from './lua-vm.js';
 import { replyScriptError, replyWithLuaValue } from './lua-to-reply.js';
 import type { ScriptRun } from './script-run.js';
+import { armTimeoutHook, type ScriptThread } from './script-timeout.js';
 
 const KEYS = luaText('KEYS');
 const ARGV = luaText('ARGV');
@@ -25,8 +38,6 @@ export function invoke(
   const caller = run.caller;
   // The script's writes propagate as themselves; EVAL's or FCALL's own argv never does.
   caller.server.propagation.prevent();
-  const base = lua.lua_gettop(L);
-  lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, errorHandlerRef);
   if (run.evalMode) {
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, globalsRef);
     pushArray(L, keys);
@@ -35,24 +46,111 @@ export function invoke(
     lua.lua_setfield(L, -2, ARGV);
     lua.lua_pop(L, 1);
   }
-  lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
+  const thread = scriptThread(sandbox, ctx, run);
+  const co = thread.co;
+  // xpcall(f, handler, ...): the error handler runs where the error was raised, on the coroutine.
+  lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, sandbox.xpcallRef);
+  lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, ref);
+  lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, errorHandlerRef);
   if (!run.evalMode) {
-    pushArray(L, keys);
-    pushArray(L, args);
+    pushArray(co, keys);
+    pushArray(co, args);
   }
+  run.deferrable = canDeferCall(caller);
   ctx.run = run;
+  step(sandbox, ctx, run, thread, run.evalMode ? 2 : 4, null);
+}
+
+/** Runs the coroutine until it ends or yields; on a yield, goes on in the next event-loop turn. */
+function step(
+  sandbox: Sandbox,
+  ctx: { run: ScriptRun | null },
+  run: ScriptRun,
+  thread: ScriptThread,
+  nargs: number,
+  deferred: DeferredCall | null,
+): void {
+  const co = thread.co;
   let status: number;
   try {
-    status = lua.lua_pcall(L, run.evalMode ? 0 : 2, 1, base + 1);
+    status = lua.lua_resume(co, sandbox.L, nargs);
   } catch (err) {
-    lua.lua_settop(L, base);
-    throw err;
-  } finally {
+    // Not a Lua error (those end up in status): a bug. The thread is in no state to be reused.
+    discardThread(sandbox);
     ctx.run = null;
+    endRun(run);
+    if (deferred === null) throw err;
+    run.caller.server.logger.warning(`Error running script ${run.name}: ${(err as Error).stack ?? err}`);
+    run.caller.reply.error(`ERR internal error running script ${run.name}: ${(err as Error).message}`);
+    deferred.finish();
+    return;
   }
-  if (status !== lua.LUA_OK) replyRunError(L, caller, run.name);
-  else replyWithLuaValue(L, caller.reply, run.resp);
-  lua.lua_settop(L, base);
+  if (status === lua.LUA_YIELD && !thread.hookYielded) {
+    // The script called coroutine.yield() outside any coroutine of its own: in Redis's Lua that is
+    // an error (its text, without the line), and this coroutine cannot go on as if nothing happened.
+    lua.lua_settop(co, 0);
+    discardThread(sandbox);
+    ctx.run = null;
+    run.caller.reply.error(`ERR attempt to yield across metamethod/C-call boundary script: ${run.name}`);
+    endRun(run);
+    deferred?.finish();
+    return;
+  }
+  if (status === lua.LUA_YIELD) {
+    // Only the timeout hook yields the script's own coroutine, and only when run.deferrable.
+    thread.hookYielded = false;
+    const later = deferred ?? deferCall(run.caller);
+    setImmediate(() => {
+      if (run.abandoned) return; // the node shut down (SHUTDOWN NOSAVE): nothing more is sent
+      step(sandbox, ctx, run, thread, 0, later);
+    });
+    return;
+  }
+  ctx.run = null;
+  const caller = run.caller;
+  if (status === lua.LUA_OK) {
+    // xpcall's results: true and the script's first value, or false and the handler's error.
+    const ok = lua.lua_toboolean(co, 1);
+    lua.lua_settop(co, 2);
+    if (ok) replyWithLuaValue(co, caller.reply, run.resp);
+    else replyRunError(co, caller, run.name);
+    lua.lua_settop(co, 0);
+  } else {
+    // The coroutine itself died (an error in the error handler, a stack overflow): its message is
+    // on top; the thread cannot run again.
+    replyRunError(co, caller, run.name);
+    discardThread(sandbox);
+  }
+  endRun(run);
+  deferred?.finish();
+}
+
+/** scriptResetRun: a timed-out script gives the node back to the other clients. */
+function endRun(run: ScriptRun): void {
+  const yielding = run.caller.server.yielding;
+  if (run.timedOut && yielding.caller === run.caller) yielding.end();
+}
+
+/** The state's coroutine, made on first use and again after one died. */
+function scriptThread(sandbox: Sandbox, ctx: { run: ScriptRun | null }, run: ScriptRun): ScriptThread {
+  let thread = sandbox.thread;
+  if (thread === null) {
+    const L = sandbox.L;
+    const co = lua.lua_newthread(L);
+    // Anchored in the registry so that it is never collected while the state lives.
+    const ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    thread = { co, ref, killMode: false, hook: null, hookYielded: false };
+    sandbox.thread = thread;
+  }
+  armTimeoutHook(thread, ctx, run.caller.server);
+  return thread;
+}
+
+function discardThread(sandbox: Sandbox): void {
+  const thread = sandbox.thread;
+  if (thread === null) return;
+  lauxlib.luaL_unref(sandbox.L, lua.LUA_REGISTRYINDEX, thread.ref);
+  sandbox.thread = null;
 }
 
 function pushArray(L: LuaState, items: BinaryString[]): void {

@@ -32,8 +32,19 @@ export class ScriptRun {
   repl = PROPAGATE_AOF | PROPAGATE_REPL;
   /** The script already ran a write command (SCRIPT KILL then refuses: UNKILLABLE). */
   writeDirty = false;
+  /** SCRIPT KILL / FUNCTION KILL asked for its end (SCRIPT_KILLED). */
   killed = false;
+  /** Past busy-reply-threshold: other clients get BUSY (SCRIPT_TIMEDOUT). */
+  timedOut = false;
+  /** It may go on in later event-loop turns once past the threshold (see script-invoke.ts). */
+  deferrable = false;
+  /** The node shut down under it: it is dropped where it stands. */
+  abandoned = false;
+  /** The caller's command (FUNCTION STATS shows it). */
+  commandArgv: BinaryString[] = [];
   readonly startedAt = performance.now();
+  /** When it last went on after a yield (script-timeout.ts). */
+  sliceStartedAt = 0;
 
   constructor(
     readonly caller: Client,

@@ -36,6 +36,10 @@ export class Scripting implements ApiContext {
     this.client = new Client(server, null);
     this.client.isScript = true;
     this.sandbox = this.newSandbox();
+    // SHUTDOWN NOSAVE under a yielding script: it is left where it stands, as the process exits.
+    server.shutdownHooks.unshift(async () => {
+      if (this.run !== null) this.run.abandoned = true;
+    });
   }
 
   get logger() {
@@ -81,6 +85,19 @@ export class Scripting implements ApiContext {
     const ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     this.scripts.set(sha, { body, flags: parsed.flags, ref });
     return { sha };
+  }
+
+  /**
+   * evalGetCommandFlags: the flags of the script EVAL or EVALSHA `argv` would run (cached, or read
+   * from EVAL's shebang), or null when it has none (compatibility mode, unknown sha, bad shebang).
+   */
+  flagsOf(argv: BinaryString[], bySha: boolean): ScriptFlags | null {
+    const body = argv[1]!;
+    if (bySha) return body.length === 40 ? (this.scripts.get(body.toLowerCase())?.flags ?? null) : null;
+    const cached = this.scripts.get(sha1hex(body));
+    if (cached) return cached.flags;
+    const parsed = parseShebang(body);
+    return 'error' in parsed ? null : parsed.flags;
   }
 
   exists(sha: BinaryString): boolean {
@@ -154,6 +171,13 @@ export function prepareRefusal(host: ScriptHost, caller: Client, flags: ScriptFl
   const stale = host.staleReplica();
   const masterdown = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
   if (flags.compat) return stale ? masterdown : null;
+  // Out of memory when the script was admitted: without allow-oom it may not start. no-writes
+  // implies allow-oom here too (redis-server 7.0.15 runs such a script over maxmemory), so this
+  // catches what admission let through as denyoom-free only.
+  const server = caller.server;
+  if (!flags.allowOom && !flags.noWrites && server.eviction.scriptOom && server.config.int('maxmemory') !== 0) {
+    return "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
+  }
   if (!flags.noWrites) {
     const disk = host.diskError();
     if (disk !== null) return disk;

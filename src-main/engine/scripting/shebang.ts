@@ -1,6 +1,7 @@
 // A script's first line `#!lua flags=no-writes,allow-oom,...` (eval.c luaCreateFunction, script.c
 // scripts_flags_def). Without one, a script runs in Redis's compatibility mode (EVAL as before 7.0).
 import type { BinaryString } from '../protocol/request-parser.js';
+import type { CommandFlag } from '../core/command-table.js';
 
 export interface ScriptFlags {
   /** No shebang: none of the flag checks apply (SCRIPT_FLAG_EVAL_COMPAT_MODE). */
@@ -57,4 +58,18 @@ export function parseShebang(body: BinaryString): { flags: ScriptFlags; codeStar
     flags = parsed;
   }
   return { flags, codeStart: end };
+}
+
+/**
+ * scriptFlagsToCmdFlags: the flags of a command running a script that declared its own (a
+ * shebang, or a function): write unless no-writes, denyoom unless allow-oom or no-writes, stale
+ * with allow-stale; null in compatibility mode (the command's own flags apply).
+ */
+export function commandFlagsOf(commandFlags: readonly CommandFlag[], flags: ScriptFlags): CommandFlag[] | null {
+  if (flags.compat) return null;
+  const out: CommandFlag[] = commandFlags.filter((f) => f !== 'stale' && f !== 'denyoom' && f !== 'write' && f !== 'may_replicate');
+  if (!flags.allowOom && !flags.noWrites) out.push('denyoom');
+  if (!flags.noWrites) out.push('write');
+  if (flags.allowStale) out.push('stale');
+  return out;
 }
