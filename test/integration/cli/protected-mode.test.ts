@@ -8,15 +8,12 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { networkInterfaces } from 'node:os';
+import { OTHER_ADDRESS, pingFrom } from '../../support/network.js';
 import { rmSync } from 'node:fs';
 import { PROTECTED_MODE_DENIED } from '../../../src-main/engine/core/protected-mode.js';
 import { freePort, OUR_SERVER_BIN, redisCli, tempDir } from '../../support/servers.js';
 import { waitUntil } from '../../support/browser.js';
 
-const OTHER_ADDRESS = Object.values(networkInterfaces())
-  .flat()
-  .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
 const skip = OTHER_ADDRESS ? false : 'no non-loopback address on this machine';
 
 const started: Array<{ proc: ChildProcess; dir: string }> = [];
@@ -46,23 +43,6 @@ async function serverWith(kind: 'ours' | 'redis', args: string[]): Promise<numbe
     proc.once('exit', (code) => reject(new Error(`${kind} exited with ${code}:\n${out}`)));
   });
   return port;
-}
-
-/** Sends PING from a connection to `host:port`: what came back before the server closed (or 2 s), or the error code. */
-function pingFrom(host: string, port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    let received = '';
-    socket.on('data', (d) => (received += d));
-    // A refused client is sent DENIED and closed at once: PING only a connection still open, so
-    // that the close does not become a reset that loses the text.
-    let ended = false;
-    socket.once('end', () => (ended = true));
-    socket.once('connect', () => setTimeout(() => ended || socket.write('PING\r\n'), 100));
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(received || (error.code ?? 'error')));
-    socket.once('close', () => resolve(received));
-    setTimeout(() => socket.destroy(), 2000);
-  });
 }
 
 test("with no bind: ours listens on loopback only (redis.conf's bind), redis-server on every interface", { skip }, async () => {

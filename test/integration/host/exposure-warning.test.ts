@@ -4,8 +4,7 @@
 // warning changes with protected-mode no and goes once the node has a password.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
-import { networkInterfaces } from 'node:os';
+import { OTHER_ADDRESS, pingFrom } from '../../support/network.js';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeSummary, NodeWarning } from '../../../src-main/api/index.js';
@@ -16,28 +15,6 @@ import { nodesOnFreePorts } from '../../support/lab-nodes.js';
 import { redisCli, ROOT, tempDir } from '../../support/servers.js';
 
 const WORKER = join(ROOT, 'out', 'main', 'node-worker.js');
-
-/** A local address that is not loopback (the machine's own interface), or undefined. */
-const OTHER_ADDRESS = Object.values(networkInterfaces())
-  .flat()
-  .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
-
-/** Connects to `host:port` and sends PING: what comes back before the server closes, or the error code. */
-function pingFrom(host: string, port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    let received = '';
-    socket.on('data', (d) => (received += d));
-    // A refused client is sent DENIED and closed at once: PING only a connection still open, so
-    // that the close does not become a reset that loses the text.
-    let ended = false;
-    socket.once('end', () => (ended = true));
-    socket.once('connect', () => setTimeout(() => ended || socket.write('PING\r\n'), 100));
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(received || (error.code ?? 'error')));
-    socket.once('close', () => resolve(received));
-    setTimeout(() => socket.destroy(), 2000);
-  });
-}
 
 describe('a lab node open to the network', { skip: OTHER_ADDRESS ? false : 'no non-loopback address on this machine' }, () => {
   const dataDir = tempDir('replicalab-exposure-');
