@@ -12,7 +12,7 @@
 // Lua 5.1 names Redis exposes and 5.3 lacks are provided: unpack, loadstring, gcinfo,
 // table.getn/setn/maxn/foreach/foreachi, math.pow/mod/log10/ldexp/frexp/cosh, string.gfind;
 // table.pack/unpack, rawlen and utf8 are hidden as they are not in 5.1.
-import { lua, lauxlib, lualib, luaText, type LuaState, type LuaJsFunction } from './lua-vm.js';
+import { lua, lauxlib, lualib, luaText, pushText, type LuaState, type LuaJsFunction } from './lua-vm.js';
 import type { ScriptThread } from './script-timeout.js';
 
 /** The Lua side of the sandbox, run once per state after the libraries are opened. */
@@ -140,6 +140,12 @@ export interface Sandbox {
   globalsRef: number;
   /** Registry reference of the base library's xpcall, which runs each script under the error handler. */
   xpcallRef: number;
+  /**
+   * Registry references of the strings "KEYS" and "ARGV". A run sets both globals with them, so
+   * that each EVAL reuses one Lua string (and its table hash) instead of making it anew.
+   */
+  keysNameRef: number;
+  argvNameRef: number;
   /** The coroutine scripts run in (script-invoke.ts), made on first use. */
   thread: ScriptThread | null;
 }
@@ -197,7 +203,11 @@ export function createSandbox(api: Record<string, (L: LuaState) => void>, prepar
   lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, errorHandlerRef);
   lua.lua_setfield(L, -2, luaText('__redis__err__handler'));
   lua.lua_pop(L, 1);
-  return { L, envRef, envMetaRef, errorHandlerRef, globalsRef, xpcallRef, thread: null };
+  pushText(L, 'KEYS');
+  const keysNameRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+  pushText(L, 'ARGV');
+  const argvNameRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+  return { L, envRef, envMetaRef, errorHandlerRef, globalsRef, xpcallRef, keysNameRef, argvNameRef, thread: null };
 }
 
 function load(L: LuaState, source: string, name: string): void {

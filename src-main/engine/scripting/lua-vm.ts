@@ -121,6 +121,13 @@ function loadFengari(): { lua: LuaApi; lauxlib: LuaAuxApi; lualib: LuaLibs } {
     // setting it, so after any error caught by pcall or xpcall in a coroutine the count hook was
     // off for good: a script could no longer time out or be killed (script-timeout.ts). Patched
     // before lua.js copies the function (and the base library takes it from lua.js).
+    // Every string fengari makes (lua_pushstring, lua_setfield's key, the lexer's) is a copy
+    // through defs.luastring_from, which is Uint8Array.from: the generic iterator path, a few
+    // hundred nanoseconds for a short string, paid several times per EVALSHA. The constructor
+    // copies a typed array (or an array-like) to the same fresh Uint8Array with a plain memcpy.
+    // lstring.js takes the function when it loads, so this must come before anything loads it.
+    const defs = require('fengari/src/defs.js') as { luastring_from: (a: ArrayLike<number>) => Uint8Array };
+    defs.luastring_from = (a) => new Uint8Array(a);
     const lapi = require('fengari/src/lapi.js') as { lua_pcallk: (L: FengariThread, ...rest: unknown[]) => number };
     const CIST_OAH = (require('fengari/src/lstate.js') as { CIST_OAH: number }).CIST_OAH;
     const pcallk = lapi.lua_pcallk;
@@ -189,6 +196,13 @@ export function luaText(text: string): LuaString {
 
 /** A Lua string holding a binary string's bytes. */
 export function luaBytes(s: BinaryString): LuaString {
+  const n = s.length;
+  // Short strings (keys, arguments) are quicker copied by hand than through Buffer.from's pool.
+  if (n < 32) {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = s.charCodeAt(i);
+    return out;
+  }
   return Buffer.from(s, 'latin1');
 }
 

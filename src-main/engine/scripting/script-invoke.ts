@@ -22,9 +22,6 @@ import { replyScriptError, replyWithLuaValue } from './lua-to-reply.js';
 import type { ScriptRun } from './script-run.js';
 import { armTimeoutHook, type ScriptThread } from './script-timeout.js';
 
-const KEYS = luaText('KEYS');
-const ARGV = luaText('ARGV');
-
 /** Runs the function registered as `ref` for `run`; the reply goes to the run's caller. */
 export function invoke(
   sandbox: Sandbox,
@@ -39,11 +36,14 @@ export function invoke(
   // The script's writes propagate as themselves; EVAL's or FCALL's own argv never does.
   caller.server.propagation.prevent();
   if (run.evalMode) {
+    // rawset does what lua_setglobal would: the real globals' metatable has no __newindex.
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, globalsRef);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, sandbox.keysNameRef);
     pushArray(L, keys);
-    lua.lua_setfield(L, -2, KEYS);
+    lua.lua_rawset(L, -3);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, sandbox.argvNameRef);
     pushArray(L, args);
-    lua.lua_setfield(L, -2, ARGV);
+    lua.lua_rawset(L, -3);
     lua.lua_pop(L, 1);
   }
   const thread = scriptThread(sandbox, ctx, run);
