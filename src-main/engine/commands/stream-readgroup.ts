@@ -14,6 +14,7 @@ import {
   StreamValue,
   compareIds,
   formatId,
+  idKey,
   incrId,
   type ConsumerGroup,
   type StreamConsumer,
@@ -108,19 +109,21 @@ function deliverNew(
   const now = Date.now();
   for (const entry of entries) {
     if (advanceGroup(s, group, entry.id) && noAck) propagateLastId = true;
-    replyEntry(client, entry);
+    const idArg = formatId(entry.id);
+    replyEntry(client, entry, idArg);
     if (noAck) continue;
-    let nack = group.pending.get(entry.id);
+    const pelKey = idKey(entry.id);
+    let nack = group.pending.get(entry.id, pelKey);
     if (nack) {
       assignPending(nack, consumer);
       nack.deliveryTime = now;
       nack.deliveryCount = 1;
     } else {
       nack = { id: entry.id, deliveryTime: now, deliveryCount: 1, consumer };
-      group.pending.set(nack);
-      consumer.pending.set(nack);
+      group.pending.set(nack, pelKey);
+      consumer.pending.set(nack, pelKey);
     }
-    propagateClaim(client, key, group, formatId(entry.id), nack);
+    propagateClaim(client, key, group, idArg, nack);
   }
   if (propagateLastId) propagateGroupId(client, key, group);
 }

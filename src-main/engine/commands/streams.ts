@@ -38,9 +38,9 @@ export function notifyStream(client: Client, event: string, key: BinaryString): 
 }
 
 /** One entry as streamReplyWithRange emits it: [id, [field, value, ...]]. */
-export function replyEntry(client: Client, entry: NodeEntry): void {
+export function replyEntry(client: Client, entry: NodeEntry, formattedId = formatId(entry.id)): void {
   client.reply.arrayHeader(2);
-  client.reply.bulk(formatId(entry.id));
+  client.reply.bulk(formattedId);
   client.reply.arrayHeader(entry.fields.length);
   for (const part of entry.fields) client.reply.bulk(part);
 }

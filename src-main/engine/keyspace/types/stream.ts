@@ -121,17 +121,16 @@ export class IdMap<T extends { readonly id: StreamId }> {
     return this.byKey.size;
   }
 
-  get(id: StreamId): T | undefined {
-    return this.byKey.get(idKey(id));
+  // `key` is idKey(id), passed by a caller that already has it: the hot paths (XREADGROUP adds
+  // one entry to two PELs) would otherwise format and hash the same 32 digits several times.
+  get(id: StreamId, key = idKey(id)): T | undefined {
+    return this.byKey.get(key);
   }
 
-  set(value: T): void {
-    const key = idKey(value.id);
-    if (this.byKey.has(key)) {
-      this.byKey.set(key, value);
-      return;
-    }
+  set(value: T, key = idKey(value.id)): void {
+    const before = this.byKey.size;
     this.byKey.set(key, value);
+    if (this.byKey.size === before) return; // replaced: already in the sorted view
     // Appending in order (the usual case) keeps the sorted view; anything else rebuilds it lazily.
     if (this.sorted !== null && (this.sorted.length === 0 || this.sorted[this.sorted.length - 1]! < key)) this.sorted.push(key);
     else this.sorted = null;
