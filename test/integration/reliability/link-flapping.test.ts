@@ -22,7 +22,10 @@ for (const [master, replica] of PAIRS) {
     assert.ok(report.cuts >= 5, `cuts: ${report.cuts}`);
     assert.equal(report.converged, true, `the replica's DEBUG DIGEST differs (seed ${seed})`);
     assert.equal(report.syncFull, 1, `only the first link was a full sync (seed ${seed})`);
-    assert.ok(report.syncPartialOk >= 2, `the reconnects resynced partially: ${report.syncPartialOk} (seed ${seed})`);
+    // How many cuts a replica notices depends on timing (redis-server reconnects from a 1 s cron,
+    // so a short cut may heal before it acts); what must hold is that each reconnect it made was
+    // partial: sync_full stayed 1 above, and at least one happened.
+    assert.ok(report.syncPartialOk >= 1, `the reconnects resynced partially: ${report.syncPartialOk} (seed ${seed})`);
     assert.equal(report.syncPartialErr, 0);
   });
 }
