@@ -132,15 +132,18 @@ export function deferCall(client: Client): DeferredCall {
 /** Whether a handler running for `client` now may defer its end (see deferCall). */
 export function canDeferCall(client: Client): boolean {
   const server = client.server;
-  // Only a command a client sent on its own: not one EXEC runs (its queue cannot wait), not our
-  // master's stream or the AOF, not under CLIENT REPLY OFF/SKIP (whose replies are dropped now).
+  // Only a command a client sent on its own, or one its EXEC runs (which then waits too, see
+  // Transactions.runQueue); not our master's stream or the AOF, not under CLIENT REPLY OFF/SKIP
+  // (whose replies are dropped now). Inside EXEC an earlier script may have left the node busy
+  // for this same client until the transaction ends.
+  const nesting = server.propagation.nesting;
   return (
     client.socket !== null &&
     !client.isMaster &&
     client.replyMode === 'on' &&
     client.deferredCall === null &&
-    server.propagation.nesting === 1 &&
-    !server.yielding.active
+    (nesting === 1 || (nesting === 2 && server.transactions.executing)) &&
+    (!server.yielding.active || server.yielding.caller === client)
   );
 }
 
@@ -168,7 +171,8 @@ export function call(client: Client, command: Command, argv: BinaryString[], sta
       client.deferredCall = null;
       server.propagation.end(frame, client.db.id, argv, server.keyspace.dirty - dirtyBefore, command.touchesArbitraryKeys);
       finishCall(client, command, argv, startedAt, errorsBefore);
-      handleClientsBlockedOnKeys(server);
+      // Not between the commands of an EXEC that goes on after this script (it keeps the node busy).
+      if (!server.yielding.active) handleClientsBlockedOnKeys(server);
       client.scheduleFlush();
       deferred.resume?.();
     };

@@ -11,8 +11,9 @@
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
-import type { Client } from './client.js';
-import { call } from './executor.js';
+import type { Client, QueuedCommand } from './client.js';
+import { call, deferCall } from './executor.js';
+import type { DeferredCall } from './yielding-command.js';
 
 export interface WatchedKey {
   db: Database;
@@ -97,20 +98,51 @@ export class Transactions {
     client.denyBlocking = true;
     client.reply.arrayHeader(queue.length);
     this.executing = true;
+    this.runQueue(client, queue, 0, denied, null);
+  }
+
+  /**
+   * Runs EXEC's queue from `from`. A script in it that passes busy-reply-threshold ends in a later
+   * event-loop turn (core/yielding-command.ts): EXEC then defers its own call() too (`outer`), and
+   * goes on with the next queued command when the script's call ends. Meanwhile the node stays
+   * "busy" for every other client, so nothing runs between EXEC's commands, as in Redis where the
+   * script re-enters the event loop from inside EXEC.
+   */
+  private runQueue(client: Client, queue: QueuedCommand[], from: number, denied: boolean, outer: DeferredCall | null): void {
+    let waiting = false;
     try {
-      for (const { command, argv } of queue) {
+      for (let i = from; i < queue.length; i++) {
+        const { command, argv } = queue[i]!;
         // ACL rules may have changed since the command was queued (execCommand checks again).
         const refusal = client.server.accessControl.checkQueued(client, command, argv);
         if (refusal === null) call(client, command, argv);
         else client.reply.error(refusal);
+        const inner = client.deferredCall;
+        if (inner !== null) {
+          // The connection holds the client's next commands on client.deferredCall and sets its
+          // resume: that must be EXEC's own deferral, not the script's.
+          client.deferredCall = null;
+          outer ??= deferCall(client);
+          const resumeAt = i + 1;
+          const self = outer;
+          inner.resume = () => this.runQueue(client, queue, resumeAt, denied, self);
+          client.deferredCall = outer;
+          waiting = true;
+          return;
+        }
       }
     } finally {
-      this.executing = false;
-      client.denyBlocking = denied;
-      this.discard(client);
+      if (!waiting) {
+        this.executing = false;
+        client.denyBlocking = denied;
+        this.discard(client);
+        // A script of this EXEC kept the node busy until the whole transaction was done.
+        const yielding = client.server.yielding;
+        if (yielding.caller === client) yielding.end();
+        outer?.finish();
+      }
     }
   }
-
   /** multi.c isWatchedKeyExpired: a watched key expired since WATCH (without being accessed). */
   private watchedKeyExpired(client: Client): boolean {
     return client.watchedKeys.some((w) => !w.expired && w.db.isExpired(w.key));

@@ -42,6 +42,9 @@ export interface LuaApi {
   lua_insert(L: LuaState, idx: number): void;
   lua_isinteger(L: LuaState, idx: number): boolean;
   lua_isyieldable(L: LuaState): boolean;
+  lua_gethook(L: LuaState): ((L: LuaState, ar: unknown) => void) | null;
+  lua_gethookcount(L: LuaState): number;
+  lua_gethookmask(L: LuaState): number;
   lua_newthread(L: LuaState): LuaState;
   lua_resume(L: LuaState, from: LuaState | null, nargs: number): number;
   lua_yield(L: LuaState, nresults: number): void;

@@ -10,6 +10,7 @@ import { REDIS_VERSION } from '../util/version.js';
 import { lua, lauxlib, luaText, pushText, toBinary, type LuaState, type LuaJsFunction } from './lua-vm.js';
 import { markErrorCounted, pushErrorTable, pushReply } from './resp-to-lua.js';
 import { PROPAGATE_AOF, PROPAGATE_REPL, type ScriptRun } from './script-run.js';
+import { nudgeTimeoutHook } from './script-timeout.js';
 
 /** What the API functions reach: the run in progress (null between runs) and the log. */
 export interface ApiContext {
@@ -68,6 +69,7 @@ function redisCommand(ctx: ApiContext, raise: boolean): LuaJsFunction {
     const argv = argvOf(L);
     if (argv === null) return raise ? lua.lua_error(L) : 1;
     const outcome = run.call(argv);
+    nudgeTimeoutHook(L, run);
     if ('error' in outcome) {
       pushErrorTable(L, outcome.error);
       markErrorCounted(L);

@@ -125,10 +125,14 @@ function step(
   deferred?.finish();
 }
 
-/** scriptResetRun: a timed-out script gives the node back to the other clients. */
+/**
+ * scriptResetRun: a timed-out script gives the node back to the other clients, unless EXEC ran it:
+ * the rest of the transaction runs first, and EXEC's end gives the node back (Transactions).
+ */
 function endRun(run: ScriptRun): void {
-  const yielding = run.caller.server.yielding;
-  if (run.timedOut && yielding.caller === run.caller) yielding.end();
+  const server = run.caller.server;
+  const yielding = server.yielding;
+  if (run.timedOut && yielding.caller === run.caller && !server.transactions.executing) yielding.end();
 }
 
 /** The state's coroutine, made on first use and again after one died. */

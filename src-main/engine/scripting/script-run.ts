@@ -45,6 +45,8 @@ export class ScriptRun {
   readonly startedAt = performance.now();
   /** When it last went on after a yield (script-timeout.ts). */
   sliceStartedAt = 0;
+  /** When the timeout hook last ran (script-timeout.ts nudgeTimeoutHook). */
+  hookRanAt = this.startedAt;
 
   constructor(
     readonly caller: Client,

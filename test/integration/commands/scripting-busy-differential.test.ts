@@ -150,6 +150,71 @@ describe('a script past busy-reply-threshold', () => {
     });
   });
 
+  test('inside MULTI/EXEC: BUSY for others until the whole EXEC is done, SCRIPT KILL, the rest of the queue runs', async () => {
+    await sameOnBoth(async (kind) => {
+      const node = await busyNode(kind);
+      const replica = nodes.track(await startReplica(kind, node));
+      const caller = await startCaller(node.port, [
+        ['MULTI'],
+        ['SET', 'a', '1'],
+        ['EVAL', 'while true do end', 0],
+        ['INCR', 'a'],
+        ['EXEC'],
+        ['GET', 'a'],
+      ]);
+      const other = await RespClient.open(node.port);
+      const out: unknown[] = [await untilBusy(other)];
+      out.push(show(await other.call('PING')));
+      out.push(show(await other.call('SCRIPT', 'KILL')));
+      out.push(show(await caller.replies));
+      out.push(show(await other.call('GET', 'a')));
+      // The transaction's two writes reach the replica (as one MULTI/EXEC unit).
+      await waitFor('the replica to have the transaction', async () => show(await replica.client.call('GET', 'a')) === '2');
+      caller.client.close();
+      other.close();
+      return out;
+    });
+  });
+
+  test('inside MULTI/EXEC: two scripts past the threshold that end on their own, the node busy throughout', async () => {
+    // Each script spins on redis.call('TIME') for 300 ms, three times busy-reply-threshold.
+    const spin =
+      "local s = redis.call('TIME') local t0 = s[1] * 1000000 + s[2] " +
+      "repeat local t = redis.call('TIME') until t[1] * 1000000 + t[2] - t0 > 300000 " +
+      "return redis.call('INCR', KEYS[1])";
+    await sameOnBoth(async (kind) => {
+      const node = await busyNode(kind);
+      const caller = await startCaller(node.port, [
+        ['MULTI'],
+        ['EVAL', spin, 1, 'n'],
+        ['EVAL', spin, 1, 'n'],
+        ['SET', 'last', 'x'],
+        ['EXEC'],
+        ['PING'],
+      ]);
+      const other = await RespClient.open(node.port);
+      const out: unknown[] = [await untilBusy(other)];
+      // From the first script's threshold to the end of EXEC, another client is refused or waits:
+      // its first answer is the value EXEC's last command wrote, never what stood between.
+      let busyReplies = 0;
+      for (;;) {
+        const reply = await other.call('GET', 'last');
+        if (!(isError(reply) && reply.error.startsWith('BUSY'))) {
+          out.push(['first answer', show(reply)]);
+          break;
+        }
+        busyReplies++;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      out.push(show(await caller.replies));
+      out.push(show(await other.call('GET', 'n')));
+      assert.ok(busyReplies >= 3, `${kind}: only ${busyReplies} BUSY replies during the transaction`);
+      caller.client.close();
+      other.close();
+      return out;
+    });
+  });
+
   test("a busy script's writes are not sent to a replica before it ends", async () => {
     await sameOnBoth(async (kind) => {
       const master = await busyNode(kind);
