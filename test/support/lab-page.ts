@@ -1,6 +1,7 @@
-// What the lab's UI tests read from the page and the nodes again and again: the running nodes as
-// their Stop buttons name them, and one INFO field of a node read with Debian's redis-cli.
-import type { Page } from 'playwright-core';
+// What the lab's UI tests do again and again: open a lab in Chromium, read the running nodes as
+// their Stop buttons name them, and one INFO field of a node with Debian's redis-cli.
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from './browser.js';
 import { redisCli } from './servers.js';
 
 /** The accessible name of a running node's Stop button: "Stop node <name> (port <port>)". */
@@ -32,4 +33,36 @@ export function infoField(port: number, field: string, section = 'all'): string 
     .split(/\r?\n/)
     .find((l) => l.startsWith(`${field}:`));
   return line?.slice(field.length + 1) ?? '';
+}
+
+/** A lab in browser mode with its page open in Chromium (see openLab). */
+export interface OpenedLab {
+  lab: BrowserModeLab;
+  browser: Browser;
+  page: Page;
+  /** The lab's running nodes, lowest port first (empty when the page was not loaded). */
+  nodes: ShownNode[];
+}
+
+/**
+ * What every UI test starts with: a new lab in browser mode and a Chromium page of `viewport`,
+ * whose uncaught errors go to `pageErrors`. With `load` (the default) the page opens the lab and
+ * waits for its three default nodes; the caller waits for whatever else it needs (links up...).
+ */
+export async function openLab(opts: {
+  viewport: { width: number; height: number };
+  pageErrors?: string[];
+  load?: boolean;
+  acceptDownloads?: boolean;
+  lab?: Parameters<typeof startBrowserMode>[0];
+}): Promise<OpenedLab> {
+  const lab = await startBrowserMode(opts.lab);
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: opts.viewport, acceptDownloads: opts.acceptDownloads ?? false });
+  const pageErrors = opts.pageErrors;
+  if (pageErrors) page.on('pageerror', (error) => pageErrors.push(error.message));
+  if (opts.load === false) return { lab, browser, page, nodes: [] };
+  await page.goto(lab.url);
+  await waitUntil('three nodes are running', async () => (await runningNodes(page)).length === 3);
+  return { lab, browser, page, nodes: await runningNodes(page) };
 }

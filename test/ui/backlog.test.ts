@@ -9,8 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, screenshotDetails, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
-import { runningNodes, type ShownNode } from '../support/lab-page.js';
+import { screenshotDetails, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { type ShownNode, openLab } from '../support/lab-page.js';
 import { redisCli, ROOT } from '../support/servers.js';
 
 function info(port: number, section: string): Map<string, string> {
@@ -45,13 +45,9 @@ describe('the backlog view', () => {
   }
 
   before(async () => {
-    lab = await startBrowserMode();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(lab.url);
-    await waitUntil('three nodes are running', async () => (await runningNodes(page)).length === 3);
-    [master, ...replicas] = await runningNodes(page);
+    let nodes: ShownNode[];
+    ({ lab, browser, page, nodes } = await openLab({ viewport: { width: 1024, height: 700 }, pageErrors }));
+    [master, ...replicas] = nodes;
     // Online, not just attached: a replica stopped in the middle of its first sync has no position to save.
     await waitUntil(
       'both replicas are online',

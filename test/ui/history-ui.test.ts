@@ -7,7 +7,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { openLab } from '../support/lab-page.js';
 import { redisCli, ROOT, tempDir } from '../support/servers.js';
 
 function chart(page: Page, title: string): Locator {
@@ -42,10 +43,7 @@ describe('the history charts in browser mode', () => {
   const pageErrors: string[] = [];
 
   before(async () => {
-    lab = await startBrowserMode();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ lab, browser, page } = await openLab({ viewport: { width: 1280, height: 900 }, pageErrors, acceptDownloads: true, load: false }));
   });
 
   after(async () => {

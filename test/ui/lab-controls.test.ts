@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
-import { runningNodes, infoField, type ShownNode } from '../support/lab-page.js';
+import { waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { type ShownNode, infoField, openLab, runningNodes } from '../support/lab-page.js';
 import { redisCli } from '../support/servers.js';
 
 function nodesTable(page: Page): Locator {
@@ -35,13 +35,9 @@ describe('node controls in the lab UI', () => {
   let replicas: ShownNode[];
 
   before(async () => {
-    lab = await startBrowserMode();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(lab.url);
-    await waitUntil('three nodes are running', async () => (await runningNodes(page)).length === 3);
-    [master, ...replicas] = await runningNodes(page);
+    let nodes: ShownNode[];
+    ({ lab, browser, page, nodes } = await openLab({ viewport: { width: 1024, height: 700 }, pageErrors }));
+    [master, ...replicas] = nodes;
     for (const replica of replicas) {
       await waitUntil(`${replica.name} is linked`, async () =>
         (await cellUnder(page, replica, 'Role')).startsWith(`replica of ${master.name} link up`),

@@ -6,7 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { openLab } from '../support/lab-page.js';
 import { freePort, redisCli, startServer, type RunningServer } from '../support/servers.js';
 
 const PASSWORD = 'ui-ext-pw';
@@ -35,10 +36,7 @@ describe('an external Redis server in the lab UI', () => {
 
   before(async () => {
     redis = await startServer('redis', ['--requirepass', PASSWORD]);
-    lab = await startBrowserMode();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ lab, browser, page } = await openLab({ viewport: { width: 1440, height: 900 }, pageErrors, load: false }));
   });
 
   after(async () => {

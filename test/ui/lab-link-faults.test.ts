@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
-import { runningNodes, infoField, type ShownNode } from '../support/lab-page.js';
+import { waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { type ShownNode, infoField, openLab } from '../support/lab-page.js';
 import { redisCli, ROOT } from '../support/servers.js';
 
 describe('link faults in the lab UI', () => {
@@ -29,13 +29,9 @@ describe('link faults in the lab UI', () => {
   const linkStatus = (): string => infoField(replica.port, 'master_link_status');
 
   before(async () => {
-    lab = await startBrowserMode();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(lab.url);
-    await waitUntil('three nodes are running', async () => (await runningNodes(page)).length === 3);
-    [master, replica] = (await runningNodes(page)) as [ShownNode, ShownNode];
+    let nodes: ShownNode[];
+    ({ lab, browser, page, nodes } = await openLab({ viewport: { width: 1440, height: 1000 }, pageErrors }));
+    [master, replica] = nodes as [ShownNode, ShownNode];
     await waitUntil('the replica is linked', () => linkStatus() === 'up');
   });
 

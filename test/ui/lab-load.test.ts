@@ -5,8 +5,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
-import { runningNodes, infoField, type ShownNode } from '../support/lab-page.js';
+import { waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { type ShownNode, infoField, openLab } from '../support/lab-page.js';
 
 describe('the write load in the lab UI', () => {
   let lab: BrowserModeLab | undefined;
@@ -24,13 +24,9 @@ describe('the write load in the lab UI', () => {
   };
 
   before(async () => {
-    lab = await startBrowserMode();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(lab.url);
-    await waitUntil('three nodes are running', async () => (await runningNodes(page)).length === 3);
-    [master, ...replicas] = await runningNodes(page);
+    let nodes: ShownNode[];
+    ({ lab, browser, page, nodes } = await openLab({ viewport: { width: 1440, height: 1000 }, pageErrors }));
+    [master, ...replicas] = nodes;
     await waitUntil('the replicas are linked', () => replicas.every((r) => infoField(r.port, 'master_link_status') === 'up'));
   });
 

@@ -4,7 +4,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { openLab } from '../support/lab-page.js';
 
 describe('quitting the lab', () => {
   let lab: BrowserModeLab | undefined;
@@ -12,9 +13,7 @@ describe('quitting the lab', () => {
   let page: Page;
 
   before(async () => {
-    lab = await startBrowserMode();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+    ({ lab, browser, page } = await openLab({ viewport: { width: 1024, height: 700 }, load: false }));
   });
 
   after(async () => {

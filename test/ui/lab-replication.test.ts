@@ -10,8 +10,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
-import { runningNodes, type ShownNode } from '../support/lab-page.js';
+import { waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { type ShownNode, openLab, runningNodes } from '../support/lab-page.js';
 import { redisCli, ROOT } from '../support/servers.js';
 
 function nodesTable(page: Page): Locator {
@@ -81,10 +81,7 @@ describe('replication in the lab UI', () => {
   let replicaB: ShownNode;
 
   before(async () => {
-    lab = await startBrowserMode();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ lab, browser, page } = await openLab({ viewport: { width: 1440, height: 900 }, pageErrors, load: false }));
   });
 
   after(async () => {

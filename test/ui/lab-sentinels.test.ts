@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { openLab } from '../support/lab-page.js';
 import { redisCli, ROOT } from '../support/servers.js';
 
 describe('Sentinels in the lab UI', () => {
@@ -22,12 +23,7 @@ describe('Sentinels in the lab UI', () => {
   const rows = (): Locator => panel().getByRole('table', { name: 'Sentinels' }).locator('tbody tr');
 
   before(async () => {
-    lab = await startBrowserMode();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1200 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(lab.url);
-    await waitUntil('three nodes are running', async () => (await page.getByRole('button', { name: /^Stop node / }).count()) === 3);
+    ({ lab, browser, page } = await openLab({ viewport: { width: 1440, height: 1200 }, pageErrors }));
   });
 
   after(async () => {

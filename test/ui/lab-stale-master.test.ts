@@ -5,8 +5,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
-import { runningNodes, type ShownNode } from '../support/lab-page.js';
+import { waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { type ShownNode, openLab } from '../support/lab-page.js';
 import { redisCli } from '../support/servers.js';
 
 function nodesTable(page: Page): Locator {
@@ -51,13 +51,9 @@ describe('starting a master with older data than its replicas, in the lab UI', (
   }
 
   before(async () => {
-    lab = await startBrowserMode();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(lab.url);
-    await waitUntil('three nodes are running', async () => (await runningNodes(page)).length === 3);
-    [n1, n2, n3] = (await runningNodes(page)) as [ShownNode, ShownNode, ShownNode];
+    let nodes: ShownNode[];
+    ({ lab, browser, page, nodes } = await openLab({ viewport: { width: 1024, height: 700 }, pageErrors }));
+    [n1, n2, n3] = nodes as [ShownNode, ShownNode, ShownNode];
     for (const r of [n2, n3]) {
       await waitUntil(`${r.name} is linked`, async () => (await cellUnder(page, r, 'Role')).startsWith(`replica of ${n1.name} link up`));
     }

@@ -6,17 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { openLab, runningNodes } from '../support/lab-page.js';
 import { redisCli, tempDir } from '../support/servers.js';
-
-const STOP_BUTTON = /^Stop node (.+) \(port (\d+)\)$/;
-
-async function runningPorts(page: Page): Promise<number[]> {
-  const names = await page
-    .getByRole('button', { name: STOP_BUTTON })
-    .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? ''));
-  return names.map((name) => Number(STOP_BUTTON.exec(name)![2]));
-}
 
 async function pillText(page: Page): Promise<string> {
   return (await page.locator('header .pill').innerText()).trim();
@@ -30,10 +22,12 @@ describe('the lab token in an open tab', () => {
   const pageErrors: string[] = [];
 
   before(async () => {
-    lab = await startBrowserMode({ dataDir, httpPort: null });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ lab, browser, page } = await openLab({
+      viewport: { width: 1024, height: 700 },
+      pageErrors,
+      lab: { dataDir, httpPort: null },
+      load: false,
+    }));
   });
 
   after(async () => {
@@ -45,7 +39,7 @@ describe('the lab token in an open tab', () => {
   it('reconnects by itself, without a reload, after the lab restarts', async () => {
     const firstUrl = lab!.url;
     await page.goto(firstUrl);
-    await waitUntil('three nodes are running', async () => (await runningPorts(page)).length === 3);
+    await waitUntil('three nodes are running', async () => (await runningNodes(page)).map((node) => node.port).length === 3);
     // Gone if the page reloads: proves the same page reconnected.
     await page.evaluate(() => ((window as unknown as { sameTab: boolean }).sameTab = true));
 
@@ -55,8 +49,8 @@ describe('the lab token in an open tab', () => {
     assert.equal(lab.url, firstUrl, 'the same URL: token and port are the lab’s own');
 
     await waitUntil('the tab reconnects', async () => (await pillText(page)) === 'Connected', 30000);
-    await waitUntil('the nodes are back', async () => (await runningPorts(page)).length === 3);
-    for (const port of await runningPorts(page)) assert.equal(redisCli(port, ['PING']), 'PONG');
+    await waitUntil('the nodes are back', async () => (await runningNodes(page)).map((node) => node.port).length === 3);
+    for (const port of (await runningNodes(page)).map((node) => node.port)) assert.equal(redisCli(port, ['PING']), 'PONG');
     assert.equal(await page.evaluate(() => (window as unknown as { sameTab?: boolean }).sameTab), true, 'no reload');
   });
 
@@ -74,7 +68,7 @@ describe('the lab token in an open tab', () => {
     const newToken = new URL(page.url()).searchParams.get('token')!;
     assert.match(newToken, /^[0-9a-f]{64}$/);
     await waitUntil('the tab is connected again', async () => (await pillText(page)) === 'Connected');
-    await waitUntil('the nodes show', async () => (await runningPorts(page)).length === 3);
+    await waitUntil('the nodes show', async () => (await runningNodes(page)).map((node) => node.port).length === 3);
 
     assert.equal((await fetch(oldUrl)).status, 401, 'the old URL is refused');
     assert.equal((await fetch(page.url())).status, 200);

@@ -7,28 +7,11 @@ import { connect } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { openLab, runningNodes, type ShownNode } from '../support/lab-page.js';
 import { redisCli, ROOT } from '../support/servers.js';
 
 /** The name every per-node control ends with, e.g. "Stop node node-1 (port 6379)". */
-const STOP_BUTTON = /^Stop node (.+) \(port (\d+)\)$/;
-
-interface ShownNode {
-  label: string;
-  port: number;
-}
-
-/** The running nodes, as the Stop buttons name them. */
-async function nodesWithStopButtons(page: Page): Promise<ShownNode[]> {
-  const names = await page
-    .getByRole('button', { name: STOP_BUTTON })
-    .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? ''));
-  return names.map((name) => {
-    const [, nodeName, port] = STOP_BUTTON.exec(name)!;
-    return { label: `${nodeName} (port ${port})`, port: Number(port) };
-  });
-}
-
 function nodesTable(page: Page): Locator {
   return page.getByRole('table', { name: /^Nodes of the lab/ });
 }
@@ -68,10 +51,7 @@ describe('the lab UI in browser mode', () => {
   let added: ShownNode;
 
   before(async () => {
-    lab = await startBrowserMode();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ lab, browser, page } = await openLab({ viewport: { width: 1280, height: 800 }, pageErrors, load: false }));
   });
 
   after(async () => {
@@ -82,8 +62,8 @@ describe('the lab UI in browser mode', () => {
 
   it('shows the three first nodes running, each answering on its port', async () => {
     await page.goto(lab!.url);
-    await waitUntil('three nodes show Stop buttons', async () => (await nodesWithStopButtons(page)).length === 3);
-    for (const node of await nodesWithStopButtons(page)) {
+    await waitUntil('three nodes show Stop buttons', async () => (await runningNodes(page)).length === 3);
+    for (const node of await runningNodes(page)) {
       await waitUntil(`${node.label} shows Running`, async () => (await cellUnder(page, node.label, 'Status')) === 'Running');
       assert.equal(redisCli(node.port, ['PING']), 'PONG');
       assert.match(await cellUnder(page, node.label, 'Connect'), new RegExp(`^redis-cli -p ${node.port}\\b`));
@@ -113,15 +93,15 @@ describe('the lab UI in browser mode', () => {
     await guide.getByRole('button', { name: 'Dismiss the guide' }).click();
     await guide.waitFor({ state: 'detached' });
     await page.reload();
-    await waitUntil('the nodes are back after the reload', async () => (await nodesWithStopButtons(page)).length === 3);
+    await waitUntil('the nodes are back after the reload', async () => (await runningNodes(page)).length === 3);
     assert.equal(await page.getByRole('region', { name: 'Try this' }).count(), 0, 'a dismissed guide stays away');
   });
 
   it('adds a node with the "Add node" button, and redis-cli can use it', async () => {
-    const before = new Set((await nodesWithStopButtons(page)).map((node) => node.port));
+    const before = new Set((await runningNodes(page)).map((node) => node.port));
     await page.getByRole('button', { name: 'Add node', exact: true }).click();
-    await waitUntil('a fourth node appears', async () => (await nodesWithStopButtons(page)).length === 4);
-    added = (await nodesWithStopButtons(page)).find((node) => !before.has(node.port))!;
+    await waitUntil('a fourth node appears', async () => (await runningNodes(page)).length === 4);
+    added = (await runningNodes(page)).find((node) => !before.has(node.port))!;
     await waitUntil(`${added.label} shows Running`, async () => (await cellUnder(page, added.label, 'Status')) === 'Running');
 
     assert.equal(redisCli(added.port, ['SET', 'k', 'v']), 'OK');

@@ -8,29 +8,9 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, screenshotDetails, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { screenshotDetails, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { type ShownNode, infoField, openLab } from '../support/lab-page.js';
 import { redisCli, ROOT } from '../support/servers.js';
-
-const STOP_BUTTON = /^Stop node (.+) \(port (\d+)\)$/;
-
-async function lowestPortNode(page: Page): Promise<{ label: string; port: number }> {
-  const names = await page
-    .getByRole('button', { name: STOP_BUTTON })
-    .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? ''));
-  const nodes = names.map((name) => {
-    const [, nodeName, port] = STOP_BUTTON.exec(name)!;
-    return { label: `${nodeName} (port ${port})`, port: Number(port) };
-  });
-  return nodes.sort((a, b) => a.port - b.port)[0]!;
-}
-
-function cliInfo(port: number, field: string): string {
-  const line = redisCli(port, ['INFO', 'everything'])
-    .split(/\r?\n/)
-    .find((l) => l.startsWith(`${field}:`));
-  assert.ok(line, `redis-cli INFO has ${field}`);
-  return line.slice(field.length + 1);
-}
 
 describe('the node panel', () => {
   let lab: BrowserModeLab | undefined;
@@ -52,13 +32,9 @@ describe('the node panel', () => {
   }
 
   before(async () => {
-    lab = await startBrowserMode();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(lab.url);
-    await waitUntil('three nodes are running', async () => (await page.getByRole('button', { name: STOP_BUTTON }).count()) === 3);
-    node = await lowestPortNode(page);
+    let nodes: ShownNode[];
+    ({ lab, browser, page, nodes } = await openLab({ viewport: { width: 1024, height: 700 }, pageErrors }));
+    node = nodes[0]!;
     await page.getByRole('button', { name: `Details and log of ${node.label}` }).click();
     await page.getByRole('tab', { name: 'INFO' }).click();
     panel = page.getByRole('tabpanel', { name: 'INFO' });
@@ -72,7 +48,7 @@ describe('the node panel', () => {
 
   it("shows the node's own INFO, grouped by section, as redis-cli INFO reads it", async () => {
     for (const field of ['run_id', 'tcp_port', 'master_replid', 'repl_backlog_size', 'config_file']) {
-      assert.equal((await shown(field))?.value, cliInfo(node.port, field), field);
+      assert.equal((await shown(field))?.value, infoField(node.port, field, 'everything'), field);
     }
     const captions = (await panel.locator('table.info caption').allInnerTexts()).map((c) => c.trim());
     for (const section of ['Server', 'Clients', 'Memory', 'Persistence', 'Stats', 'Replication', 'CPU', 'Keyspace']) {
@@ -82,7 +58,7 @@ describe('the node panel', () => {
     assert.match((await shown('second_repl_offset'))!.explanation, /master_replid2/);
     assert.match((await shown('repl_backlog_histlen'))!.explanation, /from repl_backlog_first_byte_offset up to master_repl_offset/);
     // The directory and redis.conf: the node's own config_file.
-    assert.ok((await panel.innerText()).includes(cliInfo(node.port, 'config_file')));
+    assert.ok((await panel.innerText()).includes(infoField(node.port, 'config_file', 'everything')));
   });
 
   it('filters the fields', async () => {
@@ -99,7 +75,7 @@ describe('the node panel', () => {
     const before = Date.now();
     assert.equal(redisCli(node.port, ['SET', 'saved-key', 'x'.repeat(5000)]), 'OK');
     assert.equal(redisCli(node.port, ['SAVE']), 'OK');
-    const dir = cliInfo(node.port, 'config_file').replace(/\/redis\.conf$/, '');
+    const dir = infoField(node.port, 'config_file', 'everything').replace(/\/redis\.conf$/, '');
     const size = statSync(join(dir, 'dump.rdb')).size;
     const files = panel.getByRole('table', { name: "Files in the node's directory" });
     const rdbRow = files.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'dump.rdb', exact: true }) });
@@ -110,7 +86,7 @@ describe('the node panel', () => {
     assert.ok(statSync(join(dir, 'dump.rdb')).mtimeMs >= before - 1000);
     await waitUntil(
       'the last save is the one just made',
-      async () => (await shown('rdb_last_save_time'))?.value === cliInfo(node.port, 'rdb_last_save_time'),
+      async () => (await shown('rdb_last_save_time'))?.value === infoField(node.port, 'rdb_last_save_time', 'everything'),
     );
     assert.equal((await shown('rdb_changes_since_last_save'))?.value, '0');
     const persistence = await panel.getByRole('region', { name: 'Persistence' }).innerText();
@@ -126,7 +102,7 @@ describe('the node panel', () => {
     await table.waitFor();
     const flags = await table.locator('tbody tr td:nth-child(6)').allInnerTexts();
     // The replicas are clients with flag S, as many as the node's INFO says it has.
-    assert.equal(flags.filter((f) => f.trim() === 'S').length, Number(cliInfo(node.port, 'connected_slaves')));
+    assert.equal(flags.filter((f) => f.trim() === 'S').length, Number(infoField(node.port, 'connected_slaves', 'everything')));
     assert.ok((await table.innerText()).includes('client|list'), 'the request lists itself');
 
     assert.equal(redisCli(node.port, ['CONFIG', 'SET', 'requirepass', 'pw']), 'OK');

@@ -9,23 +9,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, screenshotDetails, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { screenshotDetails, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { type ShownNode, openLab, runningNodes } from '../support/lab-page.js';
 import { freePort, redisCli, ROOT } from '../support/servers.js';
 
-const STOP_BUTTON = /^Stop node (.+) \(port (\d+)\)$/;
 const configGet = (port: number, name: string): string => redisCli(port, ['CONFIG', 'GET', name]).split('\n')[1] ?? '';
-
-async function nodePorts(page: Page): Promise<Array<{ label: string; port: number }>> {
-  const names = await page
-    .getByRole('button', { name: STOP_BUTTON })
-    .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? ''));
-  return names
-    .map((name) => {
-      const [, nodeName, port] = STOP_BUTTON.exec(name)!;
-      return { label: `${nodeName} (port ${port})`, port: Number(port) };
-    })
-    .sort((a, b) => a.port - b.port);
-}
 
 /** Types into a field and leaves it, as a user does (the value is taken on change). */
 async function type(field: Locator, text: string): Promise<void> {
@@ -51,13 +39,9 @@ describe('per-node settings in the UI', () => {
   let panel: Locator;
 
   before(async () => {
-    lab = await startBrowserMode();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(lab.url);
-    await waitUntil('three nodes are running', async () => (await page.getByRole('button', { name: STOP_BUTTON }).count()) === 3);
-    node = (await nodePorts(page))[0]!;
+    let nodes: ShownNode[];
+    ({ lab, browser, page, nodes } = await openLab({ viewport: { width: 1024, height: 700 }, pageErrors }));
+    node = nodes[0]!;
     await page.getByRole('button', { name: `Details and log of ${node.label}` }).click();
     await page.getByRole('tab', { name: 'Settings' }).click();
     panel = page.getByRole('tabpanel', { name: 'Settings' });
@@ -129,7 +113,7 @@ describe('per-node settings in the UI', () => {
       .getByRole('alert')
       .filter({ hasText: `port ${node.port} already belongs to node-1` })
       .waitFor();
-    assert.equal((await nodePorts(page)).length, 3);
+    assert.equal((await runningNodes(page)).length, 3);
     await dialog.getByRole('textbox', { name: 'Port' }).fill(String(port));
     await dialog.getByRole('radio', { name: 'AOF', exact: true }).check();
     await dialog.locator('#add-node-setting-maxmemory-policy').selectOption('allkeys-lfu');
@@ -143,7 +127,7 @@ describe('per-node settings in the UI', () => {
       /the node refused repl-backlog-size: ERR CONFIG SET failed \(possibly related to argument 'repl-backlog-size'\)/,
     );
     assert.match(await fieldError.innerText(), /nothing was created/);
-    assert.equal((await nodePorts(page)).length, 3);
+    assert.equal((await runningNodes(page)).length, 3);
     assert.notEqual(redisCli(port, ['PING']), 'PONG');
 
     await type(dialog.locator('#add-node-setting-repl-backlog-size'), '2mb');

@@ -9,8 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, screenshotDetails, startBrowserMode, waitUntil, type BrowserModeLab } from '../support/browser.js';
-import { infoField, runningNodes, type ShownNode } from '../support/lab-page.js';
+import { screenshotDetails, waitUntil, type BrowserModeLab } from '../support/browser.js';
+import { type ShownNode, infoField, openLab } from '../support/lab-page.js';
 import { redisCli, ROOT } from '../support/servers.js';
 
 const PING_BYTES = Buffer.byteLength('*1\r\n$4\r\nPING\r\n');
@@ -36,13 +36,9 @@ describe('the replication stream view', () => {
   }
 
   before(async () => {
-    lab = await startBrowserMode();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(lab.url);
-    await waitUntil('three nodes are running', async () => (await runningNodes(page)).length === 3);
-    [master, ...replicas] = (await runningNodes(page)) as [ShownNode, ...ShownNode[]];
+    let nodes: ShownNode[];
+    ({ lab, browser, page, nodes } = await openLab({ viewport: { width: 1024, height: 700 }, pageErrors }));
+    [master, ...replicas] = nodes as [ShownNode, ...ShownNode[]];
     for (const replica of replicas) {
       await waitUntil(`${replica.name}'s link is up`, () => infoField(replica.port, 'master_link_status') === 'up', 60000);
     }
