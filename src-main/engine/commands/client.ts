@@ -263,6 +263,7 @@ export const clientCommands: CommandSpec[] = [
       sub({
         name: 'info',
         arity: 2,
+        tips: ['nondeterministic_output'],
         flags: [...CONN],
         summary: 'Returns information about the current client connection.',
         since: '6.2.0',
@@ -271,6 +272,7 @@ export const clientCommands: CommandSpec[] = [
       sub({
         name: 'list',
         arity: -2,
+        tips: ['nondeterministic_output'],
         flags: ['admin', ...CONN],
         summary: 'Get the list of client connections',
         since: '2.4.0',

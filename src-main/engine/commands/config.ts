@@ -182,6 +182,7 @@ export function configCommands(node: NodeServices): CommandSpec[] {
         sub({
           name: 'set',
           arity: -4,
+          tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
           flags: [...ADMIN],
           summary: 'Set configuration parameters to the given values',
           since: '2.0.0',

@@ -110,6 +110,7 @@ export const connectionCommands: CommandSpec[] = [
   defineCommand({
     name: 'ping',
     arity: -1,
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     flags: ['fast'],
     acl: ['connection'],
     summary: 'Ping the server',

@@ -202,6 +202,7 @@ export const diagnosticCommands: CommandSpec[] = [
       defineCommand({
         name: 'get',
         arity: -2,
+        tips: ['request_policy:all_nodes', 'nondeterministic_output'],
         flags: ['admin', 'loading', 'stale'],
         summary: "Get the slow log's entries",
         since: '2.2.12',
@@ -211,6 +212,7 @@ export const diagnosticCommands: CommandSpec[] = [
       defineCommand({
         name: 'len',
         arity: 2,
+        tips: ['request_policy:all_nodes', 'response_policy:agg_sum', 'nondeterministic_output'],
         flags: ['admin', 'loading', 'stale'],
         summary: "Get the slow log's length",
         since: '2.2.12',
@@ -220,6 +222,7 @@ export const diagnosticCommands: CommandSpec[] = [
       defineCommand({
         name: 'reset',
         arity: 2,
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
         flags: ['admin', 'loading', 'stale'],
         summary: 'Clear all entries from the slow log',
         since: '2.2.12',
@@ -243,6 +246,7 @@ export const diagnosticCommands: CommandSpec[] = [
       defineCommand({
         name: 'latest',
         arity: 2,
+        tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
         flags: [...ADMIN],
         summary: 'Return the latest latency samples for all events.',
         since: '2.8.13',
@@ -263,6 +267,7 @@ export const diagnosticCommands: CommandSpec[] = [
       defineCommand({
         name: 'history',
         arity: 3,
+        tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
         flags: [...ADMIN],
         summary: 'Return timestamp-latency samples for the event.',
         since: '2.8.13',
@@ -280,6 +285,7 @@ export const diagnosticCommands: CommandSpec[] = [
       defineCommand({
         name: 'reset',
         arity: -2,
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
         flags: [...ADMIN],
         summary: 'Reset latency data for one or more events.',
         since: '2.8.13',
@@ -289,6 +295,7 @@ export const diagnosticCommands: CommandSpec[] = [
       defineCommand({
         name: 'doctor',
         arity: 2,
+        tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
         flags: [...ADMIN],
         summary: 'Return a human readable latency analysis report.',
         since: '2.8.13',

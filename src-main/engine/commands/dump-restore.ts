@@ -3,7 +3,7 @@
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import { parseInteger } from '../util/numbers.js';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { createDumpPayload, parseDumpPayload } from '../persistence/rdb/dump-payload.js';
 import { encodingLimitsFrom, fromRdbValue, toRdbValue } from '../persistence/value-adapters.js';
@@ -96,8 +96,9 @@ export const dumpRestoreCommands: CommandSpec[] = [
   defineCommand({
     name: 'dump',
     arity: 2,
+    tips: ['nondeterministic_output'],
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: ['keyspace'],
     summary: 'Return a serialized version of the value stored at the specified key.',
     since: '2.6.0',
@@ -119,7 +120,7 @@ export const dumpRestoreCommands: CommandSpec[] = [
     name: 'restore',
     arity: -4,
     flags: ['write', 'denyoom'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('OW update', 1)],
     acl: ['keyspace', 'dangerous'],
     summary: 'Create a key using the provided serialized value, previously obtained using DUMP.',
     since: '2.6.0',
@@ -140,7 +141,7 @@ export const dumpRestoreCommands: CommandSpec[] = [
     name: 'restore-asking',
     arity: -4,
     flags: ['write', 'denyoom', 'asking'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('OW update', 1)],
     acl: ['keyspace', 'dangerous'],
     summary: 'An internal command for migrating keys in a cluster',
     since: '3.0.0',
@@ -153,7 +154,6 @@ export const dumpRestoreCommands: CommandSpec[] = [
       ['5.0.0', 'Added the `ABSTTL` modifier.'],
       ['5.0.0', 'Added the `IDLETIME` and `FREQ` options.'],
     ],
-    keySpec: { flags: ['OW', 'update'] },
     arguments: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
       { name: 'ttl', type: 'integer' },

@@ -3,7 +3,7 @@
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import { INT64, parseInt64 } from '../util/numbers.js';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec } from '../core/command-table.js';
 import { ERR } from '../core/replies.js';
 
 const KEY = { name: 'key', type: 'key' } as const;
@@ -146,7 +146,7 @@ function expireCommand(name: string, unit: Unit, relative: boolean, summary: str
     name,
     arity: -3,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW update', 1)],
     acl: ['keyspace'],
     summary,
     since,
@@ -164,7 +164,9 @@ function ttlCommand(name: string, unit: Unit, absolute: boolean, summary: string
     name,
     arity: 2,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    // A remaining time changes from one call to the next; an expiry time does not.
+    ...(absolute ? {} : { tips: ['nondeterministic_output'] }),
+    keySpecs: [keySpec('RO access', 1)],
     acl: ['keyspace'],
     summary,
     since,
@@ -190,7 +192,7 @@ export const expireCommands: CommandSpec[] = [
     name: 'persist',
     arity: 2,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW update', 1)],
     acl: ['keyspace'],
     summary: 'Remove the expiration from a key',
     since: '2.2.0',

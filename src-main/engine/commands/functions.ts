@@ -2,7 +2,7 @@
 // KILL / HELP (Redis 7.0's functions.c). The libraries live in ../scripting/functions.ts. The
 // commands that change them count as writes (server.dirty++), so the write feed propagates them
 // as they are, as Redis does.
-import { defineCommand, type CommandFlag, type CommandSpec } from '../core/command-table.js';
+import { defineCommand, numkeysGetKeys, type CommandFlag, type CommandSpec } from '../core/command-table.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import { globMatch } from '../util/glob.js';
@@ -10,7 +10,7 @@ import { createFunctionsPayload, parseFunctionsPayload } from '../persistence/rd
 import { replyHelp } from './server.js';
 import { killScript, SLOW_EVAL_ERROR } from '../scripting/script-timeout.js';
 import { commandFlagsOf } from '../scripting/shebang.js';
-import { evalKeys } from './scripting.js';
+import { scriptKeySpec } from './scripting.js';
 import type { NodeServices } from './node-services.js';
 
 const FCALL_FLAGS = ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'] as const;
@@ -90,13 +90,8 @@ export function functionCommands(node: NodeServices): CommandSpec[] {
         { name: 'key', type: 'key', optional: true, multiple: true },
         { name: 'arg', type: 'string', optional: true, multiple: true },
       ],
-      keySpec: readOnly
-        ? { flags: ['RO', 'ACCESS'], notes: 'We cannot tell how the keys will be used so we assume the worst, RO and ACCESS flags' }
-        : {
-            flags: ['RW', 'ACCESS', 'UPDATE'],
-            notes: 'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE flags',
-          },
-      getKeys: evalKeys,
+      keySpecs: [scriptKeySpec(readOnly, true)],
+      getKeys: numkeysGetKeys(2),
       argvFlags(argv) {
         const fn = node.functions.functions.get(argv[1]!);
         return fn === undefined ? null : commandFlagsOf(this.flags, fn.flags);

@@ -3,7 +3,7 @@
 // searches live in geo-search.ts.
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
-import { defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandDocArgument, type CommandSpec, type KeyReference } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { SortedSet } from '../keyspace/types/zset.js';
 import { decodeScore, geoDistance, pointScoreText, standardGeohash } from '../util/geohash.js';
@@ -99,24 +99,28 @@ function geoposCommand(client: Client, argv: BinaryString[]): void {
 }
 
 /**
- * The key positions of GEORADIUS and GEORADIUSBYMEMBER as Redis 7.0 finds them through their key
- * specs: the source, then the key after the first STORE and the key after the first STOREDIST,
- * each keyword searched from `startFrom` up to the last-but-one argument.
+ * db.c georadiusGetKeys, for when the key specs cannot be followed (STORE as the last argument):
+ * the source, then the key after the last STORE or STOREDIST searched from argv[5].
  */
-function storeKeyPositions(startFrom: number): (argv: BinaryString[]) => number[] {
-  return (argv) => {
-    const keys = [1];
-    for (const keyword of ['store', 'storedist']) {
-      for (let i = startFrom; i < argv.length - 1; i++) {
-        if (is(argv[i]!, keyword)) {
-          keys.push(i + 1);
-          break;
-        }
-      }
-    }
-    return keys;
-  };
+function georadiusKeys(argv: BinaryString[]): KeyReference[] {
+  let stored = -1;
+  for (let i = 5; i < argv.length; i++) {
+    if ((is(argv[i]!, 'store') || is(argv[i]!, 'storedist')) && i + 1 < argv.length) stored = ++i;
+  }
+  return stored === -1
+    ? [{ pos: 1, flags: [] }]
+    : [
+        { pos: 1, flags: [] },
+        { pos: stored, flags: [] },
+      ];
 }
+
+/** GEORADIUS's key specs: the source, and the keys after STORE and STOREDIST (searched from startFrom). */
+const georadiusKeySpecs = (startFrom: number) => [
+  keySpec('RO access', 1),
+  keySpec('OW update', ['STORE', startFrom]),
+  keySpec('OW update', ['STOREDIST', startFrom]),
+];
 
 const KEY: CommandDocArgument = { name: 'key', type: 'key' };
 const MEMBER: CommandDocArgument = { name: 'member', type: 'string' };
@@ -197,12 +201,17 @@ function searchCommand(
     name,
     arity,
     flags: store === 'none' ? ['readonly'] : store === 'optional' ? ['write', 'denyoom', 'movablekeys'] : ['write', 'denyoom'],
-    keys: store === 'destination' ? [1, 2, 1] : [1, 1, 1],
+    keySpecs:
+      store === 'destination'
+        ? [keySpec('OW update', 1), keySpec('RO access', 2)]
+        : store === 'optional'
+          ? georadiusKeySpecs(kind.from === 'coords' ? 6 : 5)
+          : [keySpec('RO access', 1)],
     summary,
     since,
     complexity: SEARCH_COMPLEXITY,
     arguments: args,
-    ...(store === 'optional' ? { getKeys: storeKeyPositions(kind.from === 'coords' ? 6 : 5) } : {}),
+    ...(store === 'optional' ? { getKeys: georadiusKeys } : {}),
     handler: (client, argv) => geoSearchGeneric(client, argv, kind),
   });
 }
@@ -216,7 +225,7 @@ export const geoCommands: CommandSpec[] = [
     name: 'geoadd',
     arity: -5,
     flags: ['write', 'denyoom'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW update', 1)],
     summary: 'Add one or more geospatial items in the geospatial index represented using a sorted set',
     since: '3.2.0',
     complexity: 'O(log(N)) for each item added, where N is the number of elements in the sorted set.',
@@ -241,7 +250,7 @@ export const geoCommands: CommandSpec[] = [
     name: 'geodist',
     arity: -4,
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     summary: 'Returns the distance between two members of a geospatial index',
     since: '3.2.0',
     complexity: 'O(log(N))',
@@ -253,7 +262,7 @@ export const geoCommands: CommandSpec[] = [
     name: 'geohash',
     arity: -2,
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     summary: 'Returns members of a geospatial index as standard geohash strings',
     since: '3.2.0',
     complexity: 'O(log(N)) for each member requested, where N is the number of elements in the sorted set.',
@@ -265,7 +274,7 @@ export const geoCommands: CommandSpec[] = [
     name: 'geopos',
     arity: -2,
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     summary: 'Returns longitude and latitude of members of a geospatial index',
     since: '3.2.0',
     complexity: 'O(N) where N is the number of members requested.',

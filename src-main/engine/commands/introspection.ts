@@ -1,12 +1,14 @@
 // COMMAND and its subcommands: the command table as clients see it (redis-cli 7 reads COMMAND DOCS
 // for its hints; cluster-aware clients read COMMAND INFO for key positions).
 import {
-  commandKeys,
+  arityMatches,
+  commandHasKeys,
+  commandKeyReferences,
   defineCommand,
   type Command,
   type CommandDocArgument,
   type CommandSpec,
-  type KeySpecDoc,
+  type KeySpec,
 } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { replyHelp } from './server.js';
@@ -14,14 +16,10 @@ import { globMatch } from '../util/glob.js';
 import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
-/**
- * Key spec flags by command kind, in Redis's vocabulary (COMMAND INFO element 9). Redis 7.0 spells
- * the access kinds in lowercase ("access", "update", "delete": server.c addReplyFlagsForKeyArgs).
- */
-function keySpecFlags(command: Command): string[] {
-  if (command.keySpec?.flags) return command.keySpec.flags;
-  if (command.flags.includes('write')) return command.name === 'del' || command.name === 'unlink' ? ['RM', 'delete'] : ['RW', 'update'];
-  return ['RO', 'access'];
+/** server.c addReplyFlagsForKeyArgs. */
+function replyKeyFlags(client: Client, flags: readonly string[]): void {
+  client.reply.setHeader(flags.length);
+  for (const f of flags) client.reply.simple(f);
 }
 
 /** server.c addReplyCommandInfo. */
@@ -40,69 +38,32 @@ function replyCommandInfo(client: Client, command: Command): void {
   const tips = command.tips ?? [];
   r.setHeader(tips.length);
   for (const tip of tips) r.simple(tip);
-  const keyword = command.keySpec?.keyword;
-  if (command.keySpecs) {
-    r.arrayHeader(command.keySpecs.length);
-    for (const spec of command.keySpecs) replyKeySpec(client, spec);
-  } else if (command.firstKey > 0 || keyword) {
-    const notes = command.keySpec?.notes;
-    r.arrayHeader(1);
-    r.mapHeader(notes ? 4 : 3);
-    if (notes) {
-      r.bulk('notes');
-      r.bulk(notes);
-    }
-    r.bulk('flags');
-    const flags = keySpecFlags(command);
-    r.setHeader(flags.length);
-    for (const f of flags) r.simple(f);
-    r.bulk('begin_search');
-    r.mapHeader(2);
-    r.bulk('type');
-    r.bulk(keyword ? 'keyword' : 'index');
-    r.bulk('spec');
-    if (keyword) {
-      r.mapHeader(2);
-      r.bulk('keyword');
-      r.bulk(keyword.keyword);
-      r.bulk('startfrom');
-      r.integer(keyword.startFrom);
-    } else {
-      r.mapHeader(1);
-      r.bulk('index');
-      r.integer(command.firstKey);
-    }
-    r.bulk('find_keys');
-    r.mapHeader(2);
-    r.bulk('type');
-    r.bulk('range');
-    r.bulk('spec');
-    r.mapHeader(3);
-    r.bulk('lastkey');
-    r.integer(keyword ? -1 : command.lastKey < 0 ? command.lastKey : command.lastKey - command.firstKey);
-    r.bulk('keystep');
-    r.integer(keyword ? 1 : command.keyStep);
-    r.bulk('limit');
-    r.integer(keyword ? 2 : 0);
-  } else {
-    r.arrayHeader(0);
-  }
+  const specs = command.keySpecs ?? [];
+  r.arrayHeader(specs.length);
+  for (const spec of specs) replyKeySpec(client, spec);
   const subs = [...(command.subcommandMap?.values() ?? [])];
   r.arrayHeader(subs.length);
   for (const sub of subs) replyCommandInfo(client, sub);
 }
 
-/** One of a command's explicit key specs (server.c addReplyCommandKeySpecs). */
-function replyKeySpec(client: Client, spec: KeySpecDoc): void {
+/** One key spec (server.c addReplyCommandKeySpecs). */
+function replyKeySpec(client: Client, spec: KeySpec): void {
   const r = client.reply;
-  r.mapHeader(3);
+  r.mapHeader(spec.notes !== undefined ? 4 : 3);
+  if (spec.notes !== undefined) {
+    r.bulk('notes');
+    r.bulk(spec.notes);
+  }
   r.bulk('flags');
-  r.setHeader(spec.flags.length);
-  for (const f of spec.flags) r.simple(f);
+  replyKeyFlags(client, spec.flags);
   r.bulk('begin_search');
   r.mapHeader(2);
   r.bulk('type');
-  if ('index' in spec.begin) {
+  if (spec.begin === 'unknown') {
+    r.bulk('unknown');
+    r.bulk('spec');
+    r.mapHeader(0);
+  } else if ('index' in spec.begin) {
     r.bulk('index');
     r.bulk('spec');
     r.mapHeader(1);
@@ -120,15 +81,31 @@ function replyKeySpec(client: Client, spec: KeySpecDoc): void {
   r.bulk('find_keys');
   r.mapHeader(2);
   r.bulk('type');
-  r.bulk('range');
-  r.bulk('spec');
-  r.mapHeader(3);
-  r.bulk('lastkey');
-  r.integer(spec.find.lastKey);
-  r.bulk('keystep');
-  r.integer(spec.find.keyStep);
-  r.bulk('limit');
-  r.integer(spec.find.limit);
+  if (spec.find === 'unknown') {
+    r.bulk('unknown');
+    r.bulk('spec');
+    r.mapHeader(0);
+  } else if ('lastKey' in spec.find) {
+    r.bulk('range');
+    r.bulk('spec');
+    r.mapHeader(3);
+    r.bulk('lastkey');
+    r.integer(spec.find.lastKey);
+    r.bulk('keystep');
+    r.integer(spec.find.keyStep);
+    r.bulk('limit');
+    r.integer(spec.find.limit);
+  } else {
+    r.bulk('keynum');
+    r.bulk('spec');
+    r.mapHeader(3);
+    r.bulk('keynumidx');
+    r.integer(spec.find.keynumIdx);
+    r.bulk('firstkey');
+    r.integer(spec.find.firstKey);
+    r.bulk('keystep');
+    r.integer(spec.find.keyStep);
+  }
 }
 
 function replyDocArgument(client: Client, arg: CommandDocArgument): void {
@@ -229,6 +206,36 @@ function findByFullName(client: Client, name: BinaryString): Command | undefined
   return command?.subcommandMap?.get(sub);
 }
 
+/** server.c getKeysSubcommandImpl: COMMAND GETKEYS and GETKEYSANDFLAGS. */
+function replyCallKeys(client: Client, argv: BinaryString[], withFlags: boolean): void {
+  const call = argv.slice(2);
+  const command = client.server.commands.lookup(call);
+  if (!command) {
+    client.reply.error('ERR Invalid command specified');
+    return;
+  }
+  if (!commandHasKeys(command)) {
+    client.reply.error('ERR The command has no key arguments');
+    return;
+  }
+  if (!arityMatches(command, call.length)) {
+    client.reply.error('ERR Invalid number of arguments specified for command');
+    return;
+  }
+  const keys = commandKeyReferences(command, call);
+  if (keys.length === 0) {
+    if (command.flags.includes('no_mandatory_keys')) client.reply.arrayHeader(0);
+    else client.reply.error('ERR Invalid arguments specified for command');
+    return;
+  }
+  client.reply.arrayHeader(keys.length);
+  for (const key of keys) {
+    if (withFlags) client.reply.arrayHeader(2);
+    client.reply.bulk(call[key.pos]!);
+    if (withFlags) replyKeyFlags(client, key.flags);
+  }
+}
+
 const COMMAND_HELP = [
   'COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   '(no subcommand)',
@@ -260,6 +267,7 @@ export const introspectionCommands: CommandSpec[] = [
   defineCommand({
     name: 'command',
     arity: -1,
+    tips: ['nondeterministic_output_order'],
     flags: ['loading', 'stale'],
     acl: ['connection'],
     summary: 'Get array of Redis command details',
@@ -285,6 +293,7 @@ export const introspectionCommands: CommandSpec[] = [
       sub({
         name: 'info',
         arity: -2,
+        tips: ['nondeterministic_output_order'],
         flags: ['loading', 'stale'],
         acl: ['connection'],
         summary: 'Get array of specific Redis command details, or all when no argument is given.',
@@ -302,6 +311,7 @@ export const introspectionCommands: CommandSpec[] = [
       sub({
         name: 'docs',
         arity: -2,
+        tips: ['nondeterministic_output_order'],
         flags: ['loading', 'stale'],
         acl: ['connection'],
         summary: 'Get array of specific Redis command documentation',
@@ -323,6 +333,7 @@ export const introspectionCommands: CommandSpec[] = [
       sub({
         name: 'list',
         arity: -2,
+        tips: ['nondeterministic_output_order'],
         flags: ['loading', 'stale'],
         acl: ['connection'],
         summary: 'Get an array of Redis command names',
@@ -354,24 +365,15 @@ export const introspectionCommands: CommandSpec[] = [
         acl: ['connection'],
         summary: 'Extract keys given a full Redis command',
         since: '2.8.13',
-        handler(client, argv) {
-          const target = argv.slice(2);
-          const command = client.server.commands.lookup(target);
-          if (!command) {
-            client.reply.error('ERR Invalid command specified');
-            return;
-          }
-          if (!(command.arity > 0 ? target.length === command.arity : target.length >= -command.arity)) {
-            client.reply.error('ERR Invalid number of arguments specified for command');
-            return;
-          }
-          const keys = commandKeys(command, target);
-          if (keys.length === 0) {
-            client.reply.error('ERR The command has no key arguments');
-            return;
-          }
-          client.reply.bulkArray(keys.map((i) => target[i]!));
-        },
+        handler: (client, argv) => replyCallKeys(client, argv, false),
+      }),
+      sub({
+        name: 'getkeysandflags',
+        arity: -4,
+        flags: ['loading', 'stale'],
+        acl: ['connection'],
+        summary: 'Extract keys and access flags given a full Redis command',
+        handler: (client, argv) => replyCallKeys(client, argv, true),
       }),
       sub({
         name: 'help',

@@ -8,7 +8,7 @@ import { typeOf } from '../keyspace/value.js';
 import { stringEncodingHint, withStringEncoding } from '../keyspace/object-header.js';
 import { compileGlob } from '../util/glob.js';
 import { parseInteger } from '../util/numbers.js';
-import { defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { matchesScanPattern, parseScanCursor, parseScanOptions, replyScan } from './scan-cursor.js';
 import { scanDatabaseForReadyKeys } from '../core/blocking.js';
@@ -112,8 +112,9 @@ export const keyCommands: CommandSpec[] = [
   defineCommand({
     name: 'del',
     arity: -2,
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
     flags: ['write'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('RM delete', 1, [-1, 1, 0])],
     acl: ['keyspace'],
     summary: 'Delete a key',
     since: '1.0.0',
@@ -125,8 +126,9 @@ export const keyCommands: CommandSpec[] = [
   defineCommand({
     name: 'unlink',
     arity: -2,
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
     flags: ['write', 'fast'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('RM delete', 1, [-1, 1, 0])],
     acl: ['keyspace'],
     summary: 'Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.',
     since: '4.0.0',
@@ -138,8 +140,9 @@ export const keyCommands: CommandSpec[] = [
   defineCommand({
     name: 'exists',
     arity: -2,
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
     flags: ['readonly', 'fast'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('RO', 1, [-1, 1, 0])],
     acl: ['keyspace'],
     summary: 'Determine if a key exists',
     since: '1.0.0',
@@ -156,7 +159,7 @@ export const keyCommands: CommandSpec[] = [
     name: 'type',
     arity: 2,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO', 1)],
     acl: ['keyspace'],
     summary: 'Determine the type stored at key',
     since: '1.0.0',
@@ -172,7 +175,7 @@ export const keyCommands: CommandSpec[] = [
     name: 'rename',
     arity: 3,
     flags: ['write'],
-    keys: [1, 2, 1],
+    keySpecs: [keySpec('RW access delete', 1), keySpec('OW update', 2)],
     acl: ['keyspace'],
     summary: 'Rename a key',
     since: '1.0.0',
@@ -187,7 +190,7 @@ export const keyCommands: CommandSpec[] = [
     name: 'renamenx',
     arity: 3,
     flags: ['write', 'fast'],
-    keys: [1, 2, 1],
+    keySpecs: [keySpec('RW access delete', 1), keySpec('OW insert', 2)],
     acl: ['keyspace'],
     summary: 'Rename a key, only if the new key does not exist',
     since: '1.0.0',
@@ -201,8 +204,9 @@ export const keyCommands: CommandSpec[] = [
   defineCommand({
     name: 'touch',
     arity: -2,
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
     flags: ['readonly', 'fast'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('RO', 1, [-1, 1, 0])],
     acl: ['keyspace'],
     summary: 'Alters the last access time of a key(s). Returns the number of existing keys specified.',
     since: '3.2.1',
@@ -218,6 +222,7 @@ export const keyCommands: CommandSpec[] = [
   defineCommand({
     name: 'randomkey',
     arity: 1,
+    tips: ['request_policy:all_shards', 'nondeterministic_output'],
     flags: ['readonly'],
     touchesArbitraryKeys: true,
     acl: ['keyspace'],
@@ -234,6 +239,7 @@ export const keyCommands: CommandSpec[] = [
   defineCommand({
     name: 'keys',
     arity: 2,
+    tips: ['request_policy:all_shards', 'nondeterministic_output_order'],
     flags: ['readonly'],
     acl: ['keyspace', 'dangerous'],
     summary: 'Find all keys matching the given pattern',
@@ -258,6 +264,7 @@ export const keyCommands: CommandSpec[] = [
   defineCommand({
     name: 'scan',
     arity: -2,
+    tips: ['nondeterministic_output', 'request_policy:special'],
     flags: ['readonly'],
     touchesArbitraryKeys: true,
     acl: ['keyspace'],
@@ -291,7 +298,7 @@ export const keyCommands: CommandSpec[] = [
     name: 'move',
     arity: 3,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW access update', 1)],
     acl: ['keyspace'],
     summary: 'Move a key to another database',
     since: '1.0.0',
@@ -322,7 +329,7 @@ export const keyCommands: CommandSpec[] = [
     name: 'copy',
     arity: -3,
     flags: ['write', 'denyoom'],
-    keys: [1, 2, 1],
+    keySpecs: [keySpec('RO access', 1), keySpec('OW update', 2)],
     acl: ['keyspace'],
     summary: 'Copy a key',
     since: '6.2.0',

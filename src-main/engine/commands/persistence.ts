@@ -232,6 +232,7 @@ export function persistenceCommands(node: NodeServices): CommandSpec[] {
     defineCommand({
       name: 'lastsave',
       arity: 1,
+      tips: ['nondeterministic_output'],
       flags: ['loading', 'stale', 'fast'],
       acl: ['admin', 'dangerous'],
       summary: 'Get the UNIX time stamp of the last successful save to disk',

@@ -1,6 +1,6 @@
 // Pub/Sub commands: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, the sharded
 // SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH, and PUBSUB (Redis's pubsub.c). The subscription registry and message delivery live in core/pubsub.ts.
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec } from '../core/command-table.js';
 import { replyHelp } from './server.js';
 import type { SubscriptionKind } from '../core/pubsub.js';
 import { PROPAGATE_REPL } from '../core/propagation.js';
@@ -112,8 +112,7 @@ export const pubsubCommands: CommandSpec[] = [
     name: 'ssubscribe',
     arity: -2,
     flags: [...SUBSCRIBE_FLAGS],
-    keys: [1, -1, 1],
-    keySpec: { flags: ['not_key'] },
+    keySpecs: [keySpec('not_key', 1, [-1, 1, 0])],
     summary: 'Listen for messages published to the given shard channels',
     since: '7.0.0',
     group: 'pubsub',
@@ -125,8 +124,7 @@ export const pubsubCommands: CommandSpec[] = [
     name: 'sunsubscribe',
     arity: -1,
     flags: [...SUBSCRIBE_FLAGS],
-    keys: [1, -1, 1],
-    keySpec: { flags: ['not_key'] },
+    keySpecs: [keySpec('not_key', 1, [-1, 1, 0])],
     summary: 'Stop listening for messages posted to the given shard channels',
     since: '7.0.0',
     group: 'pubsub',
@@ -138,8 +136,7 @@ export const pubsubCommands: CommandSpec[] = [
     name: 'spublish',
     arity: 3,
     flags: ['pubsub', 'loading', 'stale', 'fast'],
-    keys: [1, 1, 1],
-    keySpec: { flags: ['not_key'] },
+    keySpecs: [keySpec('not_key', 1)],
     summary: 'Post a message to a shard channel',
     since: '7.0.0',
     group: 'pubsub',

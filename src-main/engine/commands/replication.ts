@@ -196,6 +196,7 @@ export function replicationCommands(node: NodeServices): CommandSpec[] {
     defineCommand({
       name: 'wait',
       arity: 3,
+      tips: ['request_policy:all_shards', 'response_policy:agg_min'],
       flags: ['noscript'],
       acl: ['connection'],
       summary: 'Wait for the synchronous replication of all the write commands sent in the context of the current connection',

@@ -1,6 +1,14 @@
 // Scripting: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (Redis's eval.c). The Lua VM, the script
 // cache and runs live in ../scripting/.
-import { defineCommand, type CommandDocArgument, type CommandFlag, type CommandSpec } from '../core/command-table.js';
+import {
+  defineCommand,
+  keySpec,
+  numkeysGetKeys,
+  type KeySpec,
+  type CommandDocArgument,
+  type CommandFlag,
+  type CommandSpec,
+} from '../core/command-table.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import { replyHelp } from './server.js';
@@ -9,10 +17,15 @@ import { commandFlagsOf } from '../scripting/shebang.js';
 import type { NodeServices } from './node-services.js';
 
 /** EVAL's keys: numkeys at argv[2], then that many keys (an invalid numkeys names none). */
-export function evalKeys(argv: BinaryString[]): number[] {
-  const n = Number(argv[2]);
-  if (!Number.isInteger(n) || n < 1 || n > argv.length - 3) return [];
-  return Array.from({ length: n }, (_, i) => 3 + i);
+/** The keys of EVAL and FCALL: numkeys, then the keys; how a script uses them cannot be known. */
+export function scriptKeySpec(readOnly: boolean, withNotes: boolean): KeySpec {
+  const [flags, worst] = readOnly ? ['RO access', 'RO and ACCESS'] : ['RW access update', 'RW and UPDATE'];
+  return keySpec(
+    flags,
+    2,
+    { keynum: [0, 1, 1] },
+    withNotes ? `We cannot tell how the keys will be used so we assume the worst, ${worst}` : undefined,
+  );
 }
 
 const EVAL_FLAGS = ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'] as const;
@@ -64,13 +77,9 @@ export function scriptingCommands(node: NodeServices): CommandSpec[] {
       group: 'scripting',
       complexity: 'Depends on the script that is executed.',
       arguments: evalArguments(bySha ? { name: 'sha1', type: 'string' } : { name: 'script', type: 'string' }),
-      keySpec: readOnly
-        ? { flags: ['RO', 'ACCESS'], notes: 'We cannot tell how the keys will be used so we assume the worst, RO and ACCESS flags' }
-        : {
-            flags: ['RW', 'ACCESS', 'UPDATE'],
-            notes: 'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE flags',
-          },
-      getKeys: evalKeys,
+      // EVALSHA's key specs carry no notes in Redis 7.0, EVAL's do.
+      keySpecs: [scriptKeySpec(readOnly, !bySha)],
+      getKeys: numkeysGetKeys(2),
       argvFlags(argv) {
         const flags = node.scripting.flagsOf(argv, bySha);
         return flags === null ? null : commandFlagsOf(this.flags, flags);

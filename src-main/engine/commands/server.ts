@@ -22,6 +22,7 @@ export function serverCommands(node: NodeServices): CommandSpec[] {
     defineCommand({
       name: 'info',
       arity: -1,
+      tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
       flags: ['loading', 'stale'],
       acl: ['dangerous'],
       summary: 'Get information and statistics about the server',
@@ -35,6 +36,7 @@ export function serverCommands(node: NodeServices): CommandSpec[] {
     defineCommand({
       name: 'dbsize',
       arity: 1,
+      tips: ['request_policy:all_shards', 'response_policy:agg_sum'],
       flags: ['readonly', 'fast'],
       acl: ['keyspace'],
       summary: 'Return the number of keys in the selected database',
@@ -47,6 +49,7 @@ export function serverCommands(node: NodeServices): CommandSpec[] {
     defineCommand({
       name: 'flushdb',
       arity: -1,
+      tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
       flags: ['write'],
       acl: ['keyspace', 'dangerous'],
       summary: 'Remove all keys from the current database',
@@ -77,6 +80,7 @@ export function serverCommands(node: NodeServices): CommandSpec[] {
     defineCommand({
       name: 'flushall',
       arity: -1,
+      tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
       flags: ['write'],
       acl: ['keyspace', 'dangerous'],
       summary: 'Remove all keys from all databases',
@@ -109,6 +113,7 @@ export function serverCommands(node: NodeServices): CommandSpec[] {
     defineCommand({
       name: 'time',
       arity: 1,
+      tips: ['nondeterministic_output'],
       flags: ['loading', 'stale', 'fast'],
       summary: 'Return the current server time',
       since: '2.6.0',

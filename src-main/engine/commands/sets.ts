@@ -3,7 +3,7 @@ import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import { SetValue } from '../keyspace/types/set.js';
 import { randomDistinctPositions } from '../keyspace/types/dense-array.js';
-import { defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
+import { keySpec, numkeysGetKeys, defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { commitWrite, deleteEmptied, readAggregate, writableAggregate } from './aggregate-access.js';
 import { randomCountArg } from './random-count.js';
@@ -259,7 +259,7 @@ export const setCommands: CommandSpec[] = [
     name: 'sadd',
     arity: -3,
     flags: ['write', 'denyoom', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW insert', 1)],
     acl: ['set'],
     summary: 'Add one or more members to a set',
     since: '1.0.0',
@@ -285,7 +285,7 @@ export const setCommands: CommandSpec[] = [
     name: 'srem',
     arity: -3,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW delete', 1)],
     acl: ['set'],
     summary: 'Remove one or more members from a set',
     since: '1.0.0',
@@ -311,8 +311,9 @@ export const setCommands: CommandSpec[] = [
   defineCommand({
     name: 'smembers',
     arity: 2,
+    tips: ['nondeterministic_output_order'],
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: ['set'],
     summary: 'Get all the members in a set',
     since: '1.0.0',
@@ -328,7 +329,7 @@ export const setCommands: CommandSpec[] = [
     name: 'sismember',
     arity: 3,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO', 1)],
     acl: ['set'],
     summary: 'Determine if a given value is a member of a set',
     since: '1.0.0',
@@ -344,7 +345,7 @@ export const setCommands: CommandSpec[] = [
     name: 'smismember',
     arity: -3,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: ['set'],
     summary: 'Returns the membership associated with the given elements for a set',
     since: '6.2.0',
@@ -363,7 +364,7 @@ export const setCommands: CommandSpec[] = [
     name: 'scard',
     arity: 2,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO', 1)],
     acl: ['set'],
     summary: 'Get the number of members in a set',
     since: '1.0.0',
@@ -378,8 +379,9 @@ export const setCommands: CommandSpec[] = [
   defineCommand({
     name: 'spop',
     arity: -2,
+    tips: ['nondeterministic_output'],
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW access delete', 1)],
     acl: ['set'],
     summary: 'Remove and return one or multiple random members from a set',
     since: '1.0.0',
@@ -412,8 +414,9 @@ export const setCommands: CommandSpec[] = [
   defineCommand({
     name: 'srandmember',
     arity: -2,
+    tips: ['nondeterministic_output'],
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: ['set'],
     summary: 'Get one or multiple random members from a set',
     since: '1.0.0',
@@ -439,7 +442,7 @@ export const setCommands: CommandSpec[] = [
     name: 'smove',
     arity: 4,
     flags: ['write', 'fast'],
-    keys: [1, 2, 1],
+    keySpecs: [keySpec('RW access delete', 1), keySpec('RW insert', 2)],
     acl: ['set'],
     summary: 'Move a member from one set to another',
     since: '1.0.0',
@@ -480,8 +483,9 @@ export const setCommands: CommandSpec[] = [
   defineCommand({
     name: 'sinter',
     arity: -2,
+    tips: ['nondeterministic_output_order'],
     flags: ['readonly'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('RO access', 1, [-1, 1, 0])],
     acl: ['set'],
     summary: 'Intersect multiple sets',
     since: '1.0.0',
@@ -502,11 +506,8 @@ export const setCommands: CommandSpec[] = [
     group: 'set',
     complexity: INTERSECTION_COMPLEXITY,
     arguments: [{ name: 'numkeys', type: 'integer' }, KEYS, { name: 'limit', type: 'integer', token: 'LIMIT', optional: true }],
-    getKeys(argv) {
-      const numKeys = parseInteger(argv[1] ?? '');
-      if (numKeys === null || numKeys < 1 || numKeys > argv.length - 2) return [];
-      return Array.from({ length: numKeys }, (_, i) => 2 + i);
-    },
+    keySpecs: [keySpec('RO access', 1, { keynum: [0, 1, 1] })],
+    getKeys: numkeysGetKeys(1),
     handler(client, argv) {
       const parsed = parseIntersectionCardinality(client, argv);
       if (!parsed) return;
@@ -523,8 +524,9 @@ export const setCommands: CommandSpec[] = [
   defineCommand({
     name: 'sunion',
     arity: -2,
+    tips: ['nondeterministic_output_order'],
     flags: ['readonly'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('RO access', 1, [-1, 1, 0])],
     acl: ['set'],
     summary: 'Add multiple sets',
     since: '1.0.0',
@@ -538,8 +540,9 @@ export const setCommands: CommandSpec[] = [
   defineCommand({
     name: 'sdiff',
     arity: -2,
+    tips: ['nondeterministic_output_order'],
     flags: ['readonly'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('RO access', 1, [-1, 1, 0])],
     acl: ['set'],
     summary: 'Subtract multiple sets',
     since: '1.0.0',
@@ -554,7 +557,7 @@ export const setCommands: CommandSpec[] = [
     name: 'sinterstore',
     arity: -3,
     flags: ['write', 'denyoom'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('RW update', 1), keySpec('RO access', 2, [-1, 1, 0])],
     acl: ['set'],
     summary: 'Intersect multiple sets and store the resulting set in a key',
     since: '1.0.0',
@@ -569,7 +572,7 @@ export const setCommands: CommandSpec[] = [
     name: 'sunionstore',
     arity: -3,
     flags: ['write', 'denyoom'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('OW update', 1), keySpec('RO access', 2, [-1, 1, 0])],
     acl: ['set'],
     summary: 'Add multiple sets and store the resulting set in a key',
     since: '1.0.0',
@@ -584,7 +587,7 @@ export const setCommands: CommandSpec[] = [
     name: 'sdiffstore',
     arity: -3,
     flags: ['write', 'denyoom'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('OW update', 1), keySpec('RO access', 2, [-1, 1, 0])],
     acl: ['set'],
     summary: 'Subtract multiple sets and store the resulting set in a key',
     since: '1.0.0',
@@ -598,8 +601,9 @@ export const setCommands: CommandSpec[] = [
   defineCommand({
     name: 'sscan',
     arity: -3,
+    tips: ['nondeterministic_output'],
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: ['set'],
     summary: 'Incrementally iterate Set elements',
     since: '2.8.0',

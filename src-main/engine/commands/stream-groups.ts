@@ -3,7 +3,7 @@
 // each entry (streamPropagateXCLAIM), never as themselves; XREADGROUP is in stream-readgroup.ts.
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { parseInt64 } from '../util/numbers.js';
 import {
@@ -528,14 +528,13 @@ function xgroupSub(
   summary: string,
   since: string,
   flags: CommandSpec['flags'],
-  keySpecFlags: string[],
+  keySpecFlags: string,
 ): CommandSpec {
   return defineCommand({
     name,
     arity,
     flags,
-    keySpec: { flags: keySpecFlags },
-    keys: [2, 2, 1],
+    keySpecs: [keySpec(keySpecFlags, 2)],
     acl: ['stream'],
     summary,
     since,
@@ -553,11 +552,11 @@ export const streamGroupCommands: CommandSpec[] = [
     since: '5.0.0',
     group: 'stream',
     subcommands: [
-      xgroupSub('create', -5, 'Create a consumer group.', '5.0.0', ['write', 'denyoom'], ['RW', 'insert']),
-      xgroupSub('setid', -5, 'Set a consumer group to an arbitrary last delivered ID value.', '5.0.0', ['write'], ['RW', 'update']),
-      xgroupSub('destroy', 4, 'Destroy a consumer group.', '5.0.0', ['write'], ['RW', 'delete']),
-      xgroupSub('createconsumer', 5, 'Create a consumer in a consumer group.', '6.2.0', ['write', 'denyoom'], ['RW', 'insert']),
-      xgroupSub('delconsumer', 5, 'Delete a consumer from a consumer group.', '5.0.0', ['write'], ['RW', 'delete']),
+      xgroupSub('create', -5, 'Create a consumer group.', '5.0.0', ['write', 'denyoom'], 'RW insert'),
+      xgroupSub('setid', -5, 'Set a consumer group to an arbitrary last delivered ID value.', '5.0.0', ['write'], 'RW update'),
+      xgroupSub('destroy', 4, 'Destroy a consumer group.', '5.0.0', ['write'], 'RW delete'),
+      xgroupSub('createconsumer', 5, 'Create a consumer in a consumer group.', '6.2.0', ['write', 'denyoom'], 'RW insert'),
+      xgroupSub('delconsumer', 5, 'Delete a consumer from a consumer group.', '5.0.0', ['write'], 'RW delete'),
       defineCommand({
         name: 'help',
         arity: 2,
@@ -574,7 +573,7 @@ export const streamGroupCommands: CommandSpec[] = [
     name: 'xack',
     arity: -4,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW update', 1)],
     acl: ['stream'],
     summary:
       'Marks a pending message as correctly processed, effectively removing it from the pending entries list of the consumer group. Return value of the command is the number of messages successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL.',
@@ -588,7 +587,7 @@ export const streamGroupCommands: CommandSpec[] = [
     arity: -3,
     tips: ['nondeterministic_output'],
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: ['stream'],
     summary:
       'Return information and entries from a stream consumer group pending entries list, that are messages fetched but never acknowledged.',
@@ -603,7 +602,7 @@ export const streamGroupCommands: CommandSpec[] = [
     arity: -6,
     tips: ['nondeterministic_output'],
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW update', 1)],
     acl: ['stream'],
     summary: 'Changes (or acquires) ownership of a message in a consumer group, as if the message was delivered to the specified consumer.',
     since: '5.0.0',
@@ -615,9 +614,8 @@ export const streamGroupCommands: CommandSpec[] = [
     name: 'xautoclaim',
     arity: -6,
     tips: ['nondeterministic_output'],
-    keySpec: { flags: ['RW', 'delete'] },
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW delete', 1)],
     acl: ['stream'],
     summary:
       'Changes (or acquires) ownership of messages in a consumer group, as if the messages were delivered to the specified consumer.',

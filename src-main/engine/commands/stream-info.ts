@@ -3,7 +3,7 @@
 // entries-added, recorded-first-entry-id, and each group's entries-read and lag.
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { defineCommand, keySpec, type CommandSpec } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { parseInt64 } from '../util/numbers.js';
 import { MAX_ID, MIN_ID, StreamValue, encodeIdKey, formatId, type ConsumerGroup } from '../keyspace/types/stream.js';
@@ -238,7 +238,7 @@ function xinfoSub(name: string, arity: number, summary: string, since: string, t
     name,
     arity,
     flags: ['readonly'],
-    keys: [2, 2, 1],
+    keySpecs: [keySpec('RO access', 2)],
     acl: ['stream'],
     summary,
     since,

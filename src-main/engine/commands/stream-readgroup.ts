@@ -8,7 +8,7 @@
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import { blockForKeys, blockingDenied } from '../core/blocking.js';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec } from '../core/command-table.js';
 import {
   MAX_ID,
   StreamValue,
@@ -249,9 +249,8 @@ export const streamReadGroupCommands: CommandSpec[] = [
   defineCommand({
     name: 'xreadgroup',
     arity: -7,
-    keySpec: { flags: ['RO', 'access'], keyword: { keyword: 'STREAMS', startFrom: 4 } },
     flags: ['write', 'blocking', 'movablekeys'],
-    keys: [0, 0, 0],
+    keySpecs: [keySpec('RO access', ['STREAMS', 4], [-1, 1, 2])],
     acl: ['stream'],
     summary:
       'Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.',

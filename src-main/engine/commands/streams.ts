@@ -7,7 +7,7 @@
 // the AOF trim exactly what the master did.
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec, type KeyReference } from '../core/command-table.js';
 import { ERR, is, wrongArity } from '../core/replies.js';
 import { blockForKeys, blockingDenied } from '../core/blocking.js';
 import { parseInt64 } from '../util/numbers.js';
@@ -451,16 +451,26 @@ function xreadCommand(client: Client, argv: BinaryString[]): void {
   });
 }
 
-/** XREAD's keys: those after STREAMS, the first half of what follows it (xreadGetKeys). */
-export function xreadKeys(argv: BinaryString[]): number[] {
+/**
+ * db.c xreadGetKeys, for when the key spec finds nothing valid: the options before STREAMS are
+ * skipped, then the first half of what follows it (an odd count is a syntax error: no keys).
+ */
+export function xreadKeys(argv: BinaryString[]): KeyReference[] {
+  const skips: Record<string, number> = { block: 1, count: 1, group: 2, noack: 0 };
+  let streams = -1;
   for (let i = 1; i < argv.length; i++) {
-    if (is(argv[i]!, 'streams')) {
-      const rest = argv.length - i - 1;
-      if (rest % 2 !== 0) return [];
-      return Array.from({ length: rest / 2 }, (_, k) => i + 1 + k);
+    const arg = argv[i]!.toLowerCase();
+    if (arg === 'streams') {
+      streams = i;
+      break;
     }
+    const skip = skips[arg];
+    if (skip === undefined) break;
+    i += skip;
   }
-  return [];
+  const rest = streams === -1 ? 0 : argv.length - streams - 1;
+  if (rest === 0 || rest % 2 !== 0) return [];
+  return Array.from({ length: rest / 2 }, (_, k) => ({ pos: streams + 1 + k, flags: [] }));
 }
 
 const STREAM_ACL = ['stream' as const];
@@ -470,9 +480,8 @@ export const streamCommands: CommandSpec[] = [
     name: 'xadd',
     arity: -5,
     tips: ['nondeterministic_output'],
-    keySpec: { notes: 'UPDATE instead of INSERT because of the optional trimming feature' },
     flags: ['write', 'denyoom', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW update', 1, [0, 1, 0], 'UPDATE instead of INSERT because of the optional trimming feature')],
     acl: STREAM_ACL,
     summary: 'Appends a new entry to a stream',
     since: '5.0.0',
@@ -484,9 +493,8 @@ export const streamCommands: CommandSpec[] = [
     name: 'xtrim',
     arity: -4,
     tips: ['nondeterministic_output'],
-    keySpec: { flags: ['RW', 'delete'] },
     flags: ['write'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW delete', 1)],
     acl: STREAM_ACL,
     summary: 'Deletes messages from the beginning of a stream.',
     since: '5.0.0',
@@ -497,9 +505,8 @@ export const streamCommands: CommandSpec[] = [
   defineCommand({
     name: 'xdel',
     arity: -3,
-    keySpec: { flags: ['RW', 'delete'] },
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW delete', 1)],
     acl: STREAM_ACL,
     summary:
       'Removes the specified entries from the stream. Returns the number of items actually deleted, that may be different from the number of IDs passed in case certain IDs do not exist.',
@@ -511,9 +518,8 @@ export const streamCommands: CommandSpec[] = [
   defineCommand({
     name: 'xlen',
     arity: 2,
-    keySpec: { flags: ['RO'] },
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO', 1)],
     acl: STREAM_ACL,
     summary: 'Return the number of entries in a stream',
     since: '5.0.0',
@@ -525,7 +531,7 @@ export const streamCommands: CommandSpec[] = [
     name: 'xsetid',
     arity: -3,
     flags: ['write', 'denyoom', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW update', 1)],
     acl: STREAM_ACL,
     summary: 'An internal command for replication',
     since: '5.0.0',
@@ -537,7 +543,7 @@ export const streamCommands: CommandSpec[] = [
     name: 'xrange',
     arity: -4,
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: STREAM_ACL,
     summary: 'Return a range of elements in a stream, with IDs matching the specified IDs interval',
     since: '5.0.0',
@@ -550,7 +556,7 @@ export const streamCommands: CommandSpec[] = [
     name: 'xrevrange',
     arity: -4,
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: STREAM_ACL,
     summary:
       'Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE',
@@ -563,9 +569,8 @@ export const streamCommands: CommandSpec[] = [
   defineCommand({
     name: 'xread',
     arity: -4,
-    keySpec: { keyword: { keyword: 'STREAMS', startFrom: 1 } },
     flags: ['readonly', 'blocking', 'movablekeys'],
-    keys: [0, 0, 0],
+    keySpecs: [keySpec('RO access', ['STREAMS', 1], [-1, 1, 2])],
     acl: STREAM_ACL,
     summary:
       'Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.',

@@ -1,8 +1,7 @@
 // Sorted-set commands (t_zset.c): the command table. The handlers live in the zset-*.ts modules
 // by theme: single members and counts (zset-basic), ranges (zset-range), set operations
 // (zset-setops), pops (zset-pop, and zset-blocking for the B* forms) and sampling (zset-sampling).
-import type { BinaryString } from '../protocol/request-parser.js';
-import { defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
+import { keySpec, numkeysGetKeys, defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
 import {
   countInRange,
   zaddGeneric,
@@ -18,7 +17,6 @@ import { zsetOpGeneric } from './zset-setops.js';
 import { zmpopCommand, zpopCommand } from './zset-pop.js';
 import { bzmpopCommand, bzpopCommand } from './zset-blocking.js';
 import { zrandmemberCommand, zscanCommand } from './zset-sampling.js';
-import { numkeysKeyPositions } from './zset-common.js';
 
 const KEY: CommandDocArgument = { name: 'key', type: 'key' };
 const MEMBER: CommandDocArgument = { name: 'member', type: 'string' };
@@ -77,7 +75,7 @@ function rangeCommand(
     name,
     arity: shape.store ? -5 : -4,
     flags: shape.store ? ['write', 'denyoom'] : ['readonly'],
-    keys: shape.store ? [1, 2, 1] : [1, 1, 1],
+    keySpecs: shape.store ? [keySpec('OW update', 1), keySpec('RO access', 2)] : [keySpec('RO access', 1)],
     summary,
     since,
     complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.',
@@ -87,7 +85,6 @@ function rangeCommand(
 }
 
 function setOpCommand(name: string, summary: string, since: string, shape: Parameters<typeof zsetOpGeneric>[2]): CommandSpec {
-  const numkeysIndex = shape.store ? 2 : 1;
   const options: CommandDocArgument[] = shape.cardinalityOnly
     ? [{ name: 'limit', type: 'integer', token: 'LIMIT', optional: true }]
     : [...(shape.op === 'diff' ? [] : WEIGHTS_AGGREGATE), ...(shape.store ? [] : [WITHSCORES])];
@@ -96,12 +93,14 @@ function setOpCommand(name: string, summary: string, since: string, shape: Param
     name,
     arity: shape.store ? -4 : -3,
     flags: shape.store ? ['write', 'denyoom', 'movablekeys'] : ['readonly', 'movablekeys'],
-    keys: shape.store ? [1, 1, 1] : [0, 0, 0],
+    keySpecs: shape.store
+      ? [keySpec('OW update', 1), keySpec('RO access', 2, { keynum: [0, 1, 1] })]
+      : [keySpec('RO access', 1, { keynum: [0, 1, 1] })],
     summary,
     since,
     complexity: 'O(N)+O(M*log(M)) with N the sum of the sizes of the input sorted sets, and M the number of elements in the result.',
     arguments: [...(shape.store ? [{ name: 'destination', type: 'key' } as const] : []), ...NUMKEYS_KEYS, ...options],
-    getKeys: (argv: BinaryString[]) => numkeysKeyPositions(argv, numkeysIndex, shape.store ? [1] : []),
+    getKeys: shape.store ? numkeysGetKeys(2, 1) : numkeysGetKeys(1),
     handler: (client, argv) => zsetOpGeneric(client, argv, shape),
   });
 }
@@ -112,7 +111,7 @@ export const zsetCommands: CommandSpec[] = [
     name: 'zadd',
     arity: -4,
     flags: ['write', 'denyoom', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW update', 1)],
     summary: 'Add one or more members to a sorted set, or update its score if it already exists',
     since: '1.2.0',
     complexity: 'O(log(N)) for each item added, where N is the number of elements in the sorted set.',
@@ -152,7 +151,7 @@ export const zsetCommands: CommandSpec[] = [
     name: 'zincrby',
     arity: 4,
     flags: ['write', 'denyoom', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW access update', 1)],
     summary: 'Increment the score of a member in a sorted set',
     since: '1.2.0',
     complexity: 'O(log(N)) where N is the number of elements in the sorted set.',
@@ -164,7 +163,7 @@ export const zsetCommands: CommandSpec[] = [
     name: 'zrem',
     arity: -3,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW delete', 1)],
     summary: 'Remove one or more members from a sorted set',
     since: '1.2.0',
     complexity: 'O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.',
@@ -176,7 +175,7 @@ export const zsetCommands: CommandSpec[] = [
     name: 'zscore',
     arity: 3,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     summary: 'Get the score associated with the given member in a sorted set',
     since: '1.2.0',
     complexity: 'O(1)',
@@ -188,7 +187,7 @@ export const zsetCommands: CommandSpec[] = [
     name: 'zmscore',
     arity: -3,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     summary: 'Get the score associated with the given members in a sorted set',
     since: '6.2.0',
     complexity: 'O(N) where N is the number of members being requested.',
@@ -200,7 +199,7 @@ export const zsetCommands: CommandSpec[] = [
     name: 'zcard',
     arity: 2,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO', 1)],
     summary: 'Get the number of members in a sorted set',
     since: '1.2.0',
     complexity: 'O(1)',
@@ -212,7 +211,7 @@ export const zsetCommands: CommandSpec[] = [
     name: 'zcount',
     arity: 4,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     summary: 'Count the members in a sorted set with scores within the given values',
     since: '2.0.0',
     complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
@@ -224,7 +223,7 @@ export const zsetCommands: CommandSpec[] = [
     name: 'zlexcount',
     arity: 4,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     summary: 'Count the number of members in a sorted set between a given lexicographical range',
     since: '2.8.9',
     complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
@@ -317,7 +316,7 @@ export const zsetCommands: CommandSpec[] = [
     name: 'zrank',
     arity: 3,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     summary: 'Determine the index of a member in a sorted set',
     since: '2.0.0',
     complexity: 'O(log(N))',
@@ -329,7 +328,7 @@ export const zsetCommands: CommandSpec[] = [
     name: 'zrevrank',
     arity: 3,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     summary: 'Determine the index of a member in a sorted set, with scores ordered from high to low',
     since: '2.0.0',
     complexity: 'O(log(N))',
@@ -341,7 +340,7 @@ export const zsetCommands: CommandSpec[] = [
     name: 'zremrangebyrank',
     arity: 4,
     flags: ['write'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW delete', 1)],
     summary: 'Remove all members in a sorted set within the given indexes',
     since: '2.0.0',
     complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.',
@@ -353,7 +352,7 @@ export const zsetCommands: CommandSpec[] = [
     name: 'zremrangebyscore',
     arity: 4,
     flags: ['write'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW delete', 1)],
     summary: 'Remove all members in a sorted set within the given scores',
     since: '1.2.0',
     complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.',
@@ -365,7 +364,7 @@ export const zsetCommands: CommandSpec[] = [
     name: 'zremrangebylex',
     arity: 4,
     flags: ['write'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW delete', 1)],
     summary: 'Remove all members in a sorted set between the given lexicographical range',
     since: '2.8.9',
     complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.',
@@ -400,7 +399,7 @@ export const zsetCommands: CommandSpec[] = [
     name: 'zpopmin',
     arity: -2,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW access delete', 1)],
     summary: 'Remove and return members with the lowest scores in a sorted set',
     since: '5.0.0',
     complexity: 'O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.',
@@ -412,7 +411,7 @@ export const zsetCommands: CommandSpec[] = [
     name: 'zpopmax',
     arity: -2,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW access delete', 1)],
     summary: 'Remove and return members with the highest scores in a sorted set',
     since: '5.0.0',
     complexity: 'O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.',
@@ -429,7 +428,8 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       'O(K) + O(N*log(M)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.',
     arguments: [...NUMKEYS_KEYS, MIN_MAX, COUNT_OPTION],
-    getKeys: (argv) => numkeysKeyPositions(argv, 1),
+    keySpecs: [keySpec('RW access delete', 1, { keynum: [0, 1, 1] })],
+    getKeys: numkeysGetKeys(1),
     handler: zmpopCommand,
   }),
   defineCommand({
@@ -437,7 +437,7 @@ export const zsetCommands: CommandSpec[] = [
     name: 'bzpopmin',
     arity: -3,
     flags: ['write', 'noscript', 'blocking', 'fast'],
-    keys: [1, -2, 1],
+    keySpecs: [keySpec('RW access delete', 1, [-2, 1, 0])],
     summary: 'Remove and return the member with the lowest score from one or more sorted sets, or block until one is available',
     since: '5.0.0',
     complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
@@ -449,7 +449,7 @@ export const zsetCommands: CommandSpec[] = [
     name: 'bzpopmax',
     arity: -3,
     flags: ['write', 'noscript', 'blocking', 'fast'],
-    keys: [1, -2, 1],
+    keySpecs: [keySpec('RW access delete', 1, [-2, 1, 0])],
     summary: 'Remove and return the member with the highest score from one or more sorted sets, or block until one is available',
     since: '5.0.0',
     complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
@@ -466,15 +466,17 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       'O(K) + O(N*log(M)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.',
     arguments: [TIMEOUT, ...NUMKEYS_KEYS, MIN_MAX, COUNT_OPTION],
-    getKeys: (argv) => numkeysKeyPositions(argv, 2),
+    keySpecs: [keySpec('RW access delete', 2, { keynum: [0, 1, 1] })],
+    getKeys: numkeysGetKeys(2),
     handler: bzmpopCommand,
   }),
   defineCommand({
     ...family,
     name: 'zrandmember',
     arity: -2,
+    tips: ['nondeterministic_output'],
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     summary: 'Get one or multiple random elements from a sorted set',
     since: '6.2.0',
     complexity: 'O(N) where N is the number of elements returned',
@@ -493,8 +495,9 @@ export const zsetCommands: CommandSpec[] = [
     ...family,
     name: 'zscan',
     arity: -3,
+    tips: ['nondeterministic_output'],
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     summary: 'Incrementally iterate sorted sets elements and associated scores',
     since: '2.8.0',
     complexity:
