@@ -116,6 +116,7 @@ function replyDocArgument(client: Client, arg: CommandDocArgument): void {
     (arg.keySpecIndex !== undefined ? 1 : 0) +
     (arg.token !== undefined ? 1 : 0) +
     (arg.since ? 1 : 0) +
+    (arg.deprecatedSince ? 1 : 0) +
     (flags.length ? 1 : 0) +
     (arg.arguments ? 1 : 0);
   r.mapHeader(fields);
@@ -134,6 +135,10 @@ function replyDocArgument(client: Client, arg: CommandDocArgument): void {
   if (arg.since) {
     r.bulk('since');
     r.bulk(arg.since);
+  }
+  if (arg.deprecatedSince) {
+    r.bulk('deprecated_since');
+    r.bulk(arg.deprecatedSince);
   }
   if (flags.length) {
     r.bulk('flags');
@@ -155,6 +160,8 @@ function replyCommandDocs(client: Client, command: Command): void {
     3 +
     (command.complexity ? 1 : 0) +
     (command.docFlags ? 1 : 0) +
+    (command.deprecatedSince ? 1 : 0) +
+    (command.replacedBy ? 1 : 0) +
     (command.history ? 1 : 0) +
     (command.arguments ? 1 : 0) +
     (subs.length ? 1 : 0);
@@ -173,6 +180,14 @@ function replyCommandDocs(client: Client, command: Command): void {
     r.bulk('doc_flags');
     r.setHeader(command.docFlags.length);
     for (const flag of command.docFlags) r.simple(flag);
+  }
+  if (command.deprecatedSince) {
+    r.bulk('deprecated_since');
+    r.bulk(command.deprecatedSince);
+  }
+  if (command.replacedBy) {
+    r.bulk('replaced_by');
+    r.bulk(command.replacedBy);
   }
   if (command.history) {
     r.bulk('history');

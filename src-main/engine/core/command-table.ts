@@ -10,9 +10,9 @@
 //      commands/strings.ts for the pattern), or, when its handlers need ACLs, persistence or
 //      replication, `function <family>Commands(node: NodeServices): CommandSpec[]` (see
 //      commands/persistence.ts). Each spec gives the lowercase name, Redis's arity
-//      (N = exactly N arguments counting the name; -N = at least N), flags, key positions
-//      (firstKey/lastKey/keyStep, lastKey -1 = last argument), ACL categories besides those
-//      implied by flags, and the handler.
+//      (N = exactly N arguments counting the name; -N = at least N), flags, the key specs of
+//      Redis's src/commands/<name>.json (keySpec(...); COMMAND INFO's legacy first/last/step are
+//      derived from them), ACL categories besides those implied by flags, and the handler.
 //   2. List it in commandFamilies() in commands/index.ts. Nothing else changes.
 //   Handlers get (client, argv). Read keys with client.db.lookupRead; change them only through
 //   the Database API (set, delete, setExpire, persist, lookupForWrite + changed) so snapshots,
@@ -91,7 +91,7 @@ export interface CommandSpec {
    * Redis's CMD_PROTECTED: the directive (yes / local / no) that must allow the command before it
    * runs (see core/protected-commands.ts).
    */
-  protectedBy?: 'enable-debug-command';
+  protectedBy?: 'enable-debug-command' | 'enable-module-command';
   /** Present on container commands; the handler is then only used when argv[1] is HELP-like. */
   subcommands?: CommandSpec[];
   /** COMMAND INFO's command tips (nondeterministic_output...), for commands Redis gives some. */
@@ -105,6 +105,9 @@ export interface CommandSpec {
   keySpecs?: KeySpec[];
   /** COMMAND DOCS doc_flags (syscmd: a command servers send each other, not for users). */
   docFlags?: string[];
+  /** COMMAND DOCS deprecated_since and replaced_by, for deprecated commands (doc flag `deprecated`). */
+  deprecatedSince?: string;
+  replacedBy?: string;
   /** COMMAND DOCS history: [version, what changed]. */
   history?: [string, string][];
   /**
@@ -205,6 +208,7 @@ export interface CommandDocArgument {
   keySpecIndex?: number;
   /** The version that added the argument. */
   since?: string;
+  deprecatedSince?: string;
   arguments?: CommandDocArgument[];
 }
 
