@@ -39,7 +39,8 @@ function replyCommandInfo(client: Client, command: Command): void {
   r.setHeader(tips.length);
   for (const tip of tips) r.simple(tip);
   const specs = command.keySpecs ?? [];
-  r.arrayHeader(specs.length);
+  // A set in RESP3, as addReplyCommandKeySpecs replies it.
+  r.setHeader(specs.length);
   for (const spec of specs) replyKeySpec(client, spec);
   const subs = [...(command.subcommandMap?.values() ?? [])];
   r.arrayHeader(subs.length);

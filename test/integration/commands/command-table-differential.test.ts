@@ -1,0 +1,276 @@
+// The command table as clients see it, against Debian's redis-server 7.0: for EVERY command in
+// redis-server's COMMAND LIST, COMMAND INFO (arity, flags, key positions, ACL categories, tips,
+// key specs and subcommands) must be the same, and COMMAND GETKEYS / GETKEYSANDFLAGS must find the
+// same keys with the same flags for a call of every command that has keys. The calls are built
+// from redis-server's own COMMAND DOCS (each command's arguments), plus hand-picked calls for the
+// paths a generic call does not take (flags that depend on the arguments, key specs that cannot be
+// followed, errors).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pairForFile, REDIS_SERVER_VERSION } from '../../support/differential.js';
+import { show, type Reply } from '../../support/resp-client.js';
+
+const pair = pairForFile();
+
+type Shown = unknown;
+type Map = { map: [Shown, Shown][] };
+const isMap = (x: unknown): x is Map => typeof x === 'object' && x !== null && 'map' in x;
+const isSet = (x: unknown): x is { set: Shown[] } => typeof x === 'object' && x !== null && 'set' in x;
+
+/**
+ * A command's COMMAND INFO entry with its subcommands sorted by name: redis-server lists them in
+ * the order of its subcommand dict, which is randomly seeded at each start.
+ */
+function sortedSubcommands(entry: Shown): Shown {
+  if (!Array.isArray(entry) || entry.length !== 10) return entry;
+  const subs = entry[9];
+  const list = isSet(subs) ? subs.set : (subs as Shown[]);
+  const sorted = list.map(sortedSubcommands).sort((a, b) => String((a as Shown[])[0]).localeCompare(String((b as Shown[])[0])));
+  return [...entry.slice(0, 9), sorted];
+}
+
+async function both(...argv: string[]): Promise<[Shown, Shown]> {
+  const [a, b] = await Promise.all([pair.ours.call(...argv), pair.redis.call(...argv)]);
+  return [show(a as Reply), show(b as Reply)];
+}
+
+let redisNames: string[] = [];
+
+/** A docs argument tree (COMMAND DOCS `arguments`), as RESP3 shows it. */
+interface DocArg {
+  name: string;
+  type: string;
+  token?: string;
+  flags: string[];
+  arguments: DocArg[];
+}
+
+function docArg(shown: Shown): DocArg {
+  const fields = new globalThis.Map((shown as Map).map as [string, Shown][]);
+  const flags = fields.get('flags');
+  return {
+    name: fields.get('name') as string,
+    type: fields.get('type') as string,
+    token: fields.get('token') as string | undefined,
+    flags: isSet(flags) ? (flags.set as string[]) : [],
+    arguments: ((fields.get('arguments') as Shown[] | undefined) ?? []).map(docArg),
+  };
+}
+
+/**
+ * A call made of a command's documented arguments: keys are named k1, k2..., a numkeys argument
+ * counts the keys that follow it, a oneof takes its first choice, a multiple argument is given
+ * twice. With `optional` every optional argument is given too (so STORE, BY, GET... appear).
+ */
+function callFromDocs(prefix: string[], args: DocArg[], optional: boolean): string[] {
+  const argv = [...prefix];
+  let keyCount = 0;
+  const emit = (arg: DocArg, out: string[]): void => {
+    if (arg.flags.includes('optional') && !optional) return;
+    const times = arg.flags.includes('multiple') ? 2 : 1;
+    for (let t = 0; t < times; t++) {
+      if (arg.token !== undefined && (t === 0 || arg.flags.includes('multiple_token'))) out.push(arg.token);
+      switch (arg.type) {
+        case 'key':
+          out.push(`k${++keyCount}`);
+          break;
+        case 'pure-token':
+          break;
+        case 'oneof':
+          emit({ ...arg.arguments[0]!, flags: arg.arguments[0]!.flags.filter((f) => f !== 'optional') }, out);
+          break;
+        case 'block':
+          for (const inner of arg.arguments) emit(inner, out);
+          break;
+        case 'integer':
+          out.push(arg.name === 'numkeys' ? '2' : '1');
+          break;
+        case 'double':
+          out.push('1.5');
+          break;
+        case 'pattern':
+          out.push('p*');
+          break;
+        default:
+          out.push(arg.name === 'id' ? '0-1' : 'v');
+      }
+    }
+  };
+  for (const arg of args) emit(arg, argv);
+  return argv;
+}
+
+/** Calls for the key paths a generic call misses; each is compared like the generated ones. */
+const HAND_PICKED: string[][] = [
+  ['SET', 'a', 'b'],
+  ['SET', 'a', 'b', 'GET'],
+  ['SET', 'a', 'b', 'get', 'EX', '10'],
+  ['SET', 'a', 'b', 'GETX'],
+  ['BITFIELD', 'a', 'GET', 'u8', '0'],
+  ['BITFIELD', 'a', 'GET', 'u8', '0', 'OVERFLOW', 'WRAP'],
+  ['BITFIELD', 'a', 'SET', 'u8', '0', '1'],
+  ['BITFIELD', 'a', 'GET', 'u8'],
+  ['SORT', 'a'],
+  ['SORT', 'a', 'STORE', 'b'],
+  ['SORT', 'a', 'BY', 'STORE', 'LIMIT', '0', '1', 'STORE', 'c', 'STORE', 'd'],
+  ['SORT_RO', 'a', 'BY', 'x', 'GET', 'y'],
+  ['MIGRATE', 'h', '1', 'k', '0', '10'],
+  ['MIGRATE', 'h', '1', '', '0', '10', 'KEYS', 'a', 'b'],
+  ['MIGRATE', 'h', '1', 'k', '0', '10', 'KEYS', 'a', 'b'],
+  ['MIGRATE', 'h', '1', '', '0', '10', 'AUTH', 'keys', 'KEYS', 'a'],
+  ['MIGRATE', 'h', '1', '', '0', '10', 'AUTH2', 'u', 'keys', 'COPY', 'REPLACE', 'KEYS', 'a'],
+  ['GEORADIUS', 'a', '0', '0', '1', 'km', 'STORE'],
+  ['GEORADIUS', 'a', '0', '0', '1', 'km', 'STORE', 'b', 'STOREDIST', 'c'],
+  ['GEORADIUSBYMEMBER', 'a', 'm', '1', 'km', 'STOREDIST', 'b'],
+  ['XREAD', 'STREAMS', 'a', 'b', '0', '0'],
+  ['XREAD', 'COUNT', '1', 'STREAMS', 'a', '0'],
+  ['XREAD', 'STREAMS', 'a', 'b', '0'],
+  ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'a', '0'],
+  ['XREADGROUP', 'GROUP', 'g', 'c', 'NOACK', 'STREAMS', 'STREAMS', 'a', '0', '0'],
+  ['ZUNIONSTORE', 'd', '3abc', 'a', 'b', 'c'],
+  ['ZUNIONSTORE', 'd', '0', 'a'],
+  ['ZUNION', '5', 'a', 'b'],
+  ['ZINTERCARD', '-1', 'a'],
+  ['LMPOP', '5', 'a', 'LEFT'],
+  ['BLMPOP', '0', '2', 'a', 'b', 'LEFT'],
+  ['EVAL', 's', '0'],
+  ['EVAL', 's', 'abc'],
+  ['EVAL', 's', '3abc', 'a', 'b', 'c'],
+  ['EVALSHA_RO', 's', '2', 'a', 'b', 'c'],
+  ['FCALL', 'f', '1', 'a', 'x'],
+  ['FCALL_RO', 'f', '0'],
+  ['MSET', 'a', '1', 'b', '2', 'c'],
+  ['MEMORY', 'USAGE', 'a', 'SAMPLES', '5'],
+  ['OBJECT', 'ENCODING', 'a'],
+  ['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM'],
+  ['XINFO', 'STREAM', 's', 'FULL'],
+  ['SPUBLISH', 'ch', 'msg'],
+  ['SSUBSCRIBE', 'a', 'b'],
+  ['PING'],
+  ['NOSUCHCOMMAND', 'a'],
+  ['GET'],
+  ['GET', 'a', 'b'],
+  ['CONFIG', 'GET', 'x'],
+  ['CONFIG', 'NOSUCH', 'x'],
+  ['XADD', 's', '*', 'f', 'v'],
+];
+
+describe(`COMMAND against redis-server ${REDIS_SERVER_VERSION}`, () => {
+  test('COMMAND LIST and COUNT name the same commands', async () => {
+    const [ours, redis] = await both('COMMAND', 'LIST');
+    assert.deepEqual([...(ours as string[])].sort(), [...(redis as string[])].sort());
+    const [ourCount, redisCount] = await both('COMMAND', 'COUNT');
+    assert.equal(ourCount, redisCount);
+    redisNames = (redis as string[]).filter((n) => !n.includes('|')).sort();
+    assert.ok(redisNames.length > 200, `${redisNames.length} commands`);
+  });
+
+  test('COMMAND INFO of every command is the same, in RESP2 and RESP3', async () => {
+    for (const protocol of ['2', '3']) {
+      await both('HELLO', protocol);
+      const differ: string[] = [];
+      for (const name of redisNames) {
+        const [ours, redis] = await both('COMMAND', 'INFO', name);
+        const [a, b] = [ours, redis].map((r) => (r as Shown[]).map(sortedSubcommands));
+        if (JSON.stringify(a) !== JSON.stringify(b)) differ.push(`${name}:\n  ours  ${JSON.stringify(a)}\n  redis ${JSON.stringify(b)}`);
+      }
+      assert.deepEqual(differ, [], `COMMAND INFO differs (RESP${protocol}) for ${differ.length} commands`);
+    }
+    await both('HELLO', '2');
+  });
+
+  test('COMMAND GETKEYS and GETKEYSANDFLAGS agree on a call of every command with keys', async () => {
+    await both('HELLO', '3');
+    const calls: string[][] = [...HAND_PICKED];
+    let commandsWithKeys = 0;
+    for (const name of redisNames) {
+      const [info] = (await both('COMMAND', 'INFO', name))[1] as Shown[][];
+      const targets: { argv: string[]; entry: Shown[] }[] = [{ argv: [name], entry: info! }];
+      const subs = info![9];
+      for (const sub of isSet(subs) ? subs.set : (subs as Shown[])) {
+        const entry = sub as Shown[];
+        targets.push({ argv: String(entry[0]).split('|'), entry });
+      }
+      for (const { argv, entry } of targets) {
+        const specs = entry[8];
+        if ((isSet(specs) ? specs.set : (specs as Shown[])).length === 0) continue;
+        commandsWithKeys++;
+        const docs = (await pair.redis.call('COMMAND', 'DOCS', argv.join('|'))) as Reply;
+        const shown = show(docs) as Map;
+        const fields = new globalThis.Map((shown.map[0]![1] as Map).map as [string, Shown][]);
+        const args = ((fields.get('arguments') as Shown[] | undefined) ?? []).map(docArg);
+        calls.push(callFromDocs(argv, args, false), callFromDocs(argv, args, true));
+      }
+    }
+    assert.ok(commandsWithKeys > 150, `${commandsWithKeys} commands with keys`);
+    const differ: string[] = [];
+    for (const call of calls) {
+      for (const sub of ['GETKEYS', 'GETKEYSANDFLAGS']) {
+        const [ours, redis] = await both('COMMAND', sub, ...call);
+        if (JSON.stringify(ours) !== JSON.stringify(redis))
+          differ.push(`COMMAND ${sub} ${call.join(' ')}:\n  ours  ${JSON.stringify(ours)}\n  redis ${JSON.stringify(redis)}`);
+      }
+    }
+    await both('HELLO', '2');
+    assert.deepEqual(differ, [], `${differ.length} of ${calls.length * 2} calls differ`);
+  });
+
+  test('CLUSTER answers as redis-server without cluster-enabled', async () => {
+    for (const argv of [
+      ['CLUSTER', 'HELP'],
+      ['CLUSTER', 'INFO'],
+      ['CLUSTER', 'MYID'],
+      ['CLUSTER', 'NODES'],
+      ['CLUSTER', 'SLOTS'],
+      ['CLUSTER', 'SHARDS'],
+      ['CLUSTER', 'KEYSLOT', 'a'],
+      ['CLUSTER', 'COUNTKEYSINSLOT', '1'],
+      ['CLUSTER', 'GETKEYSINSLOT', '1', '1'],
+      ['CLUSTER', 'ADDSLOTS', '1'],
+      ['CLUSTER', 'RESET', 'HARD'],
+      ['CLUSTER', 'FAILOVER'],
+      ['CLUSTER', 'NOSUCH'],
+      ['CLUSTER'],
+      ['CLUSTER', 'HELP', 'x'],
+      ['CLUSTER', 'KEYSLOT'],
+      ['ASKING'],
+      ['READONLY'],
+      ['READWRITE'],
+    ]) {
+      await pair.same(argv);
+    }
+  });
+
+  test('MODULE: none loaded, none can be loaded, the same errors as redis-server', async () => {
+    for (const argv of [
+      ['MODULE', 'LIST'],
+      ['MODULE', 'HELP'],
+      ['MODULE', 'LOAD', '/nonexistent/module.so'],
+      ['MODULE', 'LOADEX', '/nonexistent/module.so', 'CONFIG', 'a', 'b', 'ARGS', 'x'],
+      ['MODULE', 'UNLOAD', 'nosuch'],
+      ['MODULE', 'NOSUCH'],
+      ['MODULE'],
+      ['MODULE', 'UNLOAD'],
+    ]) {
+      await pair.same(argv);
+    }
+    // With enable-module-command the load itself fails, as for a module that cannot be opened.
+    const { startPair } = await import('../../support/differential.js');
+    const allowed = await startPair(['--enable-module-command', 'yes']);
+    try {
+      for (const argv of [
+        ['MODULE', 'LOAD', '/nonexistent/module.so', 'arg'],
+        ['MODULE', 'LOADEX', '/nonexistent/module.so', 'CONFIG', 'a', 'b', 'ARGS', 'x'],
+        ['MODULE', 'LOADEX', '/nonexistent/module.so', 'CONFIG', 'a'],
+        ['MODULE', 'LOADEX', '/nonexistent/module.so', 'BAD'],
+        ['MODULE', 'UNLOAD', 'nosuch'],
+        ['MODULE', 'LIST'],
+        ['PING'],
+      ]) {
+        await allowed.same(argv);
+      }
+    } finally {
+      await allowed.close();
+    }
+  });
+});
