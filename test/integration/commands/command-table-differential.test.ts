@@ -155,6 +155,39 @@ const HAND_PICKED: string[][] = [
   ['XADD', 's', '*', 'f', 'v'],
 ];
 
+let calls: string[][] | null = null;
+
+/**
+ * The calls compared: the hand-picked ones, and for every command and subcommand with key specs
+ * (in redis-server's COMMAND INFO) one call with its required arguments and one with all of them.
+ */
+async function keyedCalls(): Promise<string[][]> {
+  if (calls) return calls;
+  const built: string[][] = [...HAND_PICKED];
+  let commandsWithKeys = 0;
+  for (const name of redisNames) {
+    const [info] = show((await pair.redis.call('COMMAND', 'INFO', name)) as Reply) as Shown[][];
+    const targets: { argv: string[]; entry: Shown[] }[] = [{ argv: [name], entry: info! }];
+    const subs = info![9];
+    for (const sub of isSet(subs) ? subs.set : (subs as Shown[])) {
+      const entry = sub as Shown[];
+      targets.push({ argv: String(entry[0]).split('|'), entry });
+    }
+    for (const { argv, entry } of targets) {
+      const specs = entry[8];
+      if ((isSet(specs) ? specs.set : (specs as Shown[])).length === 0) continue;
+      commandsWithKeys++;
+      const docs = show((await pair.redis.call('COMMAND', 'DOCS', argv.join('|'))) as Reply) as Map;
+      const fields = new globalThis.Map((isMap(docs.map[0]![1]) ? docs.map[0]![1].map : []) as [string, Shown][]);
+      const args = ((fields.get('arguments') as Shown[] | undefined) ?? []).map(docArg);
+      built.push(callFromDocs(argv, args, false), callFromDocs(argv, args, true));
+    }
+  }
+  assert.ok(commandsWithKeys > 150, `${commandsWithKeys} commands with keys`);
+  calls = built;
+  return built;
+}
+
 describe(`COMMAND against redis-server ${REDIS_SERVER_VERSION}`, () => {
   test('COMMAND LIST and COUNT name the same commands', async () => {
     const [ours, redis] = await both('COMMAND', 'LIST');
@@ -181,29 +214,8 @@ describe(`COMMAND against redis-server ${REDIS_SERVER_VERSION}`, () => {
 
   test('COMMAND GETKEYS and GETKEYSANDFLAGS agree on a call of every command with keys', async () => {
     await both('HELLO', '3');
-    const calls: string[][] = [...HAND_PICKED];
-    let commandsWithKeys = 0;
-    for (const name of redisNames) {
-      const [info] = (await both('COMMAND', 'INFO', name))[1] as Shown[][];
-      const targets: { argv: string[]; entry: Shown[] }[] = [{ argv: [name], entry: info! }];
-      const subs = info![9];
-      for (const sub of isSet(subs) ? subs.set : (subs as Shown[])) {
-        const entry = sub as Shown[];
-        targets.push({ argv: String(entry[0]).split('|'), entry });
-      }
-      for (const { argv, entry } of targets) {
-        const specs = entry[8];
-        if ((isSet(specs) ? specs.set : (specs as Shown[])).length === 0) continue;
-        commandsWithKeys++;
-        const docs = (await pair.redis.call('COMMAND', 'DOCS', argv.join('|'))) as Reply;
-        const shown = show(docs) as Map;
-        const fields = new globalThis.Map((shown.map[0]![1] as Map).map as [string, Shown][]);
-        const args = ((fields.get('arguments') as Shown[] | undefined) ?? []).map(docArg);
-        calls.push(callFromDocs(argv, args, false), callFromDocs(argv, args, true));
-      }
-    }
-    assert.ok(commandsWithKeys > 150, `${commandsWithKeys} commands with keys`);
     const differ: string[] = [];
+    const calls = await keyedCalls();
     for (const call of calls) {
       for (const sub of ['GETKEYS', 'GETKEYSANDFLAGS']) {
         const [ours, redis] = await both('COMMAND', sub, ...call);
@@ -213,6 +225,24 @@ describe(`COMMAND against redis-server ${REDIS_SERVER_VERSION}`, () => {
     }
     await both('HELLO', '2');
     assert.deepEqual(differ, [], `${differ.length} of ${calls.length * 2} calls differ`);
+  });
+
+  test('ACL key permissions (%R~, %W~) follow the key flags of every such call', async () => {
+    // Keys named r* may only be read, w* only written, k* both; the calls name their keys k1,
+    // k2..., so each is also tried with its keys renamed r1.. and w1...
+    const rules = ['ACL', 'SETUSER', 'keyuser', 'on', 'nopass', '+@all', '%R~r*', '%W~w*', '~k*'];
+    await both(...rules);
+    const differ: string[] = [];
+    const calls = await keyedCalls();
+    for (const call of calls) {
+      for (const prefix of ['k', 'r', 'w']) {
+        const renamed = call.map((a) => (/^k\d+$/.test(a) ? prefix + a.slice(1) : a));
+        const [ours, redis] = await both('ACL', 'DRYRUN', 'keyuser', ...renamed);
+        if (JSON.stringify(ours) !== JSON.stringify(redis))
+          differ.push(`ACL DRYRUN keyuser ${renamed.join(' ')}:\n  ours  ${JSON.stringify(ours)}\n  redis ${JSON.stringify(redis)}`);
+      }
+    }
+    assert.deepEqual(differ, [], `${differ.length} of ${calls.length * 3} dry runs differ`);
   });
 
   test('CLUSTER answers as redis-server without cluster-enabled', async () => {
