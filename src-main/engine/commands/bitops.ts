@@ -386,9 +386,10 @@ export const bitCommands: CommandSpec[] = [
     keySpecs: [keySpec('RO access', 1)],
     summary: 'Count set bits in a string',
     since: '2.6.0',
+    history: [['7.0.0', 'Added the `BYTE|BIT` option.']],
     complexity: 'O(N)',
     arguments: [
-      KEY,
+      { name: 'key', type: 'key' },
       {
         name: 'index',
         type: 'block',
@@ -400,6 +401,7 @@ export const bitCommands: CommandSpec[] = [
             name: 'index_unit',
             type: 'oneof',
             optional: true,
+            since: '7.0.0',
             arguments: [
               { name: 'byte', type: 'pure-token', token: 'BYTE' },
               { name: 'bit', type: 'pure-token', token: 'BIT' },
@@ -449,19 +451,35 @@ export const bitCommands: CommandSpec[] = [
     keySpecs: [keySpec('RO access', 1)],
     summary: 'Find first bit set or clear in a string',
     since: '2.8.7',
+    history: [['7.0.0', 'Added the `BYTE|BIT` option.']],
     complexity: 'O(N)',
     arguments: [
-      KEY,
+      { name: 'key', type: 'key' },
       { name: 'bit', type: 'integer' },
-      { name: 'start', type: 'integer', optional: true },
-      { name: 'end', type: 'integer', optional: true },
       {
-        name: 'index_unit',
-        type: 'oneof',
+        name: 'index',
+        type: 'block',
         optional: true,
         arguments: [
-          { name: 'byte', type: 'pure-token', token: 'BYTE' },
-          { name: 'bit', type: 'pure-token', token: 'BIT' },
+          { name: 'start', type: 'integer' },
+          {
+            name: 'end_index',
+            type: 'block',
+            optional: true,
+            arguments: [
+              { name: 'end', type: 'integer' },
+              {
+                name: 'index_unit',
+                type: 'oneof',
+                optional: true,
+                since: '7.0.0',
+                arguments: [
+                  { name: 'byte', type: 'pure-token', token: 'BYTE' },
+                  { name: 'bit', type: 'pure-token', token: 'BIT' },
+                ],
+              },
+            ],
+          },
         ],
       },
     ],
@@ -527,7 +545,7 @@ export const bitCommands: CommandSpec[] = [
     arguments: [
       { name: 'operation', type: 'string' },
       { name: 'destkey', type: 'key' },
-      { name: 'key', type: 'key', multiple: true },
+      { name: 'key', type: 'key', multiple: true, keySpecIndex: 1 },
     ],
     handler(client, argv) {
       const op = argv[1]!.toLowerCase();
@@ -566,7 +584,69 @@ export const bitCommands: CommandSpec[] = [
     summary: 'Perform arbitrary bitfield integer operations on strings',
     since: '3.2.0',
     complexity: 'O(1) for each subcommand specified',
-    arguments: [KEY],
+    arguments: [
+      { name: 'key', type: 'key' },
+      {
+        name: 'operation',
+        type: 'oneof',
+        optional: true,
+        multiple: true,
+        arguments: [
+          {
+            name: 'encoding_offset',
+            type: 'block',
+            token: 'GET',
+            arguments: [
+              { name: 'encoding', type: 'string' },
+              { name: 'offset', type: 'integer' },
+            ],
+          },
+          {
+            name: 'write',
+            type: 'block',
+            arguments: [
+              {
+                name: 'wrap_sat_fail',
+                type: 'oneof',
+                token: 'OVERFLOW',
+                optional: true,
+                arguments: [
+                  { name: 'wrap', type: 'pure-token', token: 'WRAP' },
+                  { name: 'sat', type: 'pure-token', token: 'SAT' },
+                  { name: 'fail', type: 'pure-token', token: 'FAIL' },
+                ],
+              },
+              {
+                name: 'write_operation',
+                type: 'oneof',
+                arguments: [
+                  {
+                    name: 'encoding_offset_value',
+                    type: 'block',
+                    token: 'SET',
+                    arguments: [
+                      { name: 'encoding', type: 'string' },
+                      { name: 'offset', type: 'integer' },
+                      { name: 'value', type: 'integer' },
+                    ],
+                  },
+                  {
+                    name: 'encoding_offset_increment',
+                    type: 'block',
+                    token: 'INCRBY',
+                    arguments: [
+                      { name: 'encoding', type: 'string' },
+                      { name: 'offset', type: 'integer' },
+                      { name: 'increment', type: 'integer' },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ],
     handler(client, argv) {
       bitfield(client, argv, false);
     },
@@ -579,7 +659,21 @@ export const bitCommands: CommandSpec[] = [
     summary: 'Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD',
     since: '6.0.0',
     complexity: 'O(1) for each subcommand specified',
-    arguments: [KEY],
+    arguments: [
+      { name: 'key', type: 'key' },
+      {
+        name: 'encoding_offset',
+        type: 'block',
+        token: 'GET',
+        optional: true,
+        multiple: true,
+        multipleToken: true,
+        arguments: [
+          { name: 'encoding', type: 'string' },
+          { name: 'offset', type: 'integer' },
+        ],
+      },
+    ],
     handler(client, argv) {
       bitfield(client, argv, true);
     },

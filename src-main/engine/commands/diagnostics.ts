@@ -198,6 +198,7 @@ export const diagnosticCommands: CommandSpec[] = [
     summary: 'A container for slow log commands',
     since: '2.2.12',
     group: 'server',
+    complexity: 'Depends on subcommand.',
     subcommands: [
       defineCommand({
         name: 'get',
@@ -207,6 +208,9 @@ export const diagnosticCommands: CommandSpec[] = [
         summary: "Get the slow log's entries",
         since: '2.2.12',
         group: 'server',
+        arguments: [{ name: 'count', type: 'integer', optional: true }],
+        history: [['4.0.0', 'Added client IP address, port and name to the reply.']],
+        complexity: 'O(N) where N is the number of entries returned',
         handler: slowlogGet,
       }),
       defineCommand({
@@ -217,6 +221,7 @@ export const diagnosticCommands: CommandSpec[] = [
         summary: "Get the slow log's length",
         since: '2.2.12',
         group: 'server',
+        complexity: 'O(1)',
         handler: (client) => client.reply.integer(client.server.slowlog.entries.length),
       }),
       defineCommand({
@@ -227,6 +232,7 @@ export const diagnosticCommands: CommandSpec[] = [
         summary: 'Clear all entries from the slow log',
         since: '2.2.12',
         group: 'server',
+        complexity: 'O(N) where N is the number of entries in the slowlog',
         handler(client) {
           client.server.slowlog.reset();
           client.reply.ok();
@@ -242,6 +248,7 @@ export const diagnosticCommands: CommandSpec[] = [
     summary: 'A container for latency diagnostics commands',
     since: '2.8.13',
     group: 'server',
+    complexity: 'Depends on subcommand.',
     subcommands: [
       defineCommand({
         name: 'latest',
@@ -251,6 +258,7 @@ export const diagnosticCommands: CommandSpec[] = [
         summary: 'Return the latest latency samples for all events.',
         since: '2.8.13',
         group: 'server',
+        complexity: 'O(1)',
         handler(client) {
           const events = client.server.latency.events;
           client.reply.arrayHeader(events.size);
@@ -272,6 +280,8 @@ export const diagnosticCommands: CommandSpec[] = [
         summary: 'Return timestamp-latency samples for the event.',
         since: '2.8.13',
         group: 'server',
+        arguments: [{ name: 'event', type: 'string' }],
+        complexity: 'O(1)',
         handler(client, argv) {
           const samples = client.server.latency.events.get(argv[2]!)?.samples ?? [];
           client.reply.arrayHeader(samples.length);
@@ -290,6 +300,8 @@ export const diagnosticCommands: CommandSpec[] = [
         summary: 'Reset latency data for one or more events.',
         since: '2.8.13',
         group: 'server',
+        arguments: [{ name: 'event', type: 'string', optional: true, multiple: true }],
+        complexity: 'O(1)',
         handler: (client, argv) => client.reply.integer(client.server.latency.reset(argv.slice(2))),
       }),
       defineCommand({
@@ -300,6 +312,7 @@ export const diagnosticCommands: CommandSpec[] = [
         summary: 'Return a human readable latency analysis report.',
         since: '2.8.13',
         group: 'server',
+        complexity: 'O(1)',
         handler: latencyDoctor,
       }),
       defineCommand({

@@ -103,6 +103,8 @@ export const dumpRestoreCommands: CommandSpec[] = [
     summary: 'Return a serialized version of the value stored at the specified key.',
     since: '2.6.0',
     group: 'generic',
+    complexity:
+      'O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).',
     arguments: [{ name: 'key', type: 'key' }],
     handler(client, argv) {
       const value = client.db.lookupRead(argv[1]!);
@@ -125,14 +127,21 @@ export const dumpRestoreCommands: CommandSpec[] = [
     summary: 'Create a key using the provided serialized value, previously obtained using DUMP.',
     since: '2.6.0',
     group: 'generic',
+    history: [
+      ['3.0.0', 'Added the `REPLACE` modifier.'],
+      ['5.0.0', 'Added the `ABSTTL` modifier.'],
+      ['5.0.0', 'Added the `IDLETIME` and `FREQ` options.'],
+    ],
+    complexity:
+      'O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).',
     arguments: [
       { name: 'key', type: 'key' },
       { name: 'ttl', type: 'integer' },
       { name: 'serialized-value', type: 'string' },
-      { name: 'replace', type: 'pure-token', token: 'REPLACE', optional: true },
-      { name: 'absttl', type: 'pure-token', token: 'ABSTTL', optional: true },
-      { name: 'seconds', type: 'integer', token: 'IDLETIME', optional: true },
-      { name: 'frequency', type: 'integer', token: 'FREQ', optional: true },
+      { name: 'replace', type: 'pure-token', token: 'REPLACE', optional: true, since: '3.0.0' },
+      { name: 'absttl', type: 'pure-token', token: 'ABSTTL', optional: true, since: '5.0.0' },
+      { name: 'seconds', type: 'integer', token: 'IDLETIME', optional: true, since: '5.0.0' },
+      { name: 'frequency', type: 'integer', token: 'FREQ', optional: true, since: '5.0.0' },
     ],
     handler: restore,
   }),

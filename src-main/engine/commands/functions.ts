@@ -133,6 +133,7 @@ export function functionCommands(node: NodeServices): CommandSpec[] {
       summary: 'A container for function commands',
       since: '7.0.0',
       group: 'scripting',
+      complexity: 'Depends on subcommand.',
       subcommands: [
         sub(
           'load',
@@ -273,6 +274,7 @@ export function functionCommands(node: NodeServices): CommandSpec[] {
           summary: 'Show helpful text about the different subcommands',
           since: '7.0.0',
           group: 'scripting',
+          complexity: 'O(1)',
           handler: (client) => replyHelp(client, FUNCTION_HELP),
         }),
       ],

@@ -228,20 +228,31 @@ export const geoCommands: CommandSpec[] = [
     keySpecs: [keySpec('RW update', 1)],
     summary: 'Add one or more geospatial items in the geospatial index represented using a sorted set',
     since: '3.2.0',
+    history: [['6.2.0', 'Added the `CH`, `NX` and `XX` options.']],
     complexity: 'O(log(N)) for each item added, where N is the number of elements in the sorted set.',
     arguments: [
-      KEY,
+      { name: 'key', type: 'key' },
       {
         name: 'condition',
         type: 'oneof',
         optional: true,
+        since: '6.2.0',
         arguments: [
           { name: 'nx', type: 'pure-token', token: 'NX' },
           { name: 'xx', type: 'pure-token', token: 'XX' },
         ],
       },
-      { name: 'change', type: 'pure-token', token: 'CH', optional: true },
-      { name: 'longitude_latitude_member', type: 'block', multiple: true, arguments: [...LONGITUDE_LATITUDE, MEMBER] },
+      { name: 'change', type: 'pure-token', token: 'CH', optional: true, since: '6.2.0' },
+      {
+        name: 'longitude_latitude_member',
+        type: 'block',
+        multiple: true,
+        arguments: [
+          { name: 'longitude', type: 'double' },
+          { name: 'latitude', type: 'double' },
+          { name: 'member', type: 'string' },
+        ],
+      },
     ],
     handler: geoaddCommand,
   }),
@@ -254,7 +265,22 @@ export const geoCommands: CommandSpec[] = [
     summary: 'Returns the distance between two members of a geospatial index',
     since: '3.2.0',
     complexity: 'O(log(N))',
-    arguments: [KEY, { name: 'member1', type: 'string' }, { name: 'member2', type: 'string' }, { ...UNIT, optional: true }],
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'member1', type: 'string' },
+      { name: 'member2', type: 'string' },
+      {
+        name: 'unit',
+        type: 'oneof',
+        optional: true,
+        arguments: [
+          { name: 'm', type: 'pure-token', token: 'M' },
+          { name: 'km', type: 'pure-token', token: 'KM' },
+          { name: 'ft', type: 'pure-token', token: 'FT' },
+          { name: 'mi', type: 'pure-token', token: 'MI' },
+        ],
+      },
+    ],
     handler: geodistCommand,
   }),
   defineCommand({
@@ -266,7 +292,10 @@ export const geoCommands: CommandSpec[] = [
     summary: 'Returns members of a geospatial index as standard geohash strings',
     since: '3.2.0',
     complexity: 'O(log(N)) for each member requested, where N is the number of elements in the sorted set.',
-    arguments: [KEY, { ...MEMBER, optional: true, multiple: true }],
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'member', type: 'string', multiple: true },
+    ],
     handler: geohashCommand,
   }),
   defineCommand({
@@ -278,7 +307,10 @@ export const geoCommands: CommandSpec[] = [
     summary: 'Returns longitude and latitude of members of a geospatial index',
     since: '3.2.0',
     complexity: 'O(N) where N is the number of members requested.',
-    arguments: [KEY, { ...MEMBER, optional: true, multiple: true }],
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'member', type: 'string', multiple: true },
+    ],
     handler: geoposCommand,
   }),
   searchCommand(

@@ -119,6 +119,7 @@ export const hashCommands: CommandSpec[] = [
     summary: 'Set the string value of a hash field',
     since: '2.0.0',
     group: 'hash',
+    history: [['4.0.0', 'Accepts multiple `field` and `value` arguments.']],
     complexity:
       'O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.',
     arguments: [
@@ -174,6 +175,9 @@ export const hashCommands: CommandSpec[] = [
     summary: 'Set multiple hash fields to multiple values',
     since: '2.0.0',
     group: 'hash',
+    replacedBy: '`HSET` with multiple field-value pairs',
+    deprecatedSince: '4.0.0',
+    docFlags: ['deprecated'],
     complexity: 'O(N) where N is the number of fields being set.',
     arguments: [
       { name: 'key', type: 'key' },
@@ -296,6 +300,7 @@ export const hashCommands: CommandSpec[] = [
     summary: 'Delete one or more hash fields',
     since: '2.0.0',
     group: 'hash',
+    history: [['2.4.0', 'Accepts multiple `field` arguments.']],
     complexity: 'O(N) where N is the number of fields to be removed.',
     arguments: [
       { name: 'key', type: 'key' },

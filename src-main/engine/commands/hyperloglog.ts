@@ -292,7 +292,7 @@ export const hyperloglogCommands: CommandSpec[] = [
     complexity: 'O(N) to merge N HyperLogLogs, but with high constant times.',
     arguments: [
       { name: 'destkey', type: 'key' },
-      { name: 'sourcekey', type: 'key', multiple: true },
+      { name: 'sourcekey', type: 'key', multiple: true, keySpecIndex: 1 },
     ],
     handler: pfmerge,
   }),
@@ -303,6 +303,7 @@ export const hyperloglogCommands: CommandSpec[] = [
     keySpecs: [keySpec('RW access', 2)],
     summary: 'Internal commands for debugging HyperLogLog values',
     since: '2.8.9',
+    docFlags: ['syscmd'],
     complexity: 'N/A',
     arguments: [
       { name: 'subcommand', type: 'string' },
@@ -316,6 +317,7 @@ export const hyperloglogCommands: CommandSpec[] = [
     flags: ['admin'],
     summary: 'An internal command for testing HyperLogLog values',
     since: '2.8.9',
+    docFlags: ['syscmd'],
     complexity: 'N/A',
     handler: pfselftest,
   }),

@@ -109,12 +109,17 @@ function replyKeySpec(client: Client, spec: KeySpec): void {
   }
 }
 
-function replyDocArgument(client: Client, arg: CommandDocArgument): void {
+/**
+ * One argument of COMMAND DOCS (server.c addReplyCommandArgList). A key argument belongs to the
+ * command's first key spec unless it names another (`keySpecIndex`), as in Redis's JSON files.
+ */
+function replyDocArgument(client: Client, arg: CommandDocArgument, hasKeySpecs: boolean): void {
   const r = client.reply;
+  const keySpecIndex = arg.keySpecIndex ?? (hasKeySpecs && arg.type === 'key' ? 0 : undefined);
   const flags = [arg.optional && 'optional', arg.multiple && 'multiple', arg.multipleToken && 'multiple_token'].filter(Boolean) as string[];
   const fields =
     2 +
-    (arg.keySpecIndex !== undefined ? 1 : 0) +
+    (keySpecIndex !== undefined ? 1 : 0) +
     (arg.token !== undefined ? 1 : 0) +
     (arg.since ? 1 : 0) +
     (arg.deprecatedSince ? 1 : 0) +
@@ -125,9 +130,9 @@ function replyDocArgument(client: Client, arg: CommandDocArgument): void {
   r.bulk(arg.name);
   r.bulk('type');
   r.bulk(arg.type);
-  if (arg.keySpecIndex !== undefined) {
+  if (keySpecIndex !== undefined) {
     r.bulk('key_spec_index');
-    r.integer(arg.keySpecIndex);
+    r.integer(keySpecIndex);
   }
   if (arg.token !== undefined) {
     r.bulk('token');
@@ -149,7 +154,7 @@ function replyDocArgument(client: Client, arg: CommandDocArgument): void {
   if (arg.arguments) {
     r.bulk('arguments');
     r.arrayHeader(arg.arguments.length);
-    for (const a of arg.arguments) replyDocArgument(client, a);
+    for (const a of arg.arguments) replyDocArgument(client, a, hasKeySpecs);
   }
 }
 
@@ -192,7 +197,8 @@ function replyCommandDocs(client: Client, command: Command): void {
   }
   if (command.history) {
     r.bulk('history');
-    r.arrayHeader(command.history.length);
+    // A set in RESP3, as addReplyCommandHistory replies it.
+    r.setHeader(command.history.length);
     for (const [version, change] of command.history) {
       r.arrayHeader(2);
       r.bulk(version);
@@ -202,7 +208,7 @@ function replyCommandDocs(client: Client, command: Command): void {
   if (command.arguments) {
     r.bulk('arguments');
     r.arrayHeader(command.arguments.length);
-    for (const a of command.arguments) replyDocArgument(client, a);
+    for (const a of command.arguments) replyDocArgument(client, a, command.keySpecs !== undefined);
   }
   if (subs.length) {
     r.bulk('subcommands');
@@ -289,6 +295,7 @@ export const introspectionCommands: CommandSpec[] = [
     summary: 'Get array of Redis command details',
     since: '2.8.13',
     group: 'server',
+    complexity: 'O(N) where N is the total number of Redis commands',
     handler(client) {
       const all = client.server.commands.all();
       client.reply.arrayHeader(all.length);
@@ -302,6 +309,7 @@ export const introspectionCommands: CommandSpec[] = [
         acl: ['connection'],
         summary: 'Get total number of Redis commands',
         since: '2.8.13',
+        complexity: 'O(1)',
         handler(client) {
           client.reply.integer(client.server.commands.size);
         },
@@ -314,6 +322,9 @@ export const introspectionCommands: CommandSpec[] = [
         acl: ['connection'],
         summary: 'Get array of specific Redis command details, or all when no argument is given.',
         since: '2.8.13',
+        arguments: [{ name: 'command-name', type: 'string', optional: true, multiple: true }],
+        history: [['7.0.0', 'Allowed to be called with no argument to get info on all commands.']],
+        complexity: 'O(N) where N is the number of commands to look up',
         handler(client, argv) {
           const names = argv.slice(2);
           const commands = names.length ? names.map((n) => findByFullName(client, n)) : client.server.commands.all();
@@ -331,6 +342,8 @@ export const introspectionCommands: CommandSpec[] = [
         flags: ['loading', 'stale'],
         acl: ['connection'],
         summary: 'Get array of specific Redis command documentation',
+        arguments: [{ name: 'command-name', type: 'string', optional: true, multiple: true }],
+        complexity: 'O(N) where N is the number of commands to look up',
         handler(client, argv) {
           const names = argv.slice(2);
           const found: Command[] = [];
@@ -353,6 +366,20 @@ export const introspectionCommands: CommandSpec[] = [
         flags: ['loading', 'stale'],
         acl: ['connection'],
         summary: 'Get an array of Redis command names',
+        arguments: [
+          {
+            name: 'filterby',
+            type: 'oneof',
+            token: 'FILTERBY',
+            optional: true,
+            arguments: [
+              { name: 'module-name', type: 'string', token: 'MODULE' },
+              { name: 'category', type: 'string', token: 'ACLCAT' },
+              { name: 'pattern', type: 'pattern', token: 'PATTERN' },
+            ],
+          },
+        ],
+        complexity: 'O(N) where N is the total number of Redis commands',
         handler(client, argv) {
           let names = client.server.commands
             .all()
@@ -381,6 +408,7 @@ export const introspectionCommands: CommandSpec[] = [
         acl: ['connection'],
         summary: 'Extract keys given a full Redis command',
         since: '2.8.13',
+        complexity: 'O(N) where N is the number of arguments to the command',
         handler: (client, argv) => replyCallKeys(client, argv, false),
       }),
       sub({
@@ -389,6 +417,7 @@ export const introspectionCommands: CommandSpec[] = [
         flags: ['loading', 'stale'],
         acl: ['connection'],
         summary: 'Extract keys and access flags given a full Redis command',
+        complexity: 'O(N) where N is the number of arguments to the command',
         handler: (client, argv) => replyCallKeys(client, argv, true),
       }),
       sub({
@@ -398,6 +427,7 @@ export const introspectionCommands: CommandSpec[] = [
         acl: ['connection'],
         summary: 'Show helpful text about the different subcommands',
         since: '5.0.0',
+        complexity: 'O(1)',
         handler(client) {
           replyHelp(client, COMMAND_HELP);
         },

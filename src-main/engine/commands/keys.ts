@@ -119,7 +119,8 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Delete a key',
     since: '1.0.0',
     group: 'generic',
-    complexity: 'O(N) where N is the number of keys that will be removed.',
+    complexity:
+      'O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).',
     arguments: [KEYS],
     handler: deleteKeys,
   }),
@@ -133,7 +134,8 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.',
     since: '4.0.0',
     group: 'generic',
-    complexity: 'O(1) for each key removed regardless of its size.',
+    complexity:
+      'O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.',
     arguments: [KEYS],
     handler: deleteKeys,
   }),
@@ -147,6 +149,7 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Determine if a key exists',
     since: '1.0.0',
     group: 'generic',
+    history: [['3.0.3', 'Accepts multiple `key` arguments.']],
     complexity: 'O(N) where N is the number of keys to check.',
     arguments: [KEYS],
     handler(client, argv) {
@@ -181,7 +184,10 @@ export const keyCommands: CommandSpec[] = [
     since: '1.0.0',
     group: 'generic',
     complexity: 'O(1)',
-    arguments: [KEY, { name: 'newkey', type: 'key' }],
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'newkey', type: 'key', keySpecIndex: 1 },
+    ],
     handler(client, argv) {
       rename(client, argv, false);
     },
@@ -195,8 +201,12 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Rename a key, only if the new key does not exist',
     since: '1.0.0',
     group: 'generic',
+    history: [['3.2.0', 'The command no longer returns an error when source and destination names are the same.']],
     complexity: 'O(1)',
-    arguments: [KEY, { name: 'newkey', type: 'key' }],
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'newkey', type: 'key', keySpecIndex: 1 },
+    ],
     handler(client, argv) {
       rename(client, argv, true);
     },
@@ -245,7 +255,8 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Find all keys matching the given pattern',
     since: '1.0.0',
     group: 'generic',
-    complexity: 'O(N) with N being the number of keys in the database',
+    complexity:
+      'O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.',
     arguments: [{ name: 'pattern', type: 'pattern' }],
     handler(client, argv) {
       const pattern = argv[1]!;
@@ -271,12 +282,14 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Incrementally iterate the keys space',
     since: '2.8.0',
     group: 'generic',
-    complexity: 'O(1) for every call. O(N) for a complete iteration.',
+    history: [['6.0.0', 'Added the `TYPE` subcommand.']],
+    complexity:
+      'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
     arguments: [
       { name: 'cursor', type: 'integer' },
       { name: 'pattern', type: 'pattern', token: 'MATCH', optional: true },
       { name: 'count', type: 'integer', token: 'COUNT', optional: true },
-      { name: 'type', type: 'string', token: 'TYPE', optional: true },
+      { name: 'type', type: 'string', token: 'TYPE', optional: true, since: '6.0.0' },
     ],
     handler(client, argv) {
       const cursor = parseScanCursor(client, argv[1]!);
@@ -337,7 +350,7 @@ export const keyCommands: CommandSpec[] = [
     complexity: 'O(N) worst case for collections, where N is the number of nested items. O(1) for string values.',
     arguments: [
       { name: 'source', type: 'key' },
-      { name: 'destination', type: 'key' },
+      { name: 'destination', type: 'key', keySpecIndex: 1 },
       { name: 'destination-db', type: 'integer', token: 'DB', optional: true },
       { name: 'replace', type: 'pure-token', token: 'REPLACE', optional: true },
     ],

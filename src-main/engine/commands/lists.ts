@@ -36,12 +36,6 @@ const side = (name: string): CommandDocArgument => ({
     { name: 'right', type: 'pure-token', token: 'RIGHT' },
   ],
 });
-const MOVE_ARGUMENTS: CommandDocArgument[] = [
-  { name: 'source', type: 'key' },
-  { name: 'destination', type: 'key' },
-  side('wherefrom'),
-  side('whereto'),
-];
 const MPOP_ARGUMENTS: CommandDocArgument[] = [
   { name: 'numkeys', type: 'integer' },
   KEYS,
@@ -247,7 +241,26 @@ export const listCommands: CommandSpec[] = [
     since: '6.2.0',
     group: 'list',
     complexity: 'O(1)',
-    arguments: MOVE_ARGUMENTS,
+    arguments: [
+      { name: 'source', type: 'key' },
+      { name: 'destination', type: 'key', keySpecIndex: 1 },
+      {
+        name: 'wherefrom',
+        type: 'oneof',
+        arguments: [
+          { name: 'left', type: 'pure-token', token: 'LEFT' },
+          { name: 'right', type: 'pure-token', token: 'RIGHT' },
+        ],
+      },
+      {
+        name: 'whereto',
+        type: 'oneof',
+        arguments: [
+          { name: 'left', type: 'pure-token', token: 'LEFT' },
+          { name: 'right', type: 'pure-token', token: 'RIGHT' },
+        ],
+      },
+    ],
     handler: lmoveCommand,
   }),
   defineCommand({
@@ -259,10 +272,13 @@ export const listCommands: CommandSpec[] = [
     summary: 'Remove the last element in a list, prepend it to another list and return it',
     since: '1.2.0',
     group: 'list',
+    replacedBy: '`LMOVE` with the `RIGHT` and `LEFT` arguments',
+    deprecatedSince: '6.2.0',
+    docFlags: ['deprecated'],
     complexity: 'O(1)',
     arguments: [
       { name: 'source', type: 'key' },
-      { name: 'destination', type: 'key' },
+      { name: 'destination', type: 'key', keySpecIndex: 1 },
     ],
     handler: rpoplpushCommand,
   }),
@@ -292,7 +308,27 @@ export const listCommands: CommandSpec[] = [
     since: '6.2.0',
     group: 'list',
     complexity: 'O(1)',
-    arguments: [...MOVE_ARGUMENTS, TIMEOUT],
+    arguments: [
+      { name: 'source', type: 'key' },
+      { name: 'destination', type: 'key', keySpecIndex: 1 },
+      {
+        name: 'wherefrom',
+        type: 'oneof',
+        arguments: [
+          { name: 'left', type: 'pure-token', token: 'LEFT' },
+          { name: 'right', type: 'pure-token', token: 'RIGHT' },
+        ],
+      },
+      {
+        name: 'whereto',
+        type: 'oneof',
+        arguments: [
+          { name: 'left', type: 'pure-token', token: 'LEFT' },
+          { name: 'right', type: 'pure-token', token: 'RIGHT' },
+        ],
+      },
+      { name: 'timeout', type: 'double' },
+    ],
     handler: blmoveCommand,
   }),
   defineCommand({
@@ -304,8 +340,16 @@ export const listCommands: CommandSpec[] = [
     summary: 'Pop an element from a list, push it to another list and return it; or block until one is available',
     since: '2.2.0',
     group: 'list',
+    history: [['6.0.0', '`timeout` is interpreted as a double instead of an integer.']],
+    replacedBy: '`BLMOVE` with the `RIGHT` and `LEFT` arguments',
+    deprecatedSince: '6.2.0',
+    docFlags: ['deprecated'],
     complexity: 'O(1)',
-    arguments: [{ name: 'source', type: 'key' }, { name: 'destination', type: 'key' }, TIMEOUT],
+    arguments: [
+      { name: 'source', type: 'key' },
+      { name: 'destination', type: 'key', keySpecIndex: 1 },
+      { name: 'timeout', type: 'double' },
+    ],
     handler: brpoplpushCommand,
   }),
   defineCommand({

@@ -151,6 +151,7 @@ export const memoryCommands: CommandSpec[] = [
     summary: 'A container for memory diagnostics commands',
     since: '4.0.0',
     group: 'server',
+    complexity: 'Depends on subcommand.',
     subcommands: [
       sub({
         name: 'usage',
@@ -179,7 +180,7 @@ export const memoryCommands: CommandSpec[] = [
         arity: 2,
         tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
         flags: [],
-        summary: 'Output memory problems advice',
+        summary: 'Outputs memory problems report',
         complexity: 'O(1)',
         handler: doctor,
       }),

@@ -100,6 +100,7 @@ export const objectCommands: CommandSpec[] = [
     summary: 'A container for object introspection commands',
     since: '2.2.3',
     group: 'generic',
+    complexity: 'Depends on subcommand.',
     subcommands: [
       subcommand('encoding', 'Inspect the internal encoding of a Redis object', '2.2.3', (client, value, header) => {
         client.reply.bulk(objectEncoding(value, header));

@@ -56,6 +56,7 @@ export const pubsubCommands: CommandSpec[] = [
     summary: 'Listen for messages published to the given channels',
     since: '2.0.0',
     group: 'pubsub',
+    complexity: 'O(N) where N is the number of channels to subscribe to.',
     arguments: [{ name: 'channel', type: 'string', multiple: true }],
     handler: subscribe('channel'),
   }),
@@ -66,6 +67,7 @@ export const pubsubCommands: CommandSpec[] = [
     summary: 'Stop listening for messages posted to the given channels',
     since: '2.0.0',
     group: 'pubsub',
+    complexity: 'O(N) where N is the number of clients already subscribed to a channel.',
     arguments: [{ name: 'channel', type: 'string', optional: true, multiple: true }],
     handler: unsubscribe('channel'),
   }),
@@ -76,7 +78,8 @@ export const pubsubCommands: CommandSpec[] = [
     summary: 'Listen for messages published to channels matching the given patterns',
     since: '2.0.0',
     group: 'pubsub',
-    arguments: [{ name: 'pattern', type: 'pattern', multiple: true }],
+    complexity: 'O(N) where N is the number of patterns the client is already subscribed to.',
+    arguments: [{ name: 'pattern', type: 'block', multiple: true, arguments: [{ name: 'pattern', type: 'pattern' }] }],
     handler: subscribe('pattern'),
   }),
   defineCommand({
@@ -86,6 +89,8 @@ export const pubsubCommands: CommandSpec[] = [
     summary: 'Stop listening for messages posted to channels matching the given patterns',
     since: '2.0.0',
     group: 'pubsub',
+    complexity:
+      'O(N+M) where N is the number of patterns the client is already subscribed and M is the number of total patterns subscribed in the system (by any client).',
     arguments: [{ name: 'pattern', type: 'pattern', optional: true, multiple: true }],
     handler: unsubscribe('pattern'),
   }),
@@ -96,6 +101,8 @@ export const pubsubCommands: CommandSpec[] = [
     summary: 'Post a message to a channel',
     since: '2.0.0',
     group: 'pubsub',
+    complexity:
+      'O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).',
     arguments: [
       { name: 'channel', type: 'string' },
       { name: 'message', type: 'string' },
@@ -157,6 +164,7 @@ export const pubsubCommands: CommandSpec[] = [
     summary: 'A container for Pub/Sub commands',
     since: '2.8.0',
     group: 'pubsub',
+    complexity: 'Depends on subcommand.',
     subcommands: [
       pubsubSub('channels', -2, 'List active channels', (client, argv) => {
         if (argv.length > 3) return subcommandSyntaxError(client, argv);
@@ -190,6 +198,7 @@ export const pubsubCommands: CommandSpec[] = [
         summary: 'Show helpful text about the different subcommands',
         since: '6.2.0',
         group: 'pubsub',
+        complexity: 'O(1)',
         handler: (client) => replyHelp(client, PUBSUB_HELP),
       }),
     ],

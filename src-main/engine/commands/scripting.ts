@@ -118,6 +118,7 @@ export function scriptingCommands(node: NodeServices): CommandSpec[] {
       summary: 'A container for Lua scripts management commands',
       since: '2.6.0',
       group: 'scripting',
+      complexity: 'Depends on subcommand.',
       subcommands: [
         scriptSub('exists', -3, 'Check existence of scripts in the script cache.', (client, argv) => {
           client.reply.arrayHeader(argv.length - 2);
@@ -160,6 +161,7 @@ export function scriptingCommands(node: NodeServices): CommandSpec[] {
           summary: 'Show helpful text about the different subcommands',
           since: '5.0.0',
           group: 'scripting',
+          complexity: 'O(1)',
           handler: (client) => replyHelp(client, SCRIPT_HELP),
         }),
       ],

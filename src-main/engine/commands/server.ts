@@ -28,6 +28,8 @@ export function serverCommands(node: NodeServices): CommandSpec[] {
       summary: 'Get information and statistics about the server',
       since: '1.0.0',
       group: 'server',
+      history: [['7.0.0', 'Added support for taking multiple section arguments.']],
+      complexity: 'O(1)',
       arguments: [{ name: 'section', type: 'string', optional: true, multiple: true }],
       handler(client, argv) {
         client.reply.verbatim(client.server.info.render(argv.slice(1)));
@@ -42,6 +44,7 @@ export function serverCommands(node: NodeServices): CommandSpec[] {
       summary: 'Return the number of keys in the selected database',
       since: '1.0.0',
       group: 'server',
+      complexity: 'O(1)',
       handler(client) {
         client.reply.integer(client.db.size);
       },
@@ -55,14 +58,19 @@ export function serverCommands(node: NodeServices): CommandSpec[] {
       summary: 'Remove all keys from the current database',
       since: '1.0.0',
       group: 'server',
+      history: [
+        ['4.0.0', 'Added the `ASYNC` flushing mode modifier.'],
+        ['6.2.0', 'Added the `SYNC` flushing mode modifier.'],
+      ],
+      complexity: 'O(N) where N is the number of keys in the selected database',
       arguments: [
         {
-          name: 'flush-type',
+          name: 'async',
           type: 'oneof',
           optional: true,
           arguments: [
-            { name: 'async', type: 'pure-token', token: 'ASYNC' },
-            { name: 'sync', type: 'pure-token', token: 'SYNC' },
+            { name: 'async', type: 'pure-token', token: 'ASYNC', since: '4.0.0' },
+            { name: 'sync', type: 'pure-token', token: 'SYNC', since: '6.2.0' },
           ],
         },
       ],
@@ -86,14 +94,19 @@ export function serverCommands(node: NodeServices): CommandSpec[] {
       summary: 'Remove all keys from all databases',
       since: '1.0.0',
       group: 'server',
+      history: [
+        ['4.0.0', 'Added the `ASYNC` flushing mode modifier.'],
+        ['6.2.0', 'Added the `SYNC` flushing mode modifier.'],
+      ],
+      complexity: 'O(N) where N is the total number of keys in all databases',
       arguments: [
         {
-          name: 'flush-type',
+          name: 'async',
           type: 'oneof',
           optional: true,
           arguments: [
-            { name: 'async', type: 'pure-token', token: 'ASYNC' },
-            { name: 'sync', type: 'pure-token', token: 'SYNC' },
+            { name: 'async', type: 'pure-token', token: 'ASYNC', since: '4.0.0' },
+            { name: 'sync', type: 'pure-token', token: 'SYNC', since: '6.2.0' },
           ],
         },
       ],
@@ -118,6 +131,7 @@ export function serverCommands(node: NodeServices): CommandSpec[] {
       summary: 'Return the current server time',
       since: '2.6.0',
       group: 'server',
+      complexity: 'O(1)',
       handler(client) {
         const nowUs = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
         client.reply.arrayHeader(2);
@@ -137,9 +151,11 @@ export const shutdownCommand: CommandSpec = defineCommand({
   summary: 'Synchronously save the dataset to disk and then shut down the server',
   since: '1.0.0',
   group: 'server',
+  history: [['7.0.0', 'Added the `NOW`, `FORCE` and `ABORT` modifiers.']],
+  complexity: 'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)',
   arguments: [
     {
-      name: 'nosave-save',
+      name: 'nosave_save',
       type: 'oneof',
       optional: true,
       arguments: [
@@ -147,9 +163,9 @@ export const shutdownCommand: CommandSpec = defineCommand({
         { name: 'save', type: 'pure-token', token: 'SAVE' },
       ],
     },
-    { name: 'now', type: 'pure-token', token: 'NOW', optional: true },
-    { name: 'force', type: 'pure-token', token: 'FORCE', optional: true },
-    { name: 'abort', type: 'pure-token', token: 'ABORT', optional: true },
+    { name: 'now', type: 'pure-token', token: 'NOW', optional: true, since: '7.0.0' },
+    { name: 'force', type: 'pure-token', token: 'FORCE', optional: true, since: '7.0.0' },
+    { name: 'abort', type: 'pure-token', token: 'ABORT', optional: true, since: '7.0.0' },
   ],
   handler(client, argv) {
     let saveFlag = false;

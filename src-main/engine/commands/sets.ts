@@ -247,10 +247,8 @@ function parseIntersectionCardinality(client: Client, argv: readonly BinaryStrin
 
 const KEY: CommandDocArgument = { name: 'key', type: 'key' };
 const KEYS: CommandDocArgument = { name: 'key', type: 'key', multiple: true };
-const DESTINATION: CommandDocArgument = { name: 'destination', type: 'key' };
 const MEMBER: CommandDocArgument = { name: 'member', type: 'string' };
 const MEMBERS: CommandDocArgument = { name: 'member', type: 'string', multiple: true };
-const COUNT: CommandDocArgument = { name: 'count', type: 'integer', optional: true };
 const UNION_COMPLEXITY = 'O(N) where N is the total number of elements in all given sets.';
 const INTERSECTION_COMPLEXITY = 'O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.';
 
@@ -264,6 +262,7 @@ export const setCommands: CommandSpec[] = [
     summary: 'Add one or more members to a set',
     since: '1.0.0',
     group: 'set',
+    history: [['2.4.0', 'Accepts multiple `member` arguments.']],
     complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
     arguments: [KEY, MEMBERS],
     handler(client, argv) {
@@ -290,6 +289,7 @@ export const setCommands: CommandSpec[] = [
     summary: 'Remove one or more members from a set',
     since: '1.0.0',
     group: 'set',
+    history: [['2.4.0', 'Accepts multiple `member` arguments.']],
     complexity: 'O(N) where N is the number of members to be removed.',
     arguments: [KEY, MEMBERS],
     handler(client, argv) {
@@ -386,8 +386,12 @@ export const setCommands: CommandSpec[] = [
     summary: 'Remove and return one or multiple random members from a set',
     since: '1.0.0',
     group: 'set',
+    history: [['3.2.0', 'Added the `count` argument.']],
     complexity: 'Without the count argument O(1), otherwise O(N) where N is the value of the passed count.',
-    arguments: [KEY, COUNT],
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'count', type: 'integer', optional: true, since: '3.2.0' },
+    ],
     handler(client, argv) {
       const key = argv[1]!;
       if (argv.length === 3) {
@@ -421,8 +425,12 @@ export const setCommands: CommandSpec[] = [
     summary: 'Get one or multiple random members from a set',
     since: '1.0.0',
     group: 'set',
+    history: [['2.6.0', 'Added the optional `count` argument.']],
     complexity: 'Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.',
-    arguments: [KEY, COUNT],
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'count', type: 'integer', optional: true, since: '2.6.0' },
+    ],
     handler(client, argv) {
       if (argv.length === 3) {
         randomMembers(client, argv[1]!, argv[2]!);
@@ -448,7 +456,11 @@ export const setCommands: CommandSpec[] = [
     since: '1.0.0',
     group: 'set',
     complexity: 'O(1)',
-    arguments: [{ name: 'source', type: 'key' }, DESTINATION, MEMBER],
+    arguments: [
+      { name: 'source', type: 'key' },
+      { name: 'destination', type: 'key', keySpecIndex: 1 },
+      { name: 'member', type: 'string' },
+    ],
     handler(client, argv) {
       const [, sourceKey, destinationKey, member] = argv as [BinaryString, BinaryString, BinaryString, BinaryString];
       const db = client.db;
@@ -563,7 +575,10 @@ export const setCommands: CommandSpec[] = [
     since: '1.0.0',
     group: 'set',
     complexity: INTERSECTION_COMPLEXITY,
-    arguments: [DESTINATION, KEYS],
+    arguments: [
+      { name: 'destination', type: 'key' },
+      { name: 'key', type: 'key', multiple: true, keySpecIndex: 1 },
+    ],
     handler(client, argv) {
       intersect(client, argv.slice(2), argv[1]!);
     },
@@ -578,7 +593,10 @@ export const setCommands: CommandSpec[] = [
     since: '1.0.0',
     group: 'set',
     complexity: UNION_COMPLEXITY,
-    arguments: [DESTINATION, KEYS],
+    arguments: [
+      { name: 'destination', type: 'key' },
+      { name: 'key', type: 'key', multiple: true, keySpecIndex: 1 },
+    ],
     handler(client, argv) {
       unionOrDifference(client, argv.slice(2), argv[1]!, 'union');
     },
@@ -593,7 +611,10 @@ export const setCommands: CommandSpec[] = [
     since: '1.0.0',
     group: 'set',
     complexity: UNION_COMPLEXITY,
-    arguments: [DESTINATION, KEYS],
+    arguments: [
+      { name: 'destination', type: 'key' },
+      { name: 'key', type: 'key', multiple: true, keySpecIndex: 1 },
+    ],
     handler(client, argv) {
       unionOrDifference(client, argv.slice(2), argv[1]!, 'diff');
     },

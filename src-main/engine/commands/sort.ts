@@ -245,32 +245,6 @@ function sortKeys(argv: BinaryString[]): KeyReference[] {
   return keys;
 }
 
-const SORT_ARGUMENTS: CommandSpec['arguments'] = [
-  { name: 'key', type: 'key' },
-  { name: 'pattern', type: 'pattern', token: 'BY', optional: true },
-  {
-    name: 'limit',
-    type: 'block',
-    token: 'LIMIT',
-    optional: true,
-    arguments: [
-      { name: 'offset', type: 'integer' },
-      { name: 'count', type: 'integer' },
-    ],
-  },
-  { name: 'pattern', type: 'pattern', token: 'GET', optional: true, multiple: true },
-  {
-    name: 'order',
-    type: 'oneof',
-    optional: true,
-    arguments: [
-      { name: 'asc', type: 'pure-token', token: 'ASC' },
-      { name: 'desc', type: 'pure-token', token: 'DESC' },
-    ],
-  },
-  { name: 'sorting', type: 'pure-token', token: 'ALPHA', optional: true },
-];
-
 export const sortCommands: CommandSpec[] = [
   defineCommand({
     name: 'sort',
@@ -291,7 +265,32 @@ export const sortCommands: CommandSpec[] = [
     group: 'generic',
     complexity:
       'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).',
-    arguments: [...SORT_ARGUMENTS!, { name: 'destination', type: 'key', token: 'STORE', optional: true }],
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'pattern', type: 'pattern', token: 'BY', optional: true, keySpecIndex: 1 },
+      {
+        name: 'offset_count',
+        type: 'block',
+        token: 'LIMIT',
+        optional: true,
+        arguments: [
+          { name: 'offset', type: 'integer' },
+          { name: 'count', type: 'integer' },
+        ],
+      },
+      { name: 'pattern', type: 'pattern', token: 'GET', optional: true, multiple: true, multipleToken: true, keySpecIndex: 1 },
+      {
+        name: 'order',
+        type: 'oneof',
+        optional: true,
+        arguments: [
+          { name: 'asc', type: 'pure-token', token: 'ASC' },
+          { name: 'desc', type: 'pure-token', token: 'DESC' },
+        ],
+      },
+      { name: 'sorting', type: 'pure-token', token: 'ALPHA', optional: true },
+      { name: 'destination', type: 'key', token: 'STORE', optional: true, keySpecIndex: 2 },
+    ],
     getKeys: sortKeys,
     handler(client, argv) {
       sortGeneric(client, argv, false);
@@ -308,7 +307,31 @@ export const sortCommands: CommandSpec[] = [
     group: 'generic',
     complexity:
       'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).',
-    arguments: SORT_ARGUMENTS,
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'pattern', type: 'pattern', token: 'BY', optional: true, keySpecIndex: 1 },
+      {
+        name: 'offset_count',
+        type: 'block',
+        token: 'LIMIT',
+        optional: true,
+        arguments: [
+          { name: 'offset', type: 'integer' },
+          { name: 'count', type: 'integer' },
+        ],
+      },
+      { name: 'pattern', type: 'pattern', token: 'GET', optional: true, multiple: true, multipleToken: true, keySpecIndex: 1 },
+      {
+        name: 'order',
+        type: 'oneof',
+        optional: true,
+        arguments: [
+          { name: 'asc', type: 'pure-token', token: 'ASC' },
+          { name: 'desc', type: 'pure-token', token: 'DESC' },
+        ],
+      },
+      { name: 'sorting', type: 'pure-token', token: 'ALPHA', optional: true },
+    ],
     getKeys: () => [SORTED_KEY],
     handler(client, argv) {
       sortGeneric(client, argv, true);

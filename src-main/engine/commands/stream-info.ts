@@ -256,6 +256,7 @@ export const streamInfoCommands: CommandSpec[] = [
     summary: 'A container for stream introspection commands',
     since: '5.0.0',
     group: 'stream',
+    complexity: 'Depends on subcommand.',
     subcommands: [
       xinfoSub('consumers', 4, 'List the consumers in a consumer group', '5.0.0', ['nondeterministic_output']),
       xinfoSub('groups', 3, 'List the consumer groups of a stream', '5.0.0'),
@@ -268,6 +269,7 @@ export const streamInfoCommands: CommandSpec[] = [
         summary: 'Show helpful text about the different subcommands',
         since: '5.0.0',
         group: 'stream',
+        complexity: 'O(1)',
         handler: (client) => replyHelp(client, XINFO_HELP),
       }),
     ],

@@ -486,6 +486,57 @@ export const streamCommands: CommandSpec[] = [
     summary: 'Appends a new entry to a stream',
     since: '5.0.0',
     group: 'stream',
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'nomkstream', type: 'pure-token', token: 'NOMKSTREAM', optional: true, since: '6.2.0' },
+      {
+        name: 'trim',
+        type: 'block',
+        optional: true,
+        arguments: [
+          {
+            name: 'strategy',
+            type: 'oneof',
+            arguments: [
+              { name: 'maxlen', type: 'pure-token', token: 'MAXLEN' },
+              { name: 'minid', type: 'pure-token', token: 'MINID', since: '6.2.0' },
+            ],
+          },
+          {
+            name: 'operator',
+            type: 'oneof',
+            optional: true,
+            arguments: [
+              { name: 'equal', type: 'pure-token', token: '=' },
+              { name: 'approximately', type: 'pure-token', token: '~' },
+            ],
+          },
+          { name: 'threshold', type: 'string' },
+          { name: 'count', type: 'integer', token: 'LIMIT', optional: true, since: '6.2.0' },
+        ],
+      },
+      {
+        name: 'id_or_auto',
+        type: 'oneof',
+        arguments: [
+          { name: 'auto_id', type: 'pure-token', token: '*' },
+          { name: 'id', type: 'string' },
+        ],
+      },
+      {
+        name: 'field_value',
+        type: 'block',
+        multiple: true,
+        arguments: [
+          { name: 'field', type: 'string' },
+          { name: 'value', type: 'string' },
+        ],
+      },
+    ],
+    history: [
+      ['6.2.0', 'Added the `NOMKSTREAM` option, `MINID` trimming strategy and the `LIMIT` option.'],
+      ['7.0.0', 'Added support for the `<ms>-*` explicit ID form.'],
+    ],
     complexity: 'O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.',
     handler: xaddCommand,
   }),
@@ -496,10 +547,40 @@ export const streamCommands: CommandSpec[] = [
     flags: ['write'],
     keySpecs: [keySpec('RW delete', 1)],
     acl: STREAM_ACL,
-    summary: 'Deletes messages from the beginning of a stream.',
+    summary: "Trims the stream to (approximately if '~' is passed) a certain size",
     since: '5.0.0',
     group: 'stream',
-    complexity: 'O(N), with N being the number of evicted entries.',
+    arguments: [
+      { name: 'key', type: 'key' },
+      {
+        name: 'trim',
+        type: 'block',
+        arguments: [
+          {
+            name: 'strategy',
+            type: 'oneof',
+            arguments: [
+              { name: 'maxlen', type: 'pure-token', token: 'MAXLEN' },
+              { name: 'minid', type: 'pure-token', token: 'MINID', since: '6.2.0' },
+            ],
+          },
+          {
+            name: 'operator',
+            type: 'oneof',
+            optional: true,
+            arguments: [
+              { name: 'equal', type: 'pure-token', token: '=' },
+              { name: 'approximately', type: 'pure-token', token: '~' },
+            ],
+          },
+          { name: 'threshold', type: 'string' },
+          { name: 'count', type: 'integer', token: 'LIMIT', optional: true, since: '6.2.0' },
+        ],
+      },
+    ],
+    history: [['6.2.0', 'Added the `MINID` trimming strategy and the `LIMIT` option.']],
+    complexity:
+      'O(N), with N being the number of evicted entries. Constant times are very small however, since entries are organized in macro nodes containing multiple entries that can be released with a single deallocation.',
     handler: xtrimCommand,
   }),
   defineCommand({
@@ -512,6 +593,10 @@ export const streamCommands: CommandSpec[] = [
       'Removes the specified entries from the stream. Returns the number of items actually deleted, that may be different from the number of IDs passed in case certain IDs do not exist.',
     since: '5.0.0',
     group: 'stream',
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'id', type: 'string', multiple: true },
+    ],
     complexity: 'O(1) for each single item to delete in the stream, regardless of the stream size.',
     handler: xdelCommand,
   }),
@@ -524,6 +609,7 @@ export const streamCommands: CommandSpec[] = [
     summary: 'Return the number of entries in a stream',
     since: '5.0.0',
     group: 'stream',
+    arguments: [{ name: 'key', type: 'key' }],
     complexity: 'O(1)',
     handler: xlenCommand,
   }),
@@ -533,9 +619,16 @@ export const streamCommands: CommandSpec[] = [
     flags: ['write', 'denyoom', 'fast'],
     keySpecs: [keySpec('RW update', 1)],
     acl: STREAM_ACL,
-    summary: 'An internal command for replication',
+    summary: 'An internal command for replicating stream values',
     since: '5.0.0',
     group: 'stream',
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'last-id', type: 'string' },
+      { name: 'entries_added', type: 'integer', token: 'ENTRIESADDED', optional: true, since: '7.0.0' },
+      { name: 'max_deleted_entry_id', type: 'string', token: 'MAXDELETEDID', optional: true, since: '7.0.0' },
+    ],
+    history: [['7.0.0', 'Added the `entries_added` and `max_deleted_entry_id` arguments.']],
     complexity: 'O(1)',
     handler: xsetidCommand,
   }),
@@ -548,6 +641,13 @@ export const streamCommands: CommandSpec[] = [
     summary: 'Return a range of elements in a stream, with IDs matching the specified IDs interval',
     since: '5.0.0',
     group: 'stream',
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'start', type: 'string' },
+      { name: 'end', type: 'string' },
+      { name: 'count', type: 'integer', token: 'COUNT', optional: true },
+    ],
+    history: [['6.2.0', 'Added exclusive ranges.']],
     complexity:
       'O(N) with N being the number of elements being returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).',
     handler: (client, argv) => xrangeGeneric(client, argv, false),
@@ -562,6 +662,13 @@ export const streamCommands: CommandSpec[] = [
       'Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE',
     since: '5.0.0',
     group: 'stream',
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'end', type: 'string' },
+      { name: 'start', type: 'string' },
+      { name: 'count', type: 'integer', token: 'COUNT', optional: true },
+    ],
+    history: [['6.2.0', 'Added exclusive ranges.']],
     complexity:
       'O(N) with N being the number of elements returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).',
     handler: (client, argv) => xrangeGeneric(client, argv, true),
@@ -576,6 +683,19 @@ export const streamCommands: CommandSpec[] = [
       'Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.',
     since: '5.0.0',
     group: 'stream',
+    arguments: [
+      { name: 'count', type: 'integer', token: 'COUNT', optional: true },
+      { name: 'milliseconds', type: 'integer', token: 'BLOCK', optional: true },
+      {
+        name: 'streams',
+        type: 'block',
+        token: 'STREAMS',
+        arguments: [
+          { name: 'key', type: 'key', multiple: true },
+          { name: 'id', type: 'string', multiple: true },
+        ],
+      },
+    ],
     complexity:
       'For each stream mentioned: O(N) with N being the number of elements being returned, it means that XREAD-ing with a fixed COUNT is O(1). Note that when the BLOCK option is used, XADD will pay O(M) time in order to serve the M clients blocked on the stream getting new data.',
     getKeys: xreadKeys,

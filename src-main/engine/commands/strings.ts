@@ -329,30 +329,37 @@ export const stringCommands: CommandSpec[] = [
     ],
     summary: 'Set the string value of a key',
     since: '1.0.0',
+    history: [
+      ['2.6.12', 'Added the `EX`, `PX`, `NX` and `XX` options.'],
+      ['6.0.0', 'Added the `KEEPTTL` option.'],
+      ['6.2.0', 'Added the `GET`, `EXAT` and `PXAT` option.'],
+      ['7.0.0', 'Allowed the `NX` and `GET` options to be used together.'],
+    ],
     complexity: 'O(1)',
     arguments: [
-      KEY,
-      VALUE,
+      { name: 'key', type: 'key' },
+      { name: 'value', type: 'string' },
       {
         name: 'condition',
         type: 'oneof',
         optional: true,
+        since: '2.6.12',
         arguments: [
           { name: 'nx', type: 'pure-token', token: 'NX' },
           { name: 'xx', type: 'pure-token', token: 'XX' },
         ],
       },
-      { name: 'get', type: 'pure-token', token: 'GET', optional: true },
+      { name: 'get', type: 'pure-token', token: 'GET', optional: true, since: '6.2.0' },
       {
         name: 'expiration',
         type: 'oneof',
         optional: true,
         arguments: [
-          { name: 'seconds', type: 'integer', token: 'EX' },
-          { name: 'milliseconds', type: 'integer', token: 'PX' },
-          { name: 'unix-time-seconds', type: 'unix-time', token: 'EXAT' },
-          { name: 'unix-time-milliseconds', type: 'unix-time', token: 'PXAT' },
-          { name: 'keepttl', type: 'pure-token', token: 'KEEPTTL' },
+          { name: 'seconds', type: 'integer', token: 'EX', since: '2.6.12' },
+          { name: 'milliseconds', type: 'integer', token: 'PX', since: '2.6.12' },
+          { name: 'unix-time-seconds', type: 'unix-time', token: 'EXAT', since: '6.2.0' },
+          { name: 'unix-time-milliseconds', type: 'unix-time', token: 'PXAT', since: '6.2.0' },
+          { name: 'keepttl', type: 'pure-token', token: 'KEEPTTL', since: '6.0.0' },
         ],
       },
     ],
@@ -437,6 +444,9 @@ export const stringCommands: CommandSpec[] = [
     keySpecs: [keySpec('RW access update', 1)],
     summary: 'Set the string value of a key and return its old value',
     since: '1.0.0',
+    replacedBy: '`SET` with the `!GET` argument',
+    deprecatedSince: '6.2.0',
+    docFlags: ['deprecated'],
     complexity: 'O(1)',
     arguments: [KEY, VALUE],
     handler(client, argv) {
@@ -686,7 +696,8 @@ export const stringCommands: CommandSpec[] = [
     keySpecs: [keySpec('RO access', 1)],
     summary: 'Get a substring of the string stored at a key',
     since: '2.4.0',
-    complexity: 'O(N) where N is the length of the returned string.',
+    complexity:
+      'O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.',
     arguments: [KEY, { name: 'start', type: 'integer' }, { name: 'end', type: 'integer' }],
     handler: getRange,
   }),
@@ -697,7 +708,11 @@ export const stringCommands: CommandSpec[] = [
     keySpecs: [keySpec('RO access', 1)],
     summary: 'Get a substring of the string stored at a key',
     since: '1.0.0',
-    complexity: 'O(N) where N is the length of the returned string.',
+    replacedBy: '`GETRANGE`',
+    deprecatedSince: '2.0.0',
+    docFlags: ['deprecated'],
+    complexity:
+      'O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.',
     arguments: [KEY, { name: 'start', type: 'integer' }, { name: 'end', type: 'integer' }],
     handler: getRange,
   }),
@@ -708,7 +723,8 @@ export const stringCommands: CommandSpec[] = [
     keySpecs: [keySpec('RW update', 1)],
     summary: 'Overwrite part of a string at key starting at the specified offset',
     since: '2.2.0',
-    complexity: 'O(1), not counting the time taken to copy the new string in place.',
+    complexity:
+      'O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.',
     arguments: [KEY, { name: 'offset', type: 'integer' }, VALUE],
     handler(client, argv) {
       const [, key, offsetArg, patch] = argv as [BinaryString, BinaryString, BinaryString, BinaryString];
