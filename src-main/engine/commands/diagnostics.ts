@@ -165,14 +165,16 @@ function latencyGraph(client: Client, argv: BinaryString[]): void {
 }
 
 const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
-const helpSub = (lines: string[], since: string): CommandSpec =>
+// LATENCY HELP's summary ends with a full stop in Redis 7.0, SLOWLOG HELP's does not.
+const helpSub = (lines: string[], since: string, summary = 'Show helpful text about the different subcommands'): CommandSpec =>
   defineCommand({
     name: 'help',
     arity: 2,
     flags: ['loading', 'stale'],
-    summary: 'Show helpful text about the different subcommands',
+    summary,
     since,
     group: 'server',
+    complexity: 'O(1)',
     handler: (client) => replyHelp(client, lines),
   });
 
@@ -339,7 +341,7 @@ export const diagnosticCommands: CommandSpec[] = [
         arguments: [{ name: 'command', type: 'string', optional: true, multiple: true }],
         handler: latencyHistogram,
       }),
-      helpSub(LATENCY_HELP, '2.8.13'),
+      helpSub(LATENCY_HELP, '2.8.13', 'Show helpful text about the different subcommands.'),
     ],
   }),
 ];

@@ -137,6 +137,7 @@ const EXPIRE_ARGUMENTS = (timeName: string, timeType: 'integer' | 'unix-time') =
     name: 'condition',
     type: 'oneof' as const,
     optional: true,
+    since: '7.0.0',
     arguments: ['nx', 'xx', 'gt', 'lt'].map((t) => ({ name: t, type: 'pure-token' as const, token: t.toUpperCase() })),
   },
 ];
@@ -152,6 +153,7 @@ function expireCommand(name: string, unit: Unit, relative: boolean, summary: str
     since,
     group: 'generic',
     complexity: 'O(1)',
+    history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
     arguments: EXPIRE_ARGUMENTS(relative ? unit : `unix-time-${unit}`, relative ? 'integer' : 'unix-time'),
     handler(client, argv) {
       expireGeneric(client, argv, unit, relative);
@@ -172,6 +174,7 @@ function ttlCommand(name: string, unit: Unit, absolute: boolean, summary: string
     since,
     group: 'generic',
     complexity: 'O(1)',
+    ...(absolute ? {} : { history: [['2.8.0', 'Added the -2 reply.']] as [string, string][] }),
     arguments: [KEY],
     handler(client, argv) {
       replyTtl(client, argv[1]!, unit, absolute);

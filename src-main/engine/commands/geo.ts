@@ -122,67 +122,6 @@ const georadiusKeySpecs = (startFrom: number) => [
   keySpec('OW update', ['STOREDIST', startFrom]),
 ];
 
-const KEY: CommandDocArgument = { name: 'key', type: 'key' };
-const MEMBER: CommandDocArgument = { name: 'member', type: 'string' };
-const LONGITUDE_LATITUDE: CommandDocArgument[] = [
-  { name: 'longitude', type: 'double' },
-  { name: 'latitude', type: 'double' },
-];
-const UNIT: CommandDocArgument = {
-  name: 'unit',
-  type: 'oneof',
-  arguments: ['m', 'km', 'ft', 'mi'].map((u) => ({ name: u, type: 'pure-token' as const, token: u })),
-};
-const RADIUS_OPTIONS: CommandDocArgument[] = [
-  { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
-  { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
-  { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
-  {
-    name: 'count',
-    type: 'block',
-    optional: true,
-    arguments: [
-      { name: 'count', type: 'integer', token: 'COUNT' },
-      { name: 'any', type: 'pure-token', token: 'ANY', optional: true },
-    ],
-  },
-  {
-    name: 'order',
-    type: 'oneof',
-    optional: true,
-    arguments: [
-      { name: 'asc', type: 'pure-token', token: 'ASC' },
-      { name: 'desc', type: 'pure-token', token: 'DESC' },
-    ],
-  },
-];
-const STORE_OPTIONS: CommandDocArgument[] = [
-  { name: 'key', type: 'key', token: 'STORE', optional: true },
-  { name: 'key', type: 'key', token: 'STOREDIST', optional: true },
-];
-const SEARCH_FROM_BY: CommandDocArgument[] = [
-  {
-    name: 'from',
-    type: 'oneof',
-    arguments: [
-      { name: 'member', type: 'string', token: 'FROMMEMBER' },
-      { name: 'fromlonlat', type: 'block', token: 'FROMLONLAT', arguments: LONGITUDE_LATITUDE },
-    ],
-  },
-  {
-    name: 'by',
-    type: 'oneof',
-    arguments: [
-      { name: 'circle', type: 'block', arguments: [{ name: 'radius', type: 'double', token: 'BYRADIUS' }, UNIT] },
-      {
-        name: 'box',
-        type: 'block',
-        arguments: [{ name: 'width', type: 'double', token: 'BYBOX' }, { name: 'height', type: 'double' }, UNIT],
-      },
-    ],
-  },
-];
-
 const family = { group: 'geo', acl: ['geo' as const] };
 const SEARCH_COMPLEXITY =
   'O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.';
@@ -215,9 +154,6 @@ function searchCommand(
     handler: (client, argv) => geoSearchGeneric(client, argv, kind),
   });
 }
-
-const RADIUS_ARGS = [KEY, ...LONGITUDE_LATITUDE, { name: 'radius', type: 'double' } as const, UNIT, ...RADIUS_OPTIONS];
-const BYMEMBER_ARGS = [KEY, MEMBER, { name: 'radius', type: 'double' } as const, UNIT, ...RADIUS_OPTIONS];
 
 export const geoCommands: CommandSpec[] = [
   defineCommand({
@@ -313,56 +249,399 @@ export const geoCommands: CommandSpec[] = [
     ],
     handler: geoposCommand,
   }),
-  searchCommand(
-    'georadius',
-    -6,
-    '3.2.0',
-    'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point',
-    { from: 'coords' },
-    [...RADIUS_ARGS, ...STORE_OPTIONS],
-    'optional',
-  ),
-  searchCommand('georadius_ro', -6, '3.2.10', 'A read-only variant for GEORADIUS', { from: 'coords', noStore: true }, RADIUS_ARGS, 'none'),
-  searchCommand(
-    'georadiusbymember',
-    -5,
-    '3.2.0',
-    'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member',
-    { from: 'member' },
-    [...BYMEMBER_ARGS, ...STORE_OPTIONS],
-    'optional',
-  ),
-  searchCommand(
-    'georadiusbymember_ro',
-    -5,
-    '3.2.10',
-    'A read-only variant for GEORADIUSBYMEMBER',
-    { from: 'member', noStore: true },
-    BYMEMBER_ARGS,
-    'none',
-  ),
-  searchCommand(
-    'geosearch',
-    -7,
-    '6.2.0',
-    'Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle.',
-    { from: 'search' },
-    [KEY, ...SEARCH_FROM_BY, ...RADIUS_OPTIONS],
-    'none',
-  ),
-  searchCommand(
-    'geosearchstore',
-    -8,
-    '6.2.0',
-    'Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle, and store the result in another key.',
-    { from: 'search', searchStore: true },
-    [
-      { name: 'destination', type: 'key' },
-      { name: 'source', type: 'key' },
-      ...SEARCH_FROM_BY,
-      ...RADIUS_OPTIONS.filter((a) => !a.name.startsWith('with')),
-      { name: 'storedist', type: 'pure-token', token: 'STOREDIST', optional: true },
+  {
+    ...searchCommand(
+      'georadius',
+      -6,
+      '3.2.0',
+      'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point',
+      { from: 'coords' },
+      [
+        { name: 'key', type: 'key' },
+        { name: 'longitude', type: 'double' },
+        { name: 'latitude', type: 'double' },
+        { name: 'radius', type: 'double' },
+        {
+          name: 'unit',
+          type: 'oneof',
+          arguments: [
+            { name: 'm', type: 'pure-token', token: 'M' },
+            { name: 'km', type: 'pure-token', token: 'KM' },
+            { name: 'ft', type: 'pure-token', token: 'FT' },
+            { name: 'mi', type: 'pure-token', token: 'MI' },
+          ],
+        },
+        { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
+        { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
+        { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
+        {
+          name: 'count',
+          type: 'block',
+          optional: true,
+          arguments: [
+            { name: 'count', type: 'integer', token: 'COUNT' },
+            { name: 'any', type: 'pure-token', token: 'ANY', optional: true, since: '6.2.0' },
+          ],
+        },
+        {
+          name: 'order',
+          type: 'oneof',
+          optional: true,
+          arguments: [
+            { name: 'asc', type: 'pure-token', token: 'ASC' },
+            { name: 'desc', type: 'pure-token', token: 'DESC' },
+          ],
+        },
+        { name: 'key', type: 'key', token: 'STORE', optional: true, keySpecIndex: 1 },
+        { name: 'key', type: 'key', token: 'STOREDIST', optional: true, keySpecIndex: 2 },
+      ],
+      'optional',
+    ),
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` argument',
+    history: [
+      ['6.2.0', 'Added the `ANY` option for `COUNT`.'],
+      ['7.0.0', 'Added support for uppercase unit names.'],
     ],
-    'destination',
-  ),
+  },
+  {
+    ...searchCommand(
+      'georadius_ro',
+      -6,
+      '3.2.10',
+      'A read-only variant for GEORADIUS',
+      { from: 'coords', noStore: true },
+      [
+        { name: 'key', type: 'key' },
+        { name: 'longitude', type: 'double' },
+        { name: 'latitude', type: 'double' },
+        { name: 'radius', type: 'double' },
+        {
+          name: 'unit',
+          type: 'oneof',
+          arguments: [
+            { name: 'm', type: 'pure-token', token: 'M' },
+            { name: 'km', type: 'pure-token', token: 'KM' },
+            { name: 'ft', type: 'pure-token', token: 'FT' },
+            { name: 'mi', type: 'pure-token', token: 'MI' },
+          ],
+        },
+        { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
+        { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
+        { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
+        {
+          name: 'count',
+          type: 'block',
+          optional: true,
+          arguments: [
+            { name: 'count', type: 'integer', token: 'COUNT' },
+            { name: 'any', type: 'pure-token', token: 'ANY', optional: true, since: '6.2.0' },
+          ],
+        },
+        {
+          name: 'order',
+          type: 'oneof',
+          optional: true,
+          arguments: [
+            { name: 'asc', type: 'pure-token', token: 'ASC' },
+            { name: 'desc', type: 'pure-token', token: 'DESC' },
+          ],
+        },
+      ],
+      'none',
+    ),
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`GEOSEARCH` with the `BYRADIUS` argument',
+    history: [['6.2.0', 'Added the `ANY` option for `COUNT`.']],
+  },
+  {
+    ...searchCommand(
+      'georadiusbymember',
+      -5,
+      '3.2.0',
+      'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member',
+      { from: 'member' },
+      [
+        { name: 'key', type: 'key' },
+        { name: 'member', type: 'string' },
+        { name: 'radius', type: 'double' },
+        {
+          name: 'unit',
+          type: 'oneof',
+          arguments: [
+            { name: 'm', type: 'pure-token', token: 'M' },
+            { name: 'km', type: 'pure-token', token: 'KM' },
+            { name: 'ft', type: 'pure-token', token: 'FT' },
+            { name: 'mi', type: 'pure-token', token: 'MI' },
+          ],
+        },
+        { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
+        { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
+        { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
+        {
+          name: 'count',
+          type: 'block',
+          optional: true,
+          arguments: [
+            { name: 'count', type: 'integer', token: 'COUNT' },
+            { name: 'any', type: 'pure-token', token: 'ANY', optional: true },
+          ],
+        },
+        {
+          name: 'order',
+          type: 'oneof',
+          optional: true,
+          arguments: [
+            { name: 'asc', type: 'pure-token', token: 'ASC' },
+            { name: 'desc', type: 'pure-token', token: 'DESC' },
+          ],
+        },
+        { name: 'key', type: 'key', token: 'STORE', optional: true, keySpecIndex: 1 },
+        { name: 'key', type: 'key', token: 'STOREDIST', optional: true, keySpecIndex: 2 },
+      ],
+      'optional',
+    ),
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` and `FROMMEMBER` arguments',
+    history: [['7.0.0', 'Added support for uppercase unit names.']],
+  },
+  {
+    ...searchCommand(
+      'georadiusbymember_ro',
+      -5,
+      '3.2.10',
+      'A read-only variant for GEORADIUSBYMEMBER',
+      { from: 'member', noStore: true },
+      [
+        { name: 'key', type: 'key' },
+        { name: 'member', type: 'string' },
+        { name: 'radius', type: 'double' },
+        {
+          name: 'unit',
+          type: 'oneof',
+          arguments: [
+            { name: 'm', type: 'pure-token', token: 'M' },
+            { name: 'km', type: 'pure-token', token: 'KM' },
+            { name: 'ft', type: 'pure-token', token: 'FT' },
+            { name: 'mi', type: 'pure-token', token: 'MI' },
+          ],
+        },
+        { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
+        { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
+        { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
+        {
+          name: 'count',
+          type: 'block',
+          optional: true,
+          arguments: [
+            { name: 'count', type: 'integer', token: 'COUNT' },
+            { name: 'any', type: 'pure-token', token: 'ANY', optional: true },
+          ],
+        },
+        {
+          name: 'order',
+          type: 'oneof',
+          optional: true,
+          arguments: [
+            { name: 'asc', type: 'pure-token', token: 'ASC' },
+            { name: 'desc', type: 'pure-token', token: 'DESC' },
+          ],
+        },
+      ],
+      'none',
+    ),
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`GEOSEARCH` with the `BYRADIUS` and `FROMMEMBER` arguments',
+  },
+  {
+    ...searchCommand(
+      'geosearch',
+      -7,
+      '6.2.0',
+      'Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle.',
+      { from: 'search' },
+      [
+        { name: 'key', type: 'key' },
+        {
+          name: 'from',
+          type: 'oneof',
+          arguments: [
+            { name: 'member', type: 'string', token: 'FROMMEMBER' },
+            {
+              name: 'longitude_latitude',
+              type: 'block',
+              token: 'FROMLONLAT',
+              arguments: [
+                { name: 'longitude', type: 'double' },
+                { name: 'latitude', type: 'double' },
+              ],
+            },
+          ],
+        },
+        {
+          name: 'by',
+          type: 'oneof',
+          arguments: [
+            {
+              name: 'circle',
+              type: 'block',
+              arguments: [
+                { name: 'radius', type: 'double', token: 'BYRADIUS' },
+                {
+                  name: 'unit',
+                  type: 'oneof',
+                  arguments: [
+                    { name: 'm', type: 'pure-token', token: 'M' },
+                    { name: 'km', type: 'pure-token', token: 'KM' },
+                    { name: 'ft', type: 'pure-token', token: 'FT' },
+                    { name: 'mi', type: 'pure-token', token: 'MI' },
+                  ],
+                },
+              ],
+            },
+            {
+              name: 'box',
+              type: 'block',
+              arguments: [
+                { name: 'width', type: 'double', token: 'BYBOX' },
+                { name: 'height', type: 'double' },
+                {
+                  name: 'unit',
+                  type: 'oneof',
+                  arguments: [
+                    { name: 'm', type: 'pure-token', token: 'M' },
+                    { name: 'km', type: 'pure-token', token: 'KM' },
+                    { name: 'ft', type: 'pure-token', token: 'FT' },
+                    { name: 'mi', type: 'pure-token', token: 'MI' },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+        {
+          name: 'order',
+          type: 'oneof',
+          optional: true,
+          arguments: [
+            { name: 'asc', type: 'pure-token', token: 'ASC' },
+            { name: 'desc', type: 'pure-token', token: 'DESC' },
+          ],
+        },
+        {
+          name: 'count',
+          type: 'block',
+          optional: true,
+          arguments: [
+            { name: 'count', type: 'integer', token: 'COUNT' },
+            { name: 'any', type: 'pure-token', token: 'ANY', optional: true },
+          ],
+        },
+        { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
+        { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
+        { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
+      ],
+      'none',
+    ),
+    complexity:
+      'O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape',
+    history: [['7.0.0', 'Added support for uppercase unit names.']],
+  },
+  {
+    ...searchCommand(
+      'geosearchstore',
+      -8,
+      '6.2.0',
+      'Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle, and store the result in another key.',
+      { from: 'search', searchStore: true },
+      [
+        { name: 'destination', type: 'key' },
+        { name: 'source', type: 'key', keySpecIndex: 1 },
+        {
+          name: 'from',
+          type: 'oneof',
+          arguments: [
+            { name: 'member', type: 'string', token: 'FROMMEMBER' },
+            {
+              name: 'longitude_latitude',
+              type: 'block',
+              token: 'FROMLONLAT',
+              arguments: [
+                { name: 'longitude', type: 'double' },
+                { name: 'latitude', type: 'double' },
+              ],
+            },
+          ],
+        },
+        {
+          name: 'by',
+          type: 'oneof',
+          arguments: [
+            {
+              name: 'circle',
+              type: 'block',
+              arguments: [
+                { name: 'radius', type: 'double', token: 'BYRADIUS' },
+                {
+                  name: 'unit',
+                  type: 'oneof',
+                  arguments: [
+                    { name: 'm', type: 'pure-token', token: 'M' },
+                    { name: 'km', type: 'pure-token', token: 'KM' },
+                    { name: 'ft', type: 'pure-token', token: 'FT' },
+                    { name: 'mi', type: 'pure-token', token: 'MI' },
+                  ],
+                },
+              ],
+            },
+            {
+              name: 'box',
+              type: 'block',
+              arguments: [
+                { name: 'width', type: 'double', token: 'BYBOX' },
+                { name: 'height', type: 'double' },
+                {
+                  name: 'unit',
+                  type: 'oneof',
+                  arguments: [
+                    { name: 'm', type: 'pure-token', token: 'M' },
+                    { name: 'km', type: 'pure-token', token: 'KM' },
+                    { name: 'ft', type: 'pure-token', token: 'FT' },
+                    { name: 'mi', type: 'pure-token', token: 'MI' },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+        {
+          name: 'order',
+          type: 'oneof',
+          optional: true,
+          arguments: [
+            { name: 'asc', type: 'pure-token', token: 'ASC' },
+            { name: 'desc', type: 'pure-token', token: 'DESC' },
+          ],
+        },
+        {
+          name: 'count',
+          type: 'block',
+          optional: true,
+          arguments: [
+            { name: 'count', type: 'integer', token: 'COUNT' },
+            { name: 'any', type: 'pure-token', token: 'ANY', optional: true },
+          ],
+        },
+        { name: 'storedist', type: 'pure-token', token: 'STOREDIST', optional: true },
+      ],
+      'destination',
+    ),
+    complexity:
+      'O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape',
+    history: [['7.0.0', 'Added support for uppercase unit names.']],
+  },
 ];

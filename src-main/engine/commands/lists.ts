@@ -44,7 +44,7 @@ const MPOP_ARGUMENTS: CommandDocArgument[] = [
 ];
 
 /** LPUSH, RPUSH, LPUSHX, RPUSHX. */
-function pushSpec(name: string, summary: string, since: string): CommandSpec {
+function pushSpec(name: string, summary: string, since: string, multipleSince: string): CommandSpec {
   const end = name.startsWith('l') ? 'left' : 'right';
   const onlyIfExists = name.endsWith('x');
   return defineCommand({
@@ -57,6 +57,7 @@ function pushSpec(name: string, summary: string, since: string): CommandSpec {
     since,
     group: 'list',
     complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
+    history: [[multipleSince, 'Accepts multiple `element` arguments.']],
     arguments: [KEY, ELEMENTS],
     handler: (client, argv) => pushCommand(client, argv, end, onlyIfExists),
   });
@@ -75,7 +76,8 @@ function popSpec(name: string, summary: string): CommandSpec {
     since: '1.0.0',
     group: 'list',
     complexity: 'O(N) where N is the number of elements returned',
-    arguments: [KEY, { name: 'count', type: 'integer', optional: true }],
+    history: [['6.2.0', 'Added the `count` argument.']],
+    arguments: [KEY, { name: 'count', type: 'integer', optional: true, since: '6.2.0' }],
     handler: (client, argv) => popCommand(client, argv, end),
   });
 }
@@ -93,16 +95,17 @@ function blockingPopSpec(name: string, summary: string): CommandSpec {
     since: '2.0.0',
     group: 'list',
     complexity: 'O(N) where N is the number of provided keys.',
+    history: [['6.0.0', '`timeout` is interpreted as a double instead of an integer.']],
     arguments: [KEYS, TIMEOUT],
     handler: (client, argv) => blpopCommand(client, argv, end),
   });
 }
 
 export const listCommands: CommandSpec[] = [
-  pushSpec('lpush', 'Prepend one or multiple elements to a list', '1.0.0'),
-  pushSpec('rpush', 'Append one or multiple elements to a list', '1.0.0'),
-  pushSpec('lpushx', 'Prepend an element to a list, only if the list exists', '2.2.0'),
-  pushSpec('rpushx', 'Append an element to a list, only if the list exists', '2.2.0'),
+  pushSpec('lpush', 'Prepend one or multiple elements to a list', '1.0.0', '2.4.0'),
+  pushSpec('rpush', 'Append one or multiple elements to a list', '1.0.0', '2.4.0'),
+  pushSpec('lpushx', 'Prepend an element to a list, only if the list exists', '2.2.0', '4.0.0'),
+  pushSpec('rpushx', 'Append an element to a list, only if the list exists', '2.2.0', '4.0.0'),
   popSpec('lpop', 'Remove and get the first elements in a list'),
   popSpec('rpop', 'Remove and get the last elements in a list'),
   defineCommand({

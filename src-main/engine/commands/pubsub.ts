@@ -166,31 +166,54 @@ export const pubsubCommands: CommandSpec[] = [
     group: 'pubsub',
     complexity: 'Depends on subcommand.',
     subcommands: [
-      pubsubSub('channels', -2, 'List active channels', (client, argv) => {
-        if (argv.length > 3) return subcommandSyntaxError(client, argv);
-        client.reply.bulkArray(client.server.pubsub.activeChannels(argv[2]));
-      }),
-      pubsubSub('numsub', -2, 'Get the count of subscribers for channels', (client, argv) => {
-        client.reply.arrayHeader((argv.length - 2) * 2);
-        for (let i = 2; i < argv.length; i++) {
-          client.reply.bulk(argv[i]!);
-          client.reply.integer(client.server.pubsub.subscriberCount(argv[i]!));
-        }
-      }),
-      pubsubSub('numpat', 2, 'Get the count of unique patterns pattern subscriptions', (client) => {
-        client.reply.integer(client.server.pubsub.patternCount);
-      }),
-      pubsubSub('shardchannels', -2, 'List active shard channels', (client, argv) => {
-        if (argv.length > 3) return subcommandSyntaxError(client, argv);
-        client.reply.bulkArray(client.server.pubsub.activeChannels(argv[2], 'shard'));
-      }),
-      pubsubSub('shardnumsub', -2, 'Get the count of subscribers for shard channels', (client, argv) => {
-        client.reply.arrayHeader((argv.length - 2) * 2);
-        for (let i = 2; i < argv.length; i++) {
-          client.reply.bulk(argv[i]!);
-          client.reply.integer(client.server.pubsub.subscriberCount(argv[i]!, 'shard'));
-        }
-      }),
+      {
+        ...pubsubSub('channels', -2, 'List active channels', (client, argv) => {
+          if (argv.length > 3) return subcommandSyntaxError(client, argv);
+          client.reply.bulkArray(client.server.pubsub.activeChannels(argv[2]));
+        }),
+        complexity:
+          'O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)',
+        arguments: [{ name: 'pattern', type: 'pattern', optional: true }],
+      },
+      {
+        ...pubsubSub('numsub', -2, 'Get the count of subscribers for channels', (client, argv) => {
+          client.reply.arrayHeader((argv.length - 2) * 2);
+          for (let i = 2; i < argv.length; i++) {
+            client.reply.bulk(argv[i]!);
+            client.reply.integer(client.server.pubsub.subscriberCount(argv[i]!));
+          }
+        }),
+        complexity: 'O(N) for the NUMSUB subcommand, where N is the number of requested channels',
+        arguments: [{ name: 'channel', type: 'string', optional: true, multiple: true }],
+      },
+      {
+        ...pubsubSub('numpat', 2, 'Get the count of unique patterns pattern subscriptions', (client) => {
+          client.reply.integer(client.server.pubsub.patternCount);
+        }),
+        complexity: 'O(1)',
+      },
+      {
+        ...pubsubSub('shardchannels', -2, 'List active shard channels', (client, argv) => {
+          if (argv.length > 3) return subcommandSyntaxError(client, argv);
+          client.reply.bulkArray(client.server.pubsub.activeChannels(argv[2], 'shard'));
+        }),
+        since: '7.0.0',
+        complexity:
+          'O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).',
+        arguments: [{ name: 'pattern', type: 'pattern', optional: true }],
+      },
+      {
+        ...pubsubSub('shardnumsub', -2, 'Get the count of subscribers for shard channels', (client, argv) => {
+          client.reply.arrayHeader((argv.length - 2) * 2);
+          for (let i = 2; i < argv.length; i++) {
+            client.reply.bulk(argv[i]!);
+            client.reply.integer(client.server.pubsub.subscriberCount(argv[i]!, 'shard'));
+          }
+        }),
+        since: '7.0.0',
+        complexity: 'O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels',
+        arguments: [{ name: 'shardchannel', type: 'string', optional: true, multiple: true }],
+      },
       defineCommand({
         name: 'help',
         arity: 2,

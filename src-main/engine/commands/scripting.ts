@@ -120,39 +120,81 @@ export function scriptingCommands(node: NodeServices): CommandSpec[] {
       group: 'scripting',
       complexity: 'Depends on subcommand.',
       subcommands: [
-        scriptSub('exists', -3, 'Check existence of scripts in the script cache.', (client, argv) => {
-          client.reply.arrayHeader(argv.length - 2);
-          for (let i = 2; i < argv.length; i++) client.reply.integer(node.scripting.exists(argv[i]!) ? 1 : 0);
-        }),
-        scriptSub('flush', -2, 'Remove all the scripts from the script cache.', (client, argv) => {
-          if (argv.length > 3 || (argv.length === 3 && !/^(a?sync)$/i.test(argv[2]!))) {
-            client.reply.error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
-            return;
-          }
-          node.scripting.flush();
-          client.reply.ok();
-        }),
-        scriptSub(
-          'load',
-          3,
-          'Load the specified Lua script into the script cache.',
-          (client, argv) => {
-            const loaded = node.scripting.load(argv[2]!);
-            if ('error' in loaded) client.reply.error(loaded.error);
-            else client.reply.bulk(loaded.sha);
-          },
-          ['noscript', 'stale'],
-        ),
-        scriptSub(
-          'kill',
-          2,
-          'Kill the script currently in execution.',
-          (client) => killScript(client, node.scripting.run ?? node.functions.run, true),
-          ['noscript', 'allow_busy'],
-        ),
-        scriptSub('debug', 3, 'Set the debug mode for executed scripts.', (client) => {
-          client.reply.error('ERR SCRIPT DEBUG is not supported by this node');
-        }),
+        {
+          ...scriptSub('exists', -3, 'Check existence of scripts in the script cache.', (client, argv) => {
+            client.reply.arrayHeader(argv.length - 2);
+            for (let i = 2; i < argv.length; i++) client.reply.integer(node.scripting.exists(argv[i]!) ? 1 : 0);
+          }),
+          complexity: 'O(N) with N being the number of scripts to check (so checking a single script is an O(1) operation).',
+          arguments: [{ name: 'sha1', type: 'string', multiple: true }],
+        },
+        {
+          ...scriptSub('flush', -2, 'Remove all the scripts from the script cache.', (client, argv) => {
+            if (argv.length > 3 || (argv.length === 3 && !/^(a?sync)$/i.test(argv[2]!))) {
+              client.reply.error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
+              return;
+            }
+            node.scripting.flush();
+            client.reply.ok();
+          }),
+          complexity: 'O(N) with N being the number of scripts in cache',
+          history: [['6.2.0', 'Added the `ASYNC` and `SYNC` flushing mode modifiers.']],
+          arguments: [
+            {
+              name: 'async',
+              type: 'oneof',
+              optional: true,
+              since: '6.2.0',
+              arguments: [
+                { name: 'async', type: 'pure-token', token: 'ASYNC' },
+                { name: 'sync', type: 'pure-token', token: 'SYNC' },
+              ],
+            },
+          ],
+        },
+        {
+          ...scriptSub(
+            'load',
+            3,
+            'Load the specified Lua script into the script cache.',
+            (client, argv) => {
+              const loaded = node.scripting.load(argv[2]!);
+              if ('error' in loaded) client.reply.error(loaded.error);
+              else client.reply.bulk(loaded.sha);
+            },
+            ['noscript', 'stale'],
+          ),
+          complexity: 'O(N) with N being the length in bytes of the script body.',
+          arguments: [{ name: 'script', type: 'string' }],
+        },
+        {
+          ...scriptSub(
+            'kill',
+            2,
+            'Kill the script currently in execution.',
+            (client) => killScript(client, node.scripting.run ?? node.functions.run, true),
+            ['noscript', 'allow_busy'],
+          ),
+          complexity: 'O(1)',
+        },
+        {
+          ...scriptSub('debug', 3, 'Set the debug mode for executed scripts.', (client) => {
+            client.reply.error('ERR SCRIPT DEBUG is not supported by this node');
+          }),
+          since: '3.2.0',
+          complexity: 'O(1)',
+          arguments: [
+            {
+              name: 'mode',
+              type: 'oneof',
+              arguments: [
+                { name: 'yes', type: 'pure-token', token: 'YES' },
+                { name: 'sync', type: 'pure-token', token: 'SYNC' },
+                { name: 'no', type: 'pure-token', token: 'NO' },
+              ],
+            },
+          ],
+        },
         defineCommand({
           name: 'help',
           arity: 2,

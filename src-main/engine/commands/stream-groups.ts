@@ -553,11 +553,69 @@ export const streamGroupCommands: CommandSpec[] = [
     group: 'stream',
     complexity: 'Depends on subcommand.',
     subcommands: [
-      xgroupSub('create', -5, 'Create a consumer group.', '5.0.0', ['write', 'denyoom'], 'RW insert'),
-      xgroupSub('setid', -5, 'Set a consumer group to an arbitrary last delivered ID value.', '5.0.0', ['write'], 'RW update'),
-      xgroupSub('destroy', 4, 'Destroy a consumer group.', '5.0.0', ['write'], 'RW delete'),
-      xgroupSub('createconsumer', 5, 'Create a consumer in a consumer group.', '6.2.0', ['write', 'denyoom'], 'RW insert'),
-      xgroupSub('delconsumer', 5, 'Delete a consumer from a consumer group.', '5.0.0', ['write'], 'RW delete'),
+      {
+        ...xgroupSub('create', -5, 'Create a consumer group.', '5.0.0', ['write', 'denyoom'], 'RW insert'),
+        complexity: 'O(1)',
+        history: [['7.0.0', 'Added the `entries_read` named argument.']],
+        arguments: [
+          { name: 'key', type: 'key' },
+          { name: 'groupname', type: 'string' },
+          {
+            name: 'id',
+            type: 'oneof',
+            arguments: [
+              { name: 'id', type: 'string' },
+              { name: 'new_id', type: 'pure-token', token: '$' },
+            ],
+          },
+          { name: 'mkstream', type: 'pure-token', token: 'MKSTREAM', optional: true },
+          { name: 'entries_read', type: 'integer', token: 'ENTRIESREAD', optional: true },
+        ],
+      },
+      {
+        ...xgroupSub('setid', -5, 'Set a consumer group to an arbitrary last delivered ID value.', '5.0.0', ['write'], 'RW update'),
+        complexity: 'O(1)',
+        history: [['7.0.0', 'Added the optional `entries_read` argument.']],
+        arguments: [
+          { name: 'key', type: 'key' },
+          { name: 'groupname', type: 'string' },
+          {
+            name: 'id',
+            type: 'oneof',
+            arguments: [
+              { name: 'id', type: 'string' },
+              { name: 'new_id', type: 'pure-token', token: '$' },
+            ],
+          },
+          { name: 'entries_read', type: 'integer', token: 'ENTRIESREAD', optional: true },
+        ],
+      },
+      {
+        ...xgroupSub('destroy', 4, 'Destroy a consumer group.', '5.0.0', ['write'], 'RW delete'),
+        complexity: "O(N) where N is the number of entries in the group's pending entries list (PEL).",
+        arguments: [
+          { name: 'key', type: 'key' },
+          { name: 'groupname', type: 'string' },
+        ],
+      },
+      {
+        ...xgroupSub('createconsumer', 5, 'Create a consumer in a consumer group.', '6.2.0', ['write', 'denyoom'], 'RW insert'),
+        complexity: 'O(1)',
+        arguments: [
+          { name: 'key', type: 'key' },
+          { name: 'groupname', type: 'string' },
+          { name: 'consumername', type: 'string' },
+        ],
+      },
+      {
+        ...xgroupSub('delconsumer', 5, 'Delete a consumer from a consumer group.', '5.0.0', ['write'], 'RW delete'),
+        complexity: 'O(1)',
+        arguments: [
+          { name: 'key', type: 'key' },
+          { name: 'groupname', type: 'string' },
+          { name: 'consumername', type: 'string' },
+        ],
+      },
       defineCommand({
         name: 'help',
         arity: 2,

@@ -258,9 +258,38 @@ export const streamInfoCommands: CommandSpec[] = [
     group: 'stream',
     complexity: 'Depends on subcommand.',
     subcommands: [
-      xinfoSub('consumers', 4, 'List the consumers in a consumer group', '5.0.0', ['nondeterministic_output']),
-      xinfoSub('groups', 3, 'List the consumer groups of a stream', '5.0.0'),
-      xinfoSub('stream', -3, 'Get information about a stream', '5.0.0'),
+      {
+        ...xinfoSub('consumers', 4, 'List the consumers in a consumer group', '5.0.0', ['nondeterministic_output']),
+        complexity: 'O(1)',
+        arguments: [
+          { name: 'key', type: 'key' },
+          { name: 'groupname', type: 'string' },
+        ],
+      },
+      {
+        ...xinfoSub('groups', 3, 'List the consumer groups of a stream', '5.0.0'),
+        complexity: 'O(1)',
+        history: [['7.0.0', 'Added the `entries-read` and `lag` fields']],
+        arguments: [{ name: 'key', type: 'key' }],
+      },
+      {
+        ...xinfoSub('stream', -3, 'Get information about a stream', '5.0.0'),
+        complexity: 'O(1)',
+        history: [
+          ['6.0.0', 'Added the `FULL` modifier.'],
+          ['7.0.0', 'Added the `max-deleted-entry-id`, `entries-added`, `recorded-first-entry-id`, `entries-read` and `lag` fields'],
+        ],
+        arguments: [
+          { name: 'key', type: 'key' },
+          {
+            name: 'full',
+            type: 'block',
+            token: 'FULL',
+            optional: true,
+            arguments: [{ name: 'count', type: 'integer', token: 'COUNT', optional: true }],
+          },
+        ],
+      },
       defineCommand({
         name: 'help',
         arity: 2,

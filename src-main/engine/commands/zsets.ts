@@ -241,87 +241,164 @@ export const zsetCommands: CommandSpec[] = [
     arguments: [KEY, { name: 'min', type: 'string' }, { name: 'max', type: 'string' }],
     handler: (client, argv) => countInRange(client, argv, true),
   }),
-  rangeCommand(
-    'zrange',
-    'Return a range of members in a sorted set',
-    '1.2.0',
-    [
-      KEY,
-      { name: 'start', type: 'string' },
-      { name: 'stop', type: 'string' },
-      {
-        name: 'sortby',
-        type: 'oneof',
-        optional: true,
-        arguments: [
-          { name: 'byscore', type: 'pure-token', token: 'BYSCORE' },
-          { name: 'bylex', type: 'pure-token', token: 'BYLEX' },
-        ],
-      },
-      { name: 'rev', type: 'pure-token', token: 'REV', optional: true },
-      LIMIT,
-      WITHSCORES,
-    ],
-    { store: false, kind: null, reverse: null },
-  ),
-  rangeCommand(
-    'zrangestore',
-    'Store a range of members from sorted set into another key',
-    '6.2.0',
-    [
-      { name: 'dst', type: 'key' },
-      { name: 'src', type: 'key' },
-      { name: 'min', type: 'string' },
-      { name: 'max', type: 'string' },
-      {
-        name: 'sortby',
-        type: 'oneof',
-        optional: true,
-        arguments: [
-          { name: 'byscore', type: 'pure-token', token: 'BYSCORE' },
-          { name: 'bylex', type: 'pure-token', token: 'BYLEX' },
-        ],
-      },
-      { name: 'rev', type: 'pure-token', token: 'REV', optional: true },
-      LIMIT,
-    ],
-    { store: true, kind: null, reverse: null },
-  ),
-  rangeCommand(
-    'zrevrange',
-    'Return a range of members in a sorted set, by index, with scores ordered from high to low',
-    '1.2.0',
-    [KEY, { name: 'start', type: 'integer' }, { name: 'stop', type: 'integer' }, WITHSCORES],
-    { store: false, kind: 'rank', reverse: true },
-  ),
-  rangeCommand(
-    'zrangebyscore',
-    'Return a range of members in a sorted set, by score',
-    '1.0.5',
-    [KEY, { name: 'min', type: 'double' }, { name: 'max', type: 'double' }, WITHSCORES, LIMIT],
-    { store: false, kind: 'score', reverse: false },
-  ),
-  rangeCommand(
-    'zrevrangebyscore',
-    'Return a range of members in a sorted set, by score, with scores ordered from high to low',
-    '2.2.0',
-    [KEY, { name: 'max', type: 'double' }, { name: 'min', type: 'double' }, WITHSCORES, LIMIT],
-    { store: false, kind: 'score', reverse: true },
-  ),
-  rangeCommand(
-    'zrangebylex',
-    'Return a range of members in a sorted set, by lexicographical range',
-    '2.8.9',
-    [KEY, { name: 'min', type: 'string' }, { name: 'max', type: 'string' }, LIMIT],
-    { store: false, kind: 'lex', reverse: false },
-  ),
-  rangeCommand(
-    'zrevrangebylex',
-    'Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.',
-    '2.8.9',
-    [KEY, { name: 'max', type: 'string' }, { name: 'min', type: 'string' }, LIMIT],
-    { store: false, kind: 'lex', reverse: true },
-  ),
+  {
+    ...rangeCommand(
+      'zrange',
+      'Return a range of members in a sorted set',
+      '1.2.0',
+      [
+        { name: 'key', type: 'key' },
+        { name: 'start', type: 'string' },
+        { name: 'stop', type: 'string' },
+        {
+          name: 'sortby',
+          type: 'oneof',
+          optional: true,
+          since: '6.2.0',
+          arguments: [
+            { name: 'byscore', type: 'pure-token', token: 'BYSCORE' },
+            { name: 'bylex', type: 'pure-token', token: 'BYLEX' },
+          ],
+        },
+        { name: 'rev', type: 'pure-token', token: 'REV', optional: true, since: '6.2.0' },
+        {
+          name: 'offset_count',
+          type: 'block',
+          token: 'LIMIT',
+          optional: true,
+          since: '6.2.0',
+          arguments: [
+            { name: 'offset', type: 'integer' },
+            { name: 'count', type: 'integer' },
+          ],
+        },
+        { name: 'withscores', type: 'pure-token', token: 'WITHSCORES', optional: true },
+      ],
+      { store: false, kind: null, reverse: null },
+    ),
+    history: [['6.2.0', 'Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options.']],
+  },
+  {
+    ...rangeCommand(
+      'zrangestore',
+      'Store a range of members from sorted set into another key',
+      '6.2.0',
+      [
+        { name: 'dst', type: 'key' },
+        { name: 'src', type: 'key', keySpecIndex: 1 },
+        { name: 'min', type: 'string' },
+        { name: 'max', type: 'string' },
+        {
+          name: 'sortby',
+          type: 'oneof',
+          optional: true,
+          arguments: [
+            { name: 'byscore', type: 'pure-token', token: 'BYSCORE' },
+            { name: 'bylex', type: 'pure-token', token: 'BYLEX' },
+          ],
+        },
+        { name: 'rev', type: 'pure-token', token: 'REV', optional: true },
+        {
+          name: 'offset_count',
+          type: 'block',
+          token: 'LIMIT',
+          optional: true,
+          arguments: [
+            { name: 'offset', type: 'integer' },
+            { name: 'count', type: 'integer' },
+          ],
+        },
+      ],
+      { store: true, kind: null, reverse: null },
+    ),
+    complexity:
+      'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.',
+  },
+  {
+    ...rangeCommand(
+      'zrevrange',
+      'Return a range of members in a sorted set, by index, with scores ordered from high to low',
+      '1.2.0',
+      [KEY, { name: 'start', type: 'integer' }, { name: 'stop', type: 'integer' }, WITHSCORES],
+      { store: false, kind: 'rank', reverse: true },
+    ),
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`ZRANGE` with the `REV` argument',
+  },
+  {
+    ...rangeCommand(
+      'zrangebyscore',
+      'Return a range of members in a sorted set, by score',
+      '1.0.5',
+      [
+        { name: 'key', type: 'key' },
+        { name: 'min', type: 'double' },
+        { name: 'max', type: 'double' },
+        { name: 'withscores', type: 'pure-token', token: 'WITHSCORES', optional: true, since: '2.0.0' },
+        {
+          name: 'offset_count',
+          type: 'block',
+          token: 'LIMIT',
+          optional: true,
+          arguments: [
+            { name: 'offset', type: 'integer' },
+            { name: 'count', type: 'integer' },
+          ],
+        },
+      ],
+      { store: false, kind: 'score', reverse: false },
+    ),
+    complexity:
+      'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).',
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`ZRANGE` with the `BYSCORE` argument',
+    history: [['2.0.0', 'Added the `WITHSCORES` modifier.']],
+  },
+  {
+    ...rangeCommand(
+      'zrevrangebyscore',
+      'Return a range of members in a sorted set, by score, with scores ordered from high to low',
+      '2.2.0',
+      [KEY, { name: 'max', type: 'double' }, { name: 'min', type: 'double' }, WITHSCORES, LIMIT],
+      { store: false, kind: 'score', reverse: true },
+    ),
+    complexity:
+      'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).',
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`ZRANGE` with the `REV` and `BYSCORE` arguments',
+    history: [['2.1.6', '`min` and `max` can be exclusive.']],
+  },
+  {
+    ...rangeCommand(
+      'zrangebylex',
+      'Return a range of members in a sorted set, by lexicographical range',
+      '2.8.9',
+      [KEY, { name: 'min', type: 'string' }, { name: 'max', type: 'string' }, LIMIT],
+      { store: false, kind: 'lex', reverse: false },
+    ),
+    complexity:
+      'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).',
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`ZRANGE` with the `BYLEX` argument',
+  },
+  {
+    ...rangeCommand(
+      'zrevrangebylex',
+      'Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.',
+      '2.8.9',
+      [KEY, { name: 'max', type: 'string' }, { name: 'min', type: 'string' }, LIMIT],
+      { store: false, kind: 'lex', reverse: true },
+    ),
+    complexity:
+      'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).',
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`ZRANGE` with the `REV` and `BYLEX` arguments',
+  },
   defineCommand({
     ...family,
     name: 'zrank',
@@ -382,29 +459,95 @@ export const zsetCommands: CommandSpec[] = [
     arguments: [KEY, { name: 'min', type: 'string' }, { name: 'max', type: 'string' }],
     handler: (client, argv) => zremrangeGeneric(client, argv, 'lex'),
   }),
-  setOpCommand('zunionstore', 'Add multiple sorted sets and store the resulting sorted set in a new key', '2.0.0', {
-    op: 'union',
-    store: true,
-    cardinalityOnly: false,
-  }),
-  setOpCommand('zinterstore', 'Intersect multiple sorted sets and store the resulting sorted set in a new key', '2.0.0', {
-    op: 'inter',
-    store: true,
-    cardinalityOnly: false,
-  }),
-  setOpCommand('zdiffstore', 'Subtract multiple sorted sets and store the resulting sorted set in a new key', '6.2.0', {
-    op: 'diff',
-    store: true,
-    cardinalityOnly: false,
-  }),
-  setOpCommand('zunion', 'Add multiple sorted sets', '6.2.0', { op: 'union', store: false, cardinalityOnly: false }),
-  setOpCommand('zinter', 'Intersect multiple sorted sets', '6.2.0', { op: 'inter', store: false, cardinalityOnly: false }),
-  setOpCommand('zdiff', 'Subtract multiple sorted sets', '6.2.0', { op: 'diff', store: false, cardinalityOnly: false }),
-  setOpCommand('zintercard', 'Intersect multiple sorted sets and return the cardinality of the result', '7.0.0', {
-    op: 'inter',
-    store: false,
-    cardinalityOnly: true,
-  }),
+  {
+    ...setOpCommand('zunionstore', 'Add multiple sorted sets and store the resulting sorted set in a new key', '2.0.0', {
+      op: 'union',
+      store: true,
+      cardinalityOnly: false,
+    }),
+    complexity:
+      'O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.',
+    arguments: [
+      { name: 'destination', type: 'key' },
+      { name: 'numkeys', type: 'integer' },
+      { name: 'key', type: 'key', multiple: true, keySpecIndex: 1 },
+      { name: 'weight', type: 'integer', token: 'WEIGHTS', optional: true, multiple: true },
+      {
+        name: 'aggregate',
+        type: 'oneof',
+        token: 'AGGREGATE',
+        optional: true,
+        arguments: [
+          { name: 'sum', type: 'pure-token', token: 'SUM' },
+          { name: 'min', type: 'pure-token', token: 'MIN' },
+          { name: 'max', type: 'pure-token', token: 'MAX' },
+        ],
+      },
+    ],
+  },
+  {
+    ...setOpCommand('zinterstore', 'Intersect multiple sorted sets and store the resulting sorted set in a new key', '2.0.0', {
+      op: 'inter',
+      store: true,
+      cardinalityOnly: false,
+    }),
+    complexity:
+      'O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.',
+    arguments: [
+      { name: 'destination', type: 'key' },
+      { name: 'numkeys', type: 'integer' },
+      { name: 'key', type: 'key', multiple: true, keySpecIndex: 1 },
+      { name: 'weight', type: 'integer', token: 'WEIGHTS', optional: true, multiple: true },
+      {
+        name: 'aggregate',
+        type: 'oneof',
+        token: 'AGGREGATE',
+        optional: true,
+        arguments: [
+          { name: 'sum', type: 'pure-token', token: 'SUM' },
+          { name: 'min', type: 'pure-token', token: 'MIN' },
+          { name: 'max', type: 'pure-token', token: 'MAX' },
+        ],
+      },
+    ],
+  },
+  {
+    ...setOpCommand('zdiffstore', 'Subtract multiple sorted sets and store the resulting sorted set in a new key', '6.2.0', {
+      op: 'diff',
+      store: true,
+      cardinalityOnly: false,
+    }),
+    complexity:
+      'O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.',
+    arguments: [
+      { name: 'destination', type: 'key' },
+      { name: 'numkeys', type: 'integer' },
+      { name: 'key', type: 'key', multiple: true, keySpecIndex: 1 },
+    ],
+  },
+  {
+    ...setOpCommand('zunion', 'Add multiple sorted sets', '6.2.0', { op: 'union', store: false, cardinalityOnly: false }),
+    complexity:
+      'O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.',
+  },
+  {
+    ...setOpCommand('zinter', 'Intersect multiple sorted sets', '6.2.0', { op: 'inter', store: false, cardinalityOnly: false }),
+    complexity:
+      'O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.',
+  },
+  {
+    ...setOpCommand('zdiff', 'Subtract multiple sorted sets', '6.2.0', { op: 'diff', store: false, cardinalityOnly: false }),
+    complexity:
+      'O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.',
+  },
+  {
+    ...setOpCommand('zintercard', 'Intersect multiple sorted sets and return the cardinality of the result', '7.0.0', {
+      op: 'inter',
+      store: false,
+      cardinalityOnly: true,
+    }),
+    complexity: 'O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.',
+  },
   defineCommand({
     ...family,
     name: 'zpopmin',

@@ -14,7 +14,7 @@ const pair = pairForFile();
 
 type Shown = unknown;
 type Map = { map: [Shown, Shown][] };
-const isMap = (x: unknown): x is Map => typeof x === 'object' && x !== null && 'map' in x;
+const isMap = (x: unknown): x is Map => typeof x === 'object' && x !== null && !Array.isArray(x) && 'map' in x;
 const isSet = (x: unknown): x is { set: Shown[] } => typeof x === 'object' && x !== null && 'set' in x;
 
 /**
@@ -27,6 +27,23 @@ function sortedSubcommands(entry: Shown): Shown {
   const list = isSet(subs) ? subs.set : (subs as Shown[]);
   const sorted = list.map(sortedSubcommands).sort((a, b) => String((a as Shown[])[0]).localeCompare(String((b as Shown[])[0])));
   return [...entry.slice(0, 9), sorted];
+}
+
+/**
+ * COMMAND DOCS of one command with its subcommands sorted by name (redis-server lists them in its
+ * randomly seeded dict order). RESP3 gives maps; RESP2 the same as flat [name, value, ...] arrays.
+ */
+function sortedDocs(docs: Shown): Shown {
+  const pairs = (flat: Shown[]): [Shown, Shown][] => flat.flatMap((x, i) => (i % 2 === 0 ? [[x, flat[i + 1]] as [Shown, Shown]] : []));
+  const sortPairs = (list: [Shown, Shown][]) =>
+    [...list].sort((a, b) => String(a[0]).localeCompare(String(b[0]))).map(([n, d]) => [n, sortedDocs(d)] as [Shown, Shown]);
+  if (isMap(docs)) return { map: docs.map.map(([k, v]) => [k, k === 'subcommands' && isMap(v) ? { map: sortPairs(v.map) } : v]) };
+  if (Array.isArray(docs)) {
+    const at = docs.indexOf('subcommands');
+    if (at >= 0 && at % 2 === 0 && Array.isArray(docs[at + 1]))
+      return [...docs.slice(0, at + 1), sortPairs(pairs(docs[at + 1] as Shown[])).flat(), ...docs.slice(at + 2)];
+  }
+  return docs;
 }
 
 async function both(...argv: string[]): Promise<[Shown, Shown]> {
@@ -208,6 +225,23 @@ describe(`COMMAND against redis-server ${REDIS_SERVER_VERSION}`, () => {
         if (JSON.stringify(a) !== JSON.stringify(b)) differ.push(`${name}:\n  ours  ${JSON.stringify(a)}\n  redis ${JSON.stringify(b)}`);
       }
       assert.deepEqual(differ, [], `COMMAND INFO differs (RESP${protocol}) for ${differ.length} commands`);
+    }
+    await both('HELLO', '2');
+  });
+
+  test('COMMAND DOCS of every command is the same, in RESP2 and RESP3', async () => {
+    for (const protocol of ['2', '3']) {
+      await both('HELLO', protocol);
+      const differ: string[] = [];
+      for (const name of redisNames) {
+        const [ours, redis] = await both('COMMAND', 'DOCS', name);
+        // The reply maps the name to its docs: {map: [[name, docs]]} in RESP3, [name, docs] in RESP2.
+        const docsOf = (r: Shown) =>
+          isMap(r) ? r.map.map(([n, d]) => [n, sortedDocs(d)]) : [(r as Shown[])[0], sortedDocs((r as Shown[])[1])];
+        const [a, b] = [docsOf(ours), docsOf(redis)];
+        if (JSON.stringify(a) !== JSON.stringify(b)) differ.push(`${name}:\n  ours  ${JSON.stringify(a)}\n  redis ${JSON.stringify(b)}`);
+      }
+      assert.deepEqual(differ, [], `COMMAND DOCS differs (RESP${protocol}) for ${differ.length} commands`);
     }
     await both('HELLO', '2');
   });
