@@ -4,7 +4,7 @@
 import { globMatch } from '../util/glob.js';
 import { ChannelArgs, type AclCommands } from './command-index.js';
 import { KEY_READ, KEY_WRITE, type AclSelector, type AclUser } from './user.js';
-import { commandHasKeys, commandKeyReferences, type Command, type KeyReference, type KeySpecFlag } from '../core/command-table.js';
+import { commandKeyReferences, type Command, type KeyReference, type KeySpecFlag } from '../core/command-table.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
 /** What was refused, in Redis's ACL_DENIED_* order (a higher value wins when choosing the error). */
@@ -27,7 +27,7 @@ export interface Denied {
  */
 export function checkCommand(user: AclUser, commands: AclCommands, command: Command, argv: BinaryString[]): Denied | null {
   const id = commands.idOf(command);
-  const hasKeys = commandHasKeys(command);
+  const hasKeys = command.hasKeys;
   // The key positions are worked out once for all the selectors (aclKeyResultCache).
   let keys: KeyReference[] | null = null;
   let worst: Denied = { reason: Denial.Command, index: 0 };

@@ -2,7 +2,6 @@
 // for its hints; cluster-aware clients read COMMAND INFO for key positions).
 import {
   arityMatches,
-  commandHasKeys,
   commandKeyReferences,
   defineCommand,
   type Command,
@@ -236,7 +235,7 @@ function replyCallKeys(client: Client, argv: BinaryString[], withFlags: boolean)
     client.reply.error('ERR Invalid command specified');
     return;
   }
-  if (!commandHasKeys(command)) {
+  if (!command.hasKeys) {
     client.reply.error('ERR The command has no key arguments');
     return;
   }

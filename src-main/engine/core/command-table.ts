@@ -214,6 +214,8 @@ export interface CommandDocArgument {
 
 /** A command with its resolved identity in the table. */
 export interface Command extends CommandSpec {
+  /** Whether calls may have keys (db.c doesCommandHaveKeys): a getKeys, or a key spec that is not not_key. */
+  hasKeys: boolean;
   /** The legacy key positions COMMAND INFO shows, derived from the key specs (0 0 0: none). */
   firstKey: number;
   lastKey: number;
@@ -278,6 +280,7 @@ export class CommandTable {
     const command: Command = {
       ...spec,
       ...legacyRange(spec.keySpecs ?? []),
+      hasKeys: spec.getKeys !== undefined || (spec.keySpecs ?? []).some((s) => !s.flags.includes('not_key')),
       flags: FLAG_ORDER.filter((f) => spec.flags.includes(f)),
       fullName: parent ? `${parent.name}|${spec.name}` : spec.name,
       parent,
@@ -451,11 +454,6 @@ export function numkeysGetKeys(keyCountOfs: number, storeKeyOfs = 0): (argv: Bin
 /** The argv positions of a call's keys (COMMAND GETKEYS, ACL key checks, client tracking). */
 export function commandKeys(command: Command, argv: readonly BinaryString[]): number[] {
   return commandKeyReferences(command, argv).map((k) => k.pos);
-}
-
-/** Whether a command may have keys at all (db.c doesCommandHaveKeys). */
-export function commandHasKeys(command: Command): boolean {
-  return command.getKeys !== undefined || (command.keySpecs ?? []).some((s) => !s.flags.includes('not_key'));
 }
 
 /** db.c getKeysUsingKeySpecs; null where Redis returns -1 (a spec it cannot follow on this call). */
