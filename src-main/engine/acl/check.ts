@@ -3,8 +3,8 @@
 // skips it entirely for users whose root selector allows everything (AclUser.unrestricted).
 import { globMatch } from '../util/glob.js';
 import { ChannelArgs, type AclCommands } from './command-index.js';
-import type { AclSelector, AclUser } from './user.js';
-import type { Command } from '../core/command-table.js';
+import { KEY_READ, KEY_WRITE, type AclSelector, type AclUser } from './user.js';
+import { commandKeyReferences, type Command, type KeyReference, type KeySpecFlag } from '../core/command-table.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
 /** What was refused, in Redis's ACL_DENIED_* order (a higher value wins when choosing the error). */
@@ -27,9 +27,9 @@ export interface Denied {
  */
 export function checkCommand(user: AclUser, commands: AclCommands, command: Command, argv: BinaryString[]): Denied | null {
   const id = commands.idOf(command);
-  const hasKeys = command.firstKey > 0 || command.getKeys !== undefined;
+  const hasKeys = command.hasKeys;
   // The key positions are worked out once for all the selectors (aclKeyResultCache).
-  let keys: number[] | null = null;
+  let keys: KeyReference[] | null = null;
   let worst: Denied = { reason: Denial.Command, index: 0 };
   for (const selector of user.selectors) {
     let denied: Denied | null;
@@ -37,7 +37,7 @@ export function checkCommand(user: AclUser, commands: AclCommands, command: Comm
       denied = { reason: Denial.Command, index: 0 };
     } else {
       denied = null;
-      if (hasKeys && !selector.allKeys) denied = refusedKey(selector, commands, id, (keys ??= commands.keyPositions(command, argv)), argv);
+      if (hasKeys && !selector.allKeys) denied = refusedKey(selector, (keys ??= commandKeyReferences(command, argv)), argv);
       denied ??= refusedChannel(selector, commands.channelArgsOf(id), argv);
       if (denied === null) return null;
     }
@@ -51,12 +51,23 @@ function commandAllowed(selector: AclSelector, commands: AclCommands, id: number
 }
 
 /** ACLSelectorCheckKey for each key: the first one no pattern allows. */
-function refusedKey(selector: AclSelector, commands: AclCommands, id: number, keys: number[], argv: BinaryString[]): Denied | null {
-  for (let nth = 0; nth < keys.length; nth++) {
-    const index = keys[nth]!;
-    if (!keyAllowed(selector, argv[index]!, commands.keyNeed(id, argv, nth))) return { reason: Denial.Key, index };
+function refusedKey(selector: AclSelector, keys: readonly KeyReference[], argv: BinaryString[]): Denied | null {
+  for (const key of keys) {
+    if (!keyAllowed(selector, argv[key.pos]!, keyNeed(key.flags))) return { reason: Denial.Key, index: key.pos };
   }
   return null;
+}
+
+/**
+ * What a key needs from a pattern, from its key spec flags (ACLSelectorCheckKey): ACCESS needs read
+ * permission, INSERT, DELETE and UPDATE write; a key with neither (EXISTS, TYPE...) or without
+ * flags (found by a getkeys procedure that gives none) matches any pattern.
+ */
+function keyNeed(flags: readonly KeySpecFlag[]): number {
+  let need = 0;
+  if (flags.includes('access')) need |= KEY_READ;
+  if (flags.includes('insert') || flags.includes('delete') || flags.includes('update')) need |= KEY_WRITE;
+  return need;
 }
 
 /** ACLSelectorCheckPubsubArguments: the first channel the selector does not allow. */

@@ -283,9 +283,15 @@ export function aclCommands(node: Pick<NodeServices, 'acl'>): CommandSpec[] {
         sub('genpass', -2, SUB_FLAGS, 'Generate a pseudorandom secure password to use for ACL users', '6.0.0', aclGenpass, [
           { name: 'bits', type: 'integer', optional: true },
         ]),
-        sub('getuser', 3, ADMIN_FLAGS, 'Get the rules for a specific ACL user', '6.0.0', withAcl(aclGetuser), [
-          { name: 'username', type: 'string' },
-        ]),
+        {
+          ...sub('getuser', 3, ADMIN_FLAGS, 'Get the rules for a specific ACL user', '6.0.0', withAcl(aclGetuser), [
+            { name: 'username', type: 'string' },
+          ]),
+          history: [
+            ['6.2.0', 'Added Pub/Sub channel patterns.'],
+            ['7.0.0', 'Added selectors and changed the format of key and channel patterns from a list to their rule representation.'],
+          ],
+        },
         sub('help', 2, ['loading', 'stale'], 'Show helpful text about the different subcommands', '6.0.0', (client) =>
           replyHelp(client, ACL_HELP),
         ),
@@ -303,10 +309,16 @@ export function aclCommands(node: Pick<NodeServices, 'acl'>): CommandSpec[] {
           },
         ]),
         sub('save', 2, ADMIN_FLAGS, 'Save the current ACL rules in the configured ACL file', '6.0.0', withAclFile(withAcl(aclSave))),
-        sub('setuser', -3, ADMIN_FLAGS, 'Modify or create the rules for a specific ACL user', '6.0.0', withAcl(aclSetuser), [
-          { name: 'username', type: 'string' },
-          { name: 'rule', type: 'string', optional: true, multiple: true },
-        ]),
+        {
+          ...sub('setuser', -3, ADMIN_FLAGS, 'Modify or create the rules for a specific ACL user', '6.0.0', withAcl(aclSetuser), [
+            { name: 'username', type: 'string' },
+            { name: 'rule', type: 'string', optional: true, multiple: true },
+          ]),
+          history: [
+            ['6.2.0', 'Added Pub/Sub channel patterns.'],
+            ['7.0.0', 'Added selectors and key based permissions.'],
+          ],
+        },
         sub('users', 2, ADMIN_FLAGS, 'List the username of all the configured ACL rules', '6.0.0', (client) =>
           client.reply.bulkArray(sortedUsers(node.acl.allUsers()).map((u) => u.name)),
         ),

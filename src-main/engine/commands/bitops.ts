@@ -4,7 +4,7 @@ import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import { STRING_ENCODING_RAW, withStringEncoding } from '../keyspace/object-header.js';
 import { parseInt64, parseInteger } from '../util/numbers.js';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { maxStringLength, readString, storeString, writableString } from './string-access.js';
 
@@ -308,12 +308,27 @@ function command(spec: Omit<Parameters<typeof defineCommand>[0], 'group' | 'acl'
   return defineCommand({ ...spec, acl: ['bitmap'], group: 'bitmap' });
 }
 
+/**
+ * db.c bitfieldGetKeys: whether a BITFIELD call only reads (GET and OVERFLOW operations); SET,
+ * INCRBY or a syntax error make it a write.
+ */
+function bitfieldReadsOnly(argv: BinaryString[]): boolean {
+  for (let i = 2; i < argv.length; i++) {
+    const more = argv.length - i - 1;
+    const op = argv[i]!.toLowerCase();
+    if (op === 'get' && more >= 2) i += 2;
+    else if (op === 'overflow' && more >= 1) i += 1;
+    else return false;
+  }
+  return true;
+}
+
 export const bitCommands: CommandSpec[] = [
   command({
     name: 'setbit',
     arity: 4,
     flags: ['write', 'denyoom'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW access update', 1)],
     summary: 'Sets or clears the bit at offset in the string value stored at key',
     since: '2.2.0',
     complexity: 'O(1)',
@@ -351,7 +366,7 @@ export const bitCommands: CommandSpec[] = [
     name: 'getbit',
     arity: 3,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     summary: 'Returns the bit value at offset in the string value stored at key',
     since: '2.2.0',
     complexity: 'O(1)',
@@ -368,12 +383,13 @@ export const bitCommands: CommandSpec[] = [
     name: 'bitcount',
     arity: -2,
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     summary: 'Count set bits in a string',
     since: '2.6.0',
+    history: [['7.0.0', 'Added the `BYTE|BIT` option.']],
     complexity: 'O(N)',
     arguments: [
-      KEY,
+      { name: 'key', type: 'key' },
       {
         name: 'index',
         type: 'block',
@@ -385,6 +401,7 @@ export const bitCommands: CommandSpec[] = [
             name: 'index_unit',
             type: 'oneof',
             optional: true,
+            since: '7.0.0',
             arguments: [
               { name: 'byte', type: 'pure-token', token: 'BYTE' },
               { name: 'bit', type: 'pure-token', token: 'BIT' },
@@ -431,22 +448,38 @@ export const bitCommands: CommandSpec[] = [
     name: 'bitpos',
     arity: -3,
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     summary: 'Find first bit set or clear in a string',
     since: '2.8.7',
+    history: [['7.0.0', 'Added the `BYTE|BIT` option.']],
     complexity: 'O(N)',
     arguments: [
-      KEY,
+      { name: 'key', type: 'key' },
       { name: 'bit', type: 'integer' },
-      { name: 'start', type: 'integer', optional: true },
-      { name: 'end', type: 'integer', optional: true },
       {
-        name: 'index_unit',
-        type: 'oneof',
+        name: 'index',
+        type: 'block',
         optional: true,
         arguments: [
-          { name: 'byte', type: 'pure-token', token: 'BYTE' },
-          { name: 'bit', type: 'pure-token', token: 'BIT' },
+          { name: 'start', type: 'integer' },
+          {
+            name: 'end_index',
+            type: 'block',
+            optional: true,
+            arguments: [
+              { name: 'end', type: 'integer' },
+              {
+                name: 'index_unit',
+                type: 'oneof',
+                optional: true,
+                since: '7.0.0',
+                arguments: [
+                  { name: 'byte', type: 'pure-token', token: 'BYTE' },
+                  { name: 'bit', type: 'pure-token', token: 'BIT' },
+                ],
+              },
+            ],
+          },
         ],
       },
     ],
@@ -505,14 +538,14 @@ export const bitCommands: CommandSpec[] = [
     name: 'bitop',
     arity: -4,
     flags: ['write', 'denyoom'],
-    keys: [2, -1, 1],
+    keySpecs: [keySpec('OW update', 2), keySpec('RO access', 3, [-1, 1, 0])],
     summary: 'Perform bitwise operations between strings',
     since: '2.6.0',
     complexity: 'O(N)',
     arguments: [
       { name: 'operation', type: 'string' },
       { name: 'destkey', type: 'key' },
-      { name: 'key', type: 'key', multiple: true },
+      { name: 'key', type: 'key', multiple: true, keySpecIndex: 1 },
     ],
     handler(client, argv) {
       const op = argv[1]!.toLowerCase();
@@ -546,11 +579,74 @@ export const bitCommands: CommandSpec[] = [
     name: 'bitfield',
     arity: -2,
     flags: ['write', 'denyoom'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW access update variable_flags', 1, [0, 1, 0], 'This command allows both access and modification of the key')],
+    getKeys: (argv) => [{ pos: 1, flags: bitfieldReadsOnly(argv) ? ['RO', 'access'] : ['RW', 'access', 'update'] }],
     summary: 'Perform arbitrary bitfield integer operations on strings',
     since: '3.2.0',
     complexity: 'O(1) for each subcommand specified',
-    arguments: [KEY],
+    arguments: [
+      { name: 'key', type: 'key' },
+      {
+        name: 'operation',
+        type: 'oneof',
+        optional: true,
+        multiple: true,
+        arguments: [
+          {
+            name: 'encoding_offset',
+            type: 'block',
+            token: 'GET',
+            arguments: [
+              { name: 'encoding', type: 'string' },
+              { name: 'offset', type: 'integer' },
+            ],
+          },
+          {
+            name: 'write',
+            type: 'block',
+            arguments: [
+              {
+                name: 'wrap_sat_fail',
+                type: 'oneof',
+                token: 'OVERFLOW',
+                optional: true,
+                arguments: [
+                  { name: 'wrap', type: 'pure-token', token: 'WRAP' },
+                  { name: 'sat', type: 'pure-token', token: 'SAT' },
+                  { name: 'fail', type: 'pure-token', token: 'FAIL' },
+                ],
+              },
+              {
+                name: 'write_operation',
+                type: 'oneof',
+                arguments: [
+                  {
+                    name: 'encoding_offset_value',
+                    type: 'block',
+                    token: 'SET',
+                    arguments: [
+                      { name: 'encoding', type: 'string' },
+                      { name: 'offset', type: 'integer' },
+                      { name: 'value', type: 'integer' },
+                    ],
+                  },
+                  {
+                    name: 'encoding_offset_increment',
+                    type: 'block',
+                    token: 'INCRBY',
+                    arguments: [
+                      { name: 'encoding', type: 'string' },
+                      { name: 'offset', type: 'integer' },
+                      { name: 'increment', type: 'integer' },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ],
     handler(client, argv) {
       bitfield(client, argv, false);
     },
@@ -559,11 +655,25 @@ export const bitCommands: CommandSpec[] = [
     name: 'bitfield_ro',
     arity: -2,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     summary: 'Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD',
     since: '6.0.0',
     complexity: 'O(1) for each subcommand specified',
-    arguments: [KEY],
+    arguments: [
+      { name: 'key', type: 'key' },
+      {
+        name: 'encoding_offset',
+        type: 'block',
+        token: 'GET',
+        optional: true,
+        multiple: true,
+        multipleToken: true,
+        arguments: [
+          { name: 'encoding', type: 'string' },
+          { name: 'offset', type: 'integer' },
+        ],
+      },
+    ],
     handler(client, argv) {
       bitfield(client, argv, true);
     },

@@ -251,6 +251,7 @@ export const clientCommands: CommandSpec[] = [
     summary: 'A container for client connection commands',
     since: '2.4.0',
     group: 'connection',
+    complexity: 'Depends on subcommand.',
     subcommands: [
       sub({
         name: 'id',
@@ -258,22 +259,58 @@ export const clientCommands: CommandSpec[] = [
         flags: [...CONN],
         summary: 'Returns the client ID for the current connection',
         since: '5.0.0',
+        complexity: 'O(1)',
         handler: (client) => client.reply.integer(client.id),
       }),
       sub({
         name: 'info',
         arity: 2,
+        tips: ['nondeterministic_output'],
         flags: [...CONN],
         summary: 'Returns information about the current client connection.',
         since: '6.2.0',
+        complexity: 'O(1)',
         handler: (client) => client.reply.verbatim(clientInfoString(client) + '\n'),
       }),
       sub({
         name: 'list',
         arity: -2,
+        tips: ['nondeterministic_output'],
         flags: ['admin', ...CONN],
         summary: 'Get the list of client connections',
         since: '2.4.0',
+        arguments: [
+          {
+            name: 'normal_master_replica_pubsub',
+            type: 'oneof',
+            token: 'TYPE',
+            optional: true,
+            since: '5.0.0',
+            arguments: [
+              { name: 'normal', type: 'pure-token', token: 'NORMAL' },
+              { name: 'master', type: 'pure-token', token: 'MASTER' },
+              { name: 'replica', type: 'pure-token', token: 'REPLICA' },
+              { name: 'pubsub', type: 'pure-token', token: 'PUBSUB' },
+            ],
+          },
+          {
+            name: 'id',
+            type: 'block',
+            token: 'ID',
+            optional: true,
+            since: '6.2.0',
+            arguments: [{ name: 'client-id', type: 'integer', multiple: true }],
+          },
+        ],
+        history: [
+          ['2.8.12', 'Added unique client `id` field.'],
+          ['5.0.0', 'Added optional `TYPE` filter.'],
+          ['6.0.0', 'Added `user` field.'],
+          ['6.2.0', 'Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter.'],
+          ['7.0.0', 'Added `resp`, `multi-mem`, `rbs` and `rbp` fields.'],
+          ['7.0.3', 'Added `ssub` field.'],
+        ],
+        complexity: 'O(N) where N is the number of client connections',
         handler: clientList,
       }),
       sub({
@@ -282,6 +319,49 @@ export const clientCommands: CommandSpec[] = [
         flags: ['admin', ...CONN],
         summary: 'Kill the connection of a client',
         since: '2.4.0',
+        arguments: [
+          {
+            name: 'filter',
+            type: 'oneof',
+            arguments: [
+              { name: 'ip:port', type: 'string', deprecatedSince: '2.8.12' },
+              {
+                name: 'new-format',
+                type: 'oneof',
+                multiple: true,
+                arguments: [
+                  { name: 'client-id', type: 'integer', token: 'ID', optional: true, since: '2.8.12' },
+                  {
+                    name: 'normal_master_slave_pubsub',
+                    type: 'oneof',
+                    token: 'TYPE',
+                    optional: true,
+                    since: '2.8.12',
+                    arguments: [
+                      { name: 'normal', type: 'pure-token', token: 'NORMAL' },
+                      { name: 'master', type: 'pure-token', token: 'MASTER', since: '3.2.0' },
+                      { name: 'slave', type: 'pure-token', token: 'SLAVE' },
+                      { name: 'replica', type: 'pure-token', token: 'REPLICA', since: '5.0.0' },
+                      { name: 'pubsub', type: 'pure-token', token: 'PUBSUB' },
+                    ],
+                  },
+                  { name: 'username', type: 'string', token: 'USER', optional: true },
+                  { name: 'ip:port', type: 'string', token: 'ADDR', optional: true },
+                  { name: 'ip:port', type: 'string', token: 'LADDR', optional: true, since: '6.2.0' },
+                  { name: 'yes/no', type: 'string', token: 'SKIPME', optional: true },
+                ],
+              },
+            ],
+          },
+        ],
+        history: [
+          ['2.8.12', 'Added new filter format.'],
+          ['2.8.12', '`ID` option.'],
+          ['3.2.0', 'Added `master` type in for `TYPE` option.'],
+          ['5.0.0', 'Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility.'],
+          ['6.2.0', '`LADDR` option.'],
+        ],
+        complexity: 'O(N) where N is the number of client connections',
         handler: clientKill,
       }),
       sub({
@@ -290,6 +370,8 @@ export const clientCommands: CommandSpec[] = [
         flags: [...CONN],
         summary: 'Set the current connection name',
         since: '2.6.9',
+        arguments: [{ name: 'connection-name', type: 'string' }],
+        complexity: 'O(1)',
         handler(client, argv) {
           if (setClientName(client, argv[2]!)) client.reply.ok();
         },
@@ -300,6 +382,7 @@ export const clientCommands: CommandSpec[] = [
         flags: [...CONN],
         summary: 'Get the current connection name',
         since: '2.6.9',
+        complexity: 'O(1)',
         handler(client) {
           if (client.name === '') client.reply.null();
           else client.reply.bulk(client.name);
@@ -311,6 +394,18 @@ export const clientCommands: CommandSpec[] = [
         flags: [...CONN],
         summary: 'Instruct the server whether to reply to commands',
         since: '3.2.0',
+        arguments: [
+          {
+            name: 'on_off_skip',
+            type: 'oneof',
+            arguments: [
+              { name: 'on', type: 'pure-token', token: 'ON' },
+              { name: 'off', type: 'pure-token', token: 'OFF' },
+              { name: 'skip', type: 'pure-token', token: 'SKIP' },
+            ],
+          },
+        ],
+        complexity: 'O(1)',
         handler(client, argv) {
           const mode = argv[2]!.toLowerCase();
           if (mode === 'on') {
@@ -329,6 +424,17 @@ export const clientCommands: CommandSpec[] = [
         flags: ['admin', ...CONN],
         summary: 'Set client eviction mode for the current connection',
         since: '7.0.0',
+        arguments: [
+          {
+            name: 'enabled',
+            type: 'oneof',
+            arguments: [
+              { name: 'on', type: 'pure-token', token: 'ON' },
+              { name: 'off', type: 'pure-token', token: 'OFF' },
+            ],
+          },
+        ],
+        complexity: 'O(1)',
         handler(client, argv) {
           if (is(argv[2]!, 'on')) client.noEvict = true;
           else if (is(argv[2]!, 'off')) client.noEvict = false;
@@ -345,6 +451,21 @@ export const clientCommands: CommandSpec[] = [
         flags: ['admin', ...CONN],
         summary: 'Stop processing commands from clients for some time',
         since: '2.9.50',
+        arguments: [
+          { name: 'timeout', type: 'integer' },
+          {
+            name: 'mode',
+            type: 'oneof',
+            optional: true,
+            since: '6.2.0',
+            arguments: [
+              { name: 'write', type: 'pure-token', token: 'WRITE' },
+              { name: 'all', type: 'pure-token', token: 'ALL' },
+            ],
+          },
+        ],
+        history: [['6.2.0', '`CLIENT PAUSE WRITE` mode added along with the `mode` option.']],
+        complexity: 'O(1)',
         handler(client, argv) {
           if (argv.length > 4) {
             client.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try CLIENT HELP.`);
@@ -375,6 +496,7 @@ export const clientCommands: CommandSpec[] = [
         flags: ['admin', ...CONN],
         summary: 'Resume processing of clients that were paused',
         since: '6.2.0',
+        complexity: 'O(N) Where N is the number of paused clients',
         handler(client) {
           client.server.pause.end();
           client.reply.ok();
@@ -408,6 +530,7 @@ export const clientCommands: CommandSpec[] = [
         flags: ['loading', 'stale'],
         summary: 'Show helpful text about the different subcommands',
         since: '5.0.0',
+        complexity: 'O(1)',
         handler: (client) => replyHelp(client, CLIENT_HELP),
       }),
     ],

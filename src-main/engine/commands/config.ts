@@ -169,6 +169,7 @@ export function configCommands(node: NodeServices): CommandSpec[] {
       summary: 'A container for server configuration commands',
       since: '2.0.0',
       group: 'server',
+      complexity: 'Depends on subcommand.',
       subcommands: [
         sub({
           name: 'get',
@@ -176,15 +177,20 @@ export function configCommands(node: NodeServices): CommandSpec[] {
           flags: [...ADMIN],
           summary: 'Get the values of configuration parameters',
           since: '2.0.0',
-          arguments: [{ name: 'parameter', type: 'string', multiple: true }],
+          history: [['7.0.0', 'Added the ability to pass multiple pattern parameters in one call']],
+          complexity: 'O(N) when N is the number of configuration parameters provided',
+          arguments: [{ name: 'parameter', type: 'block', multiple: true, arguments: [{ name: 'parameter', type: 'string' }] }],
           handler: configGet,
         }),
         sub({
           name: 'set',
           arity: -4,
+          tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
           flags: [...ADMIN],
           summary: 'Set configuration parameters to the given values',
           since: '2.0.0',
+          history: [['7.0.0', 'Added the ability to set multiple parameters in one call.']],
+          complexity: 'O(N) when N is the number of configuration parameters provided',
           arguments: [
             {
               name: 'parameter_value',
@@ -204,6 +210,7 @@ export function configCommands(node: NodeServices): CommandSpec[] {
           flags: [...ADMIN],
           summary: 'Reset the stats returned by INFO',
           since: '2.0.0',
+          complexity: 'O(1)',
           handler: configResetStat,
         }),
         sub({
@@ -212,6 +219,7 @@ export function configCommands(node: NodeServices): CommandSpec[] {
           flags: [...ADMIN],
           summary: 'Rewrite the configuration file with the in memory configuration',
           since: '2.8.0',
+          complexity: 'O(1)',
           handler: (client) => configRewrite(node, client),
         }),
         sub({
@@ -220,6 +228,7 @@ export function configCommands(node: NodeServices): CommandSpec[] {
           flags: ['loading', 'stale'],
           summary: 'Show helpful text about the different subcommands',
           since: '5.0.0',
+          complexity: 'O(1)',
           handler: (client) => replyHelp(client, CONFIG_HELP),
         }),
       ],

@@ -110,11 +110,13 @@ export const connectionCommands: CommandSpec[] = [
   defineCommand({
     name: 'ping',
     arity: -1,
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     flags: ['fast'],
     acl: ['connection'],
     summary: 'Ping the server',
     since: '1.0.0',
     group: 'connection',
+    complexity: 'O(1)',
     arguments: [{ name: 'message', type: 'string', optional: true }],
     handler(client, argv) {
       if (argv.length > 2) {
@@ -138,6 +140,7 @@ export const connectionCommands: CommandSpec[] = [
     summary: 'Echo the given string',
     since: '1.0.0',
     group: 'connection',
+    complexity: 'O(1)',
     arguments: [{ name: 'message', type: 'string' }],
     handler(client, argv) {
       client.reply.bulk(argv[1]!);
@@ -151,6 +154,7 @@ export const connectionCommands: CommandSpec[] = [
     summary: 'Change the selected database for the current connection',
     since: '1.0.0',
     group: 'connection',
+    complexity: 'O(1)',
     arguments: [{ name: 'index', type: 'integer' }],
     handler(client, argv) {
       const index = parseInteger(argv[1]!);
@@ -171,6 +175,7 @@ export const connectionCommands: CommandSpec[] = [
     summary: 'Close the connection',
     since: '1.0.0',
     group: 'connection',
+    complexity: 'O(1)',
     handler(client) {
       client.reply.ok();
       client.closeAfterReply = true;
@@ -184,19 +189,28 @@ export const connectionCommands: CommandSpec[] = [
     summary: 'Handshake with Redis',
     since: '6.0.0',
     group: 'connection',
+    history: [['6.2.0', "`protover` made optional; when called without arguments the command reports the current connection's context."]],
+    complexity: 'O(1)',
     arguments: [
-      { name: 'protover', type: 'integer', optional: true },
       {
-        name: 'username_password',
+        name: 'arguments',
         type: 'block',
-        token: 'AUTH',
         optional: true,
         arguments: [
-          { name: 'username', type: 'string' },
-          { name: 'password', type: 'string' },
+          { name: 'protover', type: 'integer' },
+          {
+            name: 'username_password',
+            type: 'block',
+            token: 'AUTH',
+            optional: true,
+            arguments: [
+              { name: 'username', type: 'string' },
+              { name: 'password', type: 'string' },
+            ],
+          },
+          { name: 'clientname', type: 'string', token: 'SETNAME', optional: true },
         ],
       },
-      { name: 'clientname', type: 'string', token: 'SETNAME', optional: true },
     ],
     handler: hello,
   }),
@@ -208,8 +222,10 @@ export const connectionCommands: CommandSpec[] = [
     summary: 'Authenticate to the server',
     since: '1.0.0',
     group: 'connection',
+    history: [['6.0.0', 'Added ACL style (username and password).']],
+    complexity: 'O(N) where N is the number of passwords defined for the user',
     arguments: [
-      { name: 'username', type: 'string', optional: true },
+      { name: 'username', type: 'string', optional: true, since: '6.0.0' },
       { name: 'password', type: 'string' },
     ],
     handler: auth,
@@ -222,6 +238,7 @@ export const connectionCommands: CommandSpec[] = [
     summary: 'Reset the connection',
     since: '6.2.0',
     group: 'connection',
+    complexity: 'O(1)',
     handler: reset,
   }),
 ];

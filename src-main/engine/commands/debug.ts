@@ -86,6 +86,8 @@ export function debugCommands(node: NodeServices): CommandSpec[] {
       summary: 'A container for debugging commands',
       since: '1.0.0',
       group: 'server',
+      docFlags: ['syscmd'],
+      complexity: 'Depends on subcommand.',
       handler,
     }),
   ];

@@ -165,14 +165,16 @@ function latencyGraph(client: Client, argv: BinaryString[]): void {
 }
 
 const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
-const helpSub = (lines: string[], since: string): CommandSpec =>
+// LATENCY HELP's summary ends with a full stop in Redis 7.0, SLOWLOG HELP's does not.
+const helpSub = (lines: string[], since: string, summary = 'Show helpful text about the different subcommands'): CommandSpec =>
   defineCommand({
     name: 'help',
     arity: 2,
     flags: ['loading', 'stale'],
-    summary: 'Show helpful text about the different subcommands',
+    summary,
     since,
     group: 'server',
+    complexity: 'O(1)',
     handler: (client) => replyHelp(client, lines),
   });
 
@@ -198,32 +200,41 @@ export const diagnosticCommands: CommandSpec[] = [
     summary: 'A container for slow log commands',
     since: '2.2.12',
     group: 'server',
+    complexity: 'Depends on subcommand.',
     subcommands: [
       defineCommand({
         name: 'get',
         arity: -2,
+        tips: ['request_policy:all_nodes', 'nondeterministic_output'],
         flags: ['admin', 'loading', 'stale'],
         summary: "Get the slow log's entries",
         since: '2.2.12',
         group: 'server',
+        arguments: [{ name: 'count', type: 'integer', optional: true }],
+        history: [['4.0.0', 'Added client IP address, port and name to the reply.']],
+        complexity: 'O(N) where N is the number of entries returned',
         handler: slowlogGet,
       }),
       defineCommand({
         name: 'len',
         arity: 2,
+        tips: ['request_policy:all_nodes', 'response_policy:agg_sum', 'nondeterministic_output'],
         flags: ['admin', 'loading', 'stale'],
         summary: "Get the slow log's length",
         since: '2.2.12',
         group: 'server',
+        complexity: 'O(1)',
         handler: (client) => client.reply.integer(client.server.slowlog.entries.length),
       }),
       defineCommand({
         name: 'reset',
         arity: 2,
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
         flags: ['admin', 'loading', 'stale'],
         summary: 'Clear all entries from the slow log',
         since: '2.2.12',
         group: 'server',
+        complexity: 'O(N) where N is the number of entries in the slowlog',
         handler(client) {
           client.server.slowlog.reset();
           client.reply.ok();
@@ -239,14 +250,17 @@ export const diagnosticCommands: CommandSpec[] = [
     summary: 'A container for latency diagnostics commands',
     since: '2.8.13',
     group: 'server',
+    complexity: 'Depends on subcommand.',
     subcommands: [
       defineCommand({
         name: 'latest',
         arity: 2,
+        tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
         flags: [...ADMIN],
         summary: 'Return the latest latency samples for all events.',
         since: '2.8.13',
         group: 'server',
+        complexity: 'O(1)',
         handler(client) {
           const events = client.server.latency.events;
           client.reply.arrayHeader(events.size);
@@ -263,10 +277,13 @@ export const diagnosticCommands: CommandSpec[] = [
       defineCommand({
         name: 'history',
         arity: 3,
+        tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
         flags: [...ADMIN],
         summary: 'Return timestamp-latency samples for the event.',
         since: '2.8.13',
         group: 'server',
+        arguments: [{ name: 'event', type: 'string' }],
+        complexity: 'O(1)',
         handler(client, argv) {
           const samples = client.server.latency.events.get(argv[2]!)?.samples ?? [];
           client.reply.arrayHeader(samples.length);
@@ -280,19 +297,24 @@ export const diagnosticCommands: CommandSpec[] = [
       defineCommand({
         name: 'reset',
         arity: -2,
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
         flags: [...ADMIN],
         summary: 'Reset latency data for one or more events.',
         since: '2.8.13',
         group: 'server',
+        arguments: [{ name: 'event', type: 'string', optional: true, multiple: true }],
+        complexity: 'O(1)',
         handler: (client, argv) => client.reply.integer(client.server.latency.reset(argv.slice(2))),
       }),
       defineCommand({
         name: 'doctor',
         arity: 2,
+        tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
         flags: [...ADMIN],
         summary: 'Return a human readable latency analysis report.',
         since: '2.8.13',
         group: 'server',
+        complexity: 'O(1)',
         handler: latencyDoctor,
       }),
       defineCommand({
@@ -319,7 +341,7 @@ export const diagnosticCommands: CommandSpec[] = [
         arguments: [{ name: 'command', type: 'string', optional: true, multiple: true }],
         handler: latencyHistogram,
       }),
-      helpSub(LATENCY_HELP, '2.8.13'),
+      helpSub(LATENCY_HELP, '2.8.13', 'Show helpful text about the different subcommands.'),
     ],
   }),
 ];

@@ -3,7 +3,7 @@
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import { parseInteger } from '../util/numbers.js';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { createDumpPayload, parseDumpPayload } from '../persistence/rdb/dump-payload.js';
 import { encodingLimitsFrom, fromRdbValue, toRdbValue } from '../persistence/value-adapters.js';
@@ -96,12 +96,15 @@ export const dumpRestoreCommands: CommandSpec[] = [
   defineCommand({
     name: 'dump',
     arity: 2,
+    tips: ['nondeterministic_output'],
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: ['keyspace'],
     summary: 'Return a serialized version of the value stored at the specified key.',
     since: '2.6.0',
     group: 'generic',
+    complexity:
+      'O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).',
     arguments: [{ name: 'key', type: 'key' }],
     handler(client, argv) {
       const value = client.db.lookupRead(argv[1]!);
@@ -119,19 +122,26 @@ export const dumpRestoreCommands: CommandSpec[] = [
     name: 'restore',
     arity: -4,
     flags: ['write', 'denyoom'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('OW update', 1)],
     acl: ['keyspace', 'dangerous'],
     summary: 'Create a key using the provided serialized value, previously obtained using DUMP.',
     since: '2.6.0',
     group: 'generic',
+    history: [
+      ['3.0.0', 'Added the `REPLACE` modifier.'],
+      ['5.0.0', 'Added the `ABSTTL` modifier.'],
+      ['5.0.0', 'Added the `IDLETIME` and `FREQ` options.'],
+    ],
+    complexity:
+      'O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).',
     arguments: [
       { name: 'key', type: 'key' },
       { name: 'ttl', type: 'integer' },
       { name: 'serialized-value', type: 'string' },
-      { name: 'replace', type: 'pure-token', token: 'REPLACE', optional: true },
-      { name: 'absttl', type: 'pure-token', token: 'ABSTTL', optional: true },
-      { name: 'seconds', type: 'integer', token: 'IDLETIME', optional: true },
-      { name: 'frequency', type: 'integer', token: 'FREQ', optional: true },
+      { name: 'replace', type: 'pure-token', token: 'REPLACE', optional: true, since: '3.0.0' },
+      { name: 'absttl', type: 'pure-token', token: 'ABSTTL', optional: true, since: '5.0.0' },
+      { name: 'seconds', type: 'integer', token: 'IDLETIME', optional: true, since: '5.0.0' },
+      { name: 'frequency', type: 'integer', token: 'FREQ', optional: true, since: '5.0.0' },
     ],
     handler: restore,
   }),
@@ -140,7 +150,7 @@ export const dumpRestoreCommands: CommandSpec[] = [
     name: 'restore-asking',
     arity: -4,
     flags: ['write', 'denyoom', 'asking'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('OW update', 1)],
     acl: ['keyspace', 'dangerous'],
     summary: 'An internal command for migrating keys in a cluster',
     since: '3.0.0',
@@ -153,7 +163,6 @@ export const dumpRestoreCommands: CommandSpec[] = [
       ['5.0.0', 'Added the `ABSTTL` modifier.'],
       ['5.0.0', 'Added the `IDLETIME` and `FREQ` options.'],
     ],
-    keySpec: { flags: ['OW', 'update'] },
     arguments: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
       { name: 'ttl', type: 'integer' },

@@ -3,7 +3,7 @@
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import { INT64, parseInt64 } from '../util/numbers.js';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec } from '../core/command-table.js';
 import { ERR } from '../core/replies.js';
 
 const KEY = { name: 'key', type: 'key' } as const;
@@ -137,6 +137,7 @@ const EXPIRE_ARGUMENTS = (timeName: string, timeType: 'integer' | 'unix-time') =
     name: 'condition',
     type: 'oneof' as const,
     optional: true,
+    since: '7.0.0',
     arguments: ['nx', 'xx', 'gt', 'lt'].map((t) => ({ name: t, type: 'pure-token' as const, token: t.toUpperCase() })),
   },
 ];
@@ -146,12 +147,13 @@ function expireCommand(name: string, unit: Unit, relative: boolean, summary: str
     name,
     arity: -3,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW update', 1)],
     acl: ['keyspace'],
     summary,
     since,
     group: 'generic',
     complexity: 'O(1)',
+    history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
     arguments: EXPIRE_ARGUMENTS(relative ? unit : `unix-time-${unit}`, relative ? 'integer' : 'unix-time'),
     handler(client, argv) {
       expireGeneric(client, argv, unit, relative);
@@ -164,12 +166,15 @@ function ttlCommand(name: string, unit: Unit, absolute: boolean, summary: string
     name,
     arity: 2,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    // A remaining time changes from one call to the next; an expiry time does not.
+    ...(absolute ? {} : { tips: ['nondeterministic_output'] }),
+    keySpecs: [keySpec('RO access', 1)],
     acl: ['keyspace'],
     summary,
     since,
     group: 'generic',
     complexity: 'O(1)',
+    ...(absolute ? {} : { history: [['2.8.0', 'Added the -2 reply.']] as [string, string][] }),
     arguments: [KEY],
     handler(client, argv) {
       replyTtl(client, argv[1]!, unit, absolute);
@@ -190,7 +195,7 @@ export const expireCommands: CommandSpec[] = [
     name: 'persist',
     arity: 2,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW update', 1)],
     acl: ['keyspace'],
     summary: 'Remove the expiration from a key',
     since: '2.2.0',

@@ -2,7 +2,7 @@
 // KILL / HELP (Redis 7.0's functions.c). The libraries live in ../scripting/functions.ts. The
 // commands that change them count as writes (server.dirty++), so the write feed propagates them
 // as they are, as Redis does.
-import { defineCommand, type CommandFlag, type CommandSpec } from '../core/command-table.js';
+import { defineCommand, numkeysGetKeys, type CommandFlag, type CommandSpec } from '../core/command-table.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import { globMatch } from '../util/glob.js';
@@ -10,7 +10,7 @@ import { createFunctionsPayload, parseFunctionsPayload } from '../persistence/rd
 import { replyHelp } from './server.js';
 import { killScript, SLOW_EVAL_ERROR } from '../scripting/script-timeout.js';
 import { commandFlagsOf } from '../scripting/shebang.js';
-import { evalKeys } from './scripting.js';
+import { scriptKeySpec } from './scripting.js';
 import type { NodeServices } from './node-services.js';
 
 const FCALL_FLAGS = ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'] as const;
@@ -90,13 +90,8 @@ export function functionCommands(node: NodeServices): CommandSpec[] {
         { name: 'key', type: 'key', optional: true, multiple: true },
         { name: 'arg', type: 'string', optional: true, multiple: true },
       ],
-      keySpec: readOnly
-        ? { flags: ['RO', 'ACCESS'], notes: 'We cannot tell how the keys will be used so we assume the worst, RO and ACCESS flags' }
-        : {
-            flags: ['RW', 'ACCESS', 'UPDATE'],
-            notes: 'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE flags',
-          },
-      getKeys: evalKeys,
+      keySpecs: [scriptKeySpec(readOnly, true)],
+      getKeys: numkeysGetKeys(2),
       argvFlags(argv) {
         const fn = node.functions.functions.get(argv[1]!);
         return fn === undefined ? null : commandFlagsOf(this.flags, fn.flags);
@@ -138,138 +133,198 @@ export function functionCommands(node: NodeServices): CommandSpec[] {
       summary: 'A container for function commands',
       since: '7.0.0',
       group: 'scripting',
+      complexity: 'Depends on subcommand.',
       subcommands: [
-        sub(
-          'load',
-          -3,
-          ['write', 'denyoom', 'noscript'],
-          'Create a function with the given arguments (name, code, description)',
-          (client, argv) => {
-            let replace = false;
-            let i = 2;
-            for (; i < argv.length - 1; i++) {
-              if (argv[i]!.toLowerCase() === 'replace') replace = true;
-              else return client.reply.error(`ERR Unknown option given: ${argv[i]}`);
-            }
-            if (i >= argv.length) return client.reply.error('ERR Function code is missing');
-            const loaded = node.functions.load(argv[i]!, replace);
-            if ('error' in loaded) return client.reply.error(loaded.error);
+        {
+          ...sub(
+            'load',
+            -3,
+            ['write', 'denyoom', 'noscript'],
+            'Create a function with the given arguments (name, code, description)',
+            (client, argv) => {
+              let replace = false;
+              let i = 2;
+              for (; i < argv.length - 1; i++) {
+                if (argv[i]!.toLowerCase() === 'replace') replace = true;
+                else return client.reply.error(`ERR Unknown option given: ${argv[i]}`);
+              }
+              if (i >= argv.length) return client.reply.error('ERR Function code is missing');
+              const loaded = node.functions.load(argv[i]!, replace);
+              if ('error' in loaded) return client.reply.error(loaded.error);
+              changed(client);
+              client.reply.bulk(loaded.name);
+            },
+          ),
+          complexity: 'O(1) (considering compilation time is redundant)',
+          arguments: [
+            { name: 'replace', type: 'pure-token', token: 'REPLACE', optional: true },
+            { name: 'function-code', type: 'string' },
+          ],
+        },
+        {
+          ...sub('delete', 3, ['write', 'noscript'], 'Delete a function by name', (client, argv) => {
+            if (!node.functions.delete(argv[2]!)) return client.reply.error('ERR Library not found');
             changed(client);
-            client.reply.bulk(loaded.name);
-          },
-        ),
-        sub('delete', 3, ['write', 'noscript'], 'Delete a function by name', (client, argv) => {
-          if (!node.functions.delete(argv[2]!)) return client.reply.error('ERR Library not found');
-          changed(client);
-          client.reply.ok();
-        }),
-        sub('list', -2, ['noscript'], 'List information about all the functions', (client, argv) => {
-          let withCode = false;
-          let pattern: BinaryString | null = null;
-          for (let i = 2; i < argv.length; i++) {
-            const arg = argv[i]!.toLowerCase();
-            if (!withCode && arg === 'withcode') {
-              withCode = true;
-            } else if (pattern === null && arg === 'libraryname') {
-              if (i >= argv.length - 1) return client.reply.error('ERR library name argument was not given');
-              pattern = argv[++i]!;
-            } else {
-              return client.reply.error(`ERR Unknown argument ${argv[i]}`);
+            client.reply.ok();
+          }),
+          complexity: 'O(1)',
+          arguments: [{ name: 'library-name', type: 'string' }],
+        },
+        {
+          ...sub('list', -2, ['noscript'], 'List information about all the functions', (client, argv) => {
+            let withCode = false;
+            let pattern: BinaryString | null = null;
+            for (let i = 2; i < argv.length; i++) {
+              const arg = argv[i]!.toLowerCase();
+              if (!withCode && arg === 'withcode') {
+                withCode = true;
+              } else if (pattern === null && arg === 'libraryname') {
+                if (i >= argv.length - 1) return client.reply.error('ERR library name argument was not given');
+                pattern = argv[++i]!;
+              } else {
+                return client.reply.error(`ERR Unknown argument ${argv[i]}`);
+              }
             }
-          }
-          const libraries = [...node.functions.libraries.values()].filter((lib) => pattern === null || globMatch(pattern, lib.name, true));
-          const reply = client.reply;
-          reply.arrayHeader(libraries.length);
-          for (const lib of libraries) {
-            reply.mapHeader(withCode ? 4 : 3);
-            reply.bulk('library_name');
-            reply.bulk(lib.name);
-            reply.bulk('engine');
-            reply.bulk('LUA');
-            reply.bulk('functions');
-            reply.arrayHeader(lib.functions.size);
-            for (const fn of lib.functions.values()) {
-              reply.mapHeader(3);
-              reply.bulk('name');
-              reply.bulk(fn.name);
-              reply.bulk('description');
-              if (fn.description === null) reply.null();
-              else reply.bulk(fn.description);
-              reply.bulk('flags');
-              reply.setHeader(fn.flagNames.length);
-              for (const flag of fn.flagNames) reply.simple(flag);
-            }
-            if (withCode) {
-              reply.bulk('library_code');
-              reply.bulk(lib.code);
-            }
-          }
-        }),
-        sub('dump', 2, ['noscript'], 'Dump all functions into a serialized binary payload', (client) => {
-          const codes = node.functions.codes().map((code) => Buffer.from(code, 'latin1'));
-          client.reply.bulk(createFunctionsPayload(codes, { compression: client.server.config.bool('rdbcompression') }));
-        }),
-        sub('restore', -3, ['write', 'denyoom', 'noscript'], 'Restore all the functions on the given payload', (client, argv) => {
-          if (argv.length > 4) return subcommandSyntaxError(client, argv);
-          const policy = argv.length === 4 ? argv[3]!.toLowerCase() : 'append';
-          if (!['append', 'replace', 'flush'].includes(policy)) {
-            return client.reply.error('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
-          }
-          const parsed = parseFunctionsPayload(Buffer.from(argv[2]!, 'latin1'));
-          if (!parsed.ok) return client.reply.error(parsed.error);
-          const error = node.functions.restore(
-            parsed.codes.map((code) => code.toString('latin1')),
-            policy as 'append' | 'replace' | 'flush',
-          );
-          if (error !== null) return client.reply.error(error);
-          changed(client);
-          client.reply.ok();
-        }),
-        sub(
-          'stats',
-          2,
-          ['noscript', 'allow_busy'],
-          'Return information about the function currently running (name, description, duration)',
-          (client) => {
+            const libraries = [...node.functions.libraries.values()].filter(
+              (lib) => pattern === null || globMatch(pattern, lib.name, true),
+            );
             const reply = client.reply;
-            // functionStatsCommand: an EVAL past the threshold is not a function to report.
-            if (node.scripting.run !== null) return reply.error(SLOW_EVAL_ERROR);
-            const running = node.functions.run;
-            reply.mapHeader(2);
-            reply.bulk('running_script');
-            if (running === null) {
-              reply.null();
-            } else {
-              reply.mapHeader(3);
-              reply.bulk('name');
-              reply.bulk(running.name);
-              reply.bulk('command');
-              reply.arrayHeader(running.commandArgv.length);
-              for (const arg of running.commandArgv) reply.bulk(arg);
-              reply.bulk('duration_ms');
-              reply.integer(Math.floor(performance.now() - running.startedAt));
+            reply.arrayHeader(libraries.length);
+            for (const lib of libraries) {
+              reply.mapHeader(withCode ? 4 : 3);
+              reply.bulk('library_name');
+              reply.bulk(lib.name);
+              reply.bulk('engine');
+              reply.bulk('LUA');
+              reply.bulk('functions');
+              reply.arrayHeader(lib.functions.size);
+              for (const fn of lib.functions.values()) {
+                reply.mapHeader(3);
+                reply.bulk('name');
+                reply.bulk(fn.name);
+                reply.bulk('description');
+                if (fn.description === null) reply.null();
+                else reply.bulk(fn.description);
+                reply.bulk('flags');
+                reply.setHeader(fn.flagNames.length);
+                for (const flag of fn.flagNames) reply.simple(flag);
+              }
+              if (withCode) {
+                reply.bulk('library_code');
+                reply.bulk(lib.code);
+              }
             }
-            reply.bulk('engines');
-            reply.mapHeader(1);
-            reply.bulk('LUA');
-            reply.mapHeader(2);
-            reply.bulk('libraries_count');
-            reply.integer(node.functions.libraries.size);
-            reply.bulk('functions_count');
-            reply.integer(node.functions.functions.size);
-          },
-        ),
-        sub('flush', -2, ['write', 'noscript'], 'Deleting all functions', (client, argv) => {
-          if (argv.length > 3) return subcommandSyntaxError(client, argv);
-          if (argv.length === 3 && !/^(a?sync)$/i.test(argv[2]!))
-            return client.reply.error('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
-          node.functions.reset();
-          changed(client);
-          client.reply.ok();
-        }),
-        sub('kill', 2, ['noscript', 'allow_busy'], 'Kill the function currently in execution.', (client) =>
-          killScript(client, node.scripting.run ?? node.functions.run, false),
-        ),
+          }),
+          complexity: 'O(N) where N is the number of functions',
+          arguments: [
+            { name: 'library-name-pattern', type: 'string', token: 'LIBRARYNAME', optional: true },
+            { name: 'withcode', type: 'pure-token', token: 'WITHCODE', optional: true },
+          ],
+        },
+        {
+          ...sub('dump', 2, ['noscript'], 'Dump all functions into a serialized binary payload', (client) => {
+            const codes = node.functions.codes().map((code) => Buffer.from(code, 'latin1'));
+            client.reply.bulk(createFunctionsPayload(codes, { compression: client.server.config.bool('rdbcompression') }));
+          }),
+          complexity: 'O(N) where N is the number of functions',
+        },
+        {
+          ...sub('restore', -3, ['write', 'denyoom', 'noscript'], 'Restore all the functions on the given payload', (client, argv) => {
+            if (argv.length > 4) return subcommandSyntaxError(client, argv);
+            const policy = argv.length === 4 ? argv[3]!.toLowerCase() : 'append';
+            if (!['append', 'replace', 'flush'].includes(policy)) {
+              return client.reply.error('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
+            }
+            const parsed = parseFunctionsPayload(Buffer.from(argv[2]!, 'latin1'));
+            if (!parsed.ok) return client.reply.error(parsed.error);
+            const error = node.functions.restore(
+              parsed.codes.map((code) => code.toString('latin1')),
+              policy as 'append' | 'replace' | 'flush',
+            );
+            if (error !== null) return client.reply.error(error);
+            changed(client);
+            client.reply.ok();
+          }),
+          complexity: 'O(N) where N is the number of functions on the payload',
+          arguments: [
+            { name: 'serialized-value', type: 'string' },
+            {
+              name: 'policy',
+              type: 'oneof',
+              optional: true,
+              arguments: [
+                { name: 'flush', type: 'pure-token', token: 'FLUSH' },
+                { name: 'append', type: 'pure-token', token: 'APPEND' },
+                { name: 'replace', type: 'pure-token', token: 'REPLACE' },
+              ],
+            },
+          ],
+        },
+        {
+          ...sub(
+            'stats',
+            2,
+            ['noscript', 'allow_busy'],
+            'Return information about the function currently running (name, description, duration)',
+            (client) => {
+              const reply = client.reply;
+              // functionStatsCommand: an EVAL past the threshold is not a function to report.
+              if (node.scripting.run !== null) return reply.error(SLOW_EVAL_ERROR);
+              const running = node.functions.run;
+              reply.mapHeader(2);
+              reply.bulk('running_script');
+              if (running === null) {
+                reply.null();
+              } else {
+                reply.mapHeader(3);
+                reply.bulk('name');
+                reply.bulk(running.name);
+                reply.bulk('command');
+                reply.arrayHeader(running.commandArgv.length);
+                for (const arg of running.commandArgv) reply.bulk(arg);
+                reply.bulk('duration_ms');
+                reply.integer(Math.floor(performance.now() - running.startedAt));
+              }
+              reply.bulk('engines');
+              reply.mapHeader(1);
+              reply.bulk('LUA');
+              reply.mapHeader(2);
+              reply.bulk('libraries_count');
+              reply.integer(node.functions.libraries.size);
+              reply.bulk('functions_count');
+              reply.integer(node.functions.functions.size);
+            },
+          ),
+          complexity: 'O(1)',
+        },
+        {
+          ...sub('flush', -2, ['write', 'noscript'], 'Deleting all functions', (client, argv) => {
+            if (argv.length > 3) return subcommandSyntaxError(client, argv);
+            if (argv.length === 3 && !/^(a?sync)$/i.test(argv[2]!))
+              return client.reply.error('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
+            node.functions.reset();
+            changed(client);
+            client.reply.ok();
+          }),
+          complexity: 'O(N) where N is the number of functions deleted',
+          arguments: [
+            {
+              name: 'async',
+              type: 'oneof',
+              optional: true,
+              arguments: [
+                { name: 'async', type: 'pure-token', token: 'ASYNC' },
+                { name: 'sync', type: 'pure-token', token: 'SYNC' },
+              ],
+            },
+          ],
+        },
+        {
+          ...sub('kill', 2, ['noscript', 'allow_busy'], 'Kill the function currently in execution.', (client) =>
+            killScript(client, node.scripting.run ?? node.functions.run, false),
+          ),
+          complexity: 'O(1)',
+        },
         defineCommand({
           name: 'help',
           arity: 2,
@@ -278,6 +333,7 @@ export function functionCommands(node: NodeServices): CommandSpec[] {
           summary: 'Show helpful text about the different subcommands',
           since: '7.0.0',
           group: 'scripting',
+          complexity: 'O(1)',
           handler: (client) => replyHelp(client, FUNCTION_HELP),
         }),
       ],

@@ -3,7 +3,7 @@
 // searches live in geo-search.ts.
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
-import { defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandDocArgument, type CommandSpec, type KeyReference } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { SortedSet } from '../keyspace/types/zset.js';
 import { decodeScore, geoDistance, pointScoreText, standardGeohash } from '../util/geohash.js';
@@ -99,84 +99,27 @@ function geoposCommand(client: Client, argv: BinaryString[]): void {
 }
 
 /**
- * The key positions of GEORADIUS and GEORADIUSBYMEMBER as Redis 7.0 finds them through their key
- * specs: the source, then the key after the first STORE and the key after the first STOREDIST,
- * each keyword searched from `startFrom` up to the last-but-one argument.
+ * db.c georadiusGetKeys, for when the key specs cannot be followed (STORE as the last argument):
+ * the source, then the key after the last STORE or STOREDIST searched from argv[5].
  */
-function storeKeyPositions(startFrom: number): (argv: BinaryString[]) => number[] {
-  return (argv) => {
-    const keys = [1];
-    for (const keyword of ['store', 'storedist']) {
-      for (let i = startFrom; i < argv.length - 1; i++) {
-        if (is(argv[i]!, keyword)) {
-          keys.push(i + 1);
-          break;
-        }
-      }
-    }
-    return keys;
-  };
+function georadiusKeys(argv: BinaryString[]): KeyReference[] {
+  let stored = -1;
+  for (let i = 5; i < argv.length; i++) {
+    if ((is(argv[i]!, 'store') || is(argv[i]!, 'storedist')) && i + 1 < argv.length) stored = ++i;
+  }
+  return stored === -1
+    ? [{ pos: 1, flags: [] }]
+    : [
+        { pos: 1, flags: [] },
+        { pos: stored, flags: [] },
+      ];
 }
 
-const KEY: CommandDocArgument = { name: 'key', type: 'key' };
-const MEMBER: CommandDocArgument = { name: 'member', type: 'string' };
-const LONGITUDE_LATITUDE: CommandDocArgument[] = [
-  { name: 'longitude', type: 'double' },
-  { name: 'latitude', type: 'double' },
-];
-const UNIT: CommandDocArgument = {
-  name: 'unit',
-  type: 'oneof',
-  arguments: ['m', 'km', 'ft', 'mi'].map((u) => ({ name: u, type: 'pure-token' as const, token: u })),
-};
-const RADIUS_OPTIONS: CommandDocArgument[] = [
-  { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
-  { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
-  { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
-  {
-    name: 'count',
-    type: 'block',
-    optional: true,
-    arguments: [
-      { name: 'count', type: 'integer', token: 'COUNT' },
-      { name: 'any', type: 'pure-token', token: 'ANY', optional: true },
-    ],
-  },
-  {
-    name: 'order',
-    type: 'oneof',
-    optional: true,
-    arguments: [
-      { name: 'asc', type: 'pure-token', token: 'ASC' },
-      { name: 'desc', type: 'pure-token', token: 'DESC' },
-    ],
-  },
-];
-const STORE_OPTIONS: CommandDocArgument[] = [
-  { name: 'key', type: 'key', token: 'STORE', optional: true },
-  { name: 'key', type: 'key', token: 'STOREDIST', optional: true },
-];
-const SEARCH_FROM_BY: CommandDocArgument[] = [
-  {
-    name: 'from',
-    type: 'oneof',
-    arguments: [
-      { name: 'member', type: 'string', token: 'FROMMEMBER' },
-      { name: 'fromlonlat', type: 'block', token: 'FROMLONLAT', arguments: LONGITUDE_LATITUDE },
-    ],
-  },
-  {
-    name: 'by',
-    type: 'oneof',
-    arguments: [
-      { name: 'circle', type: 'block', arguments: [{ name: 'radius', type: 'double', token: 'BYRADIUS' }, UNIT] },
-      {
-        name: 'box',
-        type: 'block',
-        arguments: [{ name: 'width', type: 'double', token: 'BYBOX' }, { name: 'height', type: 'double' }, UNIT],
-      },
-    ],
-  },
+/** GEORADIUS's key specs: the source, and the keys after STORE and STOREDIST (searched from startFrom). */
+const georadiusKeySpecs = (startFrom: number) => [
+  keySpec('RO access', 1),
+  keySpec('OW update', ['STORE', startFrom]),
+  keySpec('OW update', ['STOREDIST', startFrom]),
 ];
 
 const family = { group: 'geo', acl: ['geo' as const] };
@@ -197,18 +140,20 @@ function searchCommand(
     name,
     arity,
     flags: store === 'none' ? ['readonly'] : store === 'optional' ? ['write', 'denyoom', 'movablekeys'] : ['write', 'denyoom'],
-    keys: store === 'destination' ? [1, 2, 1] : [1, 1, 1],
+    keySpecs:
+      store === 'destination'
+        ? [keySpec('OW update', 1), keySpec('RO access', 2)]
+        : store === 'optional'
+          ? georadiusKeySpecs(kind.from === 'coords' ? 6 : 5)
+          : [keySpec('RO access', 1)],
     summary,
     since,
     complexity: SEARCH_COMPLEXITY,
     arguments: args,
-    ...(store === 'optional' ? { getKeys: storeKeyPositions(kind.from === 'coords' ? 6 : 5) } : {}),
+    ...(store === 'optional' ? { getKeys: georadiusKeys } : {}),
     handler: (client, argv) => geoSearchGeneric(client, argv, kind),
   });
 }
-
-const RADIUS_ARGS = [KEY, ...LONGITUDE_LATITUDE, { name: 'radius', type: 'double' } as const, UNIT, ...RADIUS_OPTIONS];
-const BYMEMBER_ARGS = [KEY, MEMBER, { name: 'radius', type: 'double' } as const, UNIT, ...RADIUS_OPTIONS];
 
 export const geoCommands: CommandSpec[] = [
   defineCommand({
@@ -216,23 +161,34 @@ export const geoCommands: CommandSpec[] = [
     name: 'geoadd',
     arity: -5,
     flags: ['write', 'denyoom'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW update', 1)],
     summary: 'Add one or more geospatial items in the geospatial index represented using a sorted set',
     since: '3.2.0',
+    history: [['6.2.0', 'Added the `CH`, `NX` and `XX` options.']],
     complexity: 'O(log(N)) for each item added, where N is the number of elements in the sorted set.',
     arguments: [
-      KEY,
+      { name: 'key', type: 'key' },
       {
         name: 'condition',
         type: 'oneof',
         optional: true,
+        since: '6.2.0',
         arguments: [
           { name: 'nx', type: 'pure-token', token: 'NX' },
           { name: 'xx', type: 'pure-token', token: 'XX' },
         ],
       },
-      { name: 'change', type: 'pure-token', token: 'CH', optional: true },
-      { name: 'longitude_latitude_member', type: 'block', multiple: true, arguments: [...LONGITUDE_LATITUDE, MEMBER] },
+      { name: 'change', type: 'pure-token', token: 'CH', optional: true, since: '6.2.0' },
+      {
+        name: 'longitude_latitude_member',
+        type: 'block',
+        multiple: true,
+        arguments: [
+          { name: 'longitude', type: 'double' },
+          { name: 'latitude', type: 'double' },
+          { name: 'member', type: 'string' },
+        ],
+      },
     ],
     handler: geoaddCommand,
   }),
@@ -241,11 +197,26 @@ export const geoCommands: CommandSpec[] = [
     name: 'geodist',
     arity: -4,
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     summary: 'Returns the distance between two members of a geospatial index',
     since: '3.2.0',
     complexity: 'O(log(N))',
-    arguments: [KEY, { name: 'member1', type: 'string' }, { name: 'member2', type: 'string' }, { ...UNIT, optional: true }],
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'member1', type: 'string' },
+      { name: 'member2', type: 'string' },
+      {
+        name: 'unit',
+        type: 'oneof',
+        optional: true,
+        arguments: [
+          { name: 'm', type: 'pure-token', token: 'M' },
+          { name: 'km', type: 'pure-token', token: 'KM' },
+          { name: 'ft', type: 'pure-token', token: 'FT' },
+          { name: 'mi', type: 'pure-token', token: 'MI' },
+        ],
+      },
+    ],
     handler: geodistCommand,
   }),
   defineCommand({
@@ -253,11 +224,14 @@ export const geoCommands: CommandSpec[] = [
     name: 'geohash',
     arity: -2,
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     summary: 'Returns members of a geospatial index as standard geohash strings',
     since: '3.2.0',
     complexity: 'O(log(N)) for each member requested, where N is the number of elements in the sorted set.',
-    arguments: [KEY, { ...MEMBER, optional: true, multiple: true }],
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'member', type: 'string', multiple: true },
+    ],
     handler: geohashCommand,
   }),
   defineCommand({
@@ -265,63 +239,409 @@ export const geoCommands: CommandSpec[] = [
     name: 'geopos',
     arity: -2,
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     summary: 'Returns longitude and latitude of members of a geospatial index',
     since: '3.2.0',
     complexity: 'O(N) where N is the number of members requested.',
-    arguments: [KEY, { ...MEMBER, optional: true, multiple: true }],
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'member', type: 'string', multiple: true },
+    ],
     handler: geoposCommand,
   }),
-  searchCommand(
-    'georadius',
-    -6,
-    '3.2.0',
-    'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point',
-    { from: 'coords' },
-    [...RADIUS_ARGS, ...STORE_OPTIONS],
-    'optional',
-  ),
-  searchCommand('georadius_ro', -6, '3.2.10', 'A read-only variant for GEORADIUS', { from: 'coords', noStore: true }, RADIUS_ARGS, 'none'),
-  searchCommand(
-    'georadiusbymember',
-    -5,
-    '3.2.0',
-    'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member',
-    { from: 'member' },
-    [...BYMEMBER_ARGS, ...STORE_OPTIONS],
-    'optional',
-  ),
-  searchCommand(
-    'georadiusbymember_ro',
-    -5,
-    '3.2.10',
-    'A read-only variant for GEORADIUSBYMEMBER',
-    { from: 'member', noStore: true },
-    BYMEMBER_ARGS,
-    'none',
-  ),
-  searchCommand(
-    'geosearch',
-    -7,
-    '6.2.0',
-    'Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle.',
-    { from: 'search' },
-    [KEY, ...SEARCH_FROM_BY, ...RADIUS_OPTIONS],
-    'none',
-  ),
-  searchCommand(
-    'geosearchstore',
-    -8,
-    '6.2.0',
-    'Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle, and store the result in another key.',
-    { from: 'search', searchStore: true },
-    [
-      { name: 'destination', type: 'key' },
-      { name: 'source', type: 'key' },
-      ...SEARCH_FROM_BY,
-      ...RADIUS_OPTIONS.filter((a) => !a.name.startsWith('with')),
-      { name: 'storedist', type: 'pure-token', token: 'STOREDIST', optional: true },
+  {
+    ...searchCommand(
+      'georadius',
+      -6,
+      '3.2.0',
+      'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point',
+      { from: 'coords' },
+      [
+        { name: 'key', type: 'key' },
+        { name: 'longitude', type: 'double' },
+        { name: 'latitude', type: 'double' },
+        { name: 'radius', type: 'double' },
+        {
+          name: 'unit',
+          type: 'oneof',
+          arguments: [
+            { name: 'm', type: 'pure-token', token: 'M' },
+            { name: 'km', type: 'pure-token', token: 'KM' },
+            { name: 'ft', type: 'pure-token', token: 'FT' },
+            { name: 'mi', type: 'pure-token', token: 'MI' },
+          ],
+        },
+        { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
+        { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
+        { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
+        {
+          name: 'count',
+          type: 'block',
+          optional: true,
+          arguments: [
+            { name: 'count', type: 'integer', token: 'COUNT' },
+            { name: 'any', type: 'pure-token', token: 'ANY', optional: true, since: '6.2.0' },
+          ],
+        },
+        {
+          name: 'order',
+          type: 'oneof',
+          optional: true,
+          arguments: [
+            { name: 'asc', type: 'pure-token', token: 'ASC' },
+            { name: 'desc', type: 'pure-token', token: 'DESC' },
+          ],
+        },
+        { name: 'key', type: 'key', token: 'STORE', optional: true, keySpecIndex: 1 },
+        { name: 'key', type: 'key', token: 'STOREDIST', optional: true, keySpecIndex: 2 },
+      ],
+      'optional',
+    ),
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` argument',
+    history: [
+      ['6.2.0', 'Added the `ANY` option for `COUNT`.'],
+      ['7.0.0', 'Added support for uppercase unit names.'],
     ],
-    'destination',
-  ),
+  },
+  {
+    ...searchCommand(
+      'georadius_ro',
+      -6,
+      '3.2.10',
+      'A read-only variant for GEORADIUS',
+      { from: 'coords', noStore: true },
+      [
+        { name: 'key', type: 'key' },
+        { name: 'longitude', type: 'double' },
+        { name: 'latitude', type: 'double' },
+        { name: 'radius', type: 'double' },
+        {
+          name: 'unit',
+          type: 'oneof',
+          arguments: [
+            { name: 'm', type: 'pure-token', token: 'M' },
+            { name: 'km', type: 'pure-token', token: 'KM' },
+            { name: 'ft', type: 'pure-token', token: 'FT' },
+            { name: 'mi', type: 'pure-token', token: 'MI' },
+          ],
+        },
+        { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
+        { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
+        { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
+        {
+          name: 'count',
+          type: 'block',
+          optional: true,
+          arguments: [
+            { name: 'count', type: 'integer', token: 'COUNT' },
+            { name: 'any', type: 'pure-token', token: 'ANY', optional: true, since: '6.2.0' },
+          ],
+        },
+        {
+          name: 'order',
+          type: 'oneof',
+          optional: true,
+          arguments: [
+            { name: 'asc', type: 'pure-token', token: 'ASC' },
+            { name: 'desc', type: 'pure-token', token: 'DESC' },
+          ],
+        },
+      ],
+      'none',
+    ),
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`GEOSEARCH` with the `BYRADIUS` argument',
+    history: [['6.2.0', 'Added the `ANY` option for `COUNT`.']],
+  },
+  {
+    ...searchCommand(
+      'georadiusbymember',
+      -5,
+      '3.2.0',
+      'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member',
+      { from: 'member' },
+      [
+        { name: 'key', type: 'key' },
+        { name: 'member', type: 'string' },
+        { name: 'radius', type: 'double' },
+        {
+          name: 'unit',
+          type: 'oneof',
+          arguments: [
+            { name: 'm', type: 'pure-token', token: 'M' },
+            { name: 'km', type: 'pure-token', token: 'KM' },
+            { name: 'ft', type: 'pure-token', token: 'FT' },
+            { name: 'mi', type: 'pure-token', token: 'MI' },
+          ],
+        },
+        { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
+        { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
+        { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
+        {
+          name: 'count',
+          type: 'block',
+          optional: true,
+          arguments: [
+            { name: 'count', type: 'integer', token: 'COUNT' },
+            { name: 'any', type: 'pure-token', token: 'ANY', optional: true },
+          ],
+        },
+        {
+          name: 'order',
+          type: 'oneof',
+          optional: true,
+          arguments: [
+            { name: 'asc', type: 'pure-token', token: 'ASC' },
+            { name: 'desc', type: 'pure-token', token: 'DESC' },
+          ],
+        },
+        { name: 'key', type: 'key', token: 'STORE', optional: true, keySpecIndex: 1 },
+        { name: 'key', type: 'key', token: 'STOREDIST', optional: true, keySpecIndex: 2 },
+      ],
+      'optional',
+    ),
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` and `FROMMEMBER` arguments',
+    history: [['7.0.0', 'Added support for uppercase unit names.']],
+  },
+  {
+    ...searchCommand(
+      'georadiusbymember_ro',
+      -5,
+      '3.2.10',
+      'A read-only variant for GEORADIUSBYMEMBER',
+      { from: 'member', noStore: true },
+      [
+        { name: 'key', type: 'key' },
+        { name: 'member', type: 'string' },
+        { name: 'radius', type: 'double' },
+        {
+          name: 'unit',
+          type: 'oneof',
+          arguments: [
+            { name: 'm', type: 'pure-token', token: 'M' },
+            { name: 'km', type: 'pure-token', token: 'KM' },
+            { name: 'ft', type: 'pure-token', token: 'FT' },
+            { name: 'mi', type: 'pure-token', token: 'MI' },
+          ],
+        },
+        { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
+        { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
+        { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
+        {
+          name: 'count',
+          type: 'block',
+          optional: true,
+          arguments: [
+            { name: 'count', type: 'integer', token: 'COUNT' },
+            { name: 'any', type: 'pure-token', token: 'ANY', optional: true },
+          ],
+        },
+        {
+          name: 'order',
+          type: 'oneof',
+          optional: true,
+          arguments: [
+            { name: 'asc', type: 'pure-token', token: 'ASC' },
+            { name: 'desc', type: 'pure-token', token: 'DESC' },
+          ],
+        },
+      ],
+      'none',
+    ),
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`GEOSEARCH` with the `BYRADIUS` and `FROMMEMBER` arguments',
+  },
+  {
+    ...searchCommand(
+      'geosearch',
+      -7,
+      '6.2.0',
+      'Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle.',
+      { from: 'search' },
+      [
+        { name: 'key', type: 'key' },
+        {
+          name: 'from',
+          type: 'oneof',
+          arguments: [
+            { name: 'member', type: 'string', token: 'FROMMEMBER' },
+            {
+              name: 'longitude_latitude',
+              type: 'block',
+              token: 'FROMLONLAT',
+              arguments: [
+                { name: 'longitude', type: 'double' },
+                { name: 'latitude', type: 'double' },
+              ],
+            },
+          ],
+        },
+        {
+          name: 'by',
+          type: 'oneof',
+          arguments: [
+            {
+              name: 'circle',
+              type: 'block',
+              arguments: [
+                { name: 'radius', type: 'double', token: 'BYRADIUS' },
+                {
+                  name: 'unit',
+                  type: 'oneof',
+                  arguments: [
+                    { name: 'm', type: 'pure-token', token: 'M' },
+                    { name: 'km', type: 'pure-token', token: 'KM' },
+                    { name: 'ft', type: 'pure-token', token: 'FT' },
+                    { name: 'mi', type: 'pure-token', token: 'MI' },
+                  ],
+                },
+              ],
+            },
+            {
+              name: 'box',
+              type: 'block',
+              arguments: [
+                { name: 'width', type: 'double', token: 'BYBOX' },
+                { name: 'height', type: 'double' },
+                {
+                  name: 'unit',
+                  type: 'oneof',
+                  arguments: [
+                    { name: 'm', type: 'pure-token', token: 'M' },
+                    { name: 'km', type: 'pure-token', token: 'KM' },
+                    { name: 'ft', type: 'pure-token', token: 'FT' },
+                    { name: 'mi', type: 'pure-token', token: 'MI' },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+        {
+          name: 'order',
+          type: 'oneof',
+          optional: true,
+          arguments: [
+            { name: 'asc', type: 'pure-token', token: 'ASC' },
+            { name: 'desc', type: 'pure-token', token: 'DESC' },
+          ],
+        },
+        {
+          name: 'count',
+          type: 'block',
+          optional: true,
+          arguments: [
+            { name: 'count', type: 'integer', token: 'COUNT' },
+            { name: 'any', type: 'pure-token', token: 'ANY', optional: true },
+          ],
+        },
+        { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
+        { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
+        { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
+      ],
+      'none',
+    ),
+    complexity:
+      'O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape',
+    history: [['7.0.0', 'Added support for uppercase unit names.']],
+  },
+  {
+    ...searchCommand(
+      'geosearchstore',
+      -8,
+      '6.2.0',
+      'Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle, and store the result in another key.',
+      { from: 'search', searchStore: true },
+      [
+        { name: 'destination', type: 'key' },
+        { name: 'source', type: 'key', keySpecIndex: 1 },
+        {
+          name: 'from',
+          type: 'oneof',
+          arguments: [
+            { name: 'member', type: 'string', token: 'FROMMEMBER' },
+            {
+              name: 'longitude_latitude',
+              type: 'block',
+              token: 'FROMLONLAT',
+              arguments: [
+                { name: 'longitude', type: 'double' },
+                { name: 'latitude', type: 'double' },
+              ],
+            },
+          ],
+        },
+        {
+          name: 'by',
+          type: 'oneof',
+          arguments: [
+            {
+              name: 'circle',
+              type: 'block',
+              arguments: [
+                { name: 'radius', type: 'double', token: 'BYRADIUS' },
+                {
+                  name: 'unit',
+                  type: 'oneof',
+                  arguments: [
+                    { name: 'm', type: 'pure-token', token: 'M' },
+                    { name: 'km', type: 'pure-token', token: 'KM' },
+                    { name: 'ft', type: 'pure-token', token: 'FT' },
+                    { name: 'mi', type: 'pure-token', token: 'MI' },
+                  ],
+                },
+              ],
+            },
+            {
+              name: 'box',
+              type: 'block',
+              arguments: [
+                { name: 'width', type: 'double', token: 'BYBOX' },
+                { name: 'height', type: 'double' },
+                {
+                  name: 'unit',
+                  type: 'oneof',
+                  arguments: [
+                    { name: 'm', type: 'pure-token', token: 'M' },
+                    { name: 'km', type: 'pure-token', token: 'KM' },
+                    { name: 'ft', type: 'pure-token', token: 'FT' },
+                    { name: 'mi', type: 'pure-token', token: 'MI' },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+        {
+          name: 'order',
+          type: 'oneof',
+          optional: true,
+          arguments: [
+            { name: 'asc', type: 'pure-token', token: 'ASC' },
+            { name: 'desc', type: 'pure-token', token: 'DESC' },
+          ],
+        },
+        {
+          name: 'count',
+          type: 'block',
+          optional: true,
+          arguments: [
+            { name: 'count', type: 'integer', token: 'COUNT' },
+            { name: 'any', type: 'pure-token', token: 'ANY', optional: true },
+          ],
+        },
+        { name: 'storedist', type: 'pure-token', token: 'STOREDIST', optional: true },
+      ],
+      'destination',
+    ),
+    complexity:
+      'O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape',
+    history: [['7.0.0', 'Added support for uppercase unit names.']],
+  },
 ];

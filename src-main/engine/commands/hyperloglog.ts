@@ -3,7 +3,7 @@
 // new string with the raw encoding Redis's in-place sds edits leave (dbUnshareStringValue).
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec } from '../core/command-table.js';
 import { STRING_ENCODING_RAW, withStringEncoding } from '../keyspace/object-header.js';
 import {
   HLL_DENSE,
@@ -258,7 +258,7 @@ export const hyperloglogCommands: CommandSpec[] = [
     name: 'pfadd',
     arity: -2,
     flags: ['write', 'denyoom', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW insert', 1)],
     summary: 'Adds the specified elements to the specified HyperLogLog.',
     since: '2.8.9',
     complexity: 'O(1) to add every element.',
@@ -272,7 +272,9 @@ export const hyperloglogCommands: CommandSpec[] = [
     name: 'pfcount',
     arity: -2,
     flags: ['readonly'],
-    keys: [1, -1, 1],
+    keySpecs: [
+      keySpec('RW access', 1, [-1, 1, 0], 'RW because it may change the internal representation of the key, and propagate to replicas'),
+    ],
     summary: 'Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).',
     since: '2.8.9',
     complexity:
@@ -284,13 +286,13 @@ export const hyperloglogCommands: CommandSpec[] = [
     name: 'pfmerge',
     arity: -2,
     flags: ['write', 'denyoom'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('RW access insert', 1), keySpec('RO access', 2, [-1, 1, 0])],
     summary: 'Merge N different HyperLogLogs into a single one.',
     since: '2.8.9',
     complexity: 'O(N) to merge N HyperLogLogs, but with high constant times.',
     arguments: [
       { name: 'destkey', type: 'key' },
-      { name: 'sourcekey', type: 'key', multiple: true },
+      { name: 'sourcekey', type: 'key', multiple: true, keySpecIndex: 1 },
     ],
     handler: pfmerge,
   }),
@@ -298,9 +300,10 @@ export const hyperloglogCommands: CommandSpec[] = [
     name: 'pfdebug',
     arity: 3,
     flags: ['write', 'denyoom', 'admin'],
-    keys: [2, 2, 1],
+    keySpecs: [keySpec('RW access', 2)],
     summary: 'Internal commands for debugging HyperLogLog values',
     since: '2.8.9',
+    docFlags: ['syscmd'],
     complexity: 'N/A',
     arguments: [
       { name: 'subcommand', type: 'string' },
@@ -314,6 +317,7 @@ export const hyperloglogCommands: CommandSpec[] = [
     flags: ['admin'],
     summary: 'An internal command for testing HyperLogLog values',
     since: '2.8.9',
+    docFlags: ['syscmd'],
     complexity: 'N/A',
     handler: pfselftest,
   }),

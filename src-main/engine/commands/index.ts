@@ -28,6 +28,7 @@ import { dumpRestoreCommands } from './dump-restore.js';
 import { migrateCommands } from './migrate.js';
 import { lolwutCommands } from './lolwut.js';
 import { clusterCommands } from './cluster.js';
+import { moduleCommands } from './module.js';
 import { replicationCommands } from './replication.js';
 import { aclCommands } from './acl.js';
 import { memoryCommands } from './memory.js';
@@ -66,6 +67,7 @@ export function commandFamilies(node: NodeServices): (readonly CommandSpec[])[] 
     migrateCommands,
     lolwutCommands,
     clusterCommands,
+    moduleCommands,
     replicationCommands(node),
     aclCommands(node),
     memoryCommands,

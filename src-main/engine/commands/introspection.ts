@@ -1,12 +1,13 @@
 // COMMAND and its subcommands: the command table as clients see it (redis-cli 7 reads COMMAND DOCS
 // for its hints; cluster-aware clients read COMMAND INFO for key positions).
 import {
-  commandKeys,
+  arityMatches,
+  commandKeyReferences,
   defineCommand,
   type Command,
   type CommandDocArgument,
   type CommandSpec,
-  type KeySpecDoc,
+  type KeySpec,
 } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { replyHelp } from './server.js';
@@ -14,14 +15,10 @@ import { globMatch } from '../util/glob.js';
 import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 
-/**
- * Key spec flags by command kind, in Redis's vocabulary (COMMAND INFO element 9). Redis 7.0 spells
- * the access kinds in lowercase ("access", "update", "delete": server.c addReplyFlagsForKeyArgs).
- */
-function keySpecFlags(command: Command): string[] {
-  if (command.keySpec?.flags) return command.keySpec.flags;
-  if (command.flags.includes('write')) return command.name === 'del' || command.name === 'unlink' ? ['RM', 'delete'] : ['RW', 'update'];
-  return ['RO', 'access'];
+/** server.c addReplyFlagsForKeyArgs. */
+function replyKeyFlags(client: Client, flags: readonly string[]): void {
+  client.reply.setHeader(flags.length);
+  for (const f of flags) client.reply.simple(f);
 }
 
 /** server.c addReplyCommandInfo. */
@@ -40,69 +37,33 @@ function replyCommandInfo(client: Client, command: Command): void {
   const tips = command.tips ?? [];
   r.setHeader(tips.length);
   for (const tip of tips) r.simple(tip);
-  const keyword = command.keySpec?.keyword;
-  if (command.keySpecs) {
-    r.arrayHeader(command.keySpecs.length);
-    for (const spec of command.keySpecs) replyKeySpec(client, spec);
-  } else if (command.firstKey > 0 || keyword) {
-    const notes = command.keySpec?.notes;
-    r.arrayHeader(1);
-    r.mapHeader(notes ? 4 : 3);
-    if (notes) {
-      r.bulk('notes');
-      r.bulk(notes);
-    }
-    r.bulk('flags');
-    const flags = keySpecFlags(command);
-    r.setHeader(flags.length);
-    for (const f of flags) r.simple(f);
-    r.bulk('begin_search');
-    r.mapHeader(2);
-    r.bulk('type');
-    r.bulk(keyword ? 'keyword' : 'index');
-    r.bulk('spec');
-    if (keyword) {
-      r.mapHeader(2);
-      r.bulk('keyword');
-      r.bulk(keyword.keyword);
-      r.bulk('startfrom');
-      r.integer(keyword.startFrom);
-    } else {
-      r.mapHeader(1);
-      r.bulk('index');
-      r.integer(command.firstKey);
-    }
-    r.bulk('find_keys');
-    r.mapHeader(2);
-    r.bulk('type');
-    r.bulk('range');
-    r.bulk('spec');
-    r.mapHeader(3);
-    r.bulk('lastkey');
-    r.integer(keyword ? -1 : command.lastKey < 0 ? command.lastKey : command.lastKey - command.firstKey);
-    r.bulk('keystep');
-    r.integer(keyword ? 1 : command.keyStep);
-    r.bulk('limit');
-    r.integer(keyword ? 2 : 0);
-  } else {
-    r.arrayHeader(0);
-  }
+  const specs = command.keySpecs ?? [];
+  // A set in RESP3, as addReplyCommandKeySpecs replies it.
+  r.setHeader(specs.length);
+  for (const spec of specs) replyKeySpec(client, spec);
   const subs = [...(command.subcommandMap?.values() ?? [])];
   r.arrayHeader(subs.length);
   for (const sub of subs) replyCommandInfo(client, sub);
 }
 
-/** One of a command's explicit key specs (server.c addReplyCommandKeySpecs). */
-function replyKeySpec(client: Client, spec: KeySpecDoc): void {
+/** One key spec (server.c addReplyCommandKeySpecs). */
+function replyKeySpec(client: Client, spec: KeySpec): void {
   const r = client.reply;
-  r.mapHeader(3);
+  r.mapHeader(spec.notes !== undefined ? 4 : 3);
+  if (spec.notes !== undefined) {
+    r.bulk('notes');
+    r.bulk(spec.notes);
+  }
   r.bulk('flags');
-  r.setHeader(spec.flags.length);
-  for (const f of spec.flags) r.simple(f);
+  replyKeyFlags(client, spec.flags);
   r.bulk('begin_search');
   r.mapHeader(2);
   r.bulk('type');
-  if ('index' in spec.begin) {
+  if (spec.begin === 'unknown') {
+    r.bulk('unknown');
+    r.bulk('spec');
+    r.mapHeader(0);
+  } else if ('index' in spec.begin) {
     r.bulk('index');
     r.bulk('spec');
     r.mapHeader(1);
@@ -120,25 +81,47 @@ function replyKeySpec(client: Client, spec: KeySpecDoc): void {
   r.bulk('find_keys');
   r.mapHeader(2);
   r.bulk('type');
-  r.bulk('range');
-  r.bulk('spec');
-  r.mapHeader(3);
-  r.bulk('lastkey');
-  r.integer(spec.find.lastKey);
-  r.bulk('keystep');
-  r.integer(spec.find.keyStep);
-  r.bulk('limit');
-  r.integer(spec.find.limit);
+  if (spec.find === 'unknown') {
+    r.bulk('unknown');
+    r.bulk('spec');
+    r.mapHeader(0);
+  } else if ('lastKey' in spec.find) {
+    r.bulk('range');
+    r.bulk('spec');
+    r.mapHeader(3);
+    r.bulk('lastkey');
+    r.integer(spec.find.lastKey);
+    r.bulk('keystep');
+    r.integer(spec.find.keyStep);
+    r.bulk('limit');
+    r.integer(spec.find.limit);
+  } else {
+    r.bulk('keynum');
+    r.bulk('spec');
+    r.mapHeader(3);
+    r.bulk('keynumidx');
+    r.integer(spec.find.keynumIdx);
+    r.bulk('firstkey');
+    r.integer(spec.find.firstKey);
+    r.bulk('keystep');
+    r.integer(spec.find.keyStep);
+  }
 }
 
-function replyDocArgument(client: Client, arg: CommandDocArgument): void {
+/**
+ * One argument of COMMAND DOCS (server.c addReplyCommandArgList). A key argument belongs to the
+ * command's first key spec unless it names another (`keySpecIndex`), as in Redis's JSON files.
+ */
+function replyDocArgument(client: Client, arg: CommandDocArgument, hasKeySpecs: boolean): void {
   const r = client.reply;
+  const keySpecIndex = arg.keySpecIndex ?? (hasKeySpecs && arg.type === 'key' ? 0 : undefined);
   const flags = [arg.optional && 'optional', arg.multiple && 'multiple', arg.multipleToken && 'multiple_token'].filter(Boolean) as string[];
   const fields =
     2 +
-    (arg.keySpecIndex !== undefined ? 1 : 0) +
+    (keySpecIndex !== undefined ? 1 : 0) +
     (arg.token !== undefined ? 1 : 0) +
     (arg.since ? 1 : 0) +
+    (arg.deprecatedSince ? 1 : 0) +
     (flags.length ? 1 : 0) +
     (arg.arguments ? 1 : 0);
   r.mapHeader(fields);
@@ -146,9 +129,9 @@ function replyDocArgument(client: Client, arg: CommandDocArgument): void {
   r.bulk(arg.name);
   r.bulk('type');
   r.bulk(arg.type);
-  if (arg.keySpecIndex !== undefined) {
+  if (keySpecIndex !== undefined) {
     r.bulk('key_spec_index');
-    r.integer(arg.keySpecIndex);
+    r.integer(keySpecIndex);
   }
   if (arg.token !== undefined) {
     r.bulk('token');
@@ -158,6 +141,10 @@ function replyDocArgument(client: Client, arg: CommandDocArgument): void {
     r.bulk('since');
     r.bulk(arg.since);
   }
+  if (arg.deprecatedSince) {
+    r.bulk('deprecated_since');
+    r.bulk(arg.deprecatedSince);
+  }
   if (flags.length) {
     r.bulk('flags');
     r.setHeader(flags.length);
@@ -166,7 +153,7 @@ function replyDocArgument(client: Client, arg: CommandDocArgument): void {
   if (arg.arguments) {
     r.bulk('arguments');
     r.arrayHeader(arg.arguments.length);
-    for (const a of arg.arguments) replyDocArgument(client, a);
+    for (const a of arg.arguments) replyDocArgument(client, a, hasKeySpecs);
   }
 }
 
@@ -178,6 +165,8 @@ function replyCommandDocs(client: Client, command: Command): void {
     3 +
     (command.complexity ? 1 : 0) +
     (command.docFlags ? 1 : 0) +
+    (command.deprecatedSince ? 1 : 0) +
+    (command.replacedBy ? 1 : 0) +
     (command.history ? 1 : 0) +
     (command.arguments ? 1 : 0) +
     (subs.length ? 1 : 0);
@@ -197,9 +186,18 @@ function replyCommandDocs(client: Client, command: Command): void {
     r.setHeader(command.docFlags.length);
     for (const flag of command.docFlags) r.simple(flag);
   }
+  if (command.deprecatedSince) {
+    r.bulk('deprecated_since');
+    r.bulk(command.deprecatedSince);
+  }
+  if (command.replacedBy) {
+    r.bulk('replaced_by');
+    r.bulk(command.replacedBy);
+  }
   if (command.history) {
     r.bulk('history');
-    r.arrayHeader(command.history.length);
+    // A set in RESP3, as addReplyCommandHistory replies it.
+    r.setHeader(command.history.length);
     for (const [version, change] of command.history) {
       r.arrayHeader(2);
       r.bulk(version);
@@ -209,7 +207,7 @@ function replyCommandDocs(client: Client, command: Command): void {
   if (command.arguments) {
     r.bulk('arguments');
     r.arrayHeader(command.arguments.length);
-    for (const a of command.arguments) replyDocArgument(client, a);
+    for (const a of command.arguments) replyDocArgument(client, a, command.keySpecs !== undefined);
   }
   if (subs.length) {
     r.bulk('subcommands');
@@ -227,6 +225,36 @@ function findByFullName(client: Client, name: BinaryString): Command | undefined
   const command = client.server.commands.lookupName(base!);
   if (sub === undefined) return command;
   return command?.subcommandMap?.get(sub);
+}
+
+/** server.c getKeysSubcommandImpl: COMMAND GETKEYS and GETKEYSANDFLAGS. */
+function replyCallKeys(client: Client, argv: BinaryString[], withFlags: boolean): void {
+  const call = argv.slice(2);
+  const command = client.server.commands.lookup(call);
+  if (!command) {
+    client.reply.error('ERR Invalid command specified');
+    return;
+  }
+  if (!command.hasKeys) {
+    client.reply.error('ERR The command has no key arguments');
+    return;
+  }
+  if (!arityMatches(command, call.length)) {
+    client.reply.error('ERR Invalid number of arguments specified for command');
+    return;
+  }
+  const keys = commandKeyReferences(command, call);
+  if (keys.length === 0) {
+    if (command.flags.includes('no_mandatory_keys')) client.reply.arrayHeader(0);
+    else client.reply.error('ERR Invalid arguments specified for command');
+    return;
+  }
+  client.reply.arrayHeader(keys.length);
+  for (const key of keys) {
+    if (withFlags) client.reply.arrayHeader(2);
+    client.reply.bulk(call[key.pos]!);
+    if (withFlags) replyKeyFlags(client, key.flags);
+  }
 }
 
 const COMMAND_HELP = [
@@ -260,11 +288,13 @@ export const introspectionCommands: CommandSpec[] = [
   defineCommand({
     name: 'command',
     arity: -1,
+    tips: ['nondeterministic_output_order'],
     flags: ['loading', 'stale'],
     acl: ['connection'],
     summary: 'Get array of Redis command details',
     since: '2.8.13',
     group: 'server',
+    complexity: 'O(N) where N is the total number of Redis commands',
     handler(client) {
       const all = client.server.commands.all();
       client.reply.arrayHeader(all.length);
@@ -278,6 +308,7 @@ export const introspectionCommands: CommandSpec[] = [
         acl: ['connection'],
         summary: 'Get total number of Redis commands',
         since: '2.8.13',
+        complexity: 'O(1)',
         handler(client) {
           client.reply.integer(client.server.commands.size);
         },
@@ -285,10 +316,14 @@ export const introspectionCommands: CommandSpec[] = [
       sub({
         name: 'info',
         arity: -2,
+        tips: ['nondeterministic_output_order'],
         flags: ['loading', 'stale'],
         acl: ['connection'],
         summary: 'Get array of specific Redis command details, or all when no argument is given.',
         since: '2.8.13',
+        arguments: [{ name: 'command-name', type: 'string', optional: true, multiple: true }],
+        history: [['7.0.0', 'Allowed to be called with no argument to get info on all commands.']],
+        complexity: 'O(N) where N is the number of commands to look up',
         handler(client, argv) {
           const names = argv.slice(2);
           const commands = names.length ? names.map((n) => findByFullName(client, n)) : client.server.commands.all();
@@ -302,9 +337,12 @@ export const introspectionCommands: CommandSpec[] = [
       sub({
         name: 'docs',
         arity: -2,
+        tips: ['nondeterministic_output_order'],
         flags: ['loading', 'stale'],
         acl: ['connection'],
         summary: 'Get array of specific Redis command documentation',
+        arguments: [{ name: 'command-name', type: 'string', optional: true, multiple: true }],
+        complexity: 'O(N) where N is the number of commands to look up',
         handler(client, argv) {
           const names = argv.slice(2);
           const found: Command[] = [];
@@ -323,9 +361,24 @@ export const introspectionCommands: CommandSpec[] = [
       sub({
         name: 'list',
         arity: -2,
+        tips: ['nondeterministic_output_order'],
         flags: ['loading', 'stale'],
         acl: ['connection'],
         summary: 'Get an array of Redis command names',
+        arguments: [
+          {
+            name: 'filterby',
+            type: 'oneof',
+            token: 'FILTERBY',
+            optional: true,
+            arguments: [
+              { name: 'module-name', type: 'string', token: 'MODULE' },
+              { name: 'category', type: 'string', token: 'ACLCAT' },
+              { name: 'pattern', type: 'pattern', token: 'PATTERN' },
+            ],
+          },
+        ],
+        complexity: 'O(N) where N is the total number of Redis commands',
         handler(client, argv) {
           let names = client.server.commands
             .all()
@@ -354,24 +407,17 @@ export const introspectionCommands: CommandSpec[] = [
         acl: ['connection'],
         summary: 'Extract keys given a full Redis command',
         since: '2.8.13',
-        handler(client, argv) {
-          const target = argv.slice(2);
-          const command = client.server.commands.lookup(target);
-          if (!command) {
-            client.reply.error('ERR Invalid command specified');
-            return;
-          }
-          if (!(command.arity > 0 ? target.length === command.arity : target.length >= -command.arity)) {
-            client.reply.error('ERR Invalid number of arguments specified for command');
-            return;
-          }
-          const keys = commandKeys(command, target);
-          if (keys.length === 0) {
-            client.reply.error('ERR The command has no key arguments');
-            return;
-          }
-          client.reply.bulkArray(keys.map((i) => target[i]!));
-        },
+        complexity: 'O(N) where N is the number of arguments to the command',
+        handler: (client, argv) => replyCallKeys(client, argv, false),
+      }),
+      sub({
+        name: 'getkeysandflags',
+        arity: -4,
+        flags: ['loading', 'stale'],
+        acl: ['connection'],
+        summary: 'Extract keys and access flags given a full Redis command',
+        complexity: 'O(N) where N is the number of arguments to the command',
+        handler: (client, argv) => replyCallKeys(client, argv, true),
       }),
       sub({
         name: 'help',
@@ -380,6 +426,7 @@ export const introspectionCommands: CommandSpec[] = [
         acl: ['connection'],
         summary: 'Show helpful text about the different subcommands',
         since: '5.0.0',
+        complexity: 'O(1)',
         handler(client) {
           replyHelp(client, COMMAND_HELP);
         },

@@ -8,7 +8,7 @@ import { typeOf } from '../keyspace/value.js';
 import { stringEncodingHint, withStringEncoding } from '../keyspace/object-header.js';
 import { compileGlob } from '../util/glob.js';
 import { parseInteger } from '../util/numbers.js';
-import { defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { matchesScanPattern, parseScanCursor, parseScanOptions, replyScan } from './scan-cursor.js';
 import { scanDatabaseForReadyKeys } from '../core/blocking.js';
@@ -112,38 +112,44 @@ export const keyCommands: CommandSpec[] = [
   defineCommand({
     name: 'del',
     arity: -2,
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
     flags: ['write'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('RM delete', 1, [-1, 1, 0])],
     acl: ['keyspace'],
     summary: 'Delete a key',
     since: '1.0.0',
     group: 'generic',
-    complexity: 'O(N) where N is the number of keys that will be removed.',
+    complexity:
+      'O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).',
     arguments: [KEYS],
     handler: deleteKeys,
   }),
   defineCommand({
     name: 'unlink',
     arity: -2,
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
     flags: ['write', 'fast'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('RM delete', 1, [-1, 1, 0])],
     acl: ['keyspace'],
     summary: 'Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.',
     since: '4.0.0',
     group: 'generic',
-    complexity: 'O(1) for each key removed regardless of its size.',
+    complexity:
+      'O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.',
     arguments: [KEYS],
     handler: deleteKeys,
   }),
   defineCommand({
     name: 'exists',
     arity: -2,
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
     flags: ['readonly', 'fast'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('RO', 1, [-1, 1, 0])],
     acl: ['keyspace'],
     summary: 'Determine if a key exists',
     since: '1.0.0',
     group: 'generic',
+    history: [['3.0.3', 'Accepts multiple `key` arguments.']],
     complexity: 'O(N) where N is the number of keys to check.',
     arguments: [KEYS],
     handler(client, argv) {
@@ -156,7 +162,7 @@ export const keyCommands: CommandSpec[] = [
     name: 'type',
     arity: 2,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO', 1)],
     acl: ['keyspace'],
     summary: 'Determine the type stored at key',
     since: '1.0.0',
@@ -172,13 +178,16 @@ export const keyCommands: CommandSpec[] = [
     name: 'rename',
     arity: 3,
     flags: ['write'],
-    keys: [1, 2, 1],
+    keySpecs: [keySpec('RW access delete', 1), keySpec('OW update', 2)],
     acl: ['keyspace'],
     summary: 'Rename a key',
     since: '1.0.0',
     group: 'generic',
     complexity: 'O(1)',
-    arguments: [KEY, { name: 'newkey', type: 'key' }],
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'newkey', type: 'key', keySpecIndex: 1 },
+    ],
     handler(client, argv) {
       rename(client, argv, false);
     },
@@ -187,13 +196,17 @@ export const keyCommands: CommandSpec[] = [
     name: 'renamenx',
     arity: 3,
     flags: ['write', 'fast'],
-    keys: [1, 2, 1],
+    keySpecs: [keySpec('RW access delete', 1), keySpec('OW insert', 2)],
     acl: ['keyspace'],
     summary: 'Rename a key, only if the new key does not exist',
     since: '1.0.0',
     group: 'generic',
+    history: [['3.2.0', 'The command no longer returns an error when source and destination names are the same.']],
     complexity: 'O(1)',
-    arguments: [KEY, { name: 'newkey', type: 'key' }],
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'newkey', type: 'key', keySpecIndex: 1 },
+    ],
     handler(client, argv) {
       rename(client, argv, true);
     },
@@ -201,8 +214,9 @@ export const keyCommands: CommandSpec[] = [
   defineCommand({
     name: 'touch',
     arity: -2,
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
     flags: ['readonly', 'fast'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('RO', 1, [-1, 1, 0])],
     acl: ['keyspace'],
     summary: 'Alters the last access time of a key(s). Returns the number of existing keys specified.',
     since: '3.2.1',
@@ -218,6 +232,7 @@ export const keyCommands: CommandSpec[] = [
   defineCommand({
     name: 'randomkey',
     arity: 1,
+    tips: ['request_policy:all_shards', 'nondeterministic_output'],
     flags: ['readonly'],
     touchesArbitraryKeys: true,
     acl: ['keyspace'],
@@ -234,12 +249,14 @@ export const keyCommands: CommandSpec[] = [
   defineCommand({
     name: 'keys',
     arity: 2,
+    tips: ['request_policy:all_shards', 'nondeterministic_output_order'],
     flags: ['readonly'],
     acl: ['keyspace', 'dangerous'],
     summary: 'Find all keys matching the given pattern',
     since: '1.0.0',
     group: 'generic',
-    complexity: 'O(N) with N being the number of keys in the database',
+    complexity:
+      'O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.',
     arguments: [{ name: 'pattern', type: 'pattern' }],
     handler(client, argv) {
       const pattern = argv[1]!;
@@ -258,18 +275,21 @@ export const keyCommands: CommandSpec[] = [
   defineCommand({
     name: 'scan',
     arity: -2,
+    tips: ['nondeterministic_output', 'request_policy:special'],
     flags: ['readonly'],
     touchesArbitraryKeys: true,
     acl: ['keyspace'],
     summary: 'Incrementally iterate the keys space',
     since: '2.8.0',
     group: 'generic',
-    complexity: 'O(1) for every call. O(N) for a complete iteration.',
+    history: [['6.0.0', 'Added the `TYPE` subcommand.']],
+    complexity:
+      'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
     arguments: [
       { name: 'cursor', type: 'integer' },
       { name: 'pattern', type: 'pattern', token: 'MATCH', optional: true },
       { name: 'count', type: 'integer', token: 'COUNT', optional: true },
-      { name: 'type', type: 'string', token: 'TYPE', optional: true },
+      { name: 'type', type: 'string', token: 'TYPE', optional: true, since: '6.0.0' },
     ],
     handler(client, argv) {
       const cursor = parseScanCursor(client, argv[1]!);
@@ -291,7 +311,7 @@ export const keyCommands: CommandSpec[] = [
     name: 'move',
     arity: 3,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW access update', 1)],
     acl: ['keyspace'],
     summary: 'Move a key to another database',
     since: '1.0.0',
@@ -322,7 +342,7 @@ export const keyCommands: CommandSpec[] = [
     name: 'copy',
     arity: -3,
     flags: ['write', 'denyoom'],
-    keys: [1, 2, 1],
+    keySpecs: [keySpec('RO access', 1), keySpec('OW update', 2)],
     acl: ['keyspace'],
     summary: 'Copy a key',
     since: '6.2.0',
@@ -330,7 +350,7 @@ export const keyCommands: CommandSpec[] = [
     complexity: 'O(N) worst case for collections, where N is the number of nested items. O(1) for string values.',
     arguments: [
       { name: 'source', type: 'key' },
-      { name: 'destination', type: 'key' },
+      { name: 'destination', type: 'key', keySpecIndex: 1 },
       { name: 'destination-db', type: 'integer', token: 'DB', optional: true },
       { name: 'replace', type: 'pure-token', token: 'REPLACE', optional: true },
     ],

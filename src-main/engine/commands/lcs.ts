@@ -3,7 +3,7 @@
 // the same way so that the IDX ranges come out identical (last match first).
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { parseInt64 } from '../util/numbers.js';
 
@@ -104,7 +104,7 @@ export const lcsCommand: CommandSpec = defineCommand({
   name: 'lcs',
   arity: -3,
   flags: ['readonly'],
-  keys: [1, 2, 1],
+  keySpecs: [keySpec('RO access', 1, [1, 1, 0])],
   acl: ['string'],
   summary: 'Find longest common substring',
   since: '7.0.0',

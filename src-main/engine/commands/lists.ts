@@ -1,9 +1,7 @@
 // List commands (t_list.c): the command table. Handlers live in list-basic.ts (pushes, reads,
 // in-place edits) and list-pops.ts (pops and moves, blocking or not); the list itself is
 // keyspace/types/list.ts and the waiting of blocking commands core/blocking.ts.
-import type { BinaryString } from '../protocol/request-parser.js';
-import { defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
-import { numkeysKeyPositions } from './zset-common.js';
+import { keySpec, numkeysGetKeys, defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
 import {
   linsertCommand,
   lindexCommand,
@@ -38,12 +36,6 @@ const side = (name: string): CommandDocArgument => ({
     { name: 'right', type: 'pure-token', token: 'RIGHT' },
   ],
 });
-const MOVE_ARGUMENTS: CommandDocArgument[] = [
-  { name: 'source', type: 'key' },
-  { name: 'destination', type: 'key' },
-  side('wherefrom'),
-  side('whereto'),
-];
 const MPOP_ARGUMENTS: CommandDocArgument[] = [
   { name: 'numkeys', type: 'integer' },
   KEYS,
@@ -52,19 +44,20 @@ const MPOP_ARGUMENTS: CommandDocArgument[] = [
 ];
 
 /** LPUSH, RPUSH, LPUSHX, RPUSHX. */
-function pushSpec(name: string, summary: string, since: string): CommandSpec {
+function pushSpec(name: string, summary: string, since: string, multipleSince: string): CommandSpec {
   const end = name.startsWith('l') ? 'left' : 'right';
   const onlyIfExists = name.endsWith('x');
   return defineCommand({
     name,
     arity: -3,
     flags: ['write', 'denyoom', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW insert', 1)],
     acl: ['list'],
     summary,
     since,
     group: 'list',
     complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
+    history: [[multipleSince, 'Accepts multiple `element` arguments.']],
     arguments: [KEY, ELEMENTS],
     handler: (client, argv) => pushCommand(client, argv, end, onlyIfExists),
   });
@@ -77,13 +70,14 @@ function popSpec(name: string, summary: string): CommandSpec {
     name,
     arity: -2,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW access delete', 1)],
     acl: ['list'],
     summary,
     since: '1.0.0',
     group: 'list',
     complexity: 'O(N) where N is the number of elements returned',
-    arguments: [KEY, { name: 'count', type: 'integer', optional: true }],
+    history: [['6.2.0', 'Added the `count` argument.']],
+    arguments: [KEY, { name: 'count', type: 'integer', optional: true, since: '6.2.0' }],
     handler: (client, argv) => popCommand(client, argv, end),
   });
 }
@@ -95,29 +89,30 @@ function blockingPopSpec(name: string, summary: string): CommandSpec {
     name,
     arity: -3,
     flags: ['write', 'noscript', 'blocking'],
-    keys: [1, -2, 1],
+    keySpecs: [keySpec('RW access delete', 1, [-2, 1, 0])],
     acl: ['list'],
     summary,
     since: '2.0.0',
     group: 'list',
     complexity: 'O(N) where N is the number of provided keys.',
+    history: [['6.0.0', '`timeout` is interpreted as a double instead of an integer.']],
     arguments: [KEYS, TIMEOUT],
     handler: (client, argv) => blpopCommand(client, argv, end),
   });
 }
 
 export const listCommands: CommandSpec[] = [
-  pushSpec('lpush', 'Prepend one or multiple elements to a list', '1.0.0'),
-  pushSpec('rpush', 'Append one or multiple elements to a list', '1.0.0'),
-  pushSpec('lpushx', 'Prepend an element to a list, only if the list exists', '2.2.0'),
-  pushSpec('rpushx', 'Append an element to a list, only if the list exists', '2.2.0'),
+  pushSpec('lpush', 'Prepend one or multiple elements to a list', '1.0.0', '2.4.0'),
+  pushSpec('rpush', 'Append one or multiple elements to a list', '1.0.0', '2.4.0'),
+  pushSpec('lpushx', 'Prepend an element to a list, only if the list exists', '2.2.0', '4.0.0'),
+  pushSpec('rpushx', 'Append an element to a list, only if the list exists', '2.2.0', '4.0.0'),
   popSpec('lpop', 'Remove and get the first elements in a list'),
   popSpec('rpop', 'Remove and get the last elements in a list'),
   defineCommand({
     name: 'llen',
     arity: 2,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO', 1)],
     acl: ['list'],
     summary: 'Get the length of a list',
     since: '1.0.0',
@@ -130,7 +125,7 @@ export const listCommands: CommandSpec[] = [
     name: 'lrange',
     arity: 4,
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: ['list'],
     summary: 'Get a range of elements from a list',
     since: '1.0.0',
@@ -144,7 +139,7 @@ export const listCommands: CommandSpec[] = [
     name: 'lindex',
     arity: 3,
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: ['list'],
     summary: 'Get an element from a list by its index',
     since: '1.0.0',
@@ -158,7 +153,7 @@ export const listCommands: CommandSpec[] = [
     name: 'lset',
     arity: 4,
     flags: ['write', 'denyoom'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW update', 1)],
     acl: ['list'],
     summary: 'Set the value of an element in a list by its index',
     since: '1.0.0',
@@ -171,7 +166,7 @@ export const listCommands: CommandSpec[] = [
     name: 'linsert',
     arity: 5,
     flags: ['write', 'denyoom'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW insert', 1)],
     acl: ['list'],
     summary: 'Insert an element before or after another element in a list',
     since: '2.2.0',
@@ -197,7 +192,7 @@ export const listCommands: CommandSpec[] = [
     name: 'lrem',
     arity: 4,
     flags: ['write'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW delete', 1)],
     acl: ['list'],
     summary: 'Remove elements from a list',
     since: '1.0.0',
@@ -210,7 +205,7 @@ export const listCommands: CommandSpec[] = [
     name: 'ltrim',
     arity: 4,
     flags: ['write'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW delete', 1)],
     acl: ['list'],
     summary: 'Trim a list to the specified range',
     since: '1.0.0',
@@ -223,7 +218,7 @@ export const listCommands: CommandSpec[] = [
     name: 'lpos',
     arity: -3,
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: ['list'],
     summary: 'Return the index of matching elements on a list',
     since: '6.0.6',
@@ -243,28 +238,50 @@ export const listCommands: CommandSpec[] = [
     name: 'lmove',
     arity: 5,
     flags: ['write', 'denyoom'],
-    keys: [1, 2, 1],
+    keySpecs: [keySpec('RW access delete', 1), keySpec('RW insert', 2)],
     acl: ['list'],
     summary: 'Pop an element from a list, push it to another list and return it',
     since: '6.2.0',
     group: 'list',
     complexity: 'O(1)',
-    arguments: MOVE_ARGUMENTS,
+    arguments: [
+      { name: 'source', type: 'key' },
+      { name: 'destination', type: 'key', keySpecIndex: 1 },
+      {
+        name: 'wherefrom',
+        type: 'oneof',
+        arguments: [
+          { name: 'left', type: 'pure-token', token: 'LEFT' },
+          { name: 'right', type: 'pure-token', token: 'RIGHT' },
+        ],
+      },
+      {
+        name: 'whereto',
+        type: 'oneof',
+        arguments: [
+          { name: 'left', type: 'pure-token', token: 'LEFT' },
+          { name: 'right', type: 'pure-token', token: 'RIGHT' },
+        ],
+      },
+    ],
     handler: lmoveCommand,
   }),
   defineCommand({
     name: 'rpoplpush',
     arity: 3,
     flags: ['write', 'denyoom'],
-    keys: [1, 2, 1],
+    keySpecs: [keySpec('RW access delete', 1), keySpec('RW insert', 2)],
     acl: ['list'],
     summary: 'Remove the last element in a list, prepend it to another list and return it',
     since: '1.2.0',
     group: 'list',
+    replacedBy: '`LMOVE` with the `RIGHT` and `LEFT` arguments',
+    deprecatedSince: '6.2.0',
+    docFlags: ['deprecated'],
     complexity: 'O(1)',
     arguments: [
       { name: 'source', type: 'key' },
-      { name: 'destination', type: 'key' },
+      { name: 'destination', type: 'key', keySpecIndex: 1 },
     ],
     handler: rpoplpushCommand,
   }),
@@ -278,7 +295,8 @@ export const listCommands: CommandSpec[] = [
     group: 'list',
     complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',
     arguments: MPOP_ARGUMENTS,
-    getKeys: (argv: BinaryString[]) => numkeysKeyPositions(argv, 1),
+    keySpecs: [keySpec('RW access delete', 1, { keynum: [0, 1, 1] })],
+    getKeys: numkeysGetKeys(1),
     handler: lmpopCommand,
   }),
   blockingPopSpec('blpop', 'Remove and get the first element in a list, or block until one is available'),
@@ -287,26 +305,54 @@ export const listCommands: CommandSpec[] = [
     name: 'blmove',
     arity: 6,
     flags: ['write', 'denyoom', 'noscript', 'blocking'],
-    keys: [1, 2, 1],
+    keySpecs: [keySpec('RW access delete', 1), keySpec('RW insert', 2)],
     acl: ['list'],
     summary: 'Pop an element from a list, push it to another list and return it; or block until one is available',
     since: '6.2.0',
     group: 'list',
     complexity: 'O(1)',
-    arguments: [...MOVE_ARGUMENTS, TIMEOUT],
+    arguments: [
+      { name: 'source', type: 'key' },
+      { name: 'destination', type: 'key', keySpecIndex: 1 },
+      {
+        name: 'wherefrom',
+        type: 'oneof',
+        arguments: [
+          { name: 'left', type: 'pure-token', token: 'LEFT' },
+          { name: 'right', type: 'pure-token', token: 'RIGHT' },
+        ],
+      },
+      {
+        name: 'whereto',
+        type: 'oneof',
+        arguments: [
+          { name: 'left', type: 'pure-token', token: 'LEFT' },
+          { name: 'right', type: 'pure-token', token: 'RIGHT' },
+        ],
+      },
+      { name: 'timeout', type: 'double' },
+    ],
     handler: blmoveCommand,
   }),
   defineCommand({
     name: 'brpoplpush',
     arity: 4,
     flags: ['write', 'denyoom', 'noscript', 'blocking'],
-    keys: [1, 2, 1],
+    keySpecs: [keySpec('RW access delete', 1), keySpec('RW insert', 2)],
     acl: ['list'],
     summary: 'Pop an element from a list, push it to another list and return it; or block until one is available',
     since: '2.2.0',
     group: 'list',
+    history: [['6.0.0', '`timeout` is interpreted as a double instead of an integer.']],
+    replacedBy: '`BLMOVE` with the `RIGHT` and `LEFT` arguments',
+    deprecatedSince: '6.2.0',
+    docFlags: ['deprecated'],
     complexity: 'O(1)',
-    arguments: [{ name: 'source', type: 'key' }, { name: 'destination', type: 'key' }, TIMEOUT],
+    arguments: [
+      { name: 'source', type: 'key' },
+      { name: 'destination', type: 'key', keySpecIndex: 1 },
+      { name: 'timeout', type: 'double' },
+    ],
     handler: brpoplpushCommand,
   }),
   defineCommand({
@@ -319,7 +365,8 @@ export const listCommands: CommandSpec[] = [
     group: 'list',
     complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',
     arguments: [TIMEOUT, ...MPOP_ARGUMENTS],
-    getKeys: (argv: BinaryString[]) => numkeysKeyPositions(argv, 2),
+    keySpecs: [keySpec('RW access delete', 2, { keynum: [0, 1, 1] })],
+    getKeys: numkeysGetKeys(2),
     handler: blmpopCommand,
   }),
 ];

@@ -3,7 +3,7 @@
 // is what redis-cli --memkeys and people comparing nodes want; STATS and DOCTOR describe this
 // node's own process with Redis's field names, where a V8 heap stands in for the allocator.
 import { memoryUsage as processMemory } from 'node:process';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { replyHelp } from './server.js';
 import { parseInteger } from '../util/numbers.js';
@@ -151,12 +151,13 @@ export const memoryCommands: CommandSpec[] = [
     summary: 'A container for memory diagnostics commands',
     since: '4.0.0',
     group: 'server',
+    complexity: 'Depends on subcommand.',
     subcommands: [
       sub({
         name: 'usage',
         arity: -3,
         flags: ['readonly'],
-        keys: [2, 2, 1],
+        keySpecs: [keySpec('RO', 2)],
         summary: 'Estimate the memory usage of a key',
         complexity: 'O(N) where N is the number of samples.',
         arguments: [
@@ -165,11 +166,28 @@ export const memoryCommands: CommandSpec[] = [
         ],
         handler: usage,
       }),
-      sub({ name: 'stats', arity: 2, flags: [], summary: 'Show memory usage details', complexity: 'O(1)', handler: stats }),
-      sub({ name: 'doctor', arity: 2, flags: [], summary: 'Output memory problems advice', complexity: 'O(1)', handler: doctor }),
+      sub({
+        name: 'stats',
+        arity: 2,
+        tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
+        flags: [],
+        summary: 'Show memory usage details',
+        complexity: 'O(1)',
+        handler: stats,
+      }),
+      sub({
+        name: 'doctor',
+        arity: 2,
+        tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
+        flags: [],
+        summary: 'Outputs memory problems report',
+        complexity: 'O(1)',
+        handler: doctor,
+      }),
       sub({
         name: 'malloc-stats',
         arity: 2,
+        tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
         flags: [],
         summary: 'Show allocator internal stats',
         complexity: 'Depends on how much memory is allocated, could be slow',
@@ -179,6 +197,7 @@ export const memoryCommands: CommandSpec[] = [
       sub({
         name: 'purge',
         arity: 2,
+        tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
         flags: [],
         summary: 'Ask the allocator to release memory',
         complexity: 'Depends on how much memory is allocated, could be slow',

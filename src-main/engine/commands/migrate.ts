@@ -7,7 +7,7 @@ import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import type { MigrateSocket } from '../core/migrate-sockets.js';
 import type { Value } from '../keyspace/value.js';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec, type KeyReference, type KeySpecFlag } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { parseInteger } from '../util/numbers.js';
 import { createDumpPayload } from '../persistence/rdb/dump-payload.js';
@@ -207,21 +207,38 @@ function exchange(
   return result;
 }
 
-/** MIGRATE's keys: the key argument, or (with KEYS) everything after KEYS (migrateGetKeys). */
-function migrateKeys(argv: BinaryString[]): number[] {
-  // Any KEYS word counts, even a password spelled "keys", as in Redis.
-  for (let j = 6; j < argv.length; j++) {
-    if (is(argv[j]!, 'keys') && argv[3]!.length === 0) return Array.from({ length: argv.length - j - 1 }, (_, i) => j + 1 + i);
+/**
+ * db.c migrateGetKeys (MIGRATE's second key spec is incomplete, so this always decides): the key
+ * argument, or with KEYS everything after it (nothing when the key argument is not empty too: a
+ * syntax error the command reports). COPY, REPLACE, AUTH and AUTH2 are skipped with their values.
+ */
+function migrateKeys(argv: BinaryString[]): KeyReference[] {
+  let first = 3;
+  let num = 1;
+  const skips: Record<string, number> = { copy: 0, replace: 0, auth: 1, auth2: 2 };
+  for (let i = 6; i < argv.length; i++) {
+    const arg = argv[i]!.toLowerCase();
+    if (arg === 'keys') {
+      if (argv[3]!.length > 0) num = 0;
+      else {
+        first = i + 1;
+        num = argv.length - first;
+      }
+      break;
+    }
+    i += skips[arg] ?? 0;
   }
-  return [3];
+  return Array.from({ length: num }, (_, k) => ({ pos: first + k, flags: MIGRATED_KEY_FLAGS }));
 }
+
+const MIGRATED_KEY_FLAGS: KeySpecFlag[] = ['RW', 'access', 'delete'];
 
 export const migrateCommands: CommandSpec[] = [
   defineCommand({
     name: 'migrate',
     arity: -6,
     flags: ['write', 'movablekeys'],
-    keys: [3, 3, 1],
+    keySpecs: [keySpec('RW access delete', 3), keySpec('RW access delete incomplete', ['KEYS', -2], [-1, 1, 0])],
     acl: ['keyspace', 'dangerous'],
     tips: ['nondeterministic_output'],
     summary: 'Atomically transfer a key from a Redis instance to another one.',
@@ -234,14 +251,6 @@ export const migrateCommands: CommandSpec[] = [
       ['3.0.6', 'Added the `KEYS` option.'],
       ['4.0.7', 'Added the `AUTH` option.'],
       ['6.0.0', 'Added the `AUTH2` option.'],
-    ],
-    keySpecs: [
-      { flags: ['RW', 'access', 'delete'], begin: { index: 3 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
-      {
-        flags: ['RW', 'access', 'delete', 'incomplete'],
-        begin: { keyword: 'KEYS', startFrom: -2 },
-        find: { lastKey: -1, keyStep: 1, limit: 0 },
-      },
     ],
     arguments: [
       { name: 'host', type: 'string' },

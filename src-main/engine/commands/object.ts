@@ -10,7 +10,7 @@ import {
   stringEncodingHint,
   STRING_ENCODING_AUTO,
 } from '../keyspace/object-header.js';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { defineCommand, keySpec, type CommandSpec } from '../core/command-table.js';
 import { replyHelp } from './server.js';
 
 /** server.h OBJ_SHARED_INTEGERS and OBJ_SHARED_REFCOUNT (INT_MAX). */
@@ -76,8 +76,9 @@ function subcommand(
   return defineCommand({
     name,
     arity: 3,
+    tips: ['nondeterministic_output'],
     flags: ['readonly'],
-    keys: [2, 2, 1],
+    keySpecs: [keySpec('RO', 2)],
     acl: ['keyspace'],
     summary,
     since,
@@ -99,6 +100,7 @@ export const objectCommands: CommandSpec[] = [
     summary: 'A container for object introspection commands',
     since: '2.2.3',
     group: 'generic',
+    complexity: 'Depends on subcommand.',
     subcommands: [
       subcommand('encoding', 'Inspect the internal encoding of a Redis object', '2.2.3', (client, value, header) => {
         client.reply.bulk(objectEncoding(value, header));

@@ -208,6 +208,7 @@ export function persistenceCommands(node: NodeServices): CommandSpec[] {
       summary: 'Synchronously save the dataset to disk',
       since: '1.0.0',
       group: 'server',
+      complexity: 'O(N) where N is the total number of keys in all databases',
       handler: (client) => save(node.persistence, client),
     }),
     defineCommand({
@@ -217,7 +218,9 @@ export function persistenceCommands(node: NodeServices): CommandSpec[] {
       summary: 'Asynchronously save the dataset to disk',
       since: '1.0.0',
       group: 'server',
-      arguments: [{ name: 'schedule', type: 'pure-token', token: 'SCHEDULE', optional: true }],
+      history: [['3.2.2', 'Added the `SCHEDULE` option.']],
+      complexity: 'O(1)',
+      arguments: [{ name: 'schedule', type: 'pure-token', token: 'SCHEDULE', optional: true, since: '3.2.2' }],
       handler: (client, argv) => bgsave(node.persistence, client, argv),
     }),
     defineCommand({
@@ -227,16 +230,19 @@ export function persistenceCommands(node: NodeServices): CommandSpec[] {
       summary: 'Asynchronously rewrite the append-only file',
       since: '1.0.0',
       group: 'server',
+      complexity: 'O(1)',
       handler: (client) => bgrewriteaof(node.persistence, client),
     }),
     defineCommand({
       name: 'lastsave',
       arity: 1,
+      tips: ['nondeterministic_output'],
       flags: ['loading', 'stale', 'fast'],
       acl: ['admin', 'dangerous'],
       summary: 'Get the UNIX time stamp of the last successful save to disk',
       since: '1.0.0',
       group: 'server',
+      complexity: 'O(1)',
       handler(client) {
         client.reply.integer(node.persistence.rdb.lastSaveTime);
       },

@@ -1,6 +1,6 @@
 // Pub/Sub commands: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, the sharded
 // SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH, and PUBSUB (Redis's pubsub.c). The subscription registry and message delivery live in core/pubsub.ts.
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec } from '../core/command-table.js';
 import { replyHelp } from './server.js';
 import type { SubscriptionKind } from '../core/pubsub.js';
 import { PROPAGATE_REPL } from '../core/propagation.js';
@@ -56,6 +56,7 @@ export const pubsubCommands: CommandSpec[] = [
     summary: 'Listen for messages published to the given channels',
     since: '2.0.0',
     group: 'pubsub',
+    complexity: 'O(N) where N is the number of channels to subscribe to.',
     arguments: [{ name: 'channel', type: 'string', multiple: true }],
     handler: subscribe('channel'),
   }),
@@ -66,6 +67,7 @@ export const pubsubCommands: CommandSpec[] = [
     summary: 'Stop listening for messages posted to the given channels',
     since: '2.0.0',
     group: 'pubsub',
+    complexity: 'O(N) where N is the number of clients already subscribed to a channel.',
     arguments: [{ name: 'channel', type: 'string', optional: true, multiple: true }],
     handler: unsubscribe('channel'),
   }),
@@ -76,7 +78,8 @@ export const pubsubCommands: CommandSpec[] = [
     summary: 'Listen for messages published to channels matching the given patterns',
     since: '2.0.0',
     group: 'pubsub',
-    arguments: [{ name: 'pattern', type: 'pattern', multiple: true }],
+    complexity: 'O(N) where N is the number of patterns the client is already subscribed to.',
+    arguments: [{ name: 'pattern', type: 'block', multiple: true, arguments: [{ name: 'pattern', type: 'pattern' }] }],
     handler: subscribe('pattern'),
   }),
   defineCommand({
@@ -86,6 +89,8 @@ export const pubsubCommands: CommandSpec[] = [
     summary: 'Stop listening for messages posted to channels matching the given patterns',
     since: '2.0.0',
     group: 'pubsub',
+    complexity:
+      'O(N+M) where N is the number of patterns the client is already subscribed and M is the number of total patterns subscribed in the system (by any client).',
     arguments: [{ name: 'pattern', type: 'pattern', optional: true, multiple: true }],
     handler: unsubscribe('pattern'),
   }),
@@ -96,6 +101,8 @@ export const pubsubCommands: CommandSpec[] = [
     summary: 'Post a message to a channel',
     since: '2.0.0',
     group: 'pubsub',
+    complexity:
+      'O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).',
     arguments: [
       { name: 'channel', type: 'string' },
       { name: 'message', type: 'string' },
@@ -112,8 +119,7 @@ export const pubsubCommands: CommandSpec[] = [
     name: 'ssubscribe',
     arity: -2,
     flags: [...SUBSCRIBE_FLAGS],
-    keys: [1, -1, 1],
-    keySpec: { flags: ['not_key'] },
+    keySpecs: [keySpec('not_key', 1, [-1, 1, 0])],
     summary: 'Listen for messages published to the given shard channels',
     since: '7.0.0',
     group: 'pubsub',
@@ -125,8 +131,7 @@ export const pubsubCommands: CommandSpec[] = [
     name: 'sunsubscribe',
     arity: -1,
     flags: [...SUBSCRIBE_FLAGS],
-    keys: [1, -1, 1],
-    keySpec: { flags: ['not_key'] },
+    keySpecs: [keySpec('not_key', 1, [-1, 1, 0])],
     summary: 'Stop listening for messages posted to the given shard channels',
     since: '7.0.0',
     group: 'pubsub',
@@ -138,8 +143,7 @@ export const pubsubCommands: CommandSpec[] = [
     name: 'spublish',
     arity: 3,
     flags: ['pubsub', 'loading', 'stale', 'fast'],
-    keys: [1, 1, 1],
-    keySpec: { flags: ['not_key'] },
+    keySpecs: [keySpec('not_key', 1)],
     summary: 'Post a message to a shard channel',
     since: '7.0.0',
     group: 'pubsub',
@@ -160,32 +164,56 @@ export const pubsubCommands: CommandSpec[] = [
     summary: 'A container for Pub/Sub commands',
     since: '2.8.0',
     group: 'pubsub',
+    complexity: 'Depends on subcommand.',
     subcommands: [
-      pubsubSub('channels', -2, 'List active channels', (client, argv) => {
-        if (argv.length > 3) return subcommandSyntaxError(client, argv);
-        client.reply.bulkArray(client.server.pubsub.activeChannels(argv[2]));
-      }),
-      pubsubSub('numsub', -2, 'Get the count of subscribers for channels', (client, argv) => {
-        client.reply.arrayHeader((argv.length - 2) * 2);
-        for (let i = 2; i < argv.length; i++) {
-          client.reply.bulk(argv[i]!);
-          client.reply.integer(client.server.pubsub.subscriberCount(argv[i]!));
-        }
-      }),
-      pubsubSub('numpat', 2, 'Get the count of unique patterns pattern subscriptions', (client) => {
-        client.reply.integer(client.server.pubsub.patternCount);
-      }),
-      pubsubSub('shardchannels', -2, 'List active shard channels', (client, argv) => {
-        if (argv.length > 3) return subcommandSyntaxError(client, argv);
-        client.reply.bulkArray(client.server.pubsub.activeChannels(argv[2], 'shard'));
-      }),
-      pubsubSub('shardnumsub', -2, 'Get the count of subscribers for shard channels', (client, argv) => {
-        client.reply.arrayHeader((argv.length - 2) * 2);
-        for (let i = 2; i < argv.length; i++) {
-          client.reply.bulk(argv[i]!);
-          client.reply.integer(client.server.pubsub.subscriberCount(argv[i]!, 'shard'));
-        }
-      }),
+      {
+        ...pubsubSub('channels', -2, 'List active channels', (client, argv) => {
+          if (argv.length > 3) return subcommandSyntaxError(client, argv);
+          client.reply.bulkArray(client.server.pubsub.activeChannels(argv[2]));
+        }),
+        complexity:
+          'O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)',
+        arguments: [{ name: 'pattern', type: 'pattern', optional: true }],
+      },
+      {
+        ...pubsubSub('numsub', -2, 'Get the count of subscribers for channels', (client, argv) => {
+          client.reply.arrayHeader((argv.length - 2) * 2);
+          for (let i = 2; i < argv.length; i++) {
+            client.reply.bulk(argv[i]!);
+            client.reply.integer(client.server.pubsub.subscriberCount(argv[i]!));
+          }
+        }),
+        complexity: 'O(N) for the NUMSUB subcommand, where N is the number of requested channels',
+        arguments: [{ name: 'channel', type: 'string', optional: true, multiple: true }],
+      },
+      {
+        ...pubsubSub('numpat', 2, 'Get the count of unique patterns pattern subscriptions', (client) => {
+          client.reply.integer(client.server.pubsub.patternCount);
+        }),
+        complexity: 'O(1)',
+      },
+      {
+        ...pubsubSub('shardchannels', -2, 'List active shard channels', (client, argv) => {
+          if (argv.length > 3) return subcommandSyntaxError(client, argv);
+          client.reply.bulkArray(client.server.pubsub.activeChannels(argv[2], 'shard'));
+        }),
+        since: '7.0.0',
+        complexity:
+          'O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).',
+        arguments: [{ name: 'pattern', type: 'pattern', optional: true }],
+      },
+      {
+        ...pubsubSub('shardnumsub', -2, 'Get the count of subscribers for shard channels', (client, argv) => {
+          client.reply.arrayHeader((argv.length - 2) * 2);
+          for (let i = 2; i < argv.length; i++) {
+            client.reply.bulk(argv[i]!);
+            client.reply.integer(client.server.pubsub.subscriberCount(argv[i]!, 'shard'));
+          }
+        }),
+        since: '7.0.0',
+        complexity: 'O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels',
+        arguments: [{ name: 'shardchannel', type: 'string', optional: true, multiple: true }],
+      },
       defineCommand({
         name: 'help',
         arity: 2,
@@ -193,6 +221,7 @@ export const pubsubCommands: CommandSpec[] = [
         summary: 'Show helpful text about the different subcommands',
         since: '6.2.0',
         group: 'pubsub',
+        complexity: 'O(1)',
         handler: (client) => replyHelp(client, PUBSUB_HELP),
       }),
     ],

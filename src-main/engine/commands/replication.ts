@@ -178,6 +178,9 @@ export function replicationCommands(node: NodeServices): CommandSpec[] {
       summary: 'Make the server a replica of another instance, or promote it as master.',
       since: '1.0.0',
       group: 'server',
+      replacedBy: '`REPLICAOF`',
+      deprecatedSince: '5.0.0',
+      docFlags: ['deprecated'],
       complexity: 'O(1)',
       arguments: REPLICAOF_ARGUMENTS,
       handler: (client, argv) => replicaof(node.replication, client, argv),
@@ -196,6 +199,7 @@ export function replicationCommands(node: NodeServices): CommandSpec[] {
     defineCommand({
       name: 'wait',
       arity: 3,
+      tips: ['request_policy:all_shards', 'response_policy:agg_min'],
       flags: ['noscript'],
       acl: ['connection'],
       summary: 'Wait for the synchronous replication of all the write commands sent in the context of the current connection',
@@ -268,6 +272,7 @@ export function replicationCommands(node: NodeServices): CommandSpec[] {
       summary: 'An internal command for configuring the replication stream',
       since: '3.0.0',
       group: 'server',
+      docFlags: ['syscmd'],
       complexity: 'O(1)',
       handler(client, argv) {
         node.replication.replicas.replconf(client, argv);

@@ -1,6 +1,14 @@
 // Scripting: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (Redis's eval.c). The Lua VM, the script
 // cache and runs live in ../scripting/.
-import { defineCommand, type CommandDocArgument, type CommandFlag, type CommandSpec } from '../core/command-table.js';
+import {
+  defineCommand,
+  keySpec,
+  numkeysGetKeys,
+  type KeySpec,
+  type CommandDocArgument,
+  type CommandFlag,
+  type CommandSpec,
+} from '../core/command-table.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import { replyHelp } from './server.js';
@@ -9,10 +17,15 @@ import { commandFlagsOf } from '../scripting/shebang.js';
 import type { NodeServices } from './node-services.js';
 
 /** EVAL's keys: numkeys at argv[2], then that many keys (an invalid numkeys names none). */
-export function evalKeys(argv: BinaryString[]): number[] {
-  const n = Number(argv[2]);
-  if (!Number.isInteger(n) || n < 1 || n > argv.length - 3) return [];
-  return Array.from({ length: n }, (_, i) => 3 + i);
+/** The keys of EVAL and FCALL: numkeys, then the keys; how a script uses them cannot be known. */
+export function scriptKeySpec(readOnly: boolean, withNotes: boolean): KeySpec {
+  const [flags, worst] = readOnly ? ['RO access', 'RO and ACCESS'] : ['RW access update', 'RW and UPDATE'];
+  return keySpec(
+    flags,
+    2,
+    { keynum: [0, 1, 1] },
+    withNotes ? `We cannot tell how the keys will be used so we assume the worst, ${worst}` : undefined,
+  );
 }
 
 const EVAL_FLAGS = ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'] as const;
@@ -64,13 +77,9 @@ export function scriptingCommands(node: NodeServices): CommandSpec[] {
       group: 'scripting',
       complexity: 'Depends on the script that is executed.',
       arguments: evalArguments(bySha ? { name: 'sha1', type: 'string' } : { name: 'script', type: 'string' }),
-      keySpec: readOnly
-        ? { flags: ['RO', 'ACCESS'], notes: 'We cannot tell how the keys will be used so we assume the worst, RO and ACCESS flags' }
-        : {
-            flags: ['RW', 'ACCESS', 'UPDATE'],
-            notes: 'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE flags',
-          },
-      getKeys: evalKeys,
+      // EVALSHA's key specs carry no notes in Redis 7.0, EVAL's do.
+      keySpecs: [scriptKeySpec(readOnly, !bySha)],
+      getKeys: numkeysGetKeys(2),
       argvFlags(argv) {
         const flags = node.scripting.flagsOf(argv, bySha);
         return flags === null ? null : commandFlagsOf(this.flags, flags);
@@ -109,40 +118,83 @@ export function scriptingCommands(node: NodeServices): CommandSpec[] {
       summary: 'A container for Lua scripts management commands',
       since: '2.6.0',
       group: 'scripting',
+      complexity: 'Depends on subcommand.',
       subcommands: [
-        scriptSub('exists', -3, 'Check existence of scripts in the script cache.', (client, argv) => {
-          client.reply.arrayHeader(argv.length - 2);
-          for (let i = 2; i < argv.length; i++) client.reply.integer(node.scripting.exists(argv[i]!) ? 1 : 0);
-        }),
-        scriptSub('flush', -2, 'Remove all the scripts from the script cache.', (client, argv) => {
-          if (argv.length > 3 || (argv.length === 3 && !/^(a?sync)$/i.test(argv[2]!))) {
-            client.reply.error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
-            return;
-          }
-          node.scripting.flush();
-          client.reply.ok();
-        }),
-        scriptSub(
-          'load',
-          3,
-          'Load the specified Lua script into the script cache.',
-          (client, argv) => {
-            const loaded = node.scripting.load(argv[2]!);
-            if ('error' in loaded) client.reply.error(loaded.error);
-            else client.reply.bulk(loaded.sha);
-          },
-          ['noscript', 'stale'],
-        ),
-        scriptSub(
-          'kill',
-          2,
-          'Kill the script currently in execution.',
-          (client) => killScript(client, node.scripting.run ?? node.functions.run, true),
-          ['noscript', 'allow_busy'],
-        ),
-        scriptSub('debug', 3, 'Set the debug mode for executed scripts.', (client) => {
-          client.reply.error('ERR SCRIPT DEBUG is not supported by this node');
-        }),
+        {
+          ...scriptSub('exists', -3, 'Check existence of scripts in the script cache.', (client, argv) => {
+            client.reply.arrayHeader(argv.length - 2);
+            for (let i = 2; i < argv.length; i++) client.reply.integer(node.scripting.exists(argv[i]!) ? 1 : 0);
+          }),
+          complexity: 'O(N) with N being the number of scripts to check (so checking a single script is an O(1) operation).',
+          arguments: [{ name: 'sha1', type: 'string', multiple: true }],
+        },
+        {
+          ...scriptSub('flush', -2, 'Remove all the scripts from the script cache.', (client, argv) => {
+            if (argv.length > 3 || (argv.length === 3 && !/^(a?sync)$/i.test(argv[2]!))) {
+              client.reply.error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
+              return;
+            }
+            node.scripting.flush();
+            client.reply.ok();
+          }),
+          complexity: 'O(N) with N being the number of scripts in cache',
+          history: [['6.2.0', 'Added the `ASYNC` and `SYNC` flushing mode modifiers.']],
+          arguments: [
+            {
+              name: 'async',
+              type: 'oneof',
+              optional: true,
+              since: '6.2.0',
+              arguments: [
+                { name: 'async', type: 'pure-token', token: 'ASYNC' },
+                { name: 'sync', type: 'pure-token', token: 'SYNC' },
+              ],
+            },
+          ],
+        },
+        {
+          ...scriptSub(
+            'load',
+            3,
+            'Load the specified Lua script into the script cache.',
+            (client, argv) => {
+              const loaded = node.scripting.load(argv[2]!);
+              if ('error' in loaded) client.reply.error(loaded.error);
+              else client.reply.bulk(loaded.sha);
+            },
+            ['noscript', 'stale'],
+          ),
+          complexity: 'O(N) with N being the length in bytes of the script body.',
+          arguments: [{ name: 'script', type: 'string' }],
+        },
+        {
+          ...scriptSub(
+            'kill',
+            2,
+            'Kill the script currently in execution.',
+            (client) => killScript(client, node.scripting.run ?? node.functions.run, true),
+            ['noscript', 'allow_busy'],
+          ),
+          complexity: 'O(1)',
+        },
+        {
+          ...scriptSub('debug', 3, 'Set the debug mode for executed scripts.', (client) => {
+            client.reply.error('ERR SCRIPT DEBUG is not supported by this node');
+          }),
+          since: '3.2.0',
+          complexity: 'O(1)',
+          arguments: [
+            {
+              name: 'mode',
+              type: 'oneof',
+              arguments: [
+                { name: 'yes', type: 'pure-token', token: 'YES' },
+                { name: 'sync', type: 'pure-token', token: 'SYNC' },
+                { name: 'no', type: 'pure-token', token: 'NO' },
+              ],
+            },
+          ],
+        },
         defineCommand({
           name: 'help',
           arity: 2,
@@ -151,6 +203,7 @@ export function scriptingCommands(node: NodeServices): CommandSpec[] {
           summary: 'Show helpful text about the different subcommands',
           since: '5.0.0',
           group: 'scripting',
+          complexity: 'O(1)',
           handler: (client) => replyHelp(client, SCRIPT_HELP),
         }),
       ],

@@ -22,11 +22,14 @@ export function serverCommands(node: NodeServices): CommandSpec[] {
     defineCommand({
       name: 'info',
       arity: -1,
+      tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
       flags: ['loading', 'stale'],
       acl: ['dangerous'],
       summary: 'Get information and statistics about the server',
       since: '1.0.0',
       group: 'server',
+      history: [['7.0.0', 'Added support for taking multiple section arguments.']],
+      complexity: 'O(1)',
       arguments: [{ name: 'section', type: 'string', optional: true, multiple: true }],
       handler(client, argv) {
         client.reply.verbatim(client.server.info.render(argv.slice(1)));
@@ -35,11 +38,13 @@ export function serverCommands(node: NodeServices): CommandSpec[] {
     defineCommand({
       name: 'dbsize',
       arity: 1,
+      tips: ['request_policy:all_shards', 'response_policy:agg_sum'],
       flags: ['readonly', 'fast'],
       acl: ['keyspace'],
       summary: 'Return the number of keys in the selected database',
       since: '1.0.0',
       group: 'server',
+      complexity: 'O(1)',
       handler(client) {
         client.reply.integer(client.db.size);
       },
@@ -47,19 +52,25 @@ export function serverCommands(node: NodeServices): CommandSpec[] {
     defineCommand({
       name: 'flushdb',
       arity: -1,
+      tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
       flags: ['write'],
       acl: ['keyspace', 'dangerous'],
       summary: 'Remove all keys from the current database',
       since: '1.0.0',
       group: 'server',
+      history: [
+        ['4.0.0', 'Added the `ASYNC` flushing mode modifier.'],
+        ['6.2.0', 'Added the `SYNC` flushing mode modifier.'],
+      ],
+      complexity: 'O(N) where N is the number of keys in the selected database',
       arguments: [
         {
-          name: 'flush-type',
+          name: 'async',
           type: 'oneof',
           optional: true,
           arguments: [
-            { name: 'async', type: 'pure-token', token: 'ASYNC' },
-            { name: 'sync', type: 'pure-token', token: 'SYNC' },
+            { name: 'async', type: 'pure-token', token: 'ASYNC', since: '4.0.0' },
+            { name: 'sync', type: 'pure-token', token: 'SYNC', since: '6.2.0' },
           ],
         },
       ],
@@ -77,19 +88,25 @@ export function serverCommands(node: NodeServices): CommandSpec[] {
     defineCommand({
       name: 'flushall',
       arity: -1,
+      tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
       flags: ['write'],
       acl: ['keyspace', 'dangerous'],
       summary: 'Remove all keys from all databases',
       since: '1.0.0',
       group: 'server',
+      history: [
+        ['4.0.0', 'Added the `ASYNC` flushing mode modifier.'],
+        ['6.2.0', 'Added the `SYNC` flushing mode modifier.'],
+      ],
+      complexity: 'O(N) where N is the total number of keys in all databases',
       arguments: [
         {
-          name: 'flush-type',
+          name: 'async',
           type: 'oneof',
           optional: true,
           arguments: [
-            { name: 'async', type: 'pure-token', token: 'ASYNC' },
-            { name: 'sync', type: 'pure-token', token: 'SYNC' },
+            { name: 'async', type: 'pure-token', token: 'ASYNC', since: '4.0.0' },
+            { name: 'sync', type: 'pure-token', token: 'SYNC', since: '6.2.0' },
           ],
         },
       ],
@@ -109,10 +126,12 @@ export function serverCommands(node: NodeServices): CommandSpec[] {
     defineCommand({
       name: 'time',
       arity: 1,
+      tips: ['nondeterministic_output'],
       flags: ['loading', 'stale', 'fast'],
       summary: 'Return the current server time',
       since: '2.6.0',
       group: 'server',
+      complexity: 'O(1)',
       handler(client) {
         const nowUs = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
         client.reply.arrayHeader(2);
@@ -132,9 +151,11 @@ export const shutdownCommand: CommandSpec = defineCommand({
   summary: 'Synchronously save the dataset to disk and then shut down the server',
   since: '1.0.0',
   group: 'server',
+  history: [['7.0.0', 'Added the `NOW`, `FORCE` and `ABORT` modifiers.']],
+  complexity: 'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)',
   arguments: [
     {
-      name: 'nosave-save',
+      name: 'nosave_save',
       type: 'oneof',
       optional: true,
       arguments: [
@@ -142,9 +163,9 @@ export const shutdownCommand: CommandSpec = defineCommand({
         { name: 'save', type: 'pure-token', token: 'SAVE' },
       ],
     },
-    { name: 'now', type: 'pure-token', token: 'NOW', optional: true },
-    { name: 'force', type: 'pure-token', token: 'FORCE', optional: true },
-    { name: 'abort', type: 'pure-token', token: 'ABORT', optional: true },
+    { name: 'now', type: 'pure-token', token: 'NOW', optional: true, since: '7.0.0' },
+    { name: 'force', type: 'pure-token', token: 'FORCE', optional: true, since: '7.0.0' },
+    { name: 'abort', type: 'pure-token', token: 'ABORT', optional: true, since: '7.0.0' },
   ],
   handler(client, argv) {
     let saveFlag = false;

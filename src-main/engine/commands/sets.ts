@@ -3,7 +3,7 @@ import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import { SetValue } from '../keyspace/types/set.js';
 import { randomDistinctPositions } from '../keyspace/types/dense-array.js';
-import { defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
+import { keySpec, numkeysGetKeys, defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { commitWrite, deleteEmptied, readAggregate, writableAggregate } from './aggregate-access.js';
 import { randomCountArg } from './random-count.js';
@@ -247,10 +247,8 @@ function parseIntersectionCardinality(client: Client, argv: readonly BinaryStrin
 
 const KEY: CommandDocArgument = { name: 'key', type: 'key' };
 const KEYS: CommandDocArgument = { name: 'key', type: 'key', multiple: true };
-const DESTINATION: CommandDocArgument = { name: 'destination', type: 'key' };
 const MEMBER: CommandDocArgument = { name: 'member', type: 'string' };
 const MEMBERS: CommandDocArgument = { name: 'member', type: 'string', multiple: true };
-const COUNT: CommandDocArgument = { name: 'count', type: 'integer', optional: true };
 const UNION_COMPLEXITY = 'O(N) where N is the total number of elements in all given sets.';
 const INTERSECTION_COMPLEXITY = 'O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.';
 
@@ -259,11 +257,12 @@ export const setCommands: CommandSpec[] = [
     name: 'sadd',
     arity: -3,
     flags: ['write', 'denyoom', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW insert', 1)],
     acl: ['set'],
     summary: 'Add one or more members to a set',
     since: '1.0.0',
     group: 'set',
+    history: [['2.4.0', 'Accepts multiple `member` arguments.']],
     complexity: 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
     arguments: [KEY, MEMBERS],
     handler(client, argv) {
@@ -285,11 +284,12 @@ export const setCommands: CommandSpec[] = [
     name: 'srem',
     arity: -3,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW delete', 1)],
     acl: ['set'],
     summary: 'Remove one or more members from a set',
     since: '1.0.0',
     group: 'set',
+    history: [['2.4.0', 'Accepts multiple `member` arguments.']],
     complexity: 'O(N) where N is the number of members to be removed.',
     arguments: [KEY, MEMBERS],
     handler(client, argv) {
@@ -311,8 +311,9 @@ export const setCommands: CommandSpec[] = [
   defineCommand({
     name: 'smembers',
     arity: 2,
+    tips: ['nondeterministic_output_order'],
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: ['set'],
     summary: 'Get all the members in a set',
     since: '1.0.0',
@@ -328,7 +329,7 @@ export const setCommands: CommandSpec[] = [
     name: 'sismember',
     arity: 3,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO', 1)],
     acl: ['set'],
     summary: 'Determine if a given value is a member of a set',
     since: '1.0.0',
@@ -344,7 +345,7 @@ export const setCommands: CommandSpec[] = [
     name: 'smismember',
     arity: -3,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: ['set'],
     summary: 'Returns the membership associated with the given elements for a set',
     since: '6.2.0',
@@ -363,7 +364,7 @@ export const setCommands: CommandSpec[] = [
     name: 'scard',
     arity: 2,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO', 1)],
     acl: ['set'],
     summary: 'Get the number of members in a set',
     since: '1.0.0',
@@ -378,14 +379,19 @@ export const setCommands: CommandSpec[] = [
   defineCommand({
     name: 'spop',
     arity: -2,
+    tips: ['nondeterministic_output'],
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW access delete', 1)],
     acl: ['set'],
     summary: 'Remove and return one or multiple random members from a set',
     since: '1.0.0',
     group: 'set',
+    history: [['3.2.0', 'Added the `count` argument.']],
     complexity: 'Without the count argument O(1), otherwise O(N) where N is the value of the passed count.',
-    arguments: [KEY, COUNT],
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'count', type: 'integer', optional: true, since: '3.2.0' },
+    ],
     handler(client, argv) {
       const key = argv[1]!;
       if (argv.length === 3) {
@@ -412,14 +418,19 @@ export const setCommands: CommandSpec[] = [
   defineCommand({
     name: 'srandmember',
     arity: -2,
+    tips: ['nondeterministic_output'],
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: ['set'],
     summary: 'Get one or multiple random members from a set',
     since: '1.0.0',
     group: 'set',
+    history: [['2.6.0', 'Added the optional `count` argument.']],
     complexity: 'Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.',
-    arguments: [KEY, COUNT],
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'count', type: 'integer', optional: true, since: '2.6.0' },
+    ],
     handler(client, argv) {
       if (argv.length === 3) {
         randomMembers(client, argv[1]!, argv[2]!);
@@ -439,13 +450,17 @@ export const setCommands: CommandSpec[] = [
     name: 'smove',
     arity: 4,
     flags: ['write', 'fast'],
-    keys: [1, 2, 1],
+    keySpecs: [keySpec('RW access delete', 1), keySpec('RW insert', 2)],
     acl: ['set'],
     summary: 'Move a member from one set to another',
     since: '1.0.0',
     group: 'set',
     complexity: 'O(1)',
-    arguments: [{ name: 'source', type: 'key' }, DESTINATION, MEMBER],
+    arguments: [
+      { name: 'source', type: 'key' },
+      { name: 'destination', type: 'key', keySpecIndex: 1 },
+      { name: 'member', type: 'string' },
+    ],
     handler(client, argv) {
       const [, sourceKey, destinationKey, member] = argv as [BinaryString, BinaryString, BinaryString, BinaryString];
       const db = client.db;
@@ -480,8 +495,9 @@ export const setCommands: CommandSpec[] = [
   defineCommand({
     name: 'sinter',
     arity: -2,
+    tips: ['nondeterministic_output_order'],
     flags: ['readonly'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('RO access', 1, [-1, 1, 0])],
     acl: ['set'],
     summary: 'Intersect multiple sets',
     since: '1.0.0',
@@ -502,11 +518,8 @@ export const setCommands: CommandSpec[] = [
     group: 'set',
     complexity: INTERSECTION_COMPLEXITY,
     arguments: [{ name: 'numkeys', type: 'integer' }, KEYS, { name: 'limit', type: 'integer', token: 'LIMIT', optional: true }],
-    getKeys(argv) {
-      const numKeys = parseInteger(argv[1] ?? '');
-      if (numKeys === null || numKeys < 1 || numKeys > argv.length - 2) return [];
-      return Array.from({ length: numKeys }, (_, i) => 2 + i);
-    },
+    keySpecs: [keySpec('RO access', 1, { keynum: [0, 1, 1] })],
+    getKeys: numkeysGetKeys(1),
     handler(client, argv) {
       const parsed = parseIntersectionCardinality(client, argv);
       if (!parsed) return;
@@ -523,8 +536,9 @@ export const setCommands: CommandSpec[] = [
   defineCommand({
     name: 'sunion',
     arity: -2,
+    tips: ['nondeterministic_output_order'],
     flags: ['readonly'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('RO access', 1, [-1, 1, 0])],
     acl: ['set'],
     summary: 'Add multiple sets',
     since: '1.0.0',
@@ -538,8 +552,9 @@ export const setCommands: CommandSpec[] = [
   defineCommand({
     name: 'sdiff',
     arity: -2,
+    tips: ['nondeterministic_output_order'],
     flags: ['readonly'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('RO access', 1, [-1, 1, 0])],
     acl: ['set'],
     summary: 'Subtract multiple sets',
     since: '1.0.0',
@@ -554,13 +569,16 @@ export const setCommands: CommandSpec[] = [
     name: 'sinterstore',
     arity: -3,
     flags: ['write', 'denyoom'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('RW update', 1), keySpec('RO access', 2, [-1, 1, 0])],
     acl: ['set'],
     summary: 'Intersect multiple sets and store the resulting set in a key',
     since: '1.0.0',
     group: 'set',
     complexity: INTERSECTION_COMPLEXITY,
-    arguments: [DESTINATION, KEYS],
+    arguments: [
+      { name: 'destination', type: 'key' },
+      { name: 'key', type: 'key', multiple: true, keySpecIndex: 1 },
+    ],
     handler(client, argv) {
       intersect(client, argv.slice(2), argv[1]!);
     },
@@ -569,13 +587,16 @@ export const setCommands: CommandSpec[] = [
     name: 'sunionstore',
     arity: -3,
     flags: ['write', 'denyoom'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('OW update', 1), keySpec('RO access', 2, [-1, 1, 0])],
     acl: ['set'],
     summary: 'Add multiple sets and store the resulting set in a key',
     since: '1.0.0',
     group: 'set',
     complexity: UNION_COMPLEXITY,
-    arguments: [DESTINATION, KEYS],
+    arguments: [
+      { name: 'destination', type: 'key' },
+      { name: 'key', type: 'key', multiple: true, keySpecIndex: 1 },
+    ],
     handler(client, argv) {
       unionOrDifference(client, argv.slice(2), argv[1]!, 'union');
     },
@@ -584,13 +605,16 @@ export const setCommands: CommandSpec[] = [
     name: 'sdiffstore',
     arity: -3,
     flags: ['write', 'denyoom'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('OW update', 1), keySpec('RO access', 2, [-1, 1, 0])],
     acl: ['set'],
     summary: 'Subtract multiple sets and store the resulting set in a key',
     since: '1.0.0',
     group: 'set',
     complexity: UNION_COMPLEXITY,
-    arguments: [DESTINATION, KEYS],
+    arguments: [
+      { name: 'destination', type: 'key' },
+      { name: 'key', type: 'key', multiple: true, keySpecIndex: 1 },
+    ],
     handler(client, argv) {
       unionOrDifference(client, argv.slice(2), argv[1]!, 'diff');
     },
@@ -598,8 +622,9 @@ export const setCommands: CommandSpec[] = [
   defineCommand({
     name: 'sscan',
     arity: -3,
+    tips: ['nondeterministic_output'],
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: ['set'],
     summary: 'Incrementally iterate Set elements',
     since: '2.8.0',

@@ -3,7 +3,7 @@
 // LIMIT, GET patterns (`#` is the element) and STORE (a list; the command propagates as itself).
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec, type KeyReference } from '../core/command-table.js';
 import { ERR } from '../core/replies.js';
 import { ListValue } from '../keyspace/types/list.js';
 import { SetValue } from '../keyspace/types/set.js';
@@ -217,9 +217,22 @@ function sortGeneric(client: Client, argv: BinaryString[], readonly: boolean): v
   client.reply.integer(outputlen);
 }
 
+/** The sorted key, and the keys BY and GET patterns name (unknown: they depend on the values). */
+const SORT_RO_KEY_SPECS = [
+  keySpec('RO access', 1),
+  keySpec(
+    'RO access',
+    'unknown',
+    'unknown',
+    "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+  ),
+];
+
+const SORTED_KEY: KeyReference = { pos: 1, flags: ['RO', 'access'] };
+
 /** sortGetKeys: the sorted key, and the last STORE's key (LIMIT, GET and BY skip their arguments). */
-function sortKeys(argv: BinaryString[]): number[] {
-  const keys = [1];
+function sortKeys(argv: BinaryString[]): KeyReference[] {
+  const keys: KeyReference[] = [SORTED_KEY];
   let store = -1;
   const skips: Record<string, number> = { limit: 2, get: 1, by: 1 };
   for (let i = 2; i < argv.length; i++) {
@@ -228,49 +241,56 @@ function sortKeys(argv: BinaryString[]): number[] {
     if (skip !== undefined) i += skip;
     else if (option === 'store' && i + 1 < argv.length) store = i + 1;
   }
-  if (store >= 0) keys.push(store);
+  if (store >= 0) keys.push({ pos: store, flags: ['OW', 'update'] });
   return keys;
 }
-
-const SORT_ARGUMENTS: CommandSpec['arguments'] = [
-  { name: 'key', type: 'key' },
-  { name: 'pattern', type: 'pattern', token: 'BY', optional: true },
-  {
-    name: 'limit',
-    type: 'block',
-    token: 'LIMIT',
-    optional: true,
-    arguments: [
-      { name: 'offset', type: 'integer' },
-      { name: 'count', type: 'integer' },
-    ],
-  },
-  { name: 'pattern', type: 'pattern', token: 'GET', optional: true, multiple: true },
-  {
-    name: 'order',
-    type: 'oneof',
-    optional: true,
-    arguments: [
-      { name: 'asc', type: 'pure-token', token: 'ASC' },
-      { name: 'desc', type: 'pure-token', token: 'DESC' },
-    ],
-  },
-  { name: 'sorting', type: 'pure-token', token: 'ALPHA', optional: true },
-];
 
 export const sortCommands: CommandSpec[] = [
   defineCommand({
     name: 'sort',
     arity: -2,
     flags: ['write', 'denyoom', 'movablekeys'],
-    keys: [1, 1, 1],
+    keySpecs: [
+      ...SORT_RO_KEY_SPECS,
+      keySpec(
+        'OW update',
+        'unknown',
+        'unknown',
+        "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array",
+      ),
+    ],
     acl: ['set', 'sortedset', 'list', 'dangerous'],
     summary: 'Sort the elements in a list, set or sorted set',
     since: '1.0.0',
     group: 'generic',
     complexity:
       'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).',
-    arguments: [...SORT_ARGUMENTS!, { name: 'destination', type: 'key', token: 'STORE', optional: true }],
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'pattern', type: 'pattern', token: 'BY', optional: true, keySpecIndex: 1 },
+      {
+        name: 'offset_count',
+        type: 'block',
+        token: 'LIMIT',
+        optional: true,
+        arguments: [
+          { name: 'offset', type: 'integer' },
+          { name: 'count', type: 'integer' },
+        ],
+      },
+      { name: 'pattern', type: 'pattern', token: 'GET', optional: true, multiple: true, multipleToken: true, keySpecIndex: 1 },
+      {
+        name: 'order',
+        type: 'oneof',
+        optional: true,
+        arguments: [
+          { name: 'asc', type: 'pure-token', token: 'ASC' },
+          { name: 'desc', type: 'pure-token', token: 'DESC' },
+        ],
+      },
+      { name: 'sorting', type: 'pure-token', token: 'ALPHA', optional: true },
+      { name: 'destination', type: 'key', token: 'STORE', optional: true, keySpecIndex: 2 },
+    ],
     getKeys: sortKeys,
     handler(client, argv) {
       sortGeneric(client, argv, false);
@@ -280,15 +300,39 @@ export const sortCommands: CommandSpec[] = [
     name: 'sort_ro',
     arity: -2,
     flags: ['readonly', 'movablekeys'],
-    keys: [1, 1, 1],
+    keySpecs: SORT_RO_KEY_SPECS,
     acl: ['set', 'sortedset', 'list', 'dangerous'],
     summary: 'Sort the elements in a list, set or sorted set. Read-only variant of SORT.',
     since: '7.0.0',
     group: 'generic',
     complexity:
       'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).',
-    arguments: SORT_ARGUMENTS,
-    getKeys: () => [1],
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'pattern', type: 'pattern', token: 'BY', optional: true, keySpecIndex: 1 },
+      {
+        name: 'offset_count',
+        type: 'block',
+        token: 'LIMIT',
+        optional: true,
+        arguments: [
+          { name: 'offset', type: 'integer' },
+          { name: 'count', type: 'integer' },
+        ],
+      },
+      { name: 'pattern', type: 'pattern', token: 'GET', optional: true, multiple: true, multipleToken: true, keySpecIndex: 1 },
+      {
+        name: 'order',
+        type: 'oneof',
+        optional: true,
+        arguments: [
+          { name: 'asc', type: 'pure-token', token: 'ASC' },
+          { name: 'desc', type: 'pure-token', token: 'DESC' },
+        ],
+      },
+      { name: 'sorting', type: 'pure-token', token: 'ALPHA', optional: true },
+    ],
+    getKeys: () => [SORTED_KEY],
     handler(client, argv) {
       sortGeneric(client, argv, true);
     },

@@ -3,7 +3,7 @@
 // each entry (streamPropagateXCLAIM), never as themselves; XREADGROUP is in stream-readgroup.ts.
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { parseInt64 } from '../util/numbers.js';
 import {
@@ -528,14 +528,13 @@ function xgroupSub(
   summary: string,
   since: string,
   flags: CommandSpec['flags'],
-  keySpecFlags: string[],
+  keySpecFlags: string,
 ): CommandSpec {
   return defineCommand({
     name,
     arity,
     flags,
-    keySpec: { flags: keySpecFlags },
-    keys: [2, 2, 1],
+    keySpecs: [keySpec(keySpecFlags, 2)],
     acl: ['stream'],
     summary,
     since,
@@ -552,12 +551,71 @@ export const streamGroupCommands: CommandSpec[] = [
     summary: 'A container for consumer groups commands',
     since: '5.0.0',
     group: 'stream',
+    complexity: 'Depends on subcommand.',
     subcommands: [
-      xgroupSub('create', -5, 'Create a consumer group.', '5.0.0', ['write', 'denyoom'], ['RW', 'insert']),
-      xgroupSub('setid', -5, 'Set a consumer group to an arbitrary last delivered ID value.', '5.0.0', ['write'], ['RW', 'update']),
-      xgroupSub('destroy', 4, 'Destroy a consumer group.', '5.0.0', ['write'], ['RW', 'delete']),
-      xgroupSub('createconsumer', 5, 'Create a consumer in a consumer group.', '6.2.0', ['write', 'denyoom'], ['RW', 'insert']),
-      xgroupSub('delconsumer', 5, 'Delete a consumer from a consumer group.', '5.0.0', ['write'], ['RW', 'delete']),
+      {
+        ...xgroupSub('create', -5, 'Create a consumer group.', '5.0.0', ['write', 'denyoom'], 'RW insert'),
+        complexity: 'O(1)',
+        history: [['7.0.0', 'Added the `entries_read` named argument.']],
+        arguments: [
+          { name: 'key', type: 'key' },
+          { name: 'groupname', type: 'string' },
+          {
+            name: 'id',
+            type: 'oneof',
+            arguments: [
+              { name: 'id', type: 'string' },
+              { name: 'new_id', type: 'pure-token', token: '$' },
+            ],
+          },
+          { name: 'mkstream', type: 'pure-token', token: 'MKSTREAM', optional: true },
+          { name: 'entries_read', type: 'integer', token: 'ENTRIESREAD', optional: true },
+        ],
+      },
+      {
+        ...xgroupSub('setid', -5, 'Set a consumer group to an arbitrary last delivered ID value.', '5.0.0', ['write'], 'RW update'),
+        complexity: 'O(1)',
+        history: [['7.0.0', 'Added the optional `entries_read` argument.']],
+        arguments: [
+          { name: 'key', type: 'key' },
+          { name: 'groupname', type: 'string' },
+          {
+            name: 'id',
+            type: 'oneof',
+            arguments: [
+              { name: 'id', type: 'string' },
+              { name: 'new_id', type: 'pure-token', token: '$' },
+            ],
+          },
+          { name: 'entries_read', type: 'integer', token: 'ENTRIESREAD', optional: true },
+        ],
+      },
+      {
+        ...xgroupSub('destroy', 4, 'Destroy a consumer group.', '5.0.0', ['write'], 'RW delete'),
+        complexity: "O(N) where N is the number of entries in the group's pending entries list (PEL).",
+        arguments: [
+          { name: 'key', type: 'key' },
+          { name: 'groupname', type: 'string' },
+        ],
+      },
+      {
+        ...xgroupSub('createconsumer', 5, 'Create a consumer in a consumer group.', '6.2.0', ['write', 'denyoom'], 'RW insert'),
+        complexity: 'O(1)',
+        arguments: [
+          { name: 'key', type: 'key' },
+          { name: 'groupname', type: 'string' },
+          { name: 'consumername', type: 'string' },
+        ],
+      },
+      {
+        ...xgroupSub('delconsumer', 5, 'Delete a consumer from a consumer group.', '5.0.0', ['write'], 'RW delete'),
+        complexity: 'O(1)',
+        arguments: [
+          { name: 'key', type: 'key' },
+          { name: 'groupname', type: 'string' },
+          { name: 'consumername', type: 'string' },
+        ],
+      },
       defineCommand({
         name: 'help',
         arity: 2,
@@ -566,6 +624,7 @@ export const streamGroupCommands: CommandSpec[] = [
         summary: 'Show helpful text about the different subcommands',
         since: '5.0.0',
         group: 'stream',
+        complexity: 'O(1)',
         handler: (client) => replyHelp(client, XGROUP_HELP),
       }),
     ],
@@ -574,12 +633,17 @@ export const streamGroupCommands: CommandSpec[] = [
     name: 'xack',
     arity: -4,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW update', 1)],
     acl: ['stream'],
     summary:
       'Marks a pending message as correctly processed, effectively removing it from the pending entries list of the consumer group. Return value of the command is the number of messages successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL.',
     since: '5.0.0',
     group: 'stream',
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'group', type: 'string' },
+      { name: 'id', type: 'string', multiple: true },
+    ],
     complexity: 'O(1) for each message ID processed.',
     handler: xackCommand,
   }),
@@ -588,12 +652,29 @@ export const streamGroupCommands: CommandSpec[] = [
     arity: -3,
     tips: ['nondeterministic_output'],
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: ['stream'],
     summary:
       'Return information and entries from a stream consumer group pending entries list, that are messages fetched but never acknowledged.',
     since: '5.0.0',
     group: 'stream',
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'group', type: 'string' },
+      {
+        name: 'filters',
+        type: 'block',
+        optional: true,
+        arguments: [
+          { name: 'min-idle-time', type: 'integer', token: 'IDLE', optional: true, since: '6.2.0' },
+          { name: 'start', type: 'string' },
+          { name: 'end', type: 'string' },
+          { name: 'count', type: 'integer' },
+          { name: 'consumer', type: 'string', optional: true },
+        ],
+      },
+    ],
+    history: [['6.2.0', 'Added the `IDLE` option and exclusive range intervals.']],
     complexity:
       'O(N) with N being the number of elements returned, so asking for a small fixed number of entries per call is O(1). O(M), where M is the total number of entries scanned when used with the IDLE filter. When the command returns just the summary and the list of consumers is small, it runs in O(1) time; otherwise, an additional O(N) time for iterating every consumer.',
     handler: xpendingCommand,
@@ -603,11 +684,24 @@ export const streamGroupCommands: CommandSpec[] = [
     arity: -6,
     tips: ['nondeterministic_output'],
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW update', 1)],
     acl: ['stream'],
     summary: 'Changes (or acquires) ownership of a message in a consumer group, as if the message was delivered to the specified consumer.',
     since: '5.0.0',
     group: 'stream',
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'group', type: 'string' },
+      { name: 'consumer', type: 'string' },
+      { name: 'min-idle-time', type: 'string' },
+      { name: 'id', type: 'string', multiple: true },
+      { name: 'ms', type: 'integer', token: 'IDLE', optional: true },
+      { name: 'unix-time-milliseconds', type: 'unix-time', token: 'TIME', optional: true },
+      { name: 'count', type: 'integer', token: 'RETRYCOUNT', optional: true },
+      { name: 'force', type: 'pure-token', token: 'FORCE', optional: true },
+      { name: 'justid', type: 'pure-token', token: 'JUSTID', optional: true },
+      { name: 'id', type: 'string', token: 'LASTID', optional: true },
+    ],
     complexity: 'O(log N) with N being the number of messages in the PEL of the consumer group.',
     handler: xclaimCommand,
   }),
@@ -615,14 +709,23 @@ export const streamGroupCommands: CommandSpec[] = [
     name: 'xautoclaim',
     arity: -6,
     tips: ['nondeterministic_output'],
-    keySpec: { flags: ['RW', 'delete'] },
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW delete', 1)],
     acl: ['stream'],
     summary:
       'Changes (or acquires) ownership of messages in a consumer group, as if the messages were delivered to the specified consumer.',
     since: '6.2.0',
     group: 'stream',
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'group', type: 'string' },
+      { name: 'consumer', type: 'string' },
+      { name: 'min-idle-time', type: 'string' },
+      { name: 'start', type: 'string' },
+      { name: 'count', type: 'integer', token: 'COUNT', optional: true },
+      { name: 'justid', type: 'pure-token', token: 'JUSTID', optional: true },
+    ],
+    history: [['7.0.0', 'Added an element to the reply array, containing deleted entries the command cleared from the PEL']],
     complexity: 'O(1) if COUNT is small.',
     handler: xautoclaimCommand,
   }),

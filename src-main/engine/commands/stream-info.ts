@@ -3,7 +3,7 @@
 // entries-added, recorded-first-entry-id, and each group's entries-read and lag.
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { defineCommand, keySpec, type CommandSpec } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { parseInt64 } from '../util/numbers.js';
 import { MAX_ID, MIN_ID, StreamValue, encodeIdKey, formatId, type ConsumerGroup } from '../keyspace/types/stream.js';
@@ -238,7 +238,7 @@ function xinfoSub(name: string, arity: number, summary: string, since: string, t
     name,
     arity,
     flags: ['readonly'],
-    keys: [2, 2, 1],
+    keySpecs: [keySpec('RO access', 2)],
     acl: ['stream'],
     summary,
     since,
@@ -256,10 +256,40 @@ export const streamInfoCommands: CommandSpec[] = [
     summary: 'A container for stream introspection commands',
     since: '5.0.0',
     group: 'stream',
+    complexity: 'Depends on subcommand.',
     subcommands: [
-      xinfoSub('consumers', 4, 'List the consumers in a consumer group', '5.0.0', ['nondeterministic_output']),
-      xinfoSub('groups', 3, 'List the consumer groups of a stream', '5.0.0'),
-      xinfoSub('stream', -3, 'Get information about a stream', '5.0.0'),
+      {
+        ...xinfoSub('consumers', 4, 'List the consumers in a consumer group', '5.0.0', ['nondeterministic_output']),
+        complexity: 'O(1)',
+        arguments: [
+          { name: 'key', type: 'key' },
+          { name: 'groupname', type: 'string' },
+        ],
+      },
+      {
+        ...xinfoSub('groups', 3, 'List the consumer groups of a stream', '5.0.0'),
+        complexity: 'O(1)',
+        history: [['7.0.0', 'Added the `entries-read` and `lag` fields']],
+        arguments: [{ name: 'key', type: 'key' }],
+      },
+      {
+        ...xinfoSub('stream', -3, 'Get information about a stream', '5.0.0'),
+        complexity: 'O(1)',
+        history: [
+          ['6.0.0', 'Added the `FULL` modifier.'],
+          ['7.0.0', 'Added the `max-deleted-entry-id`, `entries-added`, `recorded-first-entry-id`, `entries-read` and `lag` fields'],
+        ],
+        arguments: [
+          { name: 'key', type: 'key' },
+          {
+            name: 'full',
+            type: 'block',
+            token: 'FULL',
+            optional: true,
+            arguments: [{ name: 'count', type: 'integer', token: 'COUNT', optional: true }],
+          },
+        ],
+      },
       defineCommand({
         name: 'help',
         arity: 2,
@@ -268,6 +298,7 @@ export const streamInfoCommands: CommandSpec[] = [
         summary: 'Show helpful text about the different subcommands',
         since: '5.0.0',
         group: 'stream',
+        complexity: 'O(1)',
         handler: (client) => replyHelp(client, XINFO_HELP),
       }),
     ],

@@ -8,7 +8,7 @@
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import { blockForKeys, blockingDenied } from '../core/blocking.js';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec } from '../core/command-table.js';
 import {
   MAX_ID,
   StreamValue,
@@ -249,14 +249,36 @@ export const streamReadGroupCommands: CommandSpec[] = [
   defineCommand({
     name: 'xreadgroup',
     arity: -7,
-    keySpec: { flags: ['RO', 'access'], keyword: { keyword: 'STREAMS', startFrom: 4 } },
     flags: ['write', 'blocking', 'movablekeys'],
-    keys: [0, 0, 0],
+    keySpecs: [keySpec('RO access', ['STREAMS', 4], [-1, 1, 2])],
     acl: ['stream'],
     summary:
       'Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.',
     since: '5.0.0',
     group: 'stream',
+    arguments: [
+      {
+        name: 'group_consumer',
+        type: 'block',
+        token: 'GROUP',
+        arguments: [
+          { name: 'group', type: 'string' },
+          { name: 'consumer', type: 'string' },
+        ],
+      },
+      { name: 'count', type: 'integer', token: 'COUNT', optional: true },
+      { name: 'milliseconds', type: 'integer', token: 'BLOCK', optional: true },
+      { name: 'noack', type: 'pure-token', token: 'NOACK', optional: true },
+      {
+        name: 'streams',
+        type: 'block',
+        token: 'STREAMS',
+        arguments: [
+          { name: 'key', type: 'key', multiple: true },
+          { name: 'id', type: 'string', multiple: true },
+        ],
+      },
+    ],
     complexity:
       'For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.',
     getKeys: xreadKeys,

@@ -7,7 +7,7 @@
 // the AOF trim exactly what the master did.
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec, type KeyReference } from '../core/command-table.js';
 import { ERR, is, wrongArity } from '../core/replies.js';
 import { blockForKeys, blockingDenied } from '../core/blocking.js';
 import { parseInt64 } from '../util/numbers.js';
@@ -451,16 +451,26 @@ function xreadCommand(client: Client, argv: BinaryString[]): void {
   });
 }
 
-/** XREAD's keys: those after STREAMS, the first half of what follows it (xreadGetKeys). */
-export function xreadKeys(argv: BinaryString[]): number[] {
+/**
+ * db.c xreadGetKeys, for when the key spec finds nothing valid: the options before STREAMS are
+ * skipped, then the first half of what follows it (an odd count is a syntax error: no keys).
+ */
+export function xreadKeys(argv: BinaryString[]): KeyReference[] {
+  const skips: Record<string, number> = { block: 1, count: 1, group: 2, noack: 0 };
+  let streams = -1;
   for (let i = 1; i < argv.length; i++) {
-    if (is(argv[i]!, 'streams')) {
-      const rest = argv.length - i - 1;
-      if (rest % 2 !== 0) return [];
-      return Array.from({ length: rest / 2 }, (_, k) => i + 1 + k);
+    const arg = argv[i]!.toLowerCase();
+    if (arg === 'streams') {
+      streams = i;
+      break;
     }
+    const skip = skips[arg];
+    if (skip === undefined) break;
+    i += skip;
   }
-  return [];
+  const rest = streams === -1 ? 0 : argv.length - streams - 1;
+  if (rest === 0 || rest % 2 !== 0) return [];
+  return Array.from({ length: rest / 2 }, (_, k) => ({ pos: streams + 1 + k, flags: [] }));
 }
 
 const STREAM_ACL = ['stream' as const];
@@ -470,13 +480,63 @@ export const streamCommands: CommandSpec[] = [
     name: 'xadd',
     arity: -5,
     tips: ['nondeterministic_output'],
-    keySpec: { notes: 'UPDATE instead of INSERT because of the optional trimming feature' },
     flags: ['write', 'denyoom', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW update', 1, [0, 1, 0], 'UPDATE instead of INSERT because of the optional trimming feature')],
     acl: STREAM_ACL,
     summary: 'Appends a new entry to a stream',
     since: '5.0.0',
     group: 'stream',
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'nomkstream', type: 'pure-token', token: 'NOMKSTREAM', optional: true, since: '6.2.0' },
+      {
+        name: 'trim',
+        type: 'block',
+        optional: true,
+        arguments: [
+          {
+            name: 'strategy',
+            type: 'oneof',
+            arguments: [
+              { name: 'maxlen', type: 'pure-token', token: 'MAXLEN' },
+              { name: 'minid', type: 'pure-token', token: 'MINID', since: '6.2.0' },
+            ],
+          },
+          {
+            name: 'operator',
+            type: 'oneof',
+            optional: true,
+            arguments: [
+              { name: 'equal', type: 'pure-token', token: '=' },
+              { name: 'approximately', type: 'pure-token', token: '~' },
+            ],
+          },
+          { name: 'threshold', type: 'string' },
+          { name: 'count', type: 'integer', token: 'LIMIT', optional: true, since: '6.2.0' },
+        ],
+      },
+      {
+        name: 'id_or_auto',
+        type: 'oneof',
+        arguments: [
+          { name: 'auto_id', type: 'pure-token', token: '*' },
+          { name: 'id', type: 'string' },
+        ],
+      },
+      {
+        name: 'field_value',
+        type: 'block',
+        multiple: true,
+        arguments: [
+          { name: 'field', type: 'string' },
+          { name: 'value', type: 'string' },
+        ],
+      },
+    ],
+    history: [
+      ['6.2.0', 'Added the `NOMKSTREAM` option, `MINID` trimming strategy and the `LIMIT` option.'],
+      ['7.0.0', 'Added support for the `<ms>-*` explicit ID form.'],
+    ],
     complexity: 'O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.',
     handler: xaddCommand,
   }),
@@ -484,40 +544,72 @@ export const streamCommands: CommandSpec[] = [
     name: 'xtrim',
     arity: -4,
     tips: ['nondeterministic_output'],
-    keySpec: { flags: ['RW', 'delete'] },
     flags: ['write'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW delete', 1)],
     acl: STREAM_ACL,
-    summary: 'Deletes messages from the beginning of a stream.',
+    summary: "Trims the stream to (approximately if '~' is passed) a certain size",
     since: '5.0.0',
     group: 'stream',
-    complexity: 'O(N), with N being the number of evicted entries.',
+    arguments: [
+      { name: 'key', type: 'key' },
+      {
+        name: 'trim',
+        type: 'block',
+        arguments: [
+          {
+            name: 'strategy',
+            type: 'oneof',
+            arguments: [
+              { name: 'maxlen', type: 'pure-token', token: 'MAXLEN' },
+              { name: 'minid', type: 'pure-token', token: 'MINID', since: '6.2.0' },
+            ],
+          },
+          {
+            name: 'operator',
+            type: 'oneof',
+            optional: true,
+            arguments: [
+              { name: 'equal', type: 'pure-token', token: '=' },
+              { name: 'approximately', type: 'pure-token', token: '~' },
+            ],
+          },
+          { name: 'threshold', type: 'string' },
+          { name: 'count', type: 'integer', token: 'LIMIT', optional: true, since: '6.2.0' },
+        ],
+      },
+    ],
+    history: [['6.2.0', 'Added the `MINID` trimming strategy and the `LIMIT` option.']],
+    complexity:
+      'O(N), with N being the number of evicted entries. Constant times are very small however, since entries are organized in macro nodes containing multiple entries that can be released with a single deallocation.',
     handler: xtrimCommand,
   }),
   defineCommand({
     name: 'xdel',
     arity: -3,
-    keySpec: { flags: ['RW', 'delete'] },
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW delete', 1)],
     acl: STREAM_ACL,
     summary:
       'Removes the specified entries from the stream. Returns the number of items actually deleted, that may be different from the number of IDs passed in case certain IDs do not exist.',
     since: '5.0.0',
     group: 'stream',
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'id', type: 'string', multiple: true },
+    ],
     complexity: 'O(1) for each single item to delete in the stream, regardless of the stream size.',
     handler: xdelCommand,
   }),
   defineCommand({
     name: 'xlen',
     arity: 2,
-    keySpec: { flags: ['RO'] },
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO', 1)],
     acl: STREAM_ACL,
     summary: 'Return the number of entries in a stream',
     since: '5.0.0',
     group: 'stream',
+    arguments: [{ name: 'key', type: 'key' }],
     complexity: 'O(1)',
     handler: xlenCommand,
   }),
@@ -525,11 +617,18 @@ export const streamCommands: CommandSpec[] = [
     name: 'xsetid',
     arity: -3,
     flags: ['write', 'denyoom', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RW update', 1)],
     acl: STREAM_ACL,
-    summary: 'An internal command for replication',
+    summary: 'An internal command for replicating stream values',
     since: '5.0.0',
     group: 'stream',
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'last-id', type: 'string' },
+      { name: 'entries_added', type: 'integer', token: 'ENTRIESADDED', optional: true, since: '7.0.0' },
+      { name: 'max_deleted_entry_id', type: 'string', token: 'MAXDELETEDID', optional: true, since: '7.0.0' },
+    ],
+    history: [['7.0.0', 'Added the `entries_added` and `max_deleted_entry_id` arguments.']],
     complexity: 'O(1)',
     handler: xsetidCommand,
   }),
@@ -537,11 +636,18 @@ export const streamCommands: CommandSpec[] = [
     name: 'xrange',
     arity: -4,
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: STREAM_ACL,
     summary: 'Return a range of elements in a stream, with IDs matching the specified IDs interval',
     since: '5.0.0',
     group: 'stream',
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'start', type: 'string' },
+      { name: 'end', type: 'string' },
+      { name: 'count', type: 'integer', token: 'COUNT', optional: true },
+    ],
+    history: [['6.2.0', 'Added exclusive ranges.']],
     complexity:
       'O(N) with N being the number of elements being returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).',
     handler: (client, argv) => xrangeGeneric(client, argv, false),
@@ -550,12 +656,19 @@ export const streamCommands: CommandSpec[] = [
     name: 'xrevrange',
     arity: -4,
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keySpec('RO access', 1)],
     acl: STREAM_ACL,
     summary:
       'Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE',
     since: '5.0.0',
     group: 'stream',
+    arguments: [
+      { name: 'key', type: 'key' },
+      { name: 'end', type: 'string' },
+      { name: 'start', type: 'string' },
+      { name: 'count', type: 'integer', token: 'COUNT', optional: true },
+    ],
+    history: [['6.2.0', 'Added exclusive ranges.']],
     complexity:
       'O(N) with N being the number of elements returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).',
     handler: (client, argv) => xrangeGeneric(client, argv, true),
@@ -563,14 +676,26 @@ export const streamCommands: CommandSpec[] = [
   defineCommand({
     name: 'xread',
     arity: -4,
-    keySpec: { keyword: { keyword: 'STREAMS', startFrom: 1 } },
     flags: ['readonly', 'blocking', 'movablekeys'],
-    keys: [0, 0, 0],
+    keySpecs: [keySpec('RO access', ['STREAMS', 1], [-1, 1, 2])],
     acl: STREAM_ACL,
     summary:
       'Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.',
     since: '5.0.0',
     group: 'stream',
+    arguments: [
+      { name: 'count', type: 'integer', token: 'COUNT', optional: true },
+      { name: 'milliseconds', type: 'integer', token: 'BLOCK', optional: true },
+      {
+        name: 'streams',
+        type: 'block',
+        token: 'STREAMS',
+        arguments: [
+          { name: 'key', type: 'key', multiple: true },
+          { name: 'id', type: 'string', multiple: true },
+        ],
+      },
+    ],
     complexity:
       'For each stream mentioned: O(N) with N being the number of elements being returned, it means that XREAD-ing with a fixed COUNT is O(1). Note that when the BLOCK option is used, XADD will pay O(M) time in order to serve the M clients blocked on the stream getting new data.',
     getKeys: xreadKeys,

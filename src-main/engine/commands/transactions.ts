@@ -1,6 +1,6 @@
 // Transactions: MULTI, EXEC, DISCARD, WATCH, UNWATCH (Redis's multi.c). The queueing itself
 // happens in the executor; the state and EXEC's work live in core/transactions.ts.
-import { defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandSpec } from '../core/command-table.js';
 
 const TRANSACTION_FLAGS = ['noscript', 'loading', 'stale', 'fast', 'allow_busy'] as const;
 
@@ -63,7 +63,7 @@ export const transactionCommands: CommandSpec[] = [
     arity: -2,
     flags: [...TRANSACTION_FLAGS],
     acl: ['transaction'],
-    keys: [1, -1, 1],
+    keySpecs: [keySpec('RO', 1, [-1, 1, 0])],
     summary: 'Watch the given keys to determine execution of the MULTI/EXEC block',
     since: '2.2.0',
     group: 'transactions',

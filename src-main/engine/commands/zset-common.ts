@@ -45,13 +45,3 @@ export function replyEntries(client: Client, entries: readonly ZSetEntry[], with
     reply.double(e.score);
   }
 }
-
-/**
- * COMMAND GETKEYS for commands with a numkeys argument (ZUNION, ZMPOP...): the key positions it
- * announces after itself, appended to `fixed` (a destination key); only `fixed` when invalid.
- */
-export function numkeysKeyPositions(argv: BinaryString[], numkeysIndex: number, fixed: number[] = []): number[] {
-  const count = Number(argv[numkeysIndex]);
-  if (!Number.isInteger(count) || count < 1 || count > argv.length - numkeysIndex - 1) return fixed;
-  return [...fixed, ...Array.from({ length: count }, (_, i) => numkeysIndex + 1 + i)];
-}

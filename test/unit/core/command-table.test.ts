@@ -73,7 +73,7 @@ test('every command has consistent metadata', () => {
       assert.ok(cmd.lastKey < 0 || cmd.lastKey >= cmd.firstKey, `${cmd.fullName}: last key`);
       // WATCH names keys without reading or writing them (Redis flags it neither way either), and
       // the sharded pub/sub commands declare their channels as not_key key specs, for routing only.
-      if (cmd.name !== 'watch' && !cmd.keySpec?.flags?.includes('not_key')) {
+      if (cmd.name !== 'watch' && !cmd.keySpecs?.some((s) => s.flags.includes('not_key'))) {
         assert.ok(cmd.flags.includes('write') || cmd.flags.includes('readonly'), `${cmd.fullName}: a key command reads or writes`);
       }
     }
