@@ -9,7 +9,9 @@
 //
 // This module only loads and configures the VM and offers the few typed helpers the rest of
 // scripting/ needs (binary strings in and out); what a script sees is set up by lua-sandbox.ts.
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { dirname, sep } from 'node:path';
 import type { BinaryString } from '../protocol/request-parser.js';
 
 /** A lua_State, opaque to us. */
@@ -110,8 +112,39 @@ interface FengariThread {
 
 const encoder = new TextEncoder();
 
+/** The hook Node's CommonJS loader calls to compile a .js file (what require hooks replace). */
+type CompileJs = (module: { _compile(source: string, filename: string): void }, filename: string) => void;
+
+/**
+ * Every pop of fengari's value stack (its API, the VM, each function's return) was
+ * `delete L.stack[i]`: a call into V8's runtime each time, and a holey array behind every stack
+ * access. Dozens of them per EVALSHA. Assigning undefined reads the same everywhere (nothing in
+ * fengari tells a hole from undefined) and stays on V8's fast path, so fengari's files are
+ * compiled with that one change while `load` requires them. The pattern matching nothing (another
+ * fengari version) only loses the speed.
+ */
+function withStackSlotsCleared<T>(require: NodeRequire, load: () => T): T {
+  const srcDir = dirname(require.resolve('fengari')) + sep;
+  const extensions = (Module as unknown as { _extensions: Record<string, CompileJs> })._extensions;
+  const compileJs = extensions['.js']!;
+  extensions['.js'] = (module, filename) => {
+    if (!filename.startsWith(srcDir)) return compileJs(module, filename);
+    const source = readFileSync(filename, 'utf8').replace(/\bdelete ((?:L|from)\.stack\[[^\]\n]+\]);/g, '$1 = undefined;');
+    module._compile(source, filename);
+  };
+  try {
+    return load();
+  } finally {
+    extensions['.js'] = compileJs;
+  }
+}
+
 function loadFengari(): { lua: LuaApi; lauxlib: LuaAuxApi; lualib: LuaLibs } {
   const require = createRequire(import.meta.url);
+  return withStackSlotsCleared(require, () => loadConfiguredFengari(require));
+}
+
+function loadConfiguredFengari(require: NodeRequire): { lua: LuaApi; lauxlib: LuaAuxApi; lualib: LuaLibs } {
   // fengari reads its luaconf from this variable once, when first loaded; only for that moment.
   const previous = process.env.FENGARICONF;
   process.env.FENGARICONF = JSON.stringify({ LUA_COMPAT_FLOATSTRING: true });
@@ -140,16 +173,10 @@ function loadFengari(): { lua: LuaApi; lauxlib: LuaAuxApi; lualib: LuaLibs } {
       luaO_str2num: (s: LuaString, o: NumberObject) => number;
       luaO_tostring: (L: LuaState, o: NumberObject) => void;
     };
-    // Shrinking the stack deleted its slots (`delete stack[i]`), leaving V8 a holey array on every
-    // pop; a slot set to undefined reads the same and keeps the array fast (a fifth of a small
-    // EVALSHA's time). lua_settop and the VM call it through the module, so this reaches them.
-    const ldo = require('fengari/src/ldo.js') as { adjust_top: (L: { top: number; stack: unknown[] }, newtop: number) => void };
-    const adjustTop = ldo.adjust_top;
-    ldo.adjust_top = (L, newtop) => {
-      if (L.top < newtop) return adjustTop(L, newtop);
-      while (L.top > newtop) L.stack[--L.top] = undefined;
-    };
     const lstring = require('fengari/src/lstring.js') as { luaS_bless: (L: LuaState, s: LuaString) => unknown };
+    const blessString = lstring.luaS_bless;
+    const pushString = (lobject as unknown as { pushsvalue2s: (L: LuaState, ts: unknown) => void }).pushsvalue2s;
+    pushOwnedString = (L, s) => pushString(L, blessString(L, s));
     // tostring() and `..` print numbers with LUA_NUMBER_FMT "%.14g"; fengari approximates it
     // with JavaScript's own printing (9007199254740992 where C prints 9.007199254741e+15).
     const tostring = lobject.luaO_tostring;
@@ -187,6 +214,9 @@ export function formatG(n: number, precision: number): string {
   return strip(n.toFixed(precision - 1 - exp));
 }
 
+/** Pushes `s` as a Lua string that keeps `s` itself: lua_pushstring without its copy (set by loadFengari). */
+let pushOwnedString: (L: LuaState, s: LuaString) => void;
+
 export const { lua, lauxlib, lualib } = loadFengari();
 
 /** A Lua string from ASCII/UTF-8 text (names, messages). */
@@ -204,6 +234,46 @@ export function luaBytes(s: BinaryString): LuaString {
     return out;
   }
   return Buffer.from(s, 'latin1');
+}
+
+/** Pushes a binary string as a Lua string (one copy of its bytes, where lua_pushstring makes two). */
+export function pushBinary(L: LuaState, s: BinaryString): void {
+  pushOwnedString(L, luaBytes(s));
+}
+
+/** The parts of fengari's tables and values refillArray reads (ltable.js, lobject.js). */
+interface FengariTable {
+  metatable: object | null;
+  /** The first entry of the insertion-ordered list `next` and `pairs` walk. */
+  f: { key: { ttisinteger(): boolean; value: unknown }; n: FengariTable['f'] } | undefined;
+}
+
+/**
+ * Makes the table on top of the stack the array `items` (t[1..n], nothing else) when it is
+ * exactly an array t[1..m] built in that order and has no metatable: then no Lua code can tell
+ * it from a new table made of `items` (the same values, the same `next` order). Returns false,
+ * changing nothing, for any other table.
+ */
+export function refillArray(L: LuaState, items: BinaryString[]): boolean {
+  const thread = L as unknown as { stack: { value: FengariTable }[]; top: number };
+  const table = thread.stack[thread.top - 1]!.value;
+  if (table.metatable !== null) return false;
+  let m = 0;
+  for (let e = table.f; e !== undefined; e = e.n) {
+    if (!e.key.ttisinteger() || e.key.value !== m + 1) return false;
+    m++;
+  }
+  const n = items.length;
+  for (let i = 0; i < n; i++) {
+    pushBinary(L, items[i]!);
+    lua.lua_rawseti(L, -2, i + 1);
+  }
+  // From the end, so that a later refill appends after what stays, in order.
+  for (let i = m; i > n; i--) {
+    lua.lua_pushnil(L);
+    lua.lua_rawseti(L, -2, i);
+  }
+  return true;
 }
 
 /** The binary string of a Lua string's bytes. */

@@ -197,6 +197,28 @@ describe('the sandbox', () => {
     await pair.same(['EVAL', "return redis.call('GET', KEYS[1])", 1, 'bin']);
     await pair.same(['EVAL', 'return #ARGV[1]', 0, Buffer.from([0, 1, 2, 200, 255])]);
   });
+
+  // Our node refills the previous run's tables when they are still plain arrays: whatever a
+  // script did to KEYS and ARGV, the next run must see just its own arguments, in order.
+  test("KEYS and ARGV hold only this run's arguments, whatever the previous script did to them", async () => {
+    const listKeys = "local r = {} for k, v in pairs(KEYS) do r[#r + 1] = k .. '=' .. v end return {#KEYS, r}";
+    const listArgv = "local r = {} for k, v in pairs(ARGV) do r[#r + 1] = tostring(k) .. '=' .. v end return {#ARGV, r}";
+    await evals([
+      ['return {#KEYS, #ARGV, KEYS[3], ARGV[2]}', 3, 'a', 'b', 'c', 'x', 'y'],
+      [listKeys, 1, 'k1'],
+      ["table.insert(KEYS, 'extra'); KEYS.field = 1; ARGV[5] = 'gap'; return #KEYS", 1, 'k1', 'v1'],
+      [listKeys, 2, 'k1', 'k2'],
+      [listArgv, 0, 'v1', 'v2'],
+      ["KEYS[1] = nil; KEYS[1] = 'moved'; return #KEYS", 2, 'k1', 'k2'],
+      [listKeys, 3, 'k1', 'k2', 'k3'],
+      ["setmetatable(ARGV, {__index = function() return 'meta' end}); return ARGV[9]", 0, 'v1'],
+      ['return {tostring(ARGV[9]), getmetatable(ARGV) == nil}', 0, 'v1'],
+      ['table.remove(ARGV, 1); return #ARGV', 0, 'v1', 'v2', 'v3'],
+      [listArgv, 0, 'w1', 'w2', 'w3', 'w4'],
+      [listKeys, 0],
+      [listArgv, 1, 'k1', 'only'],
+    ]);
+  });
 });
 
 describe('the script cache and flags', () => {
