@@ -245,7 +245,21 @@ export function pushBinary(L: LuaState, s: BinaryString): void {
 interface FengariTable {
   metatable: object | null;
   /** The first entry of the insertion-ordered list `next` and `pairs` walk. */
-  f: { key: { ttisinteger(): boolean; value: unknown }; n: FengariTable['f'] } | undefined;
+  f: FengariEntry | undefined;
+}
+
+interface FengariEntry {
+  key: { ttisinteger(): boolean; value: unknown };
+  value: { ttisstring(): boolean; svalue(): LuaString };
+  n: FengariEntry | undefined;
+}
+
+/** Whether the Lua string `bytes` holds exactly the binary string `s`. */
+function sameBytes(bytes: LuaString, s: BinaryString): boolean {
+  const n = s.length;
+  if (bytes.length !== n) return false;
+  for (let i = 0; i < n; i++) if (bytes[i] !== s.charCodeAt(i)) return false;
+  return true;
 }
 
 /**
@@ -264,7 +278,15 @@ export function refillArray(L: LuaState, items: BinaryString[]): boolean {
     m++;
   }
   const n = items.length;
+  let e = table.f;
   for (let i = 0; i < n; i++) {
+    // A value already holding these bytes stays (a Lua string has no identity but its bytes):
+    // the same ARGV from one call to the next costs no new string.
+    if (e !== undefined) {
+      const same = e.value.ttisstring() && sameBytes(e.value.svalue(), items[i]!);
+      e = e.n;
+      if (same) continue;
+    }
     pushBinary(L, items[i]!);
     lua.lua_rawseti(L, -2, i + 1);
   }

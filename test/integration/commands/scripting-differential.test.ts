@@ -93,6 +93,20 @@ describe('redis.call / redis.pcall: conversions from the reply to Lua', () => {
     ]);
   });
 
+  // Short integer replies are read in place (resp-to-lua.ts), longer ones as text: both exact.
+  test('integer replies of every length and sign, as Lua numbers', () =>
+    evals([
+      ["redis.call('SET', 'int', '0'); return tostring(redis.call('INCRBY', 'int', 0))"],
+      ["return tostring(redis.call('INCRBY', 'int', -7))"],
+      ["redis.call('SET', 'int', '99999999999999'); return tostring(redis.call('INCRBY', 'int', 1))"],
+      ["redis.call('SET', 'int', '-99999999999999'); return tostring(redis.call('INCRBY', 'int', -1))"],
+      ["redis.call('SET', 'int', '999999999999998'); return redis.call('INCRBY', 'int', 1) + 0.5"],
+      ["redis.call('SET', 'int', '-999999999999998'); return tostring(redis.call('DECRBY', 'int', 1) - 0.5)"],
+      ["redis.call('SET', 'int', '9007199254740991'); return tostring(redis.call('INCRBY', 'int', 2))"],
+      ["redis.call('SET', 'int', '9223372036854775806'); return {redis.call('INCR', 'int'), tostring(redis.call('DECR', 'int'))}"],
+      ["return redis.call('DEL', 'int', 'int2')"],
+    ]));
+
   test('a RESP3 map from a command, back as a map (in Lua table order, so compared unordered)', async () => {
     await pair.same(['EVAL', "redis.setresp(3); return redis.call('HGETALL', 'h')", 0], { unordered: true });
   });
