@@ -161,12 +161,14 @@ function loadConfiguredFengari(require: NodeRequire): { lua: LuaApi; lauxlib: Lu
     // lstring.js takes the function when it loads, so this must come before anything loads it.
     const defs = require('fengari/src/defs.js') as { luastring_from: (a: ArrayLike<number>) => Uint8Array };
     defs.luastring_from = (a) => new Uint8Array(a);
-    const lapi = require('fengari/src/lapi.js') as { lua_pcallk: (L: FengariThread, ...rest: unknown[]) => number };
+    // (Named parameters, not a rest array: every script run goes through it, under xpcall.)
+    type PcallK = (L: FengariThread, nargs: number, nresults: number, errfunc: number, ctx: unknown, k: unknown) => number;
+    const lapi = require('fengari/src/lapi.js') as { lua_pcallk: PcallK };
     const CIST_OAH = (require('fengari/src/lstate.js') as { CIST_OAH: number }).CIST_OAH;
     const pcallk = lapi.lua_pcallk;
-    lapi.lua_pcallk = (L, ...rest) => {
+    lapi.lua_pcallk = (L, nargs, nresults, errfunc, ctx, k) => {
       L.ci.callstatus = (L.ci.callstatus & ~CIST_OAH) | (L.allowhook ? CIST_OAH : 0);
-      return pcallk(L, ...rest);
+      return pcallk(L, nargs, nresults, errfunc, ctx, k);
     };
     const fengari = require('fengari') as { lua: LuaApi; lauxlib: LuaAuxApi; lualib: LuaLibs };
     const lobject = require('fengari/src/lobject.js') as {
@@ -176,6 +178,7 @@ function loadConfiguredFengari(require: NodeRequire): { lua: LuaApi; lauxlib: Lu
     const lstring = require('fengari/src/lstring.js') as { luaS_bless: (L: LuaState, s: LuaString) => unknown };
     const blessString = lstring.luaS_bless;
     const pushString = (lobject as unknown as { pushsvalue2s: (L: LuaState, ts: unknown) => void }).pushsvalue2s;
+    newString = (L, s) => blessString(L, s);
     pushOwnedString = (L, s) => pushString(L, blessString(L, s));
     // tostring() and `..` print numbers with LUA_NUMBER_FMT "%.14g"; fengari approximates it
     // with JavaScript's own printing (9007199254740992 where C prints 9.007199254741e+15).
@@ -216,6 +219,8 @@ export function formatG(n: number, precision: number): string {
 
 /** Pushes `s` as a Lua string that keeps `s` itself: lua_pushstring without its copy (set by loadFengari). */
 let pushOwnedString: (L: LuaState, s: LuaString) => void;
+/** The Lua string (fengari's TString) that keeps `s` itself (set by loadFengari). */
+let newString: (L: LuaState, s: LuaString) => unknown;
 
 export const { lua, lauxlib, lualib } = loadFengari();
 
@@ -250,7 +255,7 @@ interface FengariTable {
 
 interface FengariEntry {
   key: { ttisinteger(): boolean; value: unknown };
-  value: { ttisstring(): boolean; svalue(): LuaString };
+  value: { ttisstring(): boolean; svalue(): LuaString; setsvalue(ts: unknown): void };
   n: FengariEntry | undefined;
 }
 
@@ -280,15 +285,17 @@ export function refillArray(L: LuaState, items: BinaryString[]): boolean {
   const n = items.length;
   let e = table.f;
   for (let i = 0; i < n; i++) {
-    // A value already holding these bytes stays (a Lua string has no identity but its bytes):
-    // the same ARGV from one call to the next costs no new string.
-    if (e !== undefined) {
-      const same = e.value.ttisstring() && sameBytes(e.value.svalue(), items[i]!);
-      e = e.n;
-      if (same) continue;
+    const item = items[i]!;
+    if (e === undefined) {
+      pushBinary(L, item);
+      lua.lua_rawseti(L, -2, i + 1);
+      continue;
     }
-    pushBinary(L, items[i]!);
-    lua.lua_rawseti(L, -2, i + 1);
+    // t[i+1] exists: its value is replaced in place (what rawseti of an existing key does), unless
+    // it already holds these bytes (a Lua string has no identity but its bytes): the same ARGV
+    // from one call to the next costs no new string.
+    if (!e.value.ttisstring() || !sameBytes(e.value.svalue(), item)) e.value.setsvalue(newString(L, luaBytes(item)));
+    e = e.n;
   }
   // From the end, so that a later refill appends after what stays, in order.
   for (let i = m; i > n; i--) {
