@@ -129,8 +129,13 @@ function withStackSlotsCleared<T>(require: NodeRequire, load: () => T): T {
   const compileJs = extensions['.js']!;
   extensions['.js'] = (module, filename) => {
     if (!filename.startsWith(srcDir)) return compileJs(module, filename);
-    const source = readFileSync(filename, 'utf8').replace(/\bdelete ((?:L|from)\.stack\[[^\]\n]+\]);/g, '$1 = undefined;');
-    module._compile(source, filename);
+    let source: string;
+    try {
+      source = readFileSync(filename, 'utf8');
+    } catch {
+      return compileJs(module, filename); // a file only the loader itself can read: left as it is
+    }
+    module._compile(source.replace(/\bdelete ((?:L|from)\.stack\[[^\]\n]+\]);/g, '$1 = undefined;'), filename);
   };
   try {
     return load();
