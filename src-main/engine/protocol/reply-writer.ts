@@ -205,6 +205,19 @@ export class ReplyWriter {
     return out;
   }
 
+  /**
+   * Takes everything written so far like take(), but small replies come as a view of the writer's
+   * own buffer instead of a copy: valid only until the next reply is written. For a reader that
+   * is done with the bytes before that (a script reading its command's reply).
+   */
+  takeView(): Buffer | null {
+    if (this.chunks.length !== 0 || this.len > KEEP_SIZE / 4) return this.take();
+    if (this.len === 0) return null;
+    const out = this.buf!.subarray(0, this.len);
+    this.len = 0;
+    return out;
+  }
+
   /** Drops what is pending, without handing it out (replies nobody will read). */
   clear(): void {
     this.len = 0;

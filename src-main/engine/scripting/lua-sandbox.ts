@@ -140,14 +140,19 @@ export interface Sandbox {
   globalsRef: number;
   /** Registry reference of the base library's xpcall, which runs each script under the error handler. */
   xpcallRef: number;
-  /**
-   * Registry references of the strings "KEYS" and "ARGV". A run sets both globals with them, so
-   * that each EVAL reuses one Lua string (and its table hash) instead of making it anew.
-   */
-  keysNameRef: number;
-  argvNameRef: number;
+  /** EVAL's KEYS and ARGV globals (script-invoke.ts). */
+  keys: ArrayGlobal;
+  argv: ArrayGlobal;
   /** The coroutine scripts run in (script-invoke.ts), made on first use. */
   thread: ScriptThread | null;
+}
+
+/** A global holding an array that EVAL sets before each run. */
+export interface ArrayGlobal {
+  /** Registry reference of its name as a Lua string: made once, not per run. */
+  nameRef: number;
+  /** Registry reference of the table the global holds now (false until the first run sets it). */
+  tableRef: number;
 }
 
 /**
@@ -203,11 +208,24 @@ export function createSandbox(api: Record<string, (L: LuaState) => void>, prepar
   lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, errorHandlerRef);
   lua.lua_setfield(L, -2, luaText('__redis__err__handler'));
   lua.lua_pop(L, 1);
-  pushText(L, 'KEYS');
-  const keysNameRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
-  pushText(L, 'ARGV');
-  const argvNameRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
-  return { L, envRef, envMetaRef, errorHandlerRef, globalsRef, xpcallRef, keysNameRef, argvNameRef, thread: null };
+  return {
+    L,
+    envRef,
+    envMetaRef,
+    errorHandlerRef,
+    globalsRef,
+    xpcallRef,
+    keys: arrayGlobal(L, 'KEYS'),
+    argv: arrayGlobal(L, 'ARGV'),
+    thread: null,
+  };
+}
+
+function arrayGlobal(L: LuaState, name: string): ArrayGlobal {
+  pushText(L, name);
+  const nameRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+  lua.lua_pushboolean(L, false);
+  return { nameRef, tableRef: lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX) };
 }
 
 function load(L: LuaState, source: string, name: string): void {

@@ -9,7 +9,9 @@
 //
 // This module only loads and configures the VM and offers the few typed helpers the rest of
 // scripting/ needs (binary strings in and out); what a script sees is set up by lua-sandbox.ts.
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { dirname, sep } from 'node:path';
 import type { BinaryString } from '../protocol/request-parser.js';
 
 /** A lua_State, opaque to us. */
@@ -113,8 +115,44 @@ interface FengariThread {
 
 const encoder = new TextEncoder();
 
+/** The hook Node's CommonJS loader calls to compile a .js file (what require hooks replace). */
+type CompileJs = (module: { _compile(source: string, filename: string): void }, filename: string) => void;
+
+/**
+ * Every pop of fengari's value stack (its API, the VM, each function's return) was
+ * `delete L.stack[i]`: a call into V8's runtime each time, and a holey array behind every stack
+ * access. Dozens of them per EVALSHA. Assigning undefined reads the same everywhere (nothing in
+ * fengari tells a hole from undefined) and stays on V8's fast path, so fengari's files are
+ * compiled with that one change while `load` requires them. The pattern matching nothing (another
+ * fengari version) only loses the speed.
+ */
+function withStackSlotsCleared<T>(require: NodeRequire, load: () => T): T {
+  const srcDir = dirname(require.resolve('fengari')) + sep;
+  const extensions = (Module as unknown as { _extensions: Record<string, CompileJs> })._extensions;
+  const compileJs = extensions['.js']!;
+  extensions['.js'] = (module, filename) => {
+    if (!filename.startsWith(srcDir)) return compileJs(module, filename);
+    let source: string;
+    try {
+      source = readFileSync(filename, 'utf8');
+    } catch {
+      return compileJs(module, filename); // a file only the loader itself can read: left as it is
+    }
+    module._compile(source.replace(/\bdelete ((?:L|from)\.stack\[[^\]\n]+\]);/g, '$1 = undefined;'), filename);
+  };
+  try {
+    return load();
+  } finally {
+    extensions['.js'] = compileJs;
+  }
+}
+
 function loadFengari(): { lua: LuaApi; lauxlib: LuaAuxApi; lualib: LuaLibs } {
   const require = createRequire(import.meta.url);
+  return withStackSlotsCleared(require, () => loadConfiguredFengari(require));
+}
+
+function loadConfiguredFengari(require: NodeRequire): { lua: LuaApi; lauxlib: LuaAuxApi; lualib: LuaLibs } {
   // fengari reads its luaconf from this variable once, when first loaded; only for that moment.
   const previous = process.env.FENGARICONF;
   process.env.FENGARICONF = JSON.stringify({ LUA_COMPAT_FLOATSTRING: true });
@@ -131,28 +169,25 @@ function loadFengari(): { lua: LuaApi; lauxlib: LuaAuxApi; lualib: LuaLibs } {
     // lstring.js takes the function when it loads, so this must come before anything loads it.
     const defs = require('fengari/src/defs.js') as { luastring_from: (a: ArrayLike<number>) => Uint8Array };
     defs.luastring_from = (a) => new Uint8Array(a);
-    const lapi = require('fengari/src/lapi.js') as { lua_pcallk: (L: FengariThread, ...rest: unknown[]) => number };
+    // (Named parameters, not a rest array: every script run goes through it, under xpcall.)
+    type PcallK = (L: FengariThread, nargs: number, nresults: number, errfunc: number, ctx: unknown, k: unknown) => number;
+    const lapi = require('fengari/src/lapi.js') as { lua_pcallk: PcallK };
     const CIST_OAH = (require('fengari/src/lstate.js') as { CIST_OAH: number }).CIST_OAH;
     const pcallk = lapi.lua_pcallk;
-    lapi.lua_pcallk = (L, ...rest) => {
+    lapi.lua_pcallk = (L, nargs, nresults, errfunc, ctx, k) => {
       L.ci.callstatus = (L.ci.callstatus & ~CIST_OAH) | (L.allowhook ? CIST_OAH : 0);
-      return pcallk(L, ...rest);
+      return pcallk(L, nargs, nresults, errfunc, ctx, k);
     };
     const fengari = require('fengari') as { lua: LuaApi; lauxlib: LuaAuxApi; lualib: LuaLibs };
     const lobject = require('fengari/src/lobject.js') as {
       luaO_str2num: (s: LuaString, o: NumberObject) => number;
       luaO_tostring: (L: LuaState, o: NumberObject) => void;
     };
-    // Shrinking the stack deleted its slots (`delete stack[i]`), leaving V8 a holey array on every
-    // pop; a slot set to undefined reads the same and keeps the array fast (a fifth of a small
-    // EVALSHA's time). lua_settop and the VM call it through the module, so this reaches them.
-    const ldo = require('fengari/src/ldo.js') as { adjust_top: (L: { top: number; stack: unknown[] }, newtop: number) => void };
-    const adjustTop = ldo.adjust_top;
-    ldo.adjust_top = (L, newtop) => {
-      if (L.top < newtop) return adjustTop(L, newtop);
-      while (L.top > newtop) L.stack[--L.top] = undefined;
-    };
     const lstring = require('fengari/src/lstring.js') as { luaS_bless: (L: LuaState, s: LuaString) => unknown };
+    const blessString = lstring.luaS_bless;
+    const pushString = (lobject as unknown as { pushsvalue2s: (L: LuaState, ts: unknown) => void }).pushsvalue2s;
+    newString = (L, s) => blessString(L, s);
+    pushOwnedString = (L, s) => pushString(L, blessString(L, s));
     // tostring() and `..` print numbers with LUA_NUMBER_FMT "%.14g"; fengari approximates it
     // with JavaScript's own printing (9007199254740992 where C prints 9.007199254741e+15).
     const tostring = lobject.luaO_tostring;
@@ -190,6 +225,11 @@ export function formatG(n: number, precision: number): string {
   return strip(n.toFixed(precision - 1 - exp));
 }
 
+/** Pushes `s` as a Lua string that keeps `s` itself: lua_pushstring without its copy (set by loadFengari). */
+let pushOwnedString: (L: LuaState, s: LuaString) => void;
+/** The Lua string (fengari's TString) that keeps `s` itself (set by loadFengari). */
+let newString: (L: LuaState, s: LuaString) => unknown;
+
 export const { lua, lauxlib, lualib } = loadFengari();
 
 /** A Lua string from ASCII/UTF-8 text (names, messages). */
@@ -207,6 +247,70 @@ export function luaBytes(s: BinaryString): LuaString {
     return out;
   }
   return Buffer.from(s, 'latin1');
+}
+
+/** Pushes a binary string as a Lua string (one copy of its bytes, where lua_pushstring makes two). */
+export function pushBinary(L: LuaState, s: BinaryString): void {
+  pushOwnedString(L, luaBytes(s));
+}
+
+/** The parts of fengari's tables and values refillArray reads (ltable.js, lobject.js). */
+interface FengariTable {
+  metatable: object | null;
+  /** The first entry of the insertion-ordered list `next` and `pairs` walk. */
+  f: FengariEntry | undefined;
+}
+
+interface FengariEntry {
+  key: { ttisinteger(): boolean; value: unknown };
+  value: { ttisstring(): boolean; svalue(): LuaString; setsvalue(ts: unknown): void };
+  n: FengariEntry | undefined;
+}
+
+/** Whether the Lua string `bytes` holds exactly the binary string `s`. */
+function sameBytes(bytes: LuaString, s: BinaryString): boolean {
+  const n = s.length;
+  if (bytes.length !== n) return false;
+  for (let i = 0; i < n; i++) if (bytes[i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * Makes the table on top of the stack the array `items` (t[1..n], nothing else) when it is
+ * exactly an array t[1..m] built in that order and has no metatable: then no Lua code can tell
+ * it from a new table made of `items` (the same values, the same `next` order). Returns false,
+ * changing nothing, for any other table.
+ */
+export function refillArray(L: LuaState, items: BinaryString[]): boolean {
+  const thread = L as unknown as { stack: { value: FengariTable }[]; top: number };
+  const table = thread.stack[thread.top - 1]!.value;
+  if (table.metatable !== null) return false;
+  let m = 0;
+  for (let e = table.f; e !== undefined; e = e.n) {
+    if (!e.key.ttisinteger() || e.key.value !== m + 1) return false;
+    m++;
+  }
+  const n = items.length;
+  let e = table.f;
+  for (let i = 0; i < n; i++) {
+    const item = items[i]!;
+    if (e === undefined) {
+      pushBinary(L, item);
+      lua.lua_rawseti(L, -2, i + 1);
+      continue;
+    }
+    // t[i+1] exists: its value is replaced in place (what rawseti of an existing key does), unless
+    // it already holds these bytes (a Lua string has no identity but its bytes): the same ARGV
+    // from one call to the next costs no new string.
+    if (!e.value.ttisstring() || !sameBytes(e.value.svalue(), item)) e.value.setsvalue(newString(L, luaBytes(item)));
+    e = e.n;
+  }
+  // From the end, so that a later refill appends after what stays, in order.
+  for (let i = m; i > n; i--) {
+    lua.lua_pushnil(L);
+    lua.lua_rawseti(L, -2, i);
+  }
+  return true;
 }
 
 /** The binary string of a Lua string's bytes. */

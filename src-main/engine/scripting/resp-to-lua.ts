@@ -21,9 +21,33 @@ const IGNORE_STATS = luaText('ignore_error_stats_update');
 
 /** Pushes the reply held in `buf` (exactly one reply); returns whether it was an error. */
 export function pushReply(L: LuaState, buf: Buffer): boolean {
-  const isError = buf[0] === 0x2d; // '-'
+  const type = buf[0];
+  if (type === 0x3a && buf.length <= 18) {
+    // ':' with at most 15 digits, the commonest reply (INCR and the like): read in place, exact.
+    const n = smallInteger(buf);
+    if (n !== null) {
+      lua.lua_pushnumber(L, n);
+      return false;
+    }
+  }
   new ReplyReader(L, buf).push(true);
-  return isError;
+  return type === 0x2d; // '-'
+}
+
+/** The value of ":<digits>\r\n" (an optional '-', up to 15 digits: exactly a double), else null. */
+function smallInteger(buf: Buffer): number | null {
+  const end = buf.length - 2;
+  let i = 1;
+  const negative = buf[1] === 0x2d;
+  if (negative) i++;
+  if (i >= end || buf[end] !== 0x0d) return null;
+  let n = 0;
+  for (; i < end; i++) {
+    const digit = buf[i]! - 0x30;
+    if (digit < 0 || digit > 9) return null;
+    n = n * 10 + digit;
+  }
+  return negative ? -n : n;
 }
 
 /**

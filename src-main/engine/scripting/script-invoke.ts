@@ -16,8 +16,8 @@ import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
 import { canDeferCall, deferCall } from '../core/executor.js';
 import type { DeferredCall } from '../core/yielding-command.js';
-import type { Sandbox } from './lua-sandbox.js';
-import { lua, lauxlib, luaBytes, luaText, toBinary, type LuaState } from './lua-vm.js';
+import type { ArrayGlobal, Sandbox } from './lua-sandbox.js';
+import { lua, lauxlib, luaText, pushBinary, refillArray, toBinary, type LuaState } from './lua-vm.js';
 import { replyScriptError, replyWithLuaValue } from './lua-to-reply.js';
 import type { ScriptRun } from './script-run.js';
 import { armTimeoutHook, type ScriptThread } from './script-timeout.js';
@@ -36,15 +36,8 @@ export function invoke(
   // The script's writes propagate as themselves; EVAL's or FCALL's own argv never does.
   caller.server.propagation.prevent();
   if (run.evalMode) {
-    // rawset does what lua_setglobal would: the real globals' metatable has no __newindex.
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, globalsRef);
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, sandbox.keysNameRef);
-    pushArray(L, keys);
-    lua.lua_rawset(L, -3);
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, sandbox.argvNameRef);
-    pushArray(L, args);
-    lua.lua_rawset(L, -3);
-    lua.lua_pop(L, 1);
+    setArrayGlobal(L, globalsRef, sandbox.keys, keys);
+    setArrayGlobal(L, globalsRef, sandbox.argv, args);
   }
   const thread = scriptThread(sandbox, ctx, run);
   const co = thread.co;
@@ -160,9 +153,36 @@ function discardThread(sandbox: Sandbox): void {
 function pushArray(L: LuaState, items: BinaryString[]): void {
   lua.lua_createtable(L, items.length, 0);
   for (let i = 0; i < items.length; i++) {
-    lua.lua_pushstring(L, luaBytes(items[i]!));
+    pushBinary(L, items[i]!);
     lua.lua_rawseti(L, -2, i + 1);
   }
+}
+
+/**
+ * Sets EVAL's KEYS or ARGV global to the array `items`. Redis 7.0 makes two new tables per run
+ * (luaCreateArray); making them and setting the globals was one of the larger costs of a small EVALSHA
+ * here. So the table of the previous run is refilled instead, when refillArray finds it untouched
+ * as an array (no metatable, nothing but t[1..m] in order): then the script sees exactly what a
+ * new table would hold, in the same `next` order. A table the previous script changed in any
+ * other way (a field, a hole, a metatable) is dropped and a new one made, as Redis would. What
+ * remains visible is identity: a script holding the previous run's table would see it refilled.
+ * It cannot hold one: everything a run can reach that outlives it is read-only (the globals and
+ * libraries), except by rawset on those read-only views, which Redis refuses outright (see
+ * lua-sandbox.ts); and tostring(KEYS) may show the same address in consecutive runs, as a
+ * reused allocation can in Redis.
+ */
+function setArrayGlobal(L: LuaState, globalsRef: number, global: ArrayGlobal, items: BinaryString[]): void {
+  const reused = lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, global.tableRef) === lua.LUA_TTABLE && refillArray(L, items);
+  lua.lua_pop(L, 1);
+  if (reused) return;
+  // rawset does what lua_setglobal would: the real globals' metatable has no __newindex.
+  lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, globalsRef);
+  lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, global.nameRef);
+  pushArray(L, items);
+  lua.lua_pushvalue(L, -1);
+  lua.lua_rawseti(L, lua.LUA_REGISTRYINDEX, global.tableRef);
+  lua.lua_rawset(L, -3);
+  lua.lua_pop(L, 1);
 }
 
 /** The error of a failed run (on top of the stack) as the caller's reply, with where it happened. */

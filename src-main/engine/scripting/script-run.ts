@@ -23,7 +23,10 @@ export interface ScriptHost {
 
 export { PROPAGATE_AOF, PROPAGATE_REPL };
 
+/** A refusal, or the command's reply: a view of the script client's buffer, to read before its next command. */
 export type CallOutcome = { error: string } | { reply: Buffer };
+
+const EMPTY = Buffer.alloc(0);
 
 export class ScriptRun {
   /** RESP version the script's commands reply in (redis.setresp); 2 at the start of each run. */
@@ -105,7 +108,7 @@ export class ScriptRun {
     const frame = this.repl === (PROPAGATE_AOF | PROPAGATE_REPL) ? null : server.propagation.begin();
     call(client, command, argv);
     if (frame !== null) server.propagation.endTargeted(frame, this.repl);
-    return { reply: client.reply.take() ?? Buffer.alloc(0) };
+    return { reply: client.reply.takeView() ?? EMPTY };
   }
 }
 

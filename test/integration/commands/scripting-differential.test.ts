@@ -93,6 +93,20 @@ describe('redis.call / redis.pcall: conversions from the reply to Lua', () => {
     ]);
   });
 
+  // Short integer replies are read in place (resp-to-lua.ts), longer ones as text: both exact.
+  test('integer replies of every length and sign, as Lua numbers', () =>
+    evals([
+      ["redis.call('SET', 'int', '0'); return tostring(redis.call('INCRBY', 'int', 0))"],
+      ["return tostring(redis.call('INCRBY', 'int', -7))"],
+      ["redis.call('SET', 'int', '99999999999999'); return tostring(redis.call('INCRBY', 'int', 1))"],
+      ["redis.call('SET', 'int', '-99999999999999'); return tostring(redis.call('INCRBY', 'int', -1))"],
+      ["redis.call('SET', 'int', '999999999999998'); return redis.call('INCRBY', 'int', 1) + 0.5"],
+      ["redis.call('SET', 'int', '-999999999999998'); return tostring(redis.call('DECRBY', 'int', 1) - 0.5)"],
+      ["redis.call('SET', 'int', '9007199254740991'); return tostring(redis.call('INCRBY', 'int', 2))"],
+      ["redis.call('SET', 'int', '9223372036854775806'); return {redis.call('INCR', 'int'), tostring(redis.call('DECR', 'int'))}"],
+      ["return redis.call('DEL', 'int', 'int2')"],
+    ]));
+
   test('a RESP3 map from a command, back as a map (in Lua table order, so compared unordered)', async () => {
     await pair.same(['EVAL', "redis.setresp(3); return redis.call('HGETALL', 'h')", 0], { unordered: true });
   });
@@ -196,6 +210,28 @@ describe('the sandbox', () => {
     await pair.same(['GET', 'bin']);
     await pair.same(['EVAL', "return redis.call('GET', KEYS[1])", 1, 'bin']);
     await pair.same(['EVAL', 'return #ARGV[1]', 0, Buffer.from([0, 1, 2, 200, 255])]);
+  });
+
+  // Our node refills the previous run's tables when they are still plain arrays: whatever a
+  // script did to KEYS and ARGV, the next run must see just its own arguments, in order.
+  test("KEYS and ARGV hold only this run's arguments, whatever the previous script did to them", async () => {
+    const listKeys = "local r = {} for k, v in pairs(KEYS) do r[#r + 1] = k .. '=' .. v end return {#KEYS, r}";
+    const listArgv = "local r = {} for k, v in pairs(ARGV) do r[#r + 1] = tostring(k) .. '=' .. v end return {#ARGV, r}";
+    await evals([
+      ['return {#KEYS, #ARGV, KEYS[3], ARGV[2]}', 3, 'a', 'b', 'c', 'x', 'y'],
+      [listKeys, 1, 'k1'],
+      ["table.insert(KEYS, 'extra'); KEYS.field = 1; ARGV[5] = 'gap'; return #KEYS", 1, 'k1', 'v1'],
+      [listKeys, 2, 'k1', 'k2'],
+      [listArgv, 0, 'v1', 'v2'],
+      ["KEYS[1] = nil; KEYS[1] = 'moved'; return #KEYS", 2, 'k1', 'k2'],
+      [listKeys, 3, 'k1', 'k2', 'k3'],
+      ["setmetatable(ARGV, {__index = function() return 'meta' end}); return ARGV[9]", 0, 'v1'],
+      ['return {tostring(ARGV[9]), getmetatable(ARGV) == nil}', 0, 'v1'],
+      ['table.remove(ARGV, 1); return #ARGV', 0, 'v1', 'v2', 'v3'],
+      [listArgv, 0, 'w1', 'w2', 'w3', 'w4'],
+      [listKeys, 0],
+      [listArgv, 1, 'k1', 'only'],
+    ]);
   });
 });
 
