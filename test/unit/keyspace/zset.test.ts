@@ -66,6 +66,54 @@ test('SortedSet agrees with a sorted-array model under random operations', () =>
   assert.deepEqual([...set.clone().entries()], sorted);
 });
 
+test('thousands of members at few scores (as GEOADD of one place): order, ranks and ranges stay exact', () => {
+  // Enough members that some nodes have levels past the ones a node keeps in its own fields.
+  const rnd = seededRandom(11);
+  const set = new SortedSet();
+  const model = new Map<string, number>();
+  const geoScore = 3479099956230698;
+  for (let step = 0; step < 20000; step++) {
+    const member = `member:${String(rnd.int(4000)).padStart(12, '0')}`;
+    const op = rnd.int(10);
+    if (op < 6) {
+      const score = rnd.int(8) === 0 ? geoScore + rnd.int(3) : geoScore;
+      set.add(member, score, 0, LIMITS);
+      model.set(member, score);
+    } else if (op < 9) {
+      assert.equal(set.remove(member), model.delete(member));
+    } else if (model.size > 0) {
+      const sorted = [...model].sort(byOrder);
+      const i = rnd.int(sorted.length);
+      assert.equal(set.rank(sorted[i]![0], false), i);
+      assert.deepEqual(plain(set.rangeByRank(i, Math.min(i + 4, sorted.length - 1), false)), sorted.slice(i, i + 5));
+    }
+  }
+  const sorted = [...model].sort(byOrder);
+  assert.ok(sorted.length > 1000);
+  assert.deepEqual([...set.entries()], sorted);
+  for (const [i, [member]] of sorted.entries()) assert.equal(set.rank(member, true), sorted.length - 1 - i);
+  const range = new ScoreRange(geoScore, geoScore + 1, true, false);
+  const inRange = sorted.filter(([, s]) => s > geoScore && s <= geoScore + 1);
+  assert.deepEqual(plain(set.rangeIn(range, false, 7, 20)), inRange.slice(7, 27));
+  assert.equal(set.countIn(range), inRange.length);
+  assert.equal(
+    set.removeIn(new ScoreRange(geoScore, geoScore, false, false)),
+    sorted.length - sorted.filter(([, s]) => s !== geoScore).length,
+  );
+  assert.deepEqual(
+    [...set.entries()],
+    sorted.filter(([, s]) => s !== geoScore),
+  );
+  // Moving members between scores relinks their nodes.
+  for (const [member] of sorted.slice(0, 50)) set.add(member, geoScore + 1.5, 0, LIMITS);
+  const moved = [...set.entries()];
+  assert.deepEqual(moved, [...moved].sort(byOrder));
+  assert.deepEqual(
+    moved.map(([m], i) => set.rank(m, false) === i),
+    moved.map(() => true),
+  );
+});
+
 test('lex ranges, infinite bounds and removal by lex range', () => {
   const set = SortedSet.from(
     ['a', 'b', 'ba', 'c', 'd'].map((m) => [m, 0] as const),
