@@ -144,6 +144,36 @@ test('encodings: built whole, converted on insertion, -0 kept only by a skiplist
   assert.equal(set.encoding(), 'skiplist', 'never back to listpack');
 });
 
+test('string2d reads plain decimals exactly as strtod does, short and long, integral or not', () => {
+  const rnd = seededRandom(5);
+  const digits = (n: number) => Array.from({ length: n }, () => String(rnd.int(10))).join('');
+  const texts = [
+    '0',
+    '-0',
+    '-0.0',
+    '007',
+    '0.1',
+    '9007199254740991',
+    '9007199254740993',
+    '3479099956230698',
+    '1.7976931348623157',
+    '0.0000000000000000000001',
+  ];
+  for (let i = 0; i < 5000; i++) {
+    const sign = rnd.int(2) === 0 ? '-' : '';
+    const integer = digits(1 + rnd.int(18));
+    texts.push(rnd.int(3) === 0 ? sign + integer : `${sign}${integer}.${digits(1 + rnd.int(24))}`);
+  }
+  for (const text of texts) {
+    const expected = strtod(text);
+    assert.equal(expected.end, text.length);
+    assert.ok(Object.is(string2d(text), expected.value), text);
+    assert.ok(Object.is(string2d(text), Number(text)), text);
+  }
+  for (const text of ['1.', '.5', '-', '1.2.3', '1e5', '+1', '12a', '1 '])
+    assert.equal(string2d(text), strtod(text).end === text.length ? strtod(text).value : null, text);
+});
+
 test('strtod and string2d read numbers as glibc and util.c do', () => {
   assert.deepEqual(strtod('  1.5xyz'), { value: 1.5, end: 5, outOfRange: false });
   assert.equal(strtod('0x').end, 1);
