@@ -134,7 +134,7 @@ export class SortedSet implements AggregateValue {
     if (this.compact && (this.nodes.size + 1 > limits.maxEntries || member.length > limits.maxValueLength)) {
       this.compact = false;
     }
-    this.put(member, score);
+    this.insertNew(member, score);
     return { outcome: 'added', score };
   }
 
@@ -263,10 +263,12 @@ export class SortedSet implements AggregateValue {
   /** Inserts a member, or moves it if present (bulk construction). */
   private put(member: BinaryString, score: number): void {
     const existing = this.nodes.get(member);
-    if (existing !== undefined) {
-      this.order.updateScore(existing, this.stored(score));
-      return;
-    }
+    if (existing !== undefined) this.order.updateScore(existing, this.stored(score));
+    else this.insertNew(member, score);
+  }
+
+  /** Inserts a member known to be absent. */
+  private insertNew(member: BinaryString, score: number): void {
     const node = this.order.insert(this.stored(score), member);
     this.nodes.set(member, node);
     node.position = this.dense.length;
