@@ -16,8 +16,51 @@ const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/;
 const HEX = /^([-+]?)0[xX]((?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+))(?:[pP]([-+]?\d+))?/;
 const INFINITY = /^([-+]?)inf(?:inity)?/i;
 const NAN = /^[-+]?nan(?:\([0-9A-Za-z_]*\))?/i;
-// Plain decimal text, the overwhelmingly common case: Number() converts it exactly as strtod.
-const PLAIN = /^-?\d{1,15}(?:\.\d{1,15})?$/;
+/**
+ * The value of plain decimal text ("-12", "13.361389"), the overwhelmingly common case; undefined
+ * for anything else, which strtod() below reads. Up to 32 characters, where neither overflow (309
+ * digits) nor underflow (over 320 fraction digits) can happen. When the digits, read as one
+ * integer, are below 2^53 and there are at most 22 after the point, that integer and the power of
+ * ten are exact doubles and one division rounds correctly (Clinger's fast path), so the result is
+ * the one strtod and Number() give; otherwise Number() converts, as strtod's decimal branch does.
+ * A loop, not a regular expression and Number(): it runs for every score and coordinate argument.
+ */
+function plainDecimal(text: string): number | undefined {
+  const length = text.length;
+  if (length === 0 || length > 32) return undefined;
+  const negative = text.charCodeAt(0) === 0x2d; /* - */
+  let i = negative ? 1 : 0;
+  const integerStart = i;
+  let digits = 0;
+  let code = 0;
+  while (i < length && isDigit((code = text.charCodeAt(i)))) {
+    digits = digits * 10 + (code - 0x30);
+    i++;
+  }
+  if (i === integerStart) return undefined;
+  let fractionDigits = 0;
+  if (i < length) {
+    if (code !== 0x2e /* . */) return undefined;
+    const fractionStart = ++i;
+    while (i < length && isDigit((code = text.charCodeAt(i)))) {
+      digits = digits * 10 + (code - 0x30);
+      i++;
+    }
+    if (i !== length || i === fractionStart) return undefined;
+    fractionDigits = i - fractionStart;
+  }
+  if (digits >= TWO_53 || fractionDigits > 22) return Number(text);
+  const value = fractionDigits === 0 ? digits : digits / POWERS_OF_TEN[fractionDigits]!;
+  return negative ? -value : value;
+}
+
+const TWO_53 = 2 ** 53;
+/** 10^0 .. 10^22, every one an exact double. */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
 
 /** C's strtod over a C string (the text up to its first NUL byte). */
 export function strtod(text: string): StrtodResult {
@@ -46,7 +89,8 @@ export function strtod(text: string): StrtodResult {
  * space, no overflow or underflow to zero, and not NaN. Null when it is not.
  */
 export function string2d(text: string): number | null {
-  if (PLAIN.test(text)) return Number(text);
+  const plain = plainDecimal(text);
+  if (plain !== undefined) return plain;
   if (text.length === 0 || SPACE.test(text[0]!)) return null;
   const r = strtod(text);
   if (r.end !== text.length || r.outOfRange || Number.isNaN(r.value)) return null;

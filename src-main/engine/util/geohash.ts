@@ -12,6 +12,8 @@ export const GEO_LAT_MIN = -85.05112878;
 export const GEO_LAT_MAX = 85.05112878;
 /** GEO_STEP_MAX: bits per coordinate in a stored score. */
 export const GEO_STEP_MAX = 26;
+/** How many cells a coordinate has at GEO_STEP_MAX. */
+const CELLS_AT_STEP_MAX = 2 ** GEO_STEP_MAX;
 
 /** geohash_helper.c EARTH_RADIUS_IN_METERS (the quadratic mean radius of WGS-84). */
 const EARTH_RADIUS_IN_METERS = 6372797.560856;
@@ -63,15 +65,24 @@ export function encodeCell(lon: number, lat: number, step: number, latRange: Geo
   return { lat: Math.trunc(latOffset), lon: Math.trunc(lonOffset), step };
 }
 
-/** interleave64: latitude bits in the even positions, longitude bits in the odd ones. */
+/** interleave64: latitude bits in the even positions, longitude bits in the odd ones (uint32_t each). */
 export function interleave(lat: number, lon: number): bigint {
-  let bits = 0n;
-  for (let i = 0; i < 32; i++) {
-    const bit = 2 ** i;
-    if (Math.floor(lat / bit) % 2 === 1) bits |= 1n << BigInt(2 * i);
-    if (Math.floor(lon / bit) % 2 === 1) bits |= 1n << BigInt(2 * i + 1);
-  }
-  return bits;
+  return (BigInt(interleaveHalf(lat >>> 16, lon >>> 16)) << 32n) | BigInt(interleaveHalf(lat & 0xffff, lon & 0xffff));
+}
+
+/** 32 bits of interleave64: two 16-bit halves, the latitude's in the even bits. */
+function interleaveHalf(lat16: number, lon16: number): number {
+  return (spreadBits(lat16) | (spreadBits(lon16) << 1)) >>> 0;
+}
+
+/** A 16-bit value's bits moved to the even positions of a 32-bit word (the inverse of evenBits). */
+function spreadBits(half: number): number {
+  let x = half;
+  x = (x | (x << 8)) & 0x00ff00ff;
+  x = (x | (x << 4)) & 0x0f0f0f0f;
+  x = (x | (x << 2)) & 0x33333333;
+  x = (x | (x << 1)) & 0x55555555;
+  return x;
 }
 
 /** geohashAlign52Bits: the cell's interleaved bits shifted to the 52-bit score scale (uint64_t). */
@@ -94,7 +105,15 @@ export function cellScoreRange(cell: GeoCell): { min: number; max: number } {
 /** The score GEOADD gives a point (geohashEncodeWGS84 at GEO_STEP_MAX, aligned), as ZADD's decimal argument. */
 export function pointScoreText(lon: number, lat: number): string | null {
   const cell = encodeCell(lon, lat, GEO_STEP_MAX);
-  return cell === null ? null : align52(cell).toString();
+  if (cell === null) return null;
+  // Both indexes below 2^26 (every point but the exact maximum longitude or latitude): the 52
+  // interleaved bits are the score as they are (no shift at GEO_STEP_MAX), exact in a double, and
+  // the hot path of GEOADD needs no BigInt.
+  if (cell.lat < CELLS_AT_STEP_MAX && cell.lon < CELLS_AT_STEP_MAX) {
+    const high = interleaveHalf(cell.lat >>> 16, cell.lon >>> 16);
+    return String(high * TWO_32 + interleaveHalf(cell.lat & 0xffff, cell.lon & 0xffff));
+  }
+  return align52(cell).toString();
 }
 
 /** geohashDecode: the cell's bounds (ilato + 1 wraps as the uint32_t it is in C). */

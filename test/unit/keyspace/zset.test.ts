@@ -66,6 +66,54 @@ test('SortedSet agrees with a sorted-array model under random operations', () =>
   assert.deepEqual([...set.clone().entries()], sorted);
 });
 
+test('thousands of members at few scores (as GEOADD of one place): order, ranks and ranges stay exact', () => {
+  // Enough members that some nodes have levels past the ones a node keeps in its own fields.
+  const rnd = seededRandom(11);
+  const set = new SortedSet();
+  const model = new Map<string, number>();
+  const geoScore = 3479099956230698;
+  for (let step = 0; step < 20000; step++) {
+    const member = `member:${String(rnd.int(4000)).padStart(12, '0')}`;
+    const op = rnd.int(10);
+    if (op < 6) {
+      const score = rnd.int(8) === 0 ? geoScore + rnd.int(3) : geoScore;
+      set.add(member, score, 0, LIMITS);
+      model.set(member, score);
+    } else if (op < 9) {
+      assert.equal(set.remove(member), model.delete(member));
+    } else if (model.size > 0) {
+      const sorted = [...model].sort(byOrder);
+      const i = rnd.int(sorted.length);
+      assert.equal(set.rank(sorted[i]![0], false), i);
+      assert.deepEqual(plain(set.rangeByRank(i, Math.min(i + 4, sorted.length - 1), false)), sorted.slice(i, i + 5));
+    }
+  }
+  const sorted = [...model].sort(byOrder);
+  assert.ok(sorted.length > 1000);
+  assert.deepEqual([...set.entries()], sorted);
+  for (const [i, [member]] of sorted.entries()) assert.equal(set.rank(member, true), sorted.length - 1 - i);
+  const range = new ScoreRange(geoScore, geoScore + 1, true, false);
+  const inRange = sorted.filter(([, s]) => s > geoScore && s <= geoScore + 1);
+  assert.deepEqual(plain(set.rangeIn(range, false, 7, 20)), inRange.slice(7, 27));
+  assert.equal(set.countIn(range), inRange.length);
+  assert.equal(
+    set.removeIn(new ScoreRange(geoScore, geoScore, false, false)),
+    sorted.length - sorted.filter(([, s]) => s !== geoScore).length,
+  );
+  assert.deepEqual(
+    [...set.entries()],
+    sorted.filter(([, s]) => s !== geoScore),
+  );
+  // Moving members between scores relinks their nodes.
+  for (const [member] of sorted.slice(0, 50)) set.add(member, geoScore + 1.5, 0, LIMITS);
+  const moved = [...set.entries()];
+  assert.deepEqual(moved, [...moved].sort(byOrder));
+  assert.deepEqual(
+    moved.map(([m], i) => set.rank(m, false) === i),
+    moved.map(() => true),
+  );
+});
+
 test('lex ranges, infinite bounds and removal by lex range', () => {
   const set = SortedSet.from(
     ['a', 'b', 'ba', 'c', 'd'].map((m) => [m, 0] as const),
@@ -94,6 +142,36 @@ test('encodings: built whole, converted on insertion, -0 kept only by a skiplist
   assert.ok(Object.is(set.score('b'), -0));
   set.remove('x'.repeat(65));
   assert.equal(set.encoding(), 'skiplist', 'never back to listpack');
+});
+
+test('string2d reads plain decimals exactly as strtod does, short and long, integral or not', () => {
+  const rnd = seededRandom(5);
+  const digits = (n: number) => Array.from({ length: n }, () => String(rnd.int(10))).join('');
+  const texts = [
+    '0',
+    '-0',
+    '-0.0',
+    '007',
+    '0.1',
+    '9007199254740991',
+    '9007199254740993',
+    '3479099956230698',
+    '1.7976931348623157',
+    '0.0000000000000000000001',
+  ];
+  for (let i = 0; i < 5000; i++) {
+    const sign = rnd.int(2) === 0 ? '-' : '';
+    const integer = digits(1 + rnd.int(18));
+    texts.push(rnd.int(3) === 0 ? sign + integer : `${sign}${integer}.${digits(1 + rnd.int(24))}`);
+  }
+  for (const text of texts) {
+    const expected = strtod(text);
+    assert.equal(expected.end, text.length);
+    assert.ok(Object.is(string2d(text), expected.value), text);
+    assert.ok(Object.is(string2d(text), Number(text)), text);
+  }
+  for (const text of ['1.', '.5', '-', '1.2.3', '1e5', '+1', '12a', '1 '])
+    assert.equal(string2d(text), strtod(text).end === text.length ? strtod(text).value : null, text);
 });
 
 test('strtod and string2d read numbers as glibc and util.c do', () => {

@@ -100,7 +100,7 @@ export class SortedSet implements AggregateValue {
 
   /** Members and scores in order (lowest score first). */
   *entries(): IterableIterator<[BinaryString, number]> {
-    for (let node = this.order.first; node !== null; node = node.next[0]!) yield [node.member, node.score];
+    for (let node = this.order.first; node !== null; node = node.next0) yield [node.member, node.score];
   }
 
   score(member: BinaryString): number | undefined {
@@ -134,7 +134,7 @@ export class SortedSet implements AggregateValue {
     if (this.compact && (this.nodes.size + 1 > limits.maxEntries || member.length > limits.maxValueLength)) {
       this.compact = false;
     }
-    this.put(member, score);
+    this.insertNew(member, score);
     return { outcome: 'added', score };
   }
 
@@ -164,7 +164,7 @@ export class SortedSet implements AggregateValue {
     let node = this.order.byRank(reverse ? this.size - start : start + 1);
     for (let n = end - start + 1; n > 0 && node !== null; n--) {
       out.push(node);
-      node = reverse ? node.backward : node.next[0]!;
+      node = reverse ? node.backward : node.next0;
     }
     return out;
   }
@@ -186,7 +186,7 @@ export class SortedSet implements AggregateValue {
     for (; node !== null && limit !== 0; limit--) {
       if (reverse ? !range.aboveMin(node) : !range.belowMax(node)) break;
       out.push(node);
-      node = reverse ? node.backward : node.next[0]!;
+      node = reverse ? node.backward : node.next0;
     }
     return out;
   }
@@ -197,7 +197,7 @@ export class SortedSet implements AggregateValue {
     if (first === null) return 0;
     if (this.compact) {
       let count = 0;
-      for (let node: SkipListNode | null = first; node !== null && range.belowMax(node); node = node.next[0]!) count++;
+      for (let node: SkipListNode | null = first; node !== null && range.belowMax(node); node = node.next0) count++;
       return count;
     }
     const last = this.order.lastInRange(range, false);
@@ -263,10 +263,12 @@ export class SortedSet implements AggregateValue {
   /** Inserts a member, or moves it if present (bulk construction). */
   private put(member: BinaryString, score: number): void {
     const existing = this.nodes.get(member);
-    if (existing !== undefined) {
-      this.order.updateScore(existing, this.stored(score));
-      return;
-    }
+    if (existing !== undefined) this.order.updateScore(existing, this.stored(score));
+    else this.insertNew(member, score);
+  }
+
+  /** Inserts a member known to be absent. */
+  private insertNew(member: BinaryString, score: number): void {
     const node = this.order.insert(this.stored(score), member);
     this.nodes.set(member, node);
     node.position = this.dense.length;
