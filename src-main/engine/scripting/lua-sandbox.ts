@@ -12,6 +12,8 @@
 // Lua 5.1 names Redis exposes and 5.3 lacks are provided: unpack, loadstring, gcinfo,
 // table.getn/setn/maxn/foreach/foreachi, math.pow/mod/log10/ldexp/frexp/cosh, string.gfind;
 // table.pack/unpack, rawlen and utf8 are hidden as they are not in 5.1.
+import { getHeapStatistics } from 'node:v8';
+import { collectGarbage } from '../keyspace/used-memory.js';
 import { lua, lauxlib, lualib, luaText, pushText, type LuaState, type LuaJsFunction } from './lua-vm.js';
 import type { ScriptThread } from './script-timeout.js';
 
@@ -148,7 +150,18 @@ export interface Sandbox {
   argvNameRef: number;
   /** The coroutine scripts run in (script-invoke.ts), made on first use. */
   thread: ScriptThread | null;
+  /** The V8 heap a freshly built state takes (see freshStateBytes). */
+  heapBytes: number;
 }
+
+/**
+ * The V8 heap one freshly built state keeps alive (its standard libraries, cjson/cmsgpack/bit/
+ * struct, the sandbox): the base of INFO's used_memory_vm_* figures. fengari's Lua objects are JS
+ * objects that no Lua collector counts (its LUA_GCCOUNT is not kept), so the heap is what can be
+ * measured. Every state is built by the same code, so the first one in a thread (an isolate) is
+ * measured and the figure serves the others.
+ */
+let freshStateBytes: number | null = null;
 
 /**
  * Builds a state: `api` are the extra globals (the `redis` table and the libraries), each pushed
@@ -156,6 +169,11 @@ export interface Sandbox {
  * standard libraries are open (Redis replaces math.random there).
  */
 export function createSandbox(api: Record<string, (L: LuaState) => void>, prepare: (L: LuaState) => void = () => {}): Sandbox {
+  // The first state built in this thread is measured: full collections before and after it, so
+  // that the difference is what the state keeps alive, not garbage.
+  const measuring = freshStateBytes === null;
+  if (measuring) collectGarbage();
+  const heapBefore = getHeapStatistics().used_heap_size;
   const L = lauxlib.luaL_newstate();
   const open: [string, LuaJsFunction][] = [
     ['_G', lualib.luaopen_base],
@@ -207,7 +225,12 @@ export function createSandbox(api: Record<string, (L: LuaState) => void>, prepar
   const keysNameRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
   pushText(L, 'ARGV');
   const argvNameRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
-  return { L, envRef, envMetaRef, errorHandlerRef, globalsRef, xpcallRef, keysNameRef, argvNameRef, thread: null };
+  if (measuring) {
+    collectGarbage();
+    freshStateBytes = Math.max(getHeapStatistics().used_heap_size - heapBefore, 0);
+  }
+  const heapBytes = freshStateBytes!;
+  return { L, envRef, envMetaRef, errorHandlerRef, globalsRef, xpcallRef, keysNameRef, argvNameRef, thread: null, heapBytes };
 }
 
 function load(L: LuaState, source: string, name: string): void {
