@@ -174,8 +174,33 @@ test('INFO memory: startup, overhead and dataset add up; scripts and functions a
   // A second client adds its reply buffer to mem_clients_normal.
   const other = await RespClient.open(n.port);
   try {
-    assert.equal(await num(n, 'mem_clients_normal'), Number(after.get('mem_clients_normal')) + 1024);
+    const expected = Number(after.get('mem_clients_normal')) + 1024;
+    await waitFor('the second client counted', async () => (await num(n, 'mem_clients_normal')) === expected);
   } finally {
     other.close();
   }
+});
+
+test('dump_payload_sanitizations counts the encodings RESTORE checks in full, as sanitize-dump-payload decides', async () => {
+  const counts: Record<string, number[]> = {};
+  for (const kind of KINDS) {
+    const n = await node(kind);
+    await n.ok('RPUSH', 'list', 'a', 'b', 'c');
+    await n.ok('SADD', 'intset', '1', '2', '3');
+    await n.ok('HSET', 'hash', 'f', 'v');
+    await n.ok('ZADD', 'zset', '1', 'm');
+    await n.ok('XADD', 'stream', '1-1', 'f', 'v');
+    await n.ok('SET', 'string', 'v');
+    const keys = ['list', 'intset', 'hash', 'zset', 'stream', 'string'];
+    const payloads = await Promise.all(keys.map(async (key) => (await n.client.call('DUMP', key)) as Buffer));
+    counts[kind] = [];
+    for (const mode of ['no', 'yes', 'clients']) {
+      await n.ok('CONFIG', 'SET', 'sanitize-dump-payload', mode);
+      const before = await num(n, 'dump_payload_sanitizations');
+      for (const [i, key] of keys.entries()) await n.ok('RESTORE', key, '0', payloads[i]!, 'REPLACE');
+      counts[kind].push((await num(n, 'dump_payload_sanitizations')) - before);
+    }
+  }
+  assert.deepEqual(counts.ours, counts.redis);
+  assert.ok(counts.redis![1]! > 0);
 });
