@@ -1,6 +1,7 @@
 // INFO: sections in Redis 7.0's order, with its field names (server.c genRedisInfoString).
 // Each section is produced by a provider function; subsystems that own a section's numbers
-// (replication, persistence) replace its provider with InfoRegistry.set() instead of editing this file.
+// (replication, persistence) replace its provider with InfoRegistry.set() instead of editing this file;
+// the memory section's parts owned by layers above come through server.memoryParts (memory-overhead.ts).
 import { cpuUsage } from 'node:process';
 import { arch, release, totalmem, type } from 'node:os';
 import { REDIS_VERSION } from '../util/version.js';
@@ -86,20 +87,6 @@ export class InfoRegistry {
   /** Installs or replaces the provider of a section. */
   set(section: string, provider: InfoProvider): void {
     this.providers.set(section, provider);
-  }
-
-  /**
-   * Adds fields to a section from a layer above the core, placed before `beforeField` (at the end
-   * when the section has no such field).
-   */
-  extend(section: string, provider: InfoProvider, beforeField: string): void {
-    const base = this.providers.get(section)!;
-    this.providers.set(section, () => {
-      const fields = base();
-      const at = fields.findIndex(([name]) => name === beforeField);
-      fields.splice(at < 0 ? fields.length : at, 0, ...provider());
-      return fields;
-    });
   }
 
   /** The INFO text for the given section arguments (none = default). */
