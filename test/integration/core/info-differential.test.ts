@@ -200,7 +200,14 @@ test('dump_payload_sanitizations counts the encodings RESTORE checks in full, as
       for (const [i, key] of keys.entries()) await n.ok('RESTORE', key, '0', payloads[i]!, 'REPLACE');
       counts[kind].push((await num(n, 'dump_payload_sanitizations')) - before);
     }
+    // With `yes`, the encodings of a file loaded are sanitized and counted too (`clients` skips them).
+    for (const mode of ['yes', 'clients']) {
+      await n.ok('CONFIG', 'SET', 'sanitize-dump-payload', mode);
+      const before = await num(n, 'dump_payload_sanitizations');
+      await n.ok('DEBUG', 'RELOAD');
+      counts[kind].push((await num(n, 'dump_payload_sanitizations')) - before);
+    }
   }
   assert.deepEqual(counts.ours, counts.redis);
-  assert.ok(counts.redis![1]! > 0);
+  assert.ok(counts.redis![1]! > 0 && counts.redis![3]! > 0, JSON.stringify(counts.redis));
 });
