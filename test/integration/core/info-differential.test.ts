@@ -111,6 +111,11 @@ test('a master streaming to a replica: repl kbps on both ends, the backlog and r
     assert.ok(outKbps > 10, `${kind} master sends the stream: ${outKbps} KB/s`);
     assert.ok(inKbps > 10, `${kind} replica reads it: ${inKbps} KB/s`);
     assert.equal(await num(replica, 'instantaneous_output_repl_kbps'), 0, `${kind}: the replica has no replica`);
+    // Replication bytes (the full sync's RDB included) are part of the totals, as redis-server sums them.
+    const replicaInfo = await everything(replica);
+    const replIn = Number(replicaInfo.get('total_net_repl_input_bytes'));
+    assert.ok(replIn > 2_000_000, `${kind} replica read the stream: ${replIn}`);
+    assert.ok(Number(replicaInfo.get('total_net_input_bytes')) >= replIn, kind);
     // 2 MB went through a 256 KB backlog: it holds its size, plus at most the block in filling.
     const info = await everything(master);
     const backlog = Number(info.get('mem_replication_backlog'));
