@@ -85,16 +85,17 @@ export class Node implements NodeServices {
     this.scripting = new Scripting(this.server, scriptHost);
     this.functions = new Functions(this.server, scriptHost);
     this.server.functionLibraries = this.functions;
-    // INFO memory's scripting counts, where Redis 7.0 puts them (before maxmemory).
-    this.server.info.extend(
-      'memory',
-      () => [
-        ['number_of_cached_scripts', this.scripting.size],
-        ['number_of_functions', this.functions.functions.size],
-        ['number_of_libraries', this.functions.libraries.size],
-      ],
-      'maxmemory',
-    );
+    // INFO memory's scripting figures and counts.
+    const { scripting, functions } = this;
+    this.server.memoryParts.scripting = {
+      evalVm: () => scripting.vmBytes,
+      evalCaches: () => scripting.cacheBytes,
+      cachedScripts: () => scripting.size,
+      functionsVm: () => functions.vmBytes,
+      functionsCaches: () => functions.cacheBytes,
+      functions: () => functions.functions.size,
+      libraries: () => functions.libraries.size,
+    };
   }
 }
 
@@ -183,6 +184,8 @@ async function bringUp(node: Node): Promise<void> {
   await server.listen();
   logger.notice(`Running mode=standalone, port=${server.port}.`);
   logger.warning('Server initialized');
+  // InitServerLast's initial_memory_usage: INFO used_memory_startup, before users and data load.
+  server.memoryParts.markStartup();
   // ACLLoadUsersAtStartup, before the data loads: the `user` lines or the aclfile.
   node.acl.loadAtStartup();
   await node.persistence.start();

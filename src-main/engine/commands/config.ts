@@ -84,10 +84,14 @@ function configResetStat(client: Client): void {
   const s = server.stats;
   s.connectionsReceived = s.rejectedConnections = s.commandsProcessed = 0;
   s.netInputBytes = s.netOutputBytes = s.errorReplies = 0;
+  s.readsProcessed = s.writesProcessed = s.unexpectedErrorReplies = s.dumpPayloadSanitizations = 0;
+  s.forks = s.latestForkUsec = s.netReplInputBytes = s.netReplOutputBytes = 0;
+  s.replyBufferExpands = s.replyBufferShrinks = 0;
   s.errorCodes.clear();
   server.errorWatermark = 0;
   server.keyspace.expiredKeys = server.keyspace.hits = server.keyspace.misses = 0;
   server.metrics.reset();
+  server.activeExpire.resetStats();
   for (const command of server.commands.all()) {
     for (const c of [command, ...(command.subcommandMap?.values() ?? [])]) {
       c.stats.calls = c.stats.usec = c.stats.rejectedCalls = c.stats.failedCalls = 0;

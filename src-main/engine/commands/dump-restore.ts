@@ -63,7 +63,12 @@ function restore(client: Client, argv: BinaryString[]): void {
     client.reply.error('ERR Invalid TTL value, must be >= 0');
     return;
   }
-  const parsed = parseDumpPayload(Buffer.from(argv[3]!, 'latin1'), { skipChecksum: client.server.debugKnobs.skipChecksumValidation });
+  const parsed = parseDumpPayload(Buffer.from(argv[3]!, 'latin1'), {
+    skipChecksum: client.server.debugKnobs.skipChecksumValidation,
+    onBlobsChecked: (count) => {
+      if (deepSanitization(client)) server.stats.dumpPayloadSanitizations += count;
+    },
+  });
   if (!parsed.ok) {
     client.reply.error(parsed.error);
     return;
@@ -175,3 +180,16 @@ export const dumpRestoreCommands: CommandSpec[] = [
     handler: restore,
   }),
 ];
+
+/**
+ * rdbLoadObject's deep_integrity_validation for RESTORE: always with sanitize-dump-payload yes;
+ * with `clients`, except for our master, the AOF being loaded and users flagged
+ * skip-sanitize-payload. Our decoder checks every encoding in full whatever the setting; this
+ * decides when the checks count as INFO dump_payload_sanitizations, as Redis counts them.
+ */
+function deepSanitization(client: Client): boolean {
+  const mode = client.server.config.str('sanitize-dump-payload');
+  if (mode === 'yes') return true;
+  if (mode !== 'clients') return false;
+  return !client.isMaster && !client.isAofReplay && client.user?.sanitizePayload !== 'skip';
+}

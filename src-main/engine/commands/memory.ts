@@ -2,12 +2,12 @@
 // USAGE estimates what redis-server would allocate for the key (keyspace/memory-usage.ts), which
 // is what redis-cli --memkeys and people comparing nodes want; STATS and DOCTOR describe this
 // node's own process with Redis's field names, where a V8 heap stands in for the allocator.
-import { memoryUsage as processMemory } from 'node:process';
 import { keySpec, defineCommand, type CommandSpec } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { replyHelp } from './server.js';
 import { parseInteger } from '../util/numbers.js';
-import { DEFAULT_SAMPLES, dictSlots, memoryUsage } from '../keyspace/memory-usage.js';
+import { DEFAULT_SAMPLES, memoryUsage } from '../keyspace/memory-usage.js';
+import { memoryOverhead } from '../core/memory-overhead.js';
 import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
 import { collectGarbage, usedMemory } from '../keyspace/used-memory.js';
@@ -28,14 +28,6 @@ const MEMORY_HELP = [
   'HELP',
   '    Prints this help.',
 ];
-
-/** What the heap held when the engine was loaded (MEMORY STATS startup.allocated). */
-const STARTUP_ALLOCATED = usedMemory(null);
-
-// Sizes of Redis's C structures on a 64-bit build, for the per-database overhead.
-const DICT_ENTRY = 24;
-const POINTER = 8;
-const ROBJ = 16;
 
 /** MEMORY USAGE key [SAMPLES count]: the options are checked before the key is looked up. */
 function usage(client: Client, argv: BinaryString[]): void {
@@ -67,40 +59,26 @@ function usage(client: Client, argv: BinaryString[]): void {
   client.reply.integer(memoryUsage(key, value, client.db.objectHeader(key)!, samples, fill));
 }
 
-/** MEMORY STATS (getMemoryOverheadData), in Redis's field order. */
+/** MEMORY STATS (getMemoryOverheadData, core/memory-overhead.ts), in Redis's field order. */
 function stats(client: Client): void {
-  const server = client.server;
-  const mem = processMemory();
-  const total = usedMemory(server.keyspace);
-  let clientBuffers = 0;
-  for (const c of server.clients.values()) clientBuffers += c.outputBytes;
-  const dbs = server.keyspace.dbs.filter((db) => db.size !== 0);
-  const dbOverheads = dbs.map((db) => ({
-    id: db.id,
-    main: db.size * (DICT_ENTRY + ROBJ) + dictSlots(db.size) * POINTER,
-    expires: db.volatileCount * DICT_ENTRY + dictSlots(db.volatileCount) * POINTER,
-  }));
-  const overhead = STARTUP_ALLOCATED + clientBuffers + dbOverheads.reduce((sum, o) => sum + o.main + o.expires, 0);
-  const keys = server.keyspace.totalKeys;
-  const dataset = Math.max(total - overhead, 0);
-  const netUsage = Math.max(total - STARTUP_ALLOCATED, 1);
+  const mh = memoryOverhead(client.server);
   const r = client.reply;
-  r.mapHeader(27 + dbs.length);
+  r.mapHeader(27 + mh.dbs.length);
   const field = (name: string, write: () => void) => {
     r.bulk(name);
     write();
   };
-  field('peak.allocated', () => r.integer(total));
-  field('total.allocated', () => r.integer(total));
-  field('startup.allocated', () => r.integer(STARTUP_ALLOCATED));
-  field('replication.backlog', () => r.integer(0));
-  field('clients.slaves', () => r.integer(0));
-  field('clients.normal', () => r.integer(clientBuffers));
+  field('peak.allocated', () => r.integer(mh.peak));
+  field('total.allocated', () => r.integer(mh.used));
+  field('startup.allocated', () => r.integer(mh.startup));
+  field('replication.backlog', () => r.integer(mh.replBacklog));
+  field('clients.slaves', () => r.integer(mh.clientsSlaves));
+  field('clients.normal', () => r.integer(mh.clientsNormal));
   field('cluster.links', () => r.integer(0));
-  field('aof.buffer', () => r.integer(0));
-  field('lua.caches', () => r.integer(0));
-  field('functions.caches', () => r.integer(0));
-  for (const o of dbOverheads) {
+  field('aof.buffer', () => r.integer(mh.aofBuffer));
+  field('lua.caches', () => r.integer(mh.luaCaches));
+  field('functions.caches', () => r.integer(mh.functionsCaches));
+  for (const o of mh.dbs) {
     field(`db.${o.id}`, () => {
       r.mapHeader(3);
       field('overhead.hashtable.main', () => r.integer(o.main));
@@ -108,23 +86,23 @@ function stats(client: Client): void {
       field('overhead.hashtable.slot-to-keys', () => r.integer(0));
     });
   }
-  field('overhead.total', () => r.integer(overhead));
-  field('keys.count', () => r.integer(keys));
-  field('keys.bytes-per-key', () => r.integer(keys === 0 ? 0 : Math.floor(netUsage / keys)));
-  field('dataset.bytes', () => r.integer(dataset));
-  field('dataset.percentage', () => r.double((dataset * 100) / netUsage));
-  field('peak.percentage', () => r.double(100));
-  field('allocator.allocated', () => r.integer(total));
-  field('allocator.active', () => r.integer(mem.heapTotal));
-  field('allocator.resident', () => r.integer(mem.rss));
-  field('allocator-fragmentation.ratio', () => r.double(mem.heapTotal / Math.max(mem.heapUsed, 1)));
-  field('allocator-fragmentation.bytes', () => r.integer(mem.heapTotal - mem.heapUsed));
-  field('allocator-rss.ratio', () => r.double(mem.rss / Math.max(mem.heapTotal, 1)));
-  field('allocator-rss.bytes', () => r.integer(mem.rss - mem.heapTotal));
-  field('rss-overhead.ratio', () => r.double(1));
-  field('rss-overhead.bytes', () => r.integer(0));
-  field('fragmentation', () => r.double(mem.rss / Math.max(total, 1)));
-  field('fragmentation.bytes', () => r.integer(mem.rss - total));
+  field('overhead.total', () => r.integer(mh.overheadTotal));
+  field('keys.count', () => r.integer(mh.totalKeys));
+  field('keys.bytes-per-key', () => r.integer(mh.bytesPerKey));
+  field('dataset.bytes', () => r.integer(mh.dataset));
+  field('dataset.percentage', () => r.double(mh.datasetPerc));
+  field('peak.percentage', () => r.double(mh.peakPerc));
+  field('allocator.allocated', () => r.integer(mh.allocatorAllocated));
+  field('allocator.active', () => r.integer(mh.allocatorActive));
+  field('allocator.resident', () => r.integer(mh.allocatorResident));
+  field('allocator-fragmentation.ratio', () => r.double(mh.allocatorActive / mh.allocatorAllocated));
+  field('allocator-fragmentation.bytes', () => r.integer(mh.allocatorActive - mh.allocatorAllocated));
+  field('allocator-rss.ratio', () => r.double(mh.allocatorResident / mh.allocatorActive));
+  field('allocator-rss.bytes', () => r.integer(mh.allocatorResident - mh.allocatorActive));
+  field('rss-overhead.ratio', () => r.double(mh.rss / mh.allocatorResident));
+  field('rss-overhead.bytes', () => r.integer(mh.rss - mh.allocatorResident));
+  field('fragmentation', () => r.double(mh.rss / mh.used));
+  field('fragmentation.bytes', () => r.integer(mh.rss - mh.used));
 }
 
 /**
@@ -132,7 +110,8 @@ function stats(client: Client): void {
  * does not have, so only its first judgement applies: under 5 MB of data, there is nothing to say.
  */
 function doctor(client: Client): void {
-  const empty = usedMemory(client.server.keyspace) - STARTUP_ALLOCATED < 5 * 1024 * 1024;
+  const server = client.server;
+  const empty = usedMemory(server.keyspace) - server.memoryParts.startup < 5 * 1024 * 1024;
   client.reply.verbatim(
     empty
       ? "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n"

@@ -163,7 +163,7 @@ export const DIRECTIVES: Directive[] = [
   bool('stop-writes-on-bgsave-error', true),
   bool('rdbcompression', true),
   bool('rdbchecksum', true, false),
-  bool('sanitize-dump-payload', false),
+  oneOf('sanitize-dump-payload', 'no', ['no', 'yes', 'clients']),
   str('dbfilename', 'dump.rdb'),
   bool('rdb-del-sync-files', false),
   special('dir', '', 'dir'),

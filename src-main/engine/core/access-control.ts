@@ -9,6 +9,8 @@ import type { Command } from './command-table.js';
 /** A user as the core sees it: a name for CLIENT LIST and the ACL log. */
 export interface ClientUser {
   readonly name: BinaryString;
+  /** The ACL flag skip-sanitize-payload / sanitize-payload (RESTORE's sanitization with sanitize-dump-payload clients). */
+  readonly sanitizePayload?: 'skip' | 'sanitize' | null;
 }
 
 export interface AccessControl {

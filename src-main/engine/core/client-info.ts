@@ -1,5 +1,6 @@
 // One client described as CLIENT LIST / CLIENT INFO print it (networking.c catClientInfoString,
 // Redis 7.0's fields in its order).
+import { clientMemory } from './memory-overhead.js';
 import type { Client } from './client.js';
 import { isBlocked } from './blocking.js';
 
@@ -38,7 +39,7 @@ export function clientInfoString(client: Client): string {
     ` age=${Math.floor((now - client.createdAt) / 1000)} idle=${Math.floor((now - client.lastInteraction) / 1000)}` +
     ` flags=${flagsOf(client)} db=${client.db.id} sub=${client.channels.size} psub=${client.patterns.size} ssub=${client.shardChannels.size}` +
     ` multi=${client.multi === null ? -1 : client.multi.length} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0` +
-    ` rbs=1024 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${1024 + omem} events=r${omem > 0 ? 'w' : ''}` +
+    ` rbs=1024 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${clientMemory(client, omem)} events=r${omem > 0 ? 'w' : ''}` +
     ` cmd=${client.lastCommand} user=${client.user?.name ?? '(superuser)'} redir=-1 resp=${client.reply.protocol}`
   );
 }

@@ -23,13 +23,21 @@ export type ReplyMode = 'on' | 'off' | 'skip';
 
 /** A ReplyWriter that reports every error reply (INFO errorstats, failed_calls). */
 class CountingReplyWriter extends ReplyWriter {
-  constructor(private readonly onError: (text: string) => void) {
+  constructor(
+    private readonly onError: (text: string) => void,
+    private readonly onResize: (expanded: boolean) => void,
+  ) {
     super();
   }
 
   override error(text: string): void {
     super.error(text);
     this.onError(text);
+  }
+
+  /** INFO reply_buffer_expands / reply_buffer_shrinks. */
+  protected override resized(expanded: boolean): void {
+    this.onResize(expanded);
   }
 }
 
@@ -103,7 +111,10 @@ export class Client {
     readonly socket: Socket | null,
   ) {
     this.id = server.nextClientId();
-    this.reply = new CountingReplyWriter((text) => server.errorReplied(text));
+    this.reply = new CountingReplyWriter(
+      (text) => server.errorReplied(text, this),
+      (expanded) => (expanded ? server.stats.replyBufferExpands++ : server.stats.replyBufferShrinks++),
+    );
     this.db = server.keyspace.dbs[0]!;
     this.user = server.accessControl.defaultUser;
     this.authenticated = !server.requiresAuth();
@@ -187,6 +198,7 @@ export class Client {
     if (!socket || socket.destroyed) return;
     if (out) {
       this.server.stats.netOutputBytes += out.length;
+      this.server.stats.writesProcessed++;
       socket.write(out);
       if (!this.closeAfterReply) this.server.limits.checkOutputBuffer(this);
     }

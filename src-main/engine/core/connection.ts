@@ -70,6 +70,7 @@ export function attachConnection(server: Server, socket: Socket): Client {
 
   const onChunk = (chunk: Buffer): void => {
     server.stats.netInputBytes += chunk.length;
+    server.stats.readsProcessed++;
     if (client.closeAfterReply) return; // Redis stops reading from a client it is closing
     client.lastInteraction = Date.now();
     parser.feed(chunk);

@@ -1,12 +1,13 @@
 // INFO: sections in Redis 7.0's order, with its field names (server.c genRedisInfoString).
 // Each section is produced by a provider function; subsystems that own a section's numbers
-// (replication, persistence) replace its provider with InfoRegistry.set() instead of editing this file.
-import { cpuUsage, memoryUsage } from 'node:process';
+// (replication, persistence) replace its provider with InfoRegistry.set() instead of editing this file;
+// the memory section's parts owned by layers above come through server.memoryParts (memory-overhead.ts).
+import { cpuUsage } from 'node:process';
 import { arch, release, totalmem, type } from 'node:os';
 import { REDIS_VERSION } from '../util/version.js';
 import type { Server } from './server.js';
 import { blockedClientCount } from './blocking.js';
-import { usedMemory } from '../keyspace/used-memory.js';
+import { memoryOverhead } from './memory-overhead.js';
 
 export type InfoFields = [string, string | number][];
 export type InfoProvider = () => InfoFields;
@@ -88,20 +89,6 @@ export class InfoRegistry {
     this.providers.set(section, provider);
   }
 
-  /**
-   * Adds fields to a section from a layer above the core, placed before `beforeField` (at the end
-   * when the section has no such field).
-   */
-  extend(section: string, provider: InfoProvider, beforeField: string): void {
-    const base = this.providers.get(section)!;
-    this.providers.set(section, () => {
-      const fields = base();
-      const at = fields.findIndex(([name]) => name === beforeField);
-      fields.splice(at < 0 ? fields.length : at, 0, ...provider());
-      return fields;
-    });
-  }
-
   /** The INFO text for the given section arguments (none = default). */
   render(args: string[] = []): string {
     const wanted = new Set<string>();
@@ -167,24 +154,69 @@ function clientsSection(server: Server): InfoFields {
 }
 
 function memorySection(server: Server): InfoFields {
-  const mem = memoryUsage();
-  const used = usedMemory(server.keyspace);
+  const mh = memoryOverhead(server);
+  const scripting = server.memoryParts.scripting;
   const maxmemory = server.config.int('maxmemory');
+  const memoryLua = scripting.evalVm();
+  const memoryFunctions = scripting.functionsVm();
+  const scripts = mh.luaCaches + mh.functionsCaches;
+  const ratio = (a: number, b: number) => (a / b).toFixed(2);
   return [
-    ['used_memory', used],
-    ['used_memory_human', bytesToHuman(used)],
-    ['used_memory_rss', mem.rss],
-    ['used_memory_rss_human', bytesToHuman(mem.rss)],
-    ['used_memory_peak', used],
-    ['used_memory_peak_human', bytesToHuman(used)],
+    ['used_memory', mh.used],
+    ['used_memory_human', bytesToHuman(mh.used)],
+    ['used_memory_rss', mh.rss],
+    ['used_memory_rss_human', bytesToHuman(mh.rss)],
+    ['used_memory_peak', mh.peak],
+    ['used_memory_peak_human', bytesToHuman(mh.peak)],
+    ['used_memory_peak_perc', `${mh.peakPerc.toFixed(2)}%`],
+    ['used_memory_overhead', mh.overheadTotal],
+    ['used_memory_startup', mh.startup],
+    ['used_memory_dataset', mh.dataset],
+    ['used_memory_dataset_perc', `${mh.datasetPerc.toFixed(2)}%`],
+    ['allocator_allocated', mh.allocatorAllocated],
+    ['allocator_active', mh.allocatorActive],
+    ['allocator_resident', mh.allocatorResident],
     ['total_system_memory', totalmem()],
     ['total_system_memory_human', bytesToHuman(totalmem())],
+    ['used_memory_lua', memoryLua], // deprecated in 7.0, renamed used_memory_vm_eval
+    ['used_memory_vm_eval', memoryLua],
+    ['used_memory_lua_human', bytesToHuman(memoryLua)],
+    ['used_memory_scripts_eval', mh.luaCaches],
+    ['number_of_cached_scripts', scripting.cachedScripts()],
+    ['number_of_functions', scripting.functions()],
+    ['number_of_libraries', scripting.libraries()],
+    ['used_memory_vm_functions', memoryFunctions],
+    ['used_memory_vm_total', memoryFunctions + memoryLua],
+    ['used_memory_vm_total_human', bytesToHuman(memoryFunctions + memoryLua)],
+    ['used_memory_functions', mh.functionsCaches],
+    ['used_memory_scripts', scripts],
+    ['used_memory_scripts_human', bytesToHuman(scripts)],
     ['maxmemory', maxmemory],
     ['maxmemory_human', bytesToHuman(maxmemory)],
     ['maxmemory_policy', server.config.str('maxmemory-policy')],
+    ['allocator_frag_ratio', ratio(mh.allocatorActive, mh.allocatorAllocated)],
+    ['allocator_frag_bytes', mh.allocatorActive - mh.allocatorAllocated],
+    ['allocator_rss_ratio', ratio(mh.allocatorResident, mh.allocatorActive)],
+    ['allocator_rss_bytes', mh.allocatorResident - mh.allocatorActive],
+    ['rss_overhead_ratio', ratio(mh.rss, mh.allocatorResident)],
+    ['rss_overhead_bytes', mh.rss - mh.allocatorResident],
+    // Named so for compatibility: the whole RSS overhead, fragmentation and more (total_frag).
+    ['mem_fragmentation_ratio', ratio(mh.rss, mh.used)],
+    ['mem_fragmentation_bytes', mh.rss - mh.used],
     ['mem_not_counted_for_evict', server.eviction.notCounted()],
-    ['mem_fragmentation_ratio', (mem.rss / Math.max(used, 1)).toFixed(2)],
+    ['mem_replication_backlog', mh.replBacklog],
+    ['mem_total_replication_buffers', mh.replBuffers],
+    ['mem_clients_slaves', mh.clientsSlaves],
+    ['mem_clients_normal', mh.clientsNormal],
+    ['mem_cluster_links', 0], // no cluster bus
+    ['mem_aof_buffer', mh.aofBuffer],
     ['mem_allocator', `v8-${process.versions.v8}`],
+    // No active defragmentation: V8's collector compacts its heap itself.
+    ['active_defrag_running', 0],
+    // Deleted values are dropped in the main thread (V8 frees them later), never handed to a
+    // lazyfree thread: nothing is pending or freed that way.
+    ['lazyfree_pending_objects', 0],
+    ['lazyfreed_objects', 0],
   ];
 }
 
@@ -212,22 +244,32 @@ function persistenceSection(server: Server): InfoFields {
 
 function statsSection(server: Server): InfoFields {
   const s = server.stats;
+  const m = server.metrics;
+  const kbps = (metric: { value: number }) => (metric.value / 1024).toFixed(2);
+  const expire = server.activeExpire;
   return [
     ['total_connections_received', s.connectionsReceived],
     ['total_commands_processed', s.commandsProcessed],
-    ['instantaneous_ops_per_sec', Math.round(server.metrics.ops.value)],
+    ['instantaneous_ops_per_sec', Math.round(m.ops.value)],
     ['total_net_input_bytes', s.netInputBytes],
     ['total_net_output_bytes', s.netOutputBytes],
     ['total_net_repl_input_bytes', s.netReplInputBytes],
     ['total_net_repl_output_bytes', s.netReplOutputBytes],
-    ['instantaneous_input_kbps', (server.metrics.netInput.value / 1024).toFixed(2)],
-    ['instantaneous_output_kbps', (server.metrics.netOutput.value / 1024).toFixed(2)],
+    ['instantaneous_input_kbps', kbps(m.netInput)],
+    ['instantaneous_output_kbps', kbps(m.netOutput)],
+    ['instantaneous_input_repl_kbps', kbps(m.netReplInput)],
+    ['instantaneous_output_repl_kbps', kbps(m.netReplOutput)],
     ['rejected_connections', s.rejectedConnections],
     ['sync_full', s.syncFull],
     ['sync_partial_ok', s.syncPartialOk],
     ['sync_partial_err', s.syncPartialErr],
     ['expired_keys', server.keyspace.expiredKeys],
+    ['expired_stale_perc', (expire.staleFraction * 100).toFixed(2)],
+    ['expired_time_cap_reached_count', expire.timeCapReachedCount],
+    ['expire_cycle_cpu_milliseconds', Math.floor(expire.timeUsedMicros / 1000)],
     ['evicted_keys', server.eviction.evictedKeys],
+    // maxmemory-clients is accepted but clients are never evicted for it.
+    ['evicted_clients', 0],
     ['total_eviction_exceeded_time', server.eviction.exceededTime().total],
     ['current_eviction_exceeded_time', server.eviction.exceededTime().current],
     ['keyspace_hits', server.keyspace.hits],
@@ -235,11 +277,32 @@ function statsSection(server: Server): InfoFields {
     ['pubsub_channels', server.pubsub.channelCount],
     ['pubsub_patterns', server.pubsub.patternCount],
     ['pubsubshard_channels', server.pubsub.shardChannelCount],
+    ['latest_fork_usec', s.latestForkUsec],
+    ['total_forks', s.forks],
     ['migrate_cached_sockets', server.migrateSockets.size],
+    ['slave_expires_tracked_keys', server.keyspace.replicaKeysWithExpireCount],
+    // No active defragmentation (see active_defrag_running in the memory section).
+    ['active_defrag_hits', 0],
+    ['active_defrag_misses', 0],
+    ['active_defrag_key_hits', 0],
+    ['active_defrag_key_misses', 0],
+    ['total_active_defrag_time', 0],
+    ['current_active_defrag_time', 0],
     ['tracking_total_keys', server.tracking.totalKeys],
     ['tracking_total_items', server.tracking.totalItems],
     ['tracking_total_prefixes', server.tracking.totalPrefixes],
+    ['unexpected_error_replies', s.unexpectedErrorReplies],
     ['total_error_replies', s.errorReplies],
+    ['dump_payload_sanitizations', s.dumpPayloadSanitizations],
+    ['total_reads_processed', s.readsProcessed],
+    ['total_writes_processed', s.writesProcessed],
+    // One thread does all socket I/O, as redis-server with io-threads 1.
+    ['io_threaded_reads_processed', 0],
+    ['io_threaded_writes_processed', 0],
+    // A client's reply buffer (protocol/reply-writer.ts) grows as a reply needs, and one grown
+    // past 64 KB is let go once sent: Redis resizes its reply buffers in clientsCron instead.
+    ['reply_buffer_shrinks', s.replyBufferShrinks],
+    ['reply_buffer_expands', s.replyBufferExpands],
   ];
 }
 

@@ -35,10 +35,15 @@ export class InstantaneousMetrics {
   readonly ops = new InstantaneousMetric();
   readonly netInput = new InstantaneousMetric();
   readonly netOutput = new InstantaneousMetric();
+  /** Bytes read from our master and written to our replicas (STATS_METRIC_NET_*_REPLICATION). */
+  readonly netReplInput = new InstantaneousMetric();
+  readonly netReplOutput = new InstantaneousMetric();
 
   reset(): void {
     this.ops.reset();
     this.netInput.reset();
     this.netOutput.reset();
+    this.netReplInput.reset();
+    this.netReplOutput.reset();
   }
 }

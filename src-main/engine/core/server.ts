@@ -38,6 +38,7 @@ import { LoadingState } from './loading-state.js';
 import { Shutdown, type ShutdownOptions } from './shutdown.js';
 import { Tracking } from './tracking.js';
 import { MigrateSockets } from './migrate-sockets.js';
+import { MemoryParts } from './memory-overhead.js';
 
 /** What RDB files and full syncs need of the function libraries. */
 export interface FunctionLibraryStore {
@@ -63,6 +64,22 @@ export interface ServerStats {
   syncFull: number;
   syncPartialOk: number;
   syncPartialErr: number;
+  /** Socket reads and writes (INFO total_reads_processed / total_writes_processed): one per read event and per socket write, as Redis counts readQueryFromClient and writeToClient calls. */
+  readsProcessed: number;
+  writesProcessed: number;
+  /** Errors replied to our master or to the AOF being loaded (INFO unexpected_error_replies). */
+  unexpectedErrorReplies: number;
+  /** RESTORE payload encodings deep-sanitized (INFO dump_payload_sanitizations). */
+  dumpPayloadSanitizations: number;
+  /**
+   * Point-in-time snapshots taken for a background job (INFO total_forks / latest_fork_usec): what
+   * Redis forks for (BGSAVE, AOF rewrite, a full sync's RDB); see persistence/rdb/snapshot.ts.
+   */
+  forks: number;
+  latestForkUsec: number;
+  /** Client reply buffers grown, and big ones let go (INFO reply_buffer_expands / _shrinks). */
+  replyBufferExpands: number;
+  replyBufferShrinks: number;
 }
 
 /** server.h ERROR_STATS_NUMBER: past this many distinct codes, errorstats stop growing. */
@@ -94,6 +111,8 @@ export class Server {
   readonly latency = new LatencyMonitor();
   readonly limits: OutputBufferLimits;
   readonly metrics = new InstantaneousMetrics();
+  /** What used_memory is made of (INFO memory, MEMORY STATS): the layers above report their parts. */
+  readonly memoryParts = new MemoryParts();
   /**
    * Who may run what (../acl/ implements it). The node's composition root installs it right
    * after construction, before the node listens or loads anything.
@@ -151,6 +170,14 @@ export class Server {
     syncFull: 0,
     syncPartialOk: 0,
     syncPartialErr: 0,
+    readsProcessed: 0,
+    writesProcessed: 0,
+    unexpectedErrorReplies: 0,
+    dumpPayloadSanitizations: 0,
+    forks: 0,
+    latestForkUsec: 0,
+    replyBufferExpands: 0,
+    replyBufferShrinks: 0,
   };
   readonly startedAt = Date.now();
   /** INFO server run_id: random per start. */
@@ -183,7 +210,8 @@ export class Server {
     /** DEBUG SET-DISABLE-DENY-SCRIPTS: commands flagged noscript may run from scripts. */
     disableDenyScripts: false,
   };
-  private readonly activeExpire = new ActiveExpireCycle();
+  /** The active expire cycle, and its INFO stats. */
+  readonly activeExpire = new ActiveExpireCycle();
 
   constructor(
     readonly config: Config,
@@ -248,9 +276,13 @@ export class Server {
     this.configAppliers.set(directive, appliers);
   }
 
-  /** Counts an error reply (networking.c afterErrorReply): INFO total_error_replies and errorstats. */
-  errorReplied(text: string): void {
+  /**
+   * Counts an error reply (networking.c afterErrorReply): INFO total_error_replies and errorstats;
+   * one to our master, to a replica or to the AOF being loaded is also unexpected_error_replies.
+   */
+  errorReplied(text: string, client?: Client): void {
     this.stats.errorReplies++;
+    if (client && (client.isMaster || client.isReplica || client.isAofReplay)) this.stats.unexpectedErrorReplies++;
     const space = text.indexOf(' ');
     const code = space === -1 ? text : text.slice(0, space);
     const codes = this.stats.errorCodes;
@@ -386,6 +418,10 @@ export class Server {
       this.metrics.ops.track(this.stats.commandsProcessed, now);
       this.metrics.netInput.track(this.stats.netInputBytes, now);
       this.metrics.netOutput.track(this.stats.netOutputBytes, now);
+      this.metrics.netReplInput.track(this.stats.netReplInputBytes, now);
+      this.metrics.netReplOutput.track(this.stats.netReplOutputBytes, now);
+      // serverCron's stat_peak_memory sample, at the same 100 ms pace as the metrics.
+      this.memoryParts.samplePeak(this);
     }
     const timeout = this.config.int('timeout');
     if (timeout > 0) {

@@ -116,6 +116,17 @@ export class Keyspace {
     for (const o of this.observers) o.beforeFlush?.(db, replacedWith);
   }
 
+  /**
+   * getSlaveKeyWithExpireCount (INFO slave_expires_tracked_keys): Redis keeps one entry per key
+   * name, whatever the databases, so a name in several databases counts once.
+   */
+  get replicaKeysWithExpireCount(): number {
+    if (this.replicaOwnExpires.size <= 1) return this.replicaOwnExpires.values().next().value?.size ?? 0;
+    const names = new Set<BinaryString>();
+    for (const keys of this.replicaOwnExpires.values()) for (const key of keys) names.add(key);
+    return names.size;
+  }
+
   /** rememberSlaveKeyWithExpire: a replica's own write set a TTL on `key` (see Database.setExpire). */
   rememberReplicaKeyWithExpire(db: Database, key: BinaryString): void {
     let keys = this.replicaOwnExpires.get(db);

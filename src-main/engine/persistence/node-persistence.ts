@@ -62,6 +62,8 @@ export class NodePersistence {
     server.writeFeed.subscribe(this.aof.record, PROPAGATE_AOF);
     // freeMemoryGetNotCountedMemory: the AOF buffer does not count against maxmemory.
     server.eviction.notCountedMemory.push(() => this.aof.bufferedBytes);
+    // INFO mem_aof_buffer: Redis counts aof_buf while the AOF is on.
+    server.memoryParts.aofBuffer = () => (this.aof.state !== 'off' ? this.aof.bufferedBytes : 0);
     server.onConfigSet('appendonly', () => {
       if (server.config.bool('appendonly')) this.aof.enable();
       else this.aof.disable();

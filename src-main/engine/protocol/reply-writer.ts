@@ -201,7 +201,7 @@ export class ReplyWriter {
       this.buf = null;
     }
     this.len = 0;
-    if (this.buf && this.buf.length > KEEP_SIZE) this.buf = null;
+    if (this.buf && this.buf.length > KEEP_SIZE) this.dropBigBuffer();
     return out;
   }
 
@@ -223,8 +223,17 @@ export class ReplyWriter {
     this.len = 0;
     this.chunks.length = 0;
     this.chunkBytes = 0;
-    if (this.buf && this.buf.length > KEEP_SIZE) this.buf = null;
+    if (this.buf && this.buf.length > KEEP_SIZE) this.dropBigBuffer();
   }
+
+  /** A buffer grown past KEEP_SIZE is let go once emptied (the shrink INFO reply_buffer_shrinks counts). */
+  private dropBigBuffer(): void {
+    this.buf = null;
+    this.resized(false);
+  }
+
+  /** Called when the reply buffer grows (true) or a big one is dropped (false); see CountingReplyWriter. */
+  protected resized(_expanded: boolean): void {}
 
   /** Bytes that are already protocol (a constant reply, a replication stream), copied from data[start, end). */
   encoded(data: Buffer, start = 0, end = data.length): void {
@@ -253,6 +262,7 @@ export class ReplyWriter {
       const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
       this.buf.copy(grown, 0, 0, this.len);
       this.buf = grown;
+      this.resized(true);
       return;
     }
     // Big output (a large LRANGE, KEYS *): keep filled chunks instead of copying them over and over.

@@ -140,7 +140,10 @@ export class AttachedReplica {
     const out = this.pending.take();
     if (out === null) return;
     const socket = this.client.socket;
-    if (socket && !socket.destroyed) socket.write(out);
+    if (socket && !socket.destroyed) {
+      this.client.server.stats.writesProcessed++;
+      socket.write(out);
+    }
   }
 
   /** replicaStartCommandStream: send what was held and let the stream flow from now on. */

@@ -36,6 +36,13 @@ export class ReplicationBacklog {
     this.firstByteOffset = masterOffset + 1;
   }
 
+  /** The bytes of the blocks held, used or not yet (INFO mem_replication_backlog). */
+  get allocatedBytes(): number {
+    let bytes = 0;
+    for (const block of this.blocks) bytes += block.bytes.length;
+    return bytes;
+  }
+
   /** The offset of the last byte held, i.e. the replication offset the backlog has reached. */
   get lastByteOffset(): number {
     return this.firstByteOffset + this.histlen - 1;

@@ -104,6 +104,7 @@ export class MasterClient {
     if (this.closed) return;
     const ack = encodeCommand(['REPLCONF', 'ACK', String(this.offset)]);
     this.server.stats.netOutputBytes += ack.length;
+    this.server.stats.writesProcessed++;
     this.socket.write(ack);
   }
 
@@ -121,6 +122,7 @@ export class MasterClient {
     const stats = this.server.stats;
     stats.netInputBytes += chunk.length;
     stats.netReplInputBytes += chunk.length;
+    stats.readsProcessed++;
     this.readOffset += chunk.length;
     this.lastInteraction = this.client.lastInteraction = Date.now();
     this.parser.feed(chunk);

@@ -115,7 +115,7 @@ export class RdbDownload {
       const line = (this.header + chunk.toString('latin1', at, newline)).replace(/\r$/, '');
       this.header = '';
       at = newline + 1;
-      this.server.stats.netReplInputBytes += line.length + 1;
+      this.countInput(line.length + 1);
       if (line === '') continue; // keepalive from a master still preparing the RDB
       if (line[0] === '-') throw new SyncError(`MASTER aborted replication with an error: ${line.slice(1)}`);
       if (line[0] !== '$') {
@@ -145,19 +145,27 @@ export class RdbDownload {
     this.loader = createRdbLoader(this.server, { source: this.source, totalBytes: this.size, inBackground: this.toDisk });
   }
 
+  /**
+   * The RDB's bytes are replication input (total_net_repl_input_bytes) and, as redis-server sums
+   * them, part of total_net_input_bytes, which here counts every byte read.
+   */
+  private countInput(bytes: number): void {
+    this.server.stats.netReplInputBytes += bytes;
+    this.server.stats.netInputBytes += bytes;
+  }
+
   private readPayload(data: Buffer): Buffer | null {
-    const stats = this.server.stats;
     if (this.eofMark === null) {
       const take = Math.min(data.length, this.size - this.read);
       this.store(data.subarray(0, take));
-      stats.netReplInputBytes += take;
+      this.countInput(take);
       if (this.read < this.size) return null;
       this.finish();
       return data.subarray(take);
     }
     // With an EOF mark the master sends nothing after it until we ACK, so the mark always ends
     // the data we have when it is complete.
-    stats.netReplInputBytes += data.length;
+    this.countInput(data.length);
     const recent = data.length >= EOF_MARK_SIZE ? data : Buffer.concat([this.tail, data]);
     this.tail = Buffer.from(recent.subarray(Math.max(0, recent.length - EOF_MARK_SIZE)));
     this.store(data);

@@ -85,6 +85,10 @@ export class Replication {
       for (const replica of this.replicas.replicas) bytes += replica.outputBytes;
       return bytes;
     });
+    // INFO mem_replication_backlog, and each replica's stream still owed (mem_clients_slaves).
+    server.memoryParts.replicationBacklog = () => this.backlog?.allocatedBytes ?? 0;
+    server.memoryParts.replicaOutput = (client) =>
+      this.replicas.replicas.find((replica) => replica.client === client)?.outputBytes ?? client.outputBytes;
     this.persistence.replicationAux = () => this.saveInfo();
     server.shutdownHooks.push(async () => this.stop());
     server.shutdownControl.replicas = replicasAtShutdown(this);

@@ -88,6 +88,28 @@ export class Functions implements ApiContext, FunctionLibraryStore {
     return this.server.accessControl.check(run.client, command, argv) === null;
   }
 
+  /**
+   * INFO used_memory_functions (functionsMemoryOverhead): what the libraries keep outside the Lua
+   * state, their names and code and their functions' names and descriptions.
+   */
+  get cacheBytes(): number {
+    let bytes = 0;
+    for (const library of this.libraries.values()) bytes += library.name.length + library.code.length;
+    for (const fn of this.functions.values()) bytes += fn.name.length + (fn.description?.length ?? 0);
+    return bytes;
+  }
+
+  /**
+   * INFO used_memory_vm_functions (functionsMemory): the state's heap when built (see Sandbox
+   * heapBytes), plus the libraries' code it holds compiled (an estimate, the compiled form is not
+   * measured).
+   */
+  get vmBytes(): number {
+    let bytes = this.sandbox.heapBytes;
+    for (const library of this.libraries.values()) bytes += library.code.length;
+    return bytes;
+  }
+
   /** A new Lua state and no libraries (FUNCTION FLUSH). */
   reset(): void {
     this.libraries = new Map();

@@ -12,6 +12,8 @@
 // Lua 5.1 names Redis exposes and 5.3 lacks are provided: unpack, loadstring, gcinfo,
 // table.getn/setn/maxn/foreach/foreachi, math.pow/mod/log10/ldexp/frexp/cosh, string.gfind;
 // table.pack/unpack, rawlen and utf8 are hidden as they are not in 5.1.
+import { getHeapStatistics } from 'node:v8';
+import { collectGarbage } from '../keyspace/used-memory.js';
 import { lua, lauxlib, lualib, luaText, pushText, type LuaState, type LuaJsFunction } from './lua-vm.js';
 import type { ScriptThread } from './script-timeout.js';
 
@@ -145,6 +147,8 @@ export interface Sandbox {
   argv: ArrayGlobal;
   /** The coroutine scripts run in (script-invoke.ts), made on first use. */
   thread: ScriptThread | null;
+  /** The V8 heap a freshly built state takes (see freshStateBytes). */
+  heapBytes: number;
 }
 
 /** A global holding an array that EVAL sets before each run. */
@@ -156,11 +160,25 @@ export interface ArrayGlobal {
 }
 
 /**
+ * The V8 heap one freshly built state keeps alive (its standard libraries, cjson/cmsgpack/bit/
+ * struct, the sandbox): the base of INFO's used_memory_vm_* figures. fengari's Lua objects are JS
+ * objects that no Lua collector counts (its LUA_GCCOUNT is not kept), so the heap is what can be
+ * measured. Every state is built by the same code, so the first one in a thread (an isolate) is
+ * measured and the figure serves the others.
+ */
+let freshStateBytes: number | null = null;
+
+/**
  * Builds a state: `api` are the extra globals (the `redis` table and the libraries), each pushed
  * by its function and made read-only like the standard libraries; `prepare` runs once the
  * standard libraries are open (Redis replaces math.random there).
  */
 export function createSandbox(api: Record<string, (L: LuaState) => void>, prepare: (L: LuaState) => void = () => {}): Sandbox {
+  // The first state built in this thread is measured: full collections before and after it, so
+  // that the difference is what the state keeps alive, not garbage.
+  const measuring = freshStateBytes === null;
+  if (measuring) collectGarbage();
+  const heapBefore = getHeapStatistics().used_heap_size;
   const L = lauxlib.luaL_newstate();
   const open: [string, LuaJsFunction][] = [
     ['_G', lualib.luaopen_base],
@@ -208,6 +226,10 @@ export function createSandbox(api: Record<string, (L: LuaState) => void>, prepar
   lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, errorHandlerRef);
   lua.lua_setfield(L, -2, luaText('__redis__err__handler'));
   lua.lua_pop(L, 1);
+  if (measuring) {
+    collectGarbage();
+    freshStateBytes = Math.max(getHeapStatistics().used_heap_size - heapBefore, 0);
+  }
   return {
     L,
     envRef,
@@ -218,6 +240,7 @@ export function createSandbox(api: Record<string, (L: LuaState) => void>, prepar
     keys: arrayGlobal(L, 'KEYS'),
     argv: arrayGlobal(L, 'ARGV'),
     thread: null,
+    heapBytes: freshStateBytes!,
   };
 }
 

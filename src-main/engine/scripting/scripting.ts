@@ -46,6 +46,24 @@ export class Scripting implements ApiContext {
     return this.server.logger;
   }
 
+  /**
+   * INFO used_memory_scripts_eval (evalScriptsMemory): the cached scripts' bodies and their sha1
+   * names, the bytes the cache keeps.
+   */
+  get cacheBytes(): number {
+    let bytes = 0;
+    for (const script of this.scripts.values()) bytes += 40 + script.body.length;
+    return bytes;
+  }
+
+  /**
+   * INFO used_memory_vm_eval (evalMemory): the state's heap when built, plus the cached scripts'
+   * bodies, which it holds compiled (an estimate: the compiled form is not measured).
+   */
+  get vmBytes(): number {
+    return this.sandbox.heapBytes + this.cacheBytes - 40 * this.scripts.size;
+  }
+
   /** Number of cached scripts (INFO memory number_of_cached_scripts). */
   get size(): number {
     return this.scripts.size;

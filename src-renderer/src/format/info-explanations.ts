@@ -40,6 +40,26 @@ const EXPLANATIONS: Record<string, string> = {
   master_sync_last_io_seconds_ago: 'Seconds since the last bytes of the sync arrived.',
   master_link_down_since_seconds: 'Seconds since the link to the master went down.',
   min_slaves_good_slaves: 'Replicas whose lag is within min-replicas-max-lag (shown when min-replicas-to-write is set).',
+  slave_expires_tracked_keys:
+    'Keys a writable replica gave a TTL by its own writes: its master never sends their DEL, so the replica expires them itself.',
+  // Stats
+  instantaneous_input_repl_kbps:
+    'KB/s read from this replica’s master (the replication stream and full syncs), averaged over the last 1.6 s.',
+  instantaneous_output_repl_kbps: 'KB/s written to this master’s replicas (the stream and full syncs), averaged over the last 1.6 s.',
+  total_net_repl_input_bytes: 'Bytes read from the master since the node started (or CONFIG RESETSTAT).',
+  total_net_repl_output_bytes: 'Bytes written to replicas since the node started (or CONFIG RESETSTAT).',
+  sync_full: 'Full syncs this master served (an RDB sent to a replica).',
+  sync_partial_ok: 'PSYNC requests accepted: replicas that resumed from the backlog without a full sync.',
+  sync_partial_err: 'PSYNC requests refused (unknown replication ID, or offset outside the backlog): each became a full sync.',
+  total_forks: 'Background jobs that took a point-in-time copy of the data (BGSAVE, AOF rewrite, the RDB of a full sync).',
+  latest_fork_usec: 'How long taking the last such copy held the node, in microseconds.',
+  unexpected_error_replies:
+    'Errors this node replied to its master (or to its replicas, or to the AOF it loaded): a replica that fails a command its master ran has diverged from it.',
+  // Memory
+  mem_replication_backlog: 'Bytes of memory the replication backlog takes.',
+  mem_total_replication_buffers: 'All memory holding replication stream: the backlog and what replicas have yet to receive.',
+  mem_clients_slaves: 'Memory of the replicas’ connections, with the stream they have yet to receive.',
+  mem_not_counted_for_evict: 'Replication and AOF buffers, which maxmemory does not count.',
   // Persistence
   loading: '1 while the node loads its data file at startup.',
   async_loading: '1 while a replica loads its master’s data in the background (repl-diskless-load swapdb).',

@@ -41,7 +41,10 @@ export type RestoreResult = { ok: true; value: RdbValue } | { ok: false; error: 
  * What RESTORE does with a payload: the footer check (version not newer than ours, CRC unless
  * `skipChecksum`), then decoding. Errors carry the exact reply Redis gives, plus a detail for logs.
  */
-export function parseDumpPayload(payload: Buffer, options: { skipChecksum?: boolean } = {}): RestoreResult {
+export function parseDumpPayload(
+  payload: Buffer,
+  options: { skipChecksum?: boolean; onBlobsChecked?: (count: number) => void } = {},
+): RestoreResult {
   if (payload.length < FOOTER_SIZE) return { ok: false, error: DUMP_PAYLOAD_ERROR, detail: 'payload shorter than its footer' };
   const footer = payload.length - FOOTER_SIZE;
   const version = payload.readUInt16LE(footer);
@@ -62,6 +65,8 @@ export function parseDumpPayload(payload: Buffer, options: { skipChecksum?: bool
   } catch (err) {
     if (err instanceof CorruptDataError) return { ok: false, error: DUMP_BAD_FORMAT_ERROR, detail: err.message };
     throw err;
+  } finally {
+    options.onBlobsChecked?.(input.blobsChecked);
   }
 }
 

@@ -32,6 +32,12 @@ export class RdbInput {
   base = 0;
   /** True when no more bytes will follow `end`. */
   final = true;
+  /**
+   * Compact encodings (listpacks, ziplists, intsets, zipmaps, stream nodes) checked in full so
+   * far: what Redis counts as dump_payload_sanitizations when its deep sanitization is on (ours is
+   * always on, see rdb-value-decoder.ts).
+   */
+  blobsChecked = 0;
   /** What the source is called in short-read errors ("RDB file", "DUMP payload"). */
   constructor(private readonly sourceName = 'RDB file') {}
 

@@ -189,14 +189,24 @@ class StagedLoad {
     this.loading.progress.loadedBytes += chunk.length;
   }
 
+  /**
+   * With sanitize-dump-payload yes, Redis sanitizes (and counts in INFO dump_payload_sanitizations)
+   * the encodings of the files it loads too; `clients` and `no` skip them while loading.
+   */
+  private countSanitizations(): void {
+    if (this.server.config.str('sanitize-dump-payload') === 'yes') this.server.stats.dumpPayloadSanitizations += this.reader.blobsChecked;
+  }
+
   finish(): RdbLoadResult {
     if (this.failure !== null) throw this.failure;
     let read: RdbReadResult;
     try {
       read = this.reader.end();
     } catch (err) {
+      this.countSanitizations();
       return this.fail(err);
     }
+    this.countSanitizations();
     const server = this.server;
     logAuxFields(server, read);
     try {

@@ -71,6 +71,11 @@ export class RdbReader {
   private keysRead = 0;
   private emptyKeysSkipped = 0;
 
+  /** Compact encodings checked in full so far (see RdbInput.blobsChecked). */
+  get blobsChecked(): number {
+    return this.input.blobsChecked;
+  }
+
   /** Unparsed bytes: the tail of the last chunk plus chunks received since. */
   private buffered: Buffer[] = [];
   private bufferedBytes = 0;

@@ -126,6 +126,7 @@ function addUnique(seen: Set<string>, b: Buffer): boolean {
 function decodeBlob<T>(input: RdbInput, what: string, decode: (blob: Buffer) => T): T {
   const at = input.pos;
   const blob = input.string();
+  input.blobsChecked++;
   try {
     return decode(blob);
   } catch (err) {
@@ -205,6 +206,7 @@ function decodeStream(input: RdbInput, rdbType: number): StreamValue {
     if (!addUnique(nodeKeys, key)) input.corrupt('Listpack re-added with existing key', at);
     const lpAt = input.pos;
     const lp = input.string();
+    input.blobsChecked++;
     try {
       decodeStreamNode(key, lp, entries, nodes);
     } catch (err) {

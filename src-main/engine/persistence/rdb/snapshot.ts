@@ -95,7 +95,12 @@ export async function writeSnapshot(
   sinks: SnapshotSink | SnapshotSink[],
   options: SnapshotOptions = {},
 ): Promise<{ bytes: number }> {
+  // Taking the view is where Redis forks (BGSAVE, an AOF rewrite, a full sync's RDB): INFO counts
+  // it in total_forks, and the time it held the node in latest_fork_usec.
+  const viewStart = performance.now();
   const view = new PointInTimeView(server.keyspace, accessHistoryRecorder(server));
+  server.stats.forks++;
+  server.stats.latestForkUsec = Math.round((performance.now() - viewStart) * 1000);
   const pending: Promise<void>[] = [];
   // False once a sink keeps a chunk without saying when it is done with it (a replica socket
   // that took it without backpressure): from then on every chunk gets fresh memory.
