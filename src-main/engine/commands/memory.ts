@@ -6,7 +6,7 @@ import { keySpec, defineCommand, type CommandSpec } from '../core/command-table.
 import { ERR, is } from '../core/replies.js';
 import { replyHelp } from './server.js';
 import { parseInteger } from '../util/numbers.js';
-import { DEFAULT_SAMPLES, memoryUsage } from '../keyspace/memory-usage.js';
+import { DEFAULT_SAMPLES, memoryUsage, packingSettings } from '../keyspace/memory-usage.js';
 import { memoryOverhead } from '../core/memory-overhead.js';
 import type { Client } from '../core/client.js';
 import type { BinaryString } from '../protocol/request-parser.js';
@@ -55,8 +55,7 @@ function usage(client: Client, argv: BinaryString[]): void {
     client.reply.null();
     return;
   }
-  const fill = client.server.config.int('list-max-listpack-size');
-  client.reply.integer(memoryUsage(key, value, client.db.objectHeader(key)!, samples, fill));
+  client.reply.integer(memoryUsage(key, value, client.db.objectHeader(key)!, samples, packingSettings(client.server.config)));
 }
 
 /** MEMORY STATS (getMemoryOverheadData, core/memory-overhead.ts), in Redis's field order. */

@@ -16,7 +16,7 @@
 // replica-ignore-maxmemory yes (the default) never evicts: its master's DELs keep it in line.
 import type { BinaryString } from '../protocol/request-parser.js';
 import { collectGarbage, freedUntilCollected, usedMemory } from '../keyspace/used-memory.js';
-import { DEFAULT_SAMPLES, memoryUsage } from '../keyspace/memory-usage.js';
+import { DEFAULT_SAMPLES, memoryUsage, packingSettings } from '../keyspace/memory-usage.js';
 import { EvictionPool, type MaxmemoryPolicy } from '../keyspace/eviction-pool.js';
 import type { Command } from './command-table.js';
 import type { Client } from './client.js';
@@ -190,7 +190,7 @@ export class Eviction {
       const value = db.peek(key);
       let aggregateBytes = 0;
       if (typeof value === 'object') {
-        aggregateBytes = memoryUsage(key, value, db.objectHeader(key)!, DEFAULT_SAMPLES, config.int('list-max-listpack-size'));
+        aggregateBytes = memoryUsage(key, value, db.objectHeader(key)!, DEFAULT_SAMPLES, packingSettings(config));
         freedUntilCollected(aggregateBytes);
       }
       const deleteStarted = performance.now();

@@ -5,9 +5,10 @@
 // that Redis samples (hashtables, skiplists, quicklist nodes) are sampled the same way: the
 // average of the first `samples` elements times their number.
 //
-// The figures match redis-server's for strings, listpacks, intsets and small quicklists; for
-// hashtables they are close (Redis's count depends on whether a rehash is in progress), and for
-// skiplists they are close (Redis's node sizes depend on random levels).
+// The figures match redis-server's for strings, listpacks, intsets, small quicklists and streams
+// built by XADD (a rax's node count follows from its keys); for hashtables they are close
+// (Redis's count depends on whether a rehash is in progress), and for skiplists they are close
+// (Redis's node sizes depend on random levels).
 import { listpackEntrySize } from './listpack-size.js';
 import { formatDouble } from '../protocol/format-double.js';
 import type { BinaryString } from '../protocol/request-parser.js';
@@ -17,6 +18,7 @@ import { ListValue } from './types/list.js';
 import { SetValue } from './types/set.js';
 import { HashValue } from './types/hash.js';
 import { SortedSet } from './types/zset.js';
+import { StreamValue, encodeIdKey, nodeBytes, type IdMap, type StreamId, type StreamNode, type StreamNodeLimits } from './types/stream.js';
 
 // Sizes of Redis's C structures on a 64-bit build.
 const ROBJ = 16;
@@ -89,12 +91,28 @@ function sampled(sizes: Iterable<number>, samples: number, count: number): numbe
   return seen === 0 ? 0 : Math.trunc((total / seen) * count);
 }
 
-/** MEMORY USAGE key: the key's sds, its dict entry and its value. */
-export function memoryUsage(key: BinaryString, value: Value, header: number, samples: number, listFill: number): number {
-  return sdsSize(key.length) + DICT_ENTRY + valueSize(value, header, samples, listFill);
+/** The settings an estimate depends on: how lists and streams pack their nodes. */
+export interface PackingSettings {
+  /** list-max-listpack-size. */
+  listFill: number;
+  /** stream-node-max-bytes and stream-node-max-entries. */
+  stream: StreamNodeLimits;
 }
 
-function valueSize(value: Value, header: number, samples: number, listFill: number): number {
+/** The packing settings from the node's configuration (anything that reads integer directives). */
+export function packingSettings(config: { int(name: string): number }): PackingSettings {
+  return {
+    listFill: config.int('list-max-listpack-size'),
+    stream: { maxBytes: config.int('stream-node-max-bytes'), maxEntries: config.int('stream-node-max-entries') },
+  };
+}
+
+/** MEMORY USAGE key: the key's sds, its dict entry and its value. */
+export function memoryUsage(key: BinaryString, value: Value, header: number, samples: number, packing: PackingSettings): number {
+  return sdsSize(key.length) + DICT_ENTRY + valueSize(value, header, samples, packing);
+}
+
+function valueSize(value: Value, header: number, samples: number, packing: PackingSettings): number {
   if (typeof value === 'string') {
     const encoding = stringEncoding(value, header);
     if (encoding === 'int') return ROBJ;
@@ -102,10 +120,11 @@ function valueSize(value: Value, header: number, samples: number, listFill: numb
     if (encoding === 'embstr') return allocationSize(ROBJ + 3 + value.length + 1);
     return ROBJ + sdsSize(value.length);
   }
-  if (value instanceof ListValue) return ROBJ + QUICKLIST + quicklistNodesSize(value, samples, listFill);
+  if (value instanceof ListValue) return ROBJ + QUICKLIST + quicklistNodesSize(value, samples, packing.listFill);
   if (value instanceof SetValue) return ROBJ + setSize(value, samples);
   if (value instanceof HashValue) return ROBJ + hashSize(value, samples);
   if (value instanceof SortedSet) return ROBJ + sortedSetSize(value, samples);
+  if (value instanceof StreamValue) return ROBJ + streamSize(value, samples, packing.stream);
   return ROBJ;
 }
 
@@ -174,4 +193,94 @@ function sortedSetSize(zset: SortedSet, samples: number): number {
   const elements = mapped(zset.entries(), ([member]) => sdsSize(member.length) + DICT_ENTRY + EXPECTED_SKIPLIST_NODE);
   const fixed = ZSET + ZSKIPLIST + DICT + POINTER * dictSlots(zset.size) + allocationSize(ZSKIPLIST_HEADER);
   return fixed + sampled(elements, samples, zset.size);
+}
+
+// Sizes of the stream structures (7.0's stream.h) and rax's node header.
+const STREAM = 80;
+const STREAM_CG = 40;
+const STREAM_NACK = 24;
+const STREAM_CONSUMER = 24;
+const STREAM_ID = 16;
+const RAX_NODE = 4;
+/** t_stream.c STREAM_LISTPACK_MAX_PRE_ALLOCATE. */
+const STREAM_LISTPACK_PREALLOC = 4096;
+
+/**
+ * object.c's OBJ_STREAM case: the stream struct, its radix tree, the listpacks (the first
+ * `samples` averaged over all but the last, which is added as it is), and per consumer group its
+ * struct, its PEL's tree and NACKs, and per consumer its struct, name and PEL's tree.
+ */
+function streamSize(stream: StreamValue, samples: number, limits: StreamNodeLimits): number {
+  let size = STREAM + raxUsage(stream.nodes.map((node) => encodeIdKey(node.masterId)));
+  const nodes = stream.nodes;
+  const count = Math.min(samples, nodes.length);
+  let listpacks = 0;
+  for (let i = 0; i < count; i++) listpacks += listpackAllocation(nodes, i, limits);
+  if (nodes.length <= count) size += listpacks;
+  else size += Math.trunc(listpacks / count) * (nodes.length - 1) + listpackAllocation(nodes, nodes.length - 1, limits);
+  for (const group of stream.groups.values()) {
+    size += STREAM_CG + pelUsage(group.pending) + STREAM_NACK * group.pending.size;
+    for (const consumer of group.consumers.values()) {
+      size += STREAM_CONSUMER + consumer.name.length + pelUsage(consumer.pending);
+    }
+  }
+  return size;
+}
+
+/**
+ * What zmalloc_size reports for a node's listpack. streamAppendItem creates each with lpNew of
+ * stream-node-max-bytes (at most 4 kB) and grows it only past that; a node closed for its entry
+ * count is shrunk to fit, one closed for its bytes is not. (A stream loaded from an RDB file has
+ * exact-size listpacks in Redis, and a deletion that shrinks one reallocates it: estimates there.)
+ */
+function listpackAllocation(nodes: readonly StreamNode[], index: number, limits: StreamNodeLimits): number {
+  const node = nodes[index]!;
+  const bytes = nodeBytes(node);
+  const shrunk = index < nodes.length - 1 && limits.maxEntries !== 0 && node.live + node.deleted >= limits.maxEntries;
+  if (shrunk) return allocationSize(bytes);
+  const prealloc = limits.maxBytes > 0 && limits.maxBytes < STREAM_LISTPACK_PREALLOC ? limits.maxBytes : STREAM_LISTPACK_PREALLOC;
+  return allocationSize(Math.max(bytes, prealloc));
+}
+
+function pelUsage(pel: IdMap<{ readonly id: StreamId }>): number {
+  return raxUsage([...mapped(pel.values(), (entry) => encodeIdKey(entry.id))]);
+}
+
+/**
+ * streamRadixTreeMemoryUsage, with its assignment that drops sizeof(rax): numele stream IDs, and
+ * per node the header plus a fixed 30 words.
+ */
+function raxUsage(keys: readonly Buffer[]): number {
+  return keys.length * STREAM_ID + raxNodes(keys) * (RAX_NODE + 30 * POINTER);
+}
+
+/**
+ * How many nodes a rax holding `keys` (sorted, distinct) has: a node where a key ends or the keys
+ * part ways, and one compressed node for each run of bytes the keys below a node share.
+ */
+function raxNodes(keys: readonly Buffer[]): number {
+  if (keys.length === 0) return 1; // the empty root
+  const count = (from: number, to: number, depth: number): number => {
+    let start = from;
+    let nodes = 0;
+    if (keys[start]!.length === depth) {
+      start++; // a key ends at this node
+      if (start === to) return 1;
+    }
+    const first = keys[start]!;
+    const last = keys[to - 1]!;
+    let common = depth;
+    while (common < first.length && common < last.length && first[common] === last[common]) common++;
+    if (common > depth) return nodes + 1 + count(start, to, common);
+    // The keys part ways here: a branch node, a child per next byte.
+    nodes += 1;
+    for (let i = start; i < to;) {
+      let j = i + 1;
+      while (j < to && keys[j]![depth] === keys[i]![depth]) j++;
+      nodes += count(i, j, depth + 1);
+      i = j;
+    }
+    return nodes;
+  };
+  return count(0, keys.length, 0);
 }

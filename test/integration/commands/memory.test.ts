@@ -51,6 +51,30 @@ describe('MEMORY', () => {
     }
   });
 
+  test('USAGE of streams is what redis-server counts: the radix tree, the listpacks as allocated, groups, consumers and PELs', async () => {
+    const setup: Array<Array<string | number>> = [['XADD', 'one', '1-1', 'f', 'v']];
+    // 100 entries fill a node (closed for its entry count: shrunk to fit); 101 start a second one.
+    for (let i = 1; i <= 1000; i++) {
+      if (i <= 101) setup.push(['XADD', 's101', `${i}-1`, 'field', `value${i}`]);
+      setup.push(['XADD', 's1000', `${i}-1`, 'field', `value${i}`]);
+    }
+    // Nodes closed for their bytes (stream-node-max-bytes), with IDs far apart.
+    for (let i = 1; i <= 300; i++) setup.push(['XADD', 'big', `${i * 1000 + (i % 7)}-${i % 3}`, 'a', i, 'b', 'x'.repeat(90 + (i % 5))]);
+    setup.push(
+      ['XGROUP', 'CREATE', 's1000', 'g1', '0'],
+      ['XGROUP', 'CREATE', 's1000', 'g2', '$'],
+      ['XREADGROUP', 'GROUP', 'g1', 'c1', 'COUNT', 10, 'STREAMS', 's1000', '>'],
+      ['XREADGROUP', 'GROUP', 'g1', 'consumer-two', 'COUNT', 7, 'STREAMS', 's1000', '>'],
+      ['XDEL', 'big', '2000-2'],
+    );
+    await Promise.all([pair.ours.pipeline(setup), pair.redis.pipeline(setup)]);
+    for (const key of ['one', 's101', 's1000', 'big']) {
+      await pair.same(['MEMORY', 'USAGE', key]);
+      await pair.same(['MEMORY', 'USAGE', key, 'SAMPLES', '0']);
+      await pair.same(['MEMORY', 'USAGE', key, 'SAMPLES', '2']);
+    }
+  });
+
   test('USAGE of hashtables and skiplists is close to redis-server (a rehash in progress and random levels vary)', async () => {
     const setup: Array<Array<string | number>> = [];
     for (let i = 0; i < 300; i++) {
