@@ -244,6 +244,13 @@ export class Server {
     this.onConfigSet('client-output-buffer-limit', () => this.limits.configure(config));
     this.onConfigSet('notify-keyspace-events', () => this.applyKeyspaceEvents());
     this.configCheckers.set('bind', () => unbindableAddresses(config.bindAddresses()));
+    // No active defragmentation here (V8 compacts its own heap): refused as a redis-server built
+    // without Redis's jemalloc refuses it (config.c isValidActiveDefrag).
+    this.configCheckers.set('activedefrag', () =>
+      config.bool('activedefrag')
+        ? 'Active defragmentation cannot be enabled: it requires a Redis server compiled with a modified Jemalloc like the one shipped by default with the Redis source distribution'
+        : null,
+    );
     this.onConfigSet('bind', () => this.rebind());
     for (const directive of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) this.onConfigSet(directive, () => this.applyLfu());
     for (const appliers of this.configAppliers.values()) for (const apply of appliers) apply();

@@ -142,6 +142,10 @@ describe('CONFIG SET / RESETSTAT / REWRITE', () => {
       ['CONFIG', 'GET', 'maxmemory'],
       ['CONFIG', 'GET', 'slowlog-max-len'],
       ['CONFIG', 'SET', 'maxmemory', '0'],
+      // No active defragmentation: refused as by a redis-server without Redis's own jemalloc.
+      ['CONFIG', 'SET', 'activedefrag', 'yes'],
+      ['CONFIG', 'SET', 'activedefrag', 'no'],
+      ['CONFIG', 'GET', 'activedefrag'],
       ['CONFIG', 'RESETSTAT'],
       ['CONFIG', 'REWRITE'],
       ['CONFIG', 'HELP'],
