@@ -30,6 +30,7 @@ import type { TypeName } from '../keyspace/value.js';
 import { parseLongDouble, type LongDouble } from '../util/long-double.js';
 import { parseInteger } from '../util/numbers.js';
 import type { Client } from './client.js';
+import { LatencyHistogram } from './latency-histogram.js';
 import type { Server } from './server.js';
 
 /** What every wait has, whatever it waits for (Redis's client->bpop timeout and btype's timeout reply). */
@@ -196,6 +197,7 @@ export class BlockedClients {
   unblock(blocked: BlockedClient): void {
     if (this.byClient.get(blocked.client) !== blocked) return;
     this.byClient.delete(blocked.client);
+    blocked.client.blockedCall = null;
     const byKey = this.waiting.get(blocked.db)!;
     for (const key of blocked.keys) {
       const clients = byKey.get(key)!;
@@ -283,6 +285,8 @@ export class BlockedClients {
       }
       const frame = propagation.begin();
       let keepWaiting = false;
+      const startedAt = performance.now();
+      const errorsBefore = this.server.stats.errorReplies;
       try {
         keepWaiting = blocked.request.serve!(key) === false;
       } catch (err) {
@@ -291,9 +295,30 @@ export class BlockedClients {
         blocked.client.reply.error(`ERR internal error serving a blocked client: ${(err as Error).message}`);
       } finally {
         propagation.end(frame, db.id, [], 0);
-        if (!keepWaiting) this.unblock(blocked);
+        if (!keepWaiting) {
+          this.statsOnUnblock(blocked.client, (performance.now() - startedAt) * 1000, this.server.stats.errorReplies > errorsBefore);
+          this.unblock(blocked);
+        }
       }
     }
+  }
+
+  /**
+   * blocked.c updateStatsOnUnblock (7.0), for a client served on a key: its command's time grows
+   * by the call that blocked plus the serving (7.0 counts that call's time twice, and so do we),
+   * which is also the latency histogram's sample and the slow log's duration.
+   */
+  private statsOnUnblock(client: Client, replyUsec: number, hadErrors: boolean): void {
+    const call = client.blockedCall;
+    if (call === null) return;
+    client.blockedCall = null;
+    const server = this.server;
+    const total = call.usec + replyUsec;
+    call.command.stats.usec += total;
+    if (hadErrors) call.command.stats.failedCalls++;
+    if (server.latencyTracking) (call.command.histogram ??= new LatencyHistogram()).record(Math.floor(total) * 1000);
+    if (total >= server.slowlog.thresholdUs) server.slowlog.consider(client, call.command, call.argv, total);
+    if (server.latency.thresholdMs !== 0) server.latency.addSampleIfNeeded('command-unblocking', replyUsec / 1000);
   }
 
   /** replyToBlockedClientTimedOut: every key-blocked command answers a null array. */

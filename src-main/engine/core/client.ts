@@ -72,6 +72,11 @@ export class Client {
   denyBlocking = false;
   /** A command of this client that ends in a later turn (a script past busy-reply-threshold). */
   deferredCall: DeferredCall | null = null;
+  /**
+   * The command that blocked this client and how long its call took (Redis's lastcmd and
+   * c->duration): its stats are completed when it is served (Blocking.statsOnUnblock).
+   */
+  blockedCall: { command: Command; argv: BinaryString[]; usec: number } | null = null;
 
   // --- pub/sub (core/pubsub.ts) ---
   readonly channels = new Set<BinaryString>();

@@ -199,15 +199,18 @@ function finishCall(client: Client, command: Command, argv: BinaryString[], star
   const usec = (endedAt - startedAt) * 1000;
   command.stats.usec += usec;
   command.stats.calls++;
-  // A command that blocked is timed when it is served, not here (server.c call()).
-  if (server.latencyTracking && !isBlocked(client)) (command.histogram ??= new LatencyHistogram()).record(Math.floor(usec) * 1000);
+  // A command that blocked goes into the latency histogram and the slow log when it is served,
+  // with its serving time added (server.c call(), blocked.c updateStatsOnUnblock).
+  const blocked = isBlocked(client);
+  if (blocked) client.blockedCall = { command, argv, usec };
+  else if (server.latencyTracking) (command.histogram ??= new LatencyHistogram()).record(Math.floor(usec) * 1000);
   // Errors replied by commands nested in this one (EXEC's queue) were already counted against
   // them (server.c incrCommandStatsOnError keeps a watermark for this).
   if (stats.errorReplies > Math.max(errorsBefore, server.errorWatermark)) command.stats.failedCalls++;
   server.errorWatermark = stats.errorReplies;
   stats.commandsProcessed++;
-  if (usec >= server.slowlog.thresholdUs) server.slowlog.consider(client, command, argv, usec);
-  if (server.latency.thresholdMs !== 0) {
+  if (!blocked && usec >= server.slowlog.thresholdUs) server.slowlog.consider(client, command, argv, usec);
+  if (!blocked && server.latency.thresholdMs !== 0) {
     server.latency.addSampleIfNeeded(command.flags.includes('fast') ? 'fast-command' : 'command', usec / 1000);
   }
   if (server.monitors.size !== 0) server.monitors.feed(client, command, argv);

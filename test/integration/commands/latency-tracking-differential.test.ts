@@ -83,6 +83,38 @@ describe('latency tracking', () => {
     });
   });
 
+  test('a blocking command is counted when it is called and timed when it is served; a timed-out one is never timed', async () => {
+    await onBoth(pair, async (_port, open) => {
+      const c = await open();
+      const waiter = await open();
+      const log: unknown[] = [];
+      await c.call('CONFIG', 'RESETSTAT');
+      await c.call('CONFIG', 'SET', 'slowlog-log-slower-than', '0');
+      await c.call('SLOWLOG', 'RESET');
+      const served = waiter.call('BLPOP', 'lt:q', '5');
+      const commandStats = async () =>
+        String(plain(await c.call('INFO', 'commandstats')))
+          .split('\r\n')
+          .filter((line) => line.startsWith('cmdstat_blpop:'))
+          .map((line) => /calls=\d+/.exec(line)![0]);
+      const slowlogged = async () =>
+        (plain(await c.call('SLOWLOG', 'GET', '100')) as unknown[][])
+          .map((entry) => (entry[3] as string[])[0])
+          .filter((name) => name === 'BLPOP').length;
+      // Blocked: one call counted, no latency sample, nothing in the slow log yet.
+      for (let i = 0; i < 50 && (await commandStats()).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      log.push(await commandStats(), (await latencyStats(c))['blpop'] ?? 'no latency data', await slowlogged());
+      await c.call('RPUSH', 'lt:q', 'x');
+      log.push(plain(await served));
+      log.push(await commandStats(), shape(await c.call('LATENCY', 'HISTOGRAM', 'blpop')), await slowlogged());
+      // A BLPOP that times out adds a call, but no latency sample.
+      log.push(plain(await waiter.call('BLPOP', 'lt:empty', '0.05')));
+      log.push(await commandStats(), shape(await c.call('LATENCY', 'HISTOGRAM', 'blpop')));
+      await c.call('CONFIG', 'SET', 'slowlog-log-slower-than', '10000');
+      return log;
+    });
+  });
+
   test('RESP3: the histograms are maps', async () => {
     await onBoth(pair, async (_port, open) => {
       const c = await open();
@@ -108,9 +140,10 @@ describe('latency tracking', () => {
       const log: unknown[] = [plain(await c.call('LATENCY', 'GRAPH', 'command'))];
       await c.call('CONFIG', 'SET', 'latency-monitor-threshold', '10');
       await c.call('DEBUG', 'SLEEP', '0.03');
-      // The latencies themselves differ by a millisecond or so: the numbers are masked.
+      // The latencies themselves differ by a millisecond or so, and the sample's age (the last
+      // column, "0s" or "1s" as a second boundary falls): both are masked.
       const graph = String(plain(await c.call('LATENCY', 'GRAPH', 'command')));
-      log.push(graph.replace(/\d+ ms/g, 'N ms'));
+      log.push(graph.replace(/\d+ ms/g, 'N ms').replace(/\n\d\ns\n$/, '\nN\ns\n'));
       log.push(plain(await c.call('LATENCY', 'GRAPH', 'command', 'extra')));
       return log;
     });
