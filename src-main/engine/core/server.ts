@@ -284,12 +284,24 @@ export class Server {
   }
 
   /**
-   * Counts an error reply (networking.c afterErrorReply): INFO total_error_replies and errorstats;
-   * one to our master, to a replica or to the AOF being loaded is also unexpected_error_replies.
+   * Counts an error reply (networking.c afterErrorReply): INFO total_error_replies and errorstats.
+   * One to our master, to a replica or to the AOF being loaded means the datasets diverged: it is
+   * also unexpected_error_replies, and logged loudly as Redis logs it.
    */
   errorReplied(text: string, client?: Client): void {
     this.stats.errorReplies++;
-    if (client && (client.isMaster || client.isReplica || client.isAofReplay)) this.stats.unexpectedErrorReplies++;
+    if (client && (client.isMaster || client.isReplica || client.isAofReplay)) {
+      this.stats.unexpectedErrorReplies++;
+      const [from, to] = client.isAofReplay
+        ? ['server', 'AOF-loading-client']
+        : client.isMaster
+          ? ['replica', 'master']
+          : ['master', 'replica'];
+      const command = client.lastCommand === 'NULL' ? '<unknown>' : client.lastCommand;
+      this.logger.warning(
+        `== CRITICAL == This ${from} is sending an error to its ${to}: '-${text.slice(0, 4095)}' after processing the command '${command}'`,
+      );
+    }
     const space = text.indexOf(' ');
     const code = space === -1 ? text : text.slice(0, space);
     const codes = this.stats.errorCodes;

@@ -12,7 +12,7 @@
 import type { Socket } from 'node:net';
 import { Client } from '../core/client.js';
 import { executeCommand } from '../core/executor.js';
-import { ProtocolError, RequestParser, type BinaryString } from '../protocol/request-parser.js';
+import { ProtocolError, RequestParser } from '../protocol/request-parser.js';
 import type { Server } from '../core/server.js';
 import { readIntoSharedBuffer } from '../core/shared-read-buffer.js';
 import { encodeCommand } from '../core/write-feed.js';
@@ -144,7 +144,6 @@ export class MasterClient {
 
   /** Runs the commands read so far; while a script yields, holds them (Redis accumulates the stream). */
   private apply(): void {
-    const stats = this.server.stats;
     const keyspace = this.server.keyspace;
     const yielding = this.server.yielding;
     keyspace.applyingMasterStream = true;
@@ -155,11 +154,9 @@ export class MasterClient {
         const argv = this.parser.next();
         if (argv === null) break;
         if (argv.length !== 0) {
-          const errorsBefore = stats.errorReplies;
           now = executeCommand(this.client, argv, now);
-          // Replies to the master are dropped; an error is reported (see checkReply).
-          if (stats.errorReplies !== errorsBefore) this.reportError(argv);
-          else this.client.reply.clear();
+          // Replies to the master are dropped (an error was logged: Server.errorReplied).
+          this.client.reply.clear();
         }
         // Inside MULTI nothing is applied until EXEC: the offset stays before the MULTI, so
         // an ACK never claims half a transaction.
@@ -200,19 +197,6 @@ export class MasterClient {
     if (left > 0) this.events.applied(chunk.subarray(0, left));
     // The chunk is the shared read buffer, which the next read overwrites: its rest is copied.
     if (left < chunk.length) held.push(Buffer.from(chunk.subarray(left)));
-  }
-
-  /**
-   * An error replied to the master means this replica's dataset diverged from its master's,
-   * which Redis reports loudly.
-   */
-  private reportError(argv: BinaryString[]): void {
-    // The first error line of the reply (an EXEC's reply holds its commands' replies).
-    const text = /(?:^|\r\n)-([^\r]*)/.exec(this.client.reply.take()?.toString('latin1') ?? '')?.[1];
-    if (text === undefined) return;
-    this.server.logger.warning(
-      `== CRITICAL == This replica is sending an error to its master: '${text}' after processing the command '${argv[0]!.toLowerCase()}'`,
-    );
   }
 
   private end(): void {

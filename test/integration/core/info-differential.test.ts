@@ -134,6 +134,16 @@ test('errors a replica replies to its master are unexpected_error_replies; its o
     await replica.ok('SET', `mine:${kind}`, 'v', 'EX', '100');
     await master.ok('LPUSH', `list:${kind}`, 'a');
     await waitFor(`${kind} replica got the LPUSH`, async () => (await num(replica, 'unexpected_error_replies')) === 1);
+    // Logged as loudly as Redis logs it (networking.c afterErrorReply).
+    const critical = replica.server
+      .output()
+      .split('\n')
+      .find((line) => line.includes('== CRITICAL =='));
+    assert.match(
+      critical ?? '',
+      /# == CRITICAL == This replica is sending an error to its master: '-WRONGTYPE Operation against a key holding the wrong kind of value' after processing the command 'lpush'$/,
+      kind,
+    );
     assert.equal(await num(replica, 'slave_expires_tracked_keys'), 1, kind);
     assert.equal(await num(master, 'unexpected_error_replies'), 0);
   }
