@@ -13,6 +13,83 @@ import { longLatArg, replyDistance, unitArg } from './geo-args.js';
 import { geoSearchGeneric, type GeoSearchKind } from './geo-search.js';
 import { zaddGeneric } from './zset-basic.js';
 
+// COMMAND DOCS arguments several geo commands share, as Redis 7.0's docs spell them.
+const UNITS: CommandDocArgument[] = [
+  { name: 'm', type: 'pure-token', token: 'M' },
+  { name: 'km', type: 'pure-token', token: 'KM' },
+  { name: 'ft', type: 'pure-token', token: 'FT' },
+  { name: 'mi', type: 'pure-token', token: 'MI' },
+];
+const SEARCH_FROM: CommandDocArgument = {
+  name: 'from',
+  type: 'oneof',
+  arguments: [
+    { name: 'member', type: 'string', token: 'FROMMEMBER' },
+    {
+      name: 'longitude_latitude',
+      type: 'block',
+      token: 'FROMLONLAT',
+      arguments: [
+        { name: 'longitude', type: 'double' },
+        { name: 'latitude', type: 'double' },
+      ],
+    },
+  ],
+};
+const SEARCH_BY: CommandDocArgument = {
+  name: 'by',
+  type: 'oneof',
+  arguments: [
+    {
+      name: 'circle',
+      type: 'block',
+      arguments: [
+        { name: 'radius', type: 'double', token: 'BYRADIUS' },
+        {
+          name: 'unit',
+          type: 'oneof',
+          arguments: UNITS,
+        },
+      ],
+    },
+    {
+      name: 'box',
+      type: 'block',
+      arguments: [
+        { name: 'width', type: 'double', token: 'BYBOX' },
+        { name: 'height', type: 'double' },
+        {
+          name: 'unit',
+          type: 'oneof',
+          arguments: UNITS,
+        },
+      ],
+    },
+  ],
+};
+const ORDER: CommandDocArgument = {
+  name: 'order',
+  type: 'oneof',
+  optional: true,
+  arguments: [
+    { name: 'asc', type: 'pure-token', token: 'ASC' },
+    { name: 'desc', type: 'pure-token', token: 'DESC' },
+  ],
+};
+
+/** COUNT count [ANY]; `anySince`: the version that added ANY, where the docs say it. */
+function countArgument(anySince?: string): CommandDocArgument {
+  return {
+    name: 'count',
+    type: 'block',
+    optional: true,
+    arguments: [
+      { name: 'count', type: 'integer', token: 'COUNT' },
+      { name: 'any', type: 'pure-token', token: 'ANY', optional: true, ...(anySince ? { since: anySince } : {}) },
+    ],
+  };
+}
+
 /**
  * geoaddCommand: GEOADD key [NX|XX] [CH] longitude latitude member [...], turned into
  * ZADD key [NX|XX] [CH] score member [...] and run as ZADD (replaceClientCommandVector), so the
@@ -209,12 +286,7 @@ export const geoCommands: CommandSpec[] = [
         name: 'unit',
         type: 'oneof',
         optional: true,
-        arguments: [
-          { name: 'm', type: 'pure-token', token: 'M' },
-          { name: 'km', type: 'pure-token', token: 'KM' },
-          { name: 'ft', type: 'pure-token', token: 'FT' },
-          { name: 'mi', type: 'pure-token', token: 'MI' },
-        ],
+        arguments: UNITS,
       },
     ],
     handler: geodistCommand,
@@ -264,34 +336,13 @@ export const geoCommands: CommandSpec[] = [
         {
           name: 'unit',
           type: 'oneof',
-          arguments: [
-            { name: 'm', type: 'pure-token', token: 'M' },
-            { name: 'km', type: 'pure-token', token: 'KM' },
-            { name: 'ft', type: 'pure-token', token: 'FT' },
-            { name: 'mi', type: 'pure-token', token: 'MI' },
-          ],
+          arguments: UNITS,
         },
         { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
         { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
         { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
-        {
-          name: 'count',
-          type: 'block',
-          optional: true,
-          arguments: [
-            { name: 'count', type: 'integer', token: 'COUNT' },
-            { name: 'any', type: 'pure-token', token: 'ANY', optional: true, since: '6.2.0' },
-          ],
-        },
-        {
-          name: 'order',
-          type: 'oneof',
-          optional: true,
-          arguments: [
-            { name: 'asc', type: 'pure-token', token: 'ASC' },
-            { name: 'desc', type: 'pure-token', token: 'DESC' },
-          ],
-        },
+        countArgument('6.2.0'),
+        ORDER,
         { name: 'key', type: 'key', token: 'STORE', optional: true, keySpecIndex: 1 },
         { name: 'key', type: 'key', token: 'STOREDIST', optional: true, keySpecIndex: 2 },
       ],
@@ -320,34 +371,13 @@ export const geoCommands: CommandSpec[] = [
         {
           name: 'unit',
           type: 'oneof',
-          arguments: [
-            { name: 'm', type: 'pure-token', token: 'M' },
-            { name: 'km', type: 'pure-token', token: 'KM' },
-            { name: 'ft', type: 'pure-token', token: 'FT' },
-            { name: 'mi', type: 'pure-token', token: 'MI' },
-          ],
+          arguments: UNITS,
         },
         { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
         { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
         { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
-        {
-          name: 'count',
-          type: 'block',
-          optional: true,
-          arguments: [
-            { name: 'count', type: 'integer', token: 'COUNT' },
-            { name: 'any', type: 'pure-token', token: 'ANY', optional: true, since: '6.2.0' },
-          ],
-        },
-        {
-          name: 'order',
-          type: 'oneof',
-          optional: true,
-          arguments: [
-            { name: 'asc', type: 'pure-token', token: 'ASC' },
-            { name: 'desc', type: 'pure-token', token: 'DESC' },
-          ],
-        },
+        countArgument('6.2.0'),
+        ORDER,
       ],
       'none',
     ),
@@ -370,34 +400,13 @@ export const geoCommands: CommandSpec[] = [
         {
           name: 'unit',
           type: 'oneof',
-          arguments: [
-            { name: 'm', type: 'pure-token', token: 'M' },
-            { name: 'km', type: 'pure-token', token: 'KM' },
-            { name: 'ft', type: 'pure-token', token: 'FT' },
-            { name: 'mi', type: 'pure-token', token: 'MI' },
-          ],
+          arguments: UNITS,
         },
         { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
         { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
         { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
-        {
-          name: 'count',
-          type: 'block',
-          optional: true,
-          arguments: [
-            { name: 'count', type: 'integer', token: 'COUNT' },
-            { name: 'any', type: 'pure-token', token: 'ANY', optional: true },
-          ],
-        },
-        {
-          name: 'order',
-          type: 'oneof',
-          optional: true,
-          arguments: [
-            { name: 'asc', type: 'pure-token', token: 'ASC' },
-            { name: 'desc', type: 'pure-token', token: 'DESC' },
-          ],
-        },
+        countArgument(),
+        ORDER,
         { name: 'key', type: 'key', token: 'STORE', optional: true, keySpecIndex: 1 },
         { name: 'key', type: 'key', token: 'STOREDIST', optional: true, keySpecIndex: 2 },
       ],
@@ -422,34 +431,13 @@ export const geoCommands: CommandSpec[] = [
         {
           name: 'unit',
           type: 'oneof',
-          arguments: [
-            { name: 'm', type: 'pure-token', token: 'M' },
-            { name: 'km', type: 'pure-token', token: 'KM' },
-            { name: 'ft', type: 'pure-token', token: 'FT' },
-            { name: 'mi', type: 'pure-token', token: 'MI' },
-          ],
+          arguments: UNITS,
         },
         { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
         { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
         { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
-        {
-          name: 'count',
-          type: 'block',
-          optional: true,
-          arguments: [
-            { name: 'count', type: 'integer', token: 'COUNT' },
-            { name: 'any', type: 'pure-token', token: 'ANY', optional: true },
-          ],
-        },
-        {
-          name: 'order',
-          type: 'oneof',
-          optional: true,
-          arguments: [
-            { name: 'asc', type: 'pure-token', token: 'ASC' },
-            { name: 'desc', type: 'pure-token', token: 'DESC' },
-          ],
-        },
+        countArgument(),
+        ORDER,
       ],
       'none',
     ),
@@ -466,81 +454,10 @@ export const geoCommands: CommandSpec[] = [
       { from: 'search' },
       [
         { name: 'key', type: 'key' },
-        {
-          name: 'from',
-          type: 'oneof',
-          arguments: [
-            { name: 'member', type: 'string', token: 'FROMMEMBER' },
-            {
-              name: 'longitude_latitude',
-              type: 'block',
-              token: 'FROMLONLAT',
-              arguments: [
-                { name: 'longitude', type: 'double' },
-                { name: 'latitude', type: 'double' },
-              ],
-            },
-          ],
-        },
-        {
-          name: 'by',
-          type: 'oneof',
-          arguments: [
-            {
-              name: 'circle',
-              type: 'block',
-              arguments: [
-                { name: 'radius', type: 'double', token: 'BYRADIUS' },
-                {
-                  name: 'unit',
-                  type: 'oneof',
-                  arguments: [
-                    { name: 'm', type: 'pure-token', token: 'M' },
-                    { name: 'km', type: 'pure-token', token: 'KM' },
-                    { name: 'ft', type: 'pure-token', token: 'FT' },
-                    { name: 'mi', type: 'pure-token', token: 'MI' },
-                  ],
-                },
-              ],
-            },
-            {
-              name: 'box',
-              type: 'block',
-              arguments: [
-                { name: 'width', type: 'double', token: 'BYBOX' },
-                { name: 'height', type: 'double' },
-                {
-                  name: 'unit',
-                  type: 'oneof',
-                  arguments: [
-                    { name: 'm', type: 'pure-token', token: 'M' },
-                    { name: 'km', type: 'pure-token', token: 'KM' },
-                    { name: 'ft', type: 'pure-token', token: 'FT' },
-                    { name: 'mi', type: 'pure-token', token: 'MI' },
-                  ],
-                },
-              ],
-            },
-          ],
-        },
-        {
-          name: 'order',
-          type: 'oneof',
-          optional: true,
-          arguments: [
-            { name: 'asc', type: 'pure-token', token: 'ASC' },
-            { name: 'desc', type: 'pure-token', token: 'DESC' },
-          ],
-        },
-        {
-          name: 'count',
-          type: 'block',
-          optional: true,
-          arguments: [
-            { name: 'count', type: 'integer', token: 'COUNT' },
-            { name: 'any', type: 'pure-token', token: 'ANY', optional: true },
-          ],
-        },
+        SEARCH_FROM,
+        SEARCH_BY,
+        ORDER,
+        countArgument(),
         { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
         { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
         { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
@@ -561,81 +478,10 @@ export const geoCommands: CommandSpec[] = [
       [
         { name: 'destination', type: 'key' },
         { name: 'source', type: 'key', keySpecIndex: 1 },
-        {
-          name: 'from',
-          type: 'oneof',
-          arguments: [
-            { name: 'member', type: 'string', token: 'FROMMEMBER' },
-            {
-              name: 'longitude_latitude',
-              type: 'block',
-              token: 'FROMLONLAT',
-              arguments: [
-                { name: 'longitude', type: 'double' },
-                { name: 'latitude', type: 'double' },
-              ],
-            },
-          ],
-        },
-        {
-          name: 'by',
-          type: 'oneof',
-          arguments: [
-            {
-              name: 'circle',
-              type: 'block',
-              arguments: [
-                { name: 'radius', type: 'double', token: 'BYRADIUS' },
-                {
-                  name: 'unit',
-                  type: 'oneof',
-                  arguments: [
-                    { name: 'm', type: 'pure-token', token: 'M' },
-                    { name: 'km', type: 'pure-token', token: 'KM' },
-                    { name: 'ft', type: 'pure-token', token: 'FT' },
-                    { name: 'mi', type: 'pure-token', token: 'MI' },
-                  ],
-                },
-              ],
-            },
-            {
-              name: 'box',
-              type: 'block',
-              arguments: [
-                { name: 'width', type: 'double', token: 'BYBOX' },
-                { name: 'height', type: 'double' },
-                {
-                  name: 'unit',
-                  type: 'oneof',
-                  arguments: [
-                    { name: 'm', type: 'pure-token', token: 'M' },
-                    { name: 'km', type: 'pure-token', token: 'KM' },
-                    { name: 'ft', type: 'pure-token', token: 'FT' },
-                    { name: 'mi', type: 'pure-token', token: 'MI' },
-                  ],
-                },
-              ],
-            },
-          ],
-        },
-        {
-          name: 'order',
-          type: 'oneof',
-          optional: true,
-          arguments: [
-            { name: 'asc', type: 'pure-token', token: 'ASC' },
-            { name: 'desc', type: 'pure-token', token: 'DESC' },
-          ],
-        },
-        {
-          name: 'count',
-          type: 'block',
-          optional: true,
-          arguments: [
-            { name: 'count', type: 'integer', token: 'COUNT' },
-            { name: 'any', type: 'pure-token', token: 'ANY', optional: true },
-          ],
-        },
+        SEARCH_FROM,
+        SEARCH_BY,
+        ORDER,
+        countArgument(),
         { name: 'storedist', type: 'pure-token', token: 'STOREDIST', optional: true },
       ],
       'destination',
