@@ -3,7 +3,7 @@
 // LIMIT, GET patterns (`#` is the element) and STORE (a list; the command propagates as itself).
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
-import { keySpec, defineCommand, type CommandSpec, type KeyReference } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandDocArgument, type CommandSpec, type KeyReference } from '../core/command-table.js';
 import { ERR } from '../core/replies.js';
 import { ListValue } from '../keyspace/types/list.js';
 import { SetValue } from '../keyspace/types/set.js';
@@ -245,6 +245,33 @@ function sortKeys(argv: BinaryString[]): KeyReference[] {
   return keys;
 }
 
+/** SORT_RO's COMMAND DOCS arguments; SORT's are these and STORE. */
+const SORT_RO_ARGUMENTS: CommandDocArgument[] = [
+  { name: 'key', type: 'key' },
+  { name: 'pattern', type: 'pattern', token: 'BY', optional: true, keySpecIndex: 1 },
+  {
+    name: 'offset_count',
+    type: 'block',
+    token: 'LIMIT',
+    optional: true,
+    arguments: [
+      { name: 'offset', type: 'integer' },
+      { name: 'count', type: 'integer' },
+    ],
+  },
+  { name: 'pattern', type: 'pattern', token: 'GET', optional: true, multiple: true, multipleToken: true, keySpecIndex: 1 },
+  {
+    name: 'order',
+    type: 'oneof',
+    optional: true,
+    arguments: [
+      { name: 'asc', type: 'pure-token', token: 'ASC' },
+      { name: 'desc', type: 'pure-token', token: 'DESC' },
+    ],
+  },
+  { name: 'sorting', type: 'pure-token', token: 'ALPHA', optional: true },
+];
+
 export const sortCommands: CommandSpec[] = [
   defineCommand({
     name: 'sort',
@@ -265,32 +292,7 @@ export const sortCommands: CommandSpec[] = [
     group: 'generic',
     complexity:
       'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).',
-    arguments: [
-      { name: 'key', type: 'key' },
-      { name: 'pattern', type: 'pattern', token: 'BY', optional: true, keySpecIndex: 1 },
-      {
-        name: 'offset_count',
-        type: 'block',
-        token: 'LIMIT',
-        optional: true,
-        arguments: [
-          { name: 'offset', type: 'integer' },
-          { name: 'count', type: 'integer' },
-        ],
-      },
-      { name: 'pattern', type: 'pattern', token: 'GET', optional: true, multiple: true, multipleToken: true, keySpecIndex: 1 },
-      {
-        name: 'order',
-        type: 'oneof',
-        optional: true,
-        arguments: [
-          { name: 'asc', type: 'pure-token', token: 'ASC' },
-          { name: 'desc', type: 'pure-token', token: 'DESC' },
-        ],
-      },
-      { name: 'sorting', type: 'pure-token', token: 'ALPHA', optional: true },
-      { name: 'destination', type: 'key', token: 'STORE', optional: true, keySpecIndex: 2 },
-    ],
+    arguments: [...SORT_RO_ARGUMENTS, { name: 'destination', type: 'key', token: 'STORE', optional: true, keySpecIndex: 2 }],
     getKeys: sortKeys,
     handler(client, argv) {
       sortGeneric(client, argv, false);
@@ -307,31 +309,7 @@ export const sortCommands: CommandSpec[] = [
     group: 'generic',
     complexity:
       'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).',
-    arguments: [
-      { name: 'key', type: 'key' },
-      { name: 'pattern', type: 'pattern', token: 'BY', optional: true, keySpecIndex: 1 },
-      {
-        name: 'offset_count',
-        type: 'block',
-        token: 'LIMIT',
-        optional: true,
-        arguments: [
-          { name: 'offset', type: 'integer' },
-          { name: 'count', type: 'integer' },
-        ],
-      },
-      { name: 'pattern', type: 'pattern', token: 'GET', optional: true, multiple: true, multipleToken: true, keySpecIndex: 1 },
-      {
-        name: 'order',
-        type: 'oneof',
-        optional: true,
-        arguments: [
-          { name: 'asc', type: 'pure-token', token: 'ASC' },
-          { name: 'desc', type: 'pure-token', token: 'DESC' },
-        ],
-      },
-      { name: 'sorting', type: 'pure-token', token: 'ALPHA', optional: true },
-    ],
+    arguments: SORT_RO_ARGUMENTS,
     getKeys: () => [SORTED_KEY],
     handler(client, argv) {
       sortGeneric(client, argv, true);

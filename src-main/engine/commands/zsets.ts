@@ -18,6 +18,19 @@ import { zmpopCommand, zpopCommand } from './zset-pop.js';
 import { bzmpopCommand, bzpopCommand } from './zset-blocking.js';
 import { zrandmemberCommand, zscanCommand } from './zset-sampling.js';
 
+/** AGGREGATE SUM|MIN|MAX in the COMMAND DOCS of the union and intersection commands. */
+const AGGREGATE: CommandDocArgument = {
+  name: 'aggregate',
+  type: 'oneof',
+  token: 'AGGREGATE',
+  optional: true,
+  arguments: [
+    { name: 'sum', type: 'pure-token', token: 'SUM' },
+    { name: 'min', type: 'pure-token', token: 'MIN' },
+    { name: 'max', type: 'pure-token', token: 'MAX' },
+  ],
+};
+
 const KEY: CommandDocArgument = { name: 'key', type: 'key' };
 const MEMBER: CommandDocArgument = { name: 'member', type: 'string' };
 const WITHSCORES: CommandDocArgument = { name: 'withscores', type: 'pure-token', token: 'WITHSCORES', optional: true };
@@ -37,17 +50,7 @@ const NUMKEYS_KEYS: CommandDocArgument[] = [
 ];
 const WEIGHTS_AGGREGATE: CommandDocArgument[] = [
   { name: 'weight', type: 'integer', token: 'WEIGHTS', optional: true, multiple: true },
-  {
-    name: 'aggregate',
-    type: 'oneof',
-    token: 'AGGREGATE',
-    optional: true,
-    arguments: [
-      { name: 'sum', type: 'pure-token', token: 'SUM' },
-      { name: 'min', type: 'pure-token', token: 'MIN' },
-      { name: 'max', type: 'pure-token', token: 'MAX' },
-    ],
-  },
+  AGGREGATE,
 ];
 const MIN_MAX: CommandDocArgument = {
   name: 'where',
@@ -472,17 +475,7 @@ export const zsetCommands: CommandSpec[] = [
       { name: 'numkeys', type: 'integer' },
       { name: 'key', type: 'key', multiple: true, keySpecIndex: 1 },
       { name: 'weight', type: 'integer', token: 'WEIGHTS', optional: true, multiple: true },
-      {
-        name: 'aggregate',
-        type: 'oneof',
-        token: 'AGGREGATE',
-        optional: true,
-        arguments: [
-          { name: 'sum', type: 'pure-token', token: 'SUM' },
-          { name: 'min', type: 'pure-token', token: 'MIN' },
-          { name: 'max', type: 'pure-token', token: 'MAX' },
-        ],
-      },
+      AGGREGATE,
     ],
   },
   {
@@ -498,17 +491,7 @@ export const zsetCommands: CommandSpec[] = [
       { name: 'numkeys', type: 'integer' },
       { name: 'key', type: 'key', multiple: true, keySpecIndex: 1 },
       { name: 'weight', type: 'integer', token: 'WEIGHTS', optional: true, multiple: true },
-      {
-        name: 'aggregate',
-        type: 'oneof',
-        token: 'AGGREGATE',
-        optional: true,
-        arguments: [
-          { name: 'sum', type: 'pure-token', token: 'SUM' },
-          { name: 'min', type: 'pure-token', token: 'MIN' },
-          { name: 'max', type: 'pure-token', token: 'MAX' },
-        ],
-      },
+      AGGREGATE,
     ],
   },
   {
