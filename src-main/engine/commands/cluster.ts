@@ -22,6 +22,10 @@ const clusterOnly = (name: string, summary: string, flags: ('loading' | 'stale')
     handler: disabled,
   });
 
+/** A CLUSTER subcommand: Redis 7.0's COMMAND INFO and DOCS entry, answered with the error. */
+const subcommand = (spec: Omit<CommandSpec, 'group' | 'handler'>): CommandSpec =>
+  defineCommand({ ...spec, group: 'cluster', handler: disabled });
+
 export const clusterCommands: CommandSpec[] = [
   clusterOnly('asking', 'Sent by cluster clients after an -ASK redirect', []),
   clusterOnly('readonly', 'Enables read queries for a connection to a cluster replica node', ['loading', 'stale']),
@@ -35,24 +39,21 @@ export const clusterCommands: CommandSpec[] = [
     group: 'cluster',
     complexity: 'Depends on subcommand.',
     subcommands: [
-      defineCommand({
+      subcommand({
         name: 'addslots',
         arity: -3,
         flags: ['admin', 'stale', 'no_async_loading'],
         summary: 'Assign new hash slots to receiving node',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(N) where N is the total number of hash slot arguments',
         arguments: [{ name: 'slot', type: 'integer', multiple: true }],
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'addslotsrange',
         arity: -4,
         flags: ['admin', 'stale', 'no_async_loading'],
         summary: 'Assign new hash slots to receiving node',
         since: '7.0.0',
-        group: 'cluster',
         complexity: 'O(N) where N is the total number of the slots between the start slot and end slot arguments.',
         arguments: [
           {
@@ -65,60 +66,50 @@ export const clusterCommands: CommandSpec[] = [
             ],
           },
         ],
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'bumpepoch',
         arity: 2,
         flags: ['admin', 'stale', 'no_async_loading'],
         tips: ['nondeterministic_output'],
         summary: 'Advance the cluster config epoch',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(1)',
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'count-failure-reports',
         arity: 3,
         flags: ['admin', 'stale'],
         tips: ['nondeterministic_output'],
         summary: 'Return the number of failure reports active for a given node',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(N) where N is the number of failure reports',
         arguments: [{ name: 'node-id', type: 'string' }],
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'countkeysinslot',
         arity: 3,
         flags: ['stale'],
         summary: 'Return the number of local keys in the specified hash slot',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(1)',
         arguments: [{ name: 'slot', type: 'integer' }],
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'delslots',
         arity: -3,
         flags: ['admin', 'stale', 'no_async_loading'],
         summary: 'Set hash slots as unbound in receiving node',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(N) where N is the total number of hash slot arguments',
         arguments: [{ name: 'slot', type: 'integer', multiple: true }],
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'delslotsrange',
         arity: -4,
         flags: ['admin', 'stale', 'no_async_loading'],
         summary: 'Set hash slots as unbound in receiving node',
         since: '7.0.0',
-        group: 'cluster',
         complexity: 'O(N) where N is the total number of the slots between the start slot and end slot arguments.',
         arguments: [
           {
@@ -131,15 +122,13 @@ export const clusterCommands: CommandSpec[] = [
             ],
           },
         ],
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'failover',
         arity: -2,
         flags: ['admin', 'stale', 'no_async_loading'],
         summary: 'Forces a replica to perform a manual failover of its master.',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(1)',
         arguments: [
           {
@@ -152,94 +141,78 @@ export const clusterCommands: CommandSpec[] = [
             ],
           },
         ],
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'flushslots',
         arity: 2,
         flags: ['admin', 'stale', 'no_async_loading'],
         summary: "Delete a node's own slots information",
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(1)',
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'forget',
         arity: 3,
         flags: ['admin', 'stale', 'no_async_loading'],
         summary: 'Remove a node from the nodes table',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(1)',
         arguments: [{ name: 'node-id', type: 'string' }],
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'getkeysinslot',
         arity: 4,
         flags: ['stale'],
         tips: ['nondeterministic_output'],
         summary: 'Return local key names in the specified hash slot',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(log(N)) where N is the number of requested keys',
         arguments: [
           { name: 'slot', type: 'integer' },
           { name: 'count', type: 'integer' },
         ],
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'help',
         arity: 2,
         flags: ['loading', 'stale'],
         summary: 'Show helpful text about the different subcommands',
         since: '5.0.0',
-        group: 'cluster',
         complexity: 'O(1)',
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'info',
         arity: 2,
         flags: ['stale'],
         tips: ['nondeterministic_output'],
         summary: 'Provides info about Redis Cluster node state',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(1)',
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'keyslot',
         arity: 3,
         flags: ['stale'],
         summary: 'Returns the hash slot of the specified key',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(N) where N is the number of bytes in the key',
         arguments: [{ name: 'key', type: 'string' }],
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'links',
         arity: 2,
         flags: ['stale'],
         tips: ['nondeterministic_output'],
         summary: 'Returns a list of all TCP links to and from peer nodes in cluster',
         since: '7.0.0',
-        group: 'cluster',
         complexity: 'O(N) where N is the total number of Cluster nodes',
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'meet',
         arity: -4,
         flags: ['admin', 'stale', 'no_async_loading'],
         summary: 'Force a node cluster to handshake with another node',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(1)',
         history: [['4.0.0', 'Added the optional `cluster_bus_port` argument.']],
         arguments: [
@@ -247,59 +220,49 @@ export const clusterCommands: CommandSpec[] = [
           { name: 'port', type: 'integer' },
           { name: 'cluster_bus_port', type: 'integer', optional: true, since: '4.0.0' },
         ],
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'myid',
         arity: 2,
         flags: ['stale'],
         summary: 'Return the node id',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(1)',
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'nodes',
         arity: 2,
         flags: ['stale'],
         tips: ['nondeterministic_output'],
         summary: 'Get Cluster config for the node',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(N) where N is the total number of Cluster nodes',
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'replicas',
         arity: 3,
         flags: ['admin', 'stale'],
         tips: ['nondeterministic_output'],
         summary: 'List replica nodes of the specified master node',
         since: '5.0.0',
-        group: 'cluster',
         complexity: 'O(1)',
         arguments: [{ name: 'node-id', type: 'string' }],
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'replicate',
         arity: 3,
         flags: ['admin', 'stale', 'no_async_loading'],
         summary: 'Reconfigure a node as a replica of the specified master node',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(1)',
         arguments: [{ name: 'node-id', type: 'string' }],
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'reset',
         arity: -2,
         flags: ['admin', 'noscript', 'stale'],
         summary: 'Reset a Redis Cluster node',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(N) where N is the number of known nodes. The command may execute a FLUSHALL as a side effect.',
         arguments: [
           {
@@ -312,36 +275,30 @@ export const clusterCommands: CommandSpec[] = [
             ],
           },
         ],
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'saveconfig',
         arity: 2,
         flags: ['admin', 'stale', 'no_async_loading'],
         summary: 'Forces the node to save cluster state on disk',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(1)',
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'set-config-epoch',
         arity: 3,
         flags: ['admin', 'stale', 'no_async_loading'],
         summary: 'Set the configuration epoch in a new node',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(1)',
         arguments: [{ name: 'config-epoch', type: 'integer' }],
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'setslot',
         arity: -4,
         flags: ['admin', 'stale', 'no_async_loading'],
         summary: 'Bind a hash slot to a specific node',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(1)',
         arguments: [
           { name: 'slot', type: 'integer' },
@@ -356,42 +313,36 @@ export const clusterCommands: CommandSpec[] = [
             ],
           },
         ],
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'shards',
         arity: 2,
         flags: ['stale'],
         tips: ['nondeterministic_output'],
         summary: 'Get array of cluster slots to node mappings',
         since: '7.0.0',
-        group: 'cluster',
         complexity: 'O(N) where N is the total number of cluster nodes',
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'slaves',
         arity: 3,
         flags: ['admin', 'stale'],
         tips: ['nondeterministic_output'],
         summary: 'List replica nodes of the specified master node',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(1)',
         docFlags: ['deprecated'],
         deprecatedSince: '5.0.0',
         replacedBy: '`CLUSTER REPLICAS`',
         arguments: [{ name: 'node-id', type: 'string' }],
-        handler: disabled,
       }),
-      defineCommand({
+      subcommand({
         name: 'slots',
         arity: 2,
         flags: ['stale'],
         tips: ['nondeterministic_output'],
         summary: 'Get array of Cluster slot to node mappings',
         since: '3.0.0',
-        group: 'cluster',
         complexity: 'O(N) where N is the total number of Cluster nodes',
         docFlags: ['deprecated'],
         deprecatedSince: '7.0.0',
@@ -400,7 +351,6 @@ export const clusterCommands: CommandSpec[] = [
           ['4.0.0', 'Added node IDs.'],
           ['7.0.0', 'Added additional networking metadata field.'],
         ],
-        handler: disabled,
       }),
     ],
   }),
