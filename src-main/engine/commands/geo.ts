@@ -20,6 +20,13 @@ const UNITS: CommandDocArgument[] = [
   { name: 'ft', type: 'pure-token', token: 'FT' },
   { name: 'mi', type: 'pure-token', token: 'MI' },
 ];
+/** A required unit (GEODIST's is optional). */
+const UNIT: CommandDocArgument = { name: 'unit', type: 'oneof', arguments: UNITS };
+const WITH_FIELDS: CommandDocArgument[] = [
+  { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
+  { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
+  { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
+];
 const SEARCH_FROM: CommandDocArgument = {
   name: 'from',
   type: 'oneof',
@@ -43,27 +50,12 @@ const SEARCH_BY: CommandDocArgument = {
     {
       name: 'circle',
       type: 'block',
-      arguments: [
-        { name: 'radius', type: 'double', token: 'BYRADIUS' },
-        {
-          name: 'unit',
-          type: 'oneof',
-          arguments: UNITS,
-        },
-      ],
+      arguments: [{ name: 'radius', type: 'double', token: 'BYRADIUS' }, UNIT],
     },
     {
       name: 'box',
       type: 'block',
-      arguments: [
-        { name: 'width', type: 'double', token: 'BYBOX' },
-        { name: 'height', type: 'double' },
-        {
-          name: 'unit',
-          type: 'oneof',
-          arguments: UNITS,
-        },
-      ],
+      arguments: [{ name: 'width', type: 'double', token: 'BYBOX' }, { name: 'height', type: 'double' }, UNIT],
     },
   ],
 };
@@ -333,14 +325,8 @@ export const geoCommands: CommandSpec[] = [
         { name: 'longitude', type: 'double' },
         { name: 'latitude', type: 'double' },
         { name: 'radius', type: 'double' },
-        {
-          name: 'unit',
-          type: 'oneof',
-          arguments: UNITS,
-        },
-        { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
-        { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
-        { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
+        UNIT,
+        ...WITH_FIELDS,
         countArgument('6.2.0'),
         ORDER,
         { name: 'key', type: 'key', token: 'STORE', optional: true, keySpecIndex: 1 },
@@ -368,14 +354,8 @@ export const geoCommands: CommandSpec[] = [
         { name: 'longitude', type: 'double' },
         { name: 'latitude', type: 'double' },
         { name: 'radius', type: 'double' },
-        {
-          name: 'unit',
-          type: 'oneof',
-          arguments: UNITS,
-        },
-        { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
-        { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
-        { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
+        UNIT,
+        ...WITH_FIELDS,
         countArgument('6.2.0'),
         ORDER,
       ],
@@ -397,14 +377,8 @@ export const geoCommands: CommandSpec[] = [
         { name: 'key', type: 'key' },
         { name: 'member', type: 'string' },
         { name: 'radius', type: 'double' },
-        {
-          name: 'unit',
-          type: 'oneof',
-          arguments: UNITS,
-        },
-        { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
-        { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
-        { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
+        UNIT,
+        ...WITH_FIELDS,
         countArgument(),
         ORDER,
         { name: 'key', type: 'key', token: 'STORE', optional: true, keySpecIndex: 1 },
@@ -428,14 +402,8 @@ export const geoCommands: CommandSpec[] = [
         { name: 'key', type: 'key' },
         { name: 'member', type: 'string' },
         { name: 'radius', type: 'double' },
-        {
-          name: 'unit',
-          type: 'oneof',
-          arguments: UNITS,
-        },
-        { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
-        { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
-        { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
+        UNIT,
+        ...WITH_FIELDS,
         countArgument(),
         ORDER,
       ],
@@ -452,16 +420,7 @@ export const geoCommands: CommandSpec[] = [
       '6.2.0',
       'Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle.',
       { from: 'search' },
-      [
-        { name: 'key', type: 'key' },
-        SEARCH_FROM,
-        SEARCH_BY,
-        ORDER,
-        countArgument(),
-        { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', optional: true },
-        { name: 'withdist', type: 'pure-token', token: 'WITHDIST', optional: true },
-        { name: 'withhash', type: 'pure-token', token: 'WITHHASH', optional: true },
-      ],
+      [{ name: 'key', type: 'key' }, SEARCH_FROM, SEARCH_BY, ORDER, countArgument(), ...WITH_FIELDS],
       'none',
     ),
     complexity:
