@@ -7,7 +7,7 @@
 // the AOF trim exactly what the master did.
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
-import { keySpec, defineCommand, type CommandSpec, type KeyReference } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandDocArgument, type CommandSpec, type KeyReference } from '../core/command-table.js';
 import { ERR, is, wrongArity } from '../core/replies.js';
 import { blockForKeys, blockingDenied } from '../core/blocking.js';
 import { parseInt64 } from '../util/numbers.js';
@@ -475,6 +475,29 @@ export function xreadKeys(argv: BinaryString[]): KeyReference[] {
 
 const STREAM_ACL = ['stream' as const];
 
+/** XADD's and XTRIM's trimming arguments: MAXLEN|MINID [=|~] threshold [LIMIT count]. */
+const TRIM_ARGUMENTS: CommandDocArgument[] = [
+  {
+    name: 'strategy',
+    type: 'oneof',
+    arguments: [
+      { name: 'maxlen', type: 'pure-token', token: 'MAXLEN' },
+      { name: 'minid', type: 'pure-token', token: 'MINID', since: '6.2.0' },
+    ],
+  },
+  {
+    name: 'operator',
+    type: 'oneof',
+    optional: true,
+    arguments: [
+      { name: 'equal', type: 'pure-token', token: '=' },
+      { name: 'approximately', type: 'pure-token', token: '~' },
+    ],
+  },
+  { name: 'threshold', type: 'string' },
+  { name: 'count', type: 'integer', token: 'LIMIT', optional: true, since: '6.2.0' },
+];
+
 export const streamCommands: CommandSpec[] = [
   defineCommand({
     name: 'xadd',
@@ -493,27 +516,7 @@ export const streamCommands: CommandSpec[] = [
         name: 'trim',
         type: 'block',
         optional: true,
-        arguments: [
-          {
-            name: 'strategy',
-            type: 'oneof',
-            arguments: [
-              { name: 'maxlen', type: 'pure-token', token: 'MAXLEN' },
-              { name: 'minid', type: 'pure-token', token: 'MINID', since: '6.2.0' },
-            ],
-          },
-          {
-            name: 'operator',
-            type: 'oneof',
-            optional: true,
-            arguments: [
-              { name: 'equal', type: 'pure-token', token: '=' },
-              { name: 'approximately', type: 'pure-token', token: '~' },
-            ],
-          },
-          { name: 'threshold', type: 'string' },
-          { name: 'count', type: 'integer', token: 'LIMIT', optional: true, since: '6.2.0' },
-        ],
+        arguments: TRIM_ARGUMENTS,
       },
       {
         name: 'id_or_auto',
@@ -555,27 +558,7 @@ export const streamCommands: CommandSpec[] = [
       {
         name: 'trim',
         type: 'block',
-        arguments: [
-          {
-            name: 'strategy',
-            type: 'oneof',
-            arguments: [
-              { name: 'maxlen', type: 'pure-token', token: 'MAXLEN' },
-              { name: 'minid', type: 'pure-token', token: 'MINID', since: '6.2.0' },
-            ],
-          },
-          {
-            name: 'operator',
-            type: 'oneof',
-            optional: true,
-            arguments: [
-              { name: 'equal', type: 'pure-token', token: '=' },
-              { name: 'approximately', type: 'pure-token', token: '~' },
-            ],
-          },
-          { name: 'threshold', type: 'string' },
-          { name: 'count', type: 'integer', token: 'LIMIT', optional: true, since: '6.2.0' },
-        ],
+        arguments: TRIM_ARGUMENTS,
       },
     ],
     history: [['6.2.0', 'Added the `MINID` trimming strategy and the `LIMIT` option.']],
