@@ -3,7 +3,7 @@
 // CLUSTER subcommand, HELP included, answers that (cluster.c clusterCommand checks
 // server.cluster_enabled first). The specs are Redis 7.0's (src/commands/cluster-*.json), so
 // COMMAND INFO and DOCS describe them as redis-server does.
-import { defineCommand, type CommandHandler, type CommandSpec } from '../core/command-table.js';
+import { defineCommand, type CommandDocArgument, type CommandHandler, type CommandSpec } from '../core/command-table.js';
 
 const DISABLED = 'ERR This instance has cluster support disabled';
 
@@ -25,6 +25,17 @@ const clusterOnly = (name: string, summary: string, flags: ('loading' | 'stale')
 /** A CLUSTER subcommand: Redis 7.0's COMMAND INFO and DOCS entry, answered with the error. */
 const subcommand = (spec: Omit<CommandSpec, 'group' | 'handler'>): CommandSpec =>
   defineCommand({ ...spec, group: 'cluster', handler: disabled });
+
+/** ADDSLOTSRANGE and DELSLOTSRANGE: start-slot end-slot pairs. */
+const SLOT_RANGES: CommandDocArgument = {
+  name: 'start-slot_end-slot',
+  type: 'block',
+  multiple: true,
+  arguments: [
+    { name: 'start-slot', type: 'integer' },
+    { name: 'end-slot', type: 'integer' },
+  ],
+};
 
 export const clusterCommands: CommandSpec[] = [
   clusterOnly('asking', 'Sent by cluster clients after an -ASK redirect', []),
@@ -55,17 +66,7 @@ export const clusterCommands: CommandSpec[] = [
         summary: 'Assign new hash slots to receiving node',
         since: '7.0.0',
         complexity: 'O(N) where N is the total number of the slots between the start slot and end slot arguments.',
-        arguments: [
-          {
-            name: 'start-slot_end-slot',
-            type: 'block',
-            multiple: true,
-            arguments: [
-              { name: 'start-slot', type: 'integer' },
-              { name: 'end-slot', type: 'integer' },
-            ],
-          },
-        ],
+        arguments: [SLOT_RANGES],
       }),
       subcommand({
         name: 'bumpepoch',
@@ -111,17 +112,7 @@ export const clusterCommands: CommandSpec[] = [
         summary: 'Set hash slots as unbound in receiving node',
         since: '7.0.0',
         complexity: 'O(N) where N is the total number of the slots between the start slot and end slot arguments.',
-        arguments: [
-          {
-            name: 'start-slot_end-slot',
-            type: 'block',
-            multiple: true,
-            arguments: [
-              { name: 'start-slot', type: 'integer' },
-              { name: 'end-slot', type: 'integer' },
-            ],
-          },
-        ],
+        arguments: [SLOT_RANGES],
       }),
       subcommand({
         name: 'failover',

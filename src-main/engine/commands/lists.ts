@@ -101,6 +101,26 @@ function blockingPopSpec(name: string, summary: string): CommandSpec {
   });
 }
 
+/** LMOVE's and BLMOVE's wherefrom (LEFT | RIGHT). */
+const WHERE_FROM: CommandDocArgument = {
+  name: 'wherefrom',
+  type: 'oneof',
+  arguments: [
+    { name: 'left', type: 'pure-token', token: 'LEFT' },
+    { name: 'right', type: 'pure-token', token: 'RIGHT' },
+  ],
+};
+
+/** LMOVE's and BLMOVE's whereto (LEFT | RIGHT). */
+const WHERE_TO: CommandDocArgument = {
+  name: 'whereto',
+  type: 'oneof',
+  arguments: [
+    { name: 'left', type: 'pure-token', token: 'LEFT' },
+    { name: 'right', type: 'pure-token', token: 'RIGHT' },
+  ],
+};
+
 export const listCommands: CommandSpec[] = [
   pushSpec('lpush', 'Prepend one or multiple elements to a list', '1.0.0', '2.4.0'),
   pushSpec('rpush', 'Append one or multiple elements to a list', '1.0.0', '2.4.0'),
@@ -244,26 +264,7 @@ export const listCommands: CommandSpec[] = [
     since: '6.2.0',
     group: 'list',
     complexity: 'O(1)',
-    arguments: [
-      { name: 'source', type: 'key' },
-      { name: 'destination', type: 'key', keySpecIndex: 1 },
-      {
-        name: 'wherefrom',
-        type: 'oneof',
-        arguments: [
-          { name: 'left', type: 'pure-token', token: 'LEFT' },
-          { name: 'right', type: 'pure-token', token: 'RIGHT' },
-        ],
-      },
-      {
-        name: 'whereto',
-        type: 'oneof',
-        arguments: [
-          { name: 'left', type: 'pure-token', token: 'LEFT' },
-          { name: 'right', type: 'pure-token', token: 'RIGHT' },
-        ],
-      },
-    ],
+    arguments: [{ name: 'source', type: 'key' }, { name: 'destination', type: 'key', keySpecIndex: 1 }, WHERE_FROM, WHERE_TO],
     handler: lmoveCommand,
   }),
   defineCommand({
@@ -314,22 +315,8 @@ export const listCommands: CommandSpec[] = [
     arguments: [
       { name: 'source', type: 'key' },
       { name: 'destination', type: 'key', keySpecIndex: 1 },
-      {
-        name: 'wherefrom',
-        type: 'oneof',
-        arguments: [
-          { name: 'left', type: 'pure-token', token: 'LEFT' },
-          { name: 'right', type: 'pure-token', token: 'RIGHT' },
-        ],
-      },
-      {
-        name: 'whereto',
-        type: 'oneof',
-        arguments: [
-          { name: 'left', type: 'pure-token', token: 'LEFT' },
-          { name: 'right', type: 'pure-token', token: 'RIGHT' },
-        ],
-      },
+      WHERE_FROM,
+      WHERE_TO,
       { name: 'timeout', type: 'double' },
     ],
     handler: blmoveCommand,

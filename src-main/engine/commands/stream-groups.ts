@@ -3,7 +3,7 @@
 // each entry (streamPropagateXCLAIM), never as themselves; XREADGROUP is in stream-readgroup.ts.
 import type { BinaryString } from '../protocol/request-parser.js';
 import type { Client } from '../core/client.js';
-import { keySpec, defineCommand, type CommandSpec } from '../core/command-table.js';
+import { keySpec, defineCommand, type CommandDocArgument, type CommandSpec } from '../core/command-table.js';
 import { ERR, is } from '../core/replies.js';
 import { parseInt64 } from '../util/numbers.js';
 import {
@@ -543,6 +543,16 @@ function xgroupSub(
   });
 }
 
+/** XGROUP CREATE's and SETID's id (an ID or $). */
+const GROUP_ID: CommandDocArgument = {
+  name: 'id',
+  type: 'oneof',
+  arguments: [
+    { name: 'id', type: 'string' },
+    { name: 'new_id', type: 'pure-token', token: '$' },
+  ],
+};
+
 export const streamGroupCommands: CommandSpec[] = [
   defineCommand({
     name: 'xgroup',
@@ -560,14 +570,7 @@ export const streamGroupCommands: CommandSpec[] = [
         arguments: [
           { name: 'key', type: 'key' },
           { name: 'groupname', type: 'string' },
-          {
-            name: 'id',
-            type: 'oneof',
-            arguments: [
-              { name: 'id', type: 'string' },
-              { name: 'new_id', type: 'pure-token', token: '$' },
-            ],
-          },
+          GROUP_ID,
           { name: 'mkstream', type: 'pure-token', token: 'MKSTREAM', optional: true },
           { name: 'entries_read', type: 'integer', token: 'ENTRIESREAD', optional: true },
         ],
@@ -579,14 +582,7 @@ export const streamGroupCommands: CommandSpec[] = [
         arguments: [
           { name: 'key', type: 'key' },
           { name: 'groupname', type: 'string' },
-          {
-            name: 'id',
-            type: 'oneof',
-            arguments: [
-              { name: 'id', type: 'string' },
-              { name: 'new_id', type: 'pure-token', token: '$' },
-            ],
-          },
+          GROUP_ID,
           { name: 'entries_read', type: 'integer', token: 'ENTRIESREAD', optional: true },
         ],
       },

@@ -31,6 +31,15 @@ const AGGREGATE: CommandDocArgument = {
   ],
 };
 
+/** ZUNIONSTORE's and ZINTERSTORE's arguments. */
+const STORE_ARGUMENTS: CommandDocArgument[] = [
+  { name: 'destination', type: 'key' },
+  { name: 'numkeys', type: 'integer' },
+  { name: 'key', type: 'key', multiple: true, keySpecIndex: 1 },
+  { name: 'weight', type: 'integer', token: 'WEIGHTS', optional: true, multiple: true },
+  AGGREGATE,
+];
+
 const KEY: CommandDocArgument = { name: 'key', type: 'key' };
 const MEMBER: CommandDocArgument = { name: 'member', type: 'string' };
 const WITHSCORES: CommandDocArgument = { name: 'withscores', type: 'pure-token', token: 'WITHSCORES', optional: true };
@@ -470,13 +479,7 @@ export const zsetCommands: CommandSpec[] = [
     }),
     complexity:
       'O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.',
-    arguments: [
-      { name: 'destination', type: 'key' },
-      { name: 'numkeys', type: 'integer' },
-      { name: 'key', type: 'key', multiple: true, keySpecIndex: 1 },
-      { name: 'weight', type: 'integer', token: 'WEIGHTS', optional: true, multiple: true },
-      AGGREGATE,
-    ],
+    arguments: STORE_ARGUMENTS,
   },
   {
     ...setOpCommand('zinterstore', 'Intersect multiple sorted sets and store the resulting sorted set in a new key', '2.0.0', {
@@ -486,13 +489,7 @@ export const zsetCommands: CommandSpec[] = [
     }),
     complexity:
       'O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.',
-    arguments: [
-      { name: 'destination', type: 'key' },
-      { name: 'numkeys', type: 'integer' },
-      { name: 'key', type: 'key', multiple: true, keySpecIndex: 1 },
-      { name: 'weight', type: 'integer', token: 'WEIGHTS', optional: true, multiple: true },
-      AGGREGATE,
-    ],
+    arguments: STORE_ARGUMENTS,
   },
   {
     ...setOpCommand('zdiffstore', 'Subtract multiple sorted sets and store the resulting sorted set in a new key', '6.2.0', {
