@@ -58,7 +58,7 @@ export async function openLab(opts: {
 }): Promise<OpenedLab> {
   const lab = await startBrowserMode(opts.lab);
   const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: opts.viewport, acceptDownloads: opts.acceptDownloads ?? false });
+  const page = await browser.newPage({ viewport: opts.viewport, acceptDownloads: opts.acceptDownloads });
   const pageErrors = opts.pageErrors;
   if (pageErrors) page.on('pageerror', (error) => pageErrors.push(error.message));
   if (opts.load === false) return { lab, browser, page, nodes: [] };

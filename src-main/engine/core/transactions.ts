@@ -120,13 +120,12 @@ export class Transactions {
         const inner = client.deferredCall;
         if (inner !== null) {
           // The connection holds the client's next commands on client.deferredCall and sets its
-          // resume: that must be EXEC's own deferral, not the script's.
-          client.deferredCall = null;
-          outer ??= deferCall(client);
+          // resume: that slot must hold EXEC's own deferral (made at the first script), not the
+          // script's.
+          const self = (outer ??= deferCall(client));
+          client.deferredCall = self;
           const resumeAt = i + 1;
-          const self = outer;
           inner.resume = () => this.runQueue(client, queue, resumeAt, denied, self);
-          client.deferredCall = outer;
           waiting = true;
           return;
         }
